@@ -1,0 +1,189 @@
+"""The one config schema, its defaults, file loading and dotted overrides.
+
+Every file under ``configs/`` is validated here. Unknown keys are rejected with a message that
+names the file, the key and the keys that are allowed. Relative paths inside a config file are
+resolved against the folder of that file, so a config can be moved together with its resources.
+Environment variables are read in this module only (``FEEDBACK_NLP_CACHE_DIR``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RESOURCES_DIR = PACKAGE_DIR / "resources"
+
+
+def default_config_dir() -> Path:
+    """The folder holding the shipped config files.
+
+    Installed wheels carry a copy at ``feedback_nlp/_configs``; a source checkout (editable
+    install, tests) uses the repository's ``configs/`` folder directly.
+    """
+    packaged = PACKAGE_DIR / "_configs"
+    if packaged.is_dir():
+        return packaged
+    return PACKAGE_DIR.parent / "configs"
+
+
+def cache_dir() -> Path:
+    """Per-user cache folder (never a shared /tmp file). ``FEEDBACK_NLP_CACHE_DIR`` overrides it."""
+    override = os.environ.get("FEEDBACK_NLP_CACHE_DIR")
+    if override:
+        base = Path(override)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        base = (Path(xdg) if xdg else Path.home() / ".cache") / "feedback_nlp"
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+ScriptMode = Literal["off", "t2s", "tw2sp", "hk2s"]
+
+
+class InputConfig(_Strict):
+    encoding: str = "auto"
+    min_confidence: float = Field(0.5, ge=0.0, le=1.0)
+    max_bytes: int = Field(200_000_000, gt=0)
+
+
+class NormaliseConfig(_Strict):
+    repair_mojibake: bool = True
+    script: ScriptMode = "t2s"
+    nfkc: bool = True
+    fullwidth_to_halfwidth: bool = True
+    fold_punctuation: bool = True
+    remove_boilerplate: bool = True
+    boilerplate_rules: Path | None = None
+
+
+class TokeniseConfig(_Strict):
+    engine: Literal["auto", "rjieba", "jieba"] = "auto"
+    hmm: bool = False
+    user_dicts: tuple[Path, ...] = ()
+    stopwords: Path | None = None
+    drop_stopwords: bool = False
+    keep_whitespace: bool = False
+
+
+class Config(_Strict):
+    input: InputConfig = InputConfig()
+    normalise: NormaliseConfig = NormaliseConfig()
+    tokenise: TokeniseConfig = TokeniseConfig()
+
+
+class BoilerplateRule(_Strict):
+    id: str
+    description: str = ""
+    kind: Literal["line", "block"] = "line"
+    pattern: str
+    item_pattern: str | None = None
+    max_line_length: int | None = Field(None, gt=0)
+
+    @field_validator("pattern", "item_pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression ({exc}): {value!r}") from exc
+        return value
+
+
+class BoilerplateRules(_Strict):
+    version: int
+    rules: tuple[BoilerplateRule, ...]
+
+
+def _format_validation_error(exc: ValidationError, source: str) -> str:
+    parts = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"])
+        if err["type"] == "extra_forbidden":
+            parts.append(f"{source}: unknown key '{key}'")
+        else:
+            parts.append(f"{source}: key '{key}': {err['msg']} (got {str(err.get('input'))[:60]!r})")
+    return "; ".join(parts)
+
+
+def _validate(model: type[BaseModel], data: Any, source: str) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        allowed = ", ".join(model.model_fields)
+        raise ConfigError(
+            f"{_format_validation_error(exc, source)}. Check the key names and values "
+            f"against configs/default.yaml (top-level keys: {allowed})."
+        ) from None
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} not found; pass an existing file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path} cannot be read ({exc}); save it as UTF-8") from None
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from None
+
+
+def _resolve_paths(data: dict, base: Path) -> dict:
+    """Make the relative paths in a config mapping absolute, relative to ``base``."""
+    out = {section: dict(values) if isinstance(values, dict) else values for section, values in data.items()}
+    norm = out.get("normalise")
+    if isinstance(norm, dict) and norm.get("boilerplate_rules"):
+        norm["boilerplate_rules"] = str(base / norm["boilerplate_rules"])
+    tok = out.get("tokenise")
+    if isinstance(tok, dict):
+        if tok.get("user_dicts"):
+            tok["user_dicts"] = [str(base / p) for p in tok["user_dicts"]]
+        if tok.get("stopwords"):
+            tok["stopwords"] = str(base / tok["stopwords"])
+    return out
+
+
+def _parse_override(item: str) -> tuple[list[str], Any]:
+    if "=" not in item:
+        raise ConfigError(f"override {item!r} is not KEY=VALUE; write e.g. normalise.script=off")
+    key, raw = item.split("=", 1)
+    return key.strip().split("."), yaml.safe_load(raw) if raw.strip() else ""
+
+
+def load_config(path: str | os.PathLike | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """Load a config file (default: the shipped ``default.yaml``) and apply ``a.b=value`` overrides."""
+    cfg_path = Path(path) if path is not None else default_config_dir() / "default.yaml"
+    data = _read_yaml(cfg_path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{cfg_path}: top level must be a mapping of sections, got {type(data).__name__}")
+    data = _resolve_paths(data, cfg_path.parent)
+    for item in overrides:
+        keys, value = _parse_override(item)
+        node = data
+        for k in keys[:-1]:
+            node = node.setdefault(k, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"override {item!r}: '{k}' is not a section")
+        node[keys[-1]] = value
+    return _validate(Config, data, str(cfg_path))
+
+
+def load_boilerplate_rules(path: str | os.PathLike | None = None) -> BoilerplateRules:
+    """Load and validate a boilerplate rules file (default: the shipped ``boilerplate.yaml``)."""
+    rules_path = Path(path) if path is not None else default_config_dir() / "boilerplate.yaml"
+    return _validate(BoilerplateRules, _read_yaml(rules_path), str(rules_path))

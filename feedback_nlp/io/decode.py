@@ -1,0 +1,133 @@
+"""Bytes in, text out: read a file or buffer and decode it with the right encoding.
+
+Order of evidence: a byte-order mark; strict UTF-8 (most files); UTF-16 without a BOM (NUL bytes
+in every other position); then charset-normalizer, limited to the encodings Chinese text is
+actually stored in. Binary data and text that no candidate decodes are refused with an error that
+names the input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from ..errors import InputError, InputNotFoundError, shorten
+
+logger = logging.getLogger(__name__)
+
+# what charset-normalizer may choose from; gb18030 is a superset of GBK and GB2312
+CANDIDATES = ["utf_8", "gb18030", "big5", "big5hkscs", "utf_16_le", "utf_16_be"]
+BOMS = [
+    (codecs.BOM_UTF32_LE, "utf_32_le"),
+    (codecs.BOM_UTF32_BE, "utf_32_be"),
+    (codecs.BOM_UTF8, "utf_8"),
+    (codecs.BOM_UTF16_LE, "utf_16_le"),
+    (codecs.BOM_UTF16_BE, "utf_16_be"),
+]
+MAX_UNDECODABLE_SHARE = 0.02  # more replaced bytes than this and the input is refused
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    confidence: float
+    bom: bool = False
+    undecodable: int = 0
+
+
+def read_bytes(source: str | Path | bytes, *, max_bytes: int | None = None, name: str | None = None) -> tuple[bytes, str]:
+    """Return the bytes of ``source`` (a path or bytes) and a label naming it for messages."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        label = name or "<bytes>"
+    else:
+        path = Path(source)
+        label = name or str(path)
+        try:
+            if path.is_dir():
+                raise InputError(f"{label}: is a folder; pass the files inside it (e.g. {label}/*.txt)")
+            size = path.stat().st_size
+            if max_bytes is not None and size > max_bytes:
+                raise InputError(
+                    f"{label}: {size} bytes is over the limit of {max_bytes}; raise input.max_bytes "
+                    "in the config or split the file"
+                )
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputNotFoundError(f"{label}: no such file; check the path") from None
+        except PermissionError:
+            raise InputError(f"{label}: permission denied; check the file's permissions") from None
+        except IsADirectoryError:
+            raise InputError(f"{label}: is a folder; pass the files inside it") from None
+        except OSError as exc:
+            raise InputError(f"{label}: cannot be read ({exc.strerror or exc})") from None
+    if not data:
+        raise InputError(f"{label}: file is empty; nothing to read")
+    return data, label
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nul = sample[0::2].count(0) / len(sample[0::2])
+    odd_nul = sample[1::2].count(0) / len(sample[1::2])
+    # ASCII-heavy UTF-16 has NUL in every other byte; CJK-heavy text has few NULs anywhere
+    if odd_nul > 0.3 and even_nul < 0.05:
+        return "utf_16_le"
+    if even_nul > 0.3 and odd_nul < 0.05:
+        return "utf_16_be"
+    return None
+
+
+def _is_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 0x09 or 0x0E <= b < 0x20 and b != 0x1B)
+    return controls > 0.05 * len(sample)
+
+
+def _decode_with(data: bytes, encoding: str, label: str, confidence: float, bom: bool = False) -> Decoded:
+    text = data.decode(encoding, errors="replace")
+    bad = text.count("\ufffd")
+    if bad > MAX_UNDECODABLE_SHARE * max(len(text), 1) and bad > 3:
+        raise InputError(
+            f"{label}: {bad} of {len(text)} characters cannot be decoded as {encoding}; "
+            "name the right encoding with --encoding (or input.encoding in the config)"
+        )
+    return Decoded(text.replace("\ufffd", ""), encoding, confidence, bom, bad)
+
+
+def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") -> Decoded:
+    """Decode ``data``; ``encoding`` is "auto" or a codec name that overrides detection."""
+    if encoding != "auto":
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"{label}: unknown encoding {shorten(encoding)!r}; use e.g. gb18030, big5, utf-16, utf-8") from None
+        return _decode_with(data, encoding, label, 1.0)
+    for mark, codec in BOMS:
+        if data.startswith(mark):
+            return _decode_with(data[len(mark) :], codec, label, 1.0, bom=True)
+    try:
+        return Decoded(data.decode("utf-8"), "utf_8", 1.0)
+    except UnicodeDecodeError as exc:
+        # a file cut in the middle of its last character is still UTF-8
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            return Decoded(data[: exc.start].decode("utf-8"), "utf_8", 0.99, undecodable=len(data) - exc.start)
+    utf16 = _looks_utf16(data)
+    if utf16:
+        return _decode_with(data, utf16, label, 0.9)
+    if _is_binary(data):
+        raise InputError(f"{label}: looks like a binary file, not text; pass a text export (.txt, .csv, .jsonl)")
+    match = from_bytes(data, cp_isolation=CANDIDATES).best()
+    if match is None:
+        # charset-normalizer refuses text with a few bad bytes; GB18030 covers most Chinese files
+        return _decode_with(data, "gb18030", label, 0.3)
+    return Decoded(str(match), match.encoding, max(0.0, 1.0 - match.chaos))

@@ -1,0 +1,402 @@
+"""Reading text files and repairing mojibake: UTF-8 text that was decoded as GBK.
+
+``read_text`` decodes bytes (BOM, then charset-normalizer; see ``io.decode``) and, when lines look
+like UTF-8 read as GBK ("鍞鍚庡㈡湇" for "售后客服"), repairs them. The GBK decoder drops bytes it
+cannot pair, so re-encoding alone loses characters. ``repair_mojibake`` rebuilds the original
+byte stream: the kept bytes are known (the GBK encoding of the damaged text), the dropped bytes are
+unknown but constrained (a byte is dropped only where the GBK decoder could not pair it), and the
+result must be valid UTF-8. Among the readings that satisfy those constraints a beam search picks
+the most likely one under a character bigram model. Characters of a line that were never damaged
+(text added after the corruption) pass through unchanged.
+
+Nothing is repaired silently: the result lists the lines repaired, how many characters needed
+inferred bytes, and where they are.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..io.decode import Decoded, decode_bytes, read_bytes
+from .charlm import CharLM
+
+logger = logging.getLogger(__name__)
+
+LITERAL = 256  # marker in the kept-byte array for a character that has no GBK encoding
+BEAM = 6
+DROP_COST = math.log(0.05)  # prior cost of one byte dropped by the decoder
+PASS_COST = math.log(0.02)  # prior cost of keeping a character of a damaged line as it is
+WORD_BONUS = 1.0
+MIN_GAIN_PER_CHAR = 1.0  # a repaired line must gain this much log-probability per non-ASCII character
+
+_tables_lock = threading.Lock()
+_tables: _GbkTables | None = None
+
+
+class _GbkTables:
+    """GBK pair validity, character -> GBK bytes, and UTF-8 candidate indexes over the LM vocabulary."""
+
+    def __init__(self, lm: CharLM):
+        self.valid_pair = bytearray(65536)
+        self.encode: dict[str, bytes] = {}
+        for lead in range(0x81, 0xFF):
+            for trail in range(0x40, 0xFF):
+                pair = bytes((lead, trail))
+                try:
+                    char = pair.decode("gbk")
+                except UnicodeDecodeError:
+                    continue
+                if len(char) != 1:
+                    continue
+                self.valid_pair[lead << 8 | trail] = 1
+                self.encode.setdefault(char, pair)
+                # pages are often NFKC-normalised after the damage ("￠" became "¢"); map back
+                folded = unicodedata.normalize("NFKC", char)
+                if len(folded) == 1 and folded != char and not _gbk_encodable(folded):
+                    self.encode.setdefault(folded, pair)
+        for code in range(0x80):
+            self.encode[chr(code)] = bytes((code,))
+        self.words = _dictionary_words()
+        # Multi-byte vocabulary characters indexed by their UTF-8 bytes with the dropped positions
+        # zeroed. A character is listed only if the GBK decoder would really drop its bytes at those
+        # positions, as far as its own next byte tells; a dropped last byte depends on the byte
+        # after the character, so those entries keep the byte and are filtered in ``lookup``.
+        self.index: dict[tuple, list[tuple[str, int]]] = {}
+        self._lookup_memo: dict[tuple, list[str]] = {}
+        for char in sorted(lm.vocab_):  # sorted: ties are broken the same way in every process
+            raw = char.encode("utf-8")
+            size = len(raw)
+            if size not in (2, 3):
+                continue
+            for mask in _MASKS[size]:
+                inner_ok = all(
+                    self.dropped_ok(raw[pos], raw[pos + 1])
+                    for pos in range(size - 1)
+                    if mask >> pos & 1
+                )
+                if inner_ok:
+                    key = (size, mask, bytes(0 if mask >> i & 1 else b for i, b in enumerate(raw)))
+                    self.index.setdefault(key, []).append((char, raw[-1]))
+
+    def dropped_ok(self, value: int, following: int) -> bool:
+        """Would the GBK decoder drop ``value`` when ``following`` (-1: nothing) comes next?"""
+        if value == 0x80 or value == 0xFF or following < 0:
+            return True
+        return not self.valid_pair[value << 8 | following]
+
+    def lookup(self, key: tuple, following: int) -> list[str]:
+        """Candidate characters for ``key`` given the byte that followed the character."""
+        memo_key = key + (following,)
+        found = self._lookup_memo.get(memo_key)
+        if found is None:
+            size, mask = key[0], key[1]
+            entries = self.index.get(key, ())
+            if mask >> (size - 1) & 1:
+                found = [c for c, last in entries if self.dropped_ok(last, following)]
+            else:
+                found = [c for c, _last in entries]
+            self._lookup_memo[memo_key] = found
+        return found
+
+
+def _dictionary_words(min_freq: int = 3) -> frozenset[str]:
+    """3- and 4-character words of jieba's dictionary: context the bigram model cannot see."""
+    from importlib.resources import files
+
+    words = set()
+    text = files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        word, _, rest = line.partition(" ")
+        if 3 <= len(word) <= 4 and int(rest.split(" ", 1)[0]) >= min_freq:
+            words.add(word)
+    return frozenset(words)
+
+
+def _gbk_encodable(char: str) -> bool:
+    try:
+        char.encode("gbk")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# which byte positions of a 2- or 3-byte UTF-8 character may have been dropped (bit i = byte i)
+_MASKS = {2: (0b01, 0b10), 3: (0b001, 0b010, 0b100, 0b011, 0b110, 0b101)}
+_DROPS = {mask: bin(mask).count("1") for masks in _MASKS.values() for mask in masks}
+
+
+def _get_tables(lm: CharLM) -> _GbkTables:
+    global _tables
+    with _tables_lock:
+        if _tables is None:
+            _tables = _GbkTables(lm)
+        return _tables
+
+
+def _utf8_length(lead: int) -> int:
+    if lead < 0x80:
+        return 1
+    if 0xC2 <= lead <= 0xDF:
+        return 2
+    if 0xE0 <= lead <= 0xEF:
+        return 3
+    if 0xF0 <= lead <= 0xF4:
+        return 4
+    return 0
+
+
+@dataclass
+class _Line:
+    """The kept bytes of one damaged line, with unit boundaries."""
+
+    chars: str
+    kept: list[int]  # byte values, LITERAL for a character without GBK encoding
+    unit_start: list[bool]  # a dropped byte may only stand before a unit boundary
+    unit_char: list[int]  # index into ``chars`` of the unit starting here (-1 inside a unit)
+
+
+def _units(line: str, tables: _GbkTables) -> _Line:
+    kept: list[int] = []
+    unit_start: list[bool] = []
+    unit_char: list[int] = []
+    for i, char in enumerate(line):
+        raw = tables.encode.get(char)
+        if raw is None:
+            kept.append(LITERAL)
+            unit_start.append(True)
+            unit_char.append(i)
+            continue
+        for j, b in enumerate(raw):
+            kept.append(b)
+            unit_start.append(j == 0)
+            unit_char.append(i if j == 0 else -1)
+    unit_start.append(True)
+    return _Line(line, kept, unit_start, unit_char)
+
+
+class _Search:
+    """Beam search over readings of one line; see the module docstring."""
+
+    def __init__(self, line: _Line, tables: _GbkTables, lm: CharLM):
+        self.line, self.tables, self.lm = line, tables, lm
+        self.n = len(line.kept)
+
+    def _next_byte(self, q: int) -> int:
+        """The byte that followed position q in the original stream; -1 at the end of the damage."""
+        if q >= self.n or self.line.kept[q] == LITERAL:
+            return -1
+        return self.line.kept[q]
+
+    def candidates(self, p: int) -> list[tuple[str, int, int]]:
+        """Readings (char, next position, dropped bytes) of the character starting at kept byte p."""
+        kept, n = self.line.kept, self.n
+        out: list[tuple[str, int, int]] = []
+        first = kept[p]
+        if first == LITERAL:
+            return out
+        length = _utf8_length(first)
+        if length == 1:
+            out.append((chr(first), p + 1, 0))
+        elif length and p + length <= n:
+            raw = kept[p : p + length]
+            if LITERAL not in raw and all(0x80 <= b <= 0xBF for b in raw[1:]):
+                char = bytes(raw).decode("utf-8", errors="replace")
+                # two-byte characters (Latin, Greek, Cyrillic) outside the model are far more
+                # often an accident of the GBK bytes than real text
+                if length != 2 or char in self.lm.vocab_:
+                    out.append((char, p + length, 0))
+        for size in (3, 2):
+            for mask in _MASKS[size]:
+                out.extend(self._with_drops(p, size, mask))
+        return [c for c in out if c[0] != "\ufffd"]
+
+    def _with_drops(self, p: int, size: int, mask: int) -> list[tuple[str, int, int]]:
+        kept, starts = self.line.kept, self.line.unit_start
+        q = p
+        known = bytearray(size)
+        for pos in range(size):
+            if mask >> pos & 1:
+                if not starts[q]:
+                    return []
+                continue
+            if q >= self.n:
+                return []
+            b = kept[q]
+            if b == LITERAL:
+                return []
+            if pos == 0:
+                if _utf8_length(b) != size:
+                    return []
+            elif not 0x80 <= b <= 0xBF:
+                return []
+            known[pos] = b
+            q += 1
+        if q == p:
+            return []
+        chars = self.tables.lookup((size, mask, bytes(known)), self._next_byte(q))
+        drops = _DROPS[mask]
+        return [(char, q, drops) for char in chars]
+
+    def run(self) -> tuple[str, list[int], float]:
+        """Best reading, offsets of characters with inferred bytes, and its log-probability."""
+        n, lm, line, words = self.n, self.lm, self.line, self.tables.words
+        # states[p]: prev char -> (score, back position, back prev char, char, drops, last chars)
+        states: list[dict[str, tuple]] = [dict() for _ in range(n + 1)]
+        states[0]["\n"] = (0.0, -1, "", "", 0, "")
+        for p in range(n):
+            here = states[p]
+            if not here:
+                continue
+            if len(here) > BEAM:
+                keep = sorted(here.items(), key=lambda kv: kv[1][0], reverse=True)[:BEAM]
+                here = dict(keep)
+            moves = self.candidates(p)
+            u = line.unit_char[p]
+            if u >= 0 and ord(line.chars[u]) >= 0x80:
+                width = 1 if line.kept[p] == LITERAL else len(self.tables.encode[line.chars[u]])
+                moves.append((line.chars[u], p + width, -1))
+            for prev, (score, _b, _bp, _c, _d, hist) in here.items():
+                for char, q, drops in moves:
+                    total = score + lm.logp(prev, char) + (PASS_COST if drops < 0 else drops * DROP_COST)
+                    recent = hist + char
+                    for k in (4, 3):
+                        if len(recent) >= k and recent[-k:] in words:
+                            total += WORD_BONUS
+                            break
+                    slot = states[q].get(char)
+                    if slot is None or total > slot[0]:
+                        states[q][char] = (total, p, prev, char, drops, recent[-3:])
+        final = states[n]
+        if not final:
+            return line.chars, [], -math.inf
+        prev, best = max(final.items(), key=lambda kv: kv[1][0] + lm.logp(kv[0], "\n"))
+        out: list[tuple[str, int]] = []
+        p = n
+        while p > 0:
+            _score, back, back_prev, char, drops, _hist = states[p][prev]
+            out.append((char, drops))
+            p, prev = back, back_prev
+        out.reverse()
+        text = "".join(c for c, _ in out)
+        inferred = [i for i, (_c, d) in enumerate(out) if d > 0]
+        return text, inferred, best[0]
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _looks_damaged(line: str) -> bool:
+    """Cheap test: does re-reading the line's GBK bytes as UTF-8 give mostly CJK characters?"""
+    non_ascii = sum(1 for c in line if ord(c) >= 0x80)
+    if non_ascii == 0:
+        return False
+    if non_ascii <= 3:
+        return True  # too short to judge cheaply; the search decides
+    raw = line.encode("gbk", errors="ignore")
+    redecoded = raw.decode("utf-8", errors="ignore")
+    # measured on real pages: clean lines score at most 0.2, damaged lines mostly over 0.4
+    return len(_CJK.findall(redecoded)) >= 0.25 * non_ascii
+
+
+@dataclass
+class MojibakeRepair:
+    """What ``repair_mojibake`` did."""
+
+    text: str
+    lines_repaired: list[int] = field(default_factory=list)  # 1-based line numbers
+    chars_inferred: int = 0  # characters that needed bytes the decoder had dropped
+    inferred_offsets: list[int] = field(default_factory=list)  # offsets into ``text``
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.lines_repaired)
+
+
+def repair_mojibake(text: str, lm: CharLM | None = None) -> MojibakeRepair:
+    """Repair lines of ``text`` that are UTF-8 decoded as GBK; other lines are returned unchanged."""
+    lm = lm or CharLM.load()
+    tables = None
+    out_lines: list[str] = []
+    result = MojibakeRepair(text="")
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        fixed = line
+        if _looks_damaged(line):
+            tables = tables or _get_tables(lm)
+            candidate, inferred, score = _Search(_units(line, tables), tables, lm).run()
+            gain = score - lm.score(line) - lm.logp(line[-1:], "\n")
+            non_ascii = sum(1 for c in line if ord(c) >= 0x80)
+            if candidate != line and gain >= MIN_GAIN_PER_CHAR * non_ascii:
+                fixed = candidate
+                result.lines_repaired.append(number)
+                result.chars_inferred += len(inferred)
+                result.inferred_offsets.extend(offset + i for i in inferred)
+        out_lines.append(fixed)
+        offset += len(fixed) + 1
+    result.text = "\n".join(out_lines)
+    if result.lines_repaired:
+        logger.info("repaired %d mojibake lines, %d characters inferred", len(result.lines_repaired), result.chars_inferred)
+    return result
+
+
+@dataclass
+class TextRead:
+    """The result of ``read_text``: decoded (and repaired) text plus what was done to get it."""
+
+    text: str
+    source: str
+    encoding: str
+    confidence: float
+    bom: bool = False
+    undecodable: int = 0  # bytes that could not be decoded (replaced, then removed)
+    mojibake: MojibakeRepair | None = None
+
+    def report(self) -> dict:
+        """A JSON-ready summary of what was done."""
+        out = {
+            "source": self.source,
+            "encoding": self.encoding,
+            "confidence": round(self.confidence, 3),
+            "bom": self.bom,
+            "undecodable_bytes": self.undecodable,
+            "chars": len(self.text),
+        }
+        if self.mojibake is not None and self.mojibake.changed:
+            out["mojibake_lines_repaired"] = len(self.mojibake.lines_repaired)
+            out["mojibake_chars_inferred"] = self.mojibake.chars_inferred
+        return out
+
+
+def read_text(
+    source: str | Path | bytes,
+    *,
+    encoding: str = "auto",
+    repair: bool = True,
+    max_bytes: int | None = None,
+    name: str | None = None,
+) -> TextRead:
+    """Read a file path or raw bytes as text: detect the encoding, decode, repair mojibake.
+
+    Raises ``InputError`` (naming the input) for empty, binary or undecodable data and
+    ``InputNotFoundError`` for a missing path.
+    """
+    data, label = read_bytes(source, max_bytes=max_bytes, name=name)
+    decoded: Decoded = decode_bytes(data, label, encoding=encoding)
+    result = TextRead(
+        text=decoded.text,
+        source=label,
+        encoding=decoded.encoding,
+        confidence=decoded.confidence,
+        bom=decoded.bom,
+        undecodable=decoded.undecodable,
+    )
+    if repair:
+        result.mojibake = repair_mojibake(decoded.text)
+        result.text = result.mojibake.text
+    return result
