@@ -62,6 +62,13 @@ class InputConfig(_Strict):
 class NormaliseConfig(_Strict):
     repair_mojibake: bool = True
     script: ScriptMode = "t2s"
+
+    @field_validator("script", mode="before")
+    @classmethod
+    def _off_is_not_false(cls, value: Any) -> Any:
+        # YAML reads a bare `off` as False
+        return "off" if value is False else value
+
     nfkc: bool = True
     fullwidth_to_halfwidth: bool = True
     fold_punctuation: bool = True

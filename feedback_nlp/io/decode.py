@@ -19,8 +19,10 @@ from ..errors import InputError, InputNotFoundError, shorten
 
 logger = logging.getLogger(__name__)
 
-# what charset-normalizer may choose from; gb18030 is a superset of GBK and GB2312
-CANDIDATES = ["utf_8", "gb18030", "big5", "big5hkscs", "utf_16_le", "utf_16_be"]
+# what charset-normalizer may choose from; gb18030 is a superset of GBK and GB2312. UTF-16 is
+# found by its BOM or its NUL bytes instead: on short Chinese text the detector confuses it with
+# Big5 and GBK.
+CANDIDATES = ["utf_8", "gb18030", "big5", "big5hkscs"]
 BOMS = [
     (codecs.BOM_UTF32_LE, "utf_32_le"),
     (codecs.BOM_UTF32_BE, "utf_32_be"),

@@ -319,27 +319,38 @@ class MojibakeRepair:
 
 
 def repair_mojibake(text: str, lm: CharLM | None = None) -> MojibakeRepair:
-    """Repair lines of ``text`` that are UTF-8 decoded as GBK; other lines are returned unchanged."""
+    """Repair lines of ``text`` that are UTF-8 decoded as GBK; other lines are returned unchanged.
+
+    A line with a single non-ASCII character cannot be judged on its own ("鍋" is a real
+    character and also the damaged form of "做"), so such lines are repaired only in a text
+    where longer lines were found damaged.
+    """
     lm = lm or CharLM.load()
+    lines = text.split("\n")
+    fixed: list[str] = list(lines)
+    inferred_by_line: dict[int, list[int]] = {}
     tables = None
-    out_lines: list[str] = []
-    result = MojibakeRepair(text="")
-    offset = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        fixed = line
-        if _looks_damaged(line):
+    for single_pass in (False, True):
+        if single_pass and not inferred_by_line:
+            break
+        for index, line in enumerate(lines):
+            non_ascii = sum(1 for c in line if ord(c) >= 0x80)
+            if (non_ascii == 1) != single_pass or not _looks_damaged(line):
+                continue
             tables = tables or _get_tables(lm)
             candidate, inferred, score = _Search(_units(line, tables), tables, lm).run()
             gain = score - lm.score(line) - lm.logp(line[-1:], "\n")
-            non_ascii = sum(1 for c in line if ord(c) >= 0x80)
             if candidate != line and gain >= MIN_GAIN_PER_CHAR * non_ascii:
-                fixed = candidate
-                result.lines_repaired.append(number)
-                result.chars_inferred += len(inferred)
-                result.inferred_offsets.extend(offset + i for i in inferred)
-        out_lines.append(fixed)
-        offset += len(fixed) + 1
-    result.text = "\n".join(out_lines)
+                fixed[index] = candidate
+                inferred_by_line[index] = inferred
+    result = MojibakeRepair(text="\n".join(fixed))
+    offset = 0
+    for index, line in enumerate(fixed):
+        if index in inferred_by_line:
+            result.lines_repaired.append(index + 1)
+            result.chars_inferred += len(inferred_by_line[index])
+            result.inferred_offsets.extend(offset + i for i in inferred_by_line[index])
+        offset += len(line) + 1
     if result.lines_repaired:
         logger.info("repaired %d mojibake lines, %d characters inferred", len(result.lines_repaired), result.chars_inferred)
     return result

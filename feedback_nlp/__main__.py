@@ -1,0 +1,5 @@
+"""``python -m feedback_nlp`` runs the command-line interface."""
+
+from .cli import main
+
+main()

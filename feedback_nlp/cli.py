@@ -1,0 +1,225 @@
+"""The ``feedback-nlp`` command: a thin layer over the library.
+
+Errors the package raises on purpose (``FeedbackNLPError``) are printed as one line and the
+command exits non-zero; a traceback is shown only with ``--verbose``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .about import __version__
+from .config import Config, load_config
+from .errors import FeedbackNLPError
+from .normalise.encoding import read_text
+from .normalise.text import normalise_text
+from .tokenise import get_tokeniser, split_sentences
+
+app = typer.Typer(
+    name="feedback-nlp",
+    help="Chinese customer-service text: read messy files, normalise, tokenise.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_state = {"verbose": False}
+
+
+def _err(message: str) -> None:
+    typer.echo(f"feedback-nlp: {message}", err=True)
+
+
+def _friendly(command):
+    """Turn the package's own errors into a one-line message and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except FeedbackNLPError as exc:
+            if _state["verbose"]:
+                raise
+            _err(f"error: {exc}")
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"feedback-nlp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress and show tracebacks on errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    _state["verbose"] = verbose
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _load(config: Optional[Path], overrides: List[str]) -> Config:
+    return load_config(config, overrides)
+
+
+def _expand(inputs: List[str]) -> List[str]:
+    """Folders stand for the visible files inside them, sorted; '-' and files are kept as given."""
+    out: List[str] = []
+    for item in inputs:
+        path = Path(item)
+        if item != "-" and path.is_dir():
+            found = sorted(str(p) for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            if not found:
+                _err(f"warning: {item}: folder has no files")
+            out.extend(found)
+        else:
+            out.append(item)
+    return out
+
+
+def _output_path(out: Optional[Path], source: str, many: bool, used: set) -> Optional[Path]:
+    if out is None:
+        return None
+    if not many:
+        return out
+    stem = "stdin" if source == "-" else Path(source).stem
+    target, n = out / f"{stem}.txt", 1
+    while target in used:
+        n += 1
+        target = out / f"{stem}_{n}.txt"
+    used.add(target)
+    return target
+
+
+def _render(text: str, mode: str, cfg: Config) -> str:
+    if mode == "text":
+        return text
+    if mode == "sentences":
+        return "\n".join(s.text for s in split_sentences(text))
+    tok = get_tokeniser(cfg.tokenise)
+    return "\n".join(" ".join(tok.cut(line)) for line in text.split("\n"))
+
+
+@app.command()
+@_friendly
+def normalise(
+    inputs: List[str] = typer.Argument(
+        ..., help="Text files or folders (UTF-8/16, GB18030/GBK, Big5, mojibake); '-' reads stdin."
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Output file (one input) or folder (several inputs); default: stdout."
+    ),
+    t2s: Optional[bool] = typer.Option(
+        None, "--t2s/--no-t2s", help="Convert Traditional to Simplified (default from normalise.script)."
+    ),
+    mode: str = typer.Option("text", "--as", help="What to write: text | sentences | tokens."),
+    report: bool = typer.Option(False, "--report", help="Print a JSON report per file, removed lines included."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Force an input encoding instead of detecting it."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config file (default: configs/default.yaml)."),
+    overrides: List[str] = typer.Option([], "--set", help="Override a config key, e.g. --set normalise.script=hk2s."),
+) -> None:
+    """Read files, repair encoding damage, normalise, and write UTF-8 text (or sentences or tokens).
+
+    A short report per file goes to stderr. A file that cannot be read is reported on one line
+    and skipped; the exit code is 1 if any file failed.
+    """
+    if mode not in ("text", "sentences", "tokens"):
+        raise FeedbackNLPError(f"--as {mode!r} is not known; use text, sentences or tokens")
+    extra = list(overrides)
+    if t2s is not None:
+        extra.append("normalise.script=" + ("t2s" if t2s else "off"))
+    if encoding:
+        extra.append(f"input.encoding={encoding}")
+    cfg = _load(config, extra)
+    inputs = _expand(inputs)
+    many = len(inputs) > 1
+    used: set = set()
+    if output is not None and many:
+        output.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    for source in inputs:
+        try:
+            raw = sys.stdin.buffer.read() if source == "-" else Path(source)
+            read = read_text(
+                raw,
+                encoding=cfg.input.encoding,
+                repair=cfg.normalise.repair_mojibake,
+                max_bytes=cfg.input.max_bytes,
+                name="<stdin>" if source == "-" else None,
+            )
+            norm = normalise_text(read.text, cfg.normalise)
+            rendered = _render(norm.text, mode, cfg)
+        except FeedbackNLPError as exc:
+            failed += 1
+            _err(f"error: {exc}")
+            if _state["verbose"]:
+                raise
+            continue
+        target = _output_path(output, source, many, used)
+        if target is None:
+            sys.stdout.write(rendered + "\n")
+            sys.stdout.flush()  # keep the text ahead of the report on a shared terminal
+        else:
+            target.write_text(rendered + "\n", encoding="utf-8")
+        _err(_summary(read, norm, target))
+        if read.confidence < cfg.input.min_confidence:
+            _err(f"warning: {read.source}: encoding guess {read.encoding} has low confidence "
+                 f"({read.confidence:.2f}); if the text looks wrong, pass --encoding")
+        if report:
+            full = {**read.report(), **norm.report(lines=True)}
+            if read.mojibake is not None and read.mojibake.changed:
+                full["mojibake_lines"] = read.mojibake.lines_repaired
+            typer.echo(json.dumps(full, ensure_ascii=False, indent=1), err=True)
+    if failed:
+        _err(f"{failed} of {len(inputs)} inputs failed")
+        raise typer.Exit(1)
+
+
+def _summary(read, norm, target: Optional[Path]) -> str:
+    parts = [f"{read.source}: {read.encoding}"]
+    if read.bom:
+        parts.append("BOM")
+    if read.mojibake is not None and read.mojibake.changed:
+        parts.append(
+            f"mojibake repaired on {len(read.mojibake.lines_repaired)} lines "
+            f"({read.mojibake.chars_inferred} characters inferred)"
+        )
+    if read.undecodable:
+        parts.append(f"{read.undecodable} undecodable bytes dropped")
+    script = norm.changes.get("script_converted", 0)
+    if script:
+        parts.append(f"{script} characters to Simplified")
+    if norm.removed:
+        parts.append(f"{len(norm.removed)} boilerplate lines removed")
+    parts.append(f"{len(norm.text)} characters out")
+    if target is not None:
+        parts.append(f"-> {target}")
+    return ", ".join(parts)
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except FeedbackNLPError as exc:
+        _err(f"error: {exc}")
+        if _state["verbose"]:
+            raise
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""Remove boilerplate lines from scraped pages and tool exports, by rules kept in a config file.
+
+Two kinds of rule (see ``configs/boilerplate.yaml``):
+- ``line``: a line matching ``pattern`` (and no longer than ``max_line_length``, if set) is removed;
+- ``block``: a header line matching ``pattern`` is removed together with the lines after it that
+  match ``item_pattern`` or are blank ("热点内容" followed by "… 浏览:734" items).
+Every removed line is returned with its line number and the id of the rule that removed it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import BoilerplateRules, load_boilerplate_rules
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    line: int  # 1-based line number in the text the rules were applied to
+    rule: str
+    text: str
+
+
+class BoilerplateFilter:
+    """Compiled boilerplate rules."""
+
+    def __init__(self, rules: BoilerplateRules):
+        self.rules = rules
+        self._line_rules = [
+            (r.id, re.compile(r.pattern), r.max_line_length) for r in rules.rules if r.kind == "line"
+        ]
+        self._block_rules = [
+            (r.id, re.compile(r.pattern), re.compile(r.item_pattern or r"^\s*$"))
+            for r in rules.rules
+            if r.kind == "block"
+        ]
+
+    def _line_rule(self, line: str) -> str | None:
+        for rule_id, pattern, max_len in self._line_rules:
+            if (max_len is None or len(line) <= max_len) and pattern.search(line):
+                return rule_id
+        return None
+
+    def filter(self, lines: list[str]) -> tuple[list[int], list[RemovedLine]]:
+        """Indexes of the lines to keep, and the removed lines."""
+        keep: list[int] = []
+        removed: list[RemovedLine] = []
+        i, n = 0, len(lines)
+        while i < n:
+            line = lines[i]
+            if not line:
+                keep.append(i)
+                i += 1
+                continue
+            block = next(((rid, item) for rid, head, item in self._block_rules if head.search(line)), None)
+            if block is not None:
+                rule_id, item = block
+                removed.append(RemovedLine(i + 1, rule_id, line))
+                i += 1
+                while i < n and (not lines[i] or item.search(lines[i])):
+                    if lines[i]:
+                        removed.append(RemovedLine(i + 1, rule_id, lines[i]))
+                    i += 1
+                continue
+            rule_id = self._line_rule(line)
+            if rule_id is None:
+                keep.append(i)
+            else:
+                removed.append(RemovedLine(i + 1, rule_id, line))
+            i += 1
+        return keep, removed
+
+
+_lock = threading.Lock()
+_filters: dict[str | None, BoilerplateFilter] = {}
+
+
+def get_filter(path: str | Path | None = None) -> BoilerplateFilter:
+    """The filter for a rules file (default: the shipped rules), compiled once per process."""
+    key = str(path) if path is not None else None
+    with _lock:
+        found = _filters.get(key)
+        if found is None:
+            found = _filters[key] = BoilerplateFilter(load_boilerplate_rules(path))
+        return found

@@ -1,0 +1,162 @@
+"""Text normalisation: script, Unicode forms, width, punctuation, whitespace and boilerplate.
+
+``normalise_text`` keeps the line structure it can: each output line knows the line of the input
+it came from (``line_map``), so later stages can cite sources, and every removed line is reported
+with the rule that removed it. Steps, in order:
+
+1. newlines unified; control and zero-width characters removed; odd spaces made plain spaces;
+2. NFKC where safe: Chinese punctuation (，！？：；（）), "…", circled numbers (①) and unit signs
+   (㎡) keep their form, everything else (full-width letters and digits, compatibility ideographs)
+   is folded;
+3. Traditional -> Simplified (OpenCC);
+4. punctuation: ASCII , ! ? : ; ( ) next to Chinese characters become their Chinese forms, and runs
+   of repeated marks are folded ("！！！" -> "！", "。。。" or "......" -> "…");
+5. lines stripped, runs of blank lines folded to one, boilerplate lines removed.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..config import NormaliseConfig
+from .boilerplate import RemovedLine, get_filter
+from .script import to_simplified
+
+# characters NFKC would change but which carry meaning in Chinese text
+_PROTECTED = "，！？：；（）…" + "".join(chr(c) for c in range(0x2460, 0x249C)) + "㎡㎝㎜㎞㎏℃"
+_FULLWIDTH = {
+    c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c) not in _PROTECTED
+}
+_FULLWIDTH[0x3000] = 0x20
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffd\u00ad]")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f]")
+_MULTI_SPACE = re.compile(r" {2,}")
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# the mark is matched first and its context checked after: much faster than a leading lookbehind
+_ASCII_PUNCT = re.compile(rf"[,!?:;](?:(?<=[{_HAN}].)|(?=[{_HAN}]))|\((?=[{_HAN}])|\)(?<=[{_HAN}].)")
+_TO_CHINESE = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
+_REPEATS = re.compile(r"(。{2,}|\.{3,}|…{2,})|([！？，、；：~～!?])\2+")
+
+
+@dataclass
+class NormalisedText:
+    """The result of ``normalise_text``."""
+
+    text: str
+    original: str
+    line_map: list[int]  # for each line of ``text``, the 1-based line of ``original`` it came from
+    removed: list[RemovedLine] = field(default_factory=list)
+    changes: dict[str, int] = field(default_factory=dict)
+
+    def report(self, lines: bool = False) -> dict:
+        """A JSON-ready summary; ``lines=True`` lists every removed line."""
+        out = {
+            "chars_in": len(self.original),
+            "chars_out": len(self.text),
+            "changes": {k: v for k, v in self.changes.items() if v},
+            "boilerplate_lines_removed": len(self.removed),
+        }
+        if lines:
+            out["removed_lines"] = [{"line": r.line, "rule": r.rule, "text": r.text} for r in self.removed]
+        return out
+
+
+def _count_diff(a: str, b: str) -> int:
+    if a == b:
+        return 0
+    if len(a) == len(b):
+        return sum(map(operator.ne, a, b))
+    return abs(len(a) - len(b))
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII letters, digits and symbols to half-width (Chinese punctuation kept)."""
+    return text.translate(_FULLWIDTH)
+
+
+_COMMON_PROTECTED = "，！？：；（）…"
+_RARE_PROTECTED = re.compile("[" + re.escape(_PROTECTED[len(_COMMON_PROTECTED) :]) + "]")
+_PROTECT_RARE = {ord(c): 0xE000 + i for i, c in enumerate(_PROTECTED) if c not in _COMMON_PROTECTED}
+_UNPROTECT_RARE = {v: k for k, v in _PROTECT_RARE.items()}
+
+
+def nfkc_safe(text: str) -> str:
+    """NFKC, except for the characters listed in ``_PROTECTED``.
+
+    Protected characters are swapped for private-use code points (which NFKC leaves alone) and
+    back: with str.replace for the common punctuation, and a translation table only when one of
+    the rare ones (circled numbers, unit signs) is present.
+    """
+    rare = _RARE_PROTECTED.search(text) is not None
+    if rare:
+        text = text.translate(_PROTECT_RARE)
+    for i, char in enumerate(_COMMON_PROTECTED):
+        text = text.replace(char, chr(0xF000 + i))
+    text = unicodedata.normalize("NFKC", text)
+    for i, char in enumerate(_COMMON_PROTECTED):
+        text = text.replace(chr(0xF000 + i), char)
+    return text.translate(_UNPROTECT_RARE) if rare else text
+
+
+def _count_changed(before: str, after: str) -> int:
+    """Characters changed, counted line by line (only lines that differ are compared)."""
+    if before == after:
+        return 0
+    a, b = before.split("\n"), after.split("\n")
+    if len(a) != len(b):
+        return _count_diff(before, after)
+    return sum(_count_diff(x, y) for x, y in zip(a, b) if x != y)
+
+
+def fold_punctuation(text: str) -> str:
+    """Chinese punctuation forms next to Chinese text, and runs of repeated marks folded."""
+    text = _ASCII_PUNCT.sub(lambda m: _TO_CHINESE[m.group()], text)
+    return _REPEATS.sub(lambda m: "…" if m.group(1) else m.group(2), text)
+
+
+def normalise_text(text: str, config: NormaliseConfig | None = None) -> NormalisedText:
+    """Normalise ``text`` as configured (defaults: ``configs/default.yaml``)."""
+    cfg = config or NormaliseConfig()
+    original = text.replace("\r\n", "\n").replace("\r", "\n")
+    changes: dict[str, int] = {}
+
+    out, n = _CONTROL.subn("", original)
+    changes["control_chars_removed"] = n
+    out, n = _ODD_SPACE.subn(" ", out)
+    changes["spaces_normalised"] = n
+    steps = []
+    if cfg.nfkc:
+        steps.append(("unicode_folded", nfkc_safe))
+    elif cfg.fullwidth_to_halfwidth:
+        steps.append(("unicode_folded", fold_width))
+    if cfg.script != "off":
+        steps.append(("script_converted", functools.partial(to_simplified, mode=cfg.script)))
+    if cfg.fold_punctuation:
+        steps.append(("punctuation_folded", fold_punctuation))
+    for name, step in steps:
+        changed = step(out)
+        changes[name] = _count_changed(out, changed)
+        out = changed
+
+    lines = [line.strip() for line in _MULTI_SPACE.sub(" ", out).split("\n")]
+    keep = list(range(len(lines)))
+    removed: list[RemovedLine] = []
+    if cfg.remove_boilerplate:
+        keep, removed = get_filter(cfg.boilerplate_rules).filter(lines)
+    kept_lines: list[str] = []
+    line_map: list[int] = []
+    for i in keep:
+        line = lines[i]
+        if not line and (not kept_lines or not kept_lines[-1]):
+            continue  # leading blank lines and runs of blank lines
+        kept_lines.append(line)
+        line_map.append(i + 1)
+    while kept_lines and not kept_lines[-1]:
+        kept_lines.pop()
+        line_map.pop()
+    return NormalisedText("\n".join(kept_lines), original, line_map, removed, changes)

@@ -1,0 +1,75 @@
+import codecs
+
+import pytest
+
+from feedback_nlp.errors import InputError, InputNotFoundError
+from feedback_nlp.io.decode import decode_bytes, read_bytes
+
+TEXT = "客服态度很差，等了半个小时也没人回复。退款什么时候到账？订单号 2023112012345678"
+TRAD = "客服態度很差，等了半個小時也沒人回覆。退款什麼時候到賬？"
+
+
+@pytest.mark.parametrize(
+    "data, encoding, bom",
+    [
+        (TEXT.encode("utf-8"), "utf_8", False),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf_8", True),
+        (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf_16_le", True),
+        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf_16_be", True),
+        (TEXT.encode("gbk"), "gb18030", False),
+        (TEXT.encode("gb18030"), "gb18030", False),
+    ],
+)
+def test_decode_detects_encoding(data, encoding, bom):
+    decoded = decode_bytes(data, "x.txt")
+    assert decoded.text == TEXT
+    assert decoded.encoding == encoding
+    assert decoded.bom is bom
+
+
+def test_decode_big5_traditional():
+    decoded = decode_bytes((TRAD * 3).encode("big5"), "reviews.txt")
+    assert decoded.text == TRAD * 3
+    assert decoded.encoding.startswith("big5")
+
+
+def test_decode_utf16_without_bom_ascii_heavy():
+    text = "order 12345: 已发货 shipped, tracking SF1234567890\n" * 5
+    assert decode_bytes(text.encode("utf-16-le"), "x").text == text
+
+
+def test_decode_truncated_utf8_keeps_the_rest():
+    data = "退款什么时候到账".encode("utf-8")[:-1]
+    decoded = decode_bytes(data, "cut.txt")
+    assert decoded.text == "退款什么时候到" and decoded.undecodable == 2
+
+
+def test_decode_forced_encoding_and_unknown_name():
+    assert decode_bytes(TEXT.encode("gbk"), "x", encoding="gbk").text == TEXT
+    with pytest.raises(InputError, match="x: unknown encoding 'klingon'"):
+        decode_bytes(b"abc", "x", encoding="klingon")
+
+
+def test_decode_wrong_forced_encoding_is_refused():
+    with pytest.raises(InputError, match="cannot be decoded as utf-8.*--encoding"):
+        decode_bytes(TEXT.encode("gbk"), "chats.csv", encoding="utf-8")
+
+
+def test_decode_binary_is_refused():
+    with pytest.raises(InputError, match="photo.jpg: looks like a binary file"):
+        decode_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)), "photo.jpg")
+
+
+def test_read_bytes_errors_name_the_input(tmp_path):
+    with pytest.raises(InputNotFoundError, match="missing.txt: no such file"):
+        read_bytes(tmp_path / "missing.txt")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(InputError, match="empty.txt: file is empty"):
+        read_bytes(empty)
+    with pytest.raises(InputError, match="is a folder"):
+        read_bytes(tmp_path)
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * 100)
+    with pytest.raises(InputError, match="input.max_bytes"):
+        read_bytes(big, max_bytes=10)

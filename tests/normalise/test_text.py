@@ -1,0 +1,77 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from feedback_nlp.config import NormaliseConfig
+from feedback_nlp.normalise.text import normalise_text
+from tests.conftest import seed_text
+
+CASES = json.loads((Path(__file__).parents[1] / "data" / "normalise_cases.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_text_normalise_cases(case):
+    assert normalise_text(case["input"]).text == case["expected"], case["comment"]
+
+
+def test_text_options_can_be_switched_off():
+    cfg = NormaliseConfig(script="off", nfkc=False, fullwidth_to_halfwidth=False, fold_punctuation=False)
+    text = "東西不錯！！！ＡＢＣ"
+    assert normalise_text(text, cfg).text == text
+
+
+def test_text_fullwidth_without_nfkc():
+    cfg = NormaliseConfig(nfkc=False)
+    assert normalise_text("ＡＢＣ１２３，好", cfg).text == "ABC123，好"
+
+
+def test_text_line_map_points_to_original_lines():
+    text = "导航:首页 > 客服\n\n第一行\n第二行\n第1页 / 共2页\n第三行"
+    result = normalise_text(text)
+    assert result.text == "第一行\n第二行\n第三行"
+    assert result.line_map == [3, 4, 6]
+    assert [(r.line, r.rule) for r in result.removed] == [(1, "breadcrumb"), (5, "page_footer")]
+    assert result.report()["boilerplate_lines_removed"] == 2
+    assert result.report(lines=True)["removed_lines"][0]["text"].startswith("导航")
+    original_lines = result.original.split("\n")
+    for out_line, src in zip(result.text.split("\n"), result.line_map):
+        assert out_line == original_lines[src - 1]
+
+
+def test_text_boilerplate_seed_001_hot_list_and_navigation():
+    result = normalise_text(seed_text("001"))
+    rules = {r.rule for r in result.removed}
+    assert {"breadcrumb", "article_meta", "related_list"} <= rules
+    assert "浏览" not in result.text.split("\n")[-1]
+    assert "热点内容" not in result.text
+    assert "导航" not in result.text.split("\n")[0]
+    # the article itself is kept
+    assert "服务补救" in result.text and len(result.text) > 0.9 * len(result.original)
+
+
+def test_text_boilerplate_seed_003_and_004():
+    r3 = normalise_text(seed_text("003"))
+    assert {"welcome", "breadcrumb", "article_meta", "table_of_contents"} <= {r.rule for r in r3.removed}
+    assert not r3.text.startswith("欢迎")
+    r4 = normalise_text(seed_text("004"))
+    removed = " ".join(r.text for r in r4.removed)
+    assert "写写帮文库小编" in removed and "下载本文" in removed
+    assert "客服中心接待业务4803次" in r4.text.replace(" ", "")
+
+
+def test_text_boilerplate_keeps_sentences_with_cue_words():
+    text = "客服电话打了三次都没人接，时间:2023年的事情，举报都没用，我要投诉这个客服的态度和处理时间问题，真的太过分了，希望有人能管一管"
+    assert normalise_text(text).text.startswith("客服电话打了三次")
+
+
+def test_text_seed_000_traditional_to_simplified():
+    result = normalise_text(seed_text("000"))
+    assert "赢得客户忠诚的五个要诀" in result.text
+    assert result.changes["script_converted"] > 1000
+    assert "第1页" not in result.text
+
+
+@pytest.mark.parametrize("mode, expected", [("t2s", "软体"), ("tw2sp", "软件"), ("hk2s", "软体"), ("off", "軟體")])
+def test_text_script_modes(mode, expected):
+    assert normalise_text("軟體", NormaliseConfig(script=mode)).text == expected

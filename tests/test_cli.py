@@ -1,0 +1,93 @@
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from feedback_nlp.cli import app
+from tests.conftest import seed_path
+
+runner = CliRunner()
+
+
+def run(*args, input=None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_cli_help_on_every_command():
+    assert run("--help").exit_code == 0
+    result = run("normalise", "--help")
+    assert result.exit_code == 0 and "--t2s" in result.output
+
+
+def test_cli_normalise_gbk_file_to_stdout(tmp_path):
+    path = tmp_path / "chat.txt"
+    path.write_bytes("客服態度太差了！！！".encode("big5"))
+    result = run("normalise", str(path))
+    assert result.exit_code == 0
+    assert result.stdout == "客服态度太差了！\n"
+    assert "big5" in result.stderr and "to Simplified" in result.stderr
+
+
+def test_cli_normalise_no_t2s_and_tokens(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("東西不錯但是客服太慢", encoding="utf-8")
+    assert run("normalise", str(path), "--no-t2s").stdout == "東西不錯但是客服太慢\n"
+    assert run("normalise", str(path), "--as", "tokens").stdout == "东西 不错 但是 客服 太慢\n"
+
+
+def test_cli_normalise_stdin():
+    result = run("normalise", "-", "--as", "sentences", input="退款呢？还没到！".encode("utf-8"))
+    assert result.exit_code == 0 and result.stdout == "退款呢？\n还没到！\n"
+
+
+def test_cli_bad_inputs_are_reported_and_others_processed(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("好的", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    out = tmp_path / "out"
+    result = run("normalise", str(empty), str(tmp_path / "missing.txt"), str(binary), str(good), "-o", str(out))
+    assert result.exit_code == 1
+    assert f"{empty}: file is empty" in result.stderr
+    assert "missing.txt: no such file" in result.stderr
+    assert "image.png: looks like a binary file" in result.stderr
+    assert "3 of 4 inputs failed" in result.stderr
+    assert (out / "good.txt").read_text(encoding="utf-8") == "好的\n"
+
+
+def test_cli_report_lists_removed_lines(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_text("当前位置:首页 > 案例\n空调报修后等了5天\n第1页 / 共1页\n", encoding="utf-8")
+    result = run("normalise", str(path), "--report")
+    assert result.stdout == "空调报修后等了5天\n"
+    report = json.loads(result.stderr[result.stderr.index("{") :])
+    assert report["boilerplate_lines_removed"] == 2
+    assert [r["rule"] for r in report["removed_lines"]] == ["breadcrumb", "page_footer"]
+
+
+def test_cli_mojibake_seed_to_folder(tmp_path):
+    result = run("normalise", str(seed_path("002")), str(seed_path("004")), "-o", str(tmp_path))
+    assert result.exit_code == 0
+    assert "mojibake repaired on" in result.stderr
+    repaired = (tmp_path / seed_path("002").with_suffix(".txt").name).read_text(encoding="utf-8")
+    assert "售后客服年终工作总结报告模板" in repaired.split("\n")[0]
+
+
+def test_cli_bad_config_key_is_one_line_error(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("好", encoding="utf-8")
+    result = run("normalise", str(path), "--set", "normalise.colour=red")
+    assert result.exit_code == 2
+    assert "unknown key 'normalise.colour'" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("mode", ["xml"])
+def test_cli_unknown_output_mode(tmp_path, mode):
+    path = tmp_path / "a.txt"
+    path.write_text("好", encoding="utf-8")
+    result = run("normalise", str(path), "--as", mode)
+    assert result.exit_code == 2
+    assert "use text, sentences or tokens" in result.stderr

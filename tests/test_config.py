@@ -1,0 +1,70 @@
+from pathlib import Path
+
+import pytest
+
+from feedback_nlp.config import default_config_dir, load_boilerplate_rules, load_config
+from feedback_nlp.errors import ConfigError
+
+
+def test_config_default_file_loads_and_resolves_paths():
+    cfg = load_config()
+    assert cfg.normalise.script == "t2s"
+    assert cfg.tokenise.hmm is False
+    assert cfg.normalise.boilerplate_rules == default_config_dir() / "boilerplate.yaml"
+
+
+def test_config_unknown_key_is_rejected_with_its_name(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("normalise:\n  scrpit: off\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"c\.yaml: unknown key 'normalise\.scrpit'"):
+        load_config(path)
+
+
+def test_config_bad_value_names_key_and_value(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("normalise:\n  script: zh2tw\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"normalise\.script.*zh2tw"):
+        load_config(path)
+
+
+def test_config_overrides_apply_and_validate():
+    assert load_config(overrides=["normalise.script=hk2s", "tokenise.hmm=true"]).normalise.script == "hk2s"
+    with pytest.raises(ConfigError, match="KEY=VALUE"):
+        load_config(overrides=["normalise.script"])
+    with pytest.raises(ConfigError, match="unknown key"):
+        load_config(overrides=["normalise.nope=1"])
+
+
+def test_config_relative_paths_follow_the_file(tmp_path):
+    (tmp_path / "words.txt").write_text("客诉单 n\n", encoding="utf-8")
+    path = tmp_path / "c.yaml"
+    path.write_text("tokenise:\n  user_dicts: [words.txt]\n", encoding="utf-8")
+    assert load_config(path).tokenise.user_dicts == (tmp_path / "words.txt",)
+
+
+def test_config_missing_file_says_so(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.yaml")
+
+
+def test_config_boilerplate_rules_validate_regex(tmp_path):
+    path = tmp_path / "b.yaml"
+    path.write_text("version: 1\nrules:\n  - id: x\n    pattern: '(['\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not a valid regular expression"):
+        load_boilerplate_rules(path)
+    assert len(load_boilerplate_rules().rules) >= 10
+
+
+def test_config_every_default_key_is_commented():
+    text = (default_config_dir() / "default.yaml").read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(text):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and line.startswith("  "):
+            assert text[i - 1].strip().startswith("#"), f"key without a comment above it: {line!r}"
+
+
+def test_config_bare_off_in_yaml_means_off(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("normalise:\n  script: off\n", encoding="utf-8")
+    assert load_config(path).normalise.script == "off"
+    assert load_config(overrides=["normalise.script=off"]).normalise.script == "off"
