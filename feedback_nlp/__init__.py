@@ -11,6 +11,7 @@ from .tokenise import Tokeniser, split_sentences, tokenise
 
 __all__ = [
     "Config",
+    "FeedbackClassifier",
     "FeedbackNLPError",
     "Tokeniser",
     "__version__",
@@ -21,3 +22,12 @@ __all__ = [
     "split_sentences",
     "tokenise",
 ]
+
+
+def __getattr__(name: str):
+    # the classifier pulls in scikit-learn; load it only when it is asked for
+    if name == "FeedbackClassifier":
+        from .pipeline import FeedbackClassifier
+
+        return FeedbackClassifier
+    raise AttributeError(f"module 'feedback_nlp' has no attribute {name!r}")

@@ -24,7 +24,7 @@ from .tokenise import get_tokeniser, split_sentences
 
 app = typer.Typer(
     name="feedback-nlp",
-    help="Chinese customer-service text: read messy files, normalise, tokenise.",
+    help="Chinese customer-service text: read messy files, normalise, tokenise, classify.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -186,6 +186,122 @@ def normalise(
     if failed:
         _err(f"{failed} of {len(inputs)} inputs failed")
         raise typer.Exit(1)
+
+
+def _messages(source: str, cfg: Config) -> List[str]:
+    """An existing file's non-empty lines, or the argument itself as one message."""
+    path = Path(source)
+    if source != "-" and not path.is_file():
+        if path.suffix in (".txt", ".csv", ".jsonl", ".tsv") or "/" in source:
+            raise FeedbackNLPError(f"{source}: no such file; pass an existing file or the message text itself")
+        return [source]
+    raw = sys.stdin.buffer.read() if source == "-" else path
+    read = read_text(raw, encoding=cfg.input.encoding, max_bytes=cfg.input.max_bytes, name="<stdin>" if source == "-" else None)
+    return [line for line in read.text.split("\n") if line.strip()]
+
+
+@app.command()
+@_friendly
+def classify(
+    text_or_file: str = typer.Argument(..., help="A message, or a text file with one message per line ('-': stdin)."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model directory (default: the shipped model)."),
+    explain: bool = typer.Option(True, "--explain/--no-explain", help="Include the evidence words and spans."),
+    as_json: bool = typer.Option(False, "--json", help="Write one JSON object per message instead of a table."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config file for reading the input."),
+) -> None:
+    """Complaint causes and sentiment of one message or of each line of a file."""
+    from .pipeline import FeedbackClassifier
+
+    cfg = _load(config, [])
+    messages = _messages(text_or_file, cfg)
+    clf = FeedbackClassifier.load(model)
+    results = clf.predict(messages, explain=explain)
+    if as_json:
+        for message, result in zip(messages, results):
+            typer.echo(json.dumps({"text": message, **result}, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for col in ("message", "causes", "sentiment", "evidence"):
+        table.add_column(col, overflow="fold")
+    for message, r in zip(messages, results):
+        causes = ", ".join(f"{c['id']} {c['probability']:.2f}" for c in r["causes"]) or "-"
+        sentiment = f"{r['sentiment']['label']} {r['sentiment']['score']:+.2f}"
+        words = []
+        if explain:
+            for cause, ev in r["evidence"]["causes"].items():
+                words.append(f"{cause}: " + " ".join(e.get("text", e["term"]) for e in ev))
+        note = r["error"] or r["warning"]
+        table.add_row(message[:80], causes, sentiment + (f" ({note})" if note else ""), "; ".join(words))
+    Console().print(table)
+
+
+@app.command()
+@_friendly
+def train(
+    config: Path = typer.Option(Path("configs/train_default.yaml"), "--config", "-c", help="Training config."),
+    output: Path = typer.Option(..., "--output", "-o", help="Model directory to write."),
+    overrides: List[str] = typer.Option([], "--set", help="Override a config key, e.g. --set model.causes_c=2."),
+) -> None:
+    """Train the cause and sentiment models on the corpora and save them as a model directory."""
+    from .config import load_train_config
+    from .train import train as train_model
+
+    cfg = load_train_config(config, overrides)
+    _err(f"training with {config} (corpora: {cfg.corpora_dir}) ...")
+    clf = train_model(cfg)
+    clf.save(output)
+    _print_metrics(clf.metadata["metrics"]["test"], "test")
+    _err(f"saved to {output}")
+
+
+@app.command()
+@_friendly
+def evaluate(
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model directory (default: the shipped model)."),
+    data: str = typer.Option("test", "--data", help="Split to evaluate: dev or test."),
+    output: Path = typer.Option(Path("out/evaluation"), "--output", "-o", help="Folder for metrics.json and metrics.png."),
+    corpora: Optional[Path] = typer.Option(None, "--corpora", help="Corpora folder (default: the repository's corpora/)."),
+) -> None:
+    """Per-cause precision/recall/F1, micro and macro averages, sentiment accuracy and confusion matrix."""
+    from .evaluate import write_chart
+    from .models.corpus import load_corpus
+    from .pipeline import FeedbackClassifier
+    from .train import evaluate as evaluate_model
+
+    if data not in ("dev", "test", "train"):
+        raise FeedbackNLPError(f"--data {data!r}: use dev or test")
+    clf = FeedbackClassifier.load(model)
+    metrics = evaluate_model(clf, load_corpus("sentiment", corpora)[data], load_corpus("causes", corpora)[data])
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_chart(metrics, output / "metrics.png")
+    _print_metrics(metrics, data)
+    _err(f"wrote {output / 'metrics.json'} and {output / 'metrics.png'}")
+
+
+def _print_metrics(metrics: dict, split: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    causes = metrics["causes"]
+    table = Table(title=f"causes on {split} ({causes['items']} items)")
+    for col in ("cause", "precision", "recall", "F1", "support"):
+        table.add_column(col, justify="right" if col != "cause" else "left")
+    for name, m in causes["per_label"].items():
+        table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"]))
+    for avg in ("micro", "macro"):
+        m = causes[avg]
+        table.add_row(f"[b]{avg}[/b]", f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", "")
+    console = Console()
+    console.print(table)
+    sent = metrics["sentiment"]
+    line = f"sentiment on {split}: 3-class accuracy {sent['accuracy']:.3f} ({sent['items']} items)"
+    if "review_binary_accuracy" in sent:
+        line += f", review lines binary accuracy {sent['review_binary_accuracy']:.3f} ({sent['review_items']} items)"
+    console.print(line)
 
 
 def _summary(read, norm, target: Optional[Path]) -> str:

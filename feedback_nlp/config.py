@@ -115,6 +115,91 @@ class BoilerplateRules(_Strict):
     rules: tuple[BoilerplateRule, ...]
 
 
+class TaxonomyCause(_Strict):
+    id: str
+    name_zh: str
+    name_en: str
+    definition: str
+    includes: tuple[str, ...] = ()
+    boundary: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
+class SentimentLabel(_Strict):
+    id: str
+    name_zh: str
+    name_en: str
+    definition: str
+
+
+class SentimentSpec(_Strict):
+    score_range: tuple[float, float]
+    labels: tuple[SentimentLabel, ...]
+
+
+class Taxonomy(_Strict):
+    version: int
+    causes: tuple[TaxonomyCause, ...]
+    sentiment: SentimentSpec
+
+    @property
+    def cause_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.causes)
+
+    @property
+    def sentiment_ids(self) -> tuple[str, ...]:
+        return tuple(label.id for label in self.sentiment.labels)
+
+
+class FeatureConfig(_Strict):
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (1, 3)
+    min_df: int = Field(4, ge=1)
+    negation_scope: int = Field(3, ge=0)
+
+
+class ModelConfig(_Strict):
+    sentiment_c: float = Field(0.3, gt=0)
+    causes_c: float = Field(30.0, gt=0)
+    neutral_bias: float = Field(0.0, ge=-1, le=1)
+    positive_gate: float = Field(0.9, gt=0, le=1.01)
+    sentiment_nb: bool = True
+    sentiment_tfidf: bool = False
+    causes_nb: bool = False
+    causes_tfidf: bool = True
+    causes_class_weight: Literal["balanced", "none"] = "balanced"
+    max_iter: int = Field(3000, gt=0)
+
+
+class TrainConfig(_Strict):
+    backend: Literal["sklearn"] = "sklearn"
+    corpora_dir: Path | None = None
+    taxonomy: Path | None = None
+    features: FeatureConfig = FeatureConfig()
+    model: ModelConfig = ModelConfig()
+    normalise: NormaliseConfig = NormaliseConfig(remove_boilerplate=False)
+    tokenise: TokeniseConfig = TokeniseConfig()
+
+
+def load_train_config(path: str | os.PathLike | None = None, overrides: list[str] | tuple[str, ...] = ()) -> TrainConfig:
+    """Load a training config (default: the shipped ``train_default.yaml``)."""
+    cfg_path = Path(path) if path is not None else default_config_dir() / "train_default.yaml"
+    data = _read_yaml(cfg_path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{cfg_path}: top level must be a mapping of sections")
+    for key in ("corpora_dir", "taxonomy"):
+        if data.get(key):
+            data[key] = str(cfg_path.parent / data[key])
+    data = _apply_overrides(data, overrides)
+    return _validate(TrainConfig, data, str(cfg_path))
+
+
+def load_taxonomy(path: str | os.PathLike | None = None) -> Taxonomy:
+    """Load and validate the complaint-cause taxonomy (default: ``configs/taxonomy.yaml``)."""
+    tax_path = Path(path) if path is not None else default_config_dir() / "taxonomy.yaml"
+    return _validate(Taxonomy, _read_yaml(tax_path), str(tax_path))
+
+
 def _format_validation_error(exc: ValidationError, source: str) -> str:
     parts = []
     for err in exc.errors():
@@ -178,7 +263,11 @@ def load_config(path: str | os.PathLike | None = None, overrides: list[str] | tu
     data = _read_yaml(cfg_path)
     if not isinstance(data, dict):
         raise ConfigError(f"{cfg_path}: top level must be a mapping of sections, got {type(data).__name__}")
-    data = _resolve_paths(data, cfg_path.parent)
+    data = _apply_overrides(_resolve_paths(data, cfg_path.parent), overrides)
+    return _validate(Config, data, str(cfg_path))
+
+
+def _apply_overrides(data: dict, overrides: list[str] | tuple[str, ...]) -> dict:
     for item in overrides:
         keys, value = _parse_override(item)
         node = data
@@ -187,7 +276,7 @@ def load_config(path: str | os.PathLike | None = None, overrides: list[str] | tu
             if not isinstance(node, dict):
                 raise ConfigError(f"override {item!r}: '{k}' is not a section")
         node[keys[-1]] = value
-    return _validate(Config, data, str(cfg_path))
+    return data
 
 
 def load_boilerplate_rules(path: str | os.PathLike | None = None) -> BoilerplateRules:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import RESOURCES_DIR, TokeniseConfig, cache_dir
 from .errors import ConfigError, ResourceError
@@ -56,15 +56,13 @@ _SENTENCE_END = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     start: int
     end: int
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     text: str
     start: int
     end: int
@@ -221,9 +219,11 @@ class Tokeniser:
         """Words of ``text`` with their character offsets."""
         tokens: list[Token] = []
         pos = 0
+        keep_space = self.config.keep_whitespace
+        stop = self.stopwords_ if self.config.drop_stopwords else ()
         for piece in self.segment(text):
             end = pos + len(piece)
-            if self._keep(piece):
+            if (keep_space or not piece.isspace()) and piece not in stop:
                 tokens.append(Token(piece, pos, end))
             pos = end
         return tokens

@@ -13,4 +13,9 @@ for f in "$OUT"/tokens/*.txt; do
     head -n 4 "$f"
 done
 echo
-echo "Normalised text in $OUT/text/, tokens (space-separated) in $OUT/tokens/."
+echo "== complaint causes and sentiment of the hotel reviews (Big5 file, read and classified as is)"
+.venv/bin/feedback-nlp classify corpora/samples/text/hotel_reviews_big5.txt
+.venv/bin/feedback-nlp classify corpora/samples/text/hotel_reviews_big5.txt --json > "$OUT/hotel_reviews_classified.jsonl"
+echo
+echo "Normalised text in $OUT/text/, tokens (space-separated) in $OUT/tokens/,"
+echo "classifications (JSON Lines, with evidence spans) in $OUT/hotel_reviews_classified.jsonl."

@@ -26,3 +26,47 @@ def seed_text(prefix: str) -> str:
 def _private_cache(tmp_path_factory, monkeypatch):
     """Keep caches (jieba's dictionary cache) out of the user's home during tests."""
     monkeypatch.setenv("FEEDBACK_NLP_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+TINY_CAUSES = ["logistics", "attitude"]
+TINY_DATA = [
+    ("快递五天了还没到", ["logistics"], "neg"),
+    ("物流太慢了，包裹一直不动", ["logistics"], "neg"),
+    ("客服态度很差，爱答不理", ["attitude"], "neg"),
+    ("客服说话很冲，态度恶劣", ["attitude"], "neg"),
+    ("快递慢，客服态度还差", ["logistics", "attitude"], "neg"),
+    ("请问怎么开发票", [], "neu"),
+    ("订单什么时候发货", [], "neu"),
+    ("东西很好，非常满意", [], "pos"),
+    ("谢谢，服务很周到", [], "pos"),
+]
+
+
+def build_tiny_classifier():
+    """A two-cause classifier learnt from nine messages: for tests of the API, not of accuracy."""
+    import numpy as np
+
+    from feedback_nlp.features import TextFeaturizer
+    from feedback_nlp.models.sklearn_backend import NBLogistic
+    from feedback_nlp.pipeline import FeedbackClassifier
+
+    texts = [t for t, _, _ in TINY_DATA]
+    feat = TextFeaturizer(word_ngrams=(1, 2), char_ngrams=(1, 2), min_df=1, normalise={"remove_boilerplate": False})
+    X = feat.fit_transform(texts)
+    Y = np.array([[int(c in causes) for c in TINY_CAUSES] for _, causes, _ in TINY_DATA])
+    causes = NBLogistic(C=50.0, multilabel=True, classes=TINY_CAUSES).fit(X, Y)
+    sentiment = NBLogistic(C=50.0, classes=["neg", "neu", "pos"]).fit(X, [s for _, _, s in TINY_DATA])
+    meta = {
+        "backend": "sklearn",
+        "thresholds": {"logistics": 0.5, "attitude": 0.5},
+        "cause_names": {"logistics": "物流配送", "attitude": "服务态度"},
+        "neutral_bias": 0.0,
+    }
+    return FeedbackClassifier(feat, causes, sentiment, meta)
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("model") / "tiny"
+    build_tiny_classifier().save(path)
+    return path

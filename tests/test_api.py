@@ -7,6 +7,7 @@ import feedback_nlp
 def test_api_all_is_pinned():
     assert sorted(feedback_nlp.__all__) == [
         "Config",
+        "FeedbackClassifier",
         "FeedbackNLPError",
         "Tokeniser",
         "__version__",

@@ -91,3 +91,40 @@ def test_cli_unknown_output_mode(tmp_path, mode):
     result = run("normalise", str(path), "--as", mode)
     assert result.exit_code == 2
     assert "use text, sentences or tokens" in result.stderr
+
+
+def test_cli_classify_one_message_as_json(tiny_model_dir):
+    result = run("classify", "快递五天了还没到", "--model", str(tiny_model_dir), "--json")
+    assert result.exit_code == 0, result.stderr
+    row = json.loads(result.stdout)
+    assert row["text"] == "快递五天了还没到"
+    assert [c["id"] for c in row["causes"]] == ["logistics"]
+    assert row["evidence"]["causes"]["logistics"]
+
+
+def test_cli_classify_file_table(tiny_model_dir, tmp_path):
+    path = tmp_path / "msgs.txt"
+    path.write_bytes("客服态度很差，爱答不理\n\n谢谢，服务很周到\n".encode("gbk"))
+    result = run("classify", str(path), "--model", str(tiny_model_dir))
+    assert result.exit_code == 0, result.stderr
+    assert "attitude" in result.stdout and "pos" in result.stdout
+
+
+def test_cli_classify_missing_model_and_file(tmp_path, tiny_model_dir):
+    result = run("classify", "快递慢", "--model", str(tmp_path / "none"))
+    assert result.exit_code == 2 and "not found" in result.stderr
+    result = run("classify", str(tmp_path / "msgs.txt"), "--model", str(tiny_model_dir))
+    assert result.exit_code == 2 and "msgs.txt: no such file" in result.stderr
+
+
+def test_cli_evaluate_writes_json_and_png(tiny_model_dir, tmp_path):
+    from tests.test_train import make_small_corpora
+
+    make_small_corpora(tmp_path / "corpora", per_label=3)
+    out = tmp_path / "eval"
+    result = run("evaluate", "--model", str(tiny_model_dir), "--data", "dev", "--corpora", str(tmp_path / "corpora"), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert "micro" in metrics["causes"] and "accuracy" in metrics["sentiment"]
+    assert (out / "metrics.png").read_bytes()[:4] == b"\x89PNG"
+    assert "micro" in result.stdout

@@ -1,0 +1,235 @@
+"""Features of customer messages for the linear models.
+
+``analyse`` turns a message into its normalised text and a list of *terms* with their spans:
+jieba words, where words within a few words after a negation (不, 没有, 别…) are marked ``!word``
+so that "不满意" and "满意" are different evidence, plus the terms after the last contrast word
+(但是, 不过…) again as ``^term``, because the clause after "但是" usually carries the verdict.
+``TextFeaturizer`` turns messages into one sparse matrix: binary word n-grams of the terms,
+binary character n-grams of the normalised text, and binary n-grams of the contrast clause.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .config import NormaliseConfig, TokeniseConfig
+from .errors import ConfigError
+from .normalise.text import normalise_records
+from .tokenise import Tokeniser, get_tokeniser
+
+NEGATIONS = frozenset("不 没 没有 别 未 无 非 不是 不太 不够 不会 不能 不要 不用 并不 从不 毫不 绝不 难以 从没".split())
+CONTRASTS = frozenset("但是 但 可是 不过 然而 就是 只是 可惜 却".split())
+CLAUSE_END = frozenset("，。！？；、,.!?;…~：:\n")
+_BASE = 0x110001  # one more than the number of code points: character n-grams as base-_BASE numbers
+MAX_CHAR_NGRAM = 3  # _BASE ** 3 still fits in 64 bits
+
+
+@dataclass
+class Analysis:
+    text: str  # normalised text
+    terms: list[str]
+    spans: list[tuple[int, int]]  # span of each term in ``text``
+    tail: list[str]  # terms of the clause after the last contrast word
+    tail_offset: int | None = None  # where that clause starts in ``text``
+
+
+def analyse(text: str, normalise: NormaliseConfig, tokenise: TokeniseConfig, negation_scope: int = 3) -> Analysis:
+    """Normalise and tokenise ``text`` into negation-marked terms with spans."""
+    return _terms(normalise_records([text], normalise)[0], get_tokeniser(tokenise), negation_scope)
+
+
+def _terms(norm: str, tokeniser: Tokeniser, negation_scope: int) -> Analysis:
+    terms: list[str] = []
+    spans: list[tuple[int, int]] = []
+    tail_start = tail_offset = None
+    scope = 0
+    end = 0
+    stop = tokeniser.stopwords_ if tokeniser.config.drop_stopwords else ()
+    for word in tokeniser.segment(norm):
+        start = end
+        end += len(word)
+        if word in CLAUSE_END:
+            scope = 0
+            continue
+        if word.isspace() or word in stop:
+            continue
+        if word in NEGATIONS:
+            scope = negation_scope
+            terms.append(word)
+        elif scope:
+            terms.append("!" + word)
+            scope -= 1
+        else:
+            terms.append(word)
+        spans.append((start, end))
+        if word in CONTRASTS:
+            tail_start, tail_offset = len(terms), end
+    if tail_start is None:
+        return Analysis(norm, terms, spans, [])
+    return Analysis(norm, terms, spans, terms[tail_start:], tail_offset)
+
+
+def _char_code(gram: str) -> int:
+    code = 0
+    for ch in gram:
+        code = code * _BASE + ord(ch) + 1
+    return code
+
+
+class TextFeaturizer:
+    """Messages -> sparse binary n-gram features (word, character, contrast clause).
+
+    The vocabularies are plain lists of n-grams (``to_dict`` / ``from_dict`` give JSON-ready
+    data, so a saved featurizer is a text file, not code). Lookups go through ``dict.get`` in
+    bulk, which is several times faster than scikit-learn's vectorizers on short messages.
+    ``normalise`` and ``tokenise`` are config mappings (keys as in ``configs/default.yaml``).
+    """
+
+    def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), min_df=2, negation_scope=3, normalise=None, tokenise=None):
+        self.word_ngrams = tuple(word_ngrams)
+        self.char_ngrams = tuple(char_ngrams)
+        if self.char_ngrams[1] > MAX_CHAR_NGRAM:
+            raise ConfigError(f"features.char_ngrams: at most {MAX_CHAR_NGRAM} characters, got {self.char_ngrams[1]}")
+        self.min_df = min_df
+        self.negation_scope = negation_scope
+        self.normalise = dict(normalise or {})
+        self.tokenise = dict(tokenise or {})
+        self._norm_cfg = NormaliseConfig(**self.normalise)
+        self._tok_cfg = TokeniseConfig(**self.tokenise)
+
+    def analyse(self, texts) -> list[Analysis]:
+        normalised = normalise_records(list(texts), self._norm_cfg)
+        tokeniser = get_tokeniser(self._tok_cfg)
+        return [_terms(t, tokeniser, self.negation_scope) for t in normalised]
+
+    def analyse_normalised(self, text: str) -> Analysis:
+        """Terms of a text that is already normalised (e.g. a clause cut from one)."""
+        return _terms(text, get_tokeniser(self._tok_cfg), self.negation_scope)
+
+    # ---- n-grams ---------------------------------------------------------------------
+    def _grams(self, analysis: Analysis, chars: bool = True) -> tuple[list[str], list[str], list[str]]:
+        words: list[str] = []
+        terms = analysis.terms
+        lo, hi = self.word_ngrams
+        for n in range(lo, hi + 1):
+            words.extend(terms if n == 1 else [" ".join(terms[i : i + n]) for i in range(len(terms) - n + 1)])
+        char_grams: list[str] = []
+        text = analysis.text
+        lo, hi = self.char_ngrams
+        for n in range(lo, hi + 1 if chars else lo):
+            char_grams.extend(text if n == 1 else [text[i : i + n] for i in range(len(text) - n + 1)])
+        tail = analysis.tail
+        tails = tail + [" ".join(tail[i : i + 2]) for i in range(len(tail) - 1)]
+        return words, char_grams, tails
+
+    def fit(self, texts, analyses: list[Analysis] | None = None) -> TextFeaturizer:
+        analyses = analyses if analyses is not None else self.analyse(texts)
+        counts: tuple[Counter, Counter, Counter] = (Counter(), Counter(), Counter())
+        for a in analyses:
+            for counter, grams in zip(counts, self._grams(a)):
+                counter.update(set(grams))
+        vocabs = [sorted(g for g, n in c.items() if n >= self.min_df) for c in counts]
+        self._set_vocabularies(*vocabs)
+        return self
+
+    def _set_vocabularies(self, words: list[str], chars: list[str], tails: list[str]) -> None:
+        self.word_vocabulary_ = words
+        self.char_vocabulary_ = chars
+        self.tail_vocabulary_ = tails
+        self._offsets = (0, len(words), len(words) + len(chars))
+        self._lookups = tuple(
+            {g: i + off for i, g in enumerate(vocab)} for vocab, off in zip((words, chars, tails), self._offsets)
+        )
+        self.n_features_ = len(words) + len(chars) + len(tails)
+        codes = np.array([_char_code(g) for g in chars], dtype=np.int64)
+        order = np.argsort(codes)
+        self._char_codes = codes[order]
+        self._char_columns = (order + len(words)).astype(np.int64)
+
+    def fit_transform(self, texts, analyses: list[Analysis] | None = None):
+        analyses = analyses if analyses is not None else self.analyse(texts)
+        return self.fit(texts, analyses).transform(texts, analyses)
+
+    def transform(self, texts, analyses: list[Analysis] | None = None):
+        analyses = analyses if analyses is not None else self.analyse(texts)
+        word_lookup, _char_lookup, tail_lookup = self._lookups
+        rows: list[int] = []
+        cols: list = []
+        for r, a in enumerate(analyses):
+            words, _chars, tails = self._grams(a, chars=False)
+            found: set = set(map(word_lookup.get, words))
+            found.update(map(tail_lookup.get, tails))
+            found.discard(None)
+            cols.extend(found)
+            rows.extend([r] * len(found))
+        char_rows, char_cols = self._char_features([a.text for a in analyses])
+        all_rows = np.concatenate([np.asarray(rows, np.int64), char_rows])
+        all_cols = np.concatenate([np.asarray(cols, np.int64), char_cols])
+        X = sp.coo_matrix(
+            (np.ones(len(all_rows), np.float32), (all_rows, all_cols)), shape=(len(analyses), self.n_features_)
+        ).tocsr()  # sums repeated n-grams ...
+        X.data[:] = 1.0  # ... which binary features do not count
+        return X
+
+    def _char_features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every character n-gram found, computed for all texts at once: each
+        n-gram becomes an integer code (code points as digits in base 0x110001) looked up in the
+        sorted codes of the vocabulary."""
+        if not texts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        # code point + 1 for each character, 0 between texts (and at the end)
+        joined = "\0".join(texts) + "\0"
+        points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64) + 1
+        points[points == 1] = 0
+        row_of = np.cumsum(points == 0) - (points == 0)
+        codes_list, pos_list = [], []
+        lo, hi = self.char_ngrams
+        for n in range(lo, hi + 1):
+            if len(points) < n:
+                continue
+            code = np.zeros(len(points) - n + 1, np.int64)
+            valid = np.ones(len(code), bool)
+            for k in range(n):
+                part = points[k : k + len(code)]
+                code = code * _BASE + part
+                valid &= part != 0
+            codes_list.append(code[valid])
+            pos_list.append(np.nonzero(valid)[0])
+        codes = np.concatenate(codes_list)
+        positions = np.concatenate(pos_list)
+        where = np.searchsorted(self._char_codes, codes)
+        where[where == len(self._char_codes)] = 0
+        hit = self._char_codes[where] == codes if len(self._char_codes) else np.zeros(len(codes), bool)
+        return row_of[positions[hit]], self._char_columns[where[hit]]
+
+    # ---- names and persistence -------------------------------------------------------------
+    @property
+    def n_word_features_(self) -> int:
+        return len(self.word_vocabulary_)
+
+    def word_feature_names(self) -> list[str]:
+        return self.word_vocabulary_
+
+    def to_dict(self) -> dict:
+        return {
+            "params": {
+                "word_ngrams": list(self.word_ngrams),
+                "char_ngrams": list(self.char_ngrams),
+                "min_df": self.min_df,
+                "negation_scope": self.negation_scope,
+                "normalise": self.normalise,
+                "tokenise": self.tokenise,
+            },
+            "vocabulary": {"word": self.word_vocabulary_, "char": self.char_vocabulary_, "tail": self.tail_vocabulary_},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TextFeaturizer:
+        feat = cls(**data["params"])
+        vocab = data["vocabulary"]
+        feat._set_vocabularies(vocab["word"], vocab["char"], vocab["tail"])
+        return feat

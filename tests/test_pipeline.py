@@ -1,0 +1,111 @@
+"""FeedbackClassifier: a tiny model learnt here (overfit, save, load, identical predictions), input
+handling, evidence spans, and the refusal of changed or foreign model files."""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from feedback_nlp.errors import FeedbackNLPError
+from feedback_nlp.models.base import ModelError
+from feedback_nlp.pipeline import FeedbackClassifier
+from tests.conftest import TINY_CAUSES, TINY_DATA, build_tiny_classifier
+
+CAUSES = TINY_CAUSES
+DATA = TINY_DATA
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return build_tiny_classifier()
+
+
+def test_pipeline_overfits_tiny_set(tiny):
+    for (text, causes, sentiment), result in zip(DATA, tiny.predict([t for t, _, _ in DATA])):
+        assert sorted(c["id"] for c in result["causes"]) == sorted(causes), text
+        assert result["sentiment"]["label"] == sentiment, text
+        assert result["is_complaint"] == (bool(causes) or sentiment == "neg")
+        assert -1.0 <= result["sentiment"]["score"] <= 1.0
+        assert set(result["cause_probabilities"]) == set(CAUSES)
+
+
+def test_pipeline_save_load_round_trip(tiny, tmp_path):
+    tiny.save(tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["format"] == "feedback_nlp.model" and "scikit-learn" in meta["versions"]
+    assert set(meta["files"]) == {"featurizer.json", "causes.skops", "sentiment.skops"}
+    loaded = FeedbackClassifier.load(tmp_path / "m")
+    texts = [t for t, _, _ in DATA] + ["快递慢", "態度很差！！！"]
+    assert loaded.predict(texts) == tiny.predict(texts)
+
+
+def test_pipeline_refuses_changed_model_file(tiny, tmp_path):
+    tiny.save(tmp_path / "m")
+    path = tmp_path / "m" / "causes.skops"
+    path.write_bytes(path.read_bytes() + b"\0")
+    with pytest.raises(ModelError, match="do not match the hash"):
+        FeedbackClassifier.load(tmp_path / "m")
+
+
+def test_pipeline_refuses_foreign_or_missing_directories(tmp_path):
+    with pytest.raises(ModelError, match="not found"):
+        FeedbackClassifier.load(tmp_path / "nope")
+    (tmp_path / "x").mkdir()
+    with pytest.raises(ModelError, match="no metadata.json"):
+        FeedbackClassifier.load(tmp_path / "x")
+    (tmp_path / "x" / "metadata.json").write_text('{"format": "other"}', encoding="utf-8")
+    with pytest.raises(FeedbackNLPError, match="not a feedback_nlp model"):
+        FeedbackClassifier.load(tmp_path / "x")
+
+
+def test_pipeline_refuses_other_sklearn_major(tiny, tmp_path):
+    tiny.save(tmp_path / "m")
+    meta_path = tmp_path / "m" / "metadata.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["versions"]["scikit-learn"] = "0.24.2"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match="trained with scikit-learn 0.24.2"):
+        FeedbackClassifier.load(tmp_path / "m")
+
+
+@pytest.mark.parametrize(
+    "item, field, message",
+    [
+        (None, "error", "text is None"),
+        (42, "error", "type int"),
+        ("", "warning", "empty text"),
+        ("   ", "warning", "empty text"),
+        ("the parcel is late", "warning", "no Chinese characters"),
+        ("快递慢" * 1000, "warning", "only the first 2000"),
+    ],
+)
+def test_pipeline_bad_items_do_not_break_the_batch(tiny, item, field, message):
+    results = tiny.predict(["快递五天了还没到", item, "客服态度很差"])
+    assert len(results) == 3
+    assert message in results[1][field]
+    assert [c["id"] for c in results[0]["causes"]] == ["logistics"]
+    assert [c["id"] for c in results[2]["causes"]] == ["attitude"]
+
+
+def test_pipeline_evidence_spans_point_into_the_input(tiny):
+    text = "快遞五天了還沒到！！！客服態度很差"  # Traditional and repeated marks: normalised text differs
+    result = tiny.predict_one(text)
+    for cause, entries in result["evidence"]["causes"].items():
+        assert entries, cause
+        for e in entries:
+            assert text[e["start"] : e["end"]] == e["text"]
+    logistics = " ".join(e["text"] for e in result["evidence"]["causes"]["logistics"])
+    assert "快遞" in logistics or "沒" in logistics or "到" in logistics
+
+
+def test_pipeline_is_thread_safe(tiny):
+    texts = [t for t, _, _ in DATA] * 30
+    expected = tiny.predict(texts, explain=False)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda t: tiny.predict_one(t, explain=False), texts))
+    assert results == expected
+
+
+def test_pipeline_batches_give_the_same_results(tiny):
+    texts = [t for t, _, _ in DATA] * 5
+    assert tiny.predict(texts, batch_size=4) == tiny.predict(texts, batch_size=1000)
