@@ -24,6 +24,8 @@ from .tokenise import Tokeniser, get_tokeniser
 NEGATIONS = frozenset("不 没 没有 别 未 无 非 不是 不太 不够 不会 不能 不要 不用 并不 从不 毫不 绝不 难以 从没".split())
 CONTRASTS = frozenset("但是 但 可是 不过 然而 就是 只是 可惜 却".split())
 CLAUSE_END = frozenset("，。！？；、,.!?;…~：:\n")
+_END, _NEGATION, _CONTRAST = 1, 2, 3
+_KINDS = {**{w: _CONTRAST for w in CONTRASTS}, **{w: _NEGATION for w in NEGATIONS}, **{w: _END for w in CLAUSE_END}}
 _BASE = 0x110001  # one more than the number of code points: character n-grams as base-_BASE numbers
 MAX_CHAR_NGRAM = 3  # _BASE ** 3 still fits in 64 bits
 
@@ -49,15 +51,17 @@ def _terms(norm: str, tokeniser: Tokeniser, negation_scope: int) -> Analysis:
     scope = 0
     end = 0
     stop = tokeniser.stopwords_ if tokeniser.config.drop_stopwords else ()
+    kinds = _KINDS
     for word in tokeniser.segment(norm):
         start = end
         end += len(word)
-        if word in CLAUSE_END:
+        kind = kinds.get(word)
+        if kind == _END:
             scope = 0
             continue
         if word.isspace() or word in stop:
             continue
-        if word in NEGATIONS:
+        if kind == _NEGATION:
             scope = negation_scope
             terms.append(word)
         elif scope:
@@ -66,7 +70,7 @@ def _terms(norm: str, tokeniser: Tokeniser, negation_scope: int) -> Analysis:
         else:
             terms.append(word)
         spans.append((start, end))
-        if word in CONTRASTS:
+        if kind == _CONTRAST:
             tail_start, tail_offset = len(terms), end
     if tail_start is None:
         return Analysis(norm, terms, spans, [])
