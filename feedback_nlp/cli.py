@@ -71,10 +71,6 @@ def _main(
     )
 
 
-def _load(config: Optional[Path], overrides: List[str]) -> Config:
-    return load_config(config, overrides)
-
-
 def _expand(inputs: List[str]) -> List[str]:
     """Folders stand for the visible files inside them, sorted; '-' and files are kept as given."""
     out: List[str] = []
@@ -143,7 +139,7 @@ def normalise(
         extra.append("normalise.script=" + ("t2s" if t2s else "off"))
     if encoding:
         extra.append(f"input.encoding={encoding}")
-    cfg = _load(config, extra)
+    cfg = load_config(config, extra)
     inputs = _expand(inputs)
     many = len(inputs) > 1
     used: set = set()
@@ -212,7 +208,7 @@ def classify(
     """Complaint causes and sentiment of one message or of each line of a file."""
     from .pipeline import FeedbackClassifier
 
-    cfg = _load(config, [])
+    cfg = load_config(config)
     messages = _messages(text_or_file, cfg)
     clf = FeedbackClassifier.load(model)
     results = clf.predict(messages, explain=explain)

@@ -1,6 +1,6 @@
 """Features of customer messages for the linear models.
 
-``analyse`` turns a message into its normalised text and a list of *terms* with their spans:
+``TextFeaturizer.analyse`` turns messages into their normalised text and *terms* with spans:
 jieba words, where words within a few words after a negation (不, 没有, 别…) are marked ``!word``
 so that "不满意" and "满意" are different evidence, plus the terms after the last contrast word
 (但是, 不过…) again as ``^term``, because the clause after "但是" usually carries the verdict.
@@ -37,11 +37,6 @@ class Analysis:
     spans: list[tuple[int, int]]  # span of each term in ``text``
     tail: list[str]  # terms of the clause after the last contrast word
     tail_offset: int | None = None  # where that clause starts in ``text``
-
-
-def analyse(text: str, normalise: NormaliseConfig, tokenise: TokeniseConfig, negation_scope: int = 3) -> Analysis:
-    """Normalise and tokenise ``text`` into negation-marked terms with spans."""
-    return _terms(normalise_records([text], normalise)[0], get_tokeniser(tokenise), negation_scope)
 
 
 def _terms(norm: str, tokeniser: Tokeniser, negation_scope: int) -> Analysis:
@@ -211,10 +206,6 @@ class TextFeaturizer:
         return row_of[positions[hit]], self._char_columns[where[hit]]
 
     # ---- names and persistence -------------------------------------------------------------
-    @property
-    def n_word_features_(self) -> int:
-        return len(self.word_vocabulary_)
-
     def word_feature_names(self) -> list[str]:
         return self.word_vocabulary_
 

@@ -68,6 +68,22 @@ def tune_thresholds(Y: np.ndarray, P: np.ndarray) -> np.ndarray:
     return best
 
 
+def noisy_items(X, y: list[str], make_model, threshold: float, folds: int = 5) -> np.ndarray:
+    """Mask of training items whose own label gets less than ``threshold`` probability from a
+    model trained on the other folds: likely label noise (review lines labelled by the file
+    they came from)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    y_arr = np.asarray(y)
+    probs = np.zeros(len(y_arr))
+    for fit_idx, held_idx in StratifiedKFold(folds, shuffle=True, random_state=0).split(np.zeros(len(y_arr)), y_arr):
+        model = make_model().fit(X[fit_idx], y_arr[fit_idx])
+        held = model.predict_proba(X[held_idx])
+        column = {c: i for i, c in enumerate(model.classes_)}
+        probs[held_idx] = held[np.arange(len(held_idx)), [column[c] for c in y_arr[held_idx]]]
+    return probs < threshold
+
+
 def train(config: TrainConfig) -> FeedbackClassifier:
     """Fit a classifier as configured; metrics on dev and test end up in its metadata."""
     taxonomy = load_taxonomy(config.taxonomy)
@@ -90,12 +106,21 @@ def train(config: TrainConfig) -> FeedbackClassifier:
     X = featurizer.fit_transform(texts)
     X_s, X_c = X[: len(s_train)], X[len(s_train) :]
 
-    sentiment = NBLogistic(
-        C=config.model.sentiment_c, max_iter=config.model.max_iter, classes=list(taxonomy.sentiment_ids),
-        nb=config.model.sentiment_nb,
-        tfidf=config.model.sentiment_tfidf,
-    )
-    sentiment.fit(X_s, list(s_train["label"]))
+    def make_sentiment() -> NBLogistic:
+        return NBLogistic(
+            C=config.model.sentiment_c,
+            max_iter=config.model.max_iter,
+            classes=list(taxonomy.sentiment_ids),
+            nb=config.model.sentiment_nb,
+            tfidf=config.model.sentiment_tfidf,
+        )
+
+    s_labels = list(s_train["label"])
+    keep = np.ones(len(s_labels), bool)
+    if config.model.sentiment_noise_filter > 0:
+        keep = ~noisy_items(X_s, s_labels, make_sentiment, config.model.sentiment_noise_filter)
+        logger.info("left out %d of %d sentiment training items as likely label noise", (~keep).sum(), len(keep))
+    sentiment = make_sentiment().fit(X_s[keep], np.asarray(s_labels)[keep])
     causes = NBLogistic(
         C=config.model.causes_c,
         max_iter=config.model.max_iter,
@@ -123,7 +148,7 @@ def train(config: TrainConfig) -> FeedbackClassifier:
         "neutral_bias": config.model.neutral_bias,
         "positive_gate": config.model.positive_gate,
         "config": config.model_dump(mode="json", exclude={"corpora_dir", "taxonomy"}),
-        "training_data": data_fingerprint(corpora_dir),
+        "training_data": {**data_fingerprint(corpora_dir), "sentiment_items_left_out": int((~keep).sum())},
     }
     clf = FeedbackClassifier(featurizer, causes, sentiment, metadata)
     clf.metadata["metrics"] = {split: evaluate(clf, sentiment_ds[split], causes_ds[split]) for split in ("dev", "test")}
