@@ -115,6 +115,53 @@ class BoilerplateRules(_Strict):
     rules: tuple[BoilerplateRule, ...]
 
 
+class ChatlogFields(_Strict):
+    session: tuple[str, ...] = ("session_id", "session")
+    message_id: tuple[str, ...] = ("message_id", "id")
+    time: tuple[str, ...] = ("time", "timestamp")
+    role: tuple[str, ...] = ("role",)
+    speaker: tuple[str, ...] = ("speaker", "sender")
+    text: tuple[str, ...] = ("text", "content")
+
+
+class ChatlogRoles(_Strict):
+    customer: tuple[str, ...] = ("customer",)
+    agent: tuple[str, ...] = ("agent",)
+    bot: tuple[str, ...] = ("bot",)
+    system: tuple[str, ...] = ("system",)
+
+
+class TranscriptConfig(_Strict):
+    line_pattern: str
+    session_header: str
+
+    @field_validator("line_pattern", "session_header")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression ({exc})") from exc
+        return value
+
+
+class ChatlogConfig(_Strict):
+    fields: ChatlogFields = ChatlogFields()
+    roles: ChatlogRoles = ChatlogRoles()
+    agent_patterns: tuple[str, ...] = ()
+    transcript: TranscriptConfig
+    max_text_chars: int = Field(5000, gt=0)
+
+
+def load_chatlog_config(path: str | os.PathLike | None = None, overrides: list[str] | tuple[str, ...] = ()) -> ChatlogConfig:
+    """Load the chat-log field mapping (default: the shipped ``chatlog.yaml``)."""
+    cfg_path = Path(path) if path is not None else default_config_dir() / "chatlog.yaml"
+    data = _read_yaml(cfg_path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{cfg_path}: top level must be a mapping")
+    return _validate(ChatlogConfig, _apply_overrides(data, overrides), str(cfg_path))
+
+
 class TaxonomyCause(_Strict):
     id: str
     name_zh: str

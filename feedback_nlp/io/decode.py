@@ -30,7 +30,8 @@ BOMS = [
     (codecs.BOM_UTF16_LE, "utf_16_le"),
     (codecs.BOM_UTF16_BE, "utf_16_be"),
 ]
-MAX_UNDECODABLE_SHARE = 0.02  # more replaced bytes than this and the input is refused
+MAX_UNDECODABLE_SHARE = 0.02
+SAMPLE_LIMIT = 1 << 16  # more replaced bytes than this and the input is refused
 
 
 @dataclass
@@ -87,6 +88,16 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+def _is_mostly_multibyte_utf8(data: bytes) -> bool:
+    """True when the non-ASCII bytes mostly form valid UTF-8 sequences (GBK text does not)."""
+    sample = data[:SAMPLE_LIMIT]
+    non_ascii = sum(1 for b in sample if b >= 0x80)
+    if non_ascii == 0:
+        return False
+    valid = len(sample.decode("utf-8", errors="ignore").encode("utf-8")) - (len(sample) - non_ascii)
+    return valid >= 0.95 * non_ascii
+
+
 def _is_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
@@ -123,6 +134,11 @@ def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") ->
         # a file cut in the middle of its last character is still UTF-8
         if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
             return Decoded(data[: exc.start].decode("utf-8"), "utf_8", 0.99, undecodable=len(data) - exc.start)
+    # mostly UTF-8 with a few damaged bytes: still UTF-8 (the damaged bytes are counted)
+    lenient = data.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd")
+    if bad <= 0.01 * len(lenient) and _is_mostly_multibyte_utf8(data):
+        return Decoded(lenient.replace("\ufffd", ""), "utf_8", 0.9, undecodable=bad)
     utf16 = _looks_utf16(data)
     if utf16:
         return _decode_with(data, utf16, label, 0.9)

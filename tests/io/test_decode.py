@@ -73,3 +73,10 @@ def test_read_bytes_errors_name_the_input(tmp_path):
     big.write_bytes(b"a" * 100)
     with pytest.raises(InputError, match="input.max_bytes"):
         read_bytes(big, max_bytes=10)
+
+
+def test_decode_mostly_utf8_with_damaged_bytes_stays_utf8():
+    data = ("退款还没到账，" * 40).encode("utf-8") + b"\xff\xfe" + "客服不回".encode("utf-8")
+    decoded = decode_bytes(data, "x.txt")
+    assert decoded.encoding == "utf_8" and decoded.undecodable == 2
+    assert decoded.text.endswith("客服不回")

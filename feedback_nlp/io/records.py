@@ -1,0 +1,315 @@
+"""Chat-log exports in, message records out, streamed: nothing is read whole into memory.
+
+Formats: JSON Lines (.jsonl/.json/.ndjson), CSV and TSV, Excel .xlsx, and plain-text transcripts
+("2023-01-05 10:12:01 顾客小王: 快递怎么还没到"); any of them gzip-compressed. Text files may be in
+any encoding the reader detects (GBK exports included). Fields are found through the mapping in
+``configs/chatlog.yaml``.
+
+``read_records`` yields, in file order, either a ``Record`` or a ``Reject`` (file, line, reason and
+the raw content), so every input line ends up somewhere and counts add up.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..config import ChatlogConfig
+from ..errors import InputError, InputNotFoundError
+from .decode import decode_bytes
+
+SAMPLE_BYTES = 1 << 16  # how much of a file is used to detect its encoding
+ROLES = ("customer", "agent", "bot", "system")
+SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt", ".log", ".xlsx"}
+
+
+@dataclass
+class Record:
+    id: str
+    session: str
+    time: str | None
+    role: str
+    speaker: str | None
+    text: str
+    file: str
+    line: int
+    fields: dict[str, Any] = field(default_factory=dict)  # the input's own fields, unchanged
+
+
+@dataclass
+class Reject:
+    file: str
+    line: int
+    reason: str
+    raw: str
+
+
+class _Fields:
+    """Finds the mapped fields in one file's column names."""
+
+    def __init__(self, config: ChatlogConfig, columns: list[str], label: str):
+        lowered = {c.strip().lower(): c for c in columns if isinstance(c, str)}
+        self.columns = {}
+        for name in ("session", "message_id", "time", "role", "speaker", "text"):
+            options = getattr(config.fields, name)
+            self.columns[name] = next((lowered[o.lower()] for o in options if o.lower() in lowered), None)
+        if self.columns["text"] is None:
+            raise InputError(
+                f"{label}: no text field; looked for {', '.join(config.fields.text)} but found "
+                f"{', '.join(map(str, columns[:12])) or 'no columns'}; set fields.text in "
+                "configs/chatlog.yaml or pass --text-field"
+            )
+
+    def get(self, row: dict, name: str) -> Any:
+        column = self.columns[name]
+        return None if column is None else row.get(column)
+
+
+class _Roles:
+    def __init__(self, config: ChatlogConfig):
+        self.values = {}
+        for role in ROLES:
+            for word in getattr(config.roles, role):
+                self.values[word.lower()] = role
+        words = sorted(self.values, key=len, reverse=True)
+        self.in_name = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+        self.agent_text = [re.compile(p) for p in config.agent_patterns]
+
+    def detect(self, role: Any, speaker: Any, text: str) -> str:
+        if role is not None and str(role).strip():
+            found = self.values.get(str(role).strip().lower())
+            if found:
+                return found
+        if speaker and self.in_name is not None:
+            m = self.in_name.search(str(speaker))
+            if m:
+                return self.values[m.group().lower()]
+        if any(p.search(text) for p in self.agent_text):
+            return "agent"
+        return "customer"
+
+
+def _open_binary(path: Path):
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+
+
+def _format_of(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    suffix = suffixes[-1] if suffixes else ""
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix in (".csv", ".tsv", ".xlsx"):
+        return suffix[1:]
+    return "transcript"
+
+
+def _text_stream(path: Path, label: str, encoding: str):
+    """A text stream over the (possibly gzipped) file; undecodable bytes surface as surrogates."""
+    if encoding == "auto":
+        with _open_binary(path) as fh:
+            sample = fh.read(SAMPLE_BYTES)
+        if not sample:
+            raise InputError(f"{label}: file is empty; nothing to read")
+        # cut the sample at a line end so that a character split in two does not mislead detection
+        cut = sample.rfind(b"\n")
+        sample = sample[: cut + 1] if 0 < cut and len(sample) == SAMPLE_BYTES else sample
+        encoding = decode_bytes(sample, label).encoding
+    return io.TextIOWrapper(_open_binary(path), encoding=encoding, errors="surrogateescape", newline="")
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def _undecodable(value: Any) -> bool:
+    return isinstance(value, str) and _SURROGATE.search(value) is not None
+
+
+class RecordReader:
+    """Reads one or many chat-log files into records; see the module docstring."""
+
+    def __init__(self, config: ChatlogConfig, encoding: str = "auto"):
+        self.config = config
+        self.encoding = encoding
+        self.roles = _Roles(config)
+
+    def read(self, path: str | Path) -> Iterator[Record | Reject]:
+        path = Path(path)
+        label = str(path)
+        if not path.exists():
+            raise InputNotFoundError(f"{label}: no such file; check the path")
+        if path.is_dir():
+            raise InputError(f"{label}: is a folder; use expand_inputs() or pass the files inside it")
+        if path.stat().st_size == 0:
+            raise InputError(f"{label}: file is empty; nothing to read")
+        kind = _format_of(path)
+        if kind == "jsonl":
+            yield from self._jsonl(path, label)
+        elif kind in ("csv", "tsv"):
+            yield from self._csv(path, label, "\t" if kind == "tsv" else ",")
+        elif kind == "xlsx":
+            yield from self._xlsx(path, label)
+        else:
+            yield from self._transcript(path, label)
+
+    # ---- building records -----------------------------------------------------------------
+    def _record(self, row: dict, fields: _Fields, label: str, line: int, raw: str, default_session: str) -> Record | Reject:
+        text = fields.get(row, "text")
+        if text is None or (isinstance(text, str) and not text.strip()):
+            return Reject(label, line, "text field is missing or empty", raw)
+        if not isinstance(text, (str, int, float)) or isinstance(text, bool):
+            return Reject(label, line, f"text field has type {type(text).__name__}, expected a string", raw)
+        text = str(text)
+        if any(_undecodable(v) for v in row.values()):
+            return Reject(label, line, "undecodable bytes; pass --encoding with the file's encoding", raw)
+        if len(text) > self.config.max_text_chars:
+            return Reject(label, line, f"text has {len(text)} characters, over max_text_chars={self.config.max_text_chars}", raw[:200])
+        session = fields.get(row, "session")
+        message_id = fields.get(row, "message_id")
+        time = fields.get(row, "time")
+        speaker = fields.get(row, "speaker")
+        return Record(
+            id=str(message_id) if message_id not in (None, "") else f"{Path(label).name}:{line}",
+            session=str(session) if session not in (None, "") else default_session,
+            time=str(time) if time not in (None, "") else None,
+            role=self.roles.detect(fields.get(row, "role"), speaker, text),
+            speaker=str(speaker) if speaker not in (None, "") else None,
+            text=text,
+            file=label,
+            line=line,
+            fields=row,
+        )
+
+    # ---- formats ------------------------------------------------------------------------
+    def _jsonl(self, path: Path, label: str) -> Iterator[Record | Reject]:
+        mappings: dict[tuple, _Fields | str] = {}  # rows may differ in their keys
+        with _text_stream(path, label, self.encoding) as fh:
+            for number, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                raw = line.rstrip("\r\n")
+                try:
+                    row = json.loads(raw)
+                except json.JSONDecodeError as exc:
+                    yield Reject(label, number, f"not valid JSON ({exc.msg} at column {exc.colno})", raw[:500])
+                    continue
+                if not isinstance(row, dict):
+                    yield Reject(label, number, f"expected a JSON object, got {type(row).__name__}", raw[:500])
+                    continue
+                keys = tuple(row)
+                fields = mappings.get(keys)
+                if fields is None:
+                    try:
+                        fields = mappings[keys] = _Fields(self.config, list(row), f"{label} line {number}")
+                    except InputError as exc:
+                        fields = mappings[keys] = str(exc).split(": ", 1)[1]
+                if isinstance(fields, str):
+                    yield Reject(label, number, fields, raw[:500])
+                    continue
+                yield self._record(row, fields, label, number, raw[:500], f"{path.name}#{number}")
+
+    def _csv(self, path: Path, label: str, delimiter: str) -> Iterator[Record | Reject]:
+        with _text_stream(path, label, self.encoding) as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            try:
+                header = next(reader)
+            except StopIteration:
+                raise InputError(f"{label}: no header row; the first row must name the columns") from None
+            if header and header[0].startswith("\ufeff"):
+                header[0] = header[0][1:]
+            fields = _Fields(self.config, header, label)
+            for row in reader:
+                number = reader.line_num
+                if not any(cell.strip() for cell in row):
+                    continue
+                raw = delimiter.join(row)[:500]
+                if len(row) != len(header):
+                    yield Reject(label, number, f"{len(row)} columns where the header has {len(header)}", raw)
+                    continue
+                yield self._record(dict(zip(header, row)), fields, label, number, raw, f"{path.name}#{number}")
+
+    def _xlsx(self, path: Path, label: str) -> Iterator[Record | Reject]:
+        try:
+            from openpyxl import load_workbook
+        except ImportError:
+            raise ImportError("reading .xlsx needs openpyxl; run: pip install openpyxl") from None
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged file
+            raise InputError(f"{label}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
+        try:
+            rows = book.active.iter_rows(values_only=True)
+            header = [str(c) if c is not None else "" for c in next(rows, [])]
+            fields = _Fields(self.config, header, label)
+            for number, values in enumerate(rows, start=2):
+                if all(v is None or str(v).strip() == "" for v in values):
+                    continue
+                row = {h: v for h, v in zip(header, values)}
+                raw = "\t".join("" if v is None else str(v) for v in values)[:500]
+                yield self._record(row, fields, label, number, raw, f"{path.name}#{number}")
+        finally:
+            book.close()
+
+    def _transcript(self, path: Path, label: str) -> Iterator[Record | Reject]:
+        line_re = re.compile(self.config.transcript.line_pattern)
+        header_re = re.compile(self.config.transcript.session_header)
+        fields = _Fields(self.config, ["time", "speaker", "text"], label)
+        session_no, session_name = 1, None
+        pending: dict | None = None
+        with _text_stream(path, label, self.encoding) as fh:
+            for number, line in enumerate(fh, start=1):
+                raw = line.rstrip("\r\n")
+                header = header_re.match(raw)
+                if not raw.strip() or header:
+                    if pending:
+                        yield self._finish(pending, fields, label)
+                        pending = None
+                    if header or session_name is not None or number > 1:
+                        session_no += 1
+                    session_name = (header.group("session") or header.group("session2")) if header and header.groupdict() else None
+                    continue
+                m = line_re.match(raw)
+                if m:
+                    if pending:
+                        yield self._finish(pending, fields, label)
+                    session = session_name or f"{path.name}#s{session_no}"
+                    pending = {"row": {"time": m.group("time"), "speaker": m.group("speaker").strip(), "text": m.group("text")},
+                               "line": number, "raw": raw, "session": session}
+                elif pending:
+                    pending["row"]["text"] += "\n" + raw.strip()
+                    pending["raw"] += "\n" + raw
+                else:
+                    yield Reject(label, number, "not a message line (expected 'time speaker: text')", raw[:500])
+        if pending:
+            yield self._finish(pending, fields, label)
+
+    def _finish(self, pending: dict, fields: _Fields, label: str) -> Record | Reject:
+        row = dict(pending["row"])
+        row["session"] = pending["session"]
+        fields.columns["session"] = "session"
+        return self._record(row, fields, label, pending["line"], pending["raw"][:500], pending["session"])
+
+
+def expand_inputs(inputs: list[str | Path]) -> list[Path]:
+    """Files as given, and the files with known suffixes inside folders (sorted, recursively)."""
+    out: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            out.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not p.name.startswith(".") and (p.suffix.lower() in SUFFIXES or p.suffix == ".gz")
+            )
+        else:
+            out.append(path)
+    return out

@@ -1,0 +1,141 @@
+import gzip
+import json
+
+import pytest
+
+from feedback_nlp.config import load_chatlog_config
+from feedback_nlp.errors import InputError, InputNotFoundError
+from feedback_nlp.io.records import Record, RecordReader, Reject, expand_inputs
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return RecordReader(load_chatlog_config())
+
+
+def read_all(reader, path):
+    out = list(reader.read(path))
+    return [r for r in out if isinstance(r, Record)], [r for r in out if isinstance(r, Reject)]
+
+
+JSONL = [
+    {"session_id": "s1", "msg_id": "m1", "time": "2023-01-01 10:00:00", "role": "customer", "content": "快递怎么还没到"},
+    {"session_id": "s1", "msg_id": "m2", "role": "客服", "content": "亲，帮您查一下"},
+    {"session_id": "s1", "msg_id": "m3", "content": ""},
+    {"session_id": "s1", "msg_id": "m4", "content": {"nested": 1}},
+]
+
+
+def write_jsonl(path, rows, extra_lines=()):
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows] + list(extra_lines)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_records_jsonl_records_and_rejects(reader, tmp_path):
+    path = tmp_path / "chats.jsonl"
+    write_jsonl(path, JSONL, ['{"broken": ', "[1, 2]", '{"note": "no text field here"}'])
+    records, rejects = read_all(reader, path)
+    assert [(r.id, r.session, r.role) for r in records] == [("m1", "s1", "customer"), ("m2", "s1", "agent")]
+    assert records[0].fields["msg_id"] == "m1" and records[0].line == 1
+    reasons = {r.line: r.reason for r in rejects}
+    assert reasons[3] == "text field is missing or empty"
+    assert "type dict" in reasons[4]
+    assert "not valid JSON" in reasons[5]
+    assert "expected a JSON object" in reasons[6]
+    assert "no text field" in reasons[7] and "fields.text" in reasons[7] and "note" in reasons[7]
+    assert len(records) + len(rejects) == 7
+
+
+def test_records_gzip_and_gbk_csv(reader, tmp_path):
+    path = tmp_path / "chats.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(json.dumps(r, ensure_ascii=False) for r in JSONL[:2]) + "\n")
+    assert len(read_all(reader, path)[0]) == 2
+    csv_path = tmp_path / "export.csv"
+    csv_path.write_bytes("会话ID,发送人,消息内容\ns2,顾客小王,退款呢？？\ns2,客服小李,您好，很高兴为您服务\ns2,x\n".encode("gbk"))
+    records, rejects = read_all(reader, csv_path)
+    assert [(r.session, r.role, r.text) for r in records] == [("s2", "customer", "退款呢？？"), ("s2", "agent", "您好，很高兴为您服务")]
+    assert rejects[0].line == 4 and "2 columns" in rejects[0].reason
+
+
+def test_records_tsv_and_undecodable_bytes(reader, tmp_path):
+    path = tmp_path / "export.tsv"
+    good = "".join(f"空调不制冷，第{i}次报修了\tuser\n" for i in range(40)).encode("utf-8")
+    path.write_bytes("text\trole\n".encode() + good + b"\xff\xfe\xfa bad\tuser\n")
+    records, rejects = read_all(reader, path)
+    assert len(records) == 40 and records[0].text == "空调不制冷，第0次报修了" and records[0].role == "customer"
+    assert len(rejects) == 1 and "undecodable bytes" in rejects[0].reason and rejects[0].line == 42
+
+
+def test_records_xlsx(reader, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["会话", "角色", "内容"])
+    sheet.append(["x1", "买家", "发错货了"])
+    sheet.append([None, None, None])
+    sheet.append(["x1", "卖家", "亲，马上给您补发"])
+    book.save(tmp_path / "chats.xlsx")
+    records, rejects = read_all(reader, tmp_path / "chats.xlsx")
+    assert [(r.session, r.role, r.line) for r in records] == [("x1", "customer", 2), ("x1", "agent", 4)]
+    assert not rejects
+
+
+def test_records_transcript_sessions_and_continuations(reader, tmp_path):
+    path = tmp_path / "transcript.txt"
+    path.write_text(
+        "2023-01-05 10:12:01 顾客小王: 快递怎么还没到\n都三天了\n2023-01-05 10:12:30 客服小李：亲，帮您查一下\n\n"
+        "会话ID: S-9\n2023-01-06 09:00:00 张女士: 杯子碎了\n",
+        encoding="utf-8",
+    )
+    records, rejects = read_all(reader, path)
+    assert [(r.session, r.role, r.text) for r in records] == [
+        ("transcript.txt#s1", "customer", "快递怎么还没到\n都三天了"),
+        ("transcript.txt#s1", "agent", "亲，帮您查一下"),
+        ("S-9", "customer", "杯子碎了"),
+    ]
+    assert records[0].time == "2023-01-05 10:12:01" and not rejects
+
+
+@pytest.mark.parametrize(
+    "role, speaker, text, expected",
+    [
+        ("customer", None, "亲，帮您查一下", "customer"),  # an explicit role field wins
+        ("ROBOT", None, "您好", "bot"),
+        (None, "客服小李", "好的", "agent"),
+        (None, "顾客张三", "好的", "customer"),
+        (None, "小王", "您好，很高兴为您服务", "agent"),
+        (None, "小王", "感谢您的耐心等待", "agent"),
+        (None, "小王", "我的快递呢", "customer"),
+    ],
+)
+def test_records_role_detection(reader, role, speaker, text, expected):
+    assert reader.roles.detect(role, speaker, text) == expected
+
+
+def test_records_errors_name_the_input(reader, tmp_path):
+    with pytest.raises(InputNotFoundError, match="nope.jsonl: no such file"):
+        list(reader.read(tmp_path / "nope.jsonl"))
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="empty.csv: file is empty"):
+        list(reader.read(tmp_path / "empty.csv"))
+    (tmp_path / "wrong.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"wrong.csv: no text field; looked for .* but found a, b"):
+        list(reader.read(tmp_path / "wrong.csv"))
+
+
+def test_records_too_long_text_is_rejected(tmp_path):
+    reader = RecordReader(load_chatlog_config(overrides=["max_text_chars=10"]))
+    path = tmp_path / "c.jsonl"
+    write_jsonl(path, [{"text": "太长了" * 10}, {"text": "短"}])
+    records, rejects = read_all(reader, path)
+    assert len(records) == 1 and "over max_text_chars=10" in rejects[0].reason
+
+
+def test_records_expand_inputs_finds_known_files(tmp_path):
+    (tmp_path / "a.jsonl").write_text("{}", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.csv.gz").write_bytes(b"")
+    (tmp_path / "notes.pdf").write_bytes(b"")
+    found = expand_inputs([tmp_path])
+    assert [p.name for p in found] == ["a.jsonl", "b.csv.gz"]
