@@ -162,6 +162,32 @@ def load_chatlog_config(path: str | os.PathLike | None = None, overrides: list[s
     return _validate(ChatlogConfig, _apply_overrides(data, overrides), str(cfg_path))
 
 
+class RedactRule(_Strict):
+    id: str
+    pattern: str
+    luhn: bool = False
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression ({exc})") from exc
+        return value
+
+
+class RedactConfig(_Strict):
+    salt: str = ""
+    rules: tuple[RedactRule, ...]
+
+
+def load_redact_config(path: str | os.PathLike | None = None) -> RedactConfig:
+    """Load the personal-data rules (default: the shipped ``redact.yaml``)."""
+    cfg_path = Path(path) if path is not None else default_config_dir() / "redact.yaml"
+    return _validate(RedactConfig, _read_yaml(cfg_path), str(cfg_path))
+
+
 class TaxonomyCause(_Strict):
     id: str
     name_zh: str

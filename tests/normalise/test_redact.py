@@ -1,0 +1,62 @@
+import pytest
+
+from feedback_nlp.normalise.redact import Redactor, luhn_ok
+
+
+@pytest.fixture(scope="module")
+def redactor():
+    return Redactor()
+
+
+@pytest.mark.parametrize(
+    "text, kind, value",
+    [
+        ("我的电话138 1234 5678，尽快回电", "PHONE", "138 1234 5678"),
+        ("手机13812345678", "PHONE", "13812345678"),
+        ("打+86 139-1234-5678找我", "PHONE", "+86 139-1234-5678"),
+        ("座机0571-88886666", "PHONE", "0571-88886666"),
+        ("身份证11010519491231002X已上传", "ID_CARD", "11010519491231002X"),
+        ("卡号6222 0212 3456 7890 128", "BANK_CARD", "6222 0212 3456 7890 128"),
+        ("邮箱 wang.li+shop@example.com.cn 请回复", "EMAIL", "wang.li+shop@example.com.cn"),
+        ("订单号：2023030112345678 还没发货", "ORDER", "2023030112345678"),
+        ("运单号SF1234567890123", "ORDER", "SF1234567890123"),
+        ("送到杭州市西湖区文三路100号3栋2单元501室", "ADDRESS", "杭州市西湖区文三路100号3栋2单元501室"),
+    ],
+)
+def test_redact_masks_personal_data(redactor, text, kind, value):
+    out, counts = redactor.redact(text)
+    assert value not in out
+    assert counts[kind] == 1
+    assert f"[{kind}#" in out
+
+
+def test_redact_same_value_same_mask(redactor):
+    a, _ = redactor.redact("电话138 1234 5678")
+    b, _ = redactor.redact("电话13812345678")
+    assert a.split("电话")[1] == b.split("电话")[1]
+    c, _ = redactor.redact("电话13812345679")
+    assert c != a
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "等了3天，退款199元还没到账",
+        "2023-03-02 09:15:22 发货",
+        "物业费收缴率为93.81%",
+        "型号A2848，序列号不方便说",
+        "订单有问题",  # the label without a number
+        "6222021234567890129",  # fails the Luhn check: not taken as a card
+    ],
+)
+def test_redact_leaves_ordinary_text(redactor, text):
+    assert redactor.redact(text)[0] == text
+
+
+def test_redact_is_idempotent(redactor):
+    once, _ = redactor.redact("手机13812345678，卡号6222 0212 3456 7890 128")
+    assert redactor.redact(once)[0] == once
+
+
+def test_redact_luhn():
+    assert luhn_ok("6222021234567890128") and not luhn_ok("6222021234567890129")
