@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 from typing import List, Optional
 
@@ -199,17 +201,39 @@ def _messages(source: str, cfg: Config) -> List[str]:
 @app.command()
 @_friendly
 def classify(
-    text_or_file: str = typer.Argument(..., help="A message, or a text file with one message per line ('-': stdin)."),
+    inputs: List[str] = typer.Argument(
+        ..., help="A message; a text file with one message per line; or, with -o, chat-log exports (files or folders)."
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Batch mode: write classified messages here (chat-log exports in, one row per message out)."
+    ),
+    fmt: str = typer.Option("jsonl", "--format", help="Batch output format: jsonl | csv | parquet."),
+    sessions: Optional[Path] = typer.Option(None, "--sessions", help="Batch mode: also write per-session figures here."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Batch mode: reject file (default: OUTPUT's name + .rejects.jsonl)."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", help="Batch mode: worker processes (default: all cores)."),
+    resume: bool = typer.Option(False, "--resume", help="Batch mode: continue an interrupted run where it stopped."),
+    redact: bool = typer.Option(False, "--redact", help="Mask phone, ID and bank card numbers, e-mail, orders, addresses in all output."),
+    chatlog: Optional[Path] = typer.Option(None, "--chatlog", help="Field mapping for exports (default: configs/chatlog.yaml)."),
+    text_field: Optional[str] = typer.Option(None, "--text-field", help="Name of the message text field in the exports."),
+    encoding: str = typer.Option("auto", "--encoding", help="Force the input encoding instead of detecting it."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model directory (default: the shipped model)."),
-    explain: bool = typer.Option(True, "--explain/--no-explain", help="Include the evidence words and spans."),
-    as_json: bool = typer.Option(False, "--json", help="Write one JSON object per message instead of a table."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config file for reading the input."),
+    explain: bool = typer.Option(True, "--explain/--no-explain", help="Single messages: include the evidence words and spans."),
+    as_json: bool = typer.Option(False, "--json", help="Single messages: one JSON object per message instead of a table."),
 ) -> None:
-    """Complaint causes and sentiment of one message or of each line of a file."""
+    """Complaint causes and sentiment: of one message, of each line of a text file, or (with -o) of
+    whole chat-log exports.
+
+    Batch mode exit codes: 0 all records classified or kept; 3 some records were rejected (see the
+    reject file); 1 some input files could not be read at all.
+    """
+    if output is not None:
+        _classify_batch(inputs, output, fmt, sessions, rejects, workers, resume, redact, chatlog, text_field, encoding, model)
+        return
+    if len(inputs) != 1:
+        raise FeedbackNLPError("several inputs need -o OUTPUT (batch mode); without it, pass one message or one file")
     from .pipeline import FeedbackClassifier
 
-    cfg = load_config(config)
-    messages = _messages(text_or_file, cfg)
+    messages = _messages(inputs[0], load_config(None, [f"input.encoding={encoding}"]))
     clf = FeedbackClassifier.load(model)
     results = clf.predict(messages, explain=explain)
     if as_json:
@@ -232,6 +256,61 @@ def classify(
         note = r["error"] or r["warning"]
         table.add_row(message[:80], causes, sentiment + (f" ({note})" if note else ""), "; ".join(words))
     Console().print(table)
+
+
+def _classify_batch(inputs, output, fmt, sessions, rejects, workers, resume, redact, chatlog, text_field, encoding, model) -> None:
+    from .batch import classify_files
+    from .config import load_chatlog_config
+
+    overrides = [f"fields.text=[{text_field}]"] if text_field else []
+    chat_cfg = load_chatlog_config(chatlog, overrides)
+    interactive = sys.stderr.isatty()
+    last = [0.0]
+
+    def progress(summary) -> None:
+        now = time.monotonic()
+        if now - last[0] < (0.5 if interactive else 10.0):
+            return
+        last[0] = now
+        rate = summary.read / summary.seconds if summary.seconds else 0.0
+        line = f"{summary.read:,} records, {summary.rejected:,} rejected, {rate:,.0f}/s"
+        if interactive:
+            sys.stderr.write("\r" + line.ljust(60))
+            sys.stderr.flush()
+        else:
+            _err(line)
+
+    summary = classify_files(
+        inputs, output, fmt=fmt, sessions_output=sessions, rejects_output=rejects, workers=workers, model=model,
+        chatlog=chat_cfg, encoding=encoding, redact=redact, resume=resume, progress=progress,
+    )
+    if interactive:
+        sys.stderr.write("\n")
+    report = summary.as_dict()
+    rejects_path = rejects or output.with_name(output.stem + ".rejects.jsonl")
+    _err(
+        f"{summary.read:,} records read = {summary.written:,} written ({summary.classified:,} customer messages classified) "
+        f"+ {summary.rejected:,} rejected, in {summary.seconds:.1f} s ({report['messages_per_second'] or 0:,.0f}/s)"
+    )
+    if summary.causes:
+        _err("causes: " + ", ".join(f"{c} {n}" for c, n in summary.causes.most_common()))
+    if summary.sentiment:
+        _err("sentiment: " + ", ".join(f"{c} {n}" for c, n in summary.sentiment.most_common()))
+    if summary.redacted:
+        _err("masked: " + ", ".join(f"{c} {n}" for c, n in summary.redacted.most_common()))
+    if summary.rejected:
+        _err(f"rejected ({rejects_path}): " + ", ".join(f"{r} {n}" for r, n in summary.rejected_by_reason.most_common(5)))
+    if sessions:
+        _err(f"{summary.sessions:,} sessions -> {sessions}")
+    summary_path = output.with_name(output.stem + ".summary.json")
+    summary_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    _err(f"messages -> {output}, summary -> {summary_path}")
+    for failure in summary.files_failed:
+        _err(f"error: {failure}")
+    if summary.files_failed:
+        raise typer.Exit(1)
+    if summary.rejected:
+        raise typer.Exit(3)
 
 
 @app.command()

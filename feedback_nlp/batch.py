@@ -1,0 +1,356 @@
+"""Classifying chat-log exports in bulk: streamed, optionally parallel, resumable, nothing lost.
+
+Records are read lazily (``io.records``), cut into chunks, and each chunk is classified, in this
+process or in worker processes that load the model once each (``workers``). Chunks come back in
+input order. Customer turns get causes and sentiment; agent, bot and system turns are kept and
+marked. Every input line ends up in the output or in the reject file with its reason.
+
+After each chunk the outputs are flushed and a checkpoint is written atomically (the number of
+input items done and the byte size of each output); ``resume=True`` cuts the outputs back to that
+point and skips the items already done, so nothing is lost or written twice.
+
+Session summaries are computed at the end from the message output, so they survive a resume too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .config import ChatlogConfig, load_chatlog_config
+from .errors import FeedbackNLPError, InputError
+from .io.records import Record, RecordReader, Reject, expand_inputs
+from .io.writers import RowWriter
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 2000
+CLASSIFIED_ROLES = ("customer",)
+MESSAGE_COLUMNS = [
+    "id", "session", "time", "role", "speaker", "text", "file", "line",
+    "causes", "cause_probabilities", "sentiment", "sentiment_score", "is_complaint", "warning", "fields",
+]
+SESSION_COLUMNS = [
+    "session", "messages", "customer_messages", "agent_messages", "causes", "sentiment_mean",
+    "sentiment_start", "sentiment_end", "trend", "complained_again", "first_response_seconds",
+    "duration_seconds", "first_time", "last_time",
+]
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    files_failed: list[str] = field(default_factory=list)
+    read: int = 0
+    written: int = 0
+    classified: int = 0
+    rejected: int = 0
+    rejected_by_reason: Counter = field(default_factory=Counter)
+    roles: Counter = field(default_factory=Counter)
+    causes: Counter = field(default_factory=Counter)
+    sentiment: Counter = field(default_factory=Counter)
+    redacted: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    sessions: int = 0
+
+    def as_dict(self) -> dict:
+        out = {k: (dict(v) if isinstance(v, Counter) else v) for k, v in self.__dict__.items()}
+        out["messages_per_second"] = round(self.read / self.seconds, 1) if self.seconds else None
+        out["counts_add_up"] = self.read == self.written + self.rejected
+        return out
+
+
+# ---- work done in worker processes ---------------------------------------------------------
+_worker_state: dict = {}
+
+
+def _init_worker(model: str | None, redact: bool) -> None:
+    from .normalise.redact import Redactor
+    from .pipeline import FeedbackClassifier
+
+    _worker_state["clf"] = FeedbackClassifier.load(model)
+    _worker_state["redactor"] = Redactor() if redact else None
+
+
+def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
+    """Classify one chunk; returns ("message", row) and ("reject", row) pairs in input order."""
+    clf, redactor = _worker_state["clf"], _worker_state["redactor"]
+    to_classify = [i for i, item in enumerate(items) if isinstance(item, Record) and item.role in CLASSIFIED_ROLES]
+    predictions = dict(zip(to_classify, clf.predict([items[i].text for i in to_classify], explain=False)))
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, Reject):
+            row = {"file": item.file, "line": item.line, "reason": item.reason, "raw": item.raw}
+            out.append(("reject", _redacted(row, redactor, ("raw",))))
+            continue
+        row = {
+            "id": item.id, "session": item.session, "time": item.time, "role": item.role, "speaker": item.speaker,
+            "text": item.text, "file": item.file, "line": item.line, "fields": item.fields,
+        }
+        pred = predictions.get(i)
+        if pred is not None:
+            row.update(
+                causes=[c["id"] for c in pred["causes"]],
+                cause_probabilities=pred["cause_probabilities"],
+                sentiment=pred["sentiment"]["label"],
+                sentiment_score=pred["sentiment"]["score"],
+                is_complaint=pred["is_complaint"],
+                warning=pred["warning"] or pred["error"],
+            )
+        else:
+            row.update(causes=[], cause_probabilities={}, sentiment=None, sentiment_score=None, is_complaint=None, warning=None)
+        out.append(("message", _redacted(row, redactor, ("text", "speaker", "fields"))))
+    return out
+
+
+def _redacted(row: dict, redactor, keys: tuple[str, ...]) -> dict:
+    if redactor is None:
+        return row
+    counts: Counter = Counter()
+    for key in keys:
+        value = row.get(key)
+        if isinstance(value, str):
+            row[key], c = redactor.redact(value)
+            counts += c
+        elif isinstance(value, dict):
+            masked = {}
+            for k, v in value.items():
+                if isinstance(v, str):
+                    v, c = redactor.redact(v)
+                    counts += c
+                masked[k] = v
+            row[key] = masked
+    row["_redacted"] = dict(counts)
+    return row
+
+
+# ---- the run --------------------------------------------------------------------------------
+def _items(files: list[Path], reader: RecordReader, summary: Summary) -> Iterator[Record | Reject]:
+    for path in files:
+        summary.files += 1
+        try:
+            yield from reader.read(path)
+        except (InputError, OSError) as exc:
+            summary.files_failed.append(str(exc))
+            logger.error("%s", exc)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _write_json_atomic(path: Path, data: dict) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _fingerprint(files: list[Path]) -> list[list]:
+    return [[str(p), p.stat().st_size if p.exists() else -1] for p in files]
+
+
+def classify_files(
+    inputs: list[str | Path],
+    output: Path,
+    *,
+    fmt: str = "jsonl",
+    sessions_output: Path | None = None,
+    rejects_output: Path | None = None,
+    workers: int = 1,
+    model: str | Path | None = None,
+    chatlog: ChatlogConfig | None = None,
+    encoding: str = "auto",
+    redact: bool = False,
+    resume: bool = False,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Callable[[Summary], None] | None = None,
+) -> Summary:
+    """Classify chat-log files into ``output``; see the module docstring."""
+    files = expand_inputs(inputs)
+    if not files:
+        raise InputError(f"no input files found in {', '.join(map(str, inputs))}")
+    rejects_output = rejects_output or output.with_name(output.stem + ".rejects.jsonl")
+    checkpoint_path = output.with_name(output.name + ".checkpoint.json")
+    summary = Summary()
+    done_items = 0
+    if resume:
+        if not checkpoint_path.exists():
+            raise FeedbackNLPError(f"--resume: no checkpoint {checkpoint_path}; run without --resume to start")
+        state = json.loads(checkpoint_path.read_text(encoding="utf-8"))
+        if state["inputs"] != _fingerprint(files) or state["format"] != fmt:
+            raise FeedbackNLPError(
+                f"--resume: the inputs or the format changed since {checkpoint_path} was written; "
+                "run without --resume to start again"
+            )
+        for path, size in ((output, state["output_bytes"]), (rejects_output, state["rejects_bytes"])):
+            with open(path, "r+b") as fh:
+                fh.truncate(size)  # drop anything written after the last checkpoint
+        done_items = state["items"]
+        summary = Summary(**{k: Counter(v) if isinstance(getattr(Summary(), k), Counter) else v for k, v in state["summary"].items()})
+    reader = RecordReader(chatlog or load_chatlog_config(), encoding=encoding)
+    writer = RowWriter(output, fmt, MESSAGE_COLUMNS, append=resume)
+    rejects = RowWriter(rejects_output, "jsonl", ["file", "line", "reason", "raw"], append=resume)
+    started = time.perf_counter() - summary.seconds
+    items = _items(files, reader, summary)
+    if done_items:
+        items = islice(items, done_items, None)
+    chunks = _chunks(items, chunk_size)
+    pool = None
+    try:
+        if workers > 1:
+            pool = get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(str(model) if model else None, redact))
+            results = pool.imap(_process_chunk, chunks)
+        else:
+            _init_worker(str(model) if model else None, redact)
+            results = map(_process_chunk, chunks)
+        for result in results:
+            _account(result, writer, rejects, summary)
+            done_items += len(result)
+            summary.seconds = time.perf_counter() - started
+            _write_json_atomic(checkpoint_path, {
+                "items": done_items, "output_bytes": writer.flush(), "rejects_bytes": rejects.flush(),
+                "inputs": _fingerprint(files), "format": fmt, "summary": summary.__dict__,
+            })
+            if progress:
+                progress(summary)
+    finally:
+        if pool is not None:
+            pool.terminate()
+        writer.close()
+        rejects.close()
+    summary.seconds = time.perf_counter() - started
+    if sessions_output is not None:
+        summary.sessions = write_sessions(output, fmt, sessions_output)
+    checkpoint_path.unlink(missing_ok=True)
+    return summary
+
+
+def _account(result: list[tuple[str, dict]], writer: RowWriter, rejects: RowWriter, summary: Summary) -> None:
+    messages = []
+    for kind, row in result:
+        summary.read += 1
+        summary.redacted.update(row.pop("_redacted", {}))
+        if kind == "reject":
+            summary.rejected += 1
+            summary.rejected_by_reason[row["reason"].split(" (")[0].split(";")[0][:60]] += 1
+            rejects.write([row])
+            continue
+        summary.written += 1
+        summary.roles[row["role"]] += 1
+        if row["sentiment"] is not None:
+            summary.classified += 1
+            summary.sentiment[row["sentiment"]] += 1
+            summary.causes.update(row["causes"])
+        messages.append(row)
+    writer.write(messages)
+
+
+# ---- sessions ---------------------------------------------------------------------------------
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    text = str(value).strip().replace("/", "-").replace(".", "-", 2)
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _read_rows(path: Path, fmt: str) -> Iterator[dict]:
+    if fmt == "jsonl":
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                yield json.loads(line)
+    elif fmt == "csv":
+        import csv
+
+        with open(path, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                row["causes"] = json.loads(row["causes"]) if row["causes"] else []
+                row["sentiment_score"] = float(row["sentiment_score"]) if row["sentiment_score"] else None
+                row["is_complaint"] = row["is_complaint"] == "True"
+                yield row
+    else:
+        import pyarrow.parquet as pq
+
+        for batch in pq.ParquetFile(path).iter_batches(columns=["session", "time", "role", "causes", "sentiment_score", "is_complaint"]):
+            for row in batch.to_pylist():
+                row["causes"] = json.loads(row["causes"]) if row["causes"] else []
+                yield row
+
+
+def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
+    """Per-session figures from classified message rows (in time order within a session)."""
+    sessions: dict[str, dict] = {}
+    for row in rows:
+        s = sessions.setdefault(row["session"], {
+            "session": row["session"], "messages": 0, "customer_messages": 0, "agent_messages": 0,
+            "causes": Counter(), "scores": [], "times": [], "first_customer": None, "first_agent": None,
+            "complaint_before_agent": False, "agent_answered": False, "complained_again": False,
+        })
+        s["messages"] += 1
+        when = _parse_time(row.get("time"))
+        if when:
+            s["times"].append(when)
+        if row["role"] == "customer":
+            s["customer_messages"] += 1
+            if row.get("sentiment_score") is not None:
+                s["scores"].append(row["sentiment_score"])
+            s["causes"].update(row.get("causes") or [])
+            s["first_customer"] = s["first_customer"] or when
+            if row.get("is_complaint"):
+                if s["complaint_before_agent"] and s["agent_answered"]:
+                    s["complained_again"] = True
+                s["complaint_before_agent"] = True
+        elif row["role"] in ("agent", "bot"):
+            s["agent_messages"] += row["role"] == "agent"
+            if s["first_customer"] and not s["first_agent"]:
+                s["first_agent"] = when
+            if s["complaint_before_agent"]:
+                s["agent_answered"] = True
+    out = []
+    for s in sessions.values():
+        scores = s["scores"]
+        start, end = (scores[0], scores[-1]) if scores else (None, None)
+        trend = None
+        if len(scores) >= 2:
+            trend = "improved" if end - start > 0.3 else "escalated" if start - end > 0.3 else "stable"
+        times = s["times"]
+        out.append({
+            "session": s["session"],
+            "messages": s["messages"],
+            "customer_messages": s["customer_messages"],
+            "agent_messages": s["agent_messages"],
+            "causes": [c for c, _ in s["causes"].most_common()],
+            "sentiment_mean": round(sum(scores) / len(scores), 4) if scores else None,
+            "sentiment_start": start,
+            "sentiment_end": end,
+            "trend": trend,
+            "complained_again": s["complained_again"],
+            "first_response_seconds": (s["first_agent"] - s["first_customer"]).total_seconds()
+            if s["first_agent"] and s["first_customer"] else None,
+            "duration_seconds": (max(times) - min(times)).total_seconds() if len(times) >= 2 else None,
+            "first_time": min(times).isoformat(sep=" ") if times else None,
+            "last_time": max(times).isoformat(sep=" ") if times else None,
+        })
+    return out
+
+
+def write_sessions(messages: Path, fmt: str, output: Path) -> int:
+    sessions = summarise_sessions(_read_rows(messages, fmt))
+    out_fmt = {".csv": "csv", ".parquet": "parquet"}.get(output.suffix.lower(), "jsonl")
+    writer = RowWriter(output, out_fmt, SESSION_COLUMNS)
+    writer.write(sessions)
+    writer.close()
+    return len(sessions)

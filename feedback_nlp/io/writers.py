@@ -1,0 +1,80 @@
+"""Streaming writers for classified messages: JSON Lines, CSV and Parquet.
+
+Rows are flat dicts (see ``batch.MESSAGE_COLUMNS``); nested values (lists, dicts) are written as
+JSON text in CSV and Parquet. JSON Lines and CSV can be reopened to append (resume); Parquet
+cannot, which ``classify --resume`` reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+FORMATS = ("jsonl", "csv", "parquet")
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+class RowWriter:
+    """Writes rows to ``path`` in ``fmt``; ``append`` continues an existing JSONL/CSV file."""
+
+    def __init__(self, path: Path, fmt: str, columns: list[str], append: bool = False):
+        if fmt not in FORMATS:
+            raise InputError(f"output format {fmt!r} is not known; use one of {', '.join(FORMATS)}")
+        self.path, self.fmt, self.columns = path, fmt, columns
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "parquet":
+            if append:
+                raise InputError(f"{path}: a Parquet file cannot be resumed; rerun without --resume or use --format jsonl")
+            self._pq_writer = None
+            return
+        self._fh = open(path, "a" if append else "w", encoding="utf-8", newline="")
+        if fmt == "csv":
+            self._csv = csv.DictWriter(self._fh, fieldnames=columns, extrasaction="ignore")
+            if not append:
+                self._csv.writeheader()
+
+    def write(self, rows: list[dict]) -> None:
+        if self.fmt == "jsonl":
+            self._fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        elif self.fmt == "csv":
+            self._csv.writerows({k: _flat(r.get(k)) for k in self.columns} for r in rows)
+        else:
+            self._write_parquet(rows)
+
+    def _write_parquet(self, rows: list[dict]) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not rows:
+            return
+        table = {k: [_flat(r.get(k)) for r in rows] for k in self.columns}
+        if self._pq_writer is None:
+            self._schema = pa.Table.from_pydict(table).schema
+            self._schema = pa.schema(
+                [pa.field(f.name, pa.string() if pa.types.is_null(f.type) else f.type) for f in self._schema]
+            )
+            self._pq_writer = pq.ParquetWriter(self.path, self._schema)
+        self._pq_writer.write_table(pa.Table.from_pydict(table, schema=self._schema))
+
+    def flush(self) -> int:
+        """Flush to disk; the file's size in bytes (the resume point), 0 for Parquet."""
+        if self.fmt == "parquet":
+            return 0
+        self._fh.flush()
+        return self._fh.tell()
+
+    def close(self) -> None:
+        if self.fmt == "parquet":
+            if self._pq_writer is not None:
+                self._pq_writer.close()
+        else:
+            self._fh.close()

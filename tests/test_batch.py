@@ -1,0 +1,147 @@
+"""Batch classification of chat-log exports: formats, order with workers, rejects and counts,
+sessions, redaction, resume after an interruption, and the CLI's messages."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from feedback_nlp import batch
+from feedback_nlp.batch import classify_files, summarise_sessions
+from feedback_nlp.cli import app
+
+
+def make_export(path, n_sessions=30):
+    rows = []
+    for s in range(n_sessions):
+        rows.append({"session_id": f"s{s}", "msg_id": f"s{s}-1", "time": f"2023-03-{s % 28 + 1:02d} 10:00:00", "role": "customer", "content": f"快递{s}天了还没到，电话13812345{s:03d}"})
+        rows.append({"session_id": f"s{s}", "msg_id": f"s{s}-2", "time": f"2023-03-{s % 28 + 1:02d} 10:01:30", "role": "agent", "content": "亲，帮您查一下"})
+        rows.append({"session_id": f"s{s}", "msg_id": f"s{s}-3", "time": f"2023-03-{s % 28 + 1:02d} 10:05:00", "role": "customer", "content": "客服态度太差了，还是没解决"})
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    lines.insert(5, '{"broken json')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines)
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_batch_counts_add_up_and_order_is_kept(tmp_path, tiny_model_dir):
+    n = make_export(tmp_path / "chats.jsonl")
+    out = tmp_path / "out" / "msgs.jsonl"
+    summary = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=7, sessions_output=tmp_path / "out" / "s.jsonl")
+    rows = read_jsonl(out)
+    rejects = read_jsonl(tmp_path / "out" / "msgs.rejects.jsonl")
+    assert summary.read == n == len(rows) + len(rejects)
+    assert summary.as_dict()["counts_add_up"]
+    assert rejects[0]["line"] == 6 and "not valid JSON" in rejects[0]["reason"]
+    assert [r["line"] for r in rows] == sorted(r["line"] for r in rows)
+    customer = [r for r in rows if r["role"] == "customer"]
+    assert all(r["sentiment"] for r in customer) and all(r["sentiment"] is None for r in rows if r["role"] == "agent")
+    assert customer[0]["fields"]["msg_id"] == "s0-1"
+    sessions = read_jsonl(tmp_path / "out" / "s.jsonl")
+    assert len(sessions) == 30
+    assert sessions[0]["first_response_seconds"] == 90.0 and sessions[0]["duration_seconds"] == 300.0
+
+
+def test_batch_two_workers_same_output(tmp_path, tiny_model_dir):
+    make_export(tmp_path / "chats.jsonl")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    classify_files([tmp_path / "chats.jsonl"], one, model=tiny_model_dir, chunk_size=5, workers=1)
+    classify_files([tmp_path / "chats.jsonl"], two, model=tiny_model_dir, chunk_size=5, workers=2)
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_batch_csv_and_parquet(tmp_path, tiny_model_dir, fmt):
+    make_export(tmp_path / "chats.jsonl", n_sessions=5)
+    out = tmp_path / f"msgs.{fmt}"
+    summary = classify_files([tmp_path / "chats.jsonl"], out, fmt=fmt, model=tiny_model_dir, sessions_output=tmp_path / "s.csv")
+    assert summary.sessions == 5
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(out)
+        assert table.num_rows == summary.written and "causes" in table.column_names
+    else:
+        assert out.read_text(encoding="utf-8").count("\n") == summary.written + 1
+
+
+def test_batch_redact_masks_every_output(tmp_path, tiny_model_dir):
+    make_export(tmp_path / "chats.jsonl", n_sessions=3)
+    out = tmp_path / "msgs.jsonl"
+    summary = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, redact=True)
+    text = out.read_text(encoding="utf-8")
+    assert "13812345000" not in text and "[PHONE#" in text
+    assert summary.redacted["PHONE"] == 6  # in the text and again in the original fields
+
+
+def test_batch_resume_after_interruption(tmp_path, tiny_model_dir, monkeypatch):
+    make_export(tmp_path / "chats.jsonl")
+    out = tmp_path / "msgs.jsonl"
+    reference = tmp_path / "ref.jsonl"
+    classify_files([tmp_path / "chats.jsonl"], reference, model=tiny_model_dir, chunk_size=10)
+
+    calls = {"n": 0}
+    original = batch._account
+
+    def crash_after_three(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            # half a chunk reaches the file, then the process dies before its checkpoint
+            args[1].write(args[0][0:2] and [r for k, r in args[0][:2] if k == "message"])
+            args[1].flush()
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "_account", crash_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10)
+    monkeypatch.setattr(batch, "_account", original)
+    summary = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, resume=True)
+    assert out.read_text(encoding="utf-8") == reference.read_text(encoding="utf-8")
+    assert summary.as_dict()["counts_add_up"] and summary.read == 91
+    assert not (tmp_path / "msgs.jsonl.checkpoint.json").exists()
+
+
+def test_batch_resume_without_checkpoint_says_so(tmp_path, tiny_model_dir):
+    make_export(tmp_path / "chats.jsonl", n_sessions=2)
+    with pytest.raises(Exception, match="no checkpoint"):
+        classify_files([tmp_path / "chats.jsonl"], tmp_path / "m.jsonl", model=tiny_model_dir, resume=True)
+
+
+def test_batch_sessions_trend_and_complained_again():
+    rows = [
+        {"session": "a", "time": "2023-01-01 10:00:00", "role": "customer", "sentiment_score": -0.9, "causes": ["logistics"], "is_complaint": True},
+        {"session": "a", "time": "2023-01-01 10:02:00", "role": "agent", "sentiment_score": None, "causes": [], "is_complaint": None},
+        {"session": "a", "time": "2023-01-01 10:03:00", "role": "customer", "sentiment_score": -0.8, "causes": ["attitude"], "is_complaint": True},
+        {"session": "b", "time": "2023/01/02 09:00", "role": "customer", "sentiment_score": -0.6, "causes": [], "is_complaint": True},
+        {"session": "b", "time": "2023/01/02 09:01", "role": "agent", "sentiment_score": None, "causes": [], "is_complaint": None},
+        {"session": "b", "time": "2023/01/02 09:09", "role": "customer", "sentiment_score": 0.7, "causes": [], "is_complaint": False},
+    ]
+    a, b = summarise_sessions(rows)
+    assert a["complained_again"] and a["trend"] == "stable" and a["causes"] == ["logistics", "attitude"]
+    assert a["first_response_seconds"] == 120.0
+    assert not b["complained_again"] and b["trend"] == "improved" and b["duration_seconds"] == 540.0
+
+
+runner = CliRunner()
+
+
+def test_batch_cli_messages(tmp_path, tiny_model_dir):
+    make_export(tmp_path / "chats.jsonl", n_sessions=2)
+    out = tmp_path / "o.jsonl"
+    result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1"])
+    assert result.exit_code == 3  # one broken line was rejected
+    assert "7 records read = 6 written" in result.stderr and "+ 1 rejected" in result.stderr
+    result = runner.invoke(app, ["classify", str(tmp_path / "missing.jsonl"), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1"])
+    assert result.exit_code == 1 and "missing.jsonl: no such file" in result.stderr
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["classify", str(tmp_path / "empty.csv"), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1"])
+    assert result.exit_code == 1 and "empty.csv: file is empty" in result.stderr
+    (tmp_path / "wrong.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    result = runner.invoke(app, ["classify", str(tmp_path / "wrong.csv"), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1"])
+    assert result.exit_code == 1 and "no text field" in result.stderr and "--text-field" in result.stderr
+    result = runner.invoke(app, ["classify", str(tmp_path / "wrong.csv"), "-o", str(out), "--text-field", "b", "--model", str(tiny_model_dir), "-w", "1"])
+    assert result.exit_code == 0, result.stderr
