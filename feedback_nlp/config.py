@@ -232,7 +232,7 @@ class FeatureConfig(_Strict):
 
 
 class ModelConfig(_Strict):
-    sentiment_c: float = Field(0.3, gt=0)
+    sentiment_c: float = Field(0.15, gt=0)
     causes_c: float = Field(30.0, gt=0)
     neutral_bias: float = Field(0.0, ge=-1, le=1)
     positive_gate: float = Field(0.9, gt=0, le=1.01)

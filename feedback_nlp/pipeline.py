@@ -22,8 +22,8 @@ import numpy as np
 from .config import RESOURCES_DIR
 from .errors import FeedbackNLPError
 from .features import Analysis, TextFeaturizer
-from .models.base import load_objects, read_metadata, save_objects
-from .models.sklearn_backend import NBLogistic
+from .models.base import ModelError, load_objects, read_metadata, save_objects
+from .models.linear import LinearModel
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def _offset_map(normalised: str, original: str) -> list[int] | None:
 class FeedbackClassifier:
     """Complaint causes and sentiment of customer messages. Load with ``FeedbackClassifier.load()``."""
 
-    def __init__(self, featurizer: TextFeaturizer, causes: NBLogistic, sentiment: NBLogistic, metadata: dict):
+    def __init__(self, featurizer: TextFeaturizer, causes: LinearModel, sentiment: LinearModel, metadata: dict):
         self.featurizer = featurizer
         self.causes_model = causes
         self.sentiment_model = sentiment
@@ -96,10 +96,18 @@ class FeedbackClassifier:
             raise FeedbackNLPError(f"{directory}: backend {meta.get('backend')!r} is not available in this installation")
         objects, meta = load_objects(directory, ["causes", "sentiment"], ["featurizer"])
         featurizer = TextFeaturizer.from_dict(objects["featurizer"])
+        for name in ("causes", "sentiment"):
+            if objects[name].coef_.shape[1] != featurizer.n_features_:
+                raise ModelError(
+                    f"{directory}: the {name} model has {objects[name].coef_.shape[1]} features but the featurizer "
+                    f"makes {featurizer.n_features_}; the directory mixes parts of different models"
+                )
         return cls(featurizer, objects["causes"], objects["sentiment"], meta)
 
     def save(self, path: str | Path) -> None:
-        meta = {k: v for k, v in self.metadata.items() if k not in ("files", "format", "format_version", "versions", "created")}
+        meta = {
+            k: v for k, v in self.metadata.items() if k not in ("files", "format", "format_version", "versions", "created", "models")
+        }
         save_objects(
             Path(path),
             {"causes": self.causes_model, "sentiment": self.sentiment_model},

@@ -150,7 +150,7 @@ def train(config: TrainConfig) -> FeedbackClassifier:
         "config": config.model_dump(mode="json", exclude={"corpora_dir", "taxonomy"}),
         "training_data": {**data_fingerprint(corpora_dir), "sentiment_items_left_out": int((~keep).sum())},
     }
-    clf = FeedbackClassifier(featurizer, causes, sentiment, metadata)
+    clf = FeedbackClassifier(featurizer, causes.linear_, sentiment.linear_, metadata)
     clf.metadata["metrics"] = {split: evaluate(clf, sentiment_ds[split], causes_ds[split]) for split in ("dev", "test")}
     return clf
 

@@ -62,7 +62,7 @@ def build_tiny_classifier():
         "cause_names": {"logistics": "物流配送", "attitude": "服务态度"},
         "neutral_bias": 0.0,
     }
-    return FeedbackClassifier(feat, causes, sentiment, meta)
+    return FeedbackClassifier(feat, causes.linear_, sentiment.linear_, meta)
 
 
 @pytest.fixture(scope="session")

@@ -33,7 +33,8 @@ def test_pipeline_save_load_round_trip(tiny, tmp_path):
     tiny.save(tmp_path / "m")
     meta = json.loads((tmp_path / "m" / "metadata.json").read_text(encoding="utf-8"))
     assert meta["format"] == "feedback_nlp.model" and "scikit-learn" in meta["versions"]
-    assert set(meta["files"]) == {"featurizer.json", "causes.skops", "sentiment.skops"}
+    assert set(meta["files"]) == {"featurizer.json", "causes.npz", "sentiment.npz"}
+    assert meta["models"]["causes"]["multilabel"] is True
     loaded = FeedbackClassifier.load(tmp_path / "m")
     texts = [t for t, _, _ in DATA] + ["快递慢", "態度很差！！！"]
     assert loaded.predict(texts) == tiny.predict(texts)
@@ -41,7 +42,7 @@ def test_pipeline_save_load_round_trip(tiny, tmp_path):
 
 def test_pipeline_refuses_changed_model_file(tiny, tmp_path):
     tiny.save(tmp_path / "m")
-    path = tmp_path / "m" / "causes.skops"
+    path = tmp_path / "m" / "causes.npz"
     path.write_bytes(path.read_bytes() + b"\0")
     with pytest.raises(ModelError, match="do not match the hash"):
         FeedbackClassifier.load(tmp_path / "m")
@@ -58,13 +59,26 @@ def test_pipeline_refuses_foreign_or_missing_directories(tmp_path):
         FeedbackClassifier.load(tmp_path / "x")
 
 
-def test_pipeline_refuses_other_sklearn_major(tiny, tmp_path):
+def test_pipeline_refuses_newer_format_and_mismatched_parts(tiny, tmp_path):
+    import numpy as np
+
+    from feedback_nlp.models.base import sha256_file
+
     tiny.save(tmp_path / "m")
     meta_path = tmp_path / "m" / "metadata.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["versions"]["scikit-learn"] = "0.24.2"
+    meta_path.write_text(json.dumps({**meta, "format_version": 99}), encoding="utf-8")
+    with pytest.raises(ModelError, match="newer than this feedback_nlp"):
+        FeedbackClassifier.load(tmp_path / "m")
+    # weights for another vocabulary, with a matching hash: caught by the shape check
+    npz = tmp_path / "m" / "causes.npz"
+    with np.load(npz) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["coef"] = arrays["coef"][:, :-1]
+    np.savez_compressed(npz, **arrays)
+    meta["files"]["causes.npz"] = sha256_file(npz)
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(ModelError, match="trained with scikit-learn 0.24.2"):
+    with pytest.raises(ModelError, match="features"):
         FeedbackClassifier.load(tmp_path / "m")
 
 

@@ -4,8 +4,9 @@ A model is a directory:
 - ``metadata.json``: format version, backend, package and library versions, labels, taxonomy
   version, thresholds, the resolved training config, a fingerprint of the training data, metrics,
   creation time, and the SHA-256 of every other file;
-- one ``.skops`` file per fitted estimator (never pickle: skops loads only the types listed in
-  ``TRUSTED_TYPES`` and refuses any other);
+- one ``.npz`` file of plain arrays per linear model, read with ``allow_pickle=False``: no
+  objects are deserialised, so nothing in a model file can run code (pickle and joblib are never
+  used); the labels and settings of each are in ``metadata.json``;
 - plain JSON files for data that is only data (the featurizer's settings and vocabularies).
 
 Loading refuses a directory whose files do not match their recorded hashes, whose format is newer
@@ -25,14 +26,14 @@ from typing import Any
 
 from ..about import __version__
 from ..errors import FeedbackNLPError
+from .linear import LinearModel
 
 logger = logging.getLogger(__name__)
 
 FORMAT = "feedback_nlp.model"
 FORMAT_VERSION = 1
 METADATA = "metadata.json"
-LIBRARIES = ("scikit-learn", "numpy", "scipy", "skops")
-TRUSTED_TYPES = ["feedback_nlp.models.sklearn_backend.NBLogistic"]
+LIBRARIES = ("scikit-learn", "numpy", "scipy")
 
 
 class ModelError(FeedbackNLPError, ValueError):
@@ -54,16 +55,14 @@ def library_versions() -> dict[str, str]:
     return out
 
 
-def save_objects(directory: Path, objects: dict[str, Any], data: dict[str, Any], metadata: dict) -> None:
-    """Write ``objects`` as skops files, ``data`` as JSON files and ``metadata.json`` (with the
-    hash of every file) into ``directory``."""
-    import skops.io as sio
-
+def save_objects(directory: Path, models: dict[str, LinearModel], data: dict[str, Any], metadata: dict) -> None:
+    """Write ``models`` as .npz files, ``data`` as JSON files and ``metadata.json`` (with the
+    models' settings and the hash of every file) into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, obj in objects.items():
-        path = directory / f"{name}.skops"
-        sio.dump(obj, path, compression=8)  # zipfile.ZIP_DEFLATED
+    for name, model in models.items():
+        path = directory / f"{name}.npz"
+        model.save(path)
         paths.append(path)
     for name, value in data.items():
         path = directory / f"{name}.json"
@@ -75,6 +74,7 @@ def save_objects(directory: Path, objects: dict[str, Any], data: dict[str, Any],
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "versions": library_versions(),
         **metadata,
+        "models": {name: model.settings() for name, model in models.items()},
         "files": {p.name: sha256_file(p) for p in paths},
     }
     (directory / METADATA).write_text(json.dumps(full, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -113,26 +113,21 @@ def _checked(directory: Path, meta: dict, filename: str) -> Path:
 
 
 def load_objects(directory: Path, names: list[str], data_names: list[str]) -> tuple[dict[str, Any], dict]:
-    """Check and load the named skops and JSON files of a model directory, with its metadata."""
-    import skops.io as sio
-
+    """Check and load the named models and JSON files of a model directory, with its metadata."""
     meta = read_metadata(directory)
-    saved = meta.get("versions", {}).get("scikit-learn", "")
-    installed = version("scikit-learn")
-    if saved.split(".")[:1] != installed.split(".")[:1]:
-        raise ModelError(
-            f"{directory} was trained with scikit-learn {saved}, installed is {installed}; "
-            "retrain it with 'feedback-nlp train' or install the matching version"
-        )
-    if saved.split(".")[:2] != installed.split(".")[:2]:
-        logger.warning("%s was trained with scikit-learn %s, installed is %s", directory, saved, installed)
+    saved = meta.get("versions", {}).get("numpy", "")
+    if saved.split(".")[:1] != version("numpy").split(".")[:1]:
+        logger.warning("%s was saved with numpy %s, installed is %s", directory, saved, version("numpy"))
     objects: dict[str, Any] = {}
     for name in names:
-        path = _checked(directory, meta, f"{name}.skops")
-        untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
-        if untrusted:
-            raise ModelError(f"{path}: contains types this package does not trust: {sorted(untrusted)}")
-        objects[name] = sio.load(path, trusted=TRUSTED_TYPES)
+        path = _checked(directory, meta, f"{name}.npz")
+        settings = meta.get("models", {}).get(name)
+        if settings is None:
+            raise ModelError(f"{directory}/{METADATA} has no settings for model {name!r}; the directory is damaged")
+        try:
+            objects[name] = LinearModel.load(path, settings)
+        except (ValueError, KeyError, OSError) as exc:
+            raise ModelError(f"{path}: not a valid model file ({exc}); retrain with 'feedback-nlp train'") from None
     for name in data_names:
         path = _checked(directory, meta, f"{name}.json")
         try:

@@ -1,0 +1,90 @@
+"""A fitted one-vs-rest linear model, reduced to its arrays: what prediction needs.
+
+Prediction uses only numpy and scipy, so services and batch workers do not import scikit-learn.
+Saved as a ``.npz`` file read with ``allow_pickle=False`` (plain arrays, no objects, nothing to
+execute) plus a few settings in JSON.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+ARRAYS = ("coef", "intercept", "calibration", "idf")
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+class LinearModel:
+    """Scores ``X @ coef.T + intercept`` (with optional idf weighting and unit-length rows),
+    Platt-calibrated per label; rows sum to 1 unless ``multilabel``."""
+
+    def __init__(self, classes, coef, intercept, calibration=None, idf=None, multilabel=False):
+        self.classes_ = np.asarray(classes)
+        self.coef_ = np.ascontiguousarray(coef, dtype=np.float32)
+        self.intercept_ = np.asarray(intercept, dtype=np.float64)
+        self.calibration_ = (
+            np.asarray(calibration, dtype=np.float64) if calibration is not None else np.tile([1.0, 0.0], (len(self.classes_), 1))
+        )
+        self.idf_ = None if idf is None else np.asarray(idf, dtype=np.float32)
+        self.multilabel = multilabel
+
+    def row_norms(self, X) -> np.ndarray:
+        sq = X.multiply(X).multiply(self.idf_**2) if self.idf_ is not None else X.multiply(X)
+        norms = np.sqrt(np.asarray(sq.sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return norms
+
+    def decision_function(self, X) -> np.ndarray:
+        X = sp.csr_matrix(X)
+        scores = np.asarray(X @ self.coef_.T)
+        if self.idf_ is not None:
+            scores = scores / self.row_norms(X)[:, None]
+        return scores + self.intercept_
+
+    def predict_proba(self, X) -> np.ndarray:
+        scores = self.decision_function(X)
+        probs = _sigmoid(scores * self.calibration_[:, 0] + self.calibration_[:, 1])
+        if not self.multilabel:
+            probs = probs / probs.sum(axis=1, keepdims=True)
+        return probs
+
+    def predict(self, X):
+        probs = self.predict_proba(X)
+        if self.multilabel:
+            return (probs >= 0.5).astype(int)
+        return self.classes_[probs.argmax(axis=1)]
+
+    # ---- persistence ----------------------------------------------------------------------
+    def settings(self) -> dict:
+        return {"classes": [str(c) for c in self.classes_], "multilabel": self.multilabel, "idf": self.idf_ is not None}
+
+    def save(self, path: Path) -> None:
+        arrays = {"coef": self.coef_, "intercept": self.intercept_, "calibration": self.calibration_}
+        if self.idf_ is not None:
+            arrays["idf"] = self.idf_
+        with open(path, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+
+    @classmethod
+    def load(cls, path: Path, settings: dict) -> LinearModel:
+        with np.load(path, allow_pickle=False) as data:
+            unknown = set(data.files) - set(ARRAYS)
+            if unknown:
+                raise ValueError(f"unexpected arrays {sorted(unknown)}")
+            arrays = {name: data[name] for name in data.files}
+        model = cls(
+            settings["classes"],
+            arrays["coef"],
+            arrays["intercept"],
+            arrays["calibration"],
+            arrays.get("idf"),
+            multilabel=bool(settings["multilabel"]),
+        )
+        if model.coef_.shape[0] != len(model.classes_) or model.intercept_.shape != (len(model.classes_),):
+            raise ValueError(f"array shapes {model.coef_.shape} do not match {len(model.classes_)} labels")
+        return model
