@@ -227,7 +227,7 @@ class Taxonomy(_Strict):
 class FeatureConfig(_Strict):
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (1, 3)
-    min_df: int = Field(4, ge=1)
+    min_df: int = Field(5, ge=1)
     negation_scope: int = Field(3, ge=0)
 
 

@@ -27,12 +27,12 @@ def test_default_model_loads_once_and_describes_itself(clf):
 
 
 def test_default_model_test_split_floors(test_metrics, clf):
-    # reached at training time: causes micro-F1 0.792, macro-F1 0.793; sentiment 0.884 (3-class),
+    # reached at training time: causes micro-F1 0.800, macro-F1 0.812; sentiment 0.888 (3-class),
     # 0.852 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
     causes, sentiment = test_metrics["causes"], test_metrics["sentiment"]
-    assert causes["micro"]["f1"] >= 0.77
-    assert causes["macro"]["f1"] >= 0.77
-    assert sentiment["accuracy"] >= 0.86
+    assert causes["micro"]["f1"] >= 0.78
+    assert causes["macro"]["f1"] >= 0.79
+    assert sentiment["accuracy"] >= 0.87
     assert sentiment["review_binary_accuracy"] >= 0.83
     recorded = clf.metadata["metrics"]["test"]
     assert abs(recorded["causes"]["micro"]["f1"] - causes["micro"]["f1"]) < 0.01
