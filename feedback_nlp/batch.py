@@ -173,10 +173,11 @@ def classify_files(
     encoding: str = "auto",
     redact: bool = False,
     resume: bool = False,
-    chunk_size: int = CHUNK_SIZE,
+    chunk_size: int | None = None,
     progress: Callable[[Summary], None] | None = None,
 ) -> Summary:
     """Classify chat-log files into ``output``; see the module docstring."""
+    chunk_size = chunk_size or CHUNK_SIZE
     files = expand_inputs(inputs)
     if not files:
         raise InputError(f"no input files found in {', '.join(map(str, inputs))}")

@@ -264,7 +264,10 @@ def _classify_batch(inputs, output, fmt, sessions, rejects, workers, resume, red
 
     overrides = [f"fields.text=[{text_field}]"] if text_field else []
     chat_cfg = load_chatlog_config(chatlog, overrides)
+    from .io.records import count_lines, expand_inputs
+
     interactive = sys.stderr.isatty()
+    total = count_lines([p for p in expand_inputs(inputs) if p.is_file()]) or None
     last = [0.0]
 
     def progress(summary) -> None:
@@ -274,8 +277,14 @@ def _classify_batch(inputs, output, fmt, sessions, rejects, workers, resume, red
         last[0] = now
         rate = summary.read / summary.seconds if summary.seconds else 0.0
         line = f"{summary.read:,} records, {summary.rejected:,} rejected, {rate:,.0f}/s"
+        if total:
+            share = min(summary.read / total, 1.0)
+            eta = (total - summary.read) / rate if rate else 0.0
+            line = f"{share:6.1%} " + line + f", about {_duration(max(eta, 0.0))} left"
         if interactive:
-            sys.stderr.write("\r" + line.ljust(60))
+            width = 24
+            bar = "#" * int(width * min(summary.read / total, 1.0)) if total else ""
+            sys.stderr.write("\r" + (f"[{bar:<{width}}] " if total else "") + line.ljust(70))
             sys.stderr.flush()
         else:
             _err(line)
@@ -377,6 +386,12 @@ def _print_metrics(metrics: dict, split: str) -> None:
     if "review_binary_accuracy" in sent:
         line += f", review lines binary accuracy {sent['review_binary_accuracy']:.3f} ({sent['review_items']} items)"
     console.print(line)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
 def _summary(read, norm, target: Optional[Path]) -> str:

@@ -145,3 +145,28 @@ def test_batch_cli_messages(tmp_path, tiny_model_dir):
     assert result.exit_code == 1 and "no text field" in result.stderr and "--text-field" in result.stderr
     result = runner.invoke(app, ["classify", str(tmp_path / "wrong.csv"), "-o", str(out), "--text-field", "b", "--model", str(tiny_model_dir), "-w", "1"])
     assert result.exit_code == 0, result.stderr
+
+
+def test_batch_cli_progress_lines_with_eta(tmp_path, tiny_model_dir, monkeypatch):
+    import itertools
+
+    from feedback_nlp import cli
+
+    make_export(tmp_path / "chats.jsonl", n_sessions=20)
+    clock = itertools.count(0, 30)  # every progress call looks 30 s after the previous one
+    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(batch, "CHUNK_SIZE", 10)
+    result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), "-o", str(tmp_path / "o.jsonl"), "--model", str(tiny_model_dir), "-w", "1"])
+    progress = [line for line in result.stderr.splitlines() if "left" in line]
+    assert progress and "%" in progress[0] and "records" in progress[0] and "/s" in progress[0]
+
+
+def test_batch_count_lines_reads_gzip(tmp_path):
+    import gzip
+
+    from feedback_nlp.io.records import count_lines
+
+    (tmp_path / "a.jsonl").write_text("1\n2\n3\n", encoding="utf-8")
+    with gzip.open(tmp_path / "b.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write("x\n" * 5)
+    assert count_lines([tmp_path / "a.jsonl", tmp_path / "b.jsonl.gz", tmp_path / "missing"]) == 8
