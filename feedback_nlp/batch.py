@@ -14,6 +14,7 @@ Session summaries are computed at the end from the message output, so they survi
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -30,6 +31,7 @@ from .config import ChatlogConfig, load_chatlog_config
 from .errors import FeedbackNLPError, InputError
 from .io.records import Record, RecordReader, Reject, expand_inputs
 from .io.writers import RowWriter
+from .normalise.script import to_simplified
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +201,7 @@ def classify_files(
                 fh.truncate(size)  # drop anything written after the last checkpoint
         done_items = state["items"]
         summary = Summary(**{k: Counter(v) if isinstance(getattr(Summary(), k), Counter) else v for k, v in state["summary"].items()})
-    reader = RecordReader(chatlog or load_chatlog_config(), encoding=encoding)
+    reader = RecordReader(chatlog or load_chatlog_config(), encoding=encoding, canonical=functools.partial(to_simplified, mode="t2s"))
     writer = RowWriter(output, fmt, MESSAGE_COLUMNS, append=resume)
     rejects = RowWriter(rejects_output, "jsonl", ["file", "line", "reason", "raw"], append=resume)
     started = time.perf_counter() - summary.seconds

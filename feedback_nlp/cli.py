@@ -215,6 +215,9 @@ def classify(
     redact: bool = typer.Option(False, "--redact", help="Mask phone, ID and bank card numbers, e-mail, orders, addresses in all output."),
     chatlog: Optional[Path] = typer.Option(None, "--chatlog", help="Field mapping for exports (default: configs/chatlog.yaml)."),
     text_field: Optional[str] = typer.Option(None, "--text-field", help="Name of the message text field in the exports."),
+    field_map: List[str] = typer.Option(
+        [], "--field", help="Name an export's field, e.g. --field session=会话编号 (session, message_id, time, role, speaker, text)."
+    ),
     encoding: str = typer.Option("auto", "--encoding", help="Force the input encoding instead of detecting it."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model directory (default: the shipped model)."),
     explain: bool = typer.Option(True, "--explain/--no-explain", help="Single messages: include the evidence words and spans."),
@@ -227,7 +230,9 @@ def classify(
     reject file); 1 some input files could not be read at all.
     """
     if output is not None:
-        _classify_batch(inputs, output, fmt, sessions, rejects, workers, resume, redact, chatlog, text_field, encoding, model)
+        if text_field:
+            field_map = [*field_map, f"text={text_field}"]
+        _classify_batch(inputs, output, fmt, sessions, rejects, workers, resume, redact, chatlog, field_map, encoding, model)
         return
     if len(inputs) != 1:
         raise FeedbackNLPError("several inputs need -o OUTPUT (batch mode); without it, pass one message or one file")
@@ -258,11 +263,16 @@ def classify(
     Console().print(table)
 
 
-def _classify_batch(inputs, output, fmt, sessions, rejects, workers, resume, redact, chatlog, text_field, encoding, model) -> None:
+def _classify_batch(inputs, output, fmt, sessions, rejects, workers, resume, redact, chatlog, field_map, encoding, model) -> None:
     from .batch import classify_files
     from .config import load_chatlog_config
 
-    overrides = [f"fields.text=[{text_field}]"] if text_field else []
+    overrides = []
+    for item in field_map:
+        name, sep, column = item.partition("=")
+        if not sep or not column.strip():
+            raise FeedbackNLPError(f"--field {item!r}: write FIELD=COLUMN, e.g. --field text=消息内容")
+        overrides.append(f"fields.{name.strip()}={json.dumps([column.strip()], ensure_ascii=False)}")
     chat_cfg = load_chatlog_config(chatlog, overrides)
     from .io.records import count_lines, expand_inputs
 

@@ -170,3 +170,25 @@ def test_batch_count_lines_reads_gzip(tmp_path):
     with gzip.open(tmp_path / "b.jsonl.gz", "wt", encoding="utf-8") as fh:
         fh.write("x\n" * 5)
     assert count_lines([tmp_path / "a.jsonl", tmp_path / "b.jsonl.gz", tmp_path / "missing"]) == 8
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "big5", "utf-16"])
+def test_batch_csv_in_each_encoding(tmp_path, tiny_model_dir, encoding):
+    text = "會話,角色,內容\nk1,顧客,快遞五天了還沒到\nk1,客服,您好，很高興為您服務\n" if encoding == "big5" else "会话,角色,内容\nk1,顾客,快递五天了还没到\nk1,客服,您好，很高兴为您服务\n"
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode(encoding))
+    out = tmp_path / "o.jsonl"
+    mapping = ["--field", "session=會話", "--field", "role=角色", "--field", "text=內容"] if encoding == "big5" else []
+    result = runner.invoke(app, ["classify", str(path), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1", *mapping])
+    assert result.exit_code == 0, result.stderr
+    rows = read_jsonl(out)
+    assert [r["role"] for r in rows] == ["customer", "agent"]
+    assert rows[0]["text"].startswith("快") and rows[0]["causes"] == ["logistics"]
+
+
+def test_batch_cli_field_option_is_checked(tmp_path, tiny_model_dir):
+    make_export(tmp_path / "chats.jsonl", n_sessions=1)
+    result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), "-o", str(tmp_path / "o.jsonl"), "--field", "text", "--model", str(tiny_model_dir)])
+    assert result.exit_code == 2 and "write FIELD=COLUMN" in result.stderr
+    result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), "-o", str(tmp_path / "o.jsonl"), "--field", "colour=x", "--model", str(tiny_model_dir)])
+    assert result.exit_code == 2 and "unknown key 'fields.colour'" in result.stderr

@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from ..config import ChatlogConfig
 from ..errors import InputError, InputNotFoundError
@@ -71,8 +71,13 @@ class _Fields:
         return None if column is None else row.get(column)
 
 
+def _same(text: str) -> str:
+    return text
+
+
 class _Roles:
-    def __init__(self, config: ChatlogConfig):
+    def __init__(self, config: ChatlogConfig, canonical: Callable[[str], str] = _same):
+        self.canonical = canonical
         self.values = {}
         for role in ROLES:
             for word in getattr(config.roles, role):
@@ -82,15 +87,19 @@ class _Roles:
         self.agent_text = [re.compile(p) for p in config.agent_patterns]
 
     def detect(self, role: Any, speaker: Any, text: str) -> str:
+        """Role from the role field, else from the speaker's name, else from agent phrases, each
+        read through ``canonical`` first (e.g. Traditional to Simplified, so "顧客" is "顾客")."""
+        canonical = self.canonical
         if role is not None and str(role).strip():
-            found = self.values.get(str(role).strip().lower())
+            found = self.values.get(canonical(str(role).strip()).lower())
             if found:
                 return found
         if speaker and self.in_name is not None:
-            m = self.in_name.search(str(speaker))
+            m = self.in_name.search(canonical(str(speaker)))
             if m:
                 return self.values[m.group().lower()]
-        if any(p.search(text) for p in self.agent_text):
+        opening = canonical(text[:80])
+        if any(p.search(opening) for p in self.agent_text):
             return "agent"
         return "customer"
 
@@ -137,10 +146,12 @@ def _undecodable(value: Any) -> bool:
 class RecordReader:
     """Reads one or many chat-log files into records; see the module docstring."""
 
-    def __init__(self, config: ChatlogConfig, encoding: str = "auto"):
+    def __init__(self, config: ChatlogConfig, encoding: str = "auto", canonical: Callable[[str], str] = _same):
+        """``canonical`` maps names and phrases before role detection (the batch runner passes
+        Traditional-to-Simplified conversion)."""
         self.config = config
         self.encoding = encoding
-        self.roles = _Roles(config)
+        self.roles = _Roles(config, canonical)
 
     def read(self, path: str | Path) -> Iterator[Record | Reject]:
         path = Path(path)

@@ -139,3 +139,12 @@ def test_records_expand_inputs_finds_known_files(tmp_path):
     (tmp_path / "notes.pdf").write_bytes(b"")
     found = expand_inputs([tmp_path])
     assert [p.name for p in found] == ["a.jsonl", "b.csv.gz"]
+
+
+@pytest.mark.parametrize("role, speaker, text", [("顧客", None, "好"), (None, "客服小李", "好"), (None, "小王", "您好，很高興為您服務")])
+def test_records_role_detection_reads_traditional(role, speaker, text):
+    from feedback_nlp.normalise.script import to_simplified
+
+    reader = RecordReader(load_chatlog_config(), canonical=to_simplified)
+    expected = "customer" if role == "顧客" else "agent"
+    assert reader.roles.detect(role, speaker, text) == expected
