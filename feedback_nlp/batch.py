@@ -294,23 +294,36 @@ def _read_rows(path: Path, fmt: str) -> Iterator[dict]:
 
 
 def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
-    """Per-session figures from classified message rows (in time order within a session)."""
+    """Per-session figures from classified message rows (in time order within a session).
+
+    Each session keeps a fixed-size state (counts, first and last values, running sums), so
+    memory grows with the number of sessions, not of messages.
+    """
     sessions: dict[str, dict] = {}
     for row in rows:
-        s = sessions.setdefault(row["session"], {
-            "session": row["session"], "messages": 0, "customer_messages": 0, "agent_messages": 0,
-            "causes": Counter(), "scores": [], "times": [], "first_customer": None, "first_agent": None,
-            "complaint_before_agent": False, "agent_answered": False, "complained_again": False,
-        })
+        s = sessions.get(row["session"])
+        if s is None:
+            s = sessions[row["session"]] = {
+                "messages": 0, "customer_messages": 0, "agent_messages": 0, "causes": {},
+                "score_sum": 0.0, "scores": 0, "start": None, "end": None, "t_min": None, "t_max": None,
+                "first_customer": None, "first_agent": None, "complaint_before_agent": False,
+                "agent_answered": False, "complained_again": False,
+            }
         s["messages"] += 1
         when = _parse_time(row.get("time"))
         if when:
-            s["times"].append(when)
+            s["t_min"] = when if s["t_min"] is None else min(s["t_min"], when)
+            s["t_max"] = when if s["t_max"] is None else max(s["t_max"], when)
         if row["role"] == "customer":
             s["customer_messages"] += 1
-            if row.get("sentiment_score") is not None:
-                s["scores"].append(row["sentiment_score"])
-            s["causes"].update(row.get("causes") or [])
+            score = row.get("sentiment_score")
+            if score is not None:
+                s["score_sum"] += score
+                s["scores"] += 1
+                s["start"] = score if s["start"] is None else s["start"]
+                s["end"] = score
+            for cause in row.get("causes") or []:
+                s["causes"][cause] = s["causes"].get(cause, 0) + 1
             s["first_customer"] = s["first_customer"] or when
             if row.get("is_complaint"):
                 if s["complaint_before_agent"] and s["agent_answered"]:
@@ -323,29 +336,28 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
             if s["complaint_before_agent"]:
                 s["agent_answered"] = True
     out = []
-    for s in sessions.values():
-        scores = s["scores"]
-        start, end = (scores[0], scores[-1]) if scores else (None, None)
+    for name, s in sessions.items():
+        start, end = s["start"], s["end"]
         trend = None
-        if len(scores) >= 2:
+        if s["scores"] >= 2:
             trend = "improved" if end - start > 0.3 else "escalated" if start - end > 0.3 else "stable"
-        times = s["times"]
+        t_min, t_max = s["t_min"], s["t_max"]
         out.append({
-            "session": s["session"],
+            "session": name,
             "messages": s["messages"],
             "customer_messages": s["customer_messages"],
             "agent_messages": s["agent_messages"],
-            "causes": [c for c, _ in s["causes"].most_common()],
-            "sentiment_mean": round(sum(scores) / len(scores), 4) if scores else None,
+            "causes": sorted(s["causes"], key=lambda c: -s["causes"][c]),
+            "sentiment_mean": round(s["score_sum"] / s["scores"], 4) if s["scores"] else None,
             "sentiment_start": start,
             "sentiment_end": end,
             "trend": trend,
             "complained_again": s["complained_again"],
             "first_response_seconds": (s["first_agent"] - s["first_customer"]).total_seconds()
             if s["first_agent"] and s["first_customer"] else None,
-            "duration_seconds": (max(times) - min(times)).total_seconds() if len(times) >= 2 else None,
-            "first_time": min(times).isoformat(sep=" ") if times else None,
-            "last_time": max(times).isoformat(sep=" ") if times else None,
+            "duration_seconds": (t_max - t_min).total_seconds() if t_min and t_max and t_max > t_min else None,
+            "first_time": t_min.isoformat(sep=" ") if t_min else None,
+            "last_time": t_max.isoformat(sep=" ") if t_max else None,
         })
     return out
 
