@@ -46,6 +46,15 @@ def cache_dir() -> Path:
     return base
 
 
+def _check_regex(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression ({exc}): {value!r}") from exc
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -99,15 +108,7 @@ class BoilerplateRule(_Strict):
     item_pattern: str | None = None
     max_line_length: int | None = Field(None, gt=0)
 
-    @field_validator("pattern", "item_pattern")
-    @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression ({exc}): {value!r}") from exc
-        return value
+    _compiles = field_validator("pattern", "item_pattern")(_check_regex)
 
 
 class BoilerplateRules(_Strict):
@@ -135,14 +136,7 @@ class TranscriptConfig(_Strict):
     line_pattern: str
     session_header: str
 
-    @field_validator("line_pattern", "session_header")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression ({exc})") from exc
-        return value
+    _compiles = field_validator("line_pattern", "session_header")(_check_regex)
 
 
 class ChatlogConfig(_Strict):
@@ -167,14 +161,7 @@ class RedactRule(_Strict):
     pattern: str
     luhn: bool = False
 
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression ({exc})") from exc
-        return value
+    _compiles = field_validator("pattern")(_check_regex)
 
 
 class RedactConfig(_Strict):
