@@ -1,0 +1,96 @@
+"""Key figures in work reports: numbers with their unit, the subject they describe, and whether
+they state what happened (actual) or what is aimed for (target).
+
+"客服中心接待业务4803次" -> Metric(value=4803, unit="次", subject="客服中心接待业务", kind="actual");
+"客户综合满意率不低于90%" -> Metric(value=90, unit="%", subject="客户综合满意率", kind="target",
+qualifier="不低于"). Dates, years, list numbers and phone numbers are not figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+UNITS = sorted(
+    """平方米 平方公里 立方米 万元 亿元 千元 元 块 个百分点 百分点 % ‰ ㎡ 次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单
+    条 项 家 场 期 批 吨 公斤 千克 米 公里 天 小时 分钟 秒 个月 倍 张 本 篇 所 处 部""".split(),
+    key=len,
+    reverse=True,
+)
+TARGET_QUALIFIERS = ("不低于", "不少于", "不超过", "不高于", "达到", "提高到", "提升到", "降低到", "控制在", "确保", "力争", "争取", "逐步达到")
+TARGET_CUES = ("目标", "计划", "力争", "争取", "确保", "明年", "下一年", "下年度", "将", "要", "预计")
+_QUALIFIER = "|".join(TARGET_QUALIFIERS + ("约", "近", "超过", "共计", "共", "累计", "合计", "为", "是", "达"))
+_NUMBER = re.compile(
+    rf"(?<![0-9A-Za-z.\-第])(?P<qualifier>{_QUALIFIER})?\s*(?P<value>[-+]?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<unit>{'|'.join(map(re.escape, UNITS))})"
+)
+_CLAUSE_START = re.compile(r"[，。；;：:！？!?()（）\n]|其中|以及|并且|同时")
+_CLAUSE_END = re.compile(r"[，。；;：:！？!?()（）\n]")
+_LEAD_WORDS = re.compile(
+    r"^(截至|截止)?\s*(\d{4}年)?(\d{1,2}月)?(\d{1,2}日)?(底|末|年度|全年|本年度|上半年|下半年)?[，, ]*"
+    r"(我(公司|部|部门|中心|单位)|本(公司|部|部门|中心))?(共计|共|累计|全年)?(计划|预计|力争|争取|确保|将|要)?(完成|实现)?"
+)
+_TAIL_WORDS = re.compile(r"(共计|共|累计|合计|达到|达|为|是|约|近|超过)$")
+
+
+@dataclass(frozen=True)
+class Metric:
+    value: float
+    unit: str
+    subject: str
+    kind: str  # "actual" or "target"
+    text: str  # the figure as written, e.g. "4803次"
+    qualifier: str = ""
+    start: int = 0  # offsets of the figure in the sentence
+    end: int = 0
+
+    def key(self) -> tuple:
+        return (self.subject, self.value, self.unit, self.kind)
+
+
+def _subject(sentence: str, start: int) -> str:
+    """The words before a figure, back to the start of its clause, trimmed of dates and verbs."""
+    left = sentence[:start]
+    cut = 0
+    for m in _CLAUSE_START.finditer(left):
+        cut = m.end()
+    subject = left[cut:].strip()
+    subject = _LEAD_WORDS.sub("", subject, count=1).strip()
+    subject = _TAIL_WORDS.sub("", subject).strip()
+    return subject
+
+
+def _subject_after(sentence: str, end: int) -> str:
+    """For "其中24起为房产证问题": the words after the figure, up to the end of its clause."""
+    right = sentence[end:]
+    m = _CLAUSE_END.search(right)
+    return re.sub(r"^(为|是|属于|涉及)", "", right[: m.start() if m else len(right)]).strip()
+
+
+def extract_metrics(sentence: str, default_kind: str = "actual") -> list[Metric]:
+    """Figures in one sentence. ``default_kind`` applies when the sentence has no target cue
+    (a sentence in a plan section may pass "target")."""
+    is_plan = any(cue in sentence for cue in TARGET_CUES)
+    out: list[Metric] = []
+    for m in _NUMBER.finditer(sentence):
+        value = float(m.group("value").replace(",", ""))
+        unit = m.group("unit")
+        qualifier = m.group("qualifier") or ""
+        following = sentence[m.end() : m.end() + 1]
+        if unit in ("个", "份") and following in "月":
+            continue  # "3个月" is a duration written with 个
+        kind = "target" if qualifier in TARGET_QUALIFIERS or is_plan else default_kind
+        start = m.start("value")
+        subject = _subject(sentence, m.start()) or _subject_after(sentence, m.end()) or (out[-1].subject if out else "")
+        out.append(Metric(value, unit, subject, kind, sentence[start : m.end()], qualifier, start, m.end()))
+    return out
+
+
+def dedupe_metrics(metrics: list[Metric]) -> list[Metric]:
+    """First occurrence of each (subject, value, unit, kind)."""
+    seen: set = set()
+    out = []
+    for metric in metrics:
+        if metric.key() not in seen:
+            seen.add(metric.key())
+            out.append(metric)
+    return out

@@ -1,0 +1,49 @@
+import pytest
+
+from feedback_nlp.normalise import normalise_text, read_text
+from feedback_nlp.summarise import dedupe_metrics, extract_metrics
+from feedback_nlp.tokenise import split_sentences
+from tests.conftest import seed_path
+
+
+@pytest.mark.parametrize(
+    "sentence, value, unit, subject, kind",
+    [
+        ("截至2012年12月31日客服中心接待业务4803次，平均每天16起。", 4803, "次", "客服中心接待业务", "actual"),
+        ("其中：来电、来访 3300 次；维修接报发送派工单1480次。", 3300, "次", "来电、来访", "actual"),
+        ("本年度我部共接到投诉33起，其中24起为房产证问题", 33, "起", "接到投诉", "actual"),
+        ("本年度我部共接到投诉33起，其中24起为房产证问题", 24, "起", "房产证问题", "actual"),
+        ("B栋公寓物业费收缴率为93.81%，同比-26.95%", 93.81, "%", "B栋公寓物业费收缴率", "actual"),
+        ("B栋公寓物业费收缴率为93.81%，同比-26.95%", -26.95, "%", "同比", "actual"),
+        ("客户综合满意率不低于90%；服务综合及时率不低于90%；", 90, "%", "客户综合满意率", "target"),
+        ("2013年计划完成日常报修3505次", 3505, "次", "日常报修", "target"),
+        ("绿化面积29848.47㎡", 29848.47, "㎡", "绿化面积", "actual"),
+        ("共计向客户发放各类通知37份，约4885件", 4885, "件", "向客户发放各类通知", "actual"),
+    ],
+)
+def test_metrics_value_unit_subject_kind(sentence, value, unit, subject, kind):
+    found = [m for m in extract_metrics(sentence) if m.value == value and m.unit == unit]
+    assert found, [(m.value, m.unit) for m in extract_metrics(sentence)]
+    assert found[0].subject == subject and found[0].kind == kind
+    assert sentence[found[0].start : found[0].end] == found[0].text
+
+
+@pytest.mark.parametrize("sentence", ["2012年8月31日开会", "第3期培训", "请拨打0571-88886666", "一、工作概况", "等了3个月"])
+def test_metrics_dates_and_numbers_that_are_not_figures(sentence):
+    assert [m for m in extract_metrics(sentence) if m.unit not in ("个月",)] == []
+
+
+def test_metrics_dedupe_keeps_first():
+    ms = extract_metrics("接待业务4803次。") + extract_metrics("接待业务4803次，")
+    assert len(dedupe_metrics(ms)) == 1
+
+
+def test_metrics_seed_004_key_figures():
+    text = normalise_text(read_text(seed_path("004")).text).text
+    metrics = dedupe_metrics([m for s in split_sentences(text) for m in extract_metrics(s.text)])
+    def has(value, unit, subject, kind):
+        return any(m.value == value and m.unit == unit and subject in m.subject and m.kind == kind for m in metrics)
+
+    assert has(4803, "次", "接待业务", "actual")
+    assert has(33, "起", "接到投诉", "actual")
+    assert has(90, "%", "客户综合满意率", "target")
