@@ -1,0 +1,76 @@
+"""The structure of work reports: articles within a scraped page, and headings with their level.
+
+Scraped pages hold several articles: "第一篇：…", "『壹』 …", or circled numbers "① …" when a page
+uses nothing else (inside an article, ① ② are list items). Headings: "一、" (level 1), "（一）"
+(level 2), "1、" / "1." (level 3) and "※" (level 1), counted as headings when short and not a
+sentence; a numbered paragraph is a list item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_ARTICLE = re.compile(r"^\s*(第[一二三四五六七八九十百\d]+篇\s*[:：]?|『[壹贰叁肆伍陆柒捌玖拾]+』)\s*(?P<title>.*)$")
+_CIRCLED = re.compile(r"^\s*(?P<mark>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*(?P<title>.*)$")
+_HEADINGS = [
+    (1, re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|※)\s*")),
+    (2, re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]\s*")),
+    (3, re.compile(r"^\s*\d{1,2}\s*[、.．](?!\d)\s*")),
+]
+MAX_HEADING_CHARS = 30
+_SENTENCE_END = re.compile(r"[。！？!?；;]$")
+
+
+@dataclass
+class Line:
+    text: str
+    number: int  # 1-based line in the input
+    heading_level: int = 0  # 0: body text
+
+
+@dataclass
+class Article:
+    title: str
+    start_line: int
+    lines: list[Line] = field(default_factory=list)
+
+
+def heading_level(text: str) -> int:
+    """1-3 for a heading line, 0 for body text or a numbered paragraph."""
+    for level, pattern in _HEADINGS:
+        m = pattern.match(text)
+        if m:
+            rest = text[m.end() :].strip()
+            if rest and len(rest) <= MAX_HEADING_CHARS and not _SENTENCE_END.search(rest):
+                return level
+            return 0
+    return 0
+
+
+def _circled_articles(lines: list[str]) -> set[int]:
+    """Indexes of lines where circled numbers start articles: in order ①②③…, far apart."""
+    marks = [(i, "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(m.group("mark"))) for i, line in enumerate(lines) if (m := _CIRCLED.match(line))]
+    starts: list[int] = []
+    expected = 0
+    for i, n in marks:
+        if n == expected and (not starts or i - starts[-1] >= 3):
+            starts.append(i)
+            expected += 1
+    return set(starts) if len(starts) >= 3 else set()
+
+
+def split_articles(text: str) -> list[Article]:
+    """Articles of a page (one article when there are no markers), with headings marked."""
+    lines = text.split("\n")
+    has_named = any(_ARTICLE.match(line) for line in lines)
+    circled = set() if has_named else _circled_articles(lines)
+    articles: list[Article] = [Article(title="", start_line=1)]
+    for i, raw in enumerate(lines):
+        m = _ARTICLE.match(raw) if has_named else (_CIRCLED.match(raw) if i in circled else None)
+        if m:
+            articles.append(Article(title=m.group("title").strip(), start_line=i + 1))
+            continue
+        if raw.strip():
+            articles[-1].lines.append(Line(raw, i + 1, heading_level(raw)))
+    return [a for a in articles if a.lines or a.title]

@@ -1,0 +1,51 @@
+import pytest
+
+from feedback_nlp.normalise import normalise_text, read_text
+from feedback_nlp.summarise.structure import heading_level, split_articles
+from tests.conftest import seed_path
+
+
+def seed_articles(prefix):
+    return split_articles(normalise_text(read_text(seed_path(prefix)).text).text)
+
+
+@pytest.mark.parametrize(
+    "line, level",
+    [
+        ("四、工程返修整改", 1),
+        ("※ 2013年工作思路", 1),
+        ("（一）客户服务", 2),
+        ("1、加强资产管理", 3),
+        ("2.做好本月的水、电工作。", 0),  # a numbered sentence is a list item
+        ("1、加强资产管理，按需采购、保障及时。在资产管理方面，上半年我部门着重规范了固定资产的管理", 0),
+        ("截至2012年12月31日客服中心接待业务4803次", 0),
+        ("1.5倍的增长", 0),
+    ],
+)
+def test_structure_heading_levels(line, level):
+    assert heading_level(line) == level
+
+
+def test_structure_seed_004_five_articles():
+    articles = seed_articles("004")
+    titles = [a.title for a in articles if a.title]
+    assert len(titles) == 5 and titles[0].startswith("2012年度服务中心年终工作总结")
+    first = next(a for a in articles if a.title == titles[0])
+    headings = [line.text for line in first.lines if line.heading_level == 1]
+    assert "六、投诉处理" in headings and any(h.startswith("※") for h in headings)
+
+
+def test_structure_seed_002_named_articles_keep_inner_lists():
+    titles = [a.title for a in seed_articles("002") if a.title]
+    assert len(titles) == 8 and titles[0].startswith("售后客服年终工作总结报告模板")
+
+
+def test_structure_seed_001_circled_articles():
+    titles = [a.title for a in seed_articles("001") if a.title]
+    assert len(titles) == 7 and titles[2] == "办公室培训总结"
+
+
+def test_structure_text_without_markers_is_one_article():
+    articles = split_articles("一、工作概况\n今年完成了很多工作。\n二、存在的问题\n人手不足。")
+    assert len(articles) == 1 and [l.heading_level for l in articles[0].lines] == [1, 0, 1, 0]
+    assert articles[0].lines[2].number == 3
