@@ -1,0 +1,46 @@
+"""Mechanics of review drafting: traceable sentences, figures, ranking. Section quality and the
+removal of off-topic articles are measured separately once the section classifier is trained."""
+
+from feedback_nlp.normalise import normalise_text
+from feedback_nlp.summarise.review import Sentence, draft_review, rank
+from tests.conftest import seed_path
+
+
+def test_review_sentences_are_quoted_from_their_source_line():
+    path = seed_path("004")
+    review = draft_review([path], year=2012)
+    raw_lines = path.read_text(encoding="utf-8").split("\n")
+    quoted = [s for sentences in review.sections.values() for s in sentences]
+    assert quoted
+    for s in quoted:
+        assert s.file == str(path)
+        assert s.text in normalise_text(raw_lines[s.line - 1]).text
+
+
+def test_review_key_figures_of_seed_004():
+    review = draft_review([seed_path("004")], year=2012)
+
+    def has(value, unit, subject, kind):
+        return any(m.value == value and m.unit == unit and subject in m.subject and m.kind == kind for m, _s in review.metrics)
+
+    assert has(4803, "次", "接待业务", "actual")
+    assert has(3505, "起", "日常报修", "actual")
+    assert has(33, "起", "接到投诉", "actual")
+    assert has(90, "%", "客户综合满意率", "target")
+    for metric, sentence in review.metrics:
+        assert metric.text in sentence.text
+
+
+def test_review_rank_limits_orders_and_skips_repeats():
+    texts = [
+        "客服中心全年接待业务4803次。",
+        "客服中心全年接待业务4803次！",
+        "物业费收缴率为93.81%。",
+        "员工培训覆盖全部岗位。",
+        "小区绿化养护工作按计划完成。",
+    ]
+    sentences = [Sentence(t, "achievements", "r.txt", i + 1, "") for i, t in enumerate(texts)]
+    picked = rank(sentences, limit=3)
+    assert len(picked) == 3
+    assert [s.line for s in picked] == sorted(s.line for s in picked)
+    assert not ({1, 2} <= {s.line for s in picked})
