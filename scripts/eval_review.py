@@ -1,0 +1,91 @@
+"""Section and key-figure quality of review drafting on the labelled seed lines.
+
+    python scripts/eval_review.py
+
+tests/data/seed_sections.jsonl labels lines of real reports kept outside the repository
+(../shared/seeds; line numbers only) with their section and key figures. A line's predicted
+section is the most common section of its sentences (a heading's, the section it opens; a line
+of an article judged off-topic, or not quoted at all, is "other"). Figures match on value and
+unit; their kind (actual/target) is reported separately. Prints per-section precision, recall
+and F1, micro F1, and figure recall/precision.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from feedback_nlp.normalise import normalise_text, read_text
+from feedback_nlp.summarise.metrics import extract_metrics
+from feedback_nlp.summarise.review import collect_sentences
+from feedback_nlp.summarise.sections import section_of_heading
+from feedback_nlp.summarise.structure import split_articles
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+LABELS = ROOT / "tests" / "data" / "seed_sections.jsonl"
+SECTIONS = ("overview", "achievements", "problems", "plans", "other")
+
+
+def predict(path: Path) -> tuple[dict[int, str], dict[int, list[tuple[float, str, str]]]]:
+    sentences, _dropped = collect_sentences(path)
+    by_line: dict[int, Counter] = defaultdict(Counter)
+    figures: dict[int, list] = defaultdict(list)
+    for s in sentences:
+        by_line[s.line][s.section] += 1
+        figures[s.line].extend((m.value, m.unit, m.kind) for m in s.metrics)
+    sections = {line: counts.most_common(1)[0][0] for line, counts in by_line.items()}
+    norm = normalise_text(read_text(path).text)
+    for article in split_articles(norm.text):
+        for line in article.lines:
+            if line.heading_level:
+                source = norm.line_map[line.number - 1]
+                sections[source] = section_of_heading(line.text) or "other"
+                figures[source].extend((m.value, m.unit, m.kind) for m in extract_metrics(line.text))
+    return sections, figures
+
+
+def main() -> int:
+    if not SEEDS.is_dir():
+        print(f"seeds not found at {SEEDS}", file=sys.stderr)
+        return 2
+    rows = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    tp, fp, fn = Counter(), Counter(), Counter()
+    fig_tp = fig_gold = fig_pred = kind_ok = 0
+    for seed in sorted({r["seed"] for r in rows}):
+        path = next(SEEDS.glob(f"{seed}_*.txt"))
+        sections, figures = predict(path)
+        labelled = [r for r in rows if r["seed"] == seed]
+        for r in labelled:
+            gold, pred = r["section"], sections.get(r["line"], "other")
+            if gold == pred:
+                tp[gold] += 1
+            else:
+                fp[pred] += 1
+                fn[gold] += 1
+            predicted = list(figures.get(r["line"], []))
+            fig_pred += len(predicted)
+            for g in r["metrics"]:
+                fig_gold += 1
+                match = next((p for p in predicted if abs(p[0] - g["value"]) < 1e-6 and p[1] == g["unit"]), None)
+                if match:
+                    fig_tp += 1
+                    kind_ok += match[2] == g["kind"]
+                    predicted.remove(match)
+    print(f"{'section':<14}{'precision':>10}{'recall':>8}{'F1':>7}{'lines':>7}")
+    for s in SECTIONS:
+        p = tp[s] / (tp[s] + fp[s]) if tp[s] + fp[s] else 0.0
+        r = tp[s] / (tp[s] + fn[s]) if tp[s] + fn[s] else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        print(f"{s:<14}{p:>10.3f}{r:>8.3f}{f:>7.3f}{tp[s] + fn[s]:>7}")
+    total = sum(tp.values()) + sum(fn.values())
+    print(f"micro F1 (= accuracy over {total} labelled lines): {sum(tp.values()) / total:.3f}")
+    print(f"figures: recall {fig_tp / fig_gold:.3f} ({fig_tp}/{fig_gold}), precision on labelled lines "
+          f"{fig_tp / fig_pred if fig_pred else 0:.3f} ({fig_tp}/{fig_pred}), kind correct {kind_ok}/{fig_tp}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
