@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 UNITS = sorted(
-    """平方米 平方公里 立方米 万元 亿元 千元 元 块 个百分点 百分点 % ‰ ㎡ 次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单
+    """平方米 平方公里 立方米 万美元 美元 万元 亿元 千元 元 块 个百分点 百分点 % ‰ ㎡ 次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单
     条 项 家 场 期 批 吨 公斤 千克 米 公里 天 小时 分钟 秒 个月 倍 张 本 篇 所 处 部""".split(),
     key=len,
     reverse=True,
@@ -21,9 +21,9 @@ TARGET_QUALIFIERS = ("不低于", "不少于", "不超过", "不高于", "达到
 TARGET_CUES = ("目标", "计划", "力争", "争取", "确保", "明年", "下一年", "下年度", "将", "要", "预计")
 _QUALIFIER = "|".join(TARGET_QUALIFIERS + ("约", "近", "超过", "共计", "共", "累计", "合计", "为", "是", "达"))
 _NUMBER = re.compile(
-    rf"(?<![0-9A-Za-z.\-第])(?P<qualifier>{_QUALIFIER})?\s*(?P<value>[-+]?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<unit>{'|'.join(map(re.escape, UNITS))})"
+    rf"(?<![0-9A-Za-z.\-第])(?P<qualifier>{_QUALIFIER})?\s*(?P<value>[-+]?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<approx>余|多)?(?P<unit>{'|'.join(map(re.escape, UNITS))})"
 )
-_CLAUSE_START = re.compile(r"[，。；;：:！？!?()（）\n]|其中|以及|并且|同时")
+_CLAUSE_START = re.compile(r"[，。；;：:！？!?)）\n]|其中|以及|并且|同时")
 _CLAUSE_END = re.compile(r"[，。；;：:！？!?()（）\n]")
 _LEAD_WORDS = re.compile(
     r"^(截至|截止)?\s*(\d{4}年)?(\d{1,2}月)?(\d{1,2}日)?(底|末|年度|全年|本年度|上半年|下半年)?[，, ]*"
@@ -55,7 +55,7 @@ def _subject(sentence: str, start: int) -> str:
         cut = m.end()
     subject = left[cut:].strip()
     subject = _LEAD_WORDS.sub("", subject, count=1).strip()
-    subject = _TAIL_WORDS.sub("", subject).strip()
+    subject = _TAIL_WORDS.sub("", subject.rstrip("（( ")).strip()
     return subject
 
 

@@ -19,6 +19,8 @@ from tests.conftest import seed_path
         ("2013年计划完成日常报修3505次", 3505, "次", "日常报修", "target"),
         ("绿化面积29848.47㎡", 29848.47, "㎡", "绿化面积", "actual"),
         ("共计向客户发放各类通知37份，约4885件", 4885, "件", "向客户发放各类通知", "actual"),
+        ("交房套数最多的一次（590余套）", 590, "套", "交房套数最多的一次", "actual"),
+        ("合同利用外资1800万美元", 1800, "万美元", "合同利用外资", "actual"),
     ],
 )
 def test_metrics_value_unit_subject_kind(sentence, value, unit, subject, kind):
