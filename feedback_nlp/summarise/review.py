@@ -5,7 +5,7 @@ articles; drop articles that are not about service work (scraped pages mix in st
 etiquette guides); split into sentences with their source line; give each sentence a section
 (``sections``); rank the sentences of each section by centrality (TextRank over character-bigram
 similarity) with a small bonus for early position and for figures, and pick them with MMR so that
-near-repeats are left out; extract the key figures (``metrics``).
+near-repeats are left out; extract the key figures (``metrics``) of every sentence of the articles kept.
 
 Only the section titles are generated; every other sentence is quoted verbatim with its file and
 line.
@@ -23,6 +23,7 @@ import numpy as np
 from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
 from .metrics import Metric, dedupe_metrics, extract_metrics
+from .classifier import SectionClassifier
 from .sections import SECTIONS, section_of_heading, section_of_sentence
 from .structure import split_articles
 
@@ -40,6 +41,7 @@ DOMAIN_WORDS = re.compile(
 )
 MIN_DOMAIN_DENSITY = 0.02  # domain-word hits per character below which an article is off-topic
 MIN_SENTENCE_CHARS = 6
+OFF_TOPIC_SHARE = 0.5  # with the classifier: an article with more "other" sentences than this is left out
 
 
 @dataclass
@@ -69,24 +71,29 @@ def _article_is_on_topic(lines: list[str]) -> bool:
 
 
 def collect_sentences(path: str | Path) -> tuple[list[Sentence], list[tuple[str, str]]]:
-    """Sentences of a report with section and source line; and the articles left out."""
+    """Sentences of a report with section and source line; and the articles left out.
+
+    With the shipped section classifier, each sentence is classified with the heading it stands
+    under, and an article most of whose sentences are "other" is left out as off-topic; without
+    it, headings and cue words decide and a domain-word density filters articles.
+    """
     read = read_text(path)
     norm = normalise_text(read.text)
     label = str(path)
+    classifier = SectionClassifier.load()
     sentences: list[Sentence] = []
     dropped: list[tuple[str, str]] = []
     for article in split_articles(norm.text):
-        if not _article_is_on_topic([line.text for line in article.lines]):
-            dropped.append((label, article.title or "(untitled)"))
-            continue
+        found: list[Sentence] = []
+        headings: list[str] = []
         heading_section: str | None = None
-        heading_level = 9
+        heading_text, heading_level = "", 9
         for line in article.lines:
             source_line = norm.line_map[line.number - 1]
             if line.heading_level:
-                found = section_of_heading(line.text)
-                if found or line.heading_level <= heading_level:
-                    heading_section, heading_level = found, line.heading_level
+                section = section_of_heading(line.text)
+                if section or line.heading_level <= heading_level:
+                    heading_section, heading_level, heading_text = section, line.heading_level, line.text
                 continue
             for s in split_sentences(line.text):
                 if len(s.text) < MIN_SENTENCE_CHARS:
@@ -94,7 +101,19 @@ def collect_sentences(path: str | Path) -> tuple[list[Sentence], list[tuple[str,
                 metrics = extract_metrics(s.text)
                 has_target = any(m.kind == "target" for m in metrics)
                 section = section_of_sentence(s.text, heading_section, has_target)
-                sentences.append(Sentence(s.text, section, label, source_line, article.title, metrics=metrics))
+                found.append(Sentence(s.text, section, label, source_line, article.title, metrics=metrics))
+                headings.append(heading_text)
+        if classifier is not None and found:
+            predicted = classifier.predict([s.text for s in found], headings)
+            for s, section in zip(found, predicted):
+                s.section = section
+            off_topic = sum(p == "other" for p in predicted) / len(predicted) > OFF_TOPIC_SHARE
+        else:
+            off_topic = not _article_is_on_topic([line.text for line in article.lines])
+        if off_topic:
+            dropped.append((label, article.title or "(untitled)"))
+            continue
+        sentences.extend(found)
     return sentences, dropped
 
 
@@ -149,9 +168,7 @@ def draft_review(
     }
     metrics: list[tuple[Metric, Sentence]] = []
     seen = set()
-    for s in sentences:
-        if s.section not in ("achievements", "plans", "overview"):
-            continue
+    for s in sentences:  # every sentence of the articles kept: figures are key whatever the section
         for m in dedupe_metrics(s.metrics):
             if m.subject and m.key() not in seen:
                 seen.add(m.key())
