@@ -15,6 +15,7 @@ __all__ = [
     "FeedbackNLPError",
     "Tokeniser",
     "__version__",
+    "draft_review",
     "load_config",
     "normalise_text",
     "read_text",
@@ -30,4 +31,8 @@ def __getattr__(name: str):
         from .pipeline import FeedbackClassifier
 
         return FeedbackClassifier
+    if name == "draft_review":
+        from .summarise.review import draft_review
+
+        return draft_review
     raise AttributeError(f"module 'feedback_nlp' has no attribute {name!r}")

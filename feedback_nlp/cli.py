@@ -376,6 +376,38 @@ def evaluate(
     _err(f"wrote {output / 'metrics.json'} and {output / 'metrics.png'}")
 
 
+@app.command()
+@_friendly
+def review(
+    reports: List[Path] = typer.Argument(..., help="Work reports: .txt/.md files or folders (any encoding; mojibake repaired)."),
+    output: Path = typer.Option(..., "--output", "-o", help="review.md, review.docx or review.json."),
+    chats: Optional[Path] = typer.Option(None, "--chats", help="Classified messages from 'feedback-nlp classify -o' (jsonl/csv/parquet)."),
+    year: Optional[int] = typer.Option(None, "--year", help="The year the review covers."),
+    org: Optional[str] = typer.Option(None, "--org", help="Organisation name for the title."),
+) -> None:
+    """Draft a year-end service review: overview, achievements with key figures, customer
+    feedback (with --chats), problems, next year's plan. Sentences are quoted with file and line."""
+    from .summarise.feedback import analyse_chats
+    from .summarise.render import write_review
+    from .summarise.review import draft_review
+
+    files: List[Path] = []
+    for item in reports:
+        if item.is_dir():
+            files.extend(sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".md")))
+        else:
+            files.append(item)
+    if not files:
+        raise FeedbackNLPError(f"no report files in {', '.join(map(str, reports))}; pass .txt or .md files")
+    feedback = analyse_chats(chats) if chats else None
+    drafted = draft_review(files, year=year, org=org, feedback=feedback)
+    write_review(drafted, output)
+    counts = ", ".join(f"{name} {len(s)}" for name, s in drafted.sections.items())
+    _err(f"{len(files)} reports -> {output}: {counts}; {len(drafted.metrics)} key figures")
+    for file, title in drafted.dropped_articles:
+        _err(f"left out as off-topic: {Path(file).name}: {title}")
+
+
 def _print_metrics(metrics: dict, split: str) -> None:
     from rich.console import Console
     from rich.table import Table

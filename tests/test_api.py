@@ -11,6 +11,7 @@ def test_api_all_is_pinned():
         "FeedbackNLPError",
         "Tokeniser",
         "__version__",
+        "draft_review",
         "load_config",
         "normalise_text",
         "read_text",

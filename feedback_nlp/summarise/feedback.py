@@ -1,0 +1,73 @@
+"""Customer-feedback analysis for the review, from the batch classifier's message output.
+
+Complaint volume and share by cause, complaints by month, sentiment distribution, two or three
+representative messages per top cause (the most central ones, personal data masked), and the
+conversations that escalated or where the customer complained again after an answer. Every
+number is computed from the rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from pathlib import Path
+
+from ..batch import _parse_time, _read_rows, summarise_sessions
+from ..normalise.redact import Redactor
+
+TOP_CAUSES = 3
+EXAMPLES = 3
+SAMPLE = 300  # messages compared per cause when looking for central ones
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _central(texts: list[str], k: int) -> list[str]:
+    """The ``k`` texts most similar on average to the others (character bigrams)."""
+    unique = list(dict.fromkeys(t for t in texts if len(t) >= 6))[:SAMPLE]
+    grams = [_bigrams(t) for t in unique]
+
+    def sim(a: set, b: set) -> float:
+        return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
+
+    scores = [sum(sim(g, h) for h in grams) for g in grams]
+    order = sorted(range(len(unique)), key=lambda i: -scores[i])
+    return [unique[i] for i in order[:k]]
+
+
+def analyse_chats(path: str | Path, fmt: str | None = None) -> dict:
+    """Figures for the review's customer-feedback section from a classified message file."""
+    path = Path(path)
+    fmt = fmt or {".csv": "csv", ".parquet": "parquet"}.get(path.suffix.lower(), "jsonl")
+    rows = [r for r in _read_rows(path, fmt)]
+    customer = [r for r in rows if r["role"] == "customer"]
+    complaints = [r for r in customer if r.get("is_complaint")]
+    by_cause = Counter(c for r in complaints for c in (r.get("causes") or []))
+    by_month = Counter()
+    for r in complaints:
+        when = _parse_time(r.get("time"))
+        if when:
+            by_month[when.strftime("%Y-%m")] += 1
+    sentiment = Counter(r.get("sentiment") for r in customer if r.get("sentiment"))
+    redactor = Redactor()
+    examples = {}
+    for cause, _n in by_cause.most_common(TOP_CAUSES):
+        texts = [r.get("text", "") for r in complaints if cause in (r.get("causes") or [])]
+        examples[cause] = [redactor.redact(t)[0] for t in _central(texts, EXAMPLES)]
+    sessions = summarise_sessions(rows)
+    return {
+        "source": str(path),
+        "messages": len(rows),
+        "customer_messages": len(customer),
+        "complaints": len(complaints),
+        "complaint_share": round(len(complaints) / len(customer), 4) if customer else 0.0,
+        "by_cause": dict(by_cause.most_common()),
+        "by_month": dict(sorted(by_month.items())),
+        "sentiment": dict(sentiment),
+        "examples": examples,
+        "sessions": len(sessions),
+        "escalated_sessions": sum(1 for s in sessions if s["trend"] == "escalated"),
+        "complained_again_sessions": sum(1 for s in sessions if s["complained_again"]),
+    }

@@ -1,0 +1,147 @@
+"""Writing a drafted review as Markdown, JSON (every sentence with its source) or DOCX (real
+headings and tables, editable in Word).
+
+Only titles and sentences that state computed statistics are generated; quoted sentences carry
+their file and line.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..config import load_taxonomy
+from .review import TITLES, Review
+
+CAUSE_NAMES = None
+
+
+def _cause_name(cause: str) -> str:
+    global CAUSE_NAMES
+    if CAUSE_NAMES is None:
+        CAUSE_NAMES = {c.id: c.name_zh for c in load_taxonomy().causes}
+    return CAUSE_NAMES.get(cause, cause)
+
+
+def _title(review: Review) -> str:
+    year = f"{review.year}年度" if review.year else "年度"
+    return f"{review.org or ''}{year}客户服务工作总结（初稿）"
+
+
+def _figure_rows(review: Review) -> list[list[str]]:
+    rows = []
+    for m, s in review.metrics:
+        value = f"{m.value:g}{m.unit}"
+        rows.append([m.subject, (m.qualifier + " " if m.kind == "target" and m.qualifier else "") + value,
+                     "目标" if m.kind == "target" else "完成", f"{Path(s.file).name}:{s.line}"])
+    return rows
+
+
+def _feedback_sentences(fb: dict) -> list[str]:
+    """Generated sentences: each states numbers computed from the classified messages."""
+    out = [
+        f"共分析客户消息{fb['customer_messages']}条，其中投诉或负面反馈{fb['complaints']}条，占{fb['complaint_share']:.1%}。"
+    ]
+    total = sum(fb["by_cause"].values())
+    if total:
+        top = "；".join(f"{_cause_name(c)}{n}次（{n / total:.1%}）" for c, n in list(fb["by_cause"].items())[:5])
+        out.append(f"投诉原因分布（按提及次数）：{top}。")
+    sent = fb["sentiment"]
+    if sent:
+        out.append("情感分布：" + "，".join(f"{k} {v}条" for k, v in sorted(sent.items())) + "。")
+    out.append(f"共{fb['sessions']}个会话，其中情绪恶化{fb['escalated_sessions']}个，客服答复后再次投诉{fb['complained_again_sessions']}个。")
+    return out
+
+
+def to_dict(review: Review) -> dict:
+    return {
+        "title": _title(review),
+        "year": review.year,
+        "org": review.org,
+        "sections": {
+            name: [{"text": s.text, "file": s.file, "line": s.line, "article": s.article, "score": round(s.score, 4)} for s in sentences]
+            for name, sentences in review.sections.items()
+        },
+        "key_figures": [
+            {"subject": m.subject, "value": m.value, "unit": m.unit, "kind": m.kind, "qualifier": m.qualifier,
+             "text": m.text, "sentence": s.text, "file": s.file, "line": s.line}
+            for m, s in review.metrics
+        ],
+        "customer_feedback": review.feedback,
+        "articles_left_out": [{"file": f, "title": t} for f, t in review.dropped_articles],
+    }
+
+
+def to_markdown(review: Review) -> str:
+    lines = [f"# {_title(review)}", ""]
+    for name in ("overview", "achievements", "feedback", "problems", "plans"):
+        lines += [f"## {TITLES[name]}", ""]
+        if name == "feedback":
+            if review.feedback is None:
+                lines += ["（未提供客户对话分类结果：使用 --chats 加入。）", ""]
+                continue
+            lines += [f"- {s}" for s in _feedback_sentences(review.feedback)] + [""]
+            for cause, texts in review.feedback["examples"].items():
+                lines.append(f"**{_cause_name(cause)}** 典型反馈：")
+                lines += [f"> {t}" for t in texts] + [""]
+            continue
+        for s in review.sections.get(name, []):
+            lines.append(f"- {s.text} <sub>[{Path(s.file).name}:{s.line}]</sub>")
+        if name == "achievements" and review.metrics:
+            lines += ["", "| 指标 | 数值 | 类型 | 来源 |", "|---|---|---|---|"]
+            lines += [f"| {' | '.join(row)} |" for row in _figure_rows(review)]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def to_docx(review: Review, path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(_title(review), level=0)
+    for name in ("overview", "achievements", "feedback", "problems", "plans"):
+        doc.add_heading(TITLES[name], level=1)
+        if name == "feedback":
+            if review.feedback is None:
+                doc.add_paragraph("（未提供客户对话分类结果。）")
+                continue
+            for s in _feedback_sentences(review.feedback):
+                doc.add_paragraph(s, style="List Bullet")
+            months = review.feedback["by_month"]
+            if months:
+                table = doc.add_table(rows=1, cols=2)
+                table.style = "Table Grid"
+                table.rows[0].cells[0].text, table.rows[0].cells[1].text = "月份", "投诉数"
+                for month, n in months.items():
+                    cells = table.add_row().cells
+                    cells[0].text, cells[1].text = month, str(n)
+            for cause, texts in review.feedback["examples"].items():
+                doc.add_paragraph(f"{_cause_name(cause)} 典型反馈：")
+                for t in texts:
+                    doc.add_paragraph(t, style="Intense Quote")
+            continue
+        for s in review.sections.get(name, []):
+            para = doc.add_paragraph(s.text, style="List Bullet")
+            para.add_run(f"  [{Path(s.file).name}:{s.line}]").italic = True
+        if name == "achievements" and review.metrics:
+            rows = _figure_rows(review)
+            table = doc.add_table(rows=1, cols=4)
+            table.style = "Table Grid"
+            for cell, head in zip(table.rows[0].cells, ("指标", "数值", "类型", "来源")):
+                cell.text = head
+            for row in rows:
+                for cell, value in zip(table.add_row().cells, row):
+                    cell.text = value
+    doc.save(path)
+
+
+def write_review(review: Review, path: Path) -> None:
+    """Write by suffix: .md, .json or .docx."""
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".docx":
+        to_docx(review, path)
+    elif suffix == ".json":
+        path.write_text(json.dumps(to_dict(review), ensure_ascii=False, indent=1), encoding="utf-8")
+    else:
+        path.write_text(to_markdown(review), encoding="utf-8")

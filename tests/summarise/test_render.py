@@ -1,0 +1,54 @@
+"""The review command end to end: Markdown, JSON with sources, DOCX with headings and tables, and
+the customer-feedback section computed from classified messages."""
+
+import json
+
+from typer.testing import CliRunner
+
+from feedback_nlp.batch import classify_files
+from feedback_nlp.cli import app
+from feedback_nlp.summarise.feedback import analyse_chats
+from tests.conftest import seed_path
+from tests.test_batch import make_export
+
+runner = CliRunner()
+
+
+def test_render_review_formats(tmp_path, tiny_model_dir):
+    make_export(tmp_path / "chats.jsonl", n_sessions=12)
+    classified = tmp_path / "classified.jsonl"
+    classify_files([tmp_path / "chats.jsonl"], classified, model=tiny_model_dir)
+    report = seed_path("004")
+    for name in ("review.md", "review.json", "review.docx"):
+        out = tmp_path / name
+        result = runner.invoke(app, ["review", str(report), "--chats", str(classified), "--year", "2012", "-o", str(out)])
+        assert result.exit_code == 0, result.stderr
+    md = (tmp_path / "review.md").read_text(encoding="utf-8")
+    for title in ("一、工作概况", "二、主要成绩与关键指标", "三、客户反馈分析", "四、存在的问题与不足", "五、下一年度工作计划与目标"):
+        assert title in md
+    assert "4803次" in md and "[004_" in md
+    data = json.loads((tmp_path / "review.json").read_text(encoding="utf-8"))
+    assert all({"text", "file", "line"} <= set(s) for sents in data["sections"].values() for s in sents)
+    assert data["customer_feedback"]["customer_messages"] == 24
+    from docx import Document
+
+    doc = Document(str(tmp_path / "review.docx"))
+    assert any(p.style.name.startswith("Heading 1") for p in doc.paragraphs)
+    assert len(doc.tables) >= 1
+
+
+def test_render_feedback_analysis_numbers(tmp_path, tiny_model_dir):
+    make_export(tmp_path / "chats.jsonl", n_sessions=10)
+    classified = tmp_path / "classified.jsonl"
+    classify_files([tmp_path / "chats.jsonl"], classified, model=tiny_model_dir)
+    fb = analyse_chats(classified)
+    assert fb["customer_messages"] == 20 and fb["sessions"] == 10
+    assert fb["complaints"] <= fb["customer_messages"]
+    assert sum(fb["by_month"].values()) == fb["complaints"]
+    for texts in fb["examples"].values():
+        assert all("13812345" not in t for t in texts)  # phone numbers are masked in examples
+
+
+def test_render_review_without_reports_says_so(tmp_path):
+    result = runner.invoke(app, ["review", str(tmp_path), "-o", str(tmp_path / "r.md")])
+    assert result.exit_code == 2 and "no report files" in result.stderr
