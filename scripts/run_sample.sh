@@ -23,6 +23,12 @@ status=0
 # exit code 3 means some records went to the reject file; anything else non-zero is a failure
 if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then exit "$status"; fi
 echo
+echo "== year-end review drafted from the (mojibake) sample summary and the classified chats"
+.venv/bin/feedback-nlp review corpora/samples/text/annual_summary_mojibake.txt --chats "$OUT/chats.jsonl" --year 2023 -o "$OUT/review.md"
+.venv/bin/feedback-nlp review corpora/samples/text/annual_summary_mojibake.txt --chats "$OUT/chats.jsonl" --year 2023 -o "$OUT/review.docx" 2>/dev/null
+head -n 20 "$OUT/review.md"
+echo
 echo "Normalised text in $OUT/text/, tokens (space-separated) in $OUT/tokens/,"
 echo "classifications (JSON Lines, with evidence spans) in $OUT/hotel_reviews_classified.jsonl,"
-echo "classified chat messages in $OUT/chats.jsonl, one row per session in $OUT/sessions.csv."
+echo "classified chat messages in $OUT/chats.jsonl, one row per session in $OUT/sessions.csv,"
+echo "the review draft in $OUT/review.md and $OUT/review.docx."
