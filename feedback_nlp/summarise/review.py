@@ -41,6 +41,7 @@ DOMAIN_WORDS = re.compile(
 )
 MIN_DOMAIN_DENSITY = 0.02  # domain-word hits per character below which an article is off-topic
 MIN_SENTENCE_CHARS = 6
+MAX_CANDIDATES = 300  # sentences per section that TextRank compares pairwise
 OFF_TOPIC_SHARE = 0.5  # with the classifier: an article with more "other" sentences than this is left out
 
 
@@ -127,10 +128,21 @@ def _similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / math.sqrt(len(a) * len(b))
 
 
+def _prior(s: Sentence) -> float:
+    """Cheap score used to bound the candidates: figures and a readable length."""
+    return bool(s.metrics) + (15 <= len(s.text) <= 120)
+
+
 def rank(sentences: list[Sentence], limit: int, redundancy: float = 0.7) -> list[Sentence]:
-    """Central sentences first (TextRank), skipping near-repeats (MMR); returned in source order."""
+    """Central sentences first (TextRank), skipping near-repeats (MMR); returned in source order.
+
+    At most ``MAX_CANDIDATES`` sentences (the best by a cheap prior, earliest first on ties) are
+    compared, so drafting from thousands of reports stays fast."""
     if not sentences:
         return []
+    if len(sentences) > MAX_CANDIDATES:
+        keep = sorted(range(len(sentences)), key=lambda i: (-_prior(sentences[i]), i))[:MAX_CANDIDATES]
+        sentences = [sentences[i] for i in sorted(keep)]
     grams = [_bigrams(s.text) for s in sentences]
     n = len(sentences)
     sim = np.zeros((n, n))
