@@ -11,9 +11,9 @@ failing the batch. Prediction reads only fitted arrays, so one instance can serv
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import re
-import threading
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -36,8 +36,6 @@ EVIDENCE_TERMS = 3
 CONTRAST_WEIGHT = 0.3  # the largest share that did not lower dev accuracy (0.4 did)
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
-_default_lock = threading.Lock()
-_default: FeedbackClassifier | None = None
 
 
 def confidence_level(probability: float) -> str:
@@ -81,12 +79,8 @@ class FeedbackClassifier:
     def load(cls, path: str | Path | None = None) -> FeedbackClassifier:
         """Load a model directory; with no path, the default model shipped with the package
         (loaded once per process and shared)."""
-        global _default
         if path is None:
-            with _default_lock:
-                if _default is None:
-                    _default = cls._load_dir(DEFAULT_MODEL_DIR)
-                return _default
+            return _default_classifier()
         return cls._load_dir(Path(path))
 
     @classmethod
@@ -260,6 +254,11 @@ class FeedbackClassifier:
             "error": error,
             "evidence": {"causes": {}, "sentiment": []},
         }
+
+
+@functools.lru_cache(maxsize=1)
+def _default_classifier() -> FeedbackClassifier:
+    return FeedbackClassifier._load_dir(DEFAULT_MODEL_DIR)
 
 
 def _find_terms(analysis: Analysis, terms: list[str]) -> tuple[int, int] | None:

@@ -10,9 +10,9 @@ estimate is given to the unigram model: P'(c | a) = (1 - floor) * P(c | a) + flo
 
 from __future__ import annotations
 
+import functools
 import gzip
 import math
-import threading
 from collections import defaultdict
 from pathlib import Path
 
@@ -22,8 +22,6 @@ from ..errors import ResourceError
 DEFAULT_PATH = RESOURCES_DIR / "charlm.tsv.gz"
 FORMAT_LINE = "# feedback_nlp charlm v1"
 
-_lock = threading.Lock()
-_default: CharLM | None = None
 
 
 class CharLM:
@@ -71,12 +69,8 @@ class CharLM:
     @classmethod
     def load(cls, path: str | Path | None = None) -> CharLM:
         """Load a model file; with no path, the shipped model (loaded once per process)."""
-        global _default
         if path is None:
-            with _lock:
-                if _default is None:
-                    _default = cls._read(DEFAULT_PATH)
-                return _default
+            return _default_model()
         return cls._read(Path(path))
 
     @classmethod
@@ -103,6 +97,11 @@ class CharLM:
         except (OSError, ValueError, EOFError) as exc:
             raise ResourceError(f"character model {path} is damaged ({exc}); rebuild it with scripts/build_charlm.py") from None
         return cls(unigrams, bigrams)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_model() -> CharLM:
+    return CharLM._read(DEFAULT_PATH)
 
 
 def escape(key: str) -> str:

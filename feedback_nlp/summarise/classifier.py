@@ -10,7 +10,7 @@ the featurizer's vocabularies, written by ``scripts/train_sections.py`` and ship
 
 from __future__ import annotations
 
-import threading
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +24,6 @@ SECTION_LABELS = ("overview", "achievements", "problems", "plans", "other")
 DEFAULT_DIR = RESOURCES_DIR / "sections"
 SEPARATOR = " | "
 
-_lock = threading.Lock()
-_default: SectionClassifier | None = None
 
 
 def with_heading(text: str, heading: str) -> str:
@@ -60,15 +58,16 @@ class SectionClassifier:
     @classmethod
     def load(cls, directory: str | Path | None = None) -> SectionClassifier | None:
         """The model in ``directory``; with none, the shipped one (None if it is not there)."""
-        global _default
         if directory is None:
-            with _lock:
-                if _default is None and (DEFAULT_DIR / "metadata.json").is_file():
-                    _default = cls._read(DEFAULT_DIR)
-                return _default
+            return _default_model() if (DEFAULT_DIR / "metadata.json").is_file() else None
         return cls._read(Path(directory))
 
     @classmethod
     def _read(cls, directory: Path) -> SectionClassifier:
         objects, meta = load_objects(directory, ["sections"], ["featurizer"])
         return cls(TextFeaturizer.from_dict(objects["featurizer"]), objects["sections"], meta)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_model() -> SectionClassifier:
+    return SectionClassifier._read(DEFAULT_DIR)
