@@ -22,7 +22,7 @@ import numpy as np
 from .config import RESOURCES_DIR
 from .errors import FeedbackNLPError
 from .features import Analysis, TextFeaturizer
-from .models.base import ModelError, load_objects, read_metadata, save_objects
+from .models.base import ModelError, load_objects, save_objects
 from .models.linear import LinearModel
 
 logger = logging.getLogger(__name__)
@@ -85,10 +85,9 @@ class FeedbackClassifier:
 
     @classmethod
     def _load_dir(cls, directory: Path) -> FeedbackClassifier:
-        meta = read_metadata(directory)
+        objects, meta = load_objects(directory, ["causes", "sentiment"], ["featurizer"])
         if meta.get("backend") != "sklearn":
             raise FeedbackNLPError(f"{directory}: backend {meta.get('backend')!r} is not available in this installation")
-        objects, meta = load_objects(directory, ["causes", "sentiment"], ["featurizer"])
         featurizer = TextFeaturizer.from_dict(objects["featurizer"])
         for name in ("causes", "sentiment"):
             if objects[name].coef_.shape[1] != featurizer.n_features_:

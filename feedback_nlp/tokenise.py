@@ -206,14 +206,9 @@ class Tokeniser:
             out.extend(cut(text[pos:]))
         return out
 
-    def _keep(self, piece: str) -> bool:
-        if not self.config.keep_whitespace and piece.isspace():
-            return False
-        return not (self.config.drop_stopwords and piece in self.stopwords_)
-
     def cut(self, text: str) -> list[str]:
         """Words of ``text`` (whitespace and, if configured, stop words left out)."""
-        return [w for w in self.segment(text) if self._keep(w)]
+        return [t.text for t in self.tokenise(text)]
 
     def tokenise(self, text: str) -> list[Token]:
         """Words of ``text`` with their character offsets."""

@@ -274,6 +274,7 @@ class RecordReader:
         line_re = re.compile(self.config.transcript.line_pattern)
         header_re = re.compile(self.config.transcript.session_header)
         fields = _Fields(self.config, ["time", "speaker", "text"], label)
+        fields.columns["session"] = "session"  # transcripts name sessions by header or position
         session_no, session_name = 1, None
         pending: dict | None = None
         with _text_stream(path, label, self.encoding) as fh:
@@ -306,7 +307,6 @@ class RecordReader:
     def _finish(self, pending: dict, fields: _Fields, label: str) -> Record | Reject:
         row = dict(pending["row"])
         row["session"] = pending["session"]
-        fields.columns["session"] = "session"
         return self._record(row, fields, label, pending["line"], pending["raw"][:500], pending["session"])
 
 

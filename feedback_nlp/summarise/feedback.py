@@ -8,31 +8,23 @@ number is computed from the rows.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from pathlib import Path
 
 from ..batch import _parse_time, _read_rows, summarise_sessions
 from ..normalise.redact import Redactor
+from .review import bigrams, similarity
 
 TOP_CAUSES = 3
 EXAMPLES = 3
 SAMPLE = 300  # messages compared per cause when looking for central ones
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
 def _central(texts: list[str], k: int) -> list[str]:
     """The ``k`` texts most similar on average to the others (character bigrams)."""
     unique = list(dict.fromkeys(t for t in texts if len(t) >= 6))[:SAMPLE]
-    grams = [_bigrams(t) for t in unique]
-
-    def sim(a: set, b: set) -> float:
-        return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
-
-    scores = [sum(sim(g, h) for h in grams) for g in grams]
+    grams = [bigrams(t) for t in unique]
+    scores = [sum(similarity(g, h) for h in grams) for g in grams]
     order = sorted(range(len(unique)), key=lambda i: -scores[i])
     return [unique[i] for i in order[:k]]
 

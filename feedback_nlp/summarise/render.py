@@ -7,20 +7,20 @@ their file and line.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
 from ..config import load_taxonomy
 from .review import TITLES, Review
 
-CAUSE_NAMES = None
+@functools.lru_cache(maxsize=1)
+def _cause_names() -> dict[str, str]:
+    return {c.id: c.name_zh for c in load_taxonomy().causes}
 
 
 def _cause_name(cause: str) -> str:
-    global CAUSE_NAMES
-    if CAUSE_NAMES is None:
-        CAUSE_NAMES = {c.id: c.name_zh for c in load_taxonomy().causes}
-    return CAUSE_NAMES.get(cause, cause)
+    return _cause_names().get(cause, cause)
 
 
 def _title(review: Review) -> str:

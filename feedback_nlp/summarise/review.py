@@ -118,11 +118,11 @@ def collect_sentences(path: str | Path) -> tuple[list[Sentence], list[tuple[str,
     return sentences, dropped
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def _similarity(a: set[str], b: set[str]) -> float:
+def similarity(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / math.sqrt(len(a) * len(b))
@@ -143,12 +143,12 @@ def rank(sentences: list[Sentence], limit: int, redundancy: float = 0.7) -> list
     if len(sentences) > MAX_CANDIDATES:
         keep = sorted(range(len(sentences)), key=lambda i: (-_prior(sentences[i]), i))[:MAX_CANDIDATES]
         sentences = [sentences[i] for i in sorted(keep)]
-    grams = [_bigrams(s.text) for s in sentences]
+    grams = [bigrams(s.text) for s in sentences]
     n = len(sentences)
     sim = np.zeros((n, n))
     for i in range(n):
         for j in range(i + 1, n):
-            sim[i, j] = sim[j, i] = _similarity(grams[i], grams[j])
+            sim[i, j] = sim[j, i] = similarity(grams[i], grams[j])
     weights = sim / np.maximum(sim.sum(axis=1, keepdims=True), 1e-9)
     score = np.full(n, 1.0 / n)
     for _ in range(30):
