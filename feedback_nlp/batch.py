@@ -75,11 +75,16 @@ class Summary:
 _worker_state: dict = {}
 
 
-def _init_worker(model: str | None, redact: bool) -> None:
+def _init_worker(model: str | None, redact: bool, device: str | None = None, runtime: str = "torch", threads: int = 0) -> None:
     from .normalise.redact import Redactor
     from .pipeline import FeedbackClassifier
 
-    _worker_state["clf"] = FeedbackClassifier.load(model)
+    clf = FeedbackClassifier.load(model, device=device, runtime=runtime)
+    if threads and clf.backend == "transformers" and runtime == "torch":
+        import torch
+
+        torch.set_num_threads(threads)  # workers share the cores instead of each taking all of them
+    _worker_state["clf"] = clf
     _worker_state["redactor"] = Redactor() if redact else None
 
 
@@ -171,6 +176,8 @@ def classify_files(
     rejects_output: Path | None = None,
     workers: int = 1,
     model: str | Path | None = None,
+    device: str | None = None,
+    runtime: str = "torch",
     chatlog: ChatlogConfig | None = None,
     encoding: str = "auto",
     redact: bool = False,
@@ -211,11 +218,15 @@ def classify_files(
     chunks = _chunks(items, chunk_size)
     pool = None
     try:
+        model_arg = str(model) if model else None
         if workers > 1:
-            pool = get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(str(model) if model else None, redact))
+            threads = max(1, (os.cpu_count() or 1) // workers)
+            pool = get_context("spawn").Pool(
+                workers, initializer=_init_worker, initargs=(model_arg, redact, device, runtime, threads)
+            )
             results = pool.imap(_process_chunk, chunks)
         else:
-            _init_worker(str(model) if model else None, redact)
+            _init_worker(model_arg, redact, device, runtime)
             results = map(_process_chunk, chunks)
         for result in results:
             _account(result, writer, rejects, summary)

@@ -220,6 +220,8 @@ def classify(
     ),
     encoding: str = typer.Option("auto", "--encoding", help="Force the input encoding instead of detecting it."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model directory (default: the shipped model)."),
+    device: Optional[str] = typer.Option(None, "--device", help="Transformers models: auto (default), cpu, cuda, cuda:N."),
+    runtime: str = typer.Option("torch", "--runtime", help="Transformers models: torch, or onnx (after 'feedback-nlp export-onnx')."),
     explain: bool = typer.Option(True, "--explain/--no-explain", help="Single messages: include the evidence words and spans."),
     as_json: bool = typer.Option(False, "--json", help="Single messages: one JSON object per message instead of a table."),
 ) -> None:
@@ -232,14 +234,16 @@ def classify(
     if output is not None:
         if text_field:
             field_map = [*field_map, f"text={text_field}"]
-        _classify_batch(inputs, output, fmt, sessions, rejects, workers, resume, redact, chatlog, field_map, encoding, model)
+        _classify_batch(
+            inputs, output, fmt, sessions, rejects, workers, resume, redact, chatlog, field_map, encoding, model, device, runtime
+        )
         return
     if len(inputs) != 1:
         raise FeedbackNLPError("several inputs need -o OUTPUT (batch mode); without it, pass one message or one file")
     from .pipeline import FeedbackClassifier
 
     messages = _messages(inputs[0], load_config(None, [f"input.encoding={encoding}"]))
-    clf = FeedbackClassifier.load(model)
+    clf = FeedbackClassifier.load(model, device=device, runtime=runtime)
     results = clf.predict(messages, explain=explain)
     if as_json:
         for message, result in zip(messages, results):
@@ -263,7 +267,9 @@ def classify(
     Console().print(table)
 
 
-def _classify_batch(inputs, output, fmt, sessions, rejects, workers, resume, redact, chatlog, field_map, encoding, model) -> None:
+def _classify_batch(
+    inputs, output, fmt, sessions, rejects, workers, resume, redact, chatlog, field_map, encoding, model, device, runtime
+) -> None:
     from .batch import classify_files
     from .config import load_chatlog_config
 
@@ -301,7 +307,7 @@ def _classify_batch(inputs, output, fmt, sessions, rejects, workers, resume, red
 
     summary = classify_files(
         inputs, output, fmt=fmt, sessions_output=sessions, rejects_output=rejects, workers=workers, model=model,
-        chatlog=chat_cfg, encoding=encoding, redact=redact, resume=resume, progress=progress,
+        device=device, runtime=runtime, chatlog=chat_cfg, encoding=encoding, redact=redact, resume=resume, progress=progress,
     )
     if interactive:
         sys.stderr.write("\n")
@@ -374,6 +380,22 @@ def evaluate(
     write_chart(metrics, output / "metrics.png")
     _print_metrics(metrics, data)
     _err(f"wrote {output / 'metrics.json'} and {output / 'metrics.png'}")
+
+
+@app.command("export-onnx")
+@_friendly
+def export_onnx(
+    model: Path = typer.Argument(..., help="A transformers model directory written by 'feedback-nlp train'."),
+) -> None:
+    """Add ONNX files of a transformers model to its directory, for CPU serving with onnxruntime
+    ('classify --runtime onnx'); needs the onnx extra."""
+    from .pipeline import FeedbackClassifier
+
+    clf = FeedbackClassifier.load(model, device="cpu")
+    if clf.backend != "transformers":
+        raise FeedbackNLPError(f"{model}: a {clf.backend} model; only transformers models are exported to ONNX")
+    for path in clf.export_onnx(model):
+        _err(f"wrote {path}")
 
 
 @app.command()

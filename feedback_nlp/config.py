@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
 
@@ -232,14 +232,49 @@ class ModelConfig(_Strict):
     max_iter: int = Field(3000, gt=0)
 
 
+class TransformersConfig(_Strict):
+    """Fine-tuning settings of the transformers backend (``backend: transformers``)."""
+
+    model_name_or_path: Path | None = None
+    max_length: int = Field(128, ge=8, le=4096)
+    batch_size: int = Field(32, gt=0)
+    eval_batch_size: int = Field(128, gt=0)
+    learning_rate: float = Field(5e-5, gt=0)
+    weight_decay: float = Field(0.01, ge=0)
+    warmup_ratio: float = Field(0.1, ge=0, lt=1)
+    epochs: int = Field(4, gt=0)
+    patience: int = Field(1, ge=0)
+    causes_pos_weight: Literal["balanced", "none"] = "balanced"
+    max_train_items: int | None = Field(None, gt=0)
+    seed: int = 0
+    device: str = "auto"
+
+    @field_validator("device")
+    @classmethod
+    def _device(cls, value: str) -> str:
+        if not re.fullmatch(r"auto|cpu|cuda(:\d+)?|mps", value):
+            raise ValueError(f"device {value!r}: use auto, cpu, cuda, cuda:N or mps")
+        return value
+
+
 class TrainConfig(_Strict):
-    backend: Literal["sklearn"] = "sklearn"
+    backend: Literal["sklearn", "transformers"] = "sklearn"
     corpora_dir: Path | None = None
     taxonomy: Path | None = None
     features: FeatureConfig = FeatureConfig()
     model: ModelConfig = ModelConfig()
+    transformers: TransformersConfig = TransformersConfig()
     normalise: NormaliseConfig = NormaliseConfig(remove_boilerplate=False)
     tokenise: TokeniseConfig = TokeniseConfig()
+
+    @model_validator(mode="after")
+    def _pretrained_path(self) -> "TrainConfig":
+        if self.backend == "transformers" and self.transformers.model_name_or_path is None:
+            raise ValueError(
+                "backend transformers needs transformers.model_name_or_path: a local folder with a "
+                "pretrained BERT-style model and its tokenizer (nothing is downloaded)"
+            )
+        return self
 
 
 def load_train_config(path: str | os.PathLike | None = None, overrides: list[str] | tuple[str, ...] = ()) -> TrainConfig:
@@ -251,6 +286,9 @@ def load_train_config(path: str | os.PathLike | None = None, overrides: list[str
     for key in ("corpora_dir", "taxonomy"):
         if data.get(key):
             data[key] = str(cfg_path.parent / data[key])
+    section = data.get("transformers")
+    if isinstance(section, dict) and section.get("model_name_or_path"):
+        section["model_name_or_path"] = str(cfg_path.parent / Path(section["model_name_or_path"]).expanduser())
     data = _apply_overrides(data, overrides)
     return _validate(TrainConfig, data, str(cfg_path))
 
@@ -267,6 +305,8 @@ def _format_validation_error(exc: ValidationError, source: str) -> str:
         key = ".".join(str(p) for p in err["loc"])
         if err["type"] == "extra_forbidden":
             parts.append(f"{source}: unknown key '{key}'")
+        elif not key:  # a check across keys: its message says what to set
+            parts.append(f"{source}: {err['msg'].removeprefix('Value error, ')}")
         else:
             parts.append(f"{source}: key '{key}': {err['msg']} (got {str(err.get('input'))[:60]!r})")
     return "; ".join(parts)

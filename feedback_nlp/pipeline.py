@@ -19,11 +19,12 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .config import RESOURCES_DIR
+from .config import RESOURCES_DIR, NormaliseConfig
 from .errors import FeedbackNLPError
 from .features import Analysis, TextFeaturizer
-from .models.base import ModelError, load_objects, save_objects
+from .models.base import ModelError, load_objects, read_metadata, save_objects, verify_files, write_metadata
 from .models.linear import LinearModel
+from .normalise.text import normalise_records
 
 logger = logging.getLogger(__name__)
 
@@ -57,56 +58,64 @@ def _offset_map(normalised: str, original: str) -> list[int] | None:
 
 
 class FeedbackClassifier:
-    """Complaint causes and sentiment of customer messages. Load with ``FeedbackClassifier.load()``."""
+    """Complaint causes and sentiment of customer messages. Load with ``FeedbackClassifier.load()``.
 
-    def __init__(self, featurizer: TextFeaturizer, causes: LinearModel, sentiment: LinearModel, metadata: dict):
-        self.featurizer = featurizer
-        self.causes_model = causes
-        self.sentiment_model = sentiment
+    One class for every backend: ``load`` reads the model directory's metadata and returns the
+    matching subclass (scikit-learn linear models, or fine-tuned transformers). Input checks,
+    thresholds and the result records are shared; a backend supplies probabilities and evidence.
+    """
+
+    backend = ""
+
+    def __init__(self, cause_ids: list[str], sentiment_labels: list[str], metadata: dict):
         self.metadata = metadata
-        self.cause_ids_ = [str(c) for c in causes.classes_]
+        self.cause_ids_ = [str(c) for c in cause_ids]
         self.cause_names_ = metadata.get("cause_names", {})
         self.thresholds_ = np.array([metadata["thresholds"][c] for c in self.cause_ids_])
-        self.sentiment_labels_ = [str(c) for c in sentiment.classes_]
+        self.sentiment_labels_ = [str(c) for c in sentiment_labels]
         self.neutral_bias_ = float(metadata.get("neutral_bias", 0.0))
         # praise is not a complaint: no causes when the positive probability reaches this
         self.positive_gate_ = float(metadata.get("positive_gate", 1.01))
-        self._word_names = featurizer.word_feature_names()
-        self._n_word = len(self._word_names)
 
     # ---- persistence -------------------------------------------------------------------
     @classmethod
-    def load(cls, path: str | Path | None = None) -> FeedbackClassifier:
+    def load(cls, path: str | Path | None = None, device: str | None = None, runtime: str = "torch") -> FeedbackClassifier:
         """Load a model directory; with no path, the default model shipped with the package
-        (loaded once per process and shared)."""
+        (loaded once per process and shared). The backend is read from the directory's metadata.
+
+        For the transformers backend: ``device`` (auto, cpu, cuda, cuda:N) defaults to a GPU when
+        torch sees one, else the CPU; ``runtime="onnx"`` serves the exported ONNX files with
+        onnxruntime on CPU instead of torch (see ``export_onnx``)."""
+        if runtime not in ("torch", "onnx"):
+            raise FeedbackNLPError(f"runtime {runtime!r}: use torch or onnx")
         if path is None:
             return _default_classifier()
-        return cls._load_dir(Path(path))
-
-    @classmethod
-    def _load_dir(cls, directory: Path) -> FeedbackClassifier:
-        objects, meta = load_objects(directory, ["causes", "sentiment"], ["featurizer"])
-        if meta.get("backend") != "sklearn":
-            raise FeedbackNLPError(f"{directory}: backend {meta.get('backend')!r} is not available in this installation")
-        featurizer = TextFeaturizer.from_dict(objects["featurizer"])
-        for name in ("causes", "sentiment"):
-            if objects[name].coef_.shape[1] != featurizer.n_features_:
-                raise ModelError(
-                    f"{directory}: the {name} model has {objects[name].coef_.shape[1]} features but the featurizer "
-                    f"makes {featurizer.n_features_}; the directory mixes parts of different models"
-                )
-        return cls(featurizer, objects["causes"], objects["sentiment"], meta)
+        directory = Path(path)
+        backend = read_metadata(directory).get("backend")
+        if backend == "sklearn":
+            return LinearClassifier._load_dir(directory)
+        if backend == "transformers":
+            return TransformersClassifier._load_dir(directory, device, runtime)
+        raise ModelError(f"{directory}: backend {backend!r} is not known to this feedback_nlp ({', '.join(BACKENDS)})")
 
     def save(self, path: str | Path) -> None:
-        meta = {
+        raise NotImplementedError
+
+    def _saved_metadata(self) -> dict:
+        return {
             k: v for k, v in self.metadata.items() if k not in ("files", "format", "format_version", "versions", "created", "models")
         }
-        save_objects(
-            Path(path),
-            {"causes": self.causes_model, "sentiment": self.sentiment_model},
-            {"featurizer": self.featurizer.to_dict()},
-            meta,
-        )
+
+    # ---- what a backend supplies -------------------------------------------------------
+    def _score(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, Any, list[str | None]]:
+        """Cause and sentiment probabilities of ``texts``, state for ``_explain``, and a warning
+        (or None) per text."""
+        raise NotImplementedError
+
+    def _explain(self, texts: list[str], state: Any, requests: list[tuple[int, str, int]]) -> dict:
+        """Evidence for each (row, head, label index) request: a list of
+        {term, weight, start, end, text} with spans in the input text."""
+        raise NotImplementedError
 
     # ---- prediction --------------------------------------------------------------------
     def predict(self, texts: Iterable[Any], explain: bool = True, batch_size: int = BATCH_SIZE) -> list[dict]:
@@ -142,22 +151,114 @@ class FeedbackClassifier:
                 warning = "no Chinese characters; the models were trained on Chinese text"
             texts.append(text)
             index.append((i, warning))
-        if texts:
-            analyses = self.featurizer.analyse(texts)
-            X = self.featurizer.transform(texts, analyses=analyses)
-            cause_probs = self.causes_model.predict_proba(X)
-            sent_probs = self._contrast_adjusted(analyses, self.sentiment_model.predict_proba(X))
-            cause_rounded = np.round(cause_probs, 4).tolist()
-            sent_rounded = np.round(sent_probs, 4).tolist()
-            chosen = cause_probs >= self.thresholds_
-            if "pos" in self.sentiment_labels_:
-                chosen &= (sent_probs[:, self.sentiment_labels_.index("pos")] < self.positive_gate_)[:, None]
-            for row, (i, warning) in enumerate(index):
-                results[i] = self._result(
-                    texts[row], analyses[row], X, row, cause_probs[row], chosen[row],
-                    cause_rounded[row], sent_probs[row], sent_rounded[row], explain, warning,
-                )
+        if not texts:
+            return results  # type: ignore[return-value]
+        cause_probs, sent_probs, state, backend_warnings = self._score(texts)
+        cause_rounded = np.round(cause_probs, 4).tolist()
+        sent_rounded = np.round(sent_probs, 4).tolist()
+        chosen = cause_probs >= self.thresholds_
+        if "pos" in self.sentiment_labels_:
+            chosen &= (sent_probs[:, self.sentiment_labels_.index("pos")] < self.positive_gate_)[:, None]
+        chosen_rows = [sorted(np.flatnonzero(chosen[r]).tolist(), key=lambda j, r=r: -cause_probs[r, j]) for r in range(len(texts))]
+        sentiments = [self._sentiment(sent_probs[r]) for r in range(len(texts))]
+        evidence = {}
+        if explain:
+            requests = [(r, "causes", j) for r in range(len(texts)) for j in chosen_rows[r]]
+            requests += [(r, "sentiment", self.sentiment_labels_.index(sentiments[r][0])) for r in range(len(texts))]
+            evidence = self._explain(texts, state, requests)
+        for row, (i, warning) in enumerate(index):
+            label, score, sent_p = sentiments[row]
+            warning = "; ".join(w for w in (warning, backend_warnings[row]) if w) or None
+            result = {
+                "causes": [
+                    {
+                        "id": self.cause_ids_[j],
+                        "name": self.cause_names_.get(self.cause_ids_[j], self.cause_ids_[j]),
+                        "probability": cause_rounded[row][j],
+                        "confidence": confidence_level(cause_probs[row, j]),
+                    }
+                    for j in chosen_rows[row]
+                ],
+                "cause_probabilities": dict(zip(self.cause_ids_, cause_rounded[row])),
+                "is_complaint": bool(chosen_rows[row]) or label == "neg",
+                "sentiment": {
+                    "label": label,
+                    "score": round(score, 4),
+                    "confidence": confidence_level(sent_p),
+                    "probabilities": dict(zip(self.sentiment_labels_, sent_rounded[row])),
+                },
+                "warning": warning,
+                "error": None,
+            }
+            if explain:
+                result["evidence"] = {
+                    "causes": {self.cause_ids_[j]: evidence[(row, "causes", j)] for j in chosen_rows[row]},
+                    "sentiment": evidence[(row, "sentiment", self.sentiment_labels_.index(label))],
+                }
+            results[i] = result
         return results  # type: ignore[return-value]
+
+    def _sentiment(self, probs: np.ndarray) -> tuple[str, float, float]:
+        adjusted = probs.copy()
+        if "neu" in self.sentiment_labels_:
+            adjusted[self.sentiment_labels_.index("neu")] -= self.neutral_bias_
+        label = self.sentiment_labels_[int(adjusted.argmax())]
+        p = dict(zip(self.sentiment_labels_, probs))
+        score = float(p.get("pos", 0.0) - p.get("neg", 0.0))
+        return label, score, float(p[label])
+
+    def _empty_result(self, original, warning: str | None = None, error: str | None = None) -> dict:
+        neutral = {s: (1.0 if s == "neu" else 0.0) for s in self.sentiment_labels_}
+        return {
+            "causes": [],
+            "cause_probabilities": {c: 0.0 for c in self.cause_ids_},
+            "is_complaint": False,
+            "sentiment": {"label": "neu", "score": 0.0, "confidence": "low", "probabilities": neutral},
+            "warning": warning,
+            "error": error,
+            "evidence": {"causes": {}, "sentiment": []},
+        }
+
+
+class LinearClassifier(FeedbackClassifier):
+    """The scikit-learn backend: n-gram features and linear models; evidence from the weights."""
+
+    backend = "sklearn"
+
+    def __init__(self, featurizer: TextFeaturizer, causes: LinearModel, sentiment: LinearModel, metadata: dict):
+        super().__init__(list(causes.classes_), list(sentiment.classes_), metadata)
+        self.featurizer = featurizer
+        self.causes_model = causes
+        self.sentiment_model = sentiment
+        self._word_names = featurizer.word_feature_names()
+        self._n_word = len(self._word_names)
+
+    @classmethod
+    def _load_dir(cls, directory: Path) -> LinearClassifier:
+        objects, meta = load_objects(directory, ["causes", "sentiment"], ["featurizer"])
+        featurizer = TextFeaturizer.from_dict(objects["featurizer"])
+        for name in ("causes", "sentiment"):
+            if objects[name].coef_.shape[1] != featurizer.n_features_:
+                raise ModelError(
+                    f"{directory}: the {name} model has {objects[name].coef_.shape[1]} features but the featurizer "
+                    f"makes {featurizer.n_features_}; the directory mixes parts of different models"
+                )
+        return cls(featurizer, objects["causes"], objects["sentiment"], meta)
+
+    def save(self, path: str | Path) -> None:
+        save_objects(
+            Path(path),
+            {"causes": self.causes_model, "sentiment": self.sentiment_model},
+            {"featurizer": self.featurizer.to_dict()},
+            self._saved_metadata(),
+        )
+
+    def _score(self, texts):
+        analyses = self.featurizer.analyse(texts)
+        X = self.featurizer.transform(texts, analyses=analyses)
+        cause_probs = self.causes_model.predict_proba(X)
+        sent_probs = self._contrast_adjusted(analyses, self.sentiment_model.predict_proba(X))
+        return cause_probs, sent_probs, (analyses, X), [None] * len(texts)
 
     def _contrast_adjusted(self, analyses: list[Analysis], probs: np.ndarray) -> np.ndarray:
         rows = [i for i, a in enumerate(analyses) if a.tail_offset is not None and _HAN.search(a.text[a.tail_offset :])]
@@ -169,53 +270,16 @@ class FeedbackClassifier:
         probs[rows] = (1.0 - CONTRAST_WEIGHT) * probs[rows] + CONTRAST_WEIGHT * tail_probs
         return probs
 
-    def _sentiment(self, probs: np.ndarray) -> tuple[str, float, float]:
-        adjusted = probs.copy()
-        if "neu" in self.sentiment_labels_:
-            adjusted[self.sentiment_labels_.index("neu")] -= self.neutral_bias_
-        label = self.sentiment_labels_[int(adjusted.argmax())]
-        p = dict(zip(self.sentiment_labels_, probs))
-        score = float(p.get("pos", 0.0) - p.get("neg", 0.0))
-        return label, score, float(p[label])
-
-    def _result(
-        self, text, analysis: Analysis, X, row, cause_probs, chosen_mask, cause_rounded, sent_probs, sent_rounded, explain, warning
-    ) -> dict:
-        chosen = sorted(np.flatnonzero(chosen_mask).tolist(), key=lambda j: -cause_probs[j])
-        label, score, sent_p = self._sentiment(sent_probs)
-        result = {
-            "causes": [
-                {
-                    "id": self.cause_ids_[j],
-                    "name": self.cause_names_.get(self.cause_ids_[j], self.cause_ids_[j]),
-                    "probability": cause_rounded[j],
-                    "confidence": confidence_level(cause_probs[j]),
-                }
-                for j in chosen
-            ],
-            "cause_probabilities": dict(zip(self.cause_ids_, cause_rounded)),
-            "is_complaint": bool(chosen) or label == "neg",
-            "sentiment": {
-                "label": label,
-                "score": round(score, 4),
-                "confidence": confidence_level(sent_p),
-                "probabilities": dict(zip(self.sentiment_labels_, sent_rounded)),
-            },
-            "warning": warning,
-            "error": None,
-        }
-        if explain:
-            mapping = _offset_map(analysis.text, text)
-            result["evidence"] = {
-                "causes": {
-                    self.cause_ids_[j]: self._evidence(X, row, self.causes_model.coef_[j], analysis, text, mapping)
-                    for j in chosen
-                },
-                "sentiment": self._evidence(
-                    X, row, self.sentiment_model.coef_[self.sentiment_labels_.index(label)], analysis, text, mapping
-                ),
-            }
-        return result
+    def _explain(self, texts, state, requests):
+        analyses, X = state
+        mappings: dict[int, list[int] | None] = {}
+        out = {}
+        for row, head, j in requests:
+            if row not in mappings:
+                mappings[row] = _offset_map(analyses[row].text, texts[row])
+            model = self.causes_model if head == "causes" else self.sentiment_model
+            out[(row, head, j)] = self._evidence(X, row, model.coef_[j], analyses[row], texts[row], mappings[row])
+        return out
 
     def _evidence(self, X, row, weights: np.ndarray, analysis: Analysis, text: str, mapping) -> list[dict]:
         """The word features with the largest positive pull towards a label, with input spans."""
@@ -235,29 +299,103 @@ class FeedbackClassifier:
             # "!w" marks a word inside the scope of a negation
             entry = {"term": name, "weight": round(float(pull[k]), 3)}
             if span is not None:
-                start, end = span
-                if mapping is not None:
-                    start, end = mapping[start], mapping[end]
-                entry.update(start=start, end=end, text=text[start:end])
-            out.append(entry)
+                out.append(_with_span(entry, span, text, mapping))
+            else:
+                out.append(entry)
         return out
 
-    def _empty_result(self, original, warning: str | None = None, error: str | None = None) -> dict:
-        neutral = {s: (1.0 if s == "neu" else 0.0) for s in self.sentiment_labels_}
-        return {
-            "causes": [],
-            "cause_probabilities": {c: 0.0 for c in self.cause_ids_},
-            "is_complaint": False,
-            "sentiment": {"label": "neu", "score": 0.0, "confidence": "low", "probabilities": neutral},
-            "warning": warning,
-            "error": error,
-            "evidence": {"causes": {}, "sentiment": []},
-        }
+
+class TransformersClassifier(FeedbackClassifier):
+    """The transformers backend: fine-tuned BERT-family models (needs ``feedback-nlp[transformers]``).
+
+    Texts are normalised as at training time, then tokenised; those longer than the model's
+    ``max_length`` tokens are cut (with a warning). Evidence: the tokens with the largest
+    gradient x input attribution towards each decision.
+    """
+
+    backend = "transformers"
+
+    def __init__(self, heads, metadata: dict):
+        super().__init__(metadata["causes"], metadata["sentiment_labels"], metadata)
+        self.heads = heads
+        self._norm_cfg = NormaliseConfig(**metadata.get("config", {}).get("normalise", {"remove_boilerplate": False}))
+
+    @classmethod
+    def _load_dir(cls, directory: Path, device: str | None = None, runtime: str = "torch") -> TransformersClassifier:
+        from .models.transformers_backend import OnnxHeads, TransformerHeads
+
+        meta = verify_files(directory)
+        settings = meta.get("config", {}).get("transformers", {})
+        max_length, batch_size = int(settings.get("max_length", 128)), int(settings.get("eval_batch_size", 64))
+        if runtime == "onnx":
+            labels = {"causes": meta["causes"], "sentiment": meta["sentiment_labels"]}
+            return cls(OnnxHeads.load(directory, labels, max_length, batch_size), meta)
+        return cls(TransformerHeads.load(directory, max_length, batch_size, device), meta)
+
+    def save(self, path: str | Path) -> None:
+        directory = Path(path)
+        files = self.heads.save(directory)
+        write_metadata(directory, files, self._saved_metadata())
+
+    def export_onnx(self, path: str | Path) -> list[Path]:
+        """Add ONNX files of both models to the saved model directory ``path`` (and their hashes
+        to its metadata), for ``FeedbackClassifier.load(path, runtime="onnx")``."""
+        from .models.transformers_backend import export_onnx
+
+        directory = Path(path)
+        meta = verify_files(directory)
+        written = export_onnx(self.heads, directory)
+        recorded = [directory / name for name in meta["files"] if not name.startswith("onnx/")]
+        write_metadata(directory, sorted(set(recorded) | set(written)), self._saved_metadata())
+        return written
+
+    def _score(self, texts):
+        normalised = normalise_records(texts, self._norm_cfg)
+        counts = self.heads.batcher.token_counts(normalised)
+        limit = self.heads.batcher.max_length
+        warnings = [f"text has {n} tokens; only the first {limit} were classified" if n > limit else None for n in counts]
+        cause_probs, sent_probs = self.heads.predict_proba(normalised)
+        return cause_probs, sent_probs, normalised, warnings
+
+    def _explain(self, texts, normalised, requests):
+        out: dict = {}
+        rounds: list[list[tuple[int, str, int]]] = []  # each row at most once per round and head
+        for request in requests:
+            for group in rounds:
+                if all(r[0] != request[0] or r[1] != request[1] for r in group):
+                    group.append(request)
+                    break
+            else:
+                rounds.append([request])
+        mappings = {row: _offset_map(normalised[row], texts[row]) for row in {r[0] for r in requests}}
+        for group in rounds:
+            for head in ("causes", "sentiment"):
+                part = [r for r in group if r[1] == head]
+                if not part:
+                    continue
+                spans = self.heads.attributions([normalised[r[0]] for r in part], head, [r[2] for r in part], EVIDENCE_TERMS)
+                for (row, _, j), found in zip(part, spans):
+                    out[(row, head, j)] = [
+                        _with_span({"term": normalised[row][s:e], "weight": round(w, 3)}, (s, e), texts[row], mappings[row])
+                        for s, e, w in found
+                    ]
+        return out
+
+
+BACKENDS = ("sklearn", "transformers")
+
+
+def _with_span(entry: dict, span: tuple[int, int], text: str, mapping) -> dict:
+    start, end = span
+    if mapping is not None:
+        start, end = mapping[start], mapping[end]
+    entry.update(start=start, end=end, text=text[start:end])
+    return entry
 
 
 @functools.lru_cache(maxsize=1)
 def _default_classifier() -> FeedbackClassifier:
-    return FeedbackClassifier._load_dir(DEFAULT_MODEL_DIR)
+    return LinearClassifier._load_dir(DEFAULT_MODEL_DIR)
 
 
 def _find_terms(analysis: Analysis, terms: list[str]) -> tuple[int, int] | None:

@@ -1,8 +1,11 @@
-"""Training and evaluating the scikit-learn backend on the corpora (``datasets`` DatasetDicts).
+"""Training and evaluating classifiers on the corpora (``datasets`` DatasetDicts).
 
-One featurizer is fitted on the training texts of both corpora; the sentiment model learns from
-the sentiment corpus, the cause model from the cause corpus. On the dev split the cause
-probabilities are calibrated (Platt) and each cause gets the threshold that maximises its F1.
+Both backends learn the sentiment model from the sentiment corpus and the cause model from the
+cause corpus, and give each cause the threshold that maximises its F1 on the dev split.
+- scikit-learn (default): one featurizer is fitted on the training texts of both corpora; the
+  cause probabilities are calibrated (Platt) on dev before thresholds are tuned.
+- transformers: both models are fine-tuned from a local pretrained checkpoint, keeping the epoch
+  that scores best on dev.
 Test metrics are computed once, at the end, and stored in the model's metadata.
 """
 
@@ -19,7 +22,7 @@ from .evaluate import cause_metrics, sentiment_metrics
 from .features import TextFeaturizer
 from .models.corpus import CORPORA_DIR, SPLITS, load_corpus
 from .models.sklearn_backend import NBLogistic
-from .pipeline import FeedbackClassifier
+from .pipeline import FeedbackClassifier, LinearClassifier, TransformersClassifier
 
 logger = logging.getLogger(__name__)
 
@@ -87,11 +90,32 @@ def noisy_items(X, y: list[str], make_model, threshold: float, folds: int = 5) -
 def train(config: TrainConfig) -> FeedbackClassifier:
     """Fit a classifier as configured; metrics on dev and test end up in its metadata."""
     taxonomy = load_taxonomy(config.taxonomy)
-    labels = list(taxonomy.cause_ids)
     corpora_dir = Path(config.corpora_dir or CORPORA_DIR)
     sentiment_ds = load_corpus("sentiment", corpora_dir)
     causes_ds = load_corpus("causes", corpora_dir)
+    fit = _train_transformers if config.backend == "transformers" else _train_linear
+    clf = fit(config, taxonomy, sentiment_ds, causes_ds)
+    clf.metadata["training_data"] = {**data_fingerprint(corpora_dir), **clf.metadata.get("training_data", {})}
+    clf.metadata["metrics"] = {split: evaluate(clf, sentiment_ds[split], causes_ds[split]) for split in ("dev", "test")}
+    return clf
 
+
+def _metadata(config: TrainConfig, taxonomy, thresholds: np.ndarray, **extra) -> dict:
+    labels = list(taxonomy.cause_ids)
+    return {
+        "backend": config.backend,
+        "causes": labels,
+        "cause_names": {c.id: c.name_zh for c in taxonomy.causes},
+        "sentiment_labels": list(taxonomy.sentiment_ids),
+        "taxonomy_version": taxonomy.version,
+        "thresholds": {c: float(t) for c, t in zip(labels, thresholds)},
+        "config": config.model_dump(mode="json", exclude={"corpora_dir", "taxonomy"}),
+        **extra,
+    }
+
+
+def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> FeedbackClassifier:
+    labels = list(taxonomy.cause_ids)
     featurizer = TextFeaturizer(
         word_ngrams=tuple(config.features.word_ngrams),
         char_ngrams=tuple(config.features.char_ngrams),
@@ -137,22 +161,71 @@ def train(config: TrainConfig) -> FeedbackClassifier:
     Y_dev = indicator(c_dev["causes"], labels)
     causes.calibrate(X_cdev, Y_dev)
     thresholds = tune_thresholds(Y_dev, causes.predict_proba(X_cdev))
+    metadata = _metadata(
+        config,
+        taxonomy,
+        thresholds,
+        neutral_bias=config.model.neutral_bias,
+        positive_gate=config.model.positive_gate,
+        training_data={"sentiment_items_left_out": int((~keep).sum())},
+    )
+    return LinearClassifier(featurizer, causes.linear_, sentiment.linear_, metadata)
 
-    metadata = {
-        "backend": "sklearn",
-        "causes": labels,
-        "cause_names": {c.id: c.name_zh for c in taxonomy.causes},
-        "sentiment_labels": list(taxonomy.sentiment_ids),
-        "taxonomy_version": taxonomy.version,
-        "thresholds": {c: float(t) for c, t in zip(labels, thresholds)},
-        "neutral_bias": config.model.neutral_bias,
-        "positive_gate": config.model.positive_gate,
-        "config": config.model_dump(mode="json", exclude={"corpora_dir", "taxonomy"}),
-        "training_data": {**data_fingerprint(corpora_dir), "sentiment_items_left_out": int((~keep).sum())},
-    }
-    clf = FeedbackClassifier(featurizer, causes.linear_, sentiment.linear_, metadata)
-    clf.metadata["metrics"] = {split: evaluate(clf, sentiment_ds[split], causes_ds[split]) for split in ("dev", "test")}
-    return clf
+
+def _micro_f1(Y: np.ndarray, P: np.ndarray, thresholds: np.ndarray) -> float:
+    pred = P >= thresholds
+    tp = float((pred & (Y == 1)).sum())
+    wrong = float((pred != (Y == 1)).sum())
+    return 2 * tp / (2 * tp + wrong) if tp else 0.0
+
+
+def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> FeedbackClassifier:
+    """Fine-tune the cause and the sentiment model from ``transformers.model_name_or_path``;
+    early stopping on dev (cause micro-F1 at tuned thresholds, sentiment accuracy)."""
+    from .models.transformers_backend import TransformerHeads, fine_tune, load_tokenizer, resolve_device
+    from .normalise.text import normalise_records
+
+    settings = config.transformers
+    labels = list(taxonomy.cause_ids)
+    sentiment_labels = list(taxonomy.sentiment_ids)
+    device = resolve_device(settings.device)
+    pretrained = Path(settings.model_name_or_path)
+    tokenizer = load_tokenizer(pretrained)
+    logger.info("fine-tuning %s on %s", pretrained, device)
+
+    def texts(split) -> list[str]:
+        return normalise_records(list(split["text"]), config.normalise)
+
+    def capped(split):
+        if settings.max_train_items and len(split) > settings.max_train_items:
+            return split.shuffle(seed=settings.seed).select(range(settings.max_train_items))
+        return split
+
+    c_train, c_dev = capped(causes_ds["train"]), causes_ds["dev"]
+    Y_dev = indicator(c_dev["causes"], labels)
+    causes = fine_tune(
+        pretrained, tokenizer, "causes", texts(c_train), indicator(c_train["causes"], labels), texts(c_dev),
+        lambda P: _micro_f1(Y_dev, P, tune_thresholds(Y_dev, P)), labels, settings, device,
+    )
+    s_train, s_dev = capped(sentiment_ds["train"]), sentiment_ds["dev"]
+    s_index = {label: i for i, label in enumerate(sentiment_labels)}
+    y_dev = np.array([s_index[label] for label in s_dev["label"]])
+    sentiment = fine_tune(
+        pretrained, tokenizer, "sentiment", texts(s_train), np.array([s_index[label] for label in s_train["label"]]),
+        texts(s_dev), lambda P: float((P.argmax(1) == y_dev).mean()), sentiment_labels, settings, device,
+    )
+    heads = TransformerHeads(tokenizer, causes, sentiment, settings.max_length, settings.eval_batch_size, device)
+    thresholds = tune_thresholds(Y_dev, heads.batcher.proba(causes, "causes", texts(c_dev)))
+    metadata = _metadata(
+        config,
+        taxonomy,
+        thresholds,
+        neutral_bias=0.0,
+        positive_gate=config.model.positive_gate,
+        base_model=str(pretrained),
+        training_data={"causes_train_items": len(c_train), "sentiment_train_items": len(s_train)},
+    )
+    return TransformersClassifier(heads, metadata)
 
 
 def evaluate(clf: FeedbackClassifier, sentiment_split, causes_split) -> dict:

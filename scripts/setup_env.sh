@@ -12,4 +12,11 @@ EXTRAS="${1:-}"
 SPEC="."
 [ -n "$EXTRAS" ] && SPEC=".[$EXTRAS]"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+# The transformers extra needs torch. Install the CPU build first so pip does not pull a GPU
+# build: on these machines it lies on local disk as torch==2.13.0; elsewhere set TORCH_SPEC
+# (and PIP_INDEX_URL to PyTorch's CPU wheel index) as the README explains.
+case ",$EXTRAS," in
+    *,dev,*|*,transformers,*)
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check "${TORCH_SPEC:-torch==2.13.0}" ;;
+esac
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$SPEC"

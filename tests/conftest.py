@@ -48,7 +48,7 @@ def build_tiny_classifier():
 
     from feedback_nlp.features import TextFeaturizer
     from feedback_nlp.models.sklearn_backend import NBLogistic
-    from feedback_nlp.pipeline import FeedbackClassifier
+    from feedback_nlp.pipeline import LinearClassifier
 
     texts = [t for t, _, _ in TINY_DATA]
     feat = TextFeaturizer(word_ngrams=(1, 2), char_ngrams=(1, 2), min_df=1, normalise={"remove_boilerplate": False})
@@ -62,7 +62,7 @@ def build_tiny_classifier():
         "cause_names": {"logistics": "物流配送", "attitude": "服务态度"},
         "neutral_bias": 0.0,
     }
-    return FeedbackClassifier(feat, causes.linear_, sentiment.linear_, meta)
+    return LinearClassifier(feat, causes.linear_, sentiment.linear_, meta)
 
 
 @pytest.fixture(scope="session")

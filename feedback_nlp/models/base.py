@@ -7,7 +7,9 @@ A model is a directory:
 - one ``.npz`` file of plain arrays per linear model, read with ``allow_pickle=False``: no
   objects are deserialised, so nothing in a model file can run code (pickle and joblib are never
   used); the labels and settings of each are in ``metadata.json``;
-- plain JSON files for data that is only data (the featurizer's settings and vocabularies).
+- plain JSON files for data that is only data (the featurizer's settings and vocabularies);
+- for the transformers backend instead: ``tokenizer/``, ``causes/`` and ``sentiment/`` as written
+  by ``save_pretrained``, weights in safetensors (never pickle).
 
 Loading refuses a directory whose files do not match their recorded hashes, whose format is newer
 than this package knows, or whose scikit-learn major version differs from the installed one.
@@ -34,6 +36,7 @@ FORMAT = "feedback_nlp.model"
 FORMAT_VERSION = 1
 METADATA = "metadata.json"
 LIBRARIES = ("scikit-learn", "numpy", "scipy")
+TRANSFORMERS_LIBRARIES = ("torch", "transformers", "tokenizers", "safetensors")
 
 
 class ModelError(FeedbackNLPError, ValueError):
@@ -48,9 +51,9 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def library_versions() -> dict[str, str]:
+def library_versions(backend: str = "sklearn") -> dict[str, str]:
     out = {"python": platform.python_version(), "feedback_nlp": __version__}
-    for lib in LIBRARIES:
+    for lib in LIBRARIES + (TRANSFORMERS_LIBRARIES if backend == "transformers" else ()):
         out[lib] = version(lib)
     return out
 
@@ -68,14 +71,19 @@ def save_objects(directory: Path, models: dict[str, LinearModel], data: dict[str
         path = directory / f"{name}.json"
         path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
         paths.append(path)
+    write_metadata(directory, paths, {**metadata, "models": {name: model.settings() for name, model in models.items()}})
+
+
+def write_metadata(directory: Path, files: list[Path], metadata: dict) -> None:
+    """Write ``metadata.json``: format, creation time, library versions, ``metadata`` and the
+    SHA-256 of each of ``files`` (named by their path inside ``directory``)."""
     full = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "versions": library_versions(),
+        "versions": library_versions(metadata.get("backend", "sklearn")),
         **metadata,
-        "models": {name: model.settings() for name, model in models.items()},
-        "files": {p.name: sha256_file(p) for p in paths},
+        "files": {p.relative_to(directory).as_posix(): sha256_file(p) for p in files},
     }
     (directory / METADATA).write_text(json.dumps(full, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
@@ -110,6 +118,16 @@ def _checked(directory: Path, meta: dict, filename: str) -> Path:
             "training, so it is not loaded"
         )
     return path
+
+
+def verify_files(directory: Path) -> dict:
+    """The metadata of a model directory, after checking every file it records against its hash."""
+    meta = read_metadata(directory)
+    if not meta.get("files"):
+        raise ModelError(f"{directory}/{METADATA} lists no files; the directory is damaged")
+    for name in meta["files"]:
+        _checked(directory, meta, name)
+    return meta
 
 
 def load_objects(directory: Path, names: list[str], data_names: list[str]) -> tuple[dict[str, Any], dict]:

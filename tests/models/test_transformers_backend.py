@@ -1,0 +1,196 @@
+"""The transformers backend: a tiny BERT-style model built here (character vocabulary from the
+corpora with ``tokenizers``, 2 layers) is fine-tuned on a small separable subset of the corpora,
+then saved, reloaded and used through the public API and the batch runner."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch", reason="the transformers backend needs the [transformers] extra")
+pytest.importorskip("transformers", reason="the transformers backend needs the [transformers] extra")
+
+from feedback_nlp import FeedbackClassifier  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from feedback_nlp.batch import classify_files  # noqa: E402
+from feedback_nlp.cli import app  # noqa: E402
+from feedback_nlp.config import load_train_config  # noqa: E402
+from feedback_nlp.errors import FeedbackNLPError  # noqa: E402
+from feedback_nlp.models.base import ModelError  # noqa: E402
+from feedback_nlp.models.corpus import CORPORA_DIR, read_jsonl  # noqa: E402
+from feedback_nlp.models.transformers_backend import build_char_tokenizer, init_bert  # noqa: E402
+from feedback_nlp.pipeline import TransformersClassifier  # noqa: E402
+from feedback_nlp.train import train  # noqa: E402
+
+CAUSES = ("logistics", "system_failure")
+
+
+def _subset(rows, keep, per_class, seed=0):
+    rng = np.random.default_rng(seed)
+    groups = {}
+    for row in rows:
+        key = keep(row)
+        if key is not None:
+            groups.setdefault(key, []).append(row)
+    out = []
+    for key in sorted(groups):
+        items = groups[key]
+        out.extend(items[i] for i in rng.permutation(len(items))[:per_class])
+    return out
+
+
+def _write(path, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def small_corpora(tmp_path_factory):
+    """Written messages with exactly one of two causes or none, and clear-cut sentiment items."""
+    root = tmp_path_factory.mktemp("corpora")
+
+    def cause_key(row):
+        if row["source"] != "written":
+            return None
+        causes = tuple(row["causes"])
+        return causes if causes in ((c,) for c in CAUSES) or (not causes and row["sentiment"] == "pos") else None
+
+    for split, per_class in (("train", 150), ("dev", 40), ("test", 40)):
+        _write(root / "causes" / f"{split}.jsonl", _subset(read_jsonl(CORPORA_DIR / "causes" / f"{split}.jsonl"), cause_key, per_class))
+        rows = [r for r in read_jsonl(CORPORA_DIR / "sentiment" / f"{split}.jsonl") if len(r["text"]) <= 40]
+        _write(root / "sentiment" / f"{split}.jsonl", _subset(rows, lambda r: r["label"], per_class))
+    return root
+
+
+@pytest.fixture(scope="module")
+def pretrained(tmp_path_factory, small_corpora):
+    """Stands in for a pretrained checkpoint on disk: tokenizer + randomly initialised encoder."""
+    root = tmp_path_factory.mktemp("pretrained")
+    texts = [r["text"] for name in ("causes", "sentiment") for r in read_jsonl(small_corpora / name / "train.jsonl")]
+    tokenizer = build_char_tokenizer(texts, root / "tokenizer", min_freq=1)
+    return init_bert(tokenizer, root / "bert", hidden_size=48, layers=2, heads=2, intermediate_size=96, max_positions=66)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, small_corpora, pretrained):
+    cfg = load_train_config(
+        None,
+        [
+            "backend=transformers",
+            f"corpora_dir={small_corpora}",
+            f"transformers.model_name_or_path={pretrained}",
+            "transformers.max_length=64",
+            "transformers.batch_size=16",
+            "transformers.learning_rate=0.002",
+            "transformers.epochs=7",
+            "transformers.patience=1",
+            "transformers.device=cpu",
+        ],
+    )
+    clf = train(cfg)
+    path = tmp_path_factory.mktemp("models") / "tf"
+    clf.save(path)
+    return clf, path
+
+
+def test_fine_tuning_learns_the_separable_subset(trained):
+    clf, _ = trained
+    test = clf.metadata["metrics"]["test"]
+    for cause in CAUSES:
+        assert test["causes"]["per_label"][cause]["f1"] >= 0.8, test["causes"]["per_label"][cause]
+    # three balanced sentiment classes: chance is 1/3
+    assert test["sentiment"]["accuracy"] >= 0.6
+    assert clf.metadata["backend"] == "transformers"
+    assert 0.0 < clf.thresholds_[clf.cause_ids_.index("logistics")] < 1.0
+
+
+def test_saved_as_safetensors_and_reloaded_through_the_public_api(trained):
+    clf, path = trained
+    meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["backend"] == "transformers" and "torch" in meta["versions"]
+    assert any(name.endswith(".safetensors") for name in meta["files"])
+    assert not list(path.rglob("*.bin")) and not list(path.rglob("*.pkl"))
+    loaded = FeedbackClassifier.load(path, device="cpu")
+    assert isinstance(loaded, TransformersClassifier)
+    texts = ["快递一个星期了还没到，物流也不更新", "app一直闪退，登录不上去"]
+    before, after = clf.predict(texts, explain=False), loaded.predict(texts, explain=False)
+    for a, b in zip(before, after):
+        assert a["cause_probabilities"] == pytest.approx(b["cause_probabilities"], abs=1e-4)
+        assert a["sentiment"]["label"] == b["sentiment"]["label"]
+    assert [c["id"] for c in after[0]["causes"]] == ["logistics"]
+    assert [c["id"] for c in after[1]["causes"]] == ["system_failure"]
+
+
+def test_prediction_handles_bad_items_and_long_text_and_explains(trained):
+    _, path = trained
+    clf = FeedbackClassifier.load(path)
+    long_text = "快递还没到。" * 40
+    out = clf.predict([None, "", "hello", long_text, "快递三天了还没到"])
+    assert out[0]["error"] and out[1]["warning"] and "Chinese" in out[2]["warning"]
+    assert "tokens" in out[3]["warning"] and "64" in out[3]["warning"]
+    last = out[4]
+    assert last["error"] is None and last["warning"] is None
+    for cause in last["causes"]:
+        spans = last["evidence"]["causes"][cause["id"]]
+        assert spans, cause
+        for span in spans:
+            assert "快递三天了还没到"[span["start"] : span["end"]] == span["text"] != ""
+    assert last["evidence"]["sentiment"]
+
+
+def test_batch_runner_uses_the_transformers_model(trained, tmp_path):
+    _, path = trained
+    export = tmp_path / "chats.jsonl"
+    _write(export, [{"session_id": "s1", "msg_id": f"m{i}", "role": "customer", "content": t}
+                    for i, t in enumerate(["快递五天没到了", "app登录不上", "谢谢，东西很好"])])
+    out = tmp_path / "out.jsonl"
+    summary = classify_files([export], out, model=path, workers=1)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert summary.as_dict()["counts_add_up"] and len(rows) == 3
+    assert rows[0]["causes"] == ["logistics"] and rows[1]["causes"] == ["system_failure"] and rows[2]["causes"] == []
+    assert set(rows[0]["cause_probabilities"]) == set(json.loads((path / "metadata.json").read_text())["causes"])
+
+
+def test_tampered_weights_are_refused(trained, tmp_path):
+    _, path = trained
+    copy = tmp_path / "copy"
+    shutil.copytree(path, copy)
+    weights = next(copy.joinpath("causes").glob("*.safetensors"))
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="hash"):
+        FeedbackClassifier.load(copy)
+
+
+def test_config_needs_a_local_pretrained_model():
+    with pytest.raises(FeedbackNLPError, match="model_name_or_path"):
+        load_train_config(None, ["backend=transformers"])
+
+
+def test_onnx_export_serves_the_same_probabilities(trained, tmp_path):
+    pytest.importorskip("onnxruntime", reason="ONNX serving needs the [onnx] extra")
+    pytest.importorskip("onnxscript", reason="ONNX export needs the [onnx] extra")
+    _, path = trained
+    copy = tmp_path / "model"
+    shutil.copytree(path, copy)
+    runner = CliRunner()
+    result = runner.invoke(app, ["export-onnx", str(copy)])
+    assert result.exit_code == 0, result.output
+    assert (copy / "onnx" / "causes.onnx").is_file() and "onnx/causes.onnx" in json.loads((copy / "metadata.json").read_text())["files"]
+    texts = ["快递一个星期了还没到", "app登录不上", "谢谢，东西很好"]
+    torch_out = FeedbackClassifier.load(copy, device="cpu").predict(texts, explain=False)
+    onnx_out = FeedbackClassifier.load(copy, runtime="onnx").predict(texts)
+    for a, b in zip(torch_out, onnx_out):
+        assert a["cause_probabilities"] == pytest.approx(b["cause_probabilities"], abs=1e-3)
+        assert a["sentiment"]["probabilities"] == pytest.approx(b["sentiment"]["probabilities"], abs=1e-3)
+        assert [c["id"] for c in a["causes"]] == [c["id"] for c in b["causes"]]
+    result = runner.invoke(app, ["classify", "快递还没到", "--model", str(copy), "--runtime", "onnx", "--json"])
+    assert result.exit_code == 0 and json.loads(result.output.splitlines()[0])["text"] == "快递还没到"
+
+
+def test_exporting_a_linear_model_is_refused_clearly(tiny_model_dir):
+    result = CliRunner().invoke(app, ["export-onnx", str(tiny_model_dir)])
+    assert result.exit_code != 0 and "only transformers models" in result.output
