@@ -4,8 +4,9 @@
 
 tests/data/seed_sections.jsonl labels lines of real reports kept outside the repository
 (../shared/seeds; line numbers only) with their section and key figures. A line's predicted
-section is the most common section of its sentences (a heading's, the section it opens; a line
-of an article judged off-topic, or not quoted at all, is "other"). Figures match on value and
+section is the one drafting gives it (``review.label_lines``: the most common section of its
+sentences; a heading's, the section it opens; a line of an article judged off-topic, or not
+quoted at all, is "other"). Figures match on value and
 unit; their kind (actual/target) is reported separately. Prints per-section precision, recall
 and F1, micro F1, and figure recall/precision.
 """
@@ -17,11 +18,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from feedback_nlp.normalise import normalise_text, read_text
-from feedback_nlp.summarise.metrics import extract_metrics
-from feedback_nlp.summarise.review import collect_sentences
-from feedback_nlp.summarise.sections import section_of_heading
-from feedback_nlp.summarise.structure import split_articles
+from feedback_nlp.summarise.review import collect_sentences, label_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -31,20 +28,10 @@ SECTIONS = ("overview", "achievements", "problems", "plans", "other")
 
 def predict(path: Path) -> tuple[dict[int, str], dict[int, list[tuple[float, str, str]]]]:
     sentences, _dropped = collect_sentences(path)
-    by_line: dict[int, Counter] = defaultdict(Counter)
     figures: dict[int, list] = defaultdict(list)
     for s in sentences:
-        by_line[s.line][s.section] += 1
         figures[s.line].extend((m.value, m.unit, m.kind) for m in s.metrics)
-    sections = {line: counts.most_common(1)[0][0] for line, counts in by_line.items()}
-    norm = normalise_text(read_text(path).text)
-    for article in split_articles(norm.text):
-        for line in article.lines:
-            if line.heading_level:
-                source = norm.line_map[line.number - 1]
-                sections[source] = section_of_heading(line.text) or "other"
-                figures[source].extend((m.value, m.unit, m.kind) for m in extract_metrics(line.text))
-    return sections, figures
+    return label_lines(path), figures
 
 
 def main() -> int:
