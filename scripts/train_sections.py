@@ -100,7 +100,8 @@ def main() -> None:
 
     def fit(train_rows: list[dict]) -> SectionClassifier:
         body = [r for r in train_rows if not r["is_heading"]]
-        return SectionClassifier.train([r["text"] for r in body], [r["heading"] for r in body], [r["section"] for r in body])
+        model = SectionClassifier.train([r["text"] for r in body], [r["heading"] for r in body], [r["section"] for r in body])
+        return model.learn_order([[r["section"] for r in rs] for rs in documents(body).values()])
 
     train = [r for r in rows if not held(r["doc"])]
     test = [r for r in rows if held(r["doc"]) and not r["is_heading"]]

@@ -22,6 +22,7 @@ from ..features import TextFeaturizer
 from ..models.base import ModelError, load_objects, read_metadata, save_objects
 from ..models.linear import LinearModel
 from .genre import FEATURES, feature_matrix
+from .sections import CONTENT
 
 SECTION_LABELS = ("overview", "achievements", "problems", "plans", "other")
 DEFAULT_DIR = RESOURCES_DIR / "sections"
@@ -53,6 +54,36 @@ class SectionClassifier:
         X = featurizer.fit_transform(docs)
         model = NBLogistic(C=C, classes=list(SECTION_LABELS)).fit(X, labels)
         return cls(featurizer, model.linear_, {"items": len(docs), "with_headings": with_headings})
+
+    @property
+    def transitions(self) -> np.ndarray | None:
+        """How often one content section follows another in the training reports (rows: from)."""
+        value = self.metadata.get("transitions")
+        return None if value is None else np.asarray(value, dtype=float)
+
+    @property
+    def start(self) -> np.ndarray | None:
+        """How often a training report's first content sentence has each content section."""
+        value = self.metadata.get("start")
+        return None if value is None else np.asarray(value, dtype=float)
+
+    def learn_order(self, documents: list[list[str]]) -> SectionClassifier:
+        """Learn the first section and the transitions between content sections from labelled documents (each the
+        sections of its sentences in order; "other" is skipped), with one added to every count."""
+        counts = np.ones((len(CONTENT), len(CONTENT)))
+        first = np.ones(len(CONTENT))
+        for sections in documents:
+            content = [s for s in sections if s in CONTENT]
+            if content:
+                first[CONTENT.index(content[0])] += 1
+            for a, b in zip(content, content[1:]):
+                counts[CONTENT.index(a), CONTENT.index(b)] += 1
+        self.metadata = {
+            **self.metadata,
+            "transitions": (counts / counts.sum(axis=1, keepdims=True)).round(4).tolist(),
+            "start": (first / first.sum()).round(4).tolist(),
+        }
+        return self
 
     def train_articles(self, articles: list[list[str]], is_report: list[bool], C: float = 10.0) -> SectionClassifier:
         """Learn the article model from articles (each a list of lines) labelled report or not."""

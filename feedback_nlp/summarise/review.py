@@ -25,7 +25,7 @@ from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
 from .metrics import Metric, dedupe_metrics, extract_metrics
 from .classifier import SectionClassifier
-from .sections import SECTIONS, HeadingContext, is_plain_heading, section_of_sentence, weigh_by_heading
+from .sections import SECTIONS, HeadingContext, is_plain_heading, order_sections, section_of_sentence, weigh_by_heading
 from .structure import Article, split_articles
 
 TITLES = {
@@ -114,12 +114,13 @@ def _classify(units: list[_Unit], classifier: SectionClassifier | None) -> list[
         return []
     probs = classifier.predict_proba([u.text for u in units], [u.heading for u in units])
     classes = [str(c) for c in classifier.model.classes_]
-    return [classes[int(np.argmax(weigh_by_heading(p, classes, u.section)))] for p, u in zip(probs, units)]
+    weighed = np.array([weigh_by_heading(p, classes, u.section) for p, u in zip(probs, units)])
+    return order_sections(weighed, classes, classifier.transitions, classifier.start)
 
 
 def _heading_sections(units: list[_Unit], sections: list[str]) -> dict[int, str]:
     """The section of each heading's source line: its own or inherited one, else the most common
-    section of the sentences it stands over."""
+    content section of the first paragraph it stands over (the one that says what it is about)."""
     out: dict[int, str] = {}
     for i, unit in enumerate(units):
         if not unit.style or unit.line in out:
@@ -129,9 +130,11 @@ def _heading_sections(units: list[_Unit], sections: list[str]) -> dict[int, str]
             continue
         below = Counter()
         for other, section in zip(units[i + 1 :], sections[i + 1 :]):
-            if other.style:
+            if other.style or (below and other.line != first_line):
                 break
             if section != "other":
+                if not below:
+                    first_line = other.line
                 below[section] += 1
         out[unit.line] = below.most_common(1)[0][0] if below else "other"
     return out

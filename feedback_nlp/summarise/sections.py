@@ -105,6 +105,47 @@ def weigh_by_heading(probs: np.ndarray, classes: list[str], section: str | None)
     return out
 
 
+CONTENT = ("overview", "achievements", "problems", "plans")
+# how much the learnt order of sections counts against a sentence's own evidence (an exponent
+# on the transition probabilities: 1 takes them at face value, 0 ignores them)
+ORDER_WEIGHT = 0.5
+
+
+def order_sections(
+    probs: np.ndarray, classes: list[str], transitions: np.ndarray | None, start: np.ndarray | None = None, weight: float = ORDER_WEIGHT
+) -> list[str]:
+    """Sections of an article's sentences in order, read as a sequence.
+
+    Reports move from overview through achievements to problems and plans and seldom go back, so
+    a sentence whose own evidence is weak ("二、规范文秘工作，提高质量和效率。" reads like a plan)
+    takes the section its neighbours make likely. Lines read as "other" (greetings, signatures)
+    stay so and do not break the sequence; the others get the most likely sequence (Viterbi)
+    under ``transitions`` (row: from, column: to, over ``CONTENT``) and ``start`` (the section
+    an article's first content sentence has), learnt from the written reports."""
+    probs = np.asarray(probs, dtype=float)
+    labels = [classes[int(i)] for i in probs.argmax(axis=1)] if len(probs) else []
+    if transitions is None or not len(probs):
+        return labels
+    index = [classes.index(c) for c in CONTENT]
+    chain = [i for i, label in enumerate(labels) if label != "other"]
+    if len(chain) < 2:
+        return labels
+    emit = np.log(np.maximum(probs[np.ix_(chain, index)], 1e-12))
+    emit -= np.log(np.exp(emit).sum(axis=1, keepdims=True))
+    trans = weight * np.log(np.asarray(transitions, dtype=float))
+    score = emit[0] + (weight * np.log(np.asarray(start, dtype=float)) if start is not None else 0.0)
+    back = np.zeros((len(chain), len(CONTENT)), dtype=int)
+    for t in range(1, len(chain)):
+        total = score[:, None] + trans
+        back[t] = total.argmax(axis=0)
+        score = total.max(axis=0) + emit[t]
+    state = int(score.argmax())
+    for t in range(len(chain) - 1, -1, -1):
+        labels[chain[t]] = CONTENT[state]
+        state = int(back[t][state])
+    return labels
+
+
 def section_of_sentence(text: str, inherited: str | None, has_target: bool = False) -> str:
     """Section of a body sentence by cue words, given its heading's section (or None): the rule
     used when no trained classifier is available."""
