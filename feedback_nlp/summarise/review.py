@@ -1,9 +1,10 @@
 """Drafting a year-end service review from work reports, every sentence traceable to its source.
 
 Steps: read and normalise each report (mojibake repaired, Traditional converted); split pages into
-articles; drop articles that are not about service work (scraped pages mix in study tips and
-etiquette guides); split into sentences with their source line; give each sentence a section
-(``sections``); rank the sentences of each section by centrality (TextRank over character-bigram
+articles; drop articles that are not written as work reports (``genre``: scraped pages mix in
+study tips, standards and etiquette guides); split into sentences with their source line under
+the tree of headings; give each sentence a section (the classifier's reading weighed by its
+heading's section, then read in order as a sequence: ``sections``); rank the sentences of each section by centrality (TextRank over character-bigram
 similarity) with a small bonus for early position and for figures, and pick them with MMR so that
 near-repeats are left out; extract the key figures (``metrics``) of every sentence of the articles kept.
 
@@ -25,8 +26,17 @@ from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
 from .metrics import Metric, dedupe_metrics, extract_metrics
 from .classifier import SectionClassifier
-from .sections import SECTIONS, HeadingContext, is_plain_heading, order_sections, section_of_sentence, weigh_by_heading
-from .structure import Article, split_articles
+from .sections import (
+    MAX_LEAD_CHARS,
+    SECTIONS,
+    HeadingContext,
+    is_plain_heading,
+    order_sections,
+    section_of_heading,
+    section_of_sentence,
+    weigh_by_heading,
+)
+from .structure import Article, numbered_lead, split_articles
 
 TITLES = {
     "overview": "一、工作概况",
@@ -94,6 +104,9 @@ def _units(article: Article, line_map: list[int]) -> list[_Unit]:
             section = context.open(style, line.text)
             out.append(_Unit(line.text.strip(), source, context.text, section, style))
             continue
+        lead_style, lead = numbered_lead(line.text)
+        if lead_style and section_of_heading(lead[:MAX_LEAD_CHARS]):  # "七、下半年的工作计划1.做好…"
+            context.open(lead_style, lead[:MAX_LEAD_CHARS])
         parts = [s.text for s in split_sentences(line.text)]
         trailing = parts.pop() if len(parts) > 1 and is_plain_heading(parts[-1]) else None
         for text in parts:

@@ -40,9 +40,14 @@ SENTENCE_CUES = {
 }
 
 
+# compounds that contain a cue but name no section ("计划生育" is family planning, not a plan)
+_FALSE_CUES = re.compile(r"计划生育")
+MAX_LEAD_CHARS = 12  # a paragraph's lead words read as its heading ("六、存在问题上半年…")
+
+
 def section_of_heading(text: str) -> str | None:
     """The section a heading's own words name, or None."""
-    words = _HEADING_MARKER.sub("", text, count=1)
+    words = _FALSE_CUES.sub("", _HEADING_MARKER.sub("", text, count=1))
     for section in ("problems", "plans", "overview", "achievements"):
         if any(cue in words for cue in HEADING_CUES[section]):
             return section

@@ -59,6 +59,18 @@ def heading_marker(text: str) -> tuple[int, str]:
     return 0, ""
 
 
+def numbered_lead(text: str) -> tuple[str, str]:
+    """(marker style, the words after the marker up to the first punctuation or list number) of a
+    numbered line of any length; ("", "") when it has no marker. For paragraphs that start with
+    their heading: "七、下半年的工作计划1.做好…" -> ("cn", "下半年的工作计划")."""
+    for _level, style, pattern in _HEADINGS:
+        m = pattern.match(text)
+        if m:
+            lead = re.split(r"[，,。；;：:！？!?（(]|\d{1,2}\s*[.、．]", text[m.end() :], maxsplit=1)[0]
+            return style, lead.strip()
+    return "", ""
+
+
 def heading_level(text: str) -> int:
     """1-3 for a heading line, 0 for body text or a numbered paragraph."""
     return heading_marker(text)[0]
