@@ -4,8 +4,9 @@
 
 tests/data/seed_sections.jsonl labels lines of real reports kept outside the repository
 (../shared/seeds; line numbers only) with their section and key figures. A line's predicted
-section is the most common section of its sentences (a heading's, the section it opens; a line
-of an article judged off-topic, or not quoted at all, is "other"). Figures match on value and
+section is the one drafting gives it (``review.label_lines``: the most common section of its
+sentences; a heading's, the section it opens; a line of an article judged off-topic, or not
+quoted at all, is "other"). Figures match on value and
 unit; their kind (actual/target) is reported separately. Prints per-section precision, recall
 and F1, micro F1, and figure recall/precision.
 """
@@ -17,11 +18,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from feedback_nlp.normalise import normalise_text, read_text
-from feedback_nlp.summarise.metrics import extract_metrics
-from feedback_nlp.summarise.review import collect_sentences
-from feedback_nlp.summarise.sections import section_of_heading
-from feedback_nlp.summarise.structure import split_articles
+from feedback_nlp.summarise.review import collect_sentences, label_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -31,34 +28,21 @@ SECTIONS = ("overview", "achievements", "problems", "plans", "other")
 
 def predict(path: Path) -> tuple[dict[int, str], dict[int, list[tuple[float, str, str]]]]:
     sentences, _dropped = collect_sentences(path)
-    by_line: dict[int, Counter] = defaultdict(Counter)
     figures: dict[int, list] = defaultdict(list)
     for s in sentences:
-        by_line[s.line][s.section] += 1
         figures[s.line].extend((m.value, m.unit, m.kind) for m in s.metrics)
-    sections = {line: counts.most_common(1)[0][0] for line, counts in by_line.items()}
-    norm = normalise_text(read_text(path).text)
-    for article in split_articles(norm.text):
-        for line in article.lines:
-            if line.heading_level:
-                source = norm.line_map[line.number - 1]
-                sections[source] = section_of_heading(line.text) or "other"
-                figures[source].extend((m.value, m.unit, m.kind) for m in extract_metrics(line.text))
-    return sections, figures
+    return label_lines(path), figures
 
 
-def main() -> int:
-    if not SEEDS.is_dir():
-        print(f"seeds not found at {SEEDS}", file=sys.stderr)
-        return 2
+def evaluate() -> dict:
+    """Per-section counts, micro F1 and figure scores over the labelled seed lines."""
     rows = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
     tp, fp, fn = Counter(), Counter(), Counter()
     fig_tp = fig_gold = fig_pred = kind_ok = 0
     for seed in sorted({r["seed"] for r in rows}):
         path = next(SEEDS.glob(f"{seed}_*.txt"))
         sections, figures = predict(path)
-        labelled = [r for r in rows if r["seed"] == seed]
-        for r in labelled:
+        for r in (r for r in rows if r["seed"] == seed):
             gold, pred = r["section"], sections.get(r["line"], "other")
             if gold == pred:
                 tp[gold] += 1
@@ -74,16 +58,30 @@ def main() -> int:
                     fig_tp += 1
                     kind_ok += match[2] == g["kind"]
                     predicted.remove(match)
+    total = sum(tp.values()) + sum(fn.values())
+    return {
+        "tp": tp, "fp": fp, "fn": fn, "lines": total, "micro_f1": sum(tp.values()) / total,
+        "figure_recall": fig_tp / fig_gold, "figure_precision": fig_tp / fig_pred if fig_pred else 0.0,
+        "figures_found": fig_tp, "figures_gold": fig_gold, "figures_predicted": fig_pred, "kind_correct": kind_ok,
+    }
+
+
+def main() -> int:
+    if not SEEDS.is_dir():
+        print(f"seeds not found at {SEEDS}", file=sys.stderr)
+        return 2
+    result = evaluate()
+    tp, fp, fn = result["tp"], result["fp"], result["fn"]
     print(f"{'section':<14}{'precision':>10}{'recall':>8}{'F1':>7}{'lines':>7}")
     for s in SECTIONS:
         p = tp[s] / (tp[s] + fp[s]) if tp[s] + fp[s] else 0.0
         r = tp[s] / (tp[s] + fn[s]) if tp[s] + fn[s] else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
         print(f"{s:<14}{p:>10.3f}{r:>8.3f}{f:>7.3f}{tp[s] + fn[s]:>7}")
-    total = sum(tp.values()) + sum(fn.values())
-    print(f"micro F1 (= accuracy over {total} labelled lines): {sum(tp.values()) / total:.3f}")
-    print(f"figures: recall {fig_tp / fig_gold:.3f} ({fig_tp}/{fig_gold}), precision on labelled lines "
-          f"{fig_tp / fig_pred if fig_pred else 0:.3f} ({fig_tp}/{fig_pred}), kind correct {kind_ok}/{fig_tp}")
+    print(f"micro F1 (= accuracy over {result['lines']} labelled lines): {result['micro_f1']:.3f}")
+    print(f"figures: recall {result['figure_recall']:.3f} ({result['figures_found']}/{result['figures_gold']}), precision on "
+          f"labelled lines {result['figure_precision']:.3f} ({result['figures_found']}/{result['figures_predicted']}), "
+          f"kind correct {result['kind_correct']}/{result['figures_found']}")
     return 0
 
 

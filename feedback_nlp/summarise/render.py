@@ -94,6 +94,49 @@ def to_markdown(review: Review) -> str:
     return "\n".join(lines)
 
 
+def trend_chart_png(months: dict[str, int]) -> bytes | None:
+    """The monthly complaint trend as a PNG line chart, or None when matplotlib (the ``train``
+    extra) is not installed."""
+    try:
+        from matplotlib.figure import Figure  # no pyplot: nothing global is configured
+    except ImportError:
+        return None
+    import io
+
+    fig = Figure(figsize=(6, 2.6), dpi=150)
+    ax = fig.add_subplot()
+    labels, counts = list(months), list(months.values())
+    ax.plot(range(len(labels)), counts, marker="o")
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=7)
+    ax.set_ylabel("complaints")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _add_month_trend(doc, months: dict[str, int]) -> None:
+    """The complaint trend by month: a chart with matplotlib, otherwise a table and a note."""
+    png = trend_chart_png(months)
+    if png is not None:
+        import io
+
+        from docx.shared import Inches
+
+        doc.add_paragraph("每月投诉数变化趋势：")
+        doc.add_picture(io.BytesIO(png), width=Inches(6))
+        return
+    doc.add_paragraph("每月投诉数（未安装 matplotlib，趋势以表格列出；安装 pip install 'feedback-nlp[train]' 可生成趋势图）：")
+    table = doc.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "月份", "投诉数"
+    for month, n in months.items():
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = month, str(n)
+
+
 def to_docx(review: Review, path: Path) -> None:
     from docx import Document
 
@@ -109,12 +152,7 @@ def to_docx(review: Review, path: Path) -> None:
                 doc.add_paragraph(s, style="List Bullet")
             months = review.feedback["by_month"]
             if months:
-                table = doc.add_table(rows=1, cols=2)
-                table.style = "Table Grid"
-                table.rows[0].cells[0].text, table.rows[0].cells[1].text = "月份", "投诉数"
-                for month, n in months.items():
-                    cells = table.add_row().cells
-                    cells[0].text, cells[1].text = month, str(n)
+                _add_month_trend(doc, months)
             for cause, texts in review.feedback["examples"].items():
                 doc.add_paragraph(f"{_cause_name(cause)} 典型反馈：")
                 for t in texts:

@@ -1,9 +1,10 @@
 """Drafting a year-end service review from work reports, every sentence traceable to its source.
 
 Steps: read and normalise each report (mojibake repaired, Traditional converted); split pages into
-articles; drop articles that are not about service work (scraped pages mix in study tips and
-etiquette guides); split into sentences with their source line; give each sentence a section
-(``sections``); rank the sentences of each section by centrality (TextRank over character-bigram
+articles; drop articles that are not written as work reports (``genre``: scraped pages mix in
+study tips, standards and etiquette guides); split into sentences with their source line under
+the tree of headings; give each sentence a section (the classifier's reading weighed by its
+heading's section, then read in order as a sequence: ``sections``); rank the sentences of each section by centrality (TextRank over character-bigram
 similarity) with a small bonus for early position and for figures, and pick them with MMR so that
 near-repeats are left out; extract the key figures (``metrics``) of every sentence of the articles kept.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,8 +26,17 @@ from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
 from .metrics import Metric, dedupe_metrics, extract_metrics
 from .classifier import SectionClassifier
-from .sections import SECTIONS, section_of_heading, section_of_sentence
-from .structure import split_articles
+from .sections import (
+    MAX_LEAD_CHARS,
+    SECTIONS,
+    HeadingContext,
+    is_plain_heading,
+    order_sections,
+    section_of_heading,
+    section_of_sentence,
+    weigh_by_heading,
+)
+from .structure import Article, numbered_lead, split_articles
 
 TITLES = {
     "overview": "一、工作概况",
@@ -42,7 +53,7 @@ DOMAIN_WORDS = re.compile(
 MIN_DOMAIN_DENSITY = 0.02  # domain-word hits per character below which an article is off-topic
 MIN_SENTENCE_CHARS = 6
 MAX_CANDIDATES = 300  # sentences per section that TextRank compares pairwise
-OFF_TOPIC_SHARE = 0.5  # with the classifier: an article with more "other" sentences than this is left out
+REPORT_THRESHOLD = 0.5  # with the article model: an article less likely than this to be a report is left out
 
 
 @dataclass
@@ -71,50 +82,133 @@ def _article_is_on_topic(lines: list[str]) -> bool:
     return bool(text) and len(DOMAIN_WORDS.findall(text)) / len(text) >= MIN_DOMAIN_DENSITY
 
 
+@dataclass
+class _Unit:
+    """A sentence to classify, or a heading (``style`` set) with the section it opens."""
+
+    text: str
+    line: int  # source line
+    heading: str  # text of the innermost open heading
+    section: str | None  # the heading's section (its own or inherited)
+    style: str = ""
+
+
+def _units(article: Article, line_map: list[int]) -> list[_Unit]:
+    """Headings and sentences of an article in order, each with the section of its heading."""
+    context = HeadingContext()
+    out: list[_Unit] = []
+    for line in article.lines:
+        source = line_map[line.number - 1]
+        style = line.style or ("plain" if is_plain_heading(line.text) else "")
+        if style:
+            section = context.open(style, line.text)
+            out.append(_Unit(line.text.strip(), source, context.text, section, style))
+            continue
+        lead_style, lead = numbered_lead(line.text)
+        if lead_style and section_of_heading(lead[:MAX_LEAD_CHARS]):  # "七、下半年的工作计划1.做好…"
+            context.open(lead_style, lead[:MAX_LEAD_CHARS])
+        parts = [s.text for s in split_sentences(line.text)]
+        trailing = parts.pop() if len(parts) > 1 and is_plain_heading(parts[-1]) else None
+        for text in parts:
+            if len(text) >= MIN_SENTENCE_CHARS:
+                out.append(_Unit(text, source, context.text, context.section))
+        if trailing:  # "…切实加以解决。2010年工作打算": the heading opens what follows
+            section = context.open("plain", trailing)
+            out.append(_Unit(trailing, source, context.text, section, "plain"))
+    return out
+
+
+def _classify(units: list[_Unit], classifier: SectionClassifier | None) -> list[str]:
+    """Sections of the sentence units: the classifier's reading of each sentence weighed by
+    the section of its heading; without a classifier, cue rules."""
+    if classifier is None:
+        return [section_of_sentence(u.text, u.section, any(m.kind == "target" for m in extract_metrics(u.text))) for u in units]
+    if not units:
+        return []
+    probs = classifier.predict_proba([u.text for u in units], [u.heading for u in units])
+    classes = [str(c) for c in classifier.model.classes_]
+    weighed = np.array([weigh_by_heading(p, classes, u.section) for p, u in zip(probs, units)])
+    return order_sections(weighed, classes, classifier.transitions, classifier.start)
+
+
+def _heading_sections(units: list[_Unit], sections: list[str]) -> dict[int, str]:
+    """The section of each heading's source line: its own or inherited one, else the most common
+    content section of the first paragraph it stands over (the one that says what it is about)."""
+    out: dict[int, str] = {}
+    for i, unit in enumerate(units):
+        if not unit.style or unit.line in out:
+            continue
+        if unit.section:
+            out[unit.line] = unit.section
+            continue
+        below = Counter()
+        for other, section in zip(units[i + 1 :], sections[i + 1 :]):
+            if other.style or (below and other.line != first_line):
+                break
+            if section != "other":
+                if not below:
+                    first_line = other.line
+                below[section] += 1
+        out[unit.line] = below.most_common(1)[0][0] if below else "other"
+    return out
+
+
+def _read_article_units(path: str | Path):
+    read = read_text(path)
+    norm = normalise_text(read.text)
+    for article in split_articles(norm.text):
+        yield article, _units(article, norm.line_map)
+
+
+def _is_report(article: Article, classifier: SectionClassifier | None) -> bool:
+    texts = [line.text for line in article.lines]
+    if classifier is not None and classifier.articles is not None:
+        return bool(classifier.report_probability([texts], [article.title or None])[0] >= REPORT_THRESHOLD)
+    return _article_is_on_topic(texts)
+
+
+def label_lines(path: str | Path) -> dict[int, str]:
+    """The section of every source line that is quoted or is a heading (the most common section
+    of its sentences; a heading's, the section it opens); lines of articles left out as
+    off-topic, and lines not quoted, are absent."""
+    classifier = SectionClassifier.load()
+    out: dict[int, str] = {}
+    for article, units in _read_article_units(path):
+        if not _is_report(article, classifier):
+            continue
+        sentences = [u for u in units if not u.style]
+        predicted = iter(_classify(sentences, classifier))
+        sections = [None if u.style else next(predicted) for u in units]
+        by_line: dict[int, Counter] = defaultdict(Counter)
+        for unit, section in zip(units, sections):
+            if not unit.style:
+                by_line[unit.line][section] += 1
+        out.update({line: counts.most_common(1)[0][0] for line, counts in by_line.items()})
+        out.update(_heading_sections(units, sections))
+    return out
+
+
 def collect_sentences(path: str | Path) -> tuple[list[Sentence], list[tuple[str, str]]]:
     """Sentences of a report with section and source line; and the articles left out.
 
-    With the shipped section classifier, each sentence is classified with the heading it stands
-    under, and an article most of whose sentences are "other" is left out as off-topic; without
-    it, headings and cue words decide and a domain-word density filters articles.
-    """
-    read = read_text(path)
-    norm = normalise_text(read.text)
+    An article that is not written as a work report (``genre``) is left out whole. Every sentence
+    is read by the section classifier (cue rules without it) and weighed by the section of the
+    heading it stands under (``sections``). Figures of sentences in plans count as targets."""
     label = str(path)
     classifier = SectionClassifier.load()
     sentences: list[Sentence] = []
     dropped: list[tuple[str, str]] = []
-    for article in split_articles(norm.text):
-        found: list[Sentence] = []
-        headings: list[str] = []
-        heading_section: str | None = None
-        heading_text, heading_level = "", 9
-        for line in article.lines:
-            source_line = norm.line_map[line.number - 1]
-            if line.heading_level:
-                section = section_of_heading(line.text)
-                if section or line.heading_level <= heading_level:
-                    heading_section, heading_level, heading_text = section, line.heading_level, line.text
-                continue
-            for s in split_sentences(line.text):
-                if len(s.text) < MIN_SENTENCE_CHARS:
-                    continue
-                metrics = extract_metrics(s.text)
-                has_target = any(m.kind == "target" for m in metrics)
-                section = section_of_sentence(s.text, heading_section, has_target)
-                found.append(Sentence(s.text, section, label, source_line, article.title, metrics=metrics))
-                headings.append(heading_text)
-        if classifier is not None and found:
-            predicted = classifier.predict([s.text for s in found], headings)
-            for s, section in zip(found, predicted):
-                s.section = section
-            off_topic = sum(p == "other" for p in predicted) / len(predicted) > OFF_TOPIC_SHARE
-        else:
-            off_topic = not _article_is_on_topic([line.text for line in article.lines])
-        if off_topic:
+    for article, units in _read_article_units(path):
+        body = [u for u in units if not u.style]
+        if not body:
+            continue
+        if not _is_report(article, classifier):
             dropped.append((label, article.title or "(untitled)"))
             continue
-        sentences.extend(found)
+        for unit, section in zip(body, _classify(body, classifier)):
+            kind = "target" if section == "plans" or unit.section == "plans" else "actual"
+            metrics = extract_metrics(unit.text, default_kind=kind)
+            sentences.append(Sentence(unit.text, section, label, unit.line, article.title, metrics=metrics))
     return sentences, dropped
 
 

@@ -1,22 +1,38 @@
 """Which review section a report sentence belongs to: overview, achievements, problems, plans or
-other. Headings are the strongest evidence ("存在的问题" opens problems until the next heading of
-the same or a higher level); a sentence's own cue words decide where no heading tells, and
-override a heading when they point clearly elsewhere (a target figure inside an achievements
-paragraph is a plan).
+other.
+
+Headings are the strongest evidence. A heading names a section when its own words say so
+("存在的问题", "2013年工作思路"); otherwise it inherits the section of the heading it is nested
+under ("（一）物业费收缴" under "2013年工作计划" is a plan), and a top heading that names nothing
+leaves the decision to its sentences. Nesting follows each document's own order of marker styles
+(``HeadingContext``). A sentence under a heading takes the heading's section unless its own
+content points clearly elsewhere (``weigh_by_heading``); with no heading, its content decides.
+The cue rules here are the fallback when no trained section classifier is available.
 """
 
 from __future__ import annotations
 
 import re
 
+import numpy as np
+
 SECTIONS = ("overview", "achievements", "problems", "plans", "other")
 
+# words that make a heading name a section by itself, checked in this order
 HEADING_CUES = {
-    "overview": ("基本情况", "工作概况", "总体情况", "概况", "概述", "工作回顾", "年度工作总结"),
-    "achievements": ("成绩", "完成情况", "主要工作", "工作成效", "亮点", "成果", "经验", "收缴", "处理", "维护", "管理", "培训"),
-    "problems": ("问题", "不足", "差距", "困难", "教训", "短板"),
-    "plans": ("计划", "打算", "思路", "目标", "下一步", "明年", "展望", "措施", "建议"),
+    "problems": ("问题", "不足", "差距", "困难", "教训", "短板", "改进", "薄弱"),
+    "plans": ("计划", "打算", "思路", "目标", "下一步", "明年", "展望", "措施", "安排", "规划", "设想", "工作重点", "下半年", "下一年", "下年度"),
+    "overview": ("基本情况", "工作概况", "总体情况", "概况", "概述", "工作回顾", "年度工作总结", "年终工作总结"),
+    "achievements": ("成绩", "完成情况", "工作成效", "成效", "亮点", "成果", "业绩", "主要工作", "经验", "收获"),
 }
+# share of the section evidence a heading's section takes before a sentence's own content is
+# weighed; content must then be about 20 times likelier to belong elsewhere to move a sentence
+HEADING_PRIOR = 0.85
+# a heading written at the end of a paragraph when line breaks were lost: "…切实加以解决。2010年工作打算"
+MAX_TRAILING_HEADING_CHARS = 16
+_HEADING_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}(?:\.\d{1,2})?\s*[、.．]|[※◆■▲●★【])\s*")
+_NOT_A_HEADING = re.compile(r"[，,。！？!?；;：:]")
+
 SENTENCE_CUES = {
     "problems": re.compile(r"存在|不足|问题|欠缺|不够|有待|较差|薄弱|滞后|未能|没有达到|不到位|投诉较多|难以|困难"),
     "plans": re.compile(r"计划|力争|争取|目标|明年|下一年|下一步|将(继续|进一步|加强|完善|建立|开展)|不低于|确保|拟|要(进一步|加强|继续)"),
@@ -24,19 +40,124 @@ SENTENCE_CUES = {
 }
 
 
+# compounds that contain a cue but name no section ("计划生育" is family planning, not a plan)
+_FALSE_CUES = re.compile(r"计划生育")
+MAX_LEAD_CHARS = 12  # a paragraph's lead words read as its heading ("六、存在问题上半年…")
+
+
 def section_of_heading(text: str) -> str | None:
+    """The section a heading's own words name, or None."""
+    words = _FALSE_CUES.sub("", _HEADING_MARKER.sub("", text, count=1))
     for section in ("problems", "plans", "overview", "achievements"):
-        if any(cue in text for cue in HEADING_CUES[section]):
+        if any(cue in words for cue in HEADING_CUES[section]):
             return section
     return None
 
 
+def is_plain_heading(text: str) -> bool:
+    """An unnumbered line that is a heading: short, no sentence punctuation, and naming a section
+    ("2012年度工作总结", "2010年工作打算")."""
+    text = text.strip()
+    return 2 <= len(text) <= MAX_TRAILING_HEADING_CHARS and not _NOT_A_HEADING.search(text) and section_of_heading(text) is not None
+
+
+class HeadingContext:
+    """The headings open at a point of an article, outermost first, each with its section.
+
+    A heading whose marker style is already open closes that heading and everything inside it;
+    a new style opens one level deeper; an unnumbered heading ("2010年工作打算") closes all."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, str | None, str]] = []  # (style, section, text)
+
+    def open(self, style: str, text: str) -> str | None:
+        """Open a heading; returns its section (its own, else the enclosing heading's)."""
+        if style == "plain":
+            self.stack = []
+        else:
+            styles = [s for s, _section, _text in self.stack]
+            if style in styles:
+                del self.stack[styles.index(style) :]
+        section = section_of_heading(text) or self.section
+        self.stack.append((style, section, text.strip()))
+        return section
+
+    @property
+    def section(self) -> str | None:
+        return self.stack[-1][1] if self.stack else None
+
+    @property
+    def text(self) -> str:
+        return self.stack[-1][2] if self.stack else ""
+
+
+def weigh_by_heading(probs: np.ndarray, classes: list[str], section: str | None) -> np.ndarray:
+    """Section probabilities of one sentence given the section of its heading.
+
+    Whether a line is report content at all ("other": greetings, signatures, dates) is the
+    sentence's own matter; the heading only shifts the share of the content sections, giving its
+    own ``HEADING_PRIOR`` of the prior mass."""
+    if section is None or section == "other" or section not in classes:
+        return probs
+    probs = np.asarray(probs, dtype=float)
+    content = np.array([c != "other" for c in classes])
+    prior = np.where(np.array(classes) == section, HEADING_PRIOR, (1 - HEADING_PRIOR) / max(content.sum() - 1, 1))
+    weighted = probs * np.where(content, prior, 0.0)
+    total = weighted.sum()
+    out = probs.copy()
+    if total > 0:
+        out[content] = weighted[content] / total * probs[content].sum()
+    return out
+
+
+CONTENT = ("overview", "achievements", "problems", "plans")
+# how much the learnt order of sections counts against a sentence's own evidence (an exponent
+# on the transition probabilities: 1 takes them at face value, 0 ignores them)
+ORDER_WEIGHT = 0.5
+
+
+def order_sections(
+    probs: np.ndarray, classes: list[str], transitions: np.ndarray | None, start: np.ndarray | None = None, weight: float = ORDER_WEIGHT
+) -> list[str]:
+    """Sections of an article's sentences in order, read as a sequence.
+
+    Reports move from overview through achievements to problems and plans and seldom go back, so
+    a sentence whose own evidence is weak ("二、规范文秘工作，提高质量和效率。" reads like a plan)
+    takes the section its neighbours make likely. Lines read as "other" (greetings, signatures)
+    stay so and do not break the sequence; the others get the most likely sequence (Viterbi)
+    under ``transitions`` (row: from, column: to, over ``CONTENT``) and ``start`` (the section
+    an article's first content sentence has), learnt from the written reports."""
+    probs = np.asarray(probs, dtype=float)
+    labels = [classes[int(i)] for i in probs.argmax(axis=1)] if len(probs) else []
+    if transitions is None or not len(probs):
+        return labels
+    index = [classes.index(c) for c in CONTENT]
+    chain = [i for i, label in enumerate(labels) if label != "other"]
+    if len(chain) < 2:
+        return labels
+    emit = np.log(np.maximum(probs[np.ix_(chain, index)], 1e-12))
+    emit -= np.log(np.exp(emit).sum(axis=1, keepdims=True))
+    trans = weight * np.log(np.asarray(transitions, dtype=float))
+    score = emit[0] + (weight * np.log(np.asarray(start, dtype=float)) if start is not None else 0.0)
+    back = np.zeros((len(chain), len(CONTENT)), dtype=int)
+    for t in range(1, len(chain)):
+        total = score[:, None] + trans
+        back[t] = total.argmax(axis=0)
+        score = total.max(axis=0) + emit[t]
+    state = int(score.argmax())
+    for t in range(len(chain) - 1, -1, -1):
+        labels[chain[t]] = CONTENT[state]
+        state = int(back[t][state])
+    return labels
+
+
 def section_of_sentence(text: str, inherited: str | None, has_target: bool = False) -> str:
-    """Section of a body sentence, given the section its heading opened (or None)."""
-    if (has_target or SENTENCE_CUES["plans"].search(text)) and inherited != "problems":
-        return "plans"
+    """Section of a body sentence by cue words, given its heading's section (or None): the rule
+    used when no trained classifier is available."""
     if inherited is not None:
-        return inherited
+        return "plans" if has_target and inherited in ("overview", "achievements") else inherited
+    if has_target or SENTENCE_CUES["plans"].search(text):
+        return "plans"
     for section in ("problems", "achievements"):
         if SENTENCE_CUES[section].search(text):
             return section

@@ -3,7 +3,10 @@
 Scraped pages hold several articles: "第一篇：…", "『壹』 …", or circled numbers "① …" when a page
 uses nothing else (inside an article, ① ② are list items). Headings: "一、" (level 1), "（一）"
 (level 2), "1、" / "1." (level 3) and "※" (level 1), counted as headings when short and not a
-sentence; a numbered paragraph is a list item.
+sentence; a numbered paragraph is a list item. The nominal level says nothing about nesting in a
+given document ("※" may stand above "一、" in one report and beside it in another), so every
+heading also carries its marker ``style``; ``sections.HeadingContext`` nests headings in the order
+their styles first appear.
 """
 
 from __future__ import annotations
@@ -13,10 +16,16 @@ from dataclasses import dataclass, field
 
 _ARTICLE = re.compile(r"^\s*(第[一二三四五六七八九十百\d]+篇\s*[:：]?|『[壹贰叁肆伍陆柒捌玖拾]+』)\s*(?P<title>.*)$")
 _CIRCLED = re.compile(r"^\s*(?P<mark>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*(?P<title>.*)$")
+# (nominal level, marker style, pattern); the first that matches wins
 _HEADINGS = [
-    (1, re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|※)\s*")),
-    (2, re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]\s*")),
-    (3, re.compile(r"^\s*\d{1,2}\s*[、.．](?!\d)\s*")),
+    (1, "cn", re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*")),
+    (1, "symbol", re.compile(r"^\s*[※◆■▲●★]\s*")),
+    (1, "part", re.compile(r"^\s*第[一二三四五六七八九十]+部分\s*[:：、]?\s*")),
+    (1, "bracket", re.compile(r"^\s*【(?=[^】]{1,28}】\s*$)")),
+    (2, "paren_cn", re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]\s*")),
+    (3, "decimal", re.compile(r"^\s*\d{1,2}\.\d{1,2}(?:\s+|\s*[、．])")),
+    (3, "arabic", re.compile(r"^\s*\d{1,2}\s*[、.．](?!\d)\s*")),
+    (3, "paren_arabic", re.compile(r"^\s*[（(]\d{1,2}[）)]\s*")),
 ]
 MAX_HEADING_CHARS = 30
 _SENTENCE_END = re.compile(r"[。！？!?；;]$")
@@ -27,6 +36,7 @@ class Line:
     text: str
     number: int  # 1-based line in the input
     heading_level: int = 0  # 0: body text
+    style: str = ""  # the heading's marker style ("cn", "paren_cn", "arabic", ...); "" for body text
 
 
 @dataclass
@@ -36,16 +46,34 @@ class Article:
     lines: list[Line] = field(default_factory=list)
 
 
-def heading_level(text: str) -> int:
-    """1-3 for a heading line, 0 for body text or a numbered paragraph."""
-    for level, pattern in _HEADINGS:
+def heading_marker(text: str) -> tuple[int, str]:
+    """(nominal level, marker style) of a heading line; (0, "") for body text or a numbered
+    paragraph."""
+    for level, style, pattern in _HEADINGS:
         m = pattern.match(text)
         if m:
-            rest = text[m.end() :].strip()
+            rest = text[m.end() :].strip().rstrip("】").strip()
             if rest and len(rest) <= MAX_HEADING_CHARS and not _SENTENCE_END.search(rest):
-                return level
-            return 0
-    return 0
+                return level, style
+            return 0, ""
+    return 0, ""
+
+
+def numbered_lead(text: str) -> tuple[str, str]:
+    """(marker style, the words after the marker up to the first punctuation or list number) of a
+    numbered line of any length; ("", "") when it has no marker. For paragraphs that start with
+    their heading: "七、下半年的工作计划1.做好…" -> ("cn", "下半年的工作计划")."""
+    for _level, style, pattern in _HEADINGS:
+        m = pattern.match(text)
+        if m:
+            lead = re.split(r"[，,。；;：:！？!?（(]|\d{1,2}\s*[.、．]", text[m.end() :], maxsplit=1)[0]
+            return style, lead.strip()
+    return "", ""
+
+
+def heading_level(text: str) -> int:
+    """1-3 for a heading line, 0 for body text or a numbered paragraph."""
+    return heading_marker(text)[0]
 
 
 def _circled_articles(lines: list[str]) -> set[int]:
@@ -72,5 +100,5 @@ def split_articles(text: str) -> list[Article]:
             articles.append(Article(title=m.group("title").strip(), start_line=i + 1))
             continue
         if raw.strip():
-            articles[-1].lines.append(Line(raw, i + 1, heading_level(raw)))
+            articles[-1].lines.append(Line(raw, i + 1, *heading_marker(raw)))
     return [a for a in articles if a.lines or a.title]

@@ -52,3 +52,41 @@ def test_render_feedback_analysis_numbers(tmp_path, tiny_model_dir):
 def test_render_review_without_reports_says_so(tmp_path):
     result = runner.invoke(app, ["review", str(tmp_path), "-o", str(tmp_path / "r.md")])
     assert result.exit_code == 2 and "no report files" in result.stderr
+
+
+def _review_with_months():
+    from feedback_nlp.summarise.review import Review
+
+    feedback = {"customer_messages": 10, "complaints": 4, "complaint_share": 0.4, "by_cause": {}, "sentiment": {},
+                "sessions": 5, "escalated_sessions": 0, "complained_again_sessions": 0, "examples": {},
+                "by_month": {"2024-01": 1, "2024-02": 3}}
+    return Review(2024, None, {}, [], [], feedback)
+
+
+def test_render_docx_trend_chart_with_matplotlib(tmp_path):
+    import pytest
+
+    pytest.importorskip("matplotlib")
+    from docx import Document
+
+    from feedback_nlp.summarise.render import to_docx
+
+    to_docx(_review_with_months(), tmp_path / "r.docx")
+    doc = Document(str(tmp_path / "r.docx"))
+    assert len(doc.inline_shapes) == 1 and not doc.tables
+    assert any("趋势" in p.text for p in doc.paragraphs)
+
+
+def test_render_docx_trend_table_without_matplotlib(tmp_path, monkeypatch):
+    import sys
+
+    from docx import Document
+
+    from feedback_nlp.summarise.render import to_docx
+
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import fails as if not installed
+    to_docx(_review_with_months(), tmp_path / "r.docx")
+    doc = Document(str(tmp_path / "r.docx"))
+    assert len(doc.inline_shapes) == 0 and len(doc.tables) == 1
+    assert [c.text for c in doc.tables[0].rows[2].cells] == ["2024-02", "3"]
+    assert any("matplotlib" in p.text for p in doc.paragraphs)
