@@ -29,6 +29,7 @@ from .classifier import SectionClassifier
 from .sections import (
     MAX_LEAD_CHARS,
     SECTIONS,
+    SENTENCE_CUES,
     HeadingContext,
     is_plain_heading,
     order_sections,
@@ -227,8 +228,15 @@ def _prior(s: Sentence) -> float:
     return bool(s.metrics) + (15 <= len(s.text) <= 120)
 
 
-def rank(sentences: list[Sentence], limit: int, redundancy: float = 0.7) -> list[Sentence]:
-    """Central sentences first (TextRank), skipping near-repeats (MMR); returned in source order.
+def _cue_prior(s: Sentence, section: str | None) -> float:
+    """How plainly a sentence says what its section is about: its section's cue words, at most two."""
+    cues = SENTENCE_CUES.get(section or "")
+    return min(len(cues.findall(s.text)), 2) / 2 if cues else 0.0
+
+
+def rank(sentences: list[Sentence], limit: int, redundancy: float = 0.7, section: str | None = None) -> list[Sentence]:
+    """Central sentences first (TextRank), plus priors for figures, early position and the
+    section's cue words; near-repeats skipped (MMR); returned in source order.
 
     At most ``MAX_CANDIDATES`` sentences (the best by a cheap prior, earliest first on ties) are
     compared, so drafting from thousands of reports stays fast."""
@@ -248,7 +256,11 @@ def rank(sentences: list[Sentence], limit: int, redundancy: float = 0.7) -> list
     for _ in range(30):
         score = 0.15 / n + 0.85 * weights.T @ score
     for i, s in enumerate(sentences):
-        s.score = float(score[i] * n + 0.3 * bool(s.metrics) + 0.2 / (1 + i / 10))
+        # a line that ends in a colon only introduces a list: it says nothing by itself
+        lead_in = s.text.rstrip().endswith(("：", ":"))
+        s.score = float(
+            score[i] * n + 0.3 * bool(s.metrics) + 0.2 / (1 + i / 10) + 0.4 * _cue_prior(s, section) - 0.5 * lead_in
+        )
     chosen: list[int] = []
     for i in sorted(range(n), key=lambda k: -sentences[k].score):
         if len(chosen) >= limit:
@@ -270,7 +282,9 @@ def draft_review(
         sentences.extend(found)
         dropped.extend(left_out)
     sections = {
-        name: rank([s for s in sentences if s.section == name], LIMITS[name]) for name in SECTIONS if name in LIMITS
+        name: rank([s for s in sentences if s.section == name], LIMITS[name], section=name)
+        for name in SECTIONS
+        if name in LIMITS
     }
     metrics: list[tuple[Metric, Sentence]] = []
     seen = set()

@@ -44,3 +44,17 @@ def test_review_rank_limits_orders_and_skips_repeats():
     assert len(picked) == 3
     assert [s.line for s in picked] == sorted(s.line for s in picked)
     assert not ({1, 2} <= {s.line for s in picked})
+
+
+def test_rank_prefers_sentences_that_state_their_section_over_list_lead_ins():
+    def sentence(text, line):
+        return Sentence(text, "problems", "r.txt", line, "a")
+
+    # no shared character pairs, so centrality is equal and the priors decide
+    first, second = sentence("下列几点值得注意", 1), sentence("楼道照明存在问题", 2)
+    assert [s.line for s in rank([first, second], 1, section="problems")] == [2]
+    assert [s.line for s in rank([sentence("下列几点值得注意", 1), sentence("楼道照明存在问题", 2)], 1)] == [1]
+    lead_in, statement = sentence("本年度发生下列情况：", 1), sentence("本年度发生下列情况。", 1)
+    rank([lead_in], 1, section="problems")
+    rank([statement], 1, section="problems")
+    assert lead_in.score < statement.score
