@@ -10,6 +10,7 @@ failing the batch. Prediction reads only fitted arrays, so one instance can serv
 
 from __future__ import annotations
 
+import abc
 import difflib
 import functools
 import logging
@@ -57,7 +58,7 @@ def _offset_map(normalised: str, original: str) -> list[int] | None:
     return mapping
 
 
-class FeedbackClassifier:
+class FeedbackClassifier(abc.ABC):
     """Complaint causes and sentiment of customer messages. Load with ``FeedbackClassifier.load()``.
 
     One class for every backend: ``load`` reads the model directory's metadata and returns the
@@ -98,8 +99,9 @@ class FeedbackClassifier:
             return TransformersClassifier._load_dir(directory, device, runtime)
         raise ModelError(f"{directory}: backend {backend!r} is not known to this feedback_nlp ({', '.join(BACKENDS)})")
 
+    @abc.abstractmethod
     def save(self, path: str | Path) -> None:
-        raise NotImplementedError
+        """Write the model directory (weights, vocabularies, ``metadata.json`` with file hashes)."""
 
     def _saved_metadata(self) -> dict:
         return {
@@ -107,15 +109,15 @@ class FeedbackClassifier:
         }
 
     # ---- what a backend supplies -------------------------------------------------------
+    @abc.abstractmethod
     def _score(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, Any, list[str | None]]:
         """Cause and sentiment probabilities of ``texts``, state for ``_explain``, and a warning
         (or None) per text."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _explain(self, texts: list[str], state: Any, requests: list[tuple[int, str, int]]) -> dict:
         """Evidence for each (row, head, label index) request: a list of
         {term, weight, start, end, text} with spans in the input text."""
-        raise NotImplementedError
 
     # ---- prediction --------------------------------------------------------------------
     def predict(self, texts: Iterable[Any], explain: bool = True, batch_size: int = BATCH_SIZE) -> list[dict]:
