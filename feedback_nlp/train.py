@@ -215,7 +215,7 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
         texts(s_dev), lambda P: float((P.argmax(1) == y_dev).mean()), sentiment_labels, settings, device,
     )
     heads = TransformerHeads(tokenizer, causes, sentiment, settings.max_length, settings.eval_batch_size, device)
-    thresholds = tune_thresholds(Y_dev, heads.batcher.proba(causes, "causes", texts(c_dev)))
+    thresholds = tune_thresholds(Y_dev, heads.predict_proba(texts(c_dev))[0])
     metadata = _metadata(
         config,
         taxonomy,

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 ARRAYS = ("coef", "intercept", "calibration", "idf")
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
+def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
@@ -48,7 +48,7 @@ class LinearModel:
 
     def predict_proba(self, X) -> np.ndarray:
         scores = self.decision_function(X)
-        probs = _sigmoid(scores * self.calibration_[:, 0] + self.calibration_[:, 1])
+        probs = sigmoid(scores * self.calibration_[:, 0] + self.calibration_[:, 1])
         if not self.multilabel:
             probs = probs / probs.sum(axis=1, keepdims=True)
         return probs

@@ -21,6 +21,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..errors import ConfigError, FeedbackNLPError
+from .linear import sigmoid
 
 logger = logging.getLogger(__name__)
 
@@ -126,16 +127,34 @@ class Batcher:
             else:
                 yield positions, {k: v.to(self.device) for k, v in enc.items()}, spans
 
-    def proba(self, model, head: str, texts: Sequence[str]) -> np.ndarray:
-        """Sigmoid (causes) or softmax (sentiment) probabilities of ``model``, rows in input order."""
-        torch, _ = require()
-        out = np.zeros((len(texts), model.config.num_labels), dtype=np.float64)
-        with torch.inference_mode():
-            for positions, batch, _ in self.batches(texts):
-                logits = model(**batch).logits
-                probs = torch.sigmoid(logits) if head == "causes" else torch.softmax(logits, -1)
-                out[positions] = probs.double().cpu().numpy()
+    def proba(self, run: Callable[[dict], dict], texts: Sequence[str], heads: dict[str, int]) -> dict[str, np.ndarray]:
+        """Probabilities of each head, rows in input order. ``run`` maps one batch to each head's
+        logits as numpy arrays; ``heads`` gives each head's number of labels. Texts are
+        tokenised once for all heads."""
+        out = {head: np.zeros((len(texts), n), dtype=np.float64) for head, n in heads.items()}
+        for positions, batch, _ in self.batches(texts):
+            for head, logits in run(batch).items():
+                out[head][positions] = probabilities(logits.astype(np.float64), head)
         return out
+
+
+def probabilities(logits: np.ndarray, head: str) -> np.ndarray:
+    """Sigmoid per cause (multi-label), softmax over the sentiment labels."""
+    if head == "causes":
+        return sigmoid(logits)
+    e = np.exp(logits - logits.max(1, keepdims=True))
+    return e / e.sum(1, keepdims=True)
+
+
+def torch_runner(models: dict):
+    """``Batcher.proba``'s ``run`` for torch models: logits without gradients, as numpy."""
+    torch, _ = require()
+
+    def run(batch: dict) -> dict:
+        with torch.inference_mode():
+            return {head: model(**batch).logits.double().cpu().numpy() for head, model in models.items()}
+
+    return run
 
 
 class TransformerHeads:
@@ -165,10 +184,9 @@ class TransformerHeads:
     # ---- prediction ------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Cause probabilities (sigmoid) and sentiment probabilities (softmax), rows in input order."""
-        return (
-            self.batcher.proba(self.models["causes"], "causes", texts),
-            self.batcher.proba(self.models["sentiment"], "sentiment", texts),
-        )
+        sizes = {head: model.config.num_labels for head, model in self.models.items()}
+        out = self.batcher.proba(torch_runner(self.models), texts, sizes)
+        return out["causes"], out["sentiment"]
 
     def attributions(self, texts: Sequence[str], head: str, targets: Sequence[int], top: int = 3) -> list[list[tuple[int, int, float]]]:
         """For each text, the tokens that pushed its target label up most: (start, end, score) in the
@@ -254,17 +272,10 @@ class OnnxHeads:
         return cls(tokenizer, sessions, labels, max_length, batch_size)
 
     def predict_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        out = {}
-        for head, session in self.sessions.items():
-            probs = np.zeros((len(texts), len(self.labels[head])), dtype=np.float64)
-            for positions, batch, _ in self.batcher.batches(texts):
-                logits = session.run(None, batch)[0].astype(np.float64)
-                if head == "causes":
-                    probs[positions] = 1.0 / (1.0 + np.exp(-logits))
-                else:
-                    e = np.exp(logits - logits.max(1, keepdims=True))
-                    probs[positions] = e / e.sum(1, keepdims=True)
-            out[head] = probs
+        def run(batch: dict) -> dict:
+            return {head: session.run(None, batch)[0] for head, session in self.sessions.items()}
+
+        out = self.batcher.proba(run, texts, {head: len(names) for head, names in self.labels.items()})
         return out["causes"], out["sentiment"]
 
     def attributions(self, texts, head, targets, top=3):
@@ -348,7 +359,7 @@ def fine_tune(
             optimizer.zero_grad()
             total += loss.item()
         model.eval()
-        score = score_dev(batcher.proba(model, head, dev_texts))
+        score = score_dev(batcher.proba(torch_runner({head: model}), dev_texts, {head: len(labels)})[head])
         logger.info("%s epoch %d: training loss %.4f, dev score %.4f", head, epoch, total / steps_per_epoch, score)
         if score > best:
             best, waited = score, 0
