@@ -20,7 +20,7 @@ from pathlib import Path
 
 from feedback_nlp.models.corpus import CORPORA_DIR
 from feedback_nlp.summarise import review as review_module
-from feedback_nlp.summarise.review import LIMITS, SECTIONS, collect_sentences, rank
+from feedback_nlp.summarise.review import collect_sentences, select_sections
 
 
 def make_reports(folder: Path, n: int, chars: int = 5000) -> int:
@@ -61,9 +61,7 @@ def main() -> int:
         for path in files:
             sentences.extend(collect_sentences(path)[0])
         collected = time.perf_counter()
-        for name in SECTIONS:
-            if name in LIMITS:
-                rank([s for s in sentences if s.section == name], LIMITS[name])
+        select_sections(sentences)
         ranked = time.perf_counter()
         print(f"read, normalise, split, classify, extract figures: {collected - start:.1f} s ({len(sentences):,} sentences)")
         print(f"rank and select: {ranked - collected:.1f} s")

@@ -142,13 +142,13 @@ def _heading_sections(units: list[_Unit], sections: list[str]) -> dict[int, str]
         if unit.section:
             out[unit.line] = unit.section
             continue
-        below = Counter()
+        below: Counter = Counter()
+        first_line = None  # the line of the first sentence below that has a section
         for other, section in zip(units[i + 1 :], sections[i + 1 :]):
-            if other.style or (below and other.line != first_line):
+            if other.style or (first_line is not None and other.line != first_line):
                 break
             if section != "other":
-                if not below:
-                    first_line = other.line
+                first_line = other.line
                 below[section] += 1
         out[unit.line] = below.most_common(1)[0][0] if below else "other"
     return out
@@ -270,6 +270,15 @@ def rank(sentences: list[Sentence], limit: int, redundancy: float = 0.7, section
     return [sentences[i] for i in sorted(chosen)]
 
 
+def select_sections(sentences: list[Sentence]) -> dict[str, list[Sentence]]:
+    """The sentences each quoted section of the review keeps, ranked within the section."""
+    return {
+        name: rank([s for s in sentences if s.section == name], LIMITS[name], section=name)
+        for name in SECTIONS
+        if name in LIMITS
+    }
+
+
 def draft_review(
     reports: list[str | Path], year: int | None = None, org: str | None = None, feedback: dict | None = None
 ) -> Review:
@@ -281,11 +290,7 @@ def draft_review(
         found, left_out = collect_sentences(path)
         sentences.extend(found)
         dropped.extend(left_out)
-    sections = {
-        name: rank([s for s in sentences if s.section == name], LIMITS[name], section=name)
-        for name in SECTIONS
-        if name in LIMITS
-    }
+    sections = select_sections(sentences)
     metrics: list[tuple[Metric, Sentence]] = []
     seen = set()
     for s in sentences:  # every sentence of the articles kept: figures are key whatever the section
