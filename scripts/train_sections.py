@@ -66,7 +66,7 @@ def drafting_accuracy(model: SectionClassifier, docs: dict[str, list[dict]]) -> 
         text = page_text(rows)
         for article in split_articles(text):
             units = [u for u in _units(article, list(range(1, text.count("\n") + 2))) if not u.style and u.text in gold]
-            for unit, section in zip(units, _classify(units, model)):
+            for unit, (section, _p) in zip(units, _classify(units, model)):
                 right += section == gold[unit.text]
                 total += 1
     return right / max(total, 1), total

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..batch import _parse_time, _read_rows, summarise_sessions
 from ..normalise.redact import Redactor
-from .review import bigrams, similarity
+from .similarity import similarity_matrix
 
 TOP_CAUSES = 3
 EXAMPLES = 3
@@ -21,10 +21,9 @@ SAMPLE = 300  # messages compared per cause when looking for central ones
 
 
 def _central(texts: list[str], k: int) -> list[str]:
-    """The ``k`` texts most similar on average to the others (character bigrams)."""
+    """The ``k`` texts most similar on average to the others (``similarity_matrix``)."""
     unique = list(dict.fromkeys(t for t in texts if len(t) >= 6))[:SAMPLE]
-    grams = [bigrams(t) for t in unique]
-    scores = [sum(similarity(g, h) for h in grams) for g in grams]
+    scores = similarity_matrix(unique).sum(axis=1)
     order = sorted(range(len(unique)), key=lambda i: -scores[i])
     return [unique[i] for i in order[:k]]
 

@@ -14,7 +14,6 @@ line.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
 from .metrics import Metric, dedupe_metrics, extract_metrics
 from .classifier import SectionClassifier
+from .similarity import similarity_matrix
 from .sections import (
     MAX_LEAD_CHARS,
     SECTIONS,
@@ -53,6 +53,8 @@ DOMAIN_WORDS = re.compile(
 )
 MIN_DOMAIN_DENSITY = 0.02  # domain-word hits per character below which an article is off-topic
 MIN_SENTENCE_CHARS = 6
+CONFIDENCE_WEIGHT = 0.5  # ranking: how much a sentence that plainly reads as its section counts
+LEAD_IN_PENALTY = 1.0  # ranking: a line ending in a colon only introduces what follows
 MAX_CANDIDATES = 300  # sentences per section that TextRank compares pairwise
 REPORT_THRESHOLD = 0.5  # with the article model: an article less likely than this to be a report is left out
 
@@ -65,6 +67,7 @@ class Sentence:
     line: int  # line in the source file as read (1-based)
     article: str
     score: float = 0.0
+    confidence: float = 0.0  # the section classifier's probability of ``section`` for the text alone
     metrics: list[Metric] = field(default_factory=list)
 
 
@@ -119,17 +122,22 @@ def _units(article: Article, line_map: list[int]) -> list[_Unit]:
     return out
 
 
-def _classify(units: list[_Unit], classifier: SectionClassifier | None) -> list[str]:
-    """Sections of the sentence units: the classifier's reading of each sentence weighed by
-    the section of its heading; without a classifier, cue rules."""
+def _classify(units: list[_Unit], classifier: SectionClassifier | None) -> list[tuple[str, float]]:
+    """Section of each sentence unit, with the classifier's probability of that section for the
+    sentence alone: its reading of each sentence weighed by the section of its heading, the
+    article read as a sequence; without a classifier, cue rules (probability 0)."""
     if classifier is None:
-        return [section_of_sentence(u.text, u.section, any(m.kind == "target" for m in extract_metrics(u.text))) for u in units]
+        return [
+            (section_of_sentence(u.text, u.section, any(m.kind == "target" for m in extract_metrics(u.text))), 0.0)
+            for u in units
+        ]
     if not units:
         return []
     probs = classifier.predict_proba([u.text for u in units], [u.heading for u in units])
     classes = [str(c) for c in classifier.model.classes_]
     weighed = np.array([weigh_by_heading(p, classes, u.section) for p, u in zip(probs, units)])
-    return order_sections(weighed, classes, classifier.transitions, classifier.start)
+    sections = order_sections(weighed, classes, classifier.transitions, classifier.start)
+    return [(section, float(p[classes.index(section)])) for section, p in zip(sections, probs)]
 
 
 def _heading_sections(units: list[_Unit], sections: list[str]) -> dict[int, str]:
@@ -178,7 +186,7 @@ def label_lines(path: str | Path) -> dict[int, str]:
         if not _is_report(article, classifier):
             continue
         sentences = [u for u in units if not u.style]
-        predicted = iter(_classify(sentences, classifier))
+        predicted = iter(section for section, _p in _classify(sentences, classifier))
         sections = [None if u.style else next(predicted) for u in units]
         by_line: dict[int, Counter] = defaultdict(Counter)
         for unit, section in zip(units, sections):
@@ -206,21 +214,13 @@ def collect_sentences(path: str | Path) -> tuple[list[Sentence], list[tuple[str,
         if not _is_report(article, classifier):
             dropped.append((label, article.title or "(untitled)"))
             continue
-        for unit, section in zip(body, _classify(body, classifier)):
+        for unit, (section, confidence) in zip(body, _classify(body, classifier)):
             kind = "target" if section == "plans" or unit.section == "plans" else "actual"
             metrics = extract_metrics(unit.text, default_kind=kind)
-            sentences.append(Sentence(unit.text, section, label, unit.line, article.title, metrics=metrics))
+            sentences.append(
+                Sentence(unit.text, section, label, unit.line, article.title, confidence=confidence, metrics=metrics)
+            )
     return sentences, dropped
-
-
-def bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
-def similarity(a: set[str], b: set[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / math.sqrt(len(a) * len(b))
 
 
 def _prior(s: Sentence) -> float:
@@ -234,35 +234,42 @@ def _cue_prior(s: Sentence, section: str | None) -> float:
     return min(len(cues.findall(s.text)), 2) / 2 if cues else 0.0
 
 
-def rank(sentences: list[Sentence], limit: int, redundancy: float = 0.7, section: str | None = None) -> list[Sentence]:
-    """Central sentences first (TextRank), plus priors for figures, early position and the
-    section's cue words; near-repeats skipped (MMR); returned in source order.
+def _candidates(sentences: list[Sentence]) -> list[Sentence]:
+    """At most ``MAX_CANDIDATES`` sentences, the best by a cheap prior (earliest first on ties),
+    in source order, so drafting from thousands of reports stays fast."""
+    if len(sentences) <= MAX_CANDIDATES:
+        return sentences
+    keep = sorted(range(len(sentences)), key=lambda i: (-_prior(sentences[i]), i))[:MAX_CANDIDATES]
+    return [sentences[i] for i in sorted(keep)]
 
-    At most ``MAX_CANDIDATES`` sentences (the best by a cheap prior, earliest first on ties) are
-    compared, so drafting from thousands of reports stays fast."""
-    if not sentences:
-        return []
-    if len(sentences) > MAX_CANDIDATES:
-        keep = sorted(range(len(sentences)), key=lambda i: (-_prior(sentences[i]), i))[:MAX_CANDIDATES]
-        sentences = [sentences[i] for i in sorted(keep)]
-    grams = [bigrams(s.text) for s in sentences]
-    n = len(sentences)
-    sim = np.zeros((n, n))
-    for i in range(n):
-        for j in range(i + 1, n):
-            sim[i, j] = sim[j, i] = similarity(grams[i], grams[j])
+
+def _textrank(sim: np.ndarray) -> np.ndarray:
+    """TextRank centrality of each sentence of a similarity graph, scaled to average 1."""
+    n = len(sim)
     weights = sim / np.maximum(sim.sum(axis=1, keepdims=True), 1e-9)
     score = np.full(n, 1.0 / n)
     for _ in range(30):
         score = 0.15 / n + 0.85 * weights.T @ score
+    return score * n
+
+
+def _pick(
+    sentences: list[Sentence], central: np.ndarray, sim: np.ndarray, limit: int, redundancy: float, section: str | None
+) -> list[Sentence]:
+    """Score sentences by centrality plus priors and keep the best ``limit``, skipping near-repeats."""
     for i, s in enumerate(sentences):
         # a line that ends in a colon only introduces a list: it says nothing by itself
         lead_in = s.text.rstrip().endswith(("：", ":"))
         s.score = float(
-            score[i] * n + 0.3 * bool(s.metrics) + 0.2 / (1 + i / 10) + 0.4 * _cue_prior(s, section) - 0.5 * lead_in
+            central[i]
+            + 0.3 * bool(s.metrics)
+            + 0.2 / (1 + i / 10)
+            + 0.4 * _cue_prior(s, section)
+            + CONFIDENCE_WEIGHT * s.confidence
+            - LEAD_IN_PENALTY * lead_in
         )
     chosen: list[int] = []
-    for i in sorted(range(n), key=lambda k: -sentences[k].score):
+    for i in sorted(range(len(sentences)), key=lambda k: -sentences[k].score):
         if len(chosen) >= limit:
             break
         if all(sim[i, j] < redundancy for j in chosen):
@@ -270,13 +277,33 @@ def rank(sentences: list[Sentence], limit: int, redundancy: float = 0.7, section
     return [sentences[i] for i in sorted(chosen)]
 
 
-def select_sections(sentences: list[Sentence]) -> dict[str, list[Sentence]]:
-    """The sentences each quoted section of the review keeps, ranked within the section."""
-    return {
-        name: rank([s for s in sentences if s.section == name], LIMITS[name], section=name)
-        for name in SECTIONS
-        if name in LIMITS
-    }
+def rank(sentences: list[Sentence], limit: int, redundancy: float = 0.7, section: str | None = None) -> list[Sentence]:
+    """Central sentences first (TextRank over ``similarity_matrix``), plus priors for figures,
+    early position, the section's cue words and the classifier's confidence; near-repeats
+    skipped (MMR); returned in source order."""
+    sentences = _candidates(sentences)
+    if not sentences:
+        return []
+    sim = similarity_matrix([s.text for s in sentences])
+    return _pick(sentences, _textrank(sim), sim, limit, redundancy, section)
+
+
+def select_sections(sentences: list[Sentence], redundancy: float = 0.7) -> dict[str, list[Sentence]]:
+    """The sentences each quoted section of the review keeps.
+
+    Centrality is measured against the candidates of all sections together: a problem that the
+    report's achievements and plans also speak about (repairs, fees) outranks a generic "there
+    are still shortcomings". Sentences are then ranked within their section."""
+    pools = {name: _candidates([s for s in sentences if s.section == name]) for name in SECTIONS if name in LIMITS}
+    pool = [s for members in pools.values() for s in members]
+    sim = similarity_matrix([s.text for s in pool])
+    central = _textrank(sim) if pool else np.zeros(0)
+    out, start = {}, 0
+    for name, members in pools.items():
+        idx = np.arange(start, start + len(members))
+        start += len(members)
+        out[name] = _pick(members, central[idx], sim[np.ix_(idx, idx)], LIMITS[name], redundancy, name)
+    return out
 
 
 def draft_review(

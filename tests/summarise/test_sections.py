@@ -167,6 +167,9 @@ def test_sections_seed_004_problems_and_plans():
     assert all(m.kind == "target" for s in targets for m in s.metrics)
     review = draft_review([seed_path("004")], year=2012)
     assert any(m.value == 90 and m.unit == "%" and m.kind == "target" for m, _s in review.metrics)
+    # the drafted review quotes them: the problems section, and the targets under plans
+    assert {s.text for s in leaks} & {s.text for s in review.sections["problems"]}
+    assert any("不低于90%" in s.text for s in review.sections["plans"])
 
 
 def test_sections_seed_004_leaves_out_standards_and_etiquette_articles():
