@@ -27,6 +27,7 @@ from .metrics import Metric, dedupe_metrics, extract_metrics
 from .classifier import SectionClassifier
 from .similarity import similarity_matrix
 from .sections import (
+    REPORT_OPENING,
     MAX_LEAD_CHARS,
     SECTIONS,
     SENTENCE_CUES,
@@ -95,6 +96,7 @@ class _Unit:
     heading: str  # text of the innermost open heading
     section: str | None  # the heading's section (its own or inherited)
     style: str = ""
+    inherited: bool = False  # the heading names no section and takes its parent's
 
 
 def _units(article: Article, line_map: list[int]) -> list[_Unit]:
@@ -108,6 +110,8 @@ def _units(article: Article, line_map: list[int]) -> list[_Unit]:
             section = context.open(style, line.text)
             out.append(_Unit(line.text.strip(), source, context.text, section, style))
             continue
+        if REPORT_OPENING.search(line.text):
+            context.close_all()
         lead_style, lead = numbered_lead(line.text)
         if lead_style and section_of_heading(lead[:MAX_LEAD_CHARS]):  # "七、下半年的工作计划1.做好…"
             context.open(lead_style, lead[:MAX_LEAD_CHARS])
@@ -115,7 +119,7 @@ def _units(article: Article, line_map: list[int]) -> list[_Unit]:
         trailing = parts.pop() if len(parts) > 1 and is_plain_heading(parts[-1]) else None
         for text in parts:
             if len(text) >= MIN_SENTENCE_CHARS:
-                out.append(_Unit(text, source, context.text, context.section))
+                out.append(_Unit(text, source, context.text, context.section, inherited=context.inherited))
         if trailing:  # "…切实加以解决。2010年工作打算": the heading opens what follows
             section = context.open("plain", trailing)
             out.append(_Unit(trailing, source, context.text, section, "plain"))
@@ -135,7 +139,7 @@ def _classify(units: list[_Unit], classifier: SectionClassifier | None) -> list[
         return []
     probs = classifier.predict_proba([u.text for u in units], [u.heading for u in units])
     classes = [str(c) for c in classifier.model.classes_]
-    weighed = np.array([weigh_by_heading(p, classes, u.section) for p, u in zip(probs, units)])
+    weighed = np.array([weigh_by_heading(p, classes, u.section, u.inherited) for p, u in zip(probs, units)])
     sections = order_sections(weighed, classes, classifier.transitions, classifier.start)
     return [(section, float(p[classes.index(section)])) for section, p in zip(sections, probs)]
 

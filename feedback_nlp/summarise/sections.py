@@ -28,6 +28,9 @@ HEADING_CUES = {
 # share of the section evidence a heading's section takes before a sentence's own content is
 # weighed; content must then be about 20 times likelier to belong elsewhere to move a sentence
 HEADING_PRIOR = 0.85
+# the same when the heading names no section and takes its parent's ("四、工程返修整改" under
+# "2012年主要工作完成情况"): a weaker sign, so a plainly stated problem under it stays a problem
+INHERITED_PRIOR = 0.6
 # a heading written at the end of a paragraph when line breaks were lost: "…切实加以解决。2010年工作打算"
 MAX_TRAILING_HEADING_CHARS = 16
 _HEADING_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}(?:\.\d{1,2})?\s*[、.．]|[※◆■▲●★【])\s*")
@@ -40,8 +43,13 @@ SENTENCE_CUES = {
 }
 
 
-# compounds that contain a cue but name no section ("计划生育" is family planning, not a plan)
-_FALSE_CUES = re.compile(r"计划生育")
+# words that contain a cue but name no section: "计划生育" is family planning, not a plan, and
+# "处理客户问题" is the work of handling customers' problems, not a shortcoming
+_FALSE_CUES = re.compile(r"计划生育|(处理|解决|解答|答复|回复|受理|排查|协调|帮助)[^，。；]{0,6}问题")
+# a sentence announcing that a summary follows ("现将一年来的工作总结如下") starts a report's body:
+# pages that run several reports together give no other sign that the previous one's headings
+# ("四、存在的不足") no longer apply
+REPORT_OPENING = re.compile(r"(总结|汇报|小结)(如下|一下|下[。！!，,]|[:：]\s*$)|(?<!工)(作|做|进行)(如下|以下|一个|个)?(简单的?|简要的?)?(工作)?(总结|汇报)")
 MAX_LEAD_CHARS = 12  # a paragraph's lead words read as its heading ("六、存在问题上半年…")
 
 
@@ -68,19 +76,24 @@ class HeadingContext:
     a new style opens one level deeper; an unnumbered heading ("2010年工作打算") closes all."""
 
     def __init__(self) -> None:
-        self.stack: list[tuple[str, str | None, str]] = []  # (style, section, text)
+        self.stack: list[tuple[str, str | None, str, bool]] = []  # (style, section, text, inherited)
 
     def open(self, style: str, text: str) -> str | None:
         """Open a heading; returns its section (its own, else the enclosing heading's)."""
         if style == "plain":
             self.stack = []
         else:
-            styles = [s for s, _section, _text in self.stack]
+            styles = [entry[0] for entry in self.stack]
             if style in styles:
                 del self.stack[styles.index(style) :]
-        section = section_of_heading(text) or self.section
-        self.stack.append((style, section, text.strip()))
+        own = section_of_heading(text)
+        section = own or self.section
+        self.stack.append((style, section, text.strip(), own is None and section is not None))
         return section
+
+    def close_all(self) -> None:
+        """Close every open heading (a new report starts)."""
+        self.stack = []
 
     @property
     def section(self) -> str | None:
@@ -90,8 +103,13 @@ class HeadingContext:
     def text(self) -> str:
         return self.stack[-1][2] if self.stack else ""
 
+    @property
+    def inherited(self) -> bool:
+        """Whether the innermost heading's section is its parent's rather than its own."""
+        return self.stack[-1][3] if self.stack else False
 
-def weigh_by_heading(probs: np.ndarray, classes: list[str], section: str | None) -> np.ndarray:
+
+def weigh_by_heading(probs: np.ndarray, classes: list[str], section: str | None, inherited: bool = False) -> np.ndarray:
     """Section probabilities of one sentence given the section of its heading.
 
     Whether a line is report content at all ("other": greetings, signatures, dates) is the
@@ -101,7 +119,8 @@ def weigh_by_heading(probs: np.ndarray, classes: list[str], section: str | None)
         return probs
     probs = np.asarray(probs, dtype=float)
     content = np.array([c != "other" for c in classes])
-    prior = np.where(np.array(classes) == section, HEADING_PRIOR, (1 - HEADING_PRIOR) / max(content.sum() - 1, 1))
+    share = INHERITED_PRIOR if inherited else HEADING_PRIOR
+    prior = np.where(np.array(classes) == section, share, (1 - share) / max(content.sum() - 1, 1))
     weighted = probs * np.where(content, prior, 0.0)
     total = weighted.sum()
     out = probs.copy()

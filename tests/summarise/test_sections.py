@@ -4,17 +4,21 @@ sections, the article genre model, and what drafting makes of the real seed page
 from __future__ import annotations
 
 import importlib.util
+import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from feedback_nlp.models.corpus import CORPORA_DIR
 from feedback_nlp.normalise import normalise_text, read_text
 from feedback_nlp.summarise.classifier import SectionClassifier
 from feedback_nlp.summarise.genre import FEATURES, article_features, is_report_title
 from feedback_nlp.summarise.review import collect_sentences, draft_review
 from feedback_nlp.summarise.sections import (
     CONTENT,
+    REPORT_OPENING,
     HeadingContext,
     is_plain_heading,
     order_sections,
@@ -25,6 +29,7 @@ from feedback_nlp.summarise.structure import split_articles
 from tests.conftest import SEEDS, seed_path
 
 CLASSES = ["overview", "achievements", "problems", "plans", "other"]
+LABELS = Path(__file__).resolve().parents[1] / "data" / "seed_sections.jsonl"
 
 
 @pytest.mark.parametrize(
@@ -69,6 +74,32 @@ def test_sections_heading_weighs_content_but_not_other():
     strong = np.array([0.0, 0.01, 0.98, 0.01, 0.0])  # content that clearly says otherwise wins
     assert CLASSES[int(weigh_by_heading(strong, CLASSES, "achievements").argmax())] == "problems"
     assert weigh_by_heading(probs, CLASSES, None) is probs
+    # a section the heading only inherits from its parent counts less than one it names
+    fair = np.array([0.0, 0.12, 0.85, 0.03, 0.0])
+    assert CLASSES[int(weigh_by_heading(fair, CLASSES, "achievements").argmax())] == "achievements"
+    assert CLASSES[int(weigh_by_heading(fair, CLASSES, "achievements", inherited=True).argmax())] == "problems"
+
+
+def test_sections_context_marks_inherited_sections_and_closes_for_a_new_report():
+    context = HeadingContext()
+    assert context.open("cn", "一、2012年主要工作完成情况") == "achievements" and not context.inherited
+    assert context.open("arabic", "1、工程返修整改") == "achievements" and context.inherited
+    context.close_all()
+    assert context.section is None and context.text == ""
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("现将一年来的工作情况总结如下：", True),
+        ("现就这一年的工作总结下。", True),
+        ("下面就把这一年的工作做一个简单的总结。", True),
+        ("售后客服年终工作总结范文", False),
+        ("认真总结经验教训，提高服务水平。", False),
+    ],
+)
+def test_sections_report_opening(text, expected):
+    assert bool(REPORT_OPENING.search(text)) is expected
 
 
 def test_sections_order_smooths_weak_sentences_and_keeps_other():
@@ -208,7 +239,29 @@ def test_sections_eval_on_labelled_seed_lines_keeps_its_floor():
     if not SEEDS.is_dir():
         pytest.skip(f"labelled seed pages not found in {SEEDS} (outside the repository)")
     result = _eval_module().evaluate()
-    assert result["lines"] == 107
-    assert result["micro_f1"] >= 0.74
+    assert result["lines"] == 698
+    assert result["micro_f1"] >= 0.72
     assert result["figure_recall"] >= 0.90 and result["figure_precision"] >= 0.90
-    assert result["kind_correct"] >= 76
+    assert result["kind_correct"] >= 104
+
+
+def _char_grams(text: str, n: int = 4) -> set[str]:
+    text = re.sub(r"[\s，。,.、：:；;！!？?“”\"（）()]", "", text)
+    return {text[i : i + n] for i in range(len(text) - n + 1)}
+
+
+def test_sections_training_reports_copy_no_labelled_seed_text():
+    """The written training reports share stock phrases with real reports ("现将…总结如下"),
+    but no sentence of them may be a copy of a line of the labelled seed pages."""
+    labelled = sorted({json.loads(line)["seed"] for line in LABELS.read_text(encoding="utf-8").splitlines()})
+    seed_grams: set[str] = set()
+    for prefix in labelled:
+        for line in read_text(seed_path(prefix)).text.splitlines():
+            seed_grams |= _char_grams(line)
+    copies = []
+    for path in sorted((CORPORA_DIR / "reports").rglob("*.jsonl")):
+        for row in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
+            grams = _char_grams(row["text"])
+            if len(grams) >= 12 and len(grams & seed_grams) / len(grams) >= 0.8:
+                copies.append((path.name, row["doc"], row["line"], row["text"]))
+    assert not copies
