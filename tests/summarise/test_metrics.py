@@ -30,9 +30,17 @@ def test_metrics_value_unit_subject_kind(sentence, value, unit, subject, kind):
     assert sentence[found[0].start : found[0].end] == found[0].text
 
 
-@pytest.mark.parametrize("sentence", ["2012年8月31日开会", "第3期培训", "请拨打0571-88886666", "一、工作概况", "等了3个月"])
+@pytest.mark.parametrize(
+    "sentence",
+    ["2012年8月31日开会", "第3期培训", "请拨打0571-88886666", "一、工作概况", "等了3个月", "售后客服工作总结例文5篇",
+     "下面是整理的“年终工作总结模板（精选7篇）”，仅供参考。"],
+)
 def test_metrics_dates_and_numbers_that_are_not_figures(sentence):
     assert [m for m in extract_metrics(sentence) if m.unit not in ("个月",)] == []
+
+
+def test_metrics_written_texts_still_count():
+    assert [(m.value, m.unit) for m in extract_metrics("全年上报工作总结3篇，撰写信息12篇")] == [(3, "篇"), (12, "篇")]
 
 
 def test_metrics_dedupe_keeps_first():
