@@ -229,7 +229,16 @@ class ModelConfig(_Strict):
     causes_nb: bool = False
     causes_tfidf: bool = True
     causes_class_weight: Literal["balanced", "none"] = "balanced"
+    causes_loss: Literal["logistic", "squared_hinge"] = "logistic"
+    causes_calibration_folds: int = Field(0, ge=0, le=20)
     max_iter: int = Field(3000, gt=0)
+
+    @field_validator("causes_calibration_folds")
+    @classmethod
+    def _folds(cls, value: int) -> int:
+        if value == 1:
+            raise ValueError("causes_calibration_folds: 0 (calibrate on dev only) or at least 2 folds")
+        return value
 
 
 class TransformersConfig(_Strict):

@@ -1,9 +1,12 @@
 """Training and evaluating classifiers on the corpora (``datasets`` DatasetDicts).
 
 Both backends learn the sentiment model from the sentiment corpus and the cause model from the
-cause corpus, and give each cause the threshold that maximises its F1 on the dev split.
+cause corpus, and give each cause the threshold that maximises its F1 on held-out items (the
+dev split, for scikit-learn optionally with out-of-fold scores of the training items).
 - scikit-learn (default): one featurizer is fitted on the training texts of both corpora; the
-  cause probabilities are calibrated (Platt) on dev before thresholds are tuned.
+  cause probabilities are calibrated (Platt) before thresholds are tuned, on dev, or on dev
+  together with out-of-fold scores of the training items (dev alone is small, so per-label
+  calibration and thresholds fitted on it alone follow its chance errors).
 - transformers: both models are fine-tuned from a local pretrained checkpoint, keeping the epoch
   that scores best on dev.
 Test metrics are computed once, at the end, and stored in the model's metadata.
@@ -87,6 +90,16 @@ def noisy_items(X, y: list[str], make_model, threshold: float, folds: int = 5) -
     return probs < threshold
 
 
+def out_of_fold_scores(X, Y: np.ndarray, make_model, folds: int) -> np.ndarray:
+    """Decision scores of every training item from a model fitted on the other folds."""
+    from sklearn.model_selection import KFold
+
+    scores = np.zeros(Y.shape)
+    for fit_idx, held_idx in KFold(folds, shuffle=True, random_state=0).split(Y):
+        scores[held_idx] = make_model().fit(X[fit_idx], Y[fit_idx]).decision_function(X[held_idx])
+    return scores
+
+
 def train(config: TrainConfig) -> FeedbackClassifier:
     """Fit a classifier as configured; metrics on dev and test end up in its metadata."""
     taxonomy = load_taxonomy(config.taxonomy)
@@ -145,22 +158,31 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         keep = ~noisy_items(X_s, s_labels, make_sentiment, config.model.sentiment_noise_filter)
         logger.info("left out %d of %d sentiment training items as likely label noise", (~keep).sum(), len(keep))
     sentiment = make_sentiment().fit(X_s[keep], np.asarray(s_labels)[keep])
-    causes = NBLogistic(
-        C=config.model.causes_c,
-        max_iter=config.model.max_iter,
-        multilabel=True,
-        classes=labels,
-        nb=config.model.causes_nb,
-        tfidf=config.model.causes_tfidf,
-        class_weight=None if config.model.causes_class_weight == "none" else "balanced",
-    )
-    causes.fit(X_c, indicator(c_train["causes"], labels))
+
+    def make_causes() -> NBLogistic:
+        return NBLogistic(
+            C=config.model.causes_c,
+            max_iter=config.model.max_iter,
+            multilabel=True,
+            classes=labels,
+            nb=config.model.causes_nb,
+            tfidf=config.model.causes_tfidf,
+            class_weight=None if config.model.causes_class_weight == "none" else "balanced",
+            loss=config.model.causes_loss,
+        )
+
+    Y_c = indicator(c_train["causes"], labels)
+    causes = make_causes().fit(X_c, Y_c)
 
     c_dev = causes_ds["dev"]
-    X_cdev = featurizer.transform(c_dev["text"])
-    Y_dev = indicator(c_dev["causes"], labels)
-    causes.calibrate(X_cdev, Y_dev)
-    thresholds = tune_thresholds(Y_dev, causes.predict_proba(X_cdev))
+    scores = causes.decision_function(featurizer.transform(c_dev["text"]))
+    Y_held = indicator(c_dev["causes"], labels)
+    if config.model.causes_calibration_folds:
+        logger.info("out-of-fold cause scores of the training items (%d folds)", config.model.causes_calibration_folds)
+        scores = np.vstack([out_of_fold_scores(X_c, Y_c, make_causes, config.model.causes_calibration_folds), scores])
+        Y_held = np.vstack([Y_c, Y_held])
+    causes.calibrate_scores(scores, Y_held)
+    thresholds = tune_thresholds(Y_held, causes.linear_.calibrated(scores))
     metadata = _metadata(
         config,
         taxonomy,

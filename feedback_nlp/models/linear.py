@@ -46,9 +46,12 @@ class LinearModel:
             scores = scores / self.row_norms(X)[:, None]
         return scores + self.intercept_
 
+    def calibrated(self, scores: np.ndarray) -> np.ndarray:
+        """Per-label probabilities of decision scores (Platt scaling, no normalisation)."""
+        return sigmoid(scores * self.calibration_[:, 0] + self.calibration_[:, 1])
+
     def predict_proba(self, X) -> np.ndarray:
-        scores = self.decision_function(X)
-        probs = sigmoid(scores * self.calibration_[:, 0] + self.calibration_[:, 1])
+        probs = self.calibrated(self.decision_function(X))
         if not self.multilabel:
             probs = probs / probs.sum(axis=1, keepdims=True)
         return probs

@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 
 from .linear import LinearModel
 
@@ -31,10 +32,21 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
     multilabel=True: ``y`` is a 0/1 matrix with one column per label in ``classes``;
     ``predict_proba`` gives each label's own probability, calibrated on held-out data by
     ``calibrate`` (Platt scaling).
+    loss="squared_hinge" fits a linear SVM (squared hinge loss) instead of logistic regression;
+    its scores are turned into probabilities by ``calibrate`` alone (multilabel models).
     """
 
     def __init__(
-        self, C=1.0, alpha=1.0, max_iter=3000, multilabel=False, classes=None, class_weight=None, nb=True, tfidf=False
+        self,
+        C=1.0,
+        alpha=1.0,
+        max_iter=3000,
+        multilabel=False,
+        classes=None,
+        class_weight=None,
+        nb=True,
+        tfidf=False,
+        loss="logistic",
     ):
         self.C = C
         self.alpha = alpha
@@ -44,6 +56,7 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.nb = nb
         self.tfidf = tfidf
+        self.loss = loss
 
     def _indicator(self, y) -> np.ndarray:
         if self.multilabel:
@@ -76,15 +89,25 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
                 r = np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
             else:
                 r = np.ones(n_features, np.float32)
-            lr = LogisticRegression(C=self.C, max_iter=self.max_iter, class_weight=self.class_weight)
+            lr = self._binary_model()
             lr.fit(Xw.multiply(r).tocsr(), pos.astype(int))
             coef[j] = lr.coef_[0] * r * (idf if idf is not None else 1.0)
             intercept[j] = lr.intercept_[0]
         return self
 
+    def _binary_model(self):
+        if self.loss == "squared_hinge":
+            return LinearSVC(C=self.C, max_iter=self.max_iter, class_weight=self.class_weight)
+        if self.loss != "logistic":
+            raise ValueError(f"loss {self.loss!r}: use 'logistic' or 'squared_hinge'")
+        return LogisticRegression(C=self.C, max_iter=self.max_iter, class_weight=self.class_weight)
+
     def calibrate(self, X, Y) -> NBLogistic:
         """Platt-scale each label's score on held-out data (multilabel models)."""
-        scores = self.linear_.decision_function(X)
+        return self.calibrate_scores(self.linear_.decision_function(X), Y)
+
+    def calibrate_scores(self, scores: np.ndarray, Y) -> NBLogistic:
+        """Platt-scale each label's score, given held-out decision scores and their labels."""
         Y = np.asarray(Y)
         for j in range(scores.shape[1]):
             if 0 < Y[:, j].sum() < len(Y):
