@@ -216,6 +216,7 @@ class FeatureConfig(_Strict):
     char_ngrams: tuple[int, int] = (1, 3)
     min_df: int = Field(5, ge=1)
     negation_scope: int = Field(3, ge=0)
+    double_negation: bool = False
 
 
 class ModelConfig(_Strict):

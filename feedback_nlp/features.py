@@ -4,6 +4,10 @@
 jieba words, where words within a few words after a negation (不, 没有, 别…) are marked ``!word``
 so that "不满意" and "满意" are different evidence, plus the terms after the last contrast word
 (但是, 不过…) again as ``^term``, because the clause after "但是" usually carries the verdict.
+With ``double_negation``, a negation right after another cancels it, and the message is read
+without both: "不是不好" as "好", "没有不满意的地方" as "满意的地方", "不是没有问题" as "有问题"
+(the first negation word goes, and the negating character of the second), with the term ``!!``
+before the word that was negated twice, since litotes is weaker praise than the plain word.
 ``TextFeaturizer`` turns messages into one sparse matrix: binary word n-grams of the terms,
 binary character n-grams of the normalised text, and binary n-grams of the contrast clause.
 """
@@ -22,6 +26,9 @@ from .normalise.text import normalise_records
 from .tokenise import Tokeniser, get_tokeniser
 
 NEGATIONS = frozenset("不 没 没有 别 未 无 非 不是 不太 不够 不会 不能 不要 不用 并不 从不 毫不 绝不 难以 从没".split())
+AFFIRMED = "!!"  # the term standing for a double negation taken out (不是不好 -> !! 好)
+# words that start with 不 or 没 without negating the rest of the word
+NOT_NEGATING = frozenset("不仅 不但 不管 不论 不过 不断 不久 不然 不如 不禁 不得不 不料 不愧 不免 不时 不止 没事".split())
 CONTRASTS = frozenset("但是 但 可是 不过 然而 就是 只是 可惜 却".split())
 CLAUSE_END = frozenset("，。！？；、,.!?;…~：:\n")
 _END, _NEGATION, _CONTRAST = 1, 2, 3
@@ -39,7 +46,11 @@ class Analysis:
     tail_offset: int | None = None  # where that clause starts in ``text``
 
 
-def _terms(norm: str, tokeniser: Tokeniser, negation_scope: int) -> Analysis:
+def _terms(
+    norm: str, tokeniser: Tokeniser, negation_scope: int, double_negation: bool = False, affirmed: tuple[int, ...] = ()
+) -> Analysis:
+    """Terms with spans; ``affirmed``: where double negations were taken out (each gets the term
+    ``AFFIRMED`` before the first word at or after it, with that word's span)."""
     terms: list[str] = []
     spans: list[tuple[int, int]] = []
     tail_start = tail_offset = None
@@ -47,6 +58,7 @@ def _terms(norm: str, tokeniser: Tokeniser, negation_scope: int) -> Analysis:
     end = 0
     stop = tokeniser.stopwords_ if tokeniser.config.drop_stopwords else ()
     kinds = _KINDS
+    cancelled: list[tuple[int, int]] = []  # character spans of negations that cancel each other
     for word in tokeniser.segment(norm):
         start = end
         end += len(word)
@@ -56,6 +68,13 @@ def _terms(norm: str, tokeniser: Tokeniser, negation_scope: int) -> Analysis:
             continue
         if word.isspace() or word in stop:
             continue
+        if double_negation and spans and scope == negation_scope > 0 and _negates(word):
+            # right after a negation word: 不是不好, 没有不满意, 也不是不能用, 不是没有问题
+            cancelled += [spans[-1], (start, start + 1)]
+        if affirmed and start >= affirmed[0]:
+            affirmed = affirmed[1:]
+            terms.append(AFFIRMED)
+            spans.append((start, end))
         if kind == _NEGATION:
             scope = negation_scope
             terms.append(word)
@@ -67,9 +86,28 @@ def _terms(norm: str, tokeniser: Tokeniser, negation_scope: int) -> Analysis:
         spans.append((start, end))
         if kind == _CONTRAST:
             tail_start, tail_offset = len(terms), end
+    if cancelled:
+        text, where = _without(norm, cancelled)
+        return _terms(text, tokeniser, negation_scope, affirmed=where)
     if tail_start is None:
         return Analysis(norm, terms, spans, [])
     return Analysis(norm, terms, spans, terms[tail_start:], tail_offset)
+
+
+def _negates(word: str) -> bool:
+    """Whether a word is a negation or starts with one that negates the rest (不好, 没用)."""
+    return _KINDS.get(word) == _NEGATION or (len(word) > 1 and word[0] in "不没" and word not in NOT_NEGATING)
+
+
+def _without(text: str, pairs: list[tuple[int, int]]) -> tuple[str, tuple[int, ...]]:
+    """``text`` without the characters of the cancelled negations (pairs of spans), and where
+    each pair was, in the new text."""
+    keep = np.ones(len(text), bool)
+    for start, end in pairs:
+        keep[start:end] = False
+    before = np.concatenate([[0], np.cumsum(keep)])  # kept characters before each position
+    where = tuple(int(before[pairs[i][0]]) for i in range(0, len(pairs), 2))
+    return "".join(ch for ch, k in zip(text, keep) if k), where
 
 
 def _char_code(gram: str) -> int:
@@ -88,13 +126,16 @@ class TextFeaturizer:
     ``normalise`` and ``tokenise`` are config mappings (keys as in ``configs/default.yaml``).
     """
 
-    def __init__(self, word_ngrams=(1, 2), char_ngrams=(1, 3), min_df=2, negation_scope=3, normalise=None, tokenise=None):
+    def __init__(
+        self, word_ngrams=(1, 2), char_ngrams=(1, 3), min_df=2, negation_scope=3, double_negation=False, normalise=None, tokenise=None
+    ):
         self.word_ngrams = tuple(word_ngrams)
         self.char_ngrams = tuple(char_ngrams)
         if self.char_ngrams[1] > MAX_CHAR_NGRAM:
             raise ConfigError(f"features.char_ngrams: at most {MAX_CHAR_NGRAM} characters, got {self.char_ngrams[1]}")
         self.min_df = min_df
         self.negation_scope = negation_scope
+        self.double_negation = double_negation
         self.normalise = dict(normalise or {})
         self.tokenise = dict(tokenise or {})
         self._norm_cfg = NormaliseConfig(**self.normalise)
@@ -103,11 +144,11 @@ class TextFeaturizer:
     def analyse(self, texts) -> list[Analysis]:
         normalised = normalise_records(list(texts), self._norm_cfg)
         tokeniser = get_tokeniser(self._tok_cfg)
-        return [_terms(t, tokeniser, self.negation_scope) for t in normalised]
+        return [_terms(t, tokeniser, self.negation_scope, self.double_negation) for t in normalised]
 
     def analyse_normalised(self, text: str) -> Analysis:
         """Terms of a text that is already normalised (e.g. a clause cut from one)."""
-        return _terms(text, get_tokeniser(self._tok_cfg), self.negation_scope)
+        return _terms(text, get_tokeniser(self._tok_cfg), self.negation_scope, self.double_negation)
 
     # ---- n-grams ---------------------------------------------------------------------
     def _grams(self, analysis: Analysis, chars: bool = True) -> tuple[list[str], list[str], list[str]]:
@@ -216,6 +257,7 @@ class TextFeaturizer:
                 "char_ngrams": list(self.char_ngrams),
                 "min_df": self.min_df,
                 "negation_scope": self.negation_scope,
+                "double_negation": self.double_negation,
                 "normalise": self.normalise,
                 "tokenise": self.tokenise,
             },

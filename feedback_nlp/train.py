@@ -134,6 +134,7 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         char_ngrams=tuple(config.features.char_ngrams),
         min_df=config.features.min_df,
         negation_scope=config.features.negation_scope,
+        double_negation=config.features.double_negation,
         normalise=config.normalise.model_dump(mode="json", exclude={"boilerplate_rules"}),
         tokenise=config.tokenise.model_dump(mode="json"),
     )

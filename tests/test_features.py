@@ -1,0 +1,65 @@
+"""Terms of customer messages: negation scope, double negation, the clause after a contrast word."""
+
+import pytest
+
+from feedback_nlp.features import AFFIRMED, TextFeaturizer
+
+
+@pytest.fixture(scope="module")
+def plain():
+    return TextFeaturizer()
+
+
+@pytest.fixture(scope="module")
+def double():
+    return TextFeaturizer(double_negation=True)
+
+
+def test_features_negation_marks_the_following_words(plain):
+    (a,) = plain.analyse(["不是很满意"])
+    assert a.terms == ["不是", "!很", "!满意"]
+    (a,) = plain.analyse(["不满意，服务很好"])
+    assert "好" in a.terms and "!好" not in a.terms  # a clause end closes the scope
+
+
+def test_features_contrast_clause_is_kept_as_the_tail(plain):
+    (a,) = plain.analyse(["东西不错但是发货太慢"])
+    assert a.tail == ["发货", "太慢"]
+    assert a.text[a.tail_offset :] == "发货太慢"
+
+
+@pytest.mark.parametrize(
+    "text, read_as",
+    [
+        ("没有不满意的地方", "满意的地方"),  # a negation word right after another
+        ("不是不好", "好"),  # a word that starts with a negation: only its negating character goes
+        ("不是没有问题", "有问题"),
+        ("也不是不能用，就是有点卡", "也能用，就是有点卡"),
+    ],
+)
+def test_features_double_negation_cancels(double, plain, text, read_as):
+    (a,) = double.analyse([text])
+    assert a.text == read_as
+    assert a.terms.count(AFFIRMED) == 1 and not any(t.startswith("!") for t in a.terms if t != AFFIRMED)
+    # the marker stands on the word that was negated twice; the other terms on their own text
+    at = a.terms.index(AFFIRMED)
+    assert a.spans[at] == a.spans[at + 1]
+    assert all(a.text[s:e] == t for t, (s, e) in zip(a.terms, a.spans) if t != AFFIRMED)
+    # off by default: models saved before the option read text as they were trained
+    (b,) = plain.analyse([text])
+    assert b.text == text and any(t.startswith("!") for t in b.terms)
+
+
+def test_features_double_negation_leaves_single_and_distant_negations_alone(double, plain):
+    # "不…不发货" are two negations of two verbs; "不仅" and "非常" do not negate
+    for text in ("不是很满意", "服务不好", "没有人回复", "我不知道为什么不发货", "不是不仅贵", "不是非常满意"):
+        assert double.analyse([text])[0].terms == plain.analyse([text])[0].terms
+
+
+def test_features_double_negation_is_saved_with_the_vocabulary(double):
+    fitted = TextFeaturizer(double_negation=True, min_df=1).fit(["没有不满意", "不是不好"])
+    data = fitted.to_dict()
+    assert data["params"]["double_negation"] is True
+    assert TextFeaturizer.from_dict(data).analyse(["不是不好"])[0].terms == [AFFIRMED, "好"]
+    del data["params"]["double_negation"]  # a featurizer saved before the option existed
+    assert TextFeaturizer.from_dict(data).double_negation is False
