@@ -12,21 +12,16 @@ causes are exactly right, for all of them and for those with a double negation.
 from __future__ import annotations
 
 import argparse
-import json
 
 from feedback_nlp import FeedbackClassifier
 from feedback_nlp.features import AFFIRMED, TextFeaturizer
-from feedback_nlp.models.corpus import CORPORA_DIR
+from feedback_nlp.models.corpus import CORPORA_DIR, load_corpus, read_jsonl
 
 
 def held_out_items() -> list[dict]:
-    path = CORPORA_DIR / "causes" / "raw" / "written_negation.jsonl"
-    written = {json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
-    rows = []
-    for split in ("dev", "test"):
-        lines = (CORPORA_DIR / "causes" / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()
-        rows += [r for r in map(json.loads, lines) if r["text"] in written]
-    return rows
+    written = {r["text"] for r in read_jsonl(CORPORA_DIR / "causes" / "raw" / "written_negation.jsonl")}
+    corpus = load_corpus("causes")
+    return [r for split in ("dev", "test") for r in corpus[split] if r["text"] in written]
 
 
 def main() -> None:
