@@ -27,6 +27,7 @@ from .metrics import Metric, dedupe_metrics, extract_metrics
 from .classifier import SectionClassifier
 from .similarity import similarity_matrix
 from .sections import (
+    CLOSING_HEADING,
     REPORT_OPENING,
     MAX_LEAD_CHARS,
     SECTIONS,
@@ -154,6 +155,9 @@ def _heading_sections(units: list[_Unit], sections: list[str]) -> dict[int, str]
         if unit.section:
             out[unit.line] = unit.section
             continue
+        if CLOSING_HEADING.search(unit.text):
+            out[unit.line] = "other"
+            continue
         below: Counter = Counter()
         first_line = None  # the line of the first sentence below that has a section
         for other, section in zip(units[i + 1 :], sections[i + 1 :]):
@@ -180,9 +184,17 @@ def _is_report(article: Article, classifier: SectionClassifier | None) -> bool:
     return _article_is_on_topic(texts)
 
 
+def _line_section(counts: Counter) -> str:
+    """The most common section of a line's sentences; on a tie a content section before "other"
+    (the line is quoted under it), then the first met."""
+    top = max(counts.values())
+    tied = [section for section, n in counts.items() if n == top]
+    return next((section for section in tied if section != "other"), tied[0])
+
+
 def label_lines(path: str | Path) -> dict[int, str]:
     """The section of every source line that is quoted or is a heading (the most common section
-    of its sentences; a heading's, the section it opens); lines of articles left out as
+    of its sentences, ``_line_section``; a heading's, the section it opens); lines of articles left out as
     off-topic, and lines not quoted, are absent."""
     classifier = SectionClassifier.load()
     out: dict[int, str] = {}
@@ -196,7 +208,7 @@ def label_lines(path: str | Path) -> dict[int, str]:
         for unit, section in zip(units, sections):
             if not unit.style:
                 by_line[unit.line][section] += 1
-        out.update({line: counts.most_common(1)[0][0] for line, counts in by_line.items()})
+        out.update({line: _line_section(counts) for line, counts in by_line.items()})
         out.update(_heading_sections(units, sections))
     return out
 

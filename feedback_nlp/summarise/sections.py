@@ -43,13 +43,19 @@ SENTENCE_CUES = {
 }
 
 
-# words that contain a cue but name no section: "计划生育" is family planning, not a plan, and
-# "处理客户问题" is the work of handling customers' problems, not a shortcoming
-_FALSE_CUES = re.compile(r"计划生育|(处理|解决|解答|答复|回复|受理|排查|协调|帮助)[^，。；]{0,6}问题")
+# words that contain a cue but name no section: "计划生育" is family planning, not a plan;
+# "处理客户问题", "问题件处理" and "客户的问题" are the work of handling customers' problems, not
+# a shortcoming; "改进措施" are measures to be taken, a plan
+_FALSE_CUES = re.compile(
+    r"计划生育|(处理|解决|解答|答复|回复|受理|排查|协调|帮助)[^，。；]{0,6}问题|问题件?的?(处理|办理|解决|答复|回复|受理)"
+    r"|(客户|顾客|用户|业主|住户|旅客|乘客|师生|群众|会员|学员)的?问题|改进(?=措施|方向|计划|建议|意见)"
+)
 # a sentence announcing that a summary follows ("现将一年来的工作总结如下") starts a report's body:
 # pages that run several reports together give no other sign that the previous one's headings
 # ("四、存在的不足") no longer apply
 REPORT_OPENING = re.compile(r"(总结|汇报|小结)(如下|一下|下[。！!，,]|[:：]\s*$)|(?<!工)(作|做|进行)(如下|以下|一个|个)?(简单的?|简要的?)?(工作)?(总结|汇报)")
+# a heading over closing words ("四、结束语"): it names no section and ends the one it stands in
+CLOSING_HEADING = re.compile(r"结束语|结语")
 MAX_LEAD_CHARS = 12  # a paragraph's lead words read as its heading ("六、存在问题上半年…")
 
 
@@ -87,7 +93,7 @@ class HeadingContext:
             if style in styles:
                 del self.stack[styles.index(style) :]
         own = section_of_heading(text)
-        section = own or self.section
+        section = None if CLOSING_HEADING.search(text) else own or self.section
         self.stack.append((style, section, text.strip(), own is None and section is not None))
         return section
 

@@ -1,7 +1,8 @@
 """The structure of work reports: articles within a scraped page, and headings with their level.
 
 Scraped pages hold several articles: "第一篇：…", "『壹』 …", or circled numbers "① …" when a page
-uses nothing else (inside an article, ① ② are list items). Headings: "一、" (level 1), "（一）"
+uses nothing else (inside an article, ① ② are list items); template pages also number or count
+the reports they list ("3.售后服务年终总结报告", "…工作总结【二】"). Headings: "一、" (level 1), "（一）"
 (level 2), "1、" / "1." (level 3) and "※" (level 1), counted as headings when short and not a
 sentence; a numbered paragraph is a list item. The nominal level says nothing about nesting in a
 given document ("※" may stand above "一、" in one report and beside it in another), so every
@@ -15,6 +16,12 @@ import re
 from dataclasses import dataclass, field
 
 _ARTICLE = re.compile(r"^\s*(第[一二三四五六七八九十百\d]+篇\s*[:：]?|『[壹贰叁肆伍陆柒捌玖拾]+』)\s*(?P<title>.*)$")
+# a numbered or counted title naming a report ("3.售后服务年终总结报告", "售后客服上半年工作总结【二】"):
+# template pages list several reports this way; two or more on a page start articles
+_NUMBERED_TITLE = re.compile(
+    r"^\s*(?:(?P<num>\d{1,2}\s*[、.．])\s*)?(?P<title>[^，,。；;：:！？!?]{0,28}(?:(?:工作|年终|年度|半年|季度|月度|个人)总结(?:报告)?|工作汇报|述职报告)"
+    r"(?:范文|例文|模板|精选)?\s*(?P<count>【[一二三四五六七八九十\d]{1,3}】|[（(][一二三四五六七八九十\d]{1,3}[)）])?)\s*$"
+)
 _CIRCLED = re.compile(r"^\s*(?P<mark>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*(?P<title>.*)$")
 # (nominal level, marker style, pattern); the first that matches wins
 _HEADINGS = [
@@ -88,14 +95,23 @@ def _circled_articles(lines: list[str]) -> set[int]:
     return set(starts) if len(starts) >= 3 else set()
 
 
+def _numbered_titles(lines: list[str]) -> set[int]:
+    """Indexes of lines that are numbered or counted report titles, when a page has two or more."""
+    found = {i for i, line in enumerate(lines) if (m := _NUMBERED_TITLE.match(line)) and (m.group("num") or m.group("count"))}
+    return found if len(found) >= 2 else set()
+
+
 def split_articles(text: str) -> list[Article]:
     """Articles of a page (one article when there are no markers), with headings marked."""
     lines = text.split("\n")
     has_named = any(_ARTICLE.match(line) for line in lines)
     circled = set() if has_named else _circled_articles(lines)
+    titles = _numbered_titles(lines)
     articles: list[Article] = [Article(title="", start_line=1)]
     for i, raw in enumerate(lines):
         m = _ARTICLE.match(raw) if has_named else (_CIRCLED.match(raw) if i in circled else None)
+        if m is None and i in titles:
+            m = _NUMBERED_TITLE.match(raw)
         if m:
             articles.append(Article(title=m.group("title").strip(), start_line=i + 1))
             continue

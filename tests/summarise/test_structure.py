@@ -36,8 +36,21 @@ def test_structure_seed_004_five_articles():
 
 
 def test_structure_seed_002_named_articles_keep_inner_lists():
-    titles = [a.title for a in seed_articles("002") if a.title]
-    assert len(titles) == 8 and titles[0].startswith("售后客服年终工作总结报告模板")
+    articles = [a for a in seed_articles("002") if a.title]
+    lines = read_text(seed_path("002")).text.splitlines()
+    named = [a.title for a in articles if lines[a.start_line - 1].lstrip().startswith("『")]
+    assert len(named) == 8 and named[0].startswith("售后客服年终工作总结报告模板")
+    # the template lists inside them number or count their reports: each starts an article
+    titles = [a.title for a in articles]
+    assert titles.count("售后服务年终总结报告") == 4 and "售后客服上半年工作总结【二】" in titles
+    assert not any(t.startswith(("（", "(", "一")) for t in titles)
+
+
+def test_structure_numbered_titles_start_articles_only_when_several():
+    page = "1.客服部年度工作总结\n一、基本情况\n全年接待来访120人次。\n2.客服部年度工作总结\n一、基本情况\n全年接待来访98人次。"
+    assert [a.title for a in split_articles(page)] == ["客服部年度工作总结", "客服部年度工作总结"]
+    report = "一、上半年工作\n1、上半年工作总结\n全年接待来访120人次。\n2、下半年工作计划\n力争接待200人次。"
+    assert [a.title for a in split_articles(report)] == [""]
 
 
 def test_structure_seed_001_circled_articles():
