@@ -27,11 +27,13 @@ _NUMBER = re.compile(
 _CLAUSE_START = re.compile(r"[，。；;：:！？!?)）\n]|其中|以及|并且|同时")
 _CLAUSE_END = re.compile(r"[，。；;：:！？!?()（）\n]")
 _LEAD_WORDS = re.compile(
-    r"^(截至|截止)?\s*(\d{4}年)?(\d{1,2}月)?(\d{1,2}日)?(底|末|年度|全年|本年度|上半年|下半年)?[，, ]*"
+    r"^(截至|截止)?\s*((\d{4}|20[xX_*]{2}|[xX_*]{2,4})年度?)?(\d{1,2}月)?(\d{1,2}日)?(底|末|年度|全年|本年度|上半年|下半年)?[，, ]*"
     r"(我(公司|部|部门|中心|单位)|本(公司|部|部门|中心))?(共计|共|累计|全年)?(计划|预计|力争|争取|确保|将|要)?(完成|实现)?"
 )
 # a count of texts in the title of a page of sample reports: "售后客服工作总结例文5篇", "模板（精选7篇"
 _PAGE_COUNT = re.compile(r"(总结|汇报|报告|计划|范文|例文|模板|精选|精通)[】）)（(【\s]*(精选|精通|共)?$")
+# the same at the end of a title that names the kind of text anywhere: "…年终工作总结2013年计划 国际化标准5篇"
+_TITLE_GENRE = re.compile(r"总结|汇报|报告|计划|范文|例文|模板")
 _WRITING_VERB = re.compile(r"撰写|起草|编写|上报|报送|提交|完成")  # "上报工作总结3篇" is work done
 _TAIL_WORDS = re.compile(r"(共计|共|累计|合计|达到|达|为|是|约|近|超过)$")
 
@@ -83,7 +85,8 @@ def extract_metrics(sentence: str, default_kind: str = "actual") -> list[Metric]
         if unit in ("个", "份") and following in "月":
             continue  # "3个月" is a duration written with 个
         before = sentence[: m.start()]
-        if unit == "篇" and _PAGE_COUNT.search(before) and not _WRITING_VERB.search(before):
+        ends_title = not sentence[m.end() :].strip(" 】）)") and _TITLE_GENRE.search(before)
+        if unit == "篇" and (_PAGE_COUNT.search(before) or ends_title) and not _WRITING_VERB.search(before):
             continue  # "工作总结范文5篇" counts the texts on a web page, not work done
         kind = "target" if qualifier in TARGET_QUALIFIERS or is_plan else default_kind
         start = m.start("value")

@@ -25,7 +25,7 @@ from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
 from .metrics import Metric, dedupe_metrics, extract_metrics
 from .classifier import SectionClassifier
-from .similarity import similarity_matrix
+from .similarity import overlap_matrix, similarity_matrix
 from .sections import (
     CLOSING_HEADING,
     REPORT_OPENING,
@@ -58,6 +58,7 @@ MIN_SENTENCE_CHARS = 6
 CONFIDENCE_WEIGHT = 0.5  # ranking: how much a sentence that plainly reads as its section counts
 LEAD_IN_PENALTY = 1.0  # ranking: a line ending in a colon only introduces what follows
 MAX_CANDIDATES = 300  # sentences per section that TextRank compares pairwise
+NEAR_REPEAT = 0.6  # a sentence sharing this share of its character bigrams with one kept is a near-repeat
 REPORT_THRESHOLD = 0.5  # with the article model: an article less likely than this to be a report is left out
 
 
@@ -272,7 +273,9 @@ def _textrank(sim: np.ndarray) -> np.ndarray:
 def _pick(
     sentences: list[Sentence], central: np.ndarray, sim: np.ndarray, limit: int, redundancy: float, section: str | None
 ) -> list[Sentence]:
-    """Score sentences by centrality plus priors and keep the best ``limit``, skipping near-repeats."""
+    """Score sentences by centrality plus priors and keep the best ``limit``, skipping those too
+    similar to one kept (``redundancy``) or near-repeats of it (``NEAR_REPEAT``)."""
+    overlap = overlap_matrix([s.text for s in sentences])
     for i, s in enumerate(sentences):
         # a line that ends in a colon only introduces a list: it says nothing by itself
         lead_in = s.text.rstrip().endswith(("：", ":"))
@@ -288,7 +291,7 @@ def _pick(
     for i in sorted(range(len(sentences)), key=lambda k: -sentences[k].score):
         if len(chosen) >= limit:
             break
-        if all(sim[i, j] < redundancy for j in chosen):
+        if all(sim[i, j] < redundancy and overlap[i, j] < NEAR_REPEAT for j in chosen):
             chosen.append(i)
     return [sentences[i] for i in sorted(chosen)]
 

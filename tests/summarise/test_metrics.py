@@ -21,6 +21,9 @@ from tests.conftest import seed_path
         ("共计向客户发放各类通知37份，约4885件", 4885, "件", "向客户发放各类通知", "actual"),
         ("交房套数最多的一次（590余套）", 590, "套", "交房套数最多的一次", "actual"),
         ("合同利用外资1800万美元", 1800, "万美元", "合同利用外资", "actual"),
+        ("2012年度客服部8名员工", 8, "名", "客服部", "actual"),
+        ("20xx年度客服部8名员工", 8, "名", "客服部", "actual"),  # template pages hide the year
+        ("20__年全年出差人数15人次", 15, "人次", "出差人数", "actual"),
     ],
 )
 def test_metrics_value_unit_subject_kind(sentence, value, unit, subject, kind):
@@ -33,7 +36,7 @@ def test_metrics_value_unit_subject_kind(sentence, value, unit, subject, kind):
 @pytest.mark.parametrize(
     "sentence",
     ["2012年8月31日开会", "第3期培训", "请拨打0571-88886666", "一、工作概况", "等了3个月", "售后客服工作总结例文5篇",
-     "下面是整理的“年终工作总结模板（精选7篇）”，仅供参考。"],
+     "下面是整理的“年终工作总结模板（精选7篇）”，仅供参考。", "2012年度服务中心年终工作总结2013年计划 国际化标准5篇"],
 )
 def test_metrics_dates_and_numbers_that_are_not_figures(sentence):
     assert [m for m in extract_metrics(sentence) if m.unit not in ("个月",)] == []

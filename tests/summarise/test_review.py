@@ -58,3 +58,15 @@ def test_rank_prefers_sentences_that_state_their_section_over_list_lead_ins():
     rank([lead_in], 1, section="problems")
     rank([statement], 1, section="problems")
     assert lead_in.score < statement.score
+
+
+def test_review_rank_skips_template_variants_of_one_sentence():
+    texts = [
+        "成为xx公司的售后服务的客服人员以来，我努力工作，完成了全年的售后客服工作任务。",
+        "成为xx电器公司的售后服务的技术人员以来，我努力工作，完成了全年任务。",
+        "成为公司的售后服务的客服人员以来，我努力工作，完成了全年的所有任务。",
+        "今年客服中心共受理投诉33起，办结率100%。",
+    ]
+    sentences = [Sentence(t, "overview", "r.txt", i + 1, "") for i, t in enumerate(texts)]
+    picked = {s.line for s in rank(sentences, limit=4)}
+    assert 4 in picked and len(picked & {1, 2, 3}) == 1
