@@ -8,7 +8,9 @@ section is the one drafting gives it (``review.label_lines``: the most common se
 sentences; a heading's, the section it opens; a line of an article judged off-topic, or not
 quoted at all, is "other"). Figures match on value and
 unit; their kind (actual/target) is reported separately. Prints per-section precision, recall
-and F1, micro F1, and figure recall/precision.
+and F1, micro F1, and figure recall/precision; and how often a second annotator, labelling a
+sample of the same lines by the guideline alone (tests/data/seed_sections_second.jsonl), agrees
+with the labels (raw agreement and Cohen's kappa), with the model's agreement on that sample.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from feedback_nlp.summarise.review import collect_sentences, label_lines
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 LABELS = ROOT / "tests" / "data" / "seed_sections.jsonl"
+SECOND = ROOT / "tests" / "data" / "seed_sections_second.jsonl"
 SECTIONS = ("overview", "achievements", "problems", "plans", "other")
 
 
@@ -34,9 +37,28 @@ def predict(path: Path) -> tuple[dict[int, str], dict[int, list[tuple[float, str
     return label_lines(path), figures
 
 
+def read_labels(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def agreement(predicted: dict[tuple[str, int], str]) -> dict:
+    """Agreement of the second annotation with the labels (share and Cohen's kappa) and of the
+    model's sections (``predicted``, by (seed, line)) with the labels on the same lines."""
+    labels = {(r["seed"], r["line"]): r["section"] for r in read_labels(LABELS)}
+    second = read_labels(SECOND)
+    gold = [labels[(r["seed"], r["line"])] for r in second]
+    other = [r["section"] for r in second]
+    n = len(second)
+    observed = sum(a == b for a, b in zip(gold, other)) / n
+    expected = sum(gold.count(s) * other.count(s) for s in SECTIONS) / n**2
+    model = sum(predicted.get((r["seed"], r["line"]), "other") == g for r, g in zip(second, gold)) / n
+    return {"lines": n, "agreement": observed, "kappa": (observed - expected) / (1 - expected), "model": model}
+
+
 def evaluate() -> dict:
     """Per-section counts, micro F1 and figure scores over the labelled seed lines."""
-    rows = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_labels(LABELS)
+    line_sections: dict[tuple[str, int], str] = {}
     tp, fp, fn = Counter(), Counter(), Counter()
     fig_tp = fig_gold = fig_pred = kind_ok = 0
     for seed in sorted({r["seed"] for r in rows}):
@@ -44,6 +66,7 @@ def evaluate() -> dict:
         sections, figures = predict(path)
         for r in (r for r in rows if r["seed"] == seed):
             gold, pred = r["section"], sections.get(r["line"], "other")
+            line_sections[(seed, r["line"])] = pred
             if gold == pred:
                 tp[gold] += 1
             else:
@@ -63,6 +86,7 @@ def evaluate() -> dict:
         "tp": tp, "fp": fp, "fn": fn, "lines": total, "micro_f1": sum(tp.values()) / total,
         "figure_recall": fig_tp / fig_gold, "figure_precision": fig_tp / fig_pred if fig_pred else 0.0,
         "figures_found": fig_tp, "figures_gold": fig_gold, "figures_predicted": fig_pred, "kind_correct": kind_ok,
+        "line_sections": line_sections,
     }
 
 
@@ -82,6 +106,10 @@ def main() -> int:
     print(f"figures: recall {result['figure_recall']:.3f} ({result['figures_found']}/{result['figures_gold']}), precision on "
           f"labelled lines {result['figure_precision']:.3f} ({result['figures_found']}/{result['figures_predicted']}), "
           f"kind correct {result['kind_correct']}/{result['figures_found']}")
+    if SECOND.is_file():
+        a = agreement(result["line_sections"])
+        print(f"second annotator on {a['lines']} of the lines: agreement {a['agreement']:.3f} (kappa {a['kappa']:.3f}); "
+              f"drafting on the same lines {a['model']:.3f}")
     return 0
 
 
