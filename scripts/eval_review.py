@@ -41,10 +41,9 @@ def read_labels(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def agreement(predicted: dict[tuple[str, int], str]) -> dict:
+def agreement(predicted: dict[tuple[str, int], str], labels: dict[tuple[str, int], str]) -> dict:
     """Agreement of the second annotation with the labels (share and Cohen's kappa) and of the
-    model's sections (``predicted``, by (seed, line)) with the labels on the same lines."""
-    labels = {(r["seed"], r["line"]): r["section"] for r in read_labels(LABELS)}
+    model's sections (``predicted``) with the labels on the same lines; both by (seed, line)."""
     second = read_labels(SECOND)
     gold = [labels[(r["seed"], r["line"])] for r in second]
     other = [r["section"] for r in second]
@@ -59,6 +58,7 @@ def evaluate() -> dict:
     """Per-section counts, micro F1 and figure scores over the labelled seed lines."""
     rows = read_labels(LABELS)
     line_sections: dict[tuple[str, int], str] = {}
+    gold_sections: dict[tuple[str, int], str] = {}
     tp, fp, fn = Counter(), Counter(), Counter()
     fig_tp = fig_gold = fig_pred = kind_ok = 0
     for seed in sorted({r["seed"] for r in rows}):
@@ -67,6 +67,7 @@ def evaluate() -> dict:
         for r in (r for r in rows if r["seed"] == seed):
             gold, pred = r["section"], sections.get(r["line"], "other")
             line_sections[(seed, r["line"])] = pred
+            gold_sections[(seed, r["line"])] = gold
             if gold == pred:
                 tp[gold] += 1
             else:
@@ -86,7 +87,7 @@ def evaluate() -> dict:
         "tp": tp, "fp": fp, "fn": fn, "lines": total, "micro_f1": sum(tp.values()) / total,
         "figure_recall": fig_tp / fig_gold, "figure_precision": fig_tp / fig_pred if fig_pred else 0.0,
         "figures_found": fig_tp, "figures_gold": fig_gold, "figures_predicted": fig_pred, "kind_correct": kind_ok,
-        "line_sections": line_sections,
+        "line_sections": line_sections, "gold_sections": gold_sections,
     }
 
 
@@ -107,7 +108,7 @@ def main() -> int:
           f"labelled lines {result['figure_precision']:.3f} ({result['figures_found']}/{result['figures_predicted']}), "
           f"kind correct {result['kind_correct']}/{result['figures_found']}")
     if SECOND.is_file():
-        a = agreement(result["line_sections"])
+        a = agreement(result["line_sections"], result["gold_sections"])
         print(f"second annotator on {a['lines']} of the lines: agreement {a['agreement']:.3f} (kappa {a['kappa']:.3f}); "
               f"drafting on the same lines {a['model']:.3f}")
     return 0

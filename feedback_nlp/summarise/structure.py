@@ -95,10 +95,10 @@ def _circled_articles(lines: list[str]) -> set[int]:
     return set(starts) if len(starts) >= 3 else set()
 
 
-def _numbered_titles(lines: list[str]) -> set[int]:
-    """Indexes of lines that are numbered or counted report titles, when a page has two or more."""
-    found = {i for i, line in enumerate(lines) if (m := _NUMBERED_TITLE.match(line)) and (m.group("num") or m.group("count"))}
-    return found if len(found) >= 2 else set()
+def _numbered_titles(lines: list[str]) -> dict[int, re.Match]:
+    """Numbered or counted report titles by line index, when a page has two or more."""
+    found = {i: m for i, line in enumerate(lines) if (m := _NUMBERED_TITLE.match(line)) and (m.group("num") or m.group("count"))}
+    return found if len(found) >= 2 else {}
 
 
 def split_articles(text: str) -> list[Article]:
@@ -110,8 +110,8 @@ def split_articles(text: str) -> list[Article]:
     articles: list[Article] = [Article(title="", start_line=1)]
     for i, raw in enumerate(lines):
         m = _ARTICLE.match(raw) if has_named else (_CIRCLED.match(raw) if i in circled else None)
-        if m is None and i in titles:
-            m = _NUMBERED_TITLE.match(raw)
+        if m is None:
+            m = titles.get(i)
         if m:
             articles.append(Article(title=m.group("title").strip(), start_line=i + 1))
             continue

@@ -260,7 +260,7 @@ def test_sections_eval_on_labelled_seed_lines_keeps_its_floor():
     assert result["lines"] == 698
     assert result["micro_f1"] >= 0.74
     # a second annotation of 324 of the lines agrees with the labels far more than drafting does
-    second = module.agreement(result["line_sections"])
+    second = module.agreement(result["line_sections"], result["gold_sections"])
     assert second["lines"] == 324 and second["agreement"] >= 0.9 and second["model"] < second["agreement"]
     assert result["figure_recall"] >= 0.90 and result["figure_precision"] >= 0.90
     assert result["kind_correct"] >= 104
