@@ -224,6 +224,7 @@ class ModelConfig(_Strict):
     causes_c: float = Field(30.0, gt=0)
     neutral_bias: float = Field(0.0, ge=-1, le=1)
     positive_gate: float = Field(0.9, gt=0, le=1.01)
+    neutral_gate: float = Field(1.01, gt=0, le=1.01)
     sentiment_nb: bool = True
     sentiment_noise_filter: float = Field(0.1, ge=0, lt=1)
     sentiment_tfidf: bool = False

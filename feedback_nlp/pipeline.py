@@ -75,8 +75,10 @@ class FeedbackClassifier(abc.ABC):
         self.thresholds_ = np.array([metadata["thresholds"][c] for c in self.cause_ids_])
         self.sentiment_labels_ = [str(c) for c in sentiment_labels]
         self.neutral_bias_ = float(metadata.get("neutral_bias", 0.0))
-        # praise is not a complaint: no causes when the positive probability reaches this
+        # praise is not a complaint, nor is a plain question: no causes when the positive or the
+        # neutral probability reaches its gate
         self.positive_gate_ = float(metadata.get("positive_gate", 1.01))
+        self.neutral_gate_ = float(metadata.get("neutral_gate", 1.01))
 
     # ---- persistence -------------------------------------------------------------------
     @classmethod
@@ -159,8 +161,9 @@ class FeedbackClassifier(abc.ABC):
         cause_rounded = np.round(cause_probs, 4).tolist()
         sent_rounded = np.round(sent_probs, 4).tolist()
         chosen = cause_probs >= self.thresholds_
-        if "pos" in self.sentiment_labels_:
-            chosen &= (sent_probs[:, self.sentiment_labels_.index("pos")] < self.positive_gate_)[:, None]
+        for label, gate in (("pos", self.positive_gate_), ("neu", self.neutral_gate_)):
+            if label in self.sentiment_labels_:
+                chosen &= (sent_probs[:, self.sentiment_labels_.index(label)] < gate)[:, None]
         chosen_rows = [sorted(np.flatnonzero(chosen[r]).tolist(), key=lambda j, r=r: -cause_probs[r, j]) for r in range(len(texts))]
         sentiments = [self._sentiment(sent_probs[r]) for r in range(len(texts))]
         evidence = {}

@@ -190,6 +190,7 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         thresholds,
         neutral_bias=config.model.neutral_bias,
         positive_gate=config.model.positive_gate,
+        neutral_gate=config.model.neutral_gate,
         training_data={"sentiment_items_left_out": int((~keep).sum())},
     )
     return LinearClassifier(featurizer, causes.linear_, sentiment.linear_, metadata)
@@ -245,6 +246,7 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
         thresholds,
         neutral_bias=0.0,
         positive_gate=config.model.positive_gate,
+        neutral_gate=config.model.neutral_gate,
         base_model=str(pretrained),
         training_data={"causes_train_items": len(c_train), "sentiment_train_items": len(s_train)},
     )

@@ -2,6 +2,8 @@
 below what it reached when trained: see its metadata.json), and handles negation and contrast.
 Known failures are listed as expected failures, not deleted."""
 
+import copy
+
 import pytest
 
 from feedback_nlp import FeedbackClassifier
@@ -27,11 +29,11 @@ def test_default_model_loads_once_and_describes_itself(clf):
 
 
 def test_default_model_test_split_floors(test_metrics, clf):
-    # reached at training time: causes micro-F1 0.810, macro-F1 0.817; sentiment 0.887 (3-class),
-    # 0.851 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
+    # reached at training time: causes micro-F1 0.817, macro-F1 0.826; sentiment 0.890 (3-class),
+    # 0.852 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
     causes, sentiment = test_metrics["causes"], test_metrics["sentiment"]
-    assert causes["micro"]["f1"] >= 0.78
-    assert causes["macro"]["f1"] >= 0.79
+    assert causes["micro"]["f1"] >= 0.79
+    assert causes["macro"]["f1"] >= 0.80
     assert sentiment["accuracy"] >= 0.87
     assert sentiment["review_binary_accuracy"] >= 0.83
     recorded = clf.metadata["metrics"]["test"]
@@ -44,7 +46,7 @@ def test_default_model_test_split_floors(test_metrics, clf):
         ("不满意", None, "neg"),
         ("很满意", [], "pos"),
         ("服务态度不好", ["attitude"], "neg"),
-        ("东西不错但是客服太慢", None, "neg"),
+        ("东西不错但是客服太慢", ["response_time"], "neg"),
         ("房间干净，但是隔音太差", ["environment"], "neg"),
         ("价格有点贵，但是质量确实好，推荐", None, "pos"),
         ("还没到？？", ["logistics"], "neg"),
@@ -80,10 +82,9 @@ def test_default_model_hedged_negation(clf):
     assert clf.predict_one("不是很满意")["sentiment"]["label"] == "neg"
 
 
-@pytest.mark.xfail(reason="known failure: '客服太慢' is read as competence/attitude, not response_time", strict=True)
-@pytest.mark.parametrize("text", ["客服太慢", "东西不错但是客服太慢"])
-def test_default_model_known_response_time_failures(clf, text):
-    assert [c["id"] for c in clf.predict_one(text)["causes"]] == ["response_time"]
+@pytest.mark.xfail(reason="known failure: '客服太慢' alone also gets competence beside response_time", strict=True)
+def test_default_model_known_response_time_failure(clf):
+    assert [c["id"] for c in clf.predict_one("客服太慢")["causes"]] == ["response_time"]
 
 
 def test_default_model_evidence_points_at_words(clf):
@@ -94,3 +95,17 @@ def test_default_model_evidence_points_at_words(clf):
             assert text[e["start"] : e["end"]] == e["text"]
     words = {e["text"] for e in result["evidence"]["causes"]["price_billing"]}
     assert "物业费" in words
+
+
+def test_default_model_plain_question_is_not_a_complaint(clf):
+    # the logistics score of a question about shipping passes its threshold; the neutral gate
+    # (a message read as neutral is a question or statement) is what leaves it without causes
+    text = "请问什么时候发货"
+    result = clf.predict_one(text)
+    logistics = clf.cause_ids_.index("logistics")
+    assert result["cause_probabilities"]["logistics"] >= clf.thresholds_[logistics]
+    assert result["sentiment"]["probabilities"]["neu"] >= clf.neutral_gate_
+    assert result["causes"] == [] and not result["is_complaint"]
+    ungated = copy.copy(clf)
+    ungated.neutral_gate_ = 1.01
+    assert [c["id"] for c in ungated.predict_one(text)["causes"]] == ["logistics"]
