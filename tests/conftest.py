@@ -3,6 +3,7 @@ tests that need them skip with a clear reason when the folder is absent."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,15 @@ def seed_path(prefix: str) -> Path:
     if not matches:
         pytest.skip(f"seed {prefix} not found: the real test pages live in {SEEDS} (outside the repository)")
     return matches[0]
+
+
+def load_script(name: str):
+    """A script of ``scripts/`` imported as a module, to test its functions."""
+    path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def seed_text(prefix: str) -> str:

