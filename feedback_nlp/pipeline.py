@@ -225,35 +225,55 @@ class FeedbackClassifier(abc.ABC):
         }
 
 
+STYLE_PARTS = ("causes_review", "style")  # optional parts of a scikit-learn model directory
+
+
 class LinearClassifier(FeedbackClassifier):
     """The scikit-learn backend: n-gram features and linear models; evidence from the weights."""
 
     backend = "sklearn"
 
-    def __init__(self, featurizer: TextFeaturizer, causes: LinearModel, sentiment: LinearModel, metadata: dict):
+    def __init__(
+        self,
+        featurizer: TextFeaturizer,
+        causes: LinearModel,
+        sentiment: LinearModel,
+        metadata: dict,
+        causes_review: LinearModel | None = None,
+        style: LinearModel | None = None,
+    ):
         super().__init__(list(causes.classes_), list(sentiment.classes_), metadata)
+        if (causes_review is None) != (style is None):
+            raise ModelError("a model with cause weights for review lines needs its style model too, and the other way round")
         self.featurizer = featurizer
         self.causes_model = causes
         self.sentiment_model = sentiment
+        # optional: cause weights for texts that read as review lines, and the model that says which do
+        self.causes_review_model = causes_review
+        self.style_model = style
+        if style is not None:  # both cause models and the style model in one sparse product
+            self._styled = np.ascontiguousarray(np.vstack([causes.coef_, causes_review.coef_, style.coef_]).T)
         self._word_names = featurizer.word_feature_names()
         self._n_word = len(self._word_names)
 
     @classmethod
     def _load_dir(cls, directory: Path) -> LinearClassifier:
-        objects, meta = load_objects(directory, ["causes", "sentiment"], ["featurizer"])
+        names = ["causes", "sentiment"] + [n for n in STYLE_PARTS if n in read_metadata(directory).get("models", {})]
+        objects, meta = load_objects(directory, names, ["featurizer"])
         featurizer = TextFeaturizer.from_dict(objects["featurizer"])
-        for name in ("causes", "sentiment"):
+        for name in names:
             if objects[name].coef_.shape[1] != featurizer.n_features_:
                 raise ModelError(
                     f"{directory}: the {name} model has {objects[name].coef_.shape[1]} features but the featurizer "
                     f"makes {featurizer.n_features_}; the directory mixes parts of different models"
                 )
-        return cls(featurizer, objects["causes"], objects["sentiment"], meta)
+        return cls(featurizer, objects["causes"], objects["sentiment"], meta, objects.get("causes_review"), objects.get("style"))
 
     def save(self, path: str | Path) -> None:
+        parts = {"causes_review": self.causes_review_model, "style": self.style_model}
         save_objects(
             Path(path),
-            {"causes": self.causes_model, "sentiment": self.sentiment_model},
+            {"causes": self.causes_model, "sentiment": self.sentiment_model} | {k: v for k, v in parts.items() if v is not None},
             {"featurizer": self.featurizer.to_dict()},
             self._saved_metadata(),
         )
@@ -261,9 +281,20 @@ class LinearClassifier(FeedbackClassifier):
     def _score(self, texts):
         analyses = self.featurizer.analyse(texts)
         X = self.featurizer.transform(texts, analyses=analyses)
-        cause_probs = self.causes_model.predict_proba(X)
+        if self.style_model is None:
+            review = np.zeros(len(texts), bool)
+            cause_probs = self.causes_model.predict_proba(X)
+        else:
+            k = len(self.causes_model.classes_)
+            raw = np.asarray(X @ self._styled)
+            p_review = self.style_model.calibrated(raw[:, 2 * k :] + self.style_model.intercept_)[:, 0]
+            norms = self.causes_model.row_norms(X)[:, None]
+            message = raw[:, :k] / norms + self.causes_model.intercept_
+            review_scores = raw[:, k : 2 * k] / norms + self.causes_review_model.intercept_
+            cause_probs = self.causes_model.calibrated(p_review[:, None] * review_scores + (1.0 - p_review[:, None]) * message)
+            review = p_review >= 0.5  # whose weights the evidence shows
         sent_probs = self._contrast_adjusted(analyses, self.sentiment_model.predict_proba(X))
-        return cause_probs, sent_probs, (analyses, X), [None] * len(texts)
+        return cause_probs, sent_probs, (analyses, X, review), [None] * len(texts)
 
     def _contrast_adjusted(self, analyses: list[Analysis], probs: np.ndarray) -> np.ndarray:
         rows = [i for i, a in enumerate(analyses) if a.tail_offset is not None and _HAN.search(a.text[a.tail_offset :])]
@@ -276,13 +307,15 @@ class LinearClassifier(FeedbackClassifier):
         return probs
 
     def _explain(self, texts, state, requests):
-        analyses, X = state
+        analyses, X, review = state
         mappings: dict[int, list[int] | None] = {}
         out = {}
         for row, head, j in requests:
             if row not in mappings:
                 mappings[row] = _offset_map(analyses[row].text, texts[row])
-            model = self.causes_model if head == "causes" else self.sentiment_model
+            model = self.sentiment_model
+            if head == "causes":
+                model = self.causes_review_model if review[row] else self.causes_model
             out[(row, head, j)] = self._evidence(X, row, model.coef_[j], analyses[row], texts[row], mappings[row])
         return out
 

@@ -123,3 +123,24 @@ def test_pipeline_is_thread_safe(tiny):
 def test_pipeline_batches_give_the_same_results(tiny):
     texts = [t for t, _, _ in DATA] * 5
     assert tiny.predict(texts, batch_size=4) == tiny.predict(texts, batch_size=1000)
+
+
+def test_pipeline_style_parts_round_trip_and_must_come_together(tiny, tmp_path):
+    import numpy as np
+
+    from feedback_nlp.models.linear import LinearModel
+    from feedback_nlp.pipeline import LinearClassifier
+
+    n = tiny.featurizer.n_features_
+    # a style model that reads every text as a review line, and review weights that never fire
+    style = LinearModel(["review"], np.zeros((1, n)), [10.0], multilabel=True)
+    silent = LinearModel(tiny.causes_model.classes_, np.zeros_like(tiny.causes_model.coef_), [-10.0] * len(CAUSES), multilabel=True)
+    model = LinearClassifier(tiny.featurizer, tiny.causes_model, tiny.sentiment_model, tiny.metadata, silent, style)
+    texts = [t for t, _, _ in DATA]
+    assert all(not r["causes"] for r in model.predict(texts))
+    model.save(tmp_path / "s")
+    meta = json.loads((tmp_path / "s" / "metadata.json").read_text(encoding="utf-8"))
+    assert {"causes_review.npz", "style.npz"} <= set(meta["files"])
+    assert FeedbackClassifier.load(tmp_path / "s").predict(texts) == model.predict(texts)
+    with pytest.raises(ModelError, match="style model"):
+        LinearClassifier(tiny.featurizer, tiny.causes_model, tiny.sentiment_model, tiny.metadata, silent, None)

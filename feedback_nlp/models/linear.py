@@ -91,3 +91,10 @@ class LinearModel:
         if model.coef_.shape[0] != len(model.classes_) or model.intercept_.shape != (len(model.classes_),):
             raise ValueError(f"array shapes {model.coef_.shape} do not match {len(model.classes_)} labels")
         return model
+
+
+def blend_styles(message: LinearModel, review: LinearModel, X, p_review: np.ndarray) -> np.ndarray:
+    """Decision scores of ``X``: the review-line model's and the message model's, mixed by each
+    text's probability of being a review line (so a text near the boundary does not jump)."""
+    p = np.asarray(p_review, dtype=np.float64)[:, None]
+    return p * review.decision_function(X) + (1.0 - p) * message.decision_function(X)

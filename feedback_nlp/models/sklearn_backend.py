@@ -15,11 +15,23 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
-from .linear import LinearModel
+from .linear import LinearModel, blend_styles
+
+
+def platt_parameters(scores: np.ndarray, Y) -> list[tuple[int, list[float]]]:
+    """(label index, [slope, intercept]) of a Platt scaling of each label's held-out scores; labels
+    with no positive or no negative example are left out."""
+    Y = np.asarray(Y)
+    out = []
+    for j in range(scores.shape[1]):
+        if 0 < Y[:, j].sum() < len(Y):
+            lr = LogisticRegression(C=1e4, max_iter=1000).fit(scores[:, [j]], Y[:, j])
+            out.append((j, [lr.coef_[0, 0], lr.intercept_[0]]))
+    return out
 
 
 class NBLogistic(ClassifierMixin, BaseEstimator):
@@ -108,11 +120,8 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
 
     def calibrate_scores(self, scores: np.ndarray, Y) -> NBLogistic:
         """Platt-scale each label's score, given held-out decision scores and their labels."""
-        Y = np.asarray(Y)
-        for j in range(scores.shape[1]):
-            if 0 < Y[:, j].sum() < len(Y):
-                lr = LogisticRegression(C=1e4, max_iter=1000).fit(scores[:, [j]], Y[:, j])
-                self.linear_.calibration_[j] = [lr.coef_[0, 0], lr.intercept_[0]]
+        for j, params in platt_parameters(scores, Y):
+            self.linear_.calibration_[j] = params
         return self
 
     @property
@@ -127,3 +136,64 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         return self.linear_.predict(X)
+
+
+class StyleAdapted(ClassifierMixin, BaseEstimator):
+    """Multi-label cause models whose weights are shared by two styles of text (review lines and
+    messages to an organisation) plus one adjustment per style (feature augmentation: every
+    feature is seen once for all texts and once for texts of its own style).
+
+    The last column of ``X`` is the style of each text (1: review, 0: message); the others are the
+    featurizer's. Features are idf-weighted and each text scaled to unit length before
+    augmenting, so the fitted weights fold into one ``LinearModel`` per style (``linear_for``)
+    over the raw features, as ``NBLogistic``'s do. ``base`` is an unfitted multi-label
+    ``NBLogistic`` (its ``tfidf`` and ``nb`` settings are replaced)."""
+
+    def __init__(self, base=None):
+        self.base = base
+
+    @staticmethod
+    def with_style(X, is_review: np.ndarray):
+        """``X`` with the style column appended."""
+        return sp.hstack([sp.csr_matrix(X), sp.csr_matrix(np.asarray(is_review, np.float32)[:, None])]).tocsr()
+
+    def _split(self, X):
+        X = sp.csr_matrix(X, dtype=np.float32)
+        return X[:, :-1], np.asarray(X[:, -1].todense()).ravel()
+
+    def decision_function(self, X) -> np.ndarray:
+        """Scores of the two styles' models mixed by the style column (a 0/1 style or the style
+        model's probability that the text is a review line)."""
+        X, review = self._split(X)
+        return blend_styles(self.models_["message"], self.models_["review"], X, review)
+
+    def fit(self, X, Y):
+        X, review = self._split(X)
+        review = review > 0.5
+        df = np.bincount(X.indices, minlength=X.shape[1]).astype(np.float32)
+        self.idf_ = (np.log((1.0 + X.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
+        unit = LinearModel(["_"], np.zeros((1, X.shape[1])), [0.0], idf=self.idf_)
+        Xn = sp.csr_matrix(sp.diags(1.0 / unit.row_norms(X)) @ X.multiply(self.idf_), dtype=np.float32)
+        r = sp.diags(review.astype(np.float32))
+        m = sp.diags((~review).astype(np.float32))
+        base = clone(self.base).set_params(tfidf=False, nb=False)
+        fitted = base.fit(sp.hstack([Xn, r @ Xn, m @ Xn]).tocsr(), Y).linear_
+        n = X.shape[1]
+        shared = fitted.coef_[:, :n]
+        self.models_ = {
+            style: LinearModel(fitted.classes_, (shared + fitted.coef_[:, k * n : (k + 1) * n]) * self.idf_, fitted.intercept_,
+                               idf=self.idf_, multilabel=True)
+            for style, k in (("review", 1), ("message", 2))
+        }
+        self.classes_ = fitted.classes_
+        return self
+
+    def linear_for(self, style: str) -> LinearModel:
+        return self.models_[style]
+
+    def calibrate_scores(self, scores: np.ndarray, Y) -> StyleAdapted:
+        """Platt-scale each label's score on held-out data; both styles share the scaling."""
+        for j, params in platt_parameters(scores, Y):
+            for model in self.models_.values():
+                model.calibration_[j] = params
+        return self

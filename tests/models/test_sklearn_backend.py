@@ -41,3 +41,22 @@ def test_sklearn_backend_label_without_examples_is_an_error():
 def test_sklearn_backend_keeps_hyperparameters_unchanged():
     model = NBLogistic(C=0.3, alpha=0.5)
     assert model.get_params()["C"] == 0.3 and model.get_params()["alpha"] == 0.5
+
+
+def test_style_adapted_learns_a_style_specific_weight_and_folds_into_linear_models():
+    from feedback_nlp.models.linear import blend_styles
+    from feedback_nlp.models.sklearn_backend import StyleAdapted
+
+    # feature 0 means the label in messages only; feature 1 means it in both styles
+    X = sp.csr_matrix(np.array([[1, 0, 1], [1, 0, 1], [0, 1, 1], [0, 0, 1]] * 2 + [[1, 0, 1], [1, 0, 1], [0, 1, 1], [0, 0, 1]] * 2, dtype=np.float32))
+    review = np.array([0] * 8 + [1] * 8)
+    Y = np.array([[1], [1], [1], [0]] * 2 + [[0], [0], [1], [0]] * 2)
+    model = StyleAdapted(NBLogistic(C=100.0, multilabel=True, classes=["a"])).fit(StyleAdapted.with_style(X, review), Y)
+    scores = model.decision_function(StyleAdapted.with_style(X, review))
+    assert ((scores[:, 0] > 0) == (Y[:, 0] == 1)).all()
+    # the same scores from the two folded models over the raw features
+    folded = blend_styles(model.linear_for("message"), model.linear_for("review"), X, review)
+    assert np.allclose(folded, scores)
+    assert model.linear_for("message").coef_[0, 0] > 0 > model.linear_for("review").coef_[0, 0]
+    model.calibrate_scores(scores, Y)
+    assert np.array_equal(model.linear_for("message").calibration_, model.linear_for("review").calibration_)
