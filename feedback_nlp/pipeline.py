@@ -24,7 +24,7 @@ from .config import RESOURCES_DIR, NormaliseConfig
 from .errors import FeedbackNLPError
 from .features import Analysis, TextFeaturizer
 from .models.base import ModelError, load_objects, read_metadata, save_objects, verify_files, write_metadata
-from .models.linear import LinearModel
+from .models.linear import LinearModel, blend_styles
 from .normalise.text import normalise_records
 
 logger = logging.getLogger(__name__)
@@ -258,10 +258,9 @@ class LinearClassifier(FeedbackClassifier):
 
     @classmethod
     def _load_dir(cls, directory: Path) -> LinearClassifier:
-        names = ["causes", "sentiment"] + [n for n in STYLE_PARTS if n in read_metadata(directory).get("models", {})]
-        objects, meta = load_objects(directory, names, ["featurizer"])
-        featurizer = TextFeaturizer.from_dict(objects["featurizer"])
-        for name in names:
+        objects, meta = load_objects(directory, ["causes", "sentiment"], ["featurizer"], optional=STYLE_PARTS)
+        featurizer = TextFeaturizer.from_dict(objects.pop("featurizer"))
+        for name in objects:
             if objects[name].coef_.shape[1] != featurizer.n_features_:
                 raise ModelError(
                     f"{directory}: the {name} model has {objects[name].coef_.shape[1]} features but the featurizer "
@@ -285,13 +284,11 @@ class LinearClassifier(FeedbackClassifier):
             review = np.zeros(len(texts), bool)
             cause_probs = self.causes_model.predict_proba(X)
         else:
-            k = len(self.causes_model.classes_)
-            raw = np.asarray(X @ self._styled)
-            p_review = self.style_model.calibrated(raw[:, 2 * k :] + self.style_model.intercept_)[:, 0]
-            norms = self.causes_model.row_norms(X)[:, None]
-            message = raw[:, :k] / norms + self.causes_model.intercept_
-            review_scores = raw[:, k : 2 * k] / norms + self.causes_review_model.intercept_
-            cause_probs = self.causes_model.calibrated(p_review[:, None] * review_scores + (1.0 - p_review[:, None]) * message)
+            k = 2 * len(self.causes_model.classes_)
+            products = np.asarray(X @ self._styled)
+            p_review = self.style_model.calibrated(products[:, k:] + self.style_model.intercept_)[:, 0]
+            scores = blend_styles(self.causes_model, self.causes_review_model, X, p_review, products[:, :k])
+            cause_probs = self.causes_model.calibrated(scores)
             review = p_review >= 0.5  # whose weights the evidence shows
         sent_probs = self._contrast_adjusted(analyses, self.sentiment_model.predict_proba(X))
         return cause_probs, sent_probs, (analyses, X, review), [None] * len(texts)

@@ -130,9 +130,13 @@ def verify_files(directory: Path) -> dict:
     return meta
 
 
-def load_objects(directory: Path, names: list[str], data_names: list[str]) -> tuple[dict[str, Any], dict]:
-    """Check and load the named models and JSON files of a model directory, with its metadata."""
+def load_objects(
+    directory: Path, names: list[str], data_names: list[str], optional: tuple[str, ...] = ()
+) -> tuple[dict[str, Any], dict]:
+    """Check and load the named models and JSON files of a model directory, with its metadata;
+    models named in ``optional`` are loaded when the metadata records them."""
     meta = read_metadata(directory)
+    names = list(names) + [name for name in optional if name in meta.get("models", {})]
     saved = meta.get("versions", {}).get("numpy", "")
     if saved.split(".")[:1] != version("numpy").split(".")[:1]:
         logger.warning("%s was saved with numpy %s, installed is %s", directory, saved, version("numpy"))

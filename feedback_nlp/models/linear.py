@@ -93,8 +93,16 @@ class LinearModel:
         return model
 
 
-def blend_styles(message: LinearModel, review: LinearModel, X, p_review: np.ndarray) -> np.ndarray:
+def blend_styles(message: LinearModel, review: LinearModel, X, p_review: np.ndarray, products: np.ndarray | None = None) -> np.ndarray:
     """Decision scores of ``X``: the review-line model's and the message model's, mixed by each
-    text's probability of being a review line (so a text near the boundary does not jump)."""
+    text's probability of being a review line (so a text near the boundary does not jump). The two
+    models share their idf. ``products``: ``X @ [message.coef_; review.coef_].T`` when the caller
+    has it already (one sparse product for both)."""
+    X = sp.csr_matrix(X)
+    k = len(message.classes_)
+    if products is None:
+        products = np.hstack([np.asarray(X @ message.coef_.T), np.asarray(X @ review.coef_.T)])
+    if message.idf_ is not None:
+        products = products / message.row_norms(X)[:, None]
     p = np.asarray(p_review, dtype=np.float64)[:, None]
-    return p * review.decision_function(X) + (1.0 - p) * message.decision_function(X)
+    return p * (products[:, k:] + review.intercept_) + (1.0 - p) * (products[:, :k] + message.intercept_)

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..config import RESOURCES_DIR
 from ..features import TextFeaturizer
-from ..models.base import ModelError, load_objects, read_metadata, save_objects
+from ..models.base import ModelError, load_objects, save_objects
 from ..models.linear import LinearModel
 from .genre import FEATURES, feature_matrix
 from .sections import CONTENT
@@ -124,14 +124,12 @@ class SectionClassifier:
 
     @classmethod
     def _read(cls, directory: Path) -> SectionClassifier:
-        meta = read_metadata(directory)
-        names = ["sections"] + (["articles"] if "articles" in meta.get("models", {}) else [])
-        if "articles" in names and meta.get("article_features") != list(FEATURES):
+        objects, meta = load_objects(directory, ["sections"], ["featurizer"], optional=("articles",))
+        if "articles" in objects and meta.get("article_features") != list(FEATURES):
             raise ModelError(
                 f"{directory}: the article model was trained on features {meta.get('article_features')}, this "
                 f"feedback_nlp computes {list(FEATURES)}; retrain with scripts/train_sections.py"
             )
-        objects, meta = load_objects(directory, names, ["featurizer"])
         return cls(TextFeaturizer.from_dict(objects["featurizer"]), objects["sections"], meta, objects.get("articles"))
 
 
