@@ -3,6 +3,10 @@
 Prediction uses only numpy and scipy, so services and batch workers do not import scikit-learn.
 Saved as a ``.npz`` file read with ``allow_pickle=False`` (plain arrays, no objects, nothing to
 execute) plus a few settings in JSON.
+
+Weights are kept at half precision (float16 values, computed in float32): it halves the model
+files, and the model that is trained, calibrated and evaluated is exactly the one that is saved
+and loaded, since the rounding happens when the model is made, not when it is written.
 """
 
 from __future__ import annotations
@@ -13,6 +17,18 @@ import numpy as np
 import scipy.sparse as sp
 
 ARRAYS = ("coef", "intercept", "calibration", "idf")
+_HALF_MAX = float(np.finfo(np.float16).max)
+
+
+def half_precision(coef) -> np.ndarray:
+    """``coef`` rounded to float16 values, held as float32 for the sparse products; weights too
+    large for float16 (never seen in these models) are kept as they are."""
+    coef = np.ascontiguousarray(coef, dtype=np.float32)
+    return coef.astype(np.float16).astype(np.float32) if _fits_half(coef) else coef
+
+
+def _fits_half(coef: np.ndarray) -> bool:
+    return not coef.size or bool(np.abs(coef).max() < _HALF_MAX)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -25,7 +41,7 @@ class LinearModel:
 
     def __init__(self, classes, coef, intercept, calibration=None, idf=None, multilabel=False):
         self.classes_ = np.asarray(classes)
-        self.coef_ = np.ascontiguousarray(coef, dtype=np.float32)
+        self.coef_ = half_precision(coef)
         self.intercept_ = np.asarray(intercept, dtype=np.float64)
         self.calibration_ = (
             np.asarray(calibration, dtype=np.float64) if calibration is not None else np.tile([1.0, 0.0], (len(self.classes_), 1))
@@ -67,7 +83,9 @@ class LinearModel:
         return {"classes": [str(c) for c in self.classes_], "multilabel": self.multilabel, "idf": self.idf_ is not None}
 
     def save(self, path: Path) -> None:
-        arrays = {"coef": self.coef_, "intercept": self.intercept_, "calibration": self.calibration_}
+        half = self.coef_.astype(np.float16) if _fits_half(self.coef_) else None
+        exact = half is not None and np.array_equal(half.astype(np.float32), self.coef_)  # written without loss
+        arrays = {"coef": half if exact else self.coef_, "intercept": self.intercept_, "calibration": self.calibration_}
         if self.idf_ is not None:
             arrays["idf"] = self.idf_
         with open(path, "wb") as fh:

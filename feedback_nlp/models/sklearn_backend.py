@@ -89,8 +89,8 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
             idf = (np.log((1.0 + X.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
         coef = np.zeros((n_labels, n_features), dtype=np.float32)
         intercept = np.zeros(n_labels, dtype=np.float64)
-        self.linear_ = LinearModel(self.classes_, coef, intercept, idf=idf, multilabel=self.multilabel)
-        Xw = X if idf is None else sp.csr_matrix(sp.diags(1.0 / self.linear_.row_norms(X)) @ X.multiply(idf), dtype=np.float32)
+        unit = LinearModel(self.classes_, coef, intercept, idf=idf)
+        Xw = X if idf is None else sp.csr_matrix(sp.diags(1.0 / unit.row_norms(X)) @ X.multiply(idf), dtype=np.float32)
         for j in range(n_labels):
             pos = Y[:, j] == 1
             if pos.all() or not pos.any():
@@ -105,6 +105,7 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
             lr.fit(Xw.multiply(r).tocsr(), pos.astype(int))
             coef[j] = lr.coef_[0] * r * (idf if idf is not None else 1.0)
             intercept[j] = lr.intercept_[0]
+        self.linear_ = LinearModel(self.classes_, coef, intercept, idf=idf, multilabel=self.multilabel)
         return self
 
     def _binary_model(self):
