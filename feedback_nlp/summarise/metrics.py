@@ -20,14 +20,21 @@ UNITS = sorted(
 # "达到" alone is not here: "一次性解决率达到87.5%" reports a result
 TARGET_QUALIFIERS = ("不低于", "不少于", "不超过", "不高于", "提高到", "提升到", "降低到", "控制在", "确保", "力争", "争取", "逐步达到")
 TARGET_CUES = ("目标", "计划", "力争", "争取", "确保", "明年", "下一年", "下年度", "预计")
+_TARGET_CUE = re.compile("|".join(TARGET_CUES).replace("计划", "计划(?!生育|经济)"))  # 计划生育 is a field of work
+# the qualifiers worth showing beside a figure: "不低于90%", "约4885件"; "为", "共" add nothing
+SHOWN_QUALIFIERS = TARGET_QUALIFIERS + ("约", "近", "超过")
 _QUALIFIER = "|".join(TARGET_QUALIFIERS + ("约", "近", "超过", "共计", "共", "累计", "合计", "为", "是", "达"))
 _NUMBER = re.compile(
-    rf"(?<![0-9A-Za-z.\-第])(?P<qualifier>{_QUALIFIER})?\s*(?P<value>[-+]?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<approx>余|多)?(?P<unit>{'|'.join(map(re.escape, UNITS))})"
+    rf"(?<![0-9A-Za-z.\-第])(?<!\d[,，、])(?P<qualifier>{_QUALIFIER})?\s*"
+    rf"(?:(?P<low>\d+(?:\.\d+)?)\s*(?:至|到|~|～|-|—)\s*)?"  # a range: "提高1至5个百分点", "3-5天"
+    rf"(?P<value>[-+]?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<approx>余|多)?(?P<unit>{'|'.join(map(re.escape, UNITS))})"
+    r"(?P<bound>以上|以下|以内|左右)?"
 )
 _CLAUSE_START = re.compile(r"[，。；;：:！？!?)）\n]|其中|以及|并且|同时")
 _CLAUSE_END = re.compile(r"[，。；;：:！？!?()（）\n]")
 _LEAD_WORDS = re.compile(
-    r"^(截至|截止)?\s*((\d{4}|20[xX_*]{2}|[xX_*]{2,4})年度?)?(\d{1,2}月)?(\d{1,2}日)?(底|末|年度|全年|本年度|上半年|下半年)?[，, ]*"
+    r"^(截至|截止)?\s*((\d{4}|20[xX_*]{2}|[xX_*]{2,4})年度?)?(\d{1,2}月)?(\d{1,2}日)?"
+    r"(底|末|年度|全年|本年度|[上下]半年度?|前三季度|第?[一二三四1-4]季度)?[，, ]*"
     r"(我(公司|部|部门|中心|单位)|本(公司|部|部门|中心))?(共计|共|累计|全年)?(计划|预计|力争|争取|确保|将|要)?(完成|实现)?"
 )
 # a count of texts in the title of a page of sample reports: "售后客服工作总结例文5篇", "模板（精选7篇"
@@ -36,6 +43,9 @@ _PAGE_COUNT = re.compile(r"(总结|汇报|报告|计划|范文|例文|模板|精
 _TITLE_GENRE = re.compile(r"总结|汇报|报告|计划|范文|例文|模板")
 _WRITING_VERB = re.compile(r"撰写|起草|编写|上报|报送|提交|完成")  # "上报工作总结3篇" is work done
 _TAIL_WORDS = re.compile(r"(共计|共|累计|合计|达到|达|为|是|约|近|超过)$")
+# what a subject may start with that is not part of it: joiners after the figure before, list numbers
+_LIST_JOINERS = re.compile(r"^([、，,和及与（(]+|以及|[（(]?[0-9一二三四五六七八九十]{1,2}[)）、.．](?!\d))")
+_HAS = re.compile(r"(至少|共|已|还)?有$")  # "每月至少有2台以上大修发动机车辆": the subject follows
 
 
 @dataclass(frozen=True)
@@ -53,44 +63,56 @@ class Metric:
         return (self.subject, self.value, self.unit, self.kind)
 
 
-def _subject(sentence: str, start: int) -> str:
-    """The words before a figure, back to the start of its clause, trimmed of dates and verbs."""
+def _subject(sentence: str, start: int, after: int = 0) -> str:
+    """The words before a figure, back to the start of its clause or the figure before it in
+    the clause (``after``: "文件10余份、函20份" -> "函"), trimmed of dates and verbs. A figure
+    right after a colon takes the words before it ("管理总面积为：29848.47㎡")."""
     left = sentence[:start]
-    cut = 0
-    for m in _CLAUSE_START.finditer(left):
+    cut = after
+    for m in _CLAUSE_START.finditer(left, after):
         cut = m.end()
-    subject = left[cut:].strip()
-    subject = _LEAD_WORDS.sub("", subject, count=1).strip()
-    subject = _TAIL_WORDS.sub("", subject.rstrip("（( ")).strip()
+    subject = _clean_subject(left[cut:])
+    if not subject and left.rstrip().endswith(("：", ":")):
+        head = left.rstrip()[:-1]
+        cut = max([after] + [m.end() for m in _CLAUSE_START.finditer(head, after)])
+        subject = _clean_subject(head[cut:])
     return subject
 
 
+def _clean_subject(text: str) -> str:
+    subject = _LIST_JOINERS.sub("", text.strip(), count=1)
+    subject = _LEAD_WORDS.sub("", subject, count=1).strip()
+    return _TAIL_WORDS.sub("", subject.rstrip("（( ")).strip()
+
+
 def _subject_after(sentence: str, end: int) -> str:
-    """For "其中24起为房产证问题": the words after the figure, up to the end of its clause."""
+    """For "其中24起为房产证问题": the words after the figure, up to the end of its clause or the
+    next figure."""
     right = sentence[end:]
-    m = _CLAUSE_END.search(right)
-    return re.sub(r"^(为|是|属于|涉及)", "", right[: m.start() if m else len(right)]).strip()
+    stops = [m.start() for m in (_CLAUSE_END.search(right), _NUMBER.search(right)) if m]
+    return re.sub(r"^(为|是|属于|涉及)", "", right[: min(stops, default=len(right))]).strip()
 
 
 def extract_metrics(sentence: str, default_kind: str = "actual") -> list[Metric]:
     """Figures in one sentence. ``default_kind`` applies when the sentence has no target cue
     (a sentence in a plan section may pass "target")."""
-    is_plan = any(cue in sentence for cue in TARGET_CUES)
+    is_plan = bool(_TARGET_CUE.search(sentence))
     out: list[Metric] = []
     for m in _NUMBER.finditer(sentence):
         value = float(m.group("value").replace(",", ""))
         unit = m.group("unit")
         qualifier = m.group("qualifier") or ""
-        following = sentence[m.end() : m.end() + 1]
-        if unit in ("个", "份") and following in "月":
+        if unit in ("个", "份") and sentence.startswith("月", m.end()):
             continue  # "3个月" is a duration written with 个
         before = sentence[: m.start()]
         ends_title = not sentence[m.end() :].strip(" 】）)") and _TITLE_GENRE.search(before)
         if unit == "篇" and (_PAGE_COUNT.search(before) or ends_title) and not _WRITING_VERB.search(before):
             continue  # "工作总结范文5篇" counts the texts on a web page, not work done
         kind = "target" if qualifier in TARGET_QUALIFIERS or is_plan else default_kind
-        start = m.start("value")
-        subject = _subject(sentence, m.start()) or _subject_after(sentence, m.end()) or (out[-1].subject if out else "")
+        start = m.start("low") if m.group("low") else m.start("value")
+        subject = _subject(sentence, m.start(), out[-1].end if out else 0)
+        if not subject or _HAS.search(subject):
+            subject = _subject_after(sentence, m.end()) or subject or (out[-1].subject if out else "")
         out.append(Metric(value, unit, subject, kind, sentence[start : m.end()], qualifier, start, m.end()))
     return out
 

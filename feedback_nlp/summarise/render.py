@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from ..config import load_taxonomy
+from .metrics import SHOWN_QUALIFIERS
 from .review import TITLES, Review
 
 @functools.lru_cache(maxsize=1)
@@ -31,8 +32,9 @@ def _title(review: Review) -> str:
 def _figure_rows(review: Review) -> list[list[str]]:
     rows = []
     for m, s in review.metrics:
-        value = f"{m.value:g}{m.unit}"
-        rows.append([m.subject, (m.qualifier + " " if m.kind == "target" and m.qualifier else "") + value,
+        value = m.text.replace(" ", "")  # as written: "10余份", "80%以上", "1至5个百分点"
+        shown = m.qualifier if m.qualifier in SHOWN_QUALIFIERS else ""
+        rows.append([m.subject, shown + value,
                      "目标" if m.kind == "target" else "完成", f"{Path(s.file).name}:{s.line}"])
     return rows
 

@@ -60,3 +60,36 @@ def test_metrics_seed_004_key_figures():
     assert has(4803, "次", "接待业务", "actual")
     assert has(33, "起", "接到投诉", "actual")
     assert has(90, "%", "客户综合满意率", "target")
+
+
+@pytest.mark.parametrize(
+    "sentence, figures",
+    [
+        # each figure of a list takes the words since the figure before it
+        ("组织起草文件10余份、总站情况15期、函20份和各类事务性文书20余份",
+         [("组织起草文件", "10余份"), ("总站情况", "15期"), ("函", "20份"), ("各类事务性文书", "20余份")]),
+        # after a colon the subject is the words before it; within brackets, the words since the last figure
+        ("管理总面积为：29848.47㎡（样板区19998.00㎡公寓9850.47㎡）",
+         [("管理总面积", "29848.47㎡"), ("样板区", "19998.00㎡"), ("公寓", "9850.47㎡")]),
+        # "…有N台" names its subject after the figure; bounds and ranges stay with the figure
+        ("每月至少有2台以上大修发动机车辆，1台以上大修变速箱车辆", [("大修发动机车辆", "2台以上"), ("大修变速箱车辆", "1台以上")]),
+        ("满意率提高1至5个百分点", [("满意率提高", "1至5个百分点")]),
+        ("1、服务满意率80%以上。", [("服务满意率", "80%以上")]),
+        ("上半年度客服部8名员工", [("客服部", "8名")]),
+        # numbered items sharing one unit are not a count: "1,2,3期" names phases
+        ("现1,2,3期物业费用收取的日期分为四个阶段", []),
+    ],
+)
+def test_metrics_subjects_in_lists_brackets_and_ranges(sentence, figures):
+    assert [(m.subject, m.text) for m in extract_metrics(sentence)] == figures
+
+
+def test_metrics_family_planning_is_not_a_plan():
+    # "计划生育" is a field of work, not a plan: its counts are actual
+    assert [m.kind for m in extract_metrics("计划生育管理工作基本情况：我单位总人口为663人")] == ["actual"]
+    assert [m.kind for m in extract_metrics("计划明年完成报修3505次")] == ["target"]
+
+
+def test_metrics_figure_at_the_end_of_a_sentence():
+    assert [m.text for m in extract_metrics("各类事务性文书20余份")] == ["20余份"]
+    assert [m.text for m in extract_metrics("等了3个月")] == ["3个月"]
