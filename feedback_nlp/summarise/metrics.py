@@ -9,7 +9,7 @@ qualifier="不低于"). Dates, years, list numbers and phone numbers are not fig
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 UNITS = sorted(
     """平方米 平方公里 立方米 万美元 美元 万元 亿元 千元 元 块 个百分点 百分点 % ‰ ㎡ 次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单
@@ -108,6 +108,10 @@ def extract_metrics(sentence: str, default_kind: str = "actual") -> list[Metric]
         ends_title = not sentence[m.end() :].strip(" 】）)") and _TITLE_GENRE.search(before)
         if unit == "篇" and (_PAGE_COUNT.search(before) or ends_title) and not _WRITING_VERB.search(before):
             continue  # "工作总结范文5篇" counts the texts on a web page, not work done
+        if out and out[-1].end == m.start() and out[-1].unit == unit and m.group("value")[0] in "-+":
+            # "降低10%-15%": the dash joins a range, it is not a minus sign
+            out[-1] = replace(out[-1], value=abs(value), text=sentence[out[-1].start : m.end()], end=m.end())
+            continue
         kind = "target" if qualifier in TARGET_QUALIFIERS or is_plan else default_kind
         start = m.start("low") if m.group("low") else m.start("value")
         subject = _subject(sentence, m.start(), out[-1].end if out else 0)

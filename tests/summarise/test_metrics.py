@@ -93,3 +93,9 @@ def test_metrics_family_planning_is_not_a_plan():
 def test_metrics_figure_at_the_end_of_a_sentence():
     assert [m.text for m in extract_metrics("各类事务性文书20余份")] == ["20余份"]
     assert [m.text for m in extract_metrics("等了3个月")] == ["3个月"]
+
+
+def test_metrics_range_with_the_unit_twice_is_one_figure():
+    [m] = extract_metrics("投诉率降低10%-15%")
+    assert (m.subject, m.text, m.value) == ("投诉率降低", "10%-15%", 15)
+    assert [m.value for m in extract_metrics("收缴率93.81%，同比-26.95%")] == [93.81, -26.95]
