@@ -80,3 +80,47 @@ def test_decode_mostly_utf8_with_damaged_bytes_stays_utf8():
     decoded = decode_bytes(data, "x.txt")
     assert decoded.encoding == "utf_8" and decoded.undecodable == 2
     assert decoded.text.endswith("客服不回")
+
+
+def _word_document(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("2023年客服中心工作总结", level=1)
+    document.add_paragraph("一、主要工作")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "指标", "数值"
+    table.cell(1, 0).text, table.cell(1, 1).text = "客服中心接待业务", "4803次"
+    document.add_paragraph("二、存在的问题")
+    merged = document.add_table(rows=1, cols=3)
+    merged.cell(0, 0).merge(merged.cell(0, 1)).text = "回复不及时"
+    merged.cell(0, 2).text = "12起"
+    path = tmp_path / "report.docx"
+    document.save(path)
+    return path
+
+
+def test_decode_word_document_keeps_paragraphs_and_table_rows_in_order(tmp_path):
+    data, label = read_bytes(_word_document(tmp_path))
+    decoded = decode_bytes(data, label)
+    assert decoded.encoding == "docx"
+    assert decoded.text.split("\n") == [
+        "2023年客服中心工作总结", "一、主要工作", "指标 数值", "客服中心接待业务 4803次", "二、存在的问题", "回复不及时 12起"
+    ]
+    # a forced text encoding does not turn a Word document into garbage
+    assert decode_bytes(data, label, encoding="gbk").text == decoded.text
+
+
+def test_decode_damaged_word_document_and_old_office_files_are_refused(tmp_path):
+    data, _ = read_bytes(_word_document(tmp_path))
+    import io
+    import zipfile
+
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, b"<broken" if item.filename == "word/document.xml" else src.read(item))
+    with pytest.raises(InputError, match="report.docx: a Word document that cannot be opened"):
+        decode_bytes(damaged.getvalue(), "report.docx")
+    with pytest.raises(InputError, match="old.doc: an old Office file"):
+        decode_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old.doc")
