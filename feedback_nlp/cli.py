@@ -30,6 +30,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # docstring line breaks join as in prose
 )
 _state = {"verbose": False}
 
@@ -401,7 +402,7 @@ def export_onnx(
 @app.command()
 @_friendly
 def review(
-    reports: List[Path] = typer.Argument(..., help="Work reports: .txt/.md files or folders (any encoding; mojibake repaired)."),
+    reports: List[Path] = typer.Argument(..., help="Work reports: .txt/.md/.docx files or folders (any encoding; mojibake repaired)."),
     output: Path = typer.Option(..., "--output", "-o", help="review.md, review.docx or review.json."),
     chats: Optional[Path] = typer.Option(None, "--chats", help="Classified messages from 'feedback-nlp classify -o' (jsonl/csv/parquet)."),
     year: Optional[int] = typer.Option(None, "--year", help="The year the review covers."),
@@ -411,21 +412,24 @@ def review(
     feedback (with --chats), problems, next year's plan. Sentences are quoted with file and line."""
     from .summarise.feedback import analyse_chats
     from .summarise.render import write_review
-    from .summarise.review import draft_review
+    from .summarise.review import REPORT_SUFFIXES, draft_review
 
     files: List[Path] = []
     for item in reports:
         if item.is_dir():
-            files.extend(sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".md")))
+            files.extend(sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES))
         else:
             files.append(item)
     if not files:
-        raise FeedbackNLPError(f"no report files in {', '.join(map(str, reports))}; pass .txt or .md files")
+        raise FeedbackNLPError(f"no report files in {', '.join(map(str, reports))}; pass .txt, .md or .docx files")
     feedback = analyse_chats(chats) if chats else None
     drafted = draft_review(files, year=year, org=org, feedback=feedback)
     write_review(drafted, output)
     counts = ", ".join(f"{name} {len(s)}" for name, s in drafted.sections.items())
-    _err(f"{len(files)} reports -> {output}: {counts}; {len(drafted.metrics)} key figures")
+    _err(f"{len(files)} report{'s' if len(files) != 1 else ''} -> {output}: {counts}; {len(drafted.metrics)} key figures")
+    if year is None:
+        found = f"year {drafted.year}, from the report titles" if drafted.year else "no year found in the report titles"
+        _err(f"{found}; pass --year to set it")
     for file, title in drafted.dropped_articles:
         _err(f"left out as off-topic: {Path(file).name}: {title}")
 

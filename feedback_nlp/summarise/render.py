@@ -20,6 +20,10 @@ def _cause_names() -> dict[str, str]:
     return {c.id: c.name_zh for c in load_taxonomy().causes}
 
 
+# a section with no sentence says so, rather than standing empty under its heading
+EMPTY_SECTION = "（报告中没有找到属于本节的句子。）"
+
+
 def _cause_name(cause: str) -> str:
     return _cause_names().get(cause, cause)
 
@@ -89,6 +93,8 @@ def to_markdown(review: Review) -> str:
             continue
         for s in review.sections.get(name, []):
             lines.append(f"- {s.text} <sub>[{Path(s.file).name}:{s.line}]</sub>")
+        if not review.sections.get(name):
+            lines.append(EMPTY_SECTION)
         if name == "achievements" and review.metrics:
             lines += ["", "| 指标 | 数值 | 类型 | 来源 |", "|---|---|---|---|"]
             lines += [f"| {' | '.join(row)} |" for row in _figure_rows(review)]
@@ -163,6 +169,8 @@ def to_docx(review: Review, path: Path) -> None:
         for s in review.sections.get(name, []):
             para = doc.add_paragraph(s.text, style="List Bullet")
             para.add_run(f"  [{Path(s.file).name}:{s.line}]").italic = True
+        if not review.sections.get(name):
+            doc.add_paragraph(EMPTY_SECTION)
         if name == "achievements" and review.metrics:
             rows = _figure_rows(review)
             table = doc.add_table(rows=1, cols=4)

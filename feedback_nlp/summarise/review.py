@@ -325,11 +325,39 @@ def select_sections(sentences: list[Sentence], redundancy: float = 0.7) -> dict[
     return out
 
 
+REPORT_SUFFIXES = (".txt", ".md", ".docx")  # what a folder of reports is read for
+_TITLE_YEAR = re.compile(r"((?:19|20)\d\d)年")
+_SUMMARY_WORD = re.compile(r"总结|报告|汇报|回顾")
+MAX_TITLE_CHARS = 40
+
+
+def year_from_titles(sentences: list[Sentence]) -> int | None:
+    """The year the kept articles' titles say they sum up ("2012年度服务中心年终工作总结2013年计划"
+    -> 2012: a year followed by a summary word, not by a plan), when one year is the most common;
+    None when titles name none or tie. An untitled article's title is its first line, if short."""
+    titles: dict[tuple[str, str], str] = {}
+    for s in sentences:
+        if (s.file, s.article) not in titles:
+            titles[s.file, s.article] = s.article or (s.text if len(s.text) <= MAX_TITLE_CHARS else "")
+    counts: Counter = Counter()
+    for title in set(titles.values()):
+        matches = list(_TITLE_YEAR.finditer(title))
+        for m, nxt in zip(matches, matches[1:] + [None]):
+            after = title[m.end() : nxt.start() if nxt else len(title)]
+            if _SUMMARY_WORD.search(after):
+                counts[int(m.group(1))] += 1
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
 def draft_review(
     reports: list[str | Path], year: int | None = None, org: str | None = None, feedback: dict | None = None
 ) -> Review:
     """Draft a review from report files; ``feedback`` is the customer-feedback analysis of
-    classified chat logs (``feedback.analyse_chats``), or None."""
+    classified chat logs (``feedback.analyse_chats``), or None. Without ``year``, the year the
+    report titles sum up, if they agree on one (``year_from_titles``)."""
     sentences: list[Sentence] = []
     dropped: list[tuple[str, str]] = []
     for path in reports:
@@ -344,4 +372,6 @@ def draft_review(
             if m.subject and m.key() not in seen:
                 seen.add(m.key())
                 metrics.append((m, s))
+    if year is None:
+        year = year_from_titles(sentences)
     return Review(year, org, sections, metrics, dropped, feedback)

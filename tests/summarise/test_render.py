@@ -90,3 +90,32 @@ def test_render_docx_trend_table_without_matplotlib(tmp_path, monkeypatch):
     assert len(doc.inline_shapes) == 0 and len(doc.tables) == 1
     assert [c.text for c in doc.tables[0].rows[2].cells] == ["2024-02", "3"]
     assert any("matplotlib" in p.text for p in doc.paragraphs)
+
+
+def test_render_review_of_a_word_report_with_an_empty_section(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("2023年客服中心工作总结", level=1)
+    document.add_paragraph("一、主要工作")
+    document.add_paragraph("全年接待来电12000次，客户满意率达到95%。")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "工单按时办结", "3505件"
+    document.add_paragraph("二、存在的问题")
+    document.add_paragraph("部分员工业务不熟练，高峰时段回复不及时。")
+    document.add_paragraph("三、明年计划")
+    document.add_paragraph("力争客户满意率不低于97%。")
+    report = tmp_path / "report.docx"
+    document.save(report)
+    out = tmp_path / "review.md"
+    result = runner.invoke(app, ["review", str(report), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "1 report ->" in result.stderr and "year 2023, from the report titles" in result.stderr
+    md = out.read_text(encoding="utf-8")
+    assert md.startswith("# 2023年度客户服务工作总结")
+    assert "[report.docx:3]" in md and "| 工单按时办结 | 3505件 | 完成 |" in md and "| 客户满意率 | 不低于97% | 目标 |" in md
+    problems = md.split("## 四、存在的问题与不足")[1].split("## 五")[0]
+    assert "回复不及时" in problems
+    # no sentence is an overview: the section says so instead of standing empty
+    overview = md.split("## 一、工作概况")[1].split("## 二")[0]
+    assert "没有找到属于本节的句子" in overview

@@ -70,3 +70,16 @@ def test_review_rank_skips_template_variants_of_one_sentence():
     sentences = [Sentence(t, "overview", "r.txt", i + 1, "") for i, t in enumerate(texts)]
     picked = {s.line for s in rank(sentences, limit=4)}
     assert 4 in picked and len(picked & {1, 2, 3}) == 1
+
+
+def test_review_year_from_titles_prefers_the_year_summed_up():
+    from feedback_nlp.summarise.review import year_from_titles
+
+    def s(article, text="正文"):
+        return Sentence(text, "other", "a.txt", 1, article)
+
+    assert year_from_titles([s("2012年度服务中心年终工作总结2013年计划")]) == 2012
+    assert year_from_titles([s("", "2023年度客服中心工作总结"), s("", "全年接待来电18426个。")]) == 2023
+    assert year_from_titles([s("2013年工作计划")]) is None  # a plan's year is not the year reviewed
+    assert year_from_titles([s("2021年工作总结"), s("2022年工作总结")]) is None  # a tie: no guess
+    assert year_from_titles([s("", "本文" * 30 + "2020年工作总结")]) is None  # a long first line is no title
