@@ -52,7 +52,7 @@ def test_cli_bad_inputs_are_reported_and_others_processed(tmp_path):
     assert result.exit_code == 1
     assert f"{empty}: file is empty" in result.stderr
     assert "missing.txt: no such file" in result.stderr
-    assert "image.png: looks like a binary file" in result.stderr
+    assert "image.png: looks like a PNG image" in result.stderr
     assert "3 of 4 inputs failed" in result.stderr
     assert (out / "good.txt").read_text(encoding="utf-8") == "好的\n"
 

@@ -135,12 +135,22 @@ def _docx_text(data: bytes, label: str) -> str:
     return "\n".join(lines)
 
 
+# files that are often passed by mistake, named in the error
+SIGNATURES = [(b"%PDF", "a PDF"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+              (b"PK\x03\x04", "a ZIP archive or an Office file other than .docx"), (b"\x1f\x8b", "a gzip archive")]
+
+
 def _is_binary(data: bytes) -> bool:
+    """Control bytes in more than 5% of the first 8 KiB. A stray NUL or two in an export (after the
+    UTF-16 check) does not make it binary: its records are still read, the NULs are removed."""
     sample = data[:8192]
-    if b"\x00" in sample:
-        return True
     controls = sum(1 for b in sample if b < 0x09 or 0x0E <= b < 0x20 and b != 0x1B)
     return controls > 0.05 * len(sample)
+
+
+def _binary_error(data: bytes, label: str) -> InputError:
+    kind = next((name for mark, name in SIGNATURES if data.startswith(mark)), "a binary file")
+    return InputError(f"{label}: looks like {kind}, not text; pass a text export (.txt, .csv, .jsonl) or a Word .docx")
 
 
 def _decode_with(data: bytes, encoding: str, label: str, confidence: float, bom: bool = False) -> Decoded:
@@ -159,6 +169,8 @@ def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") ->
     document is read as its text whatever ``encoding`` says (encoding "docx")."""
     if _is_docx(data):
         return Decoded(_docx_text(data, label), "docx", 1.0)
+    if data.startswith(tuple(mark for mark, _ in SIGNATURES)):
+        raise _binary_error(data, label)
     if encoding != "auto":
         try:
             codecs.lookup(encoding)
@@ -185,7 +197,7 @@ def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") ->
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # the OLE container of .doc, .xls, .ppt
         raise InputError(f"{label}: an old Office file (.doc/.xls); save it as .docx, .xlsx or text and pass that")
     if _is_binary(data):
-        raise InputError(f"{label}: looks like a binary file, not text; pass a text export (.txt, .csv, .jsonl) or a .docx")
+        raise _binary_error(data, label)
     match = from_bytes(data, cp_isolation=CANDIDATES).best()
     if match is None:
         # charset-normalizer refuses text with a few bad bytes; GB18030 covers most Chinese files

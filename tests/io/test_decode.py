@@ -56,8 +56,19 @@ def test_decode_wrong_forced_encoding_is_refused():
 
 
 def test_decode_binary_is_refused():
-    with pytest.raises(InputError, match="photo.jpg: looks like a binary file"):
+    with pytest.raises(InputError, match="photo.jpg: looks like a JPEG image, not text"):
         decode_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)), "photo.jpg")
+    with pytest.raises(InputError, match="report.pdf: looks like a PDF, not text"):
+        decode_bytes(b"%PDF-1.7\n" + TEXT.encode("utf-8"), "report.pdf")
+    with pytest.raises(InputError, match="dump.bin: looks like a binary file, not text"):
+        decode_bytes(bytes(range(256)) * 8, "dump.bin")
+
+
+def test_decode_stray_nul_bytes_do_not_make_an_export_binary():
+    # one damaged record among many must not cost the whole file
+    data = ("\n".join(f"S{i},客服态度很差{i}" for i in range(200)) + "\n坏\x00记录\n").encode("gbk")
+    decoded = decode_bytes(data, "chats.csv")
+    assert decoded.encoding == "gb18030" and "客服态度很差199" in decoded.text
 
 
 def test_read_bytes_errors_name_the_input(tmp_path):
