@@ -68,19 +68,16 @@ def _subject(sentence: str, start: int, after: int = 0) -> str:
     the clause (``after``: "文件10余份、函20份" -> "函"), trimmed of dates and verbs. A figure
     right after a colon takes the words before it ("管理总面积为：29848.47㎡")."""
     left = sentence[:start]
-    cut = after
-    for m in _CLAUSE_START.finditer(left, after):
-        cut = m.end()
-    subject = _clean_subject(left[cut:])
+    subject = _clean_subject(left, after)
     if not subject and left.rstrip().endswith(("：", ":")):
-        head = left.rstrip()[:-1]
-        cut = max([after] + [m.end() for m in _CLAUSE_START.finditer(head, after)])
-        subject = _clean_subject(head[cut:])
+        subject = _clean_subject(left.rstrip()[:-1], after)
     return subject
 
 
-def _clean_subject(text: str) -> str:
-    subject = _LIST_JOINERS.sub("", text.strip(), count=1)
+def _clean_subject(left: str, after: int) -> str:
+    """The clause ending ``left`` (not before ``after``), without joiners, dates and verbs."""
+    cut = max([after] + [m.end() for m in _CLAUSE_START.finditer(left, after)])
+    subject = _LIST_JOINERS.sub("", left[cut:].strip(), count=1)
     subject = _LEAD_WORDS.sub("", subject, count=1).strip()
     return _TAIL_WORDS.sub("", subject.rstrip("（( ")).strip()
 

@@ -340,7 +340,7 @@ def year_from_titles(sentences: list[Sentence]) -> int | None:
         if (s.file, s.article) not in titles:
             titles[s.file, s.article] = s.article or (s.text if len(s.text) <= MAX_TITLE_CHARS else "")
     counts: Counter = Counter()
-    for title in set(titles.values()):
+    for title in titles.values():  # one vote per article
         matches = list(_TITLE_YEAR.finditer(title))
         for m, nxt in zip(matches, matches[1:] + [None]):
             after = title[m.end() : nxt.start() if nxt else len(title)]

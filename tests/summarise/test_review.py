@@ -82,4 +82,6 @@ def test_review_year_from_titles_prefers_the_year_summed_up():
     assert year_from_titles([s("", "2023年度客服中心工作总结"), s("", "全年接待来电18426个。")]) == 2023
     assert year_from_titles([s("2013年工作计划")]) is None  # a plan's year is not the year reviewed
     assert year_from_titles([s("2021年工作总结"), s("2022年工作总结")]) is None  # a tie: no guess
+    two_files = [s("2021年工作总结"), Sentence("正文", "other", "b.txt", 1, "2021年工作总结"), s("2022年工作总结")]
+    assert year_from_titles(two_files) == 2021  # one vote per article, even under the same title
     assert year_from_titles([s("", "本文" * 30 + "2020年工作总结")]) is None  # a long first line is no title
