@@ -34,6 +34,8 @@ from .sections import (
     SENTENCE_CUES,
     HeadingContext,
     is_plain_heading,
+    LEAD_IN_STYLE,
+    lead_in,
     order_sections,
     section_of_heading,
     section_of_sentence,
@@ -125,6 +127,8 @@ def _units(article: Article, line_map: list[int]) -> list[_Unit]:
         if trailing:  # "…切实加以解决。2010年工作打算": the heading opens what follows
             section = context.open("plain", trailing)
             out.append(_Unit(trailing, source, context.text, section, "plain"))
+        elif clause := lead_in(line.text):  # "…主要有以下几方面的收获和体会：" opens a list of them
+            context.open(LEAD_IN_STYLE, clause, weak=True)
     return out
 
 

@@ -59,6 +59,27 @@ CLOSING_HEADING = re.compile(r"结束语|结语")
 MAX_LEAD_CHARS = 12  # a paragraph's lead words read as its heading ("六、存在问题上半年…")
 
 
+# a body line that ends by announcing a list ("…主要有以下几方面的收获和体会：", "存在的不足如下"):
+# the words of its last clause, after the last punctuation or arrow
+_LEAD_IN = re.compile(r"(?:^|[，,。；;！？!?\-—>〉）)])(?P<clause>[^，,。；;！？!?\-—>〉）)]{2,30}?)(?:如下|以下)?\s*[:：]\s*$|(?P<asis>[^，,。；;！？!?]{2,30}?如下)[。.]?\s*$")
+LEAD_IN_STYLE = "lead_in"  # the style under which ``HeadingContext`` keeps an open lead-in line
+_FIRST_ITEM = re.compile(r"^\s*(?:一\s*[、.．]|[（(][一1][）)]|1\s*[、.．](?!\d))")
+
+
+def lead_in(line: str) -> str | None:
+    """The last clause of a body line that announces a list of one section's items: the line ends
+    in a colon or "如下" and that clause names a section. None otherwise, and for report openings
+    ("现将工作总结如下" announces the whole report, not one section)."""
+    line = line.strip()
+    if not line.endswith((":", "：", "如下", "如下。", "如下.")):
+        return None
+    m = _LEAD_IN.search(line)
+    if m is None or REPORT_OPENING.search(line):
+        return None
+    clause = m.group("clause") or m.group("asis")
+    return clause if section_of_heading(clause) else None
+
+
 def section_of_heading(text: str) -> str | None:
     """The section a heading's own words name, or None."""
     words = _FALSE_CUES.sub("", _HEADING_MARKER.sub("", text, count=1))
@@ -84,17 +105,23 @@ class HeadingContext:
     def __init__(self) -> None:
         self.stack: list[tuple[str, str | None, str, bool]] = []  # (style, section, text, inherited)
 
-    def open(self, style: str, text: str) -> str | None:
-        """Open a heading; returns its section (its own, else the enclosing heading's)."""
+    def open(self, style: str, text: str, weak: bool = False) -> str | None:
+        """Open a heading; returns its section (its own, else the enclosing heading's). A ``weak``
+        heading's own section counts as little as an inherited one (a lead-in sentence)."""
         if style == "plain":
             self.stack = []
         else:
             styles = [entry[0] for entry in self.stack]
             if style in styles:
-                del self.stack[styles.index(style) :]
+                at = styles.index(style)
+                # a list that starts again at "一、" after a lead-in line is the list it announces
+                lead = [entry for entry in self.stack[at + 1 :] if entry[0] == LEAD_IN_STYLE][-1:]
+                self.stack = self.stack[:at] + (lead if _FIRST_ITEM.match(text) else [])
         own = section_of_heading(text)
         section = None if CLOSING_HEADING.search(text) else own or self.section
-        self.stack.append((style, section, text.strip(), own is None and section is not None))
+        # a weak heading that names the section already open keeps that heading's strength
+        weak = weak and not (own == self.section and not self.inherited)
+        self.stack.append((style, section, text.strip(), section is not None and (weak or own is None)))
         return section
 
     def close_all(self) -> None:

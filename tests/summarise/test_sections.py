@@ -19,8 +19,10 @@ from feedback_nlp.summarise.review import _line_section, collect_sentences, draf
 from feedback_nlp.summarise.sections import (
     CONTENT,
     REPORT_OPENING,
+    LEAD_IN_STYLE,
     HeadingContext,
     is_plain_heading,
+    lead_in,
     order_sections,
     section_of_heading,
     weigh_by_heading,
@@ -102,6 +104,51 @@ def test_sections_context_marks_inherited_sections_and_closes_for_a_new_report()
     assert context.open("arabic", "1、工程返修整改") == "achievements" and context.inherited
     context.close_all()
     assert context.section is None and context.text == ""
+
+
+@pytest.mark.parametrize(
+    "line, clause",
+    [
+        ("回顾这一年，主要有以下三点收获：", "主要有以下三点收获"),
+        ("虽然完成了任务，但也存在一些不足：", "但也存在一些不足"),
+        ("明年的工作打算如下", "明年的工作打算如下"),
+        ("2014年目标：", "2014年目标"),
+        ("现将全年工作总结如下：", None),  # opens the whole report, not one section
+        ("主要做了以下工作：", None),  # names no section
+        ("投诉处理流程---〉质量反馈---〉从以下几个方面谈谈：", None),  # the clause is after the arrow
+        ("存在的不足主要是人手不够。", None),  # not a lead-in
+    ],
+)
+def test_sections_lead_in_names_the_section_of_the_list_it_announces(line, clause):
+    assert lead_in(line) == clause
+
+
+def test_sections_list_restarting_after_a_lead_in_belongs_to_it():
+    context = HeadingContext()
+    context.open("cn", "一、存在的问题")
+    context.open("arabic", "1、设备问题")
+    context.open("arabic", "2、客户回访")  # the previous report's headings are never closed
+    assert context.section == "problems"
+    context.open(LEAD_IN_STYLE, lead_in("回顾这一年，主要有以下三点收获："), weak=True)
+    assert context.section == "achievements" and context.inherited
+    # "一、" starts the announced list: it nests under the lead-in, the old headings are closed
+    assert context.open("cn", "一、多向老师傅请教") == "achievements" and context.inherited
+    assert context.open("cn", "二、学会换位思考") == "achievements"
+    assert [entry[0] for entry in context.stack] == [LEAD_IN_STYLE, "cn"]
+    assert context.open("plain", "2014年工作计划") == "plans" and len(context.stack) == 1
+
+
+def test_sections_lead_in_inside_a_heading_of_its_section_keeps_the_heading_strength():
+    context = HeadingContext()
+    context.open("cn", "五、工作中存在的不足")
+    context.open(LEAD_IN_STYLE, lead_in("但也看到了自己的不足："), weak=True)
+    assert context.section == "problems" and not context.inherited
+    # a numbered item that does not start at one is the next of the open list: it closes the
+    # lead-in standing inside the previous item
+    context = HeadingContext()
+    context.open("cn", "一、存在的问题")
+    context.open(LEAD_IN_STYLE, lead_in("主要有以下收获："), weak=True)
+    assert context.open("cn", "二、客户回访") is None and len(context.stack) == 1
 
 
 @pytest.mark.parametrize(
