@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..batch import _parse_time, _read_rows, summarise_sessions
 from ..normalise.redact import Redactor
-from .similarity import similarity_matrix
+from .similarity import NEAR_REPEAT, overlap_matrix, similarity_matrix
 
 TOP_CAUSES = 3
 EXAMPLES = 3
@@ -21,11 +21,19 @@ SAMPLE = 300  # messages compared per cause when looking for central ones
 
 
 def _central(texts: list[str], k: int) -> list[str]:
-    """The ``k`` texts most similar on average to the others (``similarity_matrix``)."""
+    """The ``k`` texts most similar on average to the others (``similarity_matrix``), skipping
+    near-repeats of one already chosen (``overlap_matrix``): the same complaint sent twice, once
+    with a phone number added, is one example, not two."""
     unique = list(dict.fromkeys(t for t in texts if len(t) >= 6))[:SAMPLE]
     scores = similarity_matrix(unique).sum(axis=1)
-    order = sorted(range(len(unique)), key=lambda i: -scores[i])
-    return [unique[i] for i in order[:k]]
+    overlap = overlap_matrix(unique)
+    chosen: list[int] = []
+    for i in sorted(range(len(unique)), key=lambda i: -scores[i]):
+        if len(chosen) == k:
+            break
+        if all(overlap[i, j] < NEAR_REPEAT for j in chosen):
+            chosen.append(i)
+    return [unique[i] for i in chosen]
 
 
 def analyse_chats(path: str | Path, fmt: str | None = None) -> dict:

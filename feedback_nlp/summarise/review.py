@@ -25,7 +25,7 @@ from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
 from .metrics import Metric, dedupe_metrics, extract_metrics
 from .classifier import SectionClassifier
-from .similarity import overlap_matrix, similarity_matrix
+from .similarity import NEAR_REPEAT, overlap_matrix, similarity_matrix
 from .sections import (
     CLOSING_HEADING,
     REPORT_OPENING,
@@ -60,7 +60,6 @@ MIN_SENTENCE_CHARS = 6
 CONFIDENCE_WEIGHT = 0.5  # ranking: how much a sentence that plainly reads as its section counts
 LEAD_IN_PENALTY = 1.0  # ranking: a line ending in a colon only introduces what follows
 MAX_CANDIDATES = 300  # sentences per section that TextRank compares pairwise
-NEAR_REPEAT = 0.6  # a sentence sharing this share of its character bigrams with one kept is a near-repeat
 REPORT_THRESHOLD = 0.5  # with the article model: an article less likely than this to be a report is left out
 
 

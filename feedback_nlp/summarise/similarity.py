@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+NEAR_REPEAT = 0.6  # a text sharing this share of its character bigrams with one kept is a near-repeat
+
 
 def similarity_matrix(texts: list[str]) -> np.ndarray:
     """Pairwise similarity in [0, 1] of ``texts`` (n x n, zero diagonal)."""
