@@ -15,11 +15,13 @@ from ..config import load_taxonomy
 from .metrics import SHOWN_QUALIFIERS
 from .review import TITLES, Review
 
+
 @functools.lru_cache(maxsize=1)
 def _cause_names() -> dict[str, str]:
     return {c.id: c.name_zh for c in load_taxonomy().causes}
 
 
+SENTIMENT_NAMES = {"neg": "负面", "neu": "中性", "pos": "正面"}
 # a section with no sentence says so, rather than standing empty under its heading
 EMPTY_SECTION = "（报告中没有找到属于本节的句子。）"
 
@@ -54,9 +56,19 @@ def _feedback_sentences(fb: dict) -> list[str]:
         out.append(f"投诉原因分布（按提及次数）：{top}。")
     sent = fb["sentiment"]
     if sent:
-        out.append("情感分布：" + "，".join(f"{k} {v}条" for k, v in sorted(sent.items())) + "。")
+        total = sum(sent.values())
+        order = [k for k in SENTIMENT_NAMES if k in sent] + sorted(k for k in sent if k not in SENTIMENT_NAMES)
+        parts = [f"{SENTIMENT_NAMES.get(k, k)}{sent[k]}条（{sent[k] / total:.1%}）" for k in order]
+        out.append("情感分布：" + "，".join(parts) + "。")
     out.append(f"共{fb['sessions']}个会话，其中情绪恶化{fb['escalated_sessions']}个，客服答复后再次投诉{fb['complained_again_sessions']}个。")
     return out
+
+
+def _month_sentence(months: dict[str, int]) -> str:
+    """Complaints per month, with the busiest month."""
+    peak = max(months, key=lambda m: months[m])
+    listed = "，".join(f"{m} {n}条" for m, n in months.items())
+    return f"每月投诉数：{listed}；最多为{peak}（{months[peak]}条）。"
 
 
 def to_dict(review: Review) -> dict:
@@ -86,7 +98,10 @@ def to_markdown(review: Review) -> str:
             if review.feedback is None:
                 lines += ["（未提供客户对话分类结果：使用 --chats 加入。）", ""]
                 continue
-            lines += [f"- {s}" for s in _feedback_sentences(review.feedback)] + [""]
+            lines += [f"- {s}" for s in _feedback_sentences(review.feedback)]
+            if review.feedback["by_month"]:  # the DOCX shows the trend as a chart
+                lines.append(f"- {_month_sentence(review.feedback['by_month'])}")
+            lines.append("")
             for cause, texts in review.feedback["examples"].items():
                 lines.append(f"**{_cause_name(cause)}** 典型反馈：")
                 lines += [f"> {t}" for t in texts] + [""]

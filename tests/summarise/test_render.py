@@ -63,6 +63,16 @@ def _review_with_months():
     return Review(2024, None, {}, [], [], feedback)
 
 
+def test_render_markdown_states_monthly_counts_and_sentiment_in_words():
+    from feedback_nlp.summarise.render import to_markdown
+
+    review = _review_with_months()
+    review.feedback["sentiment"] = {"pos": 2, "neg": 6, "neu": 2}
+    md = to_markdown(review)
+    assert "每月投诉数：2024-01 1条，2024-02 3条；最多为2024-02（3条）。" in md
+    assert "情感分布：负面6条（60.0%），中性2条（20.0%），正面2条（20.0%）。" in md
+
+
 def test_render_docx_trend_chart_with_matplotlib(tmp_path):
     import pytest
 
