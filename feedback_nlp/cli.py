@@ -30,7 +30,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",  # docstring line breaks join as in prose
+    rich_markup_mode=None,  # plain help: docstring lines join as prose, flags show no value type
 )
 _state = {"verbose": False}
 
@@ -112,7 +112,7 @@ def _render(text: str, mode: str, cfg: Config) -> str:
     return "\n".join(" ".join(tok.cut(line)) for line in text.split("\n"))
 
 
-@app.command()
+@app.command(short_help="Repair encodings, normalise; write text, sentences or tokens.")
 @_friendly
 def normalise(
     inputs: List[str] = typer.Argument(
@@ -199,7 +199,7 @@ def _messages(source: str, cfg: Config) -> List[str]:
     return [line for line in read.text.split("\n") if line.strip()]
 
 
-@app.command()
+@app.command(short_help="Complaint causes and sentiment of messages or chat-log exports.")
 @_friendly
 def classify(
     inputs: List[str] = typer.Argument(
@@ -339,7 +339,7 @@ def _classify_batch(
         raise typer.Exit(3)
 
 
-@app.command()
+@app.command(short_help="Train the cause and sentiment models into a model directory.")
 @_friendly
 def train(
     config: Path = typer.Option(Path("configs/train_default.yaml"), "--config", "-c", help="Training config."),
@@ -358,7 +358,7 @@ def train(
     _err(f"saved to {output}")
 
 
-@app.command()
+@app.command(short_help="Score a model on a corpus split: table, JSON and chart.")
 @_friendly
 def evaluate(
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model directory (default: the shipped model)."),
@@ -383,7 +383,7 @@ def evaluate(
     _err(f"wrote {output / 'metrics.json'} and {output / 'metrics.png'}")
 
 
-@app.command("export-onnx")
+@app.command("export-onnx", short_help="Add ONNX files to a transformers model directory.")
 @_friendly
 def export_onnx(
     model: Path = typer.Argument(..., help="A transformers model directory written by 'feedback-nlp train'."),
@@ -399,7 +399,7 @@ def export_onnx(
         _err(f"wrote {path}")
 
 
-@app.command()
+@app.command(short_help="Draft a year-end service review from work reports.")
 @_friendly
 def review(
     reports: List[Path] = typer.Argument(..., help="Work reports: .txt/.md/.docx files or folders (any encoding; mojibake repaired)."),
