@@ -31,6 +31,7 @@ from .config import ChatlogConfig, load_chatlog_config
 from .errors import FeedbackNLPError, InputError
 from .io.records import Record, RecordReader, Reject, expand_inputs
 from .io.writers import RowWriter
+from .normalise.encoding import looks_like_mojibake, repair_mojibake
 from .normalise.script import to_simplified
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class Summary:
     causes: Counter = field(default_factory=Counter)
     sentiment: Counter = field(default_factory=Counter)
     redacted: Counter = field(default_factory=Counter)
+    repaired: int = 0  # messages whose mojibake was repaired
     seconds: float = 0.0
     sessions: int = 0
 
@@ -91,6 +93,7 @@ def _init_worker(model: str | None, redact: bool, device: str | None = None, run
 def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
     """Classify one chunk; returns ("message", row) and ("reject", row) pairs in input order."""
     clf, redactor = _worker_state["clf"], _worker_state["redactor"]
+    repaired = {i: _repair(item) for i, item in enumerate(items) if isinstance(item, Record)}
     to_classify = [i for i, item in enumerate(items) if isinstance(item, Record) and item.role in CLASSIFIED_ROLES]
     predictions = dict(zip(to_classify, clf.predict([items[i].text for i in to_classify], explain=False)))
     out = []
@@ -104,6 +107,7 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
             "text": item.text, "file": item.file, "line": item.line, "fields": item.fields,
         }
         pred = predictions.get(i)
+        note = repaired[i]
         if pred is not None:
             row.update(
                 causes=[c["id"] for c in pred["causes"]],
@@ -111,12 +115,25 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
                 sentiment=pred["sentiment"]["label"],
                 sentiment_score=pred["sentiment"]["score"],
                 is_complaint=pred["is_complaint"],
-                warning=pred["warning"] or pred["error"],
+                warning="; ".join(w for w in (note, pred["warning"] or pred["error"]) if w) or None,
             )
         else:
-            row.update(causes=[], cause_probabilities={}, sentiment=None, sentiment_score=None, is_complaint=None, warning=None)
+            row.update(causes=[], cause_probabilities={}, sentiment=None, sentiment_score=None, is_complaint=None, warning=note)
+        row["_repaired"] = note is not None
         out.append(("message", _redacted(row, redactor, ("text", "speaker", "fields"))))
     return out
+
+
+def _repair(record: Record) -> str | None:
+    """Repair a message that is plainly UTF-8 read as GBK (mojibake) in place; returns a note
+    for the row's warning, or None. Short messages cannot be judged alone and are left as read."""
+    if not looks_like_mojibake(record.text):
+        return None
+    repair = repair_mojibake(record.text)
+    if not repair.changed:
+        return None
+    record.text = repair.text
+    return f"text repaired: it was UTF-8 read as GBK (mojibake); {repair.chars_inferred} characters inferred"
 
 
 def _redacted(row: dict, redactor, keys: tuple[str, ...]) -> dict:
@@ -261,6 +278,7 @@ def _account(result: list[tuple[str, dict]], writer: RowWriter, rejects: RowWrit
             rejects.write([row])
             continue
         summary.written += 1
+        summary.repaired += row.pop("_repaired", False)
         summary.roles[row["role"]] += 1
         if row["sentiment"] is not None:
             summary.classified += 1

@@ -258,7 +258,7 @@ def classify(
         table.add_column(col, overflow="fold")
     for message, r in zip(messages, results):
         causes = ", ".join(f"{c['id']} {c['probability']:.2f}" for c in r["causes"]) or "-"
-        sentiment = f"{r['sentiment']['label']} {r['sentiment']['score']:+.2f}"
+        sentiment = "-" if r["sentiment"]["label"] is None else f"{r['sentiment']['label']} {r['sentiment']['score']:+.2f}"
         words = []
         if explain:
             for cause, ev in r["evidence"]["causes"].items():
@@ -324,6 +324,8 @@ def _classify_batch(
         _err("sentiment: " + ", ".join(f"{c} {n}" for c, n in summary.sentiment.most_common()))
     if summary.redacted:
         _err("masked: " + ", ".join(f"{c} {n}" for c, n in summary.redacted.most_common()))
+    if summary.repaired:
+        _err(f"mojibake (UTF-8 read as GBK) repaired in {summary.repaired:,} messages; their rows say so in 'warning'")
     if summary.rejected:
         _err(f"rejected ({rejects_path}): " + ", ".join(f"{r} {n}" for r, n in summary.rejected_by_reason.most_common(5)))
     if sessions:

@@ -4,8 +4,9 @@
 complaint causes above their thresholds (with calibrated probabilities and a confidence level),
 every cause's probability, whether the message is a complaint, the sentiment label and score,
 and the evidence: the words that pushed each decision, with their spans in the input text.
-Bad items (None, empty, non-Chinese, very long) get a ``warning`` or ``error`` field instead of
-failing the batch. Prediction reads only fitted arrays, so one instance can serve many threads.
+Bad items (None, empty, non-Chinese, mojibake, very long) get a ``warning`` or ``error`` field
+instead of failing the batch; items not classified at all (None, not a string, empty) have no
+sentiment label. Prediction reads only fitted arrays, so one instance can serve many threads.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .errors import FeedbackNLPError
 from .features import Analysis, TextFeaturizer
 from .models.base import ModelError, load_objects, read_metadata, save_objects, verify_files, write_metadata
 from .models.linear import LinearModel, blend_styles
+from .normalise.encoding import looks_like_mojibake, repair_mojibake
 from .normalise.text import normalise_records
 
 logger = logging.getLogger(__name__)
@@ -124,6 +126,9 @@ class FeedbackClassifier(abc.ABC):
     # ---- prediction --------------------------------------------------------------------
     def predict(self, texts: Iterable[Any], explain: bool = True, batch_size: int = BATCH_SIZE) -> list[dict]:
         """One result dict per input, in order; see the module docstring for the fields."""
+        if isinstance(texts, (str, bytes)):
+            raise TypeError("predict() takes a list of texts, not one string (it would classify each character); "
+                            "pass [text], or use predict_one(text)")
         items = list(texts)
         out: list[dict] = []
         for start in range(0, len(items), batch_size):
@@ -153,6 +158,9 @@ class FeedbackClassifier(abc.ABC):
                 continue
             if not _HAN.search(text):
                 warning = "no Chinese characters; the models were trained on Chinese text"
+            elif looks_like_mojibake(text) and repair_mojibake(text).changed:
+                warning = ("text looks like UTF-8 that was read as GBK (mojibake); results are unreliable: "
+                           "repair it first with feedback_nlp.repair_mojibake(text).text")
             texts.append(text)
             index.append((i, warning))
         if not texts:
@@ -213,12 +221,12 @@ class FeedbackClassifier(abc.ABC):
         return label, score, float(p[label])
 
     def _empty_result(self, original, warning: str | None = None, error: str | None = None) -> dict:
-        neutral = {s: (1.0 if s == "neu" else 0.0) for s in self.sentiment_labels_}
+        # nothing was classified: no sentiment, so that counting labels does not count these as neutral
         return {
             "causes": [],
             "cause_probabilities": {c: 0.0 for c in self.cause_ids_},
             "is_complaint": False,
-            "sentiment": {"label": "neu", "score": 0.0, "confidence": "low", "probabilities": neutral},
+            "sentiment": {"label": None, "score": None, "confidence": None, "probabilities": {}},
             "warning": warning,
             "error": error,
             "evidence": {"causes": {}, "sentiment": []},

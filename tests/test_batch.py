@@ -192,3 +192,20 @@ def test_batch_cli_field_option_is_checked(tmp_path, tiny_model_dir):
     assert result.exit_code == 2 and "write FIELD=COLUMN" in result.stderr
     result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), "-o", str(tmp_path / "o.jsonl"), "--field", "colour=x", "--model", str(tiny_model_dir)])
     assert result.exit_code == 2 and "unknown key 'fields.colour'" in result.stderr
+
+
+def test_batch_repairs_messages_stored_as_mojibake(tmp_path, tiny_model_dir):
+    # a CSV written as UTF-8 whose text column had been read as GBK somewhere upstream
+    texts = ["快递五天了还没到，客服也不回复", "客服态度很差，问什么都说不知道", "好的"]
+    damaged = [t.encode("utf-8").decode("gbk", errors="ignore") for t in texts]
+    lines = ["session,role,content"] + [f"s{i},customer,{t}" for i, t in enumerate(damaged)]
+    (tmp_path / "chats.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "msgs.jsonl"
+    summary = classify_files([tmp_path / "chats.csv"], out, model=tiny_model_dir)
+    rows = read_jsonl(out)
+    assert [r["text"] for r in rows[:2]] == texts[:2]
+    assert all("mojibake" in r["warning"] for r in rows[:2])
+    assert rows[0]["causes"] == ["logistics"] and rows[1]["causes"] == ["attitude"]
+    # a message too short to judge alone stays as read, and is not said to be repaired
+    assert rows[2]["text"] == damaged[2] and not (rows[2]["warning"] or "").startswith("text repaired")
+    assert summary.repaired == 2 and summary.as_dict()["counts_add_up"]

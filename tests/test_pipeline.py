@@ -91,6 +91,8 @@ def test_pipeline_refuses_newer_format_and_mismatched_parts(tiny, tmp_path):
         ("   ", "warning", "empty text"),
         ("the parcel is late", "warning", "no Chinese characters"),
         ("快递慢" * 1000, "warning", "only the first 2000"),
+        # UTF-8 read as GBK: "快递五天了还没到，客服也不回复"
+        ("快递五天了还没到，客服也不回复".encode("utf-8").decode("gbk", errors="ignore"), "warning", "mojibake"),
     ],
 )
 def test_pipeline_bad_items_do_not_break_the_batch(tiny, item, field, message):
@@ -99,6 +101,21 @@ def test_pipeline_bad_items_do_not_break_the_batch(tiny, item, field, message):
     assert message in results[1][field]
     assert [c["id"] for c in results[0]["causes"]] == ["logistics"]
     assert [c["id"] for c in results[2]["causes"]] == ["attitude"]
+    # an item that was not classified has no sentiment; one that was has a label
+    unclassified = item is None or not isinstance(item, str) or not item.strip()
+    assert (results[1]["sentiment"]["label"] is None) is unclassified
+
+
+def test_pipeline_refuses_one_string_for_a_list(tiny):
+    with pytest.raises(TypeError, match="predict_one"):
+        tiny.predict("快递五天了还没到")
+    assert tiny.predict_one("快递五天了还没到")["causes"][0]["id"] == "logistics"
+
+
+def test_pipeline_clean_short_texts_get_no_mojibake_warning(tiny):
+    # real short messages whose characters could also be damaged bytes
+    results = tiny.predict(["体验极差", "几点开门", "有点麻烦", "厚了点，沉了点！"])
+    assert all(r["warning"] is None for r in results)
 
 
 def test_pipeline_evidence_spans_point_into_the_input(tiny):

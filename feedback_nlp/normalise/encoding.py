@@ -298,10 +298,24 @@ def _looks_damaged(line: str) -> bool:
         return False
     if non_ascii <= 3:
         return True  # too short to judge cheaply; the search decides
-    raw = line.encode("gbk", errors="ignore")
-    redecoded = raw.decode("utf-8", errors="ignore")
+    return _reads_back_as_chinese(line, non_ascii)
+
+
+def _reads_back_as_chinese(text: str, non_ascii: int) -> bool:
+    """Whether the GBK bytes of ``text`` read as UTF-8 are mostly Chinese characters."""
+    redecoded = text.encode("gbk", errors="ignore").decode("utf-8", errors="ignore")
     # measured on real pages: clean lines score at most 0.2, damaged lines mostly over 0.4
     return len(_CJK.findall(redecoded)) >= 0.25 * non_ascii
+
+
+def looks_like_mojibake(text: str) -> bool:
+    """Whether ``text`` is plainly UTF-8 that was read as GBK: more than three non-ASCII characters
+    whose GBK bytes read back as UTF-8 are mostly Chinese. A cheap test (no search), for single
+    messages; shorter texts cannot be judged alone ("鍋" is a real character and the damaged "做")."""
+    if text.isascii():
+        return False
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    return non_ascii > 3 and _reads_back_as_chinese(text, non_ascii)
 
 
 @dataclass
