@@ -2,7 +2,7 @@
 
 Order of evidence: a Word document (.docx: its paragraphs and table rows, in document order); a
 byte-order mark; strict UTF-8 (most files); UTF-16 without a BOM (NUL bytes in every other
-position); then charset-normalizer, limited to the encodings Chinese text is actually stored in.
+position, or, for Chinese text, the byte order that reads as Chinese); then charset-normalizer, limited to the encodings Chinese text is actually stored in.
 Binary data and text that no candidate decodes are refused with an error that names the input.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import io
 import logging
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,7 +88,25 @@ def _looks_utf16(data: bytes) -> str | None:
         return "utf_16_le"
     if even_nul > 0.3 and odd_nul < 0.05:
         return "utf_16_be"
-    return None
+    return _looks_utf16_chinese(sample)
+
+
+# characters of Chinese text: CJK ideographs, CJK and full-width punctuation, printable ASCII
+_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u0020-\u007e\n\r\t]")
+
+
+def _looks_utf16_chinese(sample: bytes) -> str | None:
+    """The byte order of CJK-heavy UTF-16 without a BOM (it has almost no NUL bytes): the one in
+    which at least 90% of the characters are those of Chinese text. GBK or Big5 read as UTF-16
+    falls far short, and so does the other byte order."""
+    sample = sample[: len(sample) // 2 * 2]
+    best, share = None, 0.0
+    for codec in ("utf_16_le", "utf_16_be"):
+        text = sample.decode(codec, errors="replace")
+        plausible = len(_PLAUSIBLE.findall(text)) / max(len(text), 1)
+        if plausible > share:
+            best, share = codec, plausible
+    return best if share >= 0.9 else None
 
 
 def _is_mostly_multibyte_utf8(data: bytes) -> bool:

@@ -135,3 +135,15 @@ def test_decode_damaged_word_document_and_old_office_files_are_refused(tmp_path)
         decode_bytes(damaged.getvalue(), "report.docx")
     with pytest.raises(InputError, match="old.doc: an old Office file"):
         decode_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old.doc")
+
+
+def test_decode_chinese_utf16_without_bom_is_text_not_binary():
+    # CJK-heavy UTF-16 has almost no NUL bytes, so the NUL pattern cannot find it
+    text = "关于开展年度业主满意度调查的通知\n各位业主：为进一步提升服务质量，物业服务中心将于12月1日开展调查。\n" * 20
+    for codec, name in (("utf-16-le", "utf_16_le"), ("utf-16-be", "utf_16_be")):
+        decoded = decode_bytes(text.encode(codec), "notice.txt")
+        assert decoded.encoding == name and decoded.text == text
+    # GBK and Big5 bytes of the same text are not mistaken for UTF-16
+    assert decode_bytes(text.encode("gbk"), "notice.txt").encoding in ("gb18030", "gbk", "gb2312")
+    traditional = "關於開展年度業主滿意度調查的通知\n各位業主：為進一步提升服務質量，物業服務中心將於12月1日開展調查。\n" * 20
+    assert decode_bytes(traditional.encode("big5"), "notice.txt").encoding.startswith("big5")
