@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator
 
 from .config import ChatlogConfig, load_chatlog_config
 from .errors import FeedbackNLPError, InputError
-from .io.records import Record, RecordReader, Reject, expand_inputs
+from .io.records import SUFFIXES, Record, RecordReader, Reject, expand_inputs
 from .io.writers import RowWriter
 from .normalise.encoding import looks_like_mojibake, repair_mojibake
 from .normalise.script import to_simplified
@@ -53,6 +53,7 @@ SESSION_COLUMNS = [
 class Summary:
     files: int = 0
     files_failed: list[str] = field(default_factory=list)
+    files_skipped: list[str] = field(default_factory=list)  # files in input folders that are not exports
     read: int = 0
     written: int = 0
     classified: int = 0
@@ -204,12 +205,15 @@ def classify_files(
 ) -> Summary:
     """Classify chat-log files into ``output``; see the module docstring."""
     chunk_size = chunk_size or CHUNK_SIZE
-    files = expand_inputs(inputs)
+    skipped: list[Path] = []
+    files = expand_inputs(inputs, skipped)
     if not files:
-        raise InputError(f"no input files found in {', '.join(map(str, inputs))}")
+        found = f" (only {', '.join(p.name for p in skipped[:5])}{', …' if len(skipped) > 5 else ''})" if skipped else ""
+        raise InputError(f"no chat-log files found in {', '.join(map(str, inputs))}{found}; "
+                         f"exports are read from {', '.join(sorted(SUFFIXES))} files")
     rejects_output = rejects_output or output.with_name(output.stem + ".rejects.jsonl")
     checkpoint_path = output.with_name(output.name + ".checkpoint.json")
-    summary = Summary()
+    summary = Summary(files_skipped=[str(p) for p in skipped])
     done_items = 0
     if resume:
         if not checkpoint_path.exists():
@@ -299,7 +303,11 @@ def _parse_time(value: str | None) -> datetime | None:
         return None
 
 
-def _read_rows(path: Path, fmt: str) -> Iterator[dict]:
+SESSION_FIELDS = ["session", "time", "role", "causes", "sentiment_score", "is_complaint"]
+
+
+def _read_rows(path: Path, fmt: str, columns: list[str] | None = SESSION_FIELDS) -> Iterator[dict]:
+    """Rows of a message output file; from Parquet only ``columns`` (None: all of them)."""
     if fmt == "jsonl":
         with open(path, encoding="utf-8") as fh:
             for line in fh:
@@ -316,7 +324,7 @@ def _read_rows(path: Path, fmt: str) -> Iterator[dict]:
     else:
         import pyarrow.parquet as pq
 
-        for batch in pq.ParquetFile(path).iter_batches(columns=["session", "time", "role", "causes", "sentiment_score", "is_complaint"]):
+        for batch in pq.ParquetFile(path).iter_batches(columns=columns):
             for row in batch.to_pylist():
                 row["causes"] = json.loads(row["causes"]) if row["causes"] else []
                 yield row

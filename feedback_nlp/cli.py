@@ -74,31 +74,34 @@ def _main(
     )
 
 
-def _expand(inputs: List[str]) -> List[str]:
-    """Folders stand for the visible files inside them, sorted; '-' and files are kept as given."""
-    out: List[str] = []
+def _expand(inputs: List[str]) -> List[tuple[str, str]]:
+    """(source, output name) pairs: folders stand for the visible files inside them and their
+    subfolders, sorted, named by their path inside the folder; '-' and files are kept as given."""
+    out: List[tuple[str, str]] = []
     for item in inputs:
         path = Path(item)
         if item != "-" and path.is_dir():
-            found = sorted(str(p) for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            found = [
+                p for p in sorted(path.rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
             if not found:
                 _err(f"warning: {item}: folder has no files")
-            out.extend(found)
+            out.extend((str(p), str(p.relative_to(path).with_suffix(""))) for p in found)
         else:
-            out.append(item)
+            out.append((item, "stdin" if item == "-" else path.stem))
     return out
 
 
-def _output_path(out: Optional[Path], source: str, many: bool, used: set) -> Optional[Path]:
+def _output_path(out: Optional[Path], name: str, many: bool, used: set) -> Optional[Path]:
     if out is None:
         return None
     if not many:
         return out
-    stem = "stdin" if source == "-" else Path(source).stem
-    target, n = out / f"{stem}.txt", 1
+    target, n = out / f"{name}.txt", 1
     while target in used:
         n += 1
-        target = out / f"{stem}_{n}.txt"
+        target = out / f"{name}_{n}.txt"
     used.add(target)
     return target
 
@@ -143,13 +146,15 @@ def normalise(
     if encoding:
         extra.append(f"input.encoding={encoding}")
     cfg = load_config(config, extra)
-    inputs = _expand(inputs)
-    many = len(inputs) > 1
+    sources = _expand(inputs)
+    many = len(sources) > 1
     used: set = set()
     if output is not None and many:
+        if output.is_file():
+            raise FeedbackNLPError(f"-o {output}: is a file; with several inputs, -o names a folder to write them into")
         output.mkdir(parents=True, exist_ok=True)
     failed = 0
-    for source in inputs:
+    for source, name in sources:
         try:
             raw = sys.stdin.buffer.read() if source == "-" else Path(source)
             read = read_text(
@@ -167,11 +172,12 @@ def normalise(
             if _state["verbose"]:
                 raise
             continue
-        target = _output_path(output, source, many, used)
+        target = _output_path(output, name, many, used)
         if target is None:
             sys.stdout.write(rendered + "\n")
             sys.stdout.flush()  # keep the text ahead of the report on a shared terminal
         else:
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(rendered + "\n", encoding="utf-8")
         _err(_summary(read, norm, target))
         if read.confidence < cfg.input.min_confidence:
@@ -183,13 +189,15 @@ def normalise(
                 full["mojibake_lines"] = read.mojibake.lines_repaired
             typer.echo(json.dumps(full, ensure_ascii=False, indent=1), err=True)
     if failed:
-        _err(f"{failed} of {len(inputs)} inputs failed")
+        _err(f"{failed} of {len(sources)} inputs failed")
         raise typer.Exit(1)
 
 
 def _messages(source: str, cfg: Config) -> List[str]:
     """An existing file's non-empty lines, or the argument itself as one message."""
     path = Path(source)
+    if source != "-" and path.is_dir():
+        raise FeedbackNLPError(f"{source}: is a folder; to classify the chat exports in it, name an output file with -o")
     if source != "-" and not path.is_file():
         if path.suffix in (".txt", ".csv", ".jsonl", ".tsv") or "/" in source:
             raise FeedbackNLPError(f"{source}: no such file; pass an existing file or the message text itself")
@@ -283,8 +291,18 @@ def _classify_batch(
     chat_cfg = load_chatlog_config(chatlog, overrides)
     from .io.records import count_lines, expand_inputs
 
+    from .batch import CHUNK_SIZE
+
+    if workers < 1:
+        raise FeedbackNLPError(f"--workers {workers}: use 1 or more worker processes")
+    cores = os.cpu_count() or 1
+    if workers > cores:
+        _err(f"note: --workers {workers} is more than the {cores} cores here; using {cores}")
+        workers = cores
     interactive = sys.stderr.isatty()
     total = count_lines([p for p in expand_inputs(inputs) if p.is_file()]) or None
+    if total and workers > 1:
+        workers = min(workers, -(-total // CHUNK_SIZE))  # a worker per chunk at most: each loads the model
     last = [0.0]
 
     def progress(summary) -> None:
@@ -333,6 +351,9 @@ def _classify_batch(
     summary_path = output.with_name(output.stem + ".summary.json")
     summary_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     _err(f"messages -> {output}, summary -> {summary_path}")
+    if summary.files_skipped:
+        names = ", ".join(Path(p).name for p in summary.files_skipped[:5]) + (", …" if len(summary.files_skipped) > 5 else "")
+        _err(f"skipped {len(summary.files_skipped)} files in the input folders that are not chat exports: {names}")
     for failure in summary.files_failed:
         _err(f"error: {failure}")
     if summary.files_failed:

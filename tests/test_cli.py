@@ -128,3 +128,41 @@ def test_cli_evaluate_writes_json_and_png(tiny_model_dir, tmp_path):
     assert "micro" in metrics["causes"] and "accuracy" in metrics["sentiment"]
     assert (out / "metrics.png").read_bytes()[:4] == b"\x89PNG"
     assert "micro" in result.stdout
+
+
+def test_cli_normalise_folder_tree_and_output_paths(tmp_path):
+    (tmp_path / "in" / "2023").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_text("快递慢", encoding="utf-8")
+    (tmp_path / "in" / "2023" / "a.txt").write_text("客服好", encoding="utf-8")
+    result = run("normalise", str(tmp_path / "in"), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    # subfolders are read and each file keeps its path inside the folder
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "快递慢\n"
+    assert (tmp_path / "out" / "2023" / "a.txt").read_text(encoding="utf-8") == "客服好\n"
+    # one input into a folder that does not exist yet
+    result = run("normalise", str(tmp_path / "in" / "a.txt"), "-o", str(tmp_path / "new" / "deeper" / "x.txt"))
+    assert result.exit_code == 0 and (tmp_path / "new" / "deeper" / "x.txt").is_file()
+    # several inputs cannot go into one existing file
+    result = run("normalise", str(tmp_path / "in"), "-o", str(tmp_path / "new" / "deeper" / "x.txt"))
+    assert result.exit_code == 2 and "names a folder" in result.stderr
+
+
+def test_cli_classify_folder_without_output_and_bad_workers(tmp_path):
+    result = run("classify", str(tmp_path))
+    assert result.exit_code == 2 and "is a folder" in result.stderr and "-o" in result.stderr
+    (tmp_path / "c.jsonl").write_text('{"session": "s1", "role": "customer", "text": "快递还没到"}\n', encoding="utf-8")
+    result = run("classify", str(tmp_path / "c.jsonl"), "-o", str(tmp_path / "out.jsonl"), "-w", "0")
+    assert result.exit_code == 2 and "--workers 0" in result.stderr
+
+
+def test_cli_classify_lists_the_files_it_skipped(tmp_path, tiny_model_dir):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "c.jsonl").write_text('{"session": "s1", "role": "customer", "text": "快递还没到"}\n', encoding="utf-8")
+    (tmp_path / "in" / "README.md").write_text("notes", encoding="utf-8")
+    (tmp_path / "in" / "pic.png").write_bytes(b"\x89PNG\r\n")
+    out = tmp_path / "out.jsonl"
+    result = run("classify", str(tmp_path / "in"), "-o", str(out), "-m", str(tiny_model_dir), "-w", "1")
+    assert result.exit_code == 0, result.stderr
+    assert "skipped 2 files" in result.stderr and "README.md" in result.stderr and "pic.png" in result.stderr
+    summary = json.loads((tmp_path / "out.summary.json").read_text(encoding="utf-8"))
+    assert len(summary["files_skipped"]) == 2 and summary["read"] == 1

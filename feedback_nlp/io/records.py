@@ -323,17 +323,20 @@ def count_lines(paths: list[Path]) -> int:
     return total
 
 
-def expand_inputs(inputs: list[str | Path]) -> list[Path]:
-    """Files as given, and the files with known suffixes inside folders (sorted, recursively)."""
+def expand_inputs(inputs: list[str | Path], skipped: list[Path] | None = None) -> list[Path]:
+    """Files as given, and the files with known suffixes inside folders (sorted, recursively);
+    the other visible files found in folders are added to ``skipped`` when it is given."""
     out: list[Path] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            out.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file() and not p.name.startswith(".") and (p.suffix.lower() in SUFFIXES or p.suffix == ".gz")
-            )
+            for p in sorted(path.rglob("*")):
+                if not p.is_file() or any(part.startswith(".") for part in p.relative_to(path).parts):
+                    continue
+                if p.suffix.lower() in SUFFIXES or p.suffix == ".gz":
+                    out.append(p)
+                elif skipped is not None:
+                    skipped.append(p)
         else:
             out.append(path)
     return out

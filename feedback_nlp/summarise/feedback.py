@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..batch import _parse_time, _read_rows, summarise_sessions
+from ..errors import InputError, InputNotFoundError
 from ..normalise.redact import Redactor
 from .similarity import NEAR_REPEAT, overlap_matrix, similarity_matrix
 
@@ -39,8 +40,24 @@ def _central(texts: list[str], k: int) -> list[str]:
 def analyse_chats(path: str | Path, fmt: str | None = None) -> dict:
     """Figures for the review's customer-feedback section from a classified message file."""
     path = Path(path)
+    if not path.is_file():
+        raise InputNotFoundError(f"--chats {path}: no such file; pass the output of 'feedback-nlp classify EXPORTS -o FILE'")
     fmt = fmt or {".csv": "csv", ".parquet": "parquet"}.get(path.suffix.lower(), "jsonl")
-    rows = [r for r in _read_rows(path, fmt)]
+    try:
+        rows = list(_read_rows(path, fmt, columns=None))
+    except KeyError as exc:  # a CSV without the classifier's columns
+        raise InputError(f"--chats {path}: has no {exc} column; this looks like a raw chat export, not classified "
+                         "messages: run 'feedback-nlp classify EXPORT -o classified.csv' and pass that") from None
+    except (ValueError, UnicodeDecodeError) as exc:  # not JSON Lines / CSV / Parquet as written by classify
+        raise InputError(f"--chats {path}: cannot be read as classified messages ({exc}); pass the output of "
+                         "'feedback-nlp classify EXPORTS -o FILE'") from None
+    for number, row in enumerate(rows, start=1):
+        missing = [k for k in ("role", "causes", "is_complaint", "sentiment") if k not in row]
+        if missing:
+            raise InputError(
+                f"--chats {path}: row {number} has no {', '.join(missing)} field; this looks like a raw chat export, "
+                "not classified messages: run 'feedback-nlp classify EXPORT -o classified.jsonl' and pass that"
+            )
     customer = [r for r in rows if r["role"] == "customer"]
     complaints = [r for r in customer if r.get("is_complaint")]
     by_cause = Counter(c for r in complaints for c in (r.get("causes") or []))

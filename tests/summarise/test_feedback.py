@@ -19,3 +19,37 @@ def test_feedback_examples_are_central_and_not_near_repeats():
     assert sum(t.startswith("快递三天了还没到") for t in picked) == 1
     # with fewer distinct complaints than asked for, the near-repeat is still left out
     assert len(_central(texts[:2], 3)) == 1
+
+
+def test_feedback_refuses_a_missing_file_and_a_raw_export(tmp_path):
+    import pytest
+
+    from feedback_nlp.errors import InputError, InputNotFoundError
+    from feedback_nlp.summarise.feedback import analyse_chats
+
+    with pytest.raises(InputNotFoundError, match="no such file"):
+        analyse_chats(tmp_path / "missing.jsonl")
+    raw = tmp_path / "export.jsonl"
+    raw.write_text('{"session": "s1", "role": "customer", "text": "快递还没到"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="raw chat export"):
+        analyse_chats(raw)
+    raw_csv = tmp_path / "export.csv"
+    raw_csv.write_text("session,role,text\ns1,customer,快递还没到\n", encoding="utf-8")
+    with pytest.raises(InputError, match="raw chat export"):
+        analyse_chats(raw_csv)
+
+
+def test_feedback_reads_every_output_format_alike(tmp_path, tiny_model_dir):
+    from feedback_nlp.batch import classify_files
+    from feedback_nlp.summarise.feedback import analyse_chats
+    from tests.test_batch import make_export
+
+    make_export(tmp_path / "chats.jsonl", n_sessions=8)
+    results = {}
+    for fmt in ("jsonl", "csv", "parquet"):
+        out = tmp_path / f"classified.{fmt}"
+        classify_files([tmp_path / "chats.jsonl"], out, fmt=fmt, model=tiny_model_dir)
+        fb = analyse_chats(out)
+        results[fmt] = (fb["complaints"], fb["by_cause"], fb["sentiment"], fb["examples"])
+    assert results["jsonl"] == results["csv"] == results["parquet"]
+    assert results["parquet"][2] and results["parquet"][3]  # sentiment and examples, not empty
