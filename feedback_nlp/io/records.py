@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..config import ChatlogConfig
-from ..errors import InputError, InputNotFoundError
+from ..errors import InputError, InputNotFoundError, shorten
 from .decode import decode_bytes
 
 SAMPLE_BYTES = 1 << 16  # how much of a file is used to detect its encoding
@@ -50,29 +50,34 @@ class Reject:
     raw: str
 
 
+def _same(text: str) -> str:
+    return text
+
+
 class _Fields:
     """Finds the mapped fields in one file's column names."""
 
-    def __init__(self, config: ChatlogConfig, columns: list[str], label: str):
-        lowered = {c.strip().lower(): c for c in columns if isinstance(c, str)}
+    def __init__(self, config: ChatlogConfig, columns: list[str], label: str, canonical: Callable[[str], str] = _same):
+        """``canonical`` maps names before they are compared (Traditional headers: 內容 -> 内容)."""
+        def key(name: str) -> str:
+            return canonical(name.strip()).lower()
+
+        lowered = {key(c): c for c in columns if isinstance(c, str)}
         self.columns = {}
         for name in ("session", "message_id", "time", "role", "speaker", "text"):
             options = getattr(config.fields, name)
-            self.columns[name] = next((lowered[o.lower()] for o in options if o.lower() in lowered), None)
+            self.columns[name] = next((lowered[key(o)] for o in options if key(o) in lowered), None)
         if self.columns["text"] is None:
+            found = ", ".join(shorten(str(c), 30) for c in columns[:12]) + (", …" if len(columns) > 12 else "")
             raise InputError(
                 f"{label}: no text field; looked for {', '.join(config.fields.text)} but found "
-                f"{', '.join(map(str, columns[:12])) or 'no columns'}; set fields.text in "
-                "configs/chatlog.yaml or pass --text-field"
+                f"{found or 'no columns'}; if the file has no header row, add one; otherwise set fields.text "
+                "in configs/chatlog.yaml or pass --text-field"
             )
 
     def get(self, row: dict, name: str) -> Any:
         column = self.columns[name]
         return None if column is None else row.get(column)
-
-
-def _same(text: str) -> str:
-    return text
 
 
 class _Roles:
@@ -151,6 +156,7 @@ class RecordReader:
         Traditional-to-Simplified conversion)."""
         self.config = config
         self.encoding = encoding
+        self.canonical = canonical
         self.roles = _Roles(config, canonical)
 
     def read(self, path: str | Path) -> Iterator[Record | Reject]:
@@ -211,7 +217,7 @@ class RecordReader:
                 try:
                     row = json.loads(raw)
                 except json.JSONDecodeError as exc:
-                    yield Reject(label, number, f"not valid JSON ({exc.msg} at column {exc.colno})", raw[:500])
+                    yield Reject(label, number, f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})", raw[:500])
                     continue
                 if not isinstance(row, dict):
                     yield Reject(label, number, f"expected a JSON object, got {type(row).__name__}", raw[:500])
@@ -220,7 +226,7 @@ class RecordReader:
                 fields = mappings.get(keys)
                 if fields is None:
                     try:
-                        fields = mappings[keys] = _Fields(self.config, list(row), f"{label} line {number}")
+                        fields = mappings[keys] = _Fields(self.config, list(row), f"{label} line {number}", self.canonical)
                     except InputError as exc:
                         fields = mappings[keys] = str(exc).split(": ", 1)[1]
                 if isinstance(fields, str):
@@ -237,7 +243,7 @@ class RecordReader:
                 raise InputError(f"{label}: no header row; the first row must name the columns") from None
             if header and header[0].startswith("\ufeff"):
                 header[0] = header[0][1:]
-            fields = _Fields(self.config, header, label)
+            fields = _Fields(self.config, header, label, self.canonical)
             for row in reader:
                 number = reader.line_num
                 if not any(cell.strip() for cell in row):
@@ -260,7 +266,7 @@ class RecordReader:
         try:
             rows = book.active.iter_rows(values_only=True)
             header = [str(c) if c is not None else "" for c in next(rows, [])]
-            fields = _Fields(self.config, header, label)
+            fields = _Fields(self.config, header, label, self.canonical)
             for number, values in enumerate(rows, start=2):
                 if all(v is None or str(v).strip() == "" for v in values):
                     continue

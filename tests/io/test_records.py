@@ -148,3 +148,21 @@ def test_records_role_detection_reads_traditional(role, speaker, text):
     reader = RecordReader(load_chatlog_config(), canonical=to_simplified)
     expected = "customer" if role == "顧客" else "agent"
     assert reader.roles.detect(role, speaker, text) == expected
+
+
+def test_records_traditional_headers_find_their_fields(tmp_path):
+    from feedback_nlp.normalise.script import to_simplified
+
+    path = tmp_path / "big5.csv"
+    path.write_bytes("會話ID,時間,角色,發送人,內容\nt1,2023-05-01 10:00:00,顧客,王先生,快遞還沒到\n".encode("big5"))
+    reader = RecordReader(load_chatlog_config(), canonical=lambda t: to_simplified(t, mode="t2s"))
+    (record,) = list(reader.read(path))
+    assert (record.session, record.time, record.role, record.speaker) == ("t1", "2023-05-01 10:00:00", "customer", "王先生")
+
+
+def test_records_headerless_file_error_is_short_and_says_what_to_do(tmp_path):
+    path = tmp_path / "noheader.csv"
+    path.write_text("s1," + "很长的消息" * 1000 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="header row") as info:
+        list(RecordReader(load_chatlog_config()).read(path))
+    assert len(str(info.value)) < 400
