@@ -435,19 +435,15 @@ def review(
     feedback (with --chats), problems, next year's plan. Sentences are quoted with file and line."""
     from .summarise.feedback import analyse_chats
     from .summarise.render import write_review
-    from .summarise.review import REPORT_SUFFIXES, draft_review
+    from .summarise.review import draft_review, report_files
 
-    files: List[Path] = []
-    for item in reports:
-        if item.is_dir():
-            files.extend(sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES))
-        else:
-            files.append(item)
-    if not files:
-        raise FeedbackNLPError(f"no report files in {', '.join(map(str, reports))}; pass .txt, .md or .docx files")
+    files = report_files(reports)
     feedback = analyse_chats(chats) if chats else None
     drafted = draft_review(files, year=year, org=org, feedback=feedback)
     write_review(drafted, output)
+    if not any(drafted.sections.values()):
+        _err(f"warning: no report content found: {len(drafted.dropped_articles)} articles were left out as not "
+             "work reports; the draft has headings only. Check that the inputs are work reports or summaries")
     counts = ", ".join(f"{name} {len(s)}" for name, s in drafted.sections.items())
     _err(f"{len(files)} report{'s' if len(files) != 1 else ''} -> {output}: {counts}; {len(drafted.metrics)} key figures")
     if year is None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import InputError
 from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
 from .metrics import Metric, dedupe_metrics, extract_metrics
@@ -355,15 +356,39 @@ def year_from_titles(sentences: list[Sentence]) -> int | None:
     return ranked[0][0]
 
 
+def report_files(reports: str | Path | list[str | Path]) -> list[Path]:
+    """The report files named: files as given, and the .txt, .md and .docx files inside folders
+    (sorted, with subfolders). One path may be given alone."""
+    items = [reports] if isinstance(reports, (str, Path)) else list(reports)
+    files: list[Path] = []
+    for item in map(Path, items):
+        if item.is_dir():
+            files.extend(sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES))
+        else:
+            files.append(item)
+    if not files:
+        raise InputError(f"no report files in {', '.join(map(str, items))}; pass .txt, .md or .docx files")
+    return files
+
+
 def draft_review(
-    reports: list[str | Path], year: int | None = None, org: str | None = None, feedback: dict | None = None
+    reports: str | Path | list[str | Path],
+    year: int | None = None,
+    org: str | None = None,
+    feedback: dict | None = None,
+    chats: str | Path | None = None,
 ) -> Review:
-    """Draft a review from report files; ``feedback`` is the customer-feedback analysis of
-    classified chat logs (``feedback.analyse_chats``), or None. Without ``year``, the year the
-    report titles sum up, if they agree on one (``year_from_titles``)."""
+    """Draft a review from report files or folders (``report_files``). The customer-feedback
+    section comes from ``chats``, classified messages (the output of ``feedback-nlp classify -o``),
+    or from ``feedback``, their analysis (``feedback.analyse_chats``); None leaves it out. Without
+    ``year``, the year the report titles sum up, if they agree on one (``year_from_titles``)."""
+    if chats is not None:
+        from .feedback import analyse_chats
+
+        feedback = analyse_chats(chats)
     sentences: list[Sentence] = []
     dropped: list[tuple[str, str]] = []
-    for path in reports:
+    for path in report_files(reports):
         found, left_out = collect_sentences(path)
         sentences.extend(found)
         dropped.extend(left_out)

@@ -1,6 +1,8 @@
 """Mechanics of review drafting: traceable sentences, figures, ranking. Section quality and the
 removal of off-topic articles are measured separately once the section classifier is trained."""
 
+import pytest
+
 from feedback_nlp.normalise import normalise_text
 from feedback_nlp.summarise.review import Sentence, draft_review, rank
 from tests.conftest import seed_path
@@ -85,3 +87,27 @@ def test_review_year_from_titles_prefers_the_year_summed_up():
     two_files = [s("2021年工作总结"), Sentence("正文", "other", "b.txt", 1, "2021年工作总结"), s("2022年工作总结")]
     assert year_from_titles(two_files) == 2021  # one vote per article, even under the same title
     assert year_from_titles([s("", "本文" * 30 + "2020年工作总结")]) is None  # a long first line is no title
+
+
+def test_review_api_takes_one_path_a_folder_and_classified_chats(tmp_path, tiny_model_dir):
+    from feedback_nlp import draft_review
+    from feedback_nlp.batch import classify_files
+    from feedback_nlp.errors import InputError
+    from tests.test_batch import make_export
+
+    folder = tmp_path / "reports" / "2023"
+    folder.mkdir(parents=True)
+    report = folder / "summary.txt"
+    report.write_text("2023年工作总结\n一、主要工作完成情况\n全年共受理客户投诉52起，处理及时率为96.2%。\n"
+                      "二、存在的问题\n部分坐席业务知识不熟练，高峰时段排队时间过长。\n", encoding="utf-8")
+    (folder / "notes.png").write_bytes(b"\x89PNG\r\n")  # not a report: not read
+    one = draft_review(str(report))  # one path, not a list of its characters
+    assert one.sections["problems"] and one.sections["problems"][0].line == 5
+    assert draft_review(tmp_path / "reports").sections == one.sections
+    make_export(tmp_path / "chats.jsonl", n_sessions=6)
+    classify_files([tmp_path / "chats.jsonl"], tmp_path / "classified.jsonl", model=tiny_model_dir)
+    with_chats = draft_review(report, chats=tmp_path / "classified.jsonl")
+    assert with_chats.feedback["customer_messages"] == 12
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="no report files"):
+        draft_review(tmp_path / "empty")
