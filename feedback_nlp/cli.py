@@ -20,6 +20,7 @@ import typer
 from .about import __version__
 from .config import Config, load_config
 from .errors import FeedbackNLPError
+from .io.records import visible_files
 from .normalise.encoding import read_text
 from .normalise.text import normalise_text
 from .tokenise import get_tokeniser, split_sentences
@@ -81,10 +82,7 @@ def _expand(inputs: List[str]) -> List[tuple[str, str]]:
     for item in inputs:
         path = Path(item)
         if item != "-" and path.is_dir():
-            found = [
-                p for p in sorted(path.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            ]
+            found = visible_files(path)
             if not found:
                 _err(f"warning: {item}: folder has no files")
             out.extend((str(p), str(p.relative_to(path).with_suffix(""))) for p in found)

@@ -329,6 +329,15 @@ def count_lines(paths: list[Path]) -> int:
     return total
 
 
+def visible_files(folder: Path) -> list[Path]:
+    """The files inside ``folder`` and its subfolders, sorted, leaving out hidden ones (a name,
+    or a folder on the way, starting with a dot)."""
+    return [
+        p for p in sorted(folder.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ]
+
+
 def expand_inputs(inputs: list[str | Path], skipped: list[Path] | None = None) -> list[Path]:
     """Files as given, and the files with known suffixes inside folders (sorted, recursively);
     the other visible files found in folders are added to ``skipped`` when it is given."""
@@ -336,9 +345,7 @@ def expand_inputs(inputs: list[str | Path], skipped: list[Path] | None = None) -
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            for p in sorted(path.rglob("*")):
-                if not p.is_file() or any(part.startswith(".") for part in p.relative_to(path).parts):
-                    continue
+            for p in visible_files(path):
                 if p.suffix.lower() in SUFFIXES or p.suffix == ".gz":
                     out.append(p)
                 elif skipped is not None:

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..io.records import visible_files
 from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
 from .metrics import Metric, dedupe_metrics, extract_metrics
@@ -363,7 +364,7 @@ def report_files(reports: str | Path | list[str | Path]) -> list[Path]:
     files: list[Path] = []
     for item in map(Path, items):
         if item.is_dir():
-            files.extend(sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES))
+            files.extend(p for p in visible_files(item) if p.suffix.lower() in REPORT_SUFFIXES)
         else:
             files.append(item)
     if not files:
