@@ -493,8 +493,11 @@ def _summary(read, norm, target: Optional[Path]) -> str:
     script = norm.changes.get("script_converted", 0)
     if script:
         parts.append(f"{script} characters to Simplified")
-    if norm.removed:
-        parts.append(f"{len(norm.removed)} boilerplate lines removed")
+    whole = sum(r.whole for r in norm.removed)
+    if whole:
+        parts.append(f"{whole} boilerplate lines removed")
+    if len(norm.removed) > whole:
+        parts.append(f"{len(norm.removed) - whole} watermarks cut from lines")
     parts.append(f"{len(norm.text)} characters out")
     if target is not None:
         parts.append(f"-> {target}")

@@ -103,7 +103,7 @@ class Config(_Strict):
 class BoilerplateRule(_Strict):
     id: str
     description: str = ""
-    kind: Literal["line", "block"] = "line"
+    kind: Literal["line", "block", "inline"] = "line"
     pattern: str
     item_pattern: str | None = None
     max_line_length: int | None = Field(None, gt=0)

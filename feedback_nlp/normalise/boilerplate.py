@@ -1,10 +1,12 @@
 """Remove boilerplate lines from scraped pages and tool exports, by rules kept in a config file.
 
-Two kinds of rule (see ``configs/boilerplate.yaml``):
+Three kinds of rule (see ``configs/boilerplate.yaml``):
 - ``line``: a line matching ``pattern`` (and no longer than ``max_line_length``, if set) is removed;
 - ``block``: a header line matching ``pattern`` is removed together with the lines after it that
-  match ``item_pattern`` or are blank ("热点内容" followed by "… 浏览:734" items).
-Every removed line is returned with its line number and the id of the rule that removed it.
+  match ``item_pattern`` or are blank ("热点内容" followed by "… 浏览:734" items);
+- ``inline``: what ``pattern`` matches is cut out of the line and the rest kept (a site's
+  watermark pasted into the middle of a sentence: "实现工范文之家业产值").
+Every removal is returned with its line number, the id of the rule and the text removed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class RemovedLine:
     line: int  # 1-based line number in the text the rules were applied to
     rule: str
     text: str
+    whole: bool = True  # False: only ``text`` was cut out of the line (an inline rule)
 
 
 class BoilerplateFilter:
@@ -37,6 +40,7 @@ class BoilerplateFilter:
             for r in rules.rules
             if r.kind == "block"
         ]
+        self._inline_rules = [(r.id, re.compile(r.pattern)) for r in rules.rules if r.kind == "inline"]
 
     def _line_rule(self, line: str) -> str | None:
         for rule_id, pattern, max_len in self._line_rules:
@@ -44,8 +48,19 @@ class BoilerplateFilter:
                 return rule_id
         return None
 
+    def cut_inline(self, lines: list[str], keep: list[int]) -> list[RemovedLine]:
+        """Cut what the inline rules match out of the kept lines (in place); the pieces cut."""
+        cut: list[RemovedLine] = []
+        for i in keep if self._inline_rules else ():
+            for rule_id, pattern in self._inline_rules:
+                if lines[i] and pattern.search(lines[i]):
+                    cut.extend(RemovedLine(i + 1, rule_id, m.group(), whole=False) for m in pattern.finditer(lines[i]))
+                    lines[i] = pattern.sub("", lines[i]).strip()
+        return cut
+
     def filter(self, lines: list[str]) -> tuple[list[int], list[RemovedLine]]:
-        """Indexes of the lines to keep, and the removed lines."""
+        """Indexes of the lines to keep, and the removed lines (inline rules are not applied
+        here: see ``cut_inline``)."""
         keep: list[int] = []
         removed: list[RemovedLine] = []
         i, n = 0, len(lines)

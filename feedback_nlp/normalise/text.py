@@ -59,10 +59,15 @@ class NormalisedText:
             "chars_in": len(self.original),
             "chars_out": len(self.text),
             "changes": {k: v for k, v in self.changes.items() if v},
-            "boilerplate_lines_removed": len(self.removed),
+            "boilerplate_lines_removed": sum(r.whole for r in self.removed),
         }
+        if any(not r.whole for r in self.removed):
+            out["boilerplate_cut_from_lines"] = sum(not r.whole for r in self.removed)
         if lines:
-            out["removed_lines"] = [{"line": r.line, "rule": r.rule, "text": r.text} for r in self.removed]
+            out["removed_lines"] = [
+                {"line": r.line, "rule": r.rule, "text": r.text, **({} if r.whole else {"cut_from_line": True})}
+                for r in self.removed
+            ]
         return out
 
 
@@ -164,7 +169,9 @@ def normalise_text(text: str, config: NormaliseConfig | None = None) -> Normalis
     keep = list(range(len(lines)))
     removed: list[RemovedLine] = []
     if cfg.remove_boilerplate:
-        keep, removed = get_filter(cfg.boilerplate_rules).filter(lines)
+        rules = get_filter(cfg.boilerplate_rules)
+        keep, removed = rules.filter(lines)
+        removed = sorted(removed + rules.cut_inline(lines, keep), key=lambda r: r.line)
     kept_lines: list[str] = []
     line_map: list[int] = []
     for i in keep:

@@ -58,6 +58,22 @@ def test_text_boilerplate_seed_003_and_004():
     removed = " ".join(r.text for r in r4.removed)
     assert "写写帮文库小编" in removed and "下载本文" in removed
     assert "客服中心接待业务4803次" in r4.text.replace(" ", "")
+    # the site's watermark pasted into sentences is cut out, the sentences kept
+    assert "范文之家" not in r4.text and "请保留此标记" not in r4.text
+    cut = [r for r in r4.removed if not r.whole]
+    assert cut and {r.rule for r in cut} == {"watermark"}
+    assert r4.report()["boilerplate_cut_from_lines"] == len(cut)
+
+
+def test_text_inline_watermark_cut_keeps_rest_of_line_and_its_number():
+    text = "标题\n全镇实现工范文之家业产值57.99亿元（转载自范文之家http://www.example.com，请保留此标记。）同比增长。"
+    result = normalise_text(text)
+    assert result.text.split("\n")[1] == "全镇实现工业产值57.99亿元同比增长。"
+    assert result.line_map == [1, 2]
+    report = result.report(lines=True)
+    assert report["boilerplate_lines_removed"] == 0
+    assert [r["line"] for r in report["removed_lines"]] == [2, 2]
+    assert all(r["cut_from_line"] for r in report["removed_lines"])
 
 
 def test_text_boilerplate_keeps_sentences_with_cue_words():
