@@ -65,7 +65,7 @@ class Summary:
     redacted: Counter = field(default_factory=Counter)
     repaired: int = 0  # messages whose mojibake was repaired
     seconds: float = 0.0
-    sessions: int = 0
+    sessions: int | None = None  # sessions written (None: no session file asked for)
 
     def as_dict(self) -> dict:
         out = {k: (dict(v) if isinstance(v, Counter) else v) for k, v in self.__dict__.items()}
@@ -240,6 +240,9 @@ def classify_files(
     pool = None
     try:
         model_arg = str(model) if model else None
+        from .pipeline import backend_options
+
+        _, device, runtime = backend_options(Path(model_arg) if model_arg else None, device, runtime)
         if workers > 1:
             threads = max(1, (os.cpu_count() or 1) // workers)
             pool = get_context("spawn").Pool(

@@ -191,18 +191,22 @@ def normalise(
         raise typer.Exit(1)
 
 
-def _messages(source: str, cfg: Config) -> List[str]:
-    """An existing file's non-empty lines, or the argument itself as one message."""
+TABLE_ROWS = 5000  # more single messages than this get a note that --json or -o suits them better
+
+
+def _messages(source: str, cfg: Config) -> List[tuple[Optional[int], str]]:
+    """An existing file's non-empty lines with their 1-based line numbers, or the argument itself
+    as one message (line None)."""
     path = Path(source)
     if source != "-" and path.is_dir():
         raise FeedbackNLPError(f"{source}: is a folder; to classify the chat exports in it, name an output file with -o")
     if source != "-" and not path.is_file():
         if path.suffix in (".txt", ".csv", ".jsonl", ".tsv") or "/" in source:
             raise FeedbackNLPError(f"{source}: no such file; pass an existing file or the message text itself")
-        return [source]
+        return [(None, source)]
     raw = sys.stdin.buffer.read() if source == "-" else path
     read = read_text(raw, encoding=cfg.input.encoding, max_bytes=cfg.input.max_bytes, name="<stdin>" if source == "-" else None)
-    return [line for line in read.text.split("\n") if line.strip()]
+    return [(n, line) for n, line in enumerate(read.text.split("\n"), 1) if line.strip()]
 
 
 @app.command(short_help="Complaint causes and sentiment of messages or chat-log exports.")
@@ -249,20 +253,27 @@ def classify(
         raise FeedbackNLPError("several inputs need -o OUTPUT (batch mode); without it, pass one message or one file")
     from .pipeline import FeedbackClassifier
 
-    messages = _messages(inputs[0], load_config(None, [f"input.encoding={encoding}"]))
+    numbered = _messages(inputs[0], load_config(None, [f"input.encoding={encoding}"]))
     clf = FeedbackClassifier.load(model, device=device, runtime=runtime)
-    results = clf.predict(messages, explain=explain)
-    if as_json:
-        for message, result in zip(messages, results):
-            typer.echo(json.dumps({"text": message, **result}, ensure_ascii=False))
+    if as_json:  # streamed, so that a large file neither waits for the end nor holds every result
+        for start in range(0, len(numbered), 2048):
+            chunk = numbered[start:start + 2048]
+            for (line, message), result in zip(chunk, clf.predict([m for _, m in chunk], explain=explain)):
+                typer.echo(json.dumps({**({} if line is None else {"line": line}), "text": message, **result}, ensure_ascii=False))
         return
+    if len(numbered) > TABLE_ROWS:
+        _err(f"note: {len(numbered):,} messages make a long table; --json writes one JSON line per message as it goes, "
+             "and -o classifies chat-log exports in batch")
+    messages = [m for _, m in numbered]
+    results = clf.predict(messages, explain=explain)
     from rich.console import Console
     from rich.table import Table
 
     table = Table(show_lines=False)
-    for col in ("message", "causes", "sentiment", "evidence"):
-        table.add_column(col, overflow="fold")
-    for message, r in zip(messages, results):
+    numbers = inputs[0] == "-" or Path(inputs[0]).is_file()
+    for col in ("line",) * numbers + ("message", "causes", "sentiment", "evidence"):
+        table.add_column(col, overflow="fold", justify="right" if col == "line" else "left")
+    for (line, message), r in zip(numbered, results):
         causes = ", ".join(f"{c['id']} {c['probability']:.2f}" for c in r["causes"]) or "-"
         sentiment = "-" if r["sentiment"]["label"] is None else f"{r['sentiment']['label']} {r['sentiment']['score']:+.2f}"
         words = []
@@ -270,7 +281,8 @@ def classify(
             for cause, ev in r["evidence"]["causes"].items():
                 words.append(f"{cause}: " + " ".join(e.get("text", e["term"]) for e in ev))
         note = r["error"] or r["warning"]
-        table.add_row(message[:80], causes, sentiment + (f" ({note})" if note else ""), "; ".join(words))
+        cells = (message[:80], causes, sentiment + (f" ({note})" if note else ""), "; ".join(words))
+        table.add_row(*((str(line),) * numbers + cells))
     Console().print(table)
 
 
@@ -303,20 +315,21 @@ def _classify_batch(
         workers = min(workers, -(-total // CHUNK_SIZE))  # a worker per chunk at most: each loads the model
     last = [0.0]
 
-    def progress(summary) -> None:
+    def progress(summary, done: bool = False) -> None:
         now = time.monotonic()
-        if now - last[0] < (0.5 if interactive else 10.0):
+        if not done and now - last[0] < (0.5 if interactive else 10.0):
             return
         last[0] = now
         rate = summary.read / summary.seconds if summary.seconds else 0.0
         line = f"{summary.read:,} records, {summary.rejected:,} rejected, {rate:,.0f}/s"
         if total:
-            share = min(summary.read / total, 1.0)
-            eta = (total - summary.read) / rate if rate else 0.0
-            line = f"{share:6.1%} " + line + f", about {_duration(max(eta, 0.0))} left"
+            # the line count includes header and blank lines, so a finished run is said to be
+            share = 1.0 if done else min(summary.read / total, 1.0)
+            eta = 0.0 if done or not rate else (total - summary.read) / rate
+            line = f"{share:6.1%} " + line + ("" if done else f", about {_duration(max(eta, 0.0))} left")
         if interactive:
             width = 24
-            bar = "#" * int(width * min(summary.read / total, 1.0)) if total else ""
+            bar = "#" * int(width * share) if total else ""
             sys.stderr.write("\r" + (f"[{bar:<{width}}] " if total else "") + line.ljust(70))
             sys.stderr.flush()
         else:
@@ -327,6 +340,7 @@ def _classify_batch(
         device=device, runtime=runtime, chatlog=chat_cfg, encoding=encoding, redact=redact, resume=resume, progress=progress,
     )
     if interactive:
+        progress(summary, done=True)
         sys.stderr.write("\n")
     report = summary.as_dict()
     rejects_path = rejects or output.with_name(output.stem + ".rejects.jsonl")

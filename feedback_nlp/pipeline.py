@@ -93,12 +93,10 @@ class FeedbackClassifier(abc.ABC):
         onnxruntime on CPU instead of torch (see ``export_onnx``)."""
         if runtime not in ("torch", "onnx"):
             raise FeedbackNLPError(f"runtime {runtime!r}: use torch or onnx")
-        if path is None:
-            return _default_classifier()
-        directory = Path(path)
-        backend = read_metadata(directory).get("backend")
+        directory = None if path is None else Path(path)
+        backend, device, runtime = backend_options(directory, device, runtime)
         if backend == "sklearn":
-            return LinearClassifier._load_dir(directory)
+            return _default_classifier() if directory is None else LinearClassifier._load_dir(directory)
         if backend == "transformers":
             return TransformersClassifier._load_dir(directory, device, runtime)
         raise ModelError(f"{directory}: backend {backend!r} is not known to this feedback_nlp ({', '.join(BACKENDS)})")
@@ -437,6 +435,23 @@ def _with_span(entry: dict, span: tuple[int, int], text: str, mapping) -> dict:
 
 
 @functools.lru_cache(maxsize=1)
+def backend_options(directory: Path | None, device: str | None, runtime: str) -> tuple[str | None, str | None, str]:
+    """The backend of a model directory (None: the default model), with ``device`` and ``runtime``
+    as they apply to it: a scikit-learn model runs on the CPU, so for it they are logged as
+    ignored and reset (a batch run checks once, before its workers load the model)."""
+    backend = "sklearn" if directory is None else read_metadata(directory).get("backend")
+    if backend != "sklearn":
+        return backend, device, runtime
+    defaults = (("device", device, (None, "auto", "cpu")), ("runtime", runtime, ("torch",)))
+    ignored = [f"{name}={value!r}" for name, value, default in defaults if value not in default]
+    if ignored:
+        logger.warning(
+            "%s is a scikit-learn model, which runs on the CPU; %s applies to transformers models only and is ignored",
+            directory or "the default model", " and ".join(ignored),
+        )
+    return backend, None, "torch"
+
+
 def _default_classifier() -> FeedbackClassifier:
     return LinearClassifier._load_dir(DEFAULT_MODEL_DIR)
 

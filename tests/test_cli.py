@@ -110,6 +110,32 @@ def test_cli_classify_file_table(tiny_model_dir, tmp_path):
     assert "attitude" in result.stdout and "pos" in result.stdout
 
 
+def test_cli_classify_file_json_keeps_line_numbers(tiny_model_dir, tmp_path):
+    path = tmp_path / "msgs.txt"
+    path.write_text("客服态度很差，爱答不理\n\n   \n快递五天了还没到\n", encoding="utf-8")
+    result = run("classify", str(path), "--model", str(tiny_model_dir), "--json", "--no-explain")
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["line"], r["text"]) for r in rows] == [(1, "客服态度很差，爱答不理"), (4, "快递五天了还没到")]
+    table = run("classify", str(path), "--model", str(tiny_model_dir))
+    assert "line" in table.stdout and "│    4 │" in table.stdout
+
+
+def test_cli_device_for_a_scikit_learn_model_is_reported_as_ignored(tiny_model_dir, tmp_path, caplog):
+    with caplog.at_level("WARNING", logger="feedback_nlp.pipeline"):
+        result = run("classify", "快递慢", "--model", str(tiny_model_dir), "--device", "cuda", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert any("device='cuda'" in r.message and "ignored" in r.message for r in caplog.records)
+    caplog.clear()
+    (tmp_path / "c.jsonl").write_text('{"session": "s1", "role": "customer", "text": "快递还没到"}\n', encoding="utf-8")
+    with caplog.at_level("WARNING", logger="feedback_nlp.pipeline"):
+        result = run("classify", str(tmp_path / "c.jsonl"), "-o", str(tmp_path / "o.jsonl"), "-m", str(tiny_model_dir),
+                     "--runtime", "onnx", "-w", "1")
+    assert result.exit_code == 0, result.stderr
+    assert [r.message.count("runtime='onnx'") for r in caplog.records] == [1]  # once, not again by the worker
+    assert json.loads((tmp_path / "o.summary.json").read_text(encoding="utf-8"))["sessions"] is None
+
+
 def test_cli_classify_missing_model_and_file(tmp_path, tiny_model_dir):
     result = run("classify", "快递慢", "--model", str(tmp_path / "none"))
     assert result.exit_code == 2 and "not found" in result.stderr
