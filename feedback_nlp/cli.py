@@ -77,7 +77,8 @@ def _main(
 
 def _expand(inputs: List[str]) -> List[tuple[str, str]]:
     """(source, output name) pairs: folders stand for the visible files inside them and their
-    subfolders, sorted, named by their path inside the folder; '-' and files are kept as given."""
+    subfolders, sorted, named by their path inside the folder; '-' and files are kept as given,
+    named by their file name."""
     out: List[tuple[str, str]] = []
     for item in inputs:
         path = Path(item)
@@ -85,9 +86,9 @@ def _expand(inputs: List[str]) -> List[tuple[str, str]]:
             found = visible_files(path)
             if not found:
                 _err(f"warning: {item}: folder has no files")
-            out.extend((str(p), str(p.relative_to(path).with_suffix(""))) for p in found)
+            out.extend((str(p), str(p.relative_to(path))) for p in found)
         else:
-            out.append((item, "stdin" if item == "-" else path.stem))
+            out.append((item, "stdin" if item == "-" else path.name))
     return out
 
 
@@ -96,6 +97,7 @@ def _output_path(out: Optional[Path], name: str, many: bool, used: set) -> Optio
         return None
     if not many:
         return out
+    name = name[: -len(".txt")] if name.endswith(".txt") else name  # a.txt -> a.txt, a.csv -> a.csv.txt
     target, n = out / f"{name}.txt", 1
     while target in used:
         n += 1

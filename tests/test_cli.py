@@ -165,6 +165,10 @@ def test_cli_normalise_folder_tree_and_output_paths(tmp_path):
     # subfolders are read and each file keeps its path inside the folder
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "快递慢\n"
     assert (tmp_path / "out" / "2023" / "a.txt").read_text(encoding="utf-8") == "客服好\n"
+    # a.csv beside a.txt keeps its own name instead of becoming a_2.txt
+    (tmp_path / "in" / "a.csv").write_text("物业费贵", encoding="utf-8")
+    result = run("normalise", str(tmp_path / "in"), "-o", str(tmp_path / "out2"))
+    assert sorted(p.name for p in (tmp_path / "out2").glob("*.txt")) == ["a.csv.txt", "a.txt"]
     # one input into a folder that does not exist yet
     result = run("normalise", str(tmp_path / "in" / "a.txt"), "-o", str(tmp_path / "new" / "deeper" / "x.txt"))
     assert result.exit_code == 0 and (tmp_path / "new" / "deeper" / "x.txt").is_file()
