@@ -45,6 +45,7 @@ class _GbkTables:
     def __init__(self, lm: CharLM):
         self.valid_pair = bytearray(65536)
         self.encode: dict[str, bytes] = {}
+        self.fullwidth: dict[str, bytes] = {}  # ASCII character -> GBK bytes of its full-width form
         for lead in range(0x81, 0xFF):
             for trail in range(0x40, 0xFF):
                 pair = bytes((lead, trail))
@@ -60,6 +61,12 @@ class _GbkTables:
                 folded = unicodedata.normalize("NFKC", char)
                 if len(folded) == 1 and folded != char and not _gbk_encodable(folded):
                     self.encode.setdefault(folded, pair)
+                elif len(folded) == 1 and folded.isascii() and lead in (0xA1, 0xA3) and 0xE0 <= trail <= 0xEF:
+                    # full-width forms folded to ASCII after the damage: "解决" became "瑙ｅ喅" and
+                    # then "瑙e喅". Only the full-width forms (rows A1, A3) whose second byte leads
+                    # a CJK character in UTF-8 (a-o, `, $): others, digits and punctuation, are
+                    # far more often real text
+                    self.fullwidth.setdefault(folded, pair)
         for code in range(0x80):
             self.encode[chr(code)] = bytes((code,))
         self.words = _dictionary_words()
@@ -159,14 +166,21 @@ class _Line:
     kept: list[int]  # byte values, LITERAL for a character without GBK encoding
     unit_start: list[bool]  # a dropped byte may only stand before a unit boundary
     unit_char: list[int]  # index into ``chars`` of the unit starting here (-1 inside a unit)
+    folded: set[int] = field(default_factory=set)  # units of ASCII characters read as their full-width bytes
 
 
 def _units(line: str, tables: _GbkTables) -> _Line:
+    """The line's GBK bytes. An ASCII character next to a non-ASCII one is given the bytes of its
+    full-width form; the search may still read it as itself."""
     kept: list[int] = []
     unit_start: list[bool] = []
     unit_char: list[int] = []
+    folded: set[int] = set()
     for i, char in enumerate(line):
         raw = tables.encode.get(char)
+        if char in tables.fullwidth and (i > 0 and not line[i - 1].isascii() or i + 1 < len(line) and not line[i + 1].isascii()):
+            raw = tables.fullwidth[char]
+            folded.add(len(kept))
         if raw is None:
             kept.append(LITERAL)
             unit_start.append(True)
@@ -177,7 +191,7 @@ def _units(line: str, tables: _GbkTables) -> _Line:
             unit_start.append(j == 0)
             unit_char.append(i if j == 0 else -1)
     unit_start.append(True)
-    return _Line(line, kept, unit_start, unit_char)
+    return _Line(line, kept, unit_start, unit_char, folded)
 
 
 class _Search:
@@ -189,8 +203,8 @@ class _Search:
 
     def _next_byte(self, q: int) -> int:
         """The byte that followed position q in the original stream; -1 at the end of the damage."""
-        if q >= self.n or self.line.kept[q] == LITERAL:
-            return -1
+        if q >= self.n or self.line.kept[q] == LITERAL or q in self.line.folded:
+            return -1  # the end, a character without GBK bytes, or one that may be its ASCII self
         return self.line.kept[q]
 
     def candidates(self, p: int) -> list[tuple[str, int, int]]:
@@ -258,7 +272,9 @@ class _Search:
                 here = dict(keep)
             moves = self.candidates(p)
             u = line.unit_char[p]
-            if u >= 0 and ord(line.chars[u]) >= 0x80:
+            if p in line.folded:
+                moves.append((line.chars[u], p + 2, 0))  # the ASCII character as it stands
+            elif u >= 0 and ord(line.chars[u]) >= 0x80:
                 width = 1 if line.kept[p] == LITERAL else len(self.tables.encode[line.chars[u]])
                 moves.append((line.chars[u], p + width, -1))
             for prev, (score, _b, _bp, _c, _d, hist) in here.items():
