@@ -434,7 +434,6 @@ def _with_span(entry: dict, span: tuple[int, int], text: str, mapping) -> dict:
     return entry
 
 
-@functools.lru_cache(maxsize=1)
 def backend_options(directory: Path | None, device: str | None, runtime: str) -> tuple[str | None, str | None, str]:
     """The backend of a model directory (None: the default model), with ``device`` and ``runtime``
     as they apply to it: a scikit-learn model runs on the CPU, so for it they are logged as
@@ -452,6 +451,7 @@ def backend_options(directory: Path | None, device: str | None, runtime: str) ->
     return backend, None, "torch"
 
 
+@functools.lru_cache(maxsize=1)
 def _default_classifier() -> FeedbackClassifier:
     return LinearClassifier._load_dir(DEFAULT_MODEL_DIR)
 
