@@ -118,6 +118,17 @@ def extract_metrics(sentence: str, default_kind: str = "actual") -> list[Metric]
     return out
 
 
+# subjects that name nothing a reader could look up in a table: "2个月来" ("来"), "通过近2个月",
+# "可以说24小时"; a figure is kept in its sentence but not listed as a key figure
+_EMPTY_SUBJECT = re.compile(r"^(来|以来|通过|经过|可以说|其中|另外?|由于|因为|对于?|在|从|自|近|约|共|这|那|每)?$")
+
+
+def names_something(subject: str) -> bool:
+    """Whether a figure's subject says what was counted: Chinese words, not a bare connective or
+    preposition ("函" in "函20份" does)."""
+    return bool(re.search(r"[\u4e00-\u9fff]", subject)) and not _EMPTY_SUBJECT.match(subject)
+
+
 def dedupe_metrics(metrics: list[Metric]) -> list[Metric]:
     """First occurrence of each (subject, value, unit, kind)."""
     seen: set = set()

@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..io.records import visible_files
 from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
-from .metrics import Metric, dedupe_metrics, extract_metrics
+from .metrics import Metric, dedupe_metrics, extract_metrics, names_something
 from .classifier import SectionClassifier
 from .similarity import NEAR_REPEAT, overlap_matrix, similarity_matrix
 from .sections import (
@@ -398,7 +398,7 @@ def draft_review(
     seen = set()
     for s in sentences:  # every sentence of the articles kept: figures are key whatever the section
         for m in dedupe_metrics(s.metrics):
-            if m.subject and m.key() not in seen:
+            if names_something(m.subject) and m.key() not in seen:
                 seen.add(m.key())
                 metrics.append((m, s))
     if year is None:

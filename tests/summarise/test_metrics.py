@@ -2,6 +2,7 @@ import pytest
 
 from feedback_nlp.normalise import normalise_text, read_text
 from feedback_nlp.summarise import dedupe_metrics, extract_metrics
+from feedback_nlp.summarise.metrics import names_something
 from feedback_nlp.tokenise import split_sentences
 from tests.conftest import seed_path
 
@@ -99,3 +100,21 @@ def test_metrics_range_with_the_unit_twice_is_one_figure():
     [m] = extract_metrics("投诉率降低10%-15%")
     assert (m.subject, m.text, m.value) == ("投诉率降低", "10%-15%", 15)
     assert [m.value for m in extract_metrics("收缴率93.81%，同比-26.95%")] == [93.81, -26.95]
+
+
+@pytest.mark.parametrize(
+    "subject, named",
+    [("客服中心接待业务", True), ("函", True), ("来", False), ("通过", False), ("可以说", False), ("另", False), ("", False), ("x", False)],
+)
+def test_metrics_key_figure_subjects_name_something(subject, named):
+    assert names_something(subject) is named
+
+
+def test_metrics_durations_of_the_writer_are_not_key_figures(tmp_path):
+    from feedback_nlp.summarise.review import draft_review
+
+    path = tmp_path / "report.txt"
+    path.write_text("2023年度工作总结\n2个月来，我熟悉了售后流程。全年共受理客户投诉58起，回访率达到96%。\n", encoding="utf-8")
+    review = draft_review(path)
+    # "2个月来": "来" names nothing, so the duration is not listed
+    assert [(m.subject, m.text) for m, _s in review.metrics] == [("受理客户投诉", "58起"), ("回访率", "96%")]
