@@ -465,6 +465,8 @@ def review(
         _err(f"{found}; pass --year to set it")
     for file, title in drafted.dropped_articles:
         _err(f"left out as off-topic: {Path(file).name}: {title}")
+    for warning in drafted.warnings:
+        _err(f"warning: {warning}")
 
 
 def _print_metrics(metrics: dict, split: str) -> None:

@@ -87,6 +87,7 @@ def to_dict(review: Review) -> dict:
         ],
         "customer_feedback": review.feedback,
         "articles_left_out": [{"file": f, "title": t} for f, t in review.dropped_articles],
+        "warnings": review.warnings,
     }
 
 

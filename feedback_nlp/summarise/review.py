@@ -86,6 +86,19 @@ class Review:
     dropped_articles: list[tuple[str, str]]  # (file, title) judged off-topic
     feedback: dict | None = None
 
+    @property
+    def warnings(self) -> list[str]:
+        """What a reader of the draft should check: customer feedback dated outside the year."""
+        by_month = (self.feedback or {}).get("by_month") or {}
+        if not self.year or not by_month:
+            return []
+        outside = sum(n for month, n in by_month.items() if not month.startswith(str(self.year)))
+        if not outside:
+            return []
+        first, last = min(by_month), max(by_month)
+        return [f"{outside} of {sum(by_month.values())} dated complaints in the customer feedback ({first} to {last}) "
+                f"are not from {self.year}, the year of the review: check --year, or pass chats of that year"]
+
 
 def _article_is_on_topic(lines: list[str]) -> bool:
     text = "".join(lines)

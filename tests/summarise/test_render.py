@@ -73,6 +73,21 @@ def test_render_markdown_states_monthly_counts_and_sentiment_in_words():
     assert "情感分布：负面6条（60.0%），中性2条（20.0%），正面2条（20.0%）。" in md
 
 
+def test_render_review_warns_when_the_feedback_is_from_another_year(tmp_path):
+    from feedback_nlp.summarise.render import to_dict
+
+    review = _review_with_months()
+    assert review.warnings == []
+    review.year = 2023
+    assert review.warnings == [
+        "4 of 4 dated complaints in the customer feedback (2024-01 to 2024-02) are not from 2023, the year of the "
+        "review: check --year, or pass chats of that year"
+    ]
+    assert to_dict(review)["warnings"] == review.warnings
+    review.year = None  # no year: nothing to compare with
+    assert review.warnings == []
+
+
 def test_render_docx_trend_chart_with_matplotlib(tmp_path):
     import pytest
 
