@@ -272,7 +272,7 @@ def classify(
     from rich.table import Table
 
     table = Table(show_lines=False)
-    numbers = inputs[0] == "-" or Path(inputs[0]).is_file()
+    numbers = bool(numbered) and numbered[0][0] is not None  # a file's lines, not one message
     for col in ("line",) * numbers + ("message", "causes", "sentiment", "evidence"):
         table.add_column(col, overflow="fold", justify="right" if col == "line" else "left")
     for (line, message), r in zip(numbered, results):
@@ -325,7 +325,7 @@ def _classify_batch(
         rate = summary.read / summary.seconds if summary.seconds else 0.0
         line = f"{summary.read:,} records, {summary.rejected:,} rejected, {rate:,.0f}/s"
         if total:
-            # the line count includes header and blank lines, so a finished run is said to be
+            # the line count includes header and blank lines, so only the end of the run says 100%
             share = 1.0 if done else min(summary.read / total, 1.0)
             eta = 0.0 if done or not rate else (total - summary.read) / rate
             line = f"{share:6.1%} " + line + ("" if done else f", about {_duration(max(eta, 0.0))} left")

@@ -51,7 +51,7 @@ class BoilerplateFilter:
     def cut_inline(self, lines: list[str], keep: list[int]) -> list[RemovedLine]:
         """Cut what the inline rules match out of the kept lines (in place); the pieces cut."""
         cut: list[RemovedLine] = []
-        for i in keep if self._inline_rules else ():
+        for i in keep:
             for rule_id, pattern in self._inline_rules:
                 if lines[i] and pattern.search(lines[i]):
                     cut.extend(RemovedLine(i + 1, rule_id, m.group(), whole=False) for m in pattern.finditer(lines[i]))
