@@ -85,19 +85,27 @@ class Review:
     metrics: list[tuple[Metric, Sentence]]
     dropped_articles: list[tuple[str, str]]  # (file, title) judged off-topic
     feedback: dict | None = None
+    titles: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, article) -> title, of the articles kept
 
     @property
     def warnings(self) -> list[str]:
-        """What a reader of the draft should check: customer feedback dated outside the year."""
+        """What a reader of the draft should check: articles that sum up another year, and
+        customer feedback dated outside the year."""
+        if not self.year:
+            return []
+        out = [
+            f"{Path(file).name}: the article \"{title}\" sums up {', '.join(map(str, years))}, not {self.year}, and the "
+            "draft draws on it: check --year, or take that article out of the input"
+            for (file, _article), title in self.titles.items()
+            if (years := summary_years(title)) and self.year not in years
+        ]
         by_month = (self.feedback or {}).get("by_month") or {}
-        if not self.year or not by_month:
-            return []
         outside = sum(n for month, n in by_month.items() if not month.startswith(str(self.year)))
-        if not outside:
-            return []
-        first, last = min(by_month), max(by_month)
-        return [f"{outside} of {sum(by_month.values())} dated complaints in the customer feedback ({first} to {last}) "
-                f"are not from {self.year}, the year of the review: check --year, or pass chats of that year"]
+        if outside:
+            out.append(f"{outside} of {sum(by_month.values())} dated complaints in the customer feedback "
+                       f"({min(by_month)} to {max(by_month)}) are not from {self.year}, the year of the review: "
+                       "check --year, or pass chats of that year")
+        return out
 
 
 def _article_is_on_topic(lines: list[str]) -> bool:
@@ -344,26 +352,36 @@ def select_sections(sentences: list[Sentence], redundancy: float = 0.7) -> dict[
 
 
 REPORT_SUFFIXES = (".txt", ".md", ".docx")  # what a folder of reports is read for
-_TITLE_YEAR = re.compile(r"((?:19|20)\d\d)年")
+_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d|\d\d)年")  # "2012年度…", "企业服务中心09年工作总结"
 _SUMMARY_WORD = re.compile(r"总结|报告|汇报|回顾")
 MAX_TITLE_CHARS = 40
 
 
-def year_from_titles(sentences: list[Sentence]) -> int | None:
-    """The year the kept articles' titles say they sum up ("2012年度服务中心年终工作总结2013年计划"
-    -> 2012: a year followed by a summary word, not by a plan), when one year is the most common;
-    None when titles name none or tie. An untitled article's title is its first line, if short."""
+def summary_years(title: str) -> list[int]:
+    """The years a title says it sums up: a year followed by a summary word, not by a plan
+    ("2012年度服务中心年终工作总结2013年计划" -> [2012]); two digits are a year of this century."""
+    matches = list(_TITLE_YEAR.finditer(title))
+    years = []
+    for m, nxt in zip(matches, matches[1:] + [None]):
+        if _SUMMARY_WORD.search(title[m.end() : nxt.start() if nxt else len(title)]):
+            year = int(m.group(1))
+            years.append(year if year >= 100 else 2000 + year)
+    return years
+
+
+def article_titles(sentences: list[Sentence]) -> dict[tuple[str, str], str]:
+    """(file, article) -> the article's title; an untitled article's is its first line, if short."""
     titles: dict[tuple[str, str], str] = {}
     for s in sentences:
         if (s.file, s.article) not in titles:
             titles[s.file, s.article] = s.article or (s.text if len(s.text) <= MAX_TITLE_CHARS else "")
-    counts: Counter = Counter()
-    for title in titles.values():  # one vote per article
-        matches = list(_TITLE_YEAR.finditer(title))
-        for m, nxt in zip(matches, matches[1:] + [None]):
-            after = title[m.end() : nxt.start() if nxt else len(title)]
-            if _SUMMARY_WORD.search(after):
-                counts[int(m.group(1))] += 1
+    return titles
+
+
+def year_from_titles(sentences: list[Sentence]) -> int | None:
+    """The year the kept articles' titles say they sum up (``summary_years``), when one year is
+    the most common, one vote per article; None when titles name none or tie."""
+    counts = Counter(year for title in article_titles(sentences).values() for year in summary_years(title))
     ranked = counts.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None
@@ -416,4 +434,4 @@ def draft_review(
                 metrics.append((m, s))
     if year is None:
         year = year_from_titles(sentences)
-    return Review(year, org, sections, metrics, dropped, feedback)
+    return Review(year, org, sections, metrics, dropped, feedback, article_titles(sentences))

@@ -87,6 +87,17 @@ def test_review_year_from_titles_prefers_the_year_summed_up():
     two_files = [s("2021年工作总结"), Sentence("正文", "other", "b.txt", 1, "2021年工作总结"), s("2022年工作总结")]
     assert year_from_titles(two_files) == 2021  # one vote per article, even under the same title
     assert year_from_titles([s("", "本文" * 30 + "2020年工作总结")]) is None  # a long first line is no title
+    assert year_from_titles([s("企业服务中心09年工作总结和计划")]) == 2009  # two digits: this century
+
+
+def test_review_warns_about_an_article_that_sums_up_another_year():
+    review = draft_review([seed_path("004")])
+    assert review.year == 2012
+    warned = [w for w in review.warnings if "sums up" in w]
+    assert len(warned) == 1 and "企业服务中心09年工作总结和计划" in warned[0] and "2009, not 2012" in warned[0]
+    # with --year 2009 the page's 2012 articles are the ones named
+    warned = draft_review([seed_path("004")], year=2009).warnings
+    assert len(warned) == 2 and all("sums up 2012, not 2009" in w for w in warned)
 
 
 def test_review_api_takes_one_path_a_folder_and_classified_chats(tmp_path, tiny_model_dir):
