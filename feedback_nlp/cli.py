@@ -444,27 +444,33 @@ def review(
     chats: Optional[Path] = typer.Option(None, "--chats", help="Classified messages from 'feedback-nlp classify -o' (jsonl/csv/parquet)."),
     year: Optional[int] = typer.Option(None, "--year", help="The year the review covers."),
     org: Optional[str] = typer.Option(None, "--org", help="Organisation name for the title."),
+    keep_other_years: bool = typer.Option(
+        False, "--keep-other-years", help="Also draft from articles whose title sums up another year than the review's."
+    ),
 ) -> None:
     """Draft a year-end service review: overview, achievements with key figures, customer
     feedback (with --chats), problems, next year's plan. Sentences are quoted with file and line."""
     from .summarise.feedback import analyse_chats
     from .summarise.render import write_review
-    from .summarise.review import draft_review, report_files
+    from .summarise.review import NOT_A_REPORT, draft_review, report_files
 
     files = report_files(reports)
     feedback = analyse_chats(chats) if chats else None
-    drafted = draft_review(files, year=year, org=org, feedback=feedback)
+    drafted = draft_review(files, year=year, org=org, feedback=feedback, keep_other_years=keep_other_years)
     write_review(drafted, output)
     if not any(drafted.sections.values()):
-        _err(f"warning: no report content found: {len(drafted.dropped_articles)} articles were left out as not "
+        not_reports = sum(why == NOT_A_REPORT for _f, _t, why in drafted.dropped_articles)
+        _err(f"warning: no report content found: {not_reports} articles were left out as not "
              "work reports; the draft has headings only. Check that the inputs are work reports or summaries")
     counts = ", ".join(f"{name} {len(s)}" for name, s in drafted.sections.items())
     _err(f"{len(files)} report{'s' if len(files) != 1 else ''} -> {output}: {counts}; {len(drafted.metrics)} key figures")
     if year is None:
         found = f"year {drafted.year}, from the report titles" if drafted.year else "no year found in the report titles"
         _err(f"{found}; pass --year to set it")
-    for file, title in drafted.dropped_articles:
-        _err(f"left out as off-topic: {Path(file).name}: {title}")
+    for file, title, why in drafted.dropped_articles:
+        _err(f"left out ({why}): {Path(file).name}: {title}")
+    if any(why != NOT_A_REPORT for _f, _t, why in drafted.dropped_articles):
+        _err("  (--keep-other-years drafts from the articles of other years too)")
     for warning in drafted.warnings:
         _err(f"warning: {warning}")
 

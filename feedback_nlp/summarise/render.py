@@ -86,7 +86,7 @@ def to_dict(review: Review) -> dict:
             for m, s in review.metrics
         ],
         "customer_feedback": review.feedback,
-        "articles_left_out": [{"file": f, "title": t} for f, t in review.dropped_articles],
+        "articles_left_out": [{"file": f, "title": t, "reason": why} for f, t, why in review.dropped_articles],
         "warnings": review.warnings,
     }
 

@@ -83,21 +83,20 @@ class Review:
     org: str | None
     sections: dict[str, list[Sentence]]
     metrics: list[tuple[Metric, Sentence]]
-    dropped_articles: list[tuple[str, str]]  # (file, title) judged off-topic
+    dropped_articles: list[tuple[str, str, str]]  # (file, title, why it was left out)
     feedback: dict | None = None
     titles: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, article) -> title, of the articles kept
 
     @property
     def warnings(self) -> list[str]:
-        """What a reader of the draft should check: articles that sum up another year, and
-        customer feedback dated outside the year."""
+        """What a reader of the draft should check: articles kept that sum up another year (with
+        ``keep_other_years``, or when all do), and customer feedback dated outside the year."""
         if not self.year:
             return []
         out = [
-            f"{Path(file).name}: the article \"{title}\" sums up {', '.join(map(str, years))}, not {self.year}, and the "
-            "draft draws on it: check --year, or take that article out of the input"
-            for (file, _article), title in self.titles.items()
-            if (years := summary_years(title)) and self.year not in years
+            f"{Path(file).name}: the article \"{self.titles[file, article]}\" sums up {', '.join(map(str, years))}, "
+            f"not {self.year}, and the draft draws on it: check --year"
+            for (file, article), years in other_year_articles(self.titles, self.year).items()
         ]
         by_month = (self.feedback or {}).get("by_month") or {}
         outside = sum(n for month, n in by_month.items() if not month.startswith(str(self.year)))
@@ -240,7 +239,10 @@ def label_lines(path: str | Path) -> dict[int, str]:
     return out
 
 
-def collect_sentences(path: str | Path) -> tuple[list[Sentence], list[tuple[str, str]]]:
+NOT_A_REPORT = "not a work report"
+
+
+def collect_sentences(path: str | Path) -> tuple[list[Sentence], list[tuple[str, str, str]]]:
     """Sentences of a report with section and source line; and the articles left out.
 
     An article that is not written as a work report (``genre``) is left out whole. Every sentence
@@ -249,13 +251,13 @@ def collect_sentences(path: str | Path) -> tuple[list[Sentence], list[tuple[str,
     label = str(path)
     classifier = SectionClassifier.load()
     sentences: list[Sentence] = []
-    dropped: list[tuple[str, str]] = []
+    dropped: list[tuple[str, str, str]] = []
     for article, units in _read_article_units(path):
         body = [u for u in units if not u.style]
         if not body:
             continue
         if not _is_report(article, classifier):
-            dropped.append((label, article.title or "(untitled)"))
+            dropped.append((label, article.title or "(untitled)", NOT_A_REPORT))
             continue
         for unit, (section, confidence) in zip(body, _classify(body, classifier)):
             kind = "target" if section == "plans" or unit.section == "plans" else "actual"
@@ -369,6 +371,11 @@ def summary_years(title: str) -> list[int]:
     return years
 
 
+def other_year_articles(titles: dict[tuple[str, str], str], year: int | None) -> dict[tuple[str, str], list[int]]:
+    """The articles (keys of ``titles``) whose title sums up other years than ``year``, with those years."""
+    return {key: years for key, title in titles.items() if year and (years := summary_years(title)) and year not in years}
+
+
 def article_titles(sentences: list[Sentence]) -> dict[tuple[str, str], str]:
     """(file, article) -> the article's title; an untitled article's is its first line, if short."""
     titles: dict[tuple[str, str], str] = {}
@@ -409,21 +416,35 @@ def draft_review(
     org: str | None = None,
     feedback: dict | None = None,
     chats: str | Path | None = None,
+    keep_other_years: bool = False,
 ) -> Review:
     """Draft a review from report files or folders (``report_files``). The customer-feedback
     section comes from ``chats``, classified messages (the output of ``feedback-nlp classify -o``),
     or from ``feedback``, their analysis (``feedback.analyse_chats``); None leaves it out. Without
-    ``year``, the year the report titles sum up, if they agree on one (``year_from_titles``)."""
+    ``year``, the year the report titles sum up, if they agree on one (``year_from_titles``).
+
+    Articles whose title sums up another year than the review's ("企业服务中心09年工作总结" in a
+    2012 review) are left out, unless ``keep_other_years`` or unless no other article would be
+    left; the ones kept are named in ``Review.warnings``."""
     if chats is not None:
         from .feedback import analyse_chats
 
         feedback = analyse_chats(chats)
     sentences: list[Sentence] = []
-    dropped: list[tuple[str, str]] = []
+    dropped: list[tuple[str, str, str]] = []
     for path in report_files(reports):
         found, left_out = collect_sentences(path)
         sentences.extend(found)
         dropped.extend(left_out)
+    if year is None:
+        year = year_from_titles(sentences)
+    titles = article_titles(sentences)
+    other_years = other_year_articles(titles, year)
+    if other_years and not keep_other_years and len(other_years) < len(titles):
+        sentences = [s for s in sentences if (s.file, s.article) not in other_years]
+        dropped += [(file, titles[file, article] or "(untitled)", f"sums up {', '.join(map(str, years))}, not {year}")
+                    for (file, article), years in other_years.items()]
+        titles = {key: title for key, title in titles.items() if key not in other_years}
     sections = select_sections(sentences)
     metrics: list[tuple[Metric, Sentence]] = []
     seen = set()
@@ -432,6 +453,4 @@ def draft_review(
             if names_something(m.subject) and m.key() not in seen:
                 seen.add(m.key())
                 metrics.append((m, s))
-    if year is None:
-        year = year_from_titles(sentences)
-    return Review(year, org, sections, metrics, dropped, feedback, article_titles(sentences))
+    return Review(year, org, sections, metrics, dropped, feedback, titles)

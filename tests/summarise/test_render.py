@@ -144,3 +144,20 @@ def test_render_review_of_a_word_report_with_an_empty_section(tmp_path):
     # no sentence is an overview: the section says so instead of standing empty
     overview = md.split("## 一、工作概况")[1].split("## 二")[0]
     assert "没有找到属于本节的句子" in overview
+
+
+def test_review_command_lists_articles_of_another_year_it_leaves_out(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "2022年客服中心工作总结\n一、工作概况\n全年共受理客户来电12000次，满意率达到96%。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "2021年客服中心工作总结\n一、工作概况\n全年共受理客户来电9000次，满意率达到93%。\n", encoding="utf-8")
+    out = tmp_path / "r.md"
+    result = runner.invoke(app, ["review", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--year", "2022", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "left out (sums up 2021, not 2022): b.txt: 2021年客服中心工作总结" in result.stderr
+    assert "--keep-other-years" in result.stderr
+    assert "12000次" in out.read_text(encoding="utf-8") and "9000次" not in out.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["review", str(tmp_path), "--year", "2022", "--keep-other-years", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "left out" not in result.stderr and "sums up 2021, not 2022" in result.stderr  # kept, with a warning
+    assert "9000次" in out.read_text(encoding="utf-8")

@@ -4,7 +4,8 @@ removal of off-topic articles are measured separately once the section classifie
 import pytest
 
 from feedback_nlp.normalise import normalise_text
-from feedback_nlp.summarise.review import Sentence, draft_review, rank
+from feedback_nlp.summarise.render import to_dict
+from feedback_nlp.summarise.review import NOT_A_REPORT, Sentence, draft_review, rank
 from tests.conftest import seed_path
 
 
@@ -90,14 +91,34 @@ def test_review_year_from_titles_prefers_the_year_summed_up():
     assert year_from_titles([s("企业服务中心09年工作总结和计划")]) == 2009  # two digits: this century
 
 
-def test_review_warns_about_an_article_that_sums_up_another_year():
+def test_review_leaves_out_an_article_that_sums_up_another_year():
     review = draft_review([seed_path("004")])
     assert review.year == 2012
-    warned = [w for w in review.warnings if "sums up" in w]
-    assert len(warned) == 1 and "企业服务中心09年工作总结和计划" in warned[0] and "2009, not 2012" in warned[0]
-    # with --year 2009 the page's 2012 articles are the ones named
-    warned = draft_review([seed_path("004")], year=2009).warnings
-    assert len(warned) == 2 and all("sums up 2012, not 2009" in w for w in warned)
+    title = "企业服务中心09年工作总结和计划"
+    assert (str(seed_path("004")), title, "sums up 2009, not 2012") in review.dropped_articles
+    quoted = [s for sents in review.sections.values() for s in sents] + [s for _m, s in review.metrics]
+    assert quoted and not [s for s in quoted if s.article == title]
+    assert not [m for m, _s in review.metrics if m.value == 57.99]  # the town's industrial output of 2009
+    assert not [w for w in review.warnings if "sums up" in w]
+    assert to_dict(review)["articles_left_out"][-1] == {"file": str(seed_path("004")), "title": title, "reason": "sums up 2009, not 2012"}
+    # kept on request, and then named as a warning
+    kept = draft_review([seed_path("004")], keep_other_years=True)
+    assert [s for sents in kept.sections.values() for s in sents if s.article == title]
+    warned = [w for w in kept.warnings if "sums up" in w]
+    assert len(warned) == 1 and title in warned[0] and "2009, not 2012" in warned[0]
+    # with --year 2009 the page's 2012 articles are the other years' ones; one without a year stays
+    other = draft_review([seed_path("004")], year=2009)
+    assert {why for _f, _t, why in other.dropped_articles} == {NOT_A_REPORT, "sums up 2012, not 2009"}
+    assert {s.article for sents in other.sections.values() for s in sents} == {title, "后勤服务中心工作总结计划"}
+
+
+def test_review_keeps_other_years_when_nothing_else_would_be_left(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text("2021年客服中心工作总结\n一、工作概况\n全年共受理客户来电12000次，满意率达到96%。\n", encoding="utf-8")
+    review = draft_review([report], year=2022)
+    assert any(review.sections.values())
+    assert not review.dropped_articles
+    assert [w for w in review.warnings if "sums up 2021, not 2022" in w]
 
 
 def test_review_api_takes_one_path_a_folder_and_classified_chats(tmp_path, tiny_model_dir):

@@ -15,7 +15,7 @@ from feedback_nlp.models.corpus import CORPORA_DIR
 from feedback_nlp.normalise import normalise_text, read_text
 from feedback_nlp.summarise.classifier import SectionClassifier
 from feedback_nlp.summarise.genre import FEATURES, article_features, is_report_title
-from feedback_nlp.summarise.review import _line_section, collect_sentences, draft_review
+from feedback_nlp.summarise.review import NOT_A_REPORT, _line_section, collect_sentences, draft_review
 from feedback_nlp.summarise.sections import (
     CONTENT,
     REPORT_OPENING,
@@ -270,12 +270,12 @@ def test_sections_seed_004_leaves_out_standards_and_etiquette_articles():
     articles = _titled("004")
     assert len(articles) == 5
     standards, etiquette = articles[2], articles[4]
-    review = draft_review([seed_path("004")], year=2012)
+    review = draft_review([seed_path("004")], year=2012, keep_other_years=True)
     quoted = [s for sents in review.sections.values() for s in sents] + [s for _m, s in review.metrics]
     assert quoted
     for title, lines in (standards, etiquette):
         assert not [s for s in quoted if s.line in lines or s.article == title]
-        assert (str(seed_path("004")), title) in review.dropped_articles
+        assert (str(seed_path("004")), title, NOT_A_REPORT) in review.dropped_articles
     kept = {s.article for s in quoted}
     assert {articles[0][0], articles[1][0], articles[3][0]} <= kept  # the three reports stay
 
