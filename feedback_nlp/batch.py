@@ -91,6 +91,15 @@ def _init_worker(model: str | None, redact: bool, device: str | None = None, run
     _worker_state["redactor"] = Redactor() if redact else None
 
 
+def _init_pool_worker(*args) -> None:
+    """``_init_worker`` in a worker process, which leaves Ctrl-C to the main one: that process
+    stops the pool and says how to resume, instead of each worker printing a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(*args)
+
+
 def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
     """Classify one chunk; returns ("message", row) and ("reject", row) pairs in input order."""
     clf, redactor = _worker_state["clf"], _worker_state["redactor"]
@@ -200,10 +209,13 @@ def classify_files(
     encoding: str = "auto",
     redact: bool = False,
     resume: bool = False,
+    restart: bool = False,
     chunk_size: int | None = None,
     progress: Callable[[Summary], None] | None = None,
 ) -> Summary:
-    """Classify chat-log files into ``output``; see the module docstring."""
+    """Classify chat-log files into ``output``; see the module docstring. An unfinished earlier
+    run into ``output`` (its checkpoint is there) is continued with ``resume`` or started over
+    with ``restart``; with neither, the call refuses rather than overwrite that work."""
     chunk_size = chunk_size or CHUNK_SIZE
     skipped: list[Path] = []
     files = expand_inputs(inputs, skipped)
@@ -215,6 +227,14 @@ def classify_files(
     checkpoint_path = output.with_name(output.name + ".checkpoint.json")
     summary = Summary(files_skipped=[str(p) for p in skipped])
     done_items = 0
+    if resume and restart:
+        raise FeedbackNLPError("--resume goes on with an interrupted run and --restart starts it again: pass one of them")
+    if not resume and not restart and checkpoint_path.exists():
+        done = _checkpoint_items(checkpoint_path)
+        raise FeedbackNLPError(
+            f"{output}: an earlier run into this output stopped after {done} input records ({checkpoint_path}); "
+            "pass --resume to go on from there, or --restart to start again and overwrite it"
+        )
     if resume:
         if not checkpoint_path.exists():
             raise FeedbackNLPError(f"--resume: no checkpoint {checkpoint_path}; run without --resume to start")
@@ -246,7 +266,7 @@ def classify_files(
         if workers > 1:
             threads = max(1, (os.cpu_count() or 1) // workers)
             pool = get_context("spawn").Pool(
-                workers, initializer=_init_worker, initargs=(model_arg, redact, device, runtime, threads)
+                workers, initializer=_init_pool_worker, initargs=(model_arg, redact, device, runtime, threads)
             )
             results = pool.imap(_process_chunk, chunks)
         else:
@@ -272,6 +292,14 @@ def classify_files(
         summary.sessions = write_sessions(output, fmt, sessions_output)
     checkpoint_path.unlink(missing_ok=True)
     return summary
+
+
+def _checkpoint_items(path: Path) -> str:
+    """How many input records a checkpoint says were done, for messages ("?" if unreadable)."""
+    try:
+        return f"{int(json.loads(path.read_text(encoding='utf-8'))['items']):,}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "?"
 
 
 def _account(result: list[tuple[str, dict]], writer: RowWriter, rejects: RowWriter, summary: Summary) -> None:

@@ -225,6 +225,7 @@ def classify(
     rejects: Optional[Path] = typer.Option(None, "--rejects", help="Batch mode: reject file (default: OUTPUT's name + .rejects.jsonl)."),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", help="Batch mode: worker processes (default: all cores)."),
     resume: bool = typer.Option(False, "--resume", help="Batch mode: continue an interrupted run where it stopped."),
+    restart: bool = typer.Option(False, "--restart", help="Batch mode: start an interrupted run again, overwriting its output."),
     redact: bool = typer.Option(False, "--redact", help="Mask phone, ID and bank card numbers, e-mail, orders, addresses in all output."),
     chatlog: Optional[Path] = typer.Option(None, "--chatlog", help="Field mapping for exports (default: configs/chatlog.yaml)."),
     text_field: Optional[str] = typer.Option(None, "--text-field", help="Name of the message text field in the exports."),
@@ -248,7 +249,7 @@ def classify(
         if text_field:
             field_map = [*field_map, f"text={text_field}"]
         _classify_batch(
-            inputs, output, fmt, sessions, rejects, workers, resume, redact, chatlog, field_map, encoding, model, device, runtime
+            inputs, output, fmt, sessions, rejects, workers, resume, restart, redact, chatlog, field_map, encoding, model, device, runtime
         )
         return
     if len(inputs) != 1:
@@ -289,7 +290,7 @@ def classify(
 
 
 def _classify_batch(
-    inputs, output, fmt, sessions, rejects, workers, resume, redact, chatlog, field_map, encoding, model, device, runtime
+    inputs, output, fmt, sessions, rejects, workers, resume, restart, redact, chatlog, field_map, encoding, model, device, runtime
 ) -> None:
     from .batch import classify_files
     from .config import load_chatlog_config
@@ -337,10 +338,18 @@ def _classify_batch(
         else:
             _err(line)
 
-    summary = classify_files(
-        inputs, output, fmt=fmt, sessions_output=sessions, rejects_output=rejects, workers=workers, model=model,
-        device=device, runtime=runtime, chatlog=chat_cfg, encoding=encoding, redact=redact, resume=resume, progress=progress,
-    )
+    try:
+        summary = classify_files(
+            inputs, output, fmt=fmt, sessions_output=sessions, rejects_output=rejects, workers=workers, model=model,
+            device=device, runtime=runtime, chatlog=chat_cfg, encoding=encoding, redact=redact, resume=resume, restart=restart,
+            progress=progress,
+        )
+    except KeyboardInterrupt:
+        if interactive:
+            sys.stderr.write("\n")
+        _err(f"interrupted; what was classified is kept in {output}: run the same command with --resume to go on "
+             "from the last checkpoint, or with --restart to start again")
+        raise typer.Exit(130) from None
     if interactive:
         progress(summary, done=True)
         sys.stderr.write("\n")

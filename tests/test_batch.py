@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from feedback_nlp import batch
 from feedback_nlp.batch import classify_files, summarise_sessions
 from feedback_nlp.cli import app
+from feedback_nlp.errors import FeedbackNLPError
 
 
 def make_export(path, n_sessions=30):
@@ -209,3 +210,33 @@ def test_batch_repairs_messages_stored_as_mojibake(tmp_path, tiny_model_dir):
     # a message too short to judge alone stays as read, and is not said to be repaired
     assert rows[2]["text"] == damaged[2] and not (rows[2]["warning"] or "").startswith("text repaired")
     assert summary.repaired == 2 and summary.as_dict()["counts_add_up"]
+
+
+def test_batch_refuses_to_overwrite_an_unfinished_run(tmp_path, tiny_model_dir, monkeypatch):
+    make_export(tmp_path / "chats.jsonl")
+    out = tmp_path / "msgs.jsonl"
+    original = batch._account
+    calls = {"n": 0}
+
+    def crash_after_two(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "_account", crash_after_two)
+    monkeypatch.setattr(batch, "CHUNK_SIZE", 10)
+    result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1"])
+    assert result.exit_code == 130 and "--resume" in result.stderr and "--restart" in result.stderr
+    monkeypatch.setattr(batch, "_account", original)
+    kept = out.read_text(encoding="utf-8")
+    assert kept  # the chunks done before the interruption
+    # a plain rerun would throw that work away: it is refused, naming the output and what to pass
+    with pytest.raises(FeedbackNLPError, match=r"stopped after .* input records.*--resume.*--restart"):
+        classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir)
+    assert out.read_text(encoding="utf-8") == kept
+    with pytest.raises(FeedbackNLPError, match="pass one of them"):
+        classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, resume=True, restart=True)
+    summary = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, restart=True)
+    assert summary.read == 91 and summary.as_dict()["counts_add_up"]
+    assert not (tmp_path / "msgs.jsonl.checkpoint.json").exists()
