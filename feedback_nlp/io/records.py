@@ -27,6 +27,10 @@ from .decode import decode_bytes
 SAMPLE_BYTES = 1 << 16  # how much of a file is used to detect its encoding
 ROLES = ("customer", "agent", "bot", "system")
 SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt", ".log", ".xlsx"}
+_SURROGATE = re.compile("[\udc80-\udcff]")  # undecodable bytes, as the "surrogateescape" handler reads them
+# a quoted CSV field may hold line breaks, but a record running over this many lines is taken for
+# an unclosed quote: its first line is rejected and the lines after it are read again
+MAX_CSV_RECORD_LINES = 50
 
 
 @dataclass
@@ -47,7 +51,10 @@ class Reject:
     file: str
     line: int
     reason: str
-    raw: str
+    raw: str  # the input as read; bytes the encoding could not decode are written as \xNN
+
+    def __post_init__(self) -> None:
+        self.raw = _SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", self.raw)
 
 
 def _same(text: str) -> str:
@@ -141,9 +148,6 @@ def _text_stream(path: Path, label: str, encoding: str):
     return io.TextIOWrapper(_open_binary(path), encoding=encoding, errors="surrogateescape", newline="")
 
 
-_SURROGATE = re.compile("[\udc80-\udcff]")
-
-
 def _undecodable(value: Any) -> bool:
     return isinstance(value, str) and _SURROGATE.search(value) is not None
 
@@ -235,22 +239,54 @@ class RecordReader:
                 yield self._record(row, fields, label, number, raw[:500], f"{path.name}#{number}")
 
     def _csv(self, path: Path, label: str, delimiter: str) -> Iterator[Record | Reject]:
+        """Rows of a CSV/TSV file. A stray quote makes the csv module read on to the next quote,
+        swallowing the rows between; so a record over several lines that does not fit the header,
+        or would run over ``MAX_CSV_RECORD_LINES``, or breaks the parser, has its first line rejected
+        ("unclosed quote") and the lines after it read again; so does one whose later lines are
+        whole rows by themselves (the stray quote closed by chance in a later row). A row that
+        repeats the header (two exports joined) is rejected too."""
         with _text_stream(path, label, self.encoding) as fh:
-            reader = csv.reader(fh, delimiter=delimiter)
+            lines = _PhysicalLines(fh)
             try:
-                header = next(reader)
+                header = next(csv.reader(lines, delimiter=delimiter))
             except StopIteration:
                 raise InputError(f"{label}: no header row; the first row must name the columns") from None
+            lines.taken.clear()
             if header and header[0].startswith("\ufeff"):
                 header[0] = header[0][1:]
             fields = _Fields(self.config, header, label, self.canonical)
-            for row in reader:
-                number = reader.line_num
+            reader = csv.reader(lines, delimiter=delimiter)
+            while True:
+                try:
+                    row = next(reader)
+                    problem = None
+                except StopIteration:
+                    if not lines.taken:
+                        break
+                    row, problem = [], "the file ends inside a quoted field"  # the last quote never closes
+                except csv.Error as exc:
+                    row, problem = [], f"the CSV parser stopped: {exc}"
+                taken, number = list(lines.taken), lines.number - len(lines.taken) + 1
+                lines.taken.clear()
+                if problem is None and len(taken) > 1:
+                    if len(row) != len(header):
+                        problem = f"{len(row)} columns over {len(taken)} lines"
+                    elif _holds_rows(taken[1:], len(header), delimiter):
+                        problem = f"the quoted field runs over {len(taken) - 1} lines that are rows themselves"
+                if problem is not None:
+                    first = taken[0].rstrip("\r\n") if taken else ""
+                    yield Reject(label, number, f"unclosed quote ({problem}); the lines after it are read again", first[:500])
+                    lines.push_back(taken[1:])
+                    reader = csv.reader(lines, delimiter=delimiter)
+                    continue
                 if not any(cell.strip() for cell in row):
                     continue
                 raw = delimiter.join(row)[:500]
                 if len(row) != len(header):
                     yield Reject(label, number, f"{len(row)} columns where the header has {len(header)}", raw)
+                    continue
+                if [cell.strip() for cell in row] == [name.strip() for name in header]:
+                    yield Reject(label, number, "repeated header row", raw)
                     continue
                 yield self._record(dict(zip(header, row)), fields, label, number, raw, f"{path.name}#{number}")
 
@@ -314,6 +350,34 @@ class RecordReader:
         row = dict(pending["row"])
         row["session"] = pending["session"]
         return self._record(row, fields, label, pending["line"], pending["raw"][:500], pending["session"])
+
+
+def _holds_rows(lines: list[str], width: int, delimiter: str) -> bool:
+    """Whether any of ``lines``, read alone, is a row of ``width`` fields."""
+    return any(len(next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])) == width for line in lines)
+
+
+class _PhysicalLines:
+    """The lines of a text stream for ``csv.reader``, numbered, with the lines of the record being
+    read kept in ``taken`` and a way to read lines again (``push_back``)."""
+
+    def __init__(self, fh):
+        self.fh, self.number, self.taken, self._again = fh, 0, [], []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if len(self.taken) >= MAX_CSV_RECORD_LINES:  # stops the csv module reading on through the file
+            raise csv.Error(f"one record would run over more than {MAX_CSV_RECORD_LINES} lines")
+        line = self._again.pop() if self._again else next(self.fh)
+        self.number += 1
+        self.taken.append(line)
+        return line
+
+    def push_back(self, lines: list[str]) -> None:
+        self._again.extend(reversed(lines))
+        self.number -= len(lines)
 
 
 def count_lines(paths: list[Path]) -> int:

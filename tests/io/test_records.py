@@ -65,6 +65,30 @@ def test_records_tsv_and_undecodable_bytes(reader, tmp_path):
     records, rejects = read_all(reader, path)
     assert len(records) == 40 and records[0].text == "空调不制冷，第0次报修了" and records[0].role == "customer"
     assert len(rejects) == 1 and "undecodable bytes" in rejects[0].reason and rejects[0].line == 42
+    # the reject's raw text can be written as UTF-8: the bytes that could not be read show as \xNN
+    assert rejects[0].raw.startswith("\\xff\\xfe") and rejects[0].raw.encode("utf-8")
+
+
+def test_records_csv_unclosed_quote_loses_only_its_line(reader, tmp_path):
+    rows = [f"s{i},顾客,第{i}条：快递还没到" for i in range(1, 31)]
+    rows[9] = 's10,顾客,"第10条：引号没有关上，快递还没到'  # line 11 of the file
+    rows[19] = 's20,顾客,"第20条：这条有换行\n的消息",'[:-1]  # a real multi-line field, closed
+    path = tmp_path / "export.csv"
+    path.write_bytes(("会话ID,发送人,消息内容\n" + "\n".join(rows) + "\n会话ID,发送人,消息内容\ns99,顾客,最后一条\n").encode("gbk"))
+    records, rejects = read_all(reader, path)
+    assert [(r.line, r.reason.split(" (")[0]) for r in rejects] == [(11, "unclosed quote"), (33, "repeated header row")]
+    assert rejects[0].raw.startswith("s10,顾客,")
+    texts = [r.text for r in records]
+    assert len(records) == 30 and texts[9] == "第11条：快递还没到" and records[9].line == 12  # read again, right line
+    assert "第20条：这条有换行\n的消息" in texts and texts[-1] == "最后一条"
+
+
+def test_records_csv_quote_left_open_in_the_last_row(reader, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text('会话ID,发送人,消息内容\ns1,顾客,退款呢\ns1,顾客,"到底什么时候退\n', encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    # nothing follows that it could swallow: the message is kept as it is
+    assert [r.text.strip() for r in records] == ["退款呢", "到底什么时候退"] and not rejects
 
 
 def test_records_xlsx(reader, tmp_path):
