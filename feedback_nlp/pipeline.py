@@ -39,6 +39,7 @@ EVIDENCE_TERMS = 3
 # "东西不错但是客服太慢" that clause carries the verdict.
 CONTRAST_WEIGHT = 0.3  # the largest share that did not lower dev accuracy (0.4 did)
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_WORD_CHAR = re.compile(r"[^\W\d_]")  # a letter or character of any script
 
 
 
@@ -153,6 +154,9 @@ class FeedbackClassifier(abc.ABC):
                 warning = f"text has {len(item)} characters; only the first {MAX_CHARS} were classified"
             if not text.strip():
                 results[i] = self._empty_result(item, warning="empty text; nothing to classify")
+                continue
+            if not _WORD_CHAR.search(text):  # "？？？", "12345", "😀😀": nothing the models can read
+                results[i] = self._empty_result(item, warning="no words, only digits, punctuation or symbols; not classified")
                 continue
             if not _HAN.search(text):
                 warning = "no Chinese characters; the models were trained on Chinese text"

@@ -90,6 +90,10 @@ def test_pipeline_refuses_newer_format_and_mismatched_parts(tiny, tmp_path):
         ("", "warning", "empty text"),
         ("   ", "warning", "empty text"),
         ("the parcel is late", "warning", "no Chinese characters"),
+        ("？？？", "warning", "not classified"),
+        ("12345", "warning", "not classified"),
+        ("😀😀", "warning", "not classified"),
+        ("\x00", "warning", "not classified"),
         ("快递慢" * 1000, "warning", "only the first 2000"),
         # UTF-8 read as GBK: "快递五天了还没到，客服也不回复"
         ("快递五天了还没到，客服也不回复".encode("utf-8").decode("gbk", errors="ignore"), "warning", "mojibake"),
@@ -102,8 +106,9 @@ def test_pipeline_bad_items_do_not_break_the_batch(tiny, item, field, message):
     assert [c["id"] for c in results[0]["causes"]] == ["logistics"]
     assert [c["id"] for c in results[2]["causes"]] == ["attitude"]
     # an item that was not classified has no sentiment; one that was has a label
-    unclassified = item is None or not isinstance(item, str) or not item.strip()
+    unclassified = item is None or not isinstance(item, str) or "not classified" in message or not item.strip()
     assert (results[1]["sentiment"]["label"] is None) is unclassified
+    assert not unclassified or (results[1]["is_complaint"] is False and results[1]["causes"] == [])
 
 
 def test_pipeline_refuses_one_string_for_a_list(tiny):
