@@ -41,7 +41,8 @@ def _err(message: str) -> None:
 
 
 def _friendly(command):
-    """Turn the package's own errors into a one-line message and exit code 2."""
+    """Turn the package's own errors, and files that cannot be written or read, into a one-line
+    message and exit code 2."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -51,6 +52,14 @@ def _friendly(command):
             if _state["verbose"]:
                 raise
             _err(f"error: {exc}")
+            raise typer.Exit(2) from None
+        except OSError as exc:  # an output that cannot be written: a folder where a file should be, no permission, disk full
+            if _state["verbose"] or exc.filename is None:
+                raise
+            if isinstance(exc, (FileExistsError, NotADirectoryError)):
+                _err(f"error: {exc.filename}: a file stands where this path needs a folder; pick another path")
+            else:
+                _err(f"error: {exc.filename}: {exc.strerror or exc}; check the path and that it can be written")
             raise typer.Exit(2) from None
 
     return wrapper
@@ -155,6 +164,9 @@ def normalise(
         output.mkdir(parents=True, exist_ok=True)
     failed = 0
     for source, name in sources:
+        if source != "-" and Path(source).suffix.lower() in EXPORT_SUFFIXES:
+            _err(f"note: {source} is normalised as plain text, so commas and quotes between Chinese characters "
+                 "become full-width and its fields run together; 'classify FILE -o OUTPUT' reads an export field by field")
         try:
             raw = sys.stdin.buffer.read() if source == "-" else Path(source)
             read = read_text(
@@ -196,9 +208,14 @@ def normalise(
 TABLE_ROWS = 5000  # more single messages than this get a note that --json or -o suits them better
 
 
+EXPORT_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".json")  # chat-log exports, read field by field with -o
+
+
 def _messages(source: str, cfg: Config) -> List[tuple[Optional[int], str]]:
     """An existing file's non-empty lines with their 1-based line numbers, or the argument itself
     as one message (line None)."""
+    if not source.strip():
+        return [(None, source)]  # an empty message, classified as such (a warning says so)
     path = Path(source)
     if source != "-" and path.is_dir():
         raise FeedbackNLPError(f"{source}: is a folder; to classify the chat exports in it, name an output file with -o")
@@ -206,6 +223,9 @@ def _messages(source: str, cfg: Config) -> List[tuple[Optional[int], str]]:
         if path.suffix in (".txt", ".csv", ".jsonl", ".tsv") or "/" in source:
             raise FeedbackNLPError(f"{source}: no such file; pass an existing file or the message text itself")
         return [(None, source)]
+    if path.suffix.lower() in EXPORT_SUFFIXES:
+        _err(f"note: {source} is read line by line, each line one message, header and all fields included; "
+             "to classify it as a chat-log export field by field, add -o OUTPUT")
     raw = sys.stdin.buffer.read() if source == "-" else path
     read = read_text(raw, encoding=cfg.input.encoding, max_bytes=cfg.input.max_bytes, name="<stdin>" if source == "-" else None)
     return [(n, line) for n, line in enumerate(read.text.split("\n"), 1) if line.strip()]
@@ -295,6 +315,7 @@ def _classify_batch(
     from .batch import classify_files
     from .config import load_chatlog_config
 
+    load_config(None, [f"input.encoding={encoding}"])  # an unknown --encoding is a usage error, not a failed file
     overrides = []
     for item in field_map:
         name, sep, column = item.partition("=")
@@ -448,7 +469,7 @@ def export_onnx(
 @app.command(short_help="Draft a year-end service review from work reports.")
 @_friendly
 def review(
-    reports: List[Path] = typer.Argument(..., help="Work reports: .txt/.md/.docx files or folders (any encoding; mojibake repaired)."),
+    reports: List[str] = typer.Argument(..., help="Work reports: .txt/.md/.docx files or folders (any encoding; mojibake repaired)."),
     output: Path = typer.Option(..., "--output", "-o", help="review.md, review.docx or review.json."),
     chats: Optional[Path] = typer.Option(None, "--chats", help="Classified messages from 'feedback-nlp classify -o' (jsonl/csv/parquet)."),
     year: Optional[int] = typer.Option(None, "--year", help="The year the review covers."),
@@ -460,10 +481,11 @@ def review(
     """Draft a year-end service review: overview, achievements with key figures, customer
     feedback (with --chats), problems, next year's plan. Sentences are quoted with file and line."""
     from .summarise.feedback import analyse_chats
-    from .summarise.render import write_review
+    from .summarise.render import check_review_path, write_review
     from .summarise.review import NOT_A_REPORT, draft_review, report_files
 
-    files = report_files(reports)
+    check_review_path(output)  # before the drafting, not after it
+    files = [f for f in report_files(reports) if f.resolve() != output.resolve()]  # not a draft of an earlier run
     feedback = analyse_chats(chats) if chats else None
     drafted = draft_review(files, year=year, org=org, feedback=feedback, keep_other_years=keep_other_years)
     write_review(drafted, output)

@@ -8,12 +8,14 @@ Environment variables are read in this module only (``FEEDBACK_NLP_CACHE_DIR``).
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
@@ -66,6 +68,16 @@ class InputConfig(_Strict):
     encoding: str = "auto"
     min_confidence: float = Field(0.5, ge=0.0, le=1.0)
     max_bytes: int = Field(200_000_000, gt=0)
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        if value != "auto":
+            try:
+                codecs.lookup(value)
+            except LookupError:
+                raise ValueError(f"{value!r} is not an encoding Python knows; use e.g. gbk, gb18030, big5, utf-8, utf-16, or auto") from None
+        return value
 
 
 class NormaliseConfig(_Strict):
@@ -153,7 +165,7 @@ def load_chatlog_config(path: str | os.PathLike | None = None, overrides: list[s
     data = _read_yaml(cfg_path)
     if not isinstance(data, dict):
         raise ConfigError(f"{cfg_path}: top level must be a mapping")
-    return _validate(ChatlogConfig, _apply_overrides(data, overrides), str(cfg_path))
+    return _validate(ChatlogConfig, _apply_overrides(data, overrides), str(cfg_path), overrides)
 
 
 class RedactRule(_Strict):
@@ -302,7 +314,7 @@ def load_train_config(path: str | os.PathLike | None = None, overrides: list[str
     if isinstance(section, dict) and section.get("model_name_or_path"):
         section["model_name_or_path"] = str(cfg_path.parent / Path(section["model_name_or_path"]).expanduser())
     data = _apply_overrides(data, overrides)
-    return _validate(TrainConfig, data, str(cfg_path))
+    return _validate(TrainConfig, data, str(cfg_path), overrides)
 
 
 def load_taxonomy(path: str | os.PathLike | None = None) -> Taxonomy:
@@ -324,14 +336,17 @@ def _format_validation_error(exc: ValidationError, source: str) -> str:
     return "; ".join(parts)
 
 
-def _validate(model: type[BaseModel], data: Any, source: str) -> Any:
+def _validate(model: type[BaseModel], data: Any, source: str, overrides: list[str] | tuple[str, ...] = ()) -> Any:
+    """``data`` checked against ``model``; errors name the file it came from (``source``) and the
+    command-line overrides applied to it."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         allowed = ", ".join(model.model_fields)
+        given = f"{source} with {', '.join(overrides)}" if overrides else source
         raise ConfigError(
-            f"{_format_validation_error(exc, source)}. Check the key names and values "
-            f"against configs/default.yaml (top-level keys: {allowed})."
+            f"{_format_validation_error(exc, given)}. Check the key names and values "
+            f"against {Path(source).name} (top-level keys: {allowed})."
         ) from None
 
 
@@ -377,7 +392,7 @@ def load_config(path: str | os.PathLike | None = None, overrides: list[str] | tu
     if not isinstance(data, dict):
         raise ConfigError(f"{cfg_path}: top level must be a mapping of sections, got {type(data).__name__}")
     data = _apply_overrides(_resolve_paths(data, cfg_path.parent), overrides)
-    return _validate(Config, data, str(cfg_path))
+    return _validate(Config, data, str(cfg_path), overrides)
 
 
 def _apply_overrides(data: dict, overrides: list[str] | tuple[str, ...]) -> dict:

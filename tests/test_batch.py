@@ -136,8 +136,12 @@ def test_batch_cli_messages(tmp_path, tiny_model_dir):
     result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1"])
     assert result.exit_code == 3  # one broken line was rejected
     assert "7 records read = 6 written" in result.stderr and "+ 1 rejected" in result.stderr
-    result = runner.invoke(app, ["classify", str(tmp_path / "missing.jsonl"), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1"])
-    assert result.exit_code == 1 and "missing.jsonl: no such file" in result.stderr
+    # a path that does not exist (or an empty one) is a usage error, found before any output is written
+    fresh = tmp_path / "fresh" / "o.jsonl"
+    for missing in (str(tmp_path / "missing.jsonl"), ""):
+        result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), missing, "-o", str(fresh), "--model", str(tiny_model_dir)])
+        assert result.exit_code == 2 and ("missing.jsonl: no such file" in result.stderr or "an empty path" in result.stderr)
+        assert result.stderr.count("error") == 1 and not (tmp_path / "fresh").exists()
     (tmp_path / "empty.csv").write_text("", encoding="utf-8")
     result = runner.invoke(app, ["classify", str(tmp_path / "empty.csv"), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1"])
     assert result.exit_code == 1 and "empty.csv: file is empty" in result.stderr

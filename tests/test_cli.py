@@ -196,3 +196,45 @@ def test_cli_classify_lists_the_files_it_skipped(tmp_path, tiny_model_dir):
     assert "skipped 2 files" in result.stderr and "README.md" in result.stderr and "pic.png" in result.stderr
     summary = json.loads((tmp_path / "out.summary.json").read_text(encoding="utf-8"))
     assert len(summary["files_skipped"]) == 2 and summary["read"] == 1
+
+
+def test_cli_paths_that_cannot_be_used_are_one_line_errors(tmp_path, tiny_model_dir):
+    report = tmp_path / "r.txt"
+    report.write_text("2022年客服中心工作总结\n全年共受理客户来电12000次。\n", encoding="utf-8")
+    blocker = tmp_path / "afile"
+    blocker.write_text("x", encoding="utf-8")
+    for args in (
+        ("review", str(report), "-o", str(blocker / "review.md")),
+        ("normalise", str(report), "-o", str(blocker / "out.txt")),
+        ("classify", str(report), "-o", str(blocker / "out.jsonl"), "--model", str(tiny_model_dir)),
+    ):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert "a file stands where this path needs a folder" in result.stderr and "Traceback" not in result.stderr
+    result = run("review", str(report), "-o", str(tmp_path / "review.pdf"))
+    assert result.exit_code == 2 and ".md (Markdown), .docx (Word) or .json" in result.stderr
+    assert not (tmp_path / "review.pdf").exists()
+    result = run("review", "", "-o", str(tmp_path / "review.md"))
+    assert result.exit_code == 2 and "an empty path" in result.stderr
+    result = run("normalise", str(report), "--encoding", "latin9x")
+    assert result.exit_code == 2 and "'latin9x' is not an encoding" in result.stderr and "input.encoding=latin9x" in result.stderr
+
+
+def test_cli_review_does_not_read_its_own_earlier_draft(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "r.txt").write_text("2022年客服中心工作总结\n一、工作概况\n全年共受理客户来电12000次，满意率达到96%。\n", encoding="utf-8")
+    out = folder / "review.md"
+    for _ in range(2):
+        result = run("review", str(folder), "-o", str(out))
+        assert result.exit_code == 0 and "1 report ->" in result.stderr
+    assert "review.md:" not in out.read_text(encoding="utf-8")  # nothing quoted from the first draft
+
+
+def test_cli_export_files_read_as_text_get_a_note(tmp_path, tiny_model_dir):
+    export = tmp_path / "export.csv"
+    export.write_text("会话ID,消息内容\ns1,快递还没到\n", encoding="utf-8")
+    result = run("normalise", str(export))
+    assert result.exit_code == 0 and "normalised as plain text" in result.stderr and "classify FILE -o OUTPUT" in result.stderr
+    result = run("classify", str(export), "--model", str(tiny_model_dir))
+    assert result.exit_code == 0 and "read line by line" in result.stderr and "add -o OUTPUT" in result.stderr

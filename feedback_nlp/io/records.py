@@ -402,12 +402,30 @@ def visible_files(folder: Path) -> list[Path]:
     ]
 
 
+def named_paths(items, what: str = "inputs") -> list[Path]:
+    """``items`` (one path, or a list of them) as paths, each checked to exist: an empty or
+    missing path is a mistake to report before anything is read or written."""
+    if items is None or isinstance(items, (str, Path)):
+        items = [] if items is None else [items]
+    paths = []
+    for item in items:
+        if item is None or not str(item).strip():
+            raise InputError(f"an empty path was given among the {what}; name a file or a folder")
+        path = Path(item)
+        if not path.exists():
+            raise InputNotFoundError(f"{path}: no such file or folder; check the path")
+        paths.append(path)
+    if not paths:
+        raise InputError(f"no {what} given; name a file or a folder")
+    return paths
+
+
 def expand_inputs(inputs: list[str | Path], skipped: list[Path] | None = None) -> list[Path]:
     """Files as given, and the files with known suffixes inside folders (sorted, recursively);
-    the other visible files found in folders are added to ``skipped`` when it is given."""
+    the other visible files found in folders are added to ``skipped`` when it is given. Every
+    input must exist (``named_paths``)."""
     out: list[Path] = []
-    for item in inputs:
-        path = Path(item)
+    for path in named_paths(inputs):
         if path.is_dir():
             for p in visible_files(path):
                 if p.suffix.lower() in SUFFIXES or p.suffix == ".gz":

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from ..config import load_taxonomy
+from ..errors import InputError
 from .metrics import SHOWN_QUALIFIERS
 from .review import TITLES, Review
 
@@ -199,8 +200,20 @@ def to_docx(review: Review, path: Path) -> None:
     doc.save(path)
 
 
+REVIEW_SUFFIXES = (".md", ".docx", ".json")
+
+
+def check_review_path(path: Path) -> None:
+    """Refuse an output name whose suffix says no format this module writes."""
+    if path.suffix.lower() not in REVIEW_SUFFIXES:
+        raise InputError(f"-o {path}: name the review .md (Markdown), .docx (Word) or .json; "
+                         f"{path.suffix or 'no suffix'} is not one of them")
+
+
 def write_review(review: Review, path: Path) -> None:
     """Write by suffix: .md, .json or .docx."""
+    path = Path(path)
+    check_review_path(path)
     suffix = path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".docx":

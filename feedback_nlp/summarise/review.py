@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ..io.records import visible_files
+from ..io.records import named_paths, visible_files
 from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
 from .metrics import Metric, dedupe_metrics, extract_metrics, names_something
@@ -398,9 +398,9 @@ def year_from_titles(sentences: list[Sentence]) -> int | None:
 def report_files(reports: str | Path | list[str | Path]) -> list[Path]:
     """The report files named: files as given, and the .txt, .md and .docx files inside folders
     (sorted, with subfolders). One path may be given alone."""
-    items = [reports] if isinstance(reports, (str, Path)) else list(reports)
+    items = named_paths(reports, "reports")
     files: list[Path] = []
-    for item in map(Path, items):
+    for item in items:
         if item.is_dir():
             files.extend(p for p in visible_files(item) if p.suffix.lower() in REPORT_SUFFIXES)
         else:

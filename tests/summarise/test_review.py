@@ -143,3 +143,14 @@ def test_review_api_takes_one_path_a_folder_and_classified_chats(tmp_path, tiny_
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="no report files"):
         draft_review(tmp_path / "empty")
+
+
+def test_review_api_says_what_is_wrong_with_the_paths(tmp_path):
+    from feedback_nlp.errors import InputError, InputNotFoundError
+
+    with pytest.raises(InputError, match="no reports given"):
+        draft_review(None)
+    with pytest.raises(InputError, match="an empty path"):
+        draft_review("")
+    with pytest.raises(InputNotFoundError, match="nope.txt: no such file or folder"):
+        draft_review([tmp_path / "nope.txt"])
