@@ -249,6 +249,7 @@ def classify_files(
                 fh.truncate(size)  # drop anything written after the last checkpoint
         done_items = state["items"]
         summary = Summary(**{k: Counter(v) if isinstance(getattr(Summary(), k), Counter) else v for k, v in state["summary"].items()})
+        summary.files, summary.files_failed = 0, []  # the files are gone through again from the first
     reader = RecordReader(chatlog or load_chatlog_config(), encoding=encoding, canonical=functools.partial(to_simplified, mode="t2s"))
     writer = RowWriter(output, fmt, MESSAGE_COLUMNS, append=resume)
     rejects = RowWriter(rejects_output, "jsonl", ["file", "line", "reason", "raw"], append=resume)
@@ -346,7 +347,7 @@ def _read_rows(path: Path, fmt: str, columns: list[str] | None = SESSION_FIELDS)
     elif fmt == "csv":
         import csv
 
-        with open(path, encoding="utf-8", newline="") as fh:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
             for row in csv.DictReader(fh):
                 row["causes"] = json.loads(row["causes"]) if row["causes"] else []
                 row["sentiment_score"] = float(row["sentiment_score"]) if row["sentiment_score"] else None

@@ -534,26 +534,31 @@ def _duration(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
+def _count(n: int, noun: str) -> str:
+    """"1 line", "2 lines"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _summary(read, norm, target: Optional[Path]) -> str:
     parts = [f"{read.source}: {read.encoding}"]
     if read.bom:
         parts.append("BOM")
     if read.mojibake is not None and read.mojibake.changed:
         parts.append(
-            f"mojibake repaired on {len(read.mojibake.lines_repaired)} lines "
-            f"({read.mojibake.chars_inferred} characters inferred)"
+            f"mojibake repaired on {_count(len(read.mojibake.lines_repaired), 'line')} "
+            f"({_count(read.mojibake.chars_inferred, 'character')} inferred)"
         )
     if read.undecodable:
-        parts.append(f"{read.undecodable} undecodable bytes dropped")
+        parts.append(f"{_count(read.undecodable, 'undecodable byte')} dropped")
     script = norm.changes.get("script_converted", 0)
     if script:
-        parts.append(f"{script} characters to Simplified")
+        parts.append(f"{_count(script, 'character')} to Simplified")
     whole = sum(r.whole for r in norm.removed)
     if whole:
-        parts.append(f"{whole} boilerplate lines removed")
+        parts.append(f"{_count(whole, 'boilerplate line')} removed")
     if len(norm.removed) > whole:
-        parts.append(f"{len(norm.removed) - whole} watermarks cut from lines")
-    parts.append(f"{len(norm.text)} characters out")
+        parts.append(f"{_count(len(norm.removed) - whole, 'watermark')} cut from lines")
+    parts.append(f"{_count(len(norm.text), 'character')} out")
     if target is not None:
         parts.append(f"-> {target}")
     return ", ".join(parts)

@@ -135,6 +135,7 @@ class FeedbackClassifier(abc.ABC):
         return out
 
     def predict_one(self, text: Any, explain: bool = True) -> dict:
+        """The result dict of one text, as ``predict([text])[0]``."""
         return self._predict_batch([text], explain)[0]
 
     def _predict_batch(self, batch: list[Any], explain: bool) -> list[dict]:

@@ -10,6 +10,7 @@ from feedback_nlp import batch
 from feedback_nlp.batch import classify_files, summarise_sessions
 from feedback_nlp.cli import app
 from feedback_nlp.errors import FeedbackNLPError
+from feedback_nlp.summarise.feedback import analyse_chats
 
 
 def make_export(path, n_sessions=30):
@@ -102,7 +103,7 @@ def test_batch_resume_after_interruption(tmp_path, tiny_model_dir, monkeypatch):
     monkeypatch.setattr(batch, "_account", original)
     summary = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, resume=True)
     assert out.read_text(encoding="utf-8") == reference.read_text(encoding="utf-8")
-    assert summary.as_dict()["counts_add_up"] and summary.read == 91
+    assert summary.as_dict()["counts_add_up"] and summary.read == 91 and summary.files == 1
     assert not (tmp_path / "msgs.jsonl.checkpoint.json").exists()
 
 
@@ -244,3 +245,26 @@ def test_batch_refuses_to_overwrite_an_unfinished_run(tmp_path, tiny_model_dir, 
     summary = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, restart=True)
     assert summary.read == 91 and summary.as_dict()["counts_add_up"]
     assert not (tmp_path / "msgs.jsonl.checkpoint.json").exists()
+
+
+def test_batch_csv_output_opens_in_excel_and_resumes_byte_for_byte(tmp_path, tiny_model_dir, monkeypatch):
+    make_export(tmp_path / "chats.jsonl")
+    reference, out = tmp_path / "ref.csv", tmp_path / "msgs.csv"
+    classify_files([tmp_path / "chats.jsonl"], reference, fmt="csv", model=tiny_model_dir, chunk_size=10)
+    assert reference.read_bytes().startswith(b"\xef\xbb\xbfid,")  # a byte order mark: Excel reads UTF-8
+    original = batch._account
+    calls = {"n": 0}
+
+    def crash_after_three(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "_account", crash_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        classify_files([tmp_path / "chats.jsonl"], out, fmt="csv", model=tiny_model_dir, chunk_size=10)
+    monkeypatch.setattr(batch, "_account", original)
+    classify_files([tmp_path / "chats.jsonl"], out, fmt="csv", model=tiny_model_dir, chunk_size=10, resume=True)
+    assert out.read_bytes() == reference.read_bytes()  # no second mark where the run went on
+    assert analyse_chats(out)["messages"] > 0

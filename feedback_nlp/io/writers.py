@@ -1,7 +1,7 @@
 """Streaming writers for classified messages: JSON Lines, CSV and Parquet.
 
 Rows are flat dicts (see ``batch.MESSAGE_COLUMNS``); nested values (lists, dicts) are written as
-JSON text in CSV and Parquet. JSON Lines and CSV can be reopened to append (resume); Parquet
+JSON text in CSV and Parquet. CSV is UTF-8 with a byte order mark, so that Excel reads it. JSON Lines and CSV can be reopened to append (resume); Parquet
 cannot, which ``classify --resume`` reports.
 """
 
@@ -36,7 +36,10 @@ class RowWriter:
                 raise InputError(f"{path}: a Parquet file cannot be resumed; rerun without --resume or use --format jsonl")
             self._pq_writer = None
             return
-        self._fh = open(path, "a" if append else "w", encoding="utf-8", newline="")
+        # CSV starts with a UTF-8 byte order mark, which Excel needs to read it as UTF-8 rather than
+        # the system's code page (GBK on Chinese Windows); appending does not write it again
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        self._fh = open(path, "a" if append else "w", encoding=encoding, newline="")
         if fmt == "csv":
             self._csv = csv.DictWriter(self._fh, fieldnames=columns, extrasaction="ignore")
             if not append:
