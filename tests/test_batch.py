@@ -217,19 +217,26 @@ def test_batch_repairs_messages_stored_as_mojibake(tmp_path, tiny_model_dir):
     assert summary.repaired == 2 and summary.as_dict()["counts_add_up"]
 
 
-def test_batch_refuses_to_overwrite_an_unfinished_run(tmp_path, tiny_model_dir, monkeypatch):
-    make_export(tmp_path / "chats.jsonl")
-    out = tmp_path / "msgs.jsonl"
+def interrupt_at_chunk(monkeypatch, n: int):
+    """Make a batch run stop with Ctrl-C when its ``n``-th chunk is being written; returns the
+    function to put back."""
     original = batch._account
     calls = {"n": 0}
 
-    def crash_after_two(*args, **kwargs):
+    def account(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == n:
             raise KeyboardInterrupt
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(batch, "_account", crash_after_two)
+    monkeypatch.setattr(batch, "_account", account)
+    return original
+
+
+def test_batch_refuses_to_overwrite_an_unfinished_run(tmp_path, tiny_model_dir, monkeypatch):
+    make_export(tmp_path / "chats.jsonl")
+    out = tmp_path / "msgs.jsonl"
+    original = interrupt_at_chunk(monkeypatch, 3)
     monkeypatch.setattr(batch, "CHUNK_SIZE", 10)
     result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1"])
     assert result.exit_code == 130 and "--resume" in result.stderr and "--restart" in result.stderr
@@ -252,16 +259,7 @@ def test_batch_csv_output_opens_in_excel_and_resumes_byte_for_byte(tmp_path, tin
     reference, out = tmp_path / "ref.csv", tmp_path / "msgs.csv"
     classify_files([tmp_path / "chats.jsonl"], reference, fmt="csv", model=tiny_model_dir, chunk_size=10)
     assert reference.read_bytes().startswith(b"\xef\xbb\xbfid,")  # a byte order mark: Excel reads UTF-8
-    original = batch._account
-    calls = {"n": 0}
-
-    def crash_after_three(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 4:
-            raise KeyboardInterrupt
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(batch, "_account", crash_after_three)
+    original = interrupt_at_chunk(monkeypatch, 4)
     with pytest.raises(KeyboardInterrupt):
         classify_files([tmp_path / "chats.jsonl"], out, fmt="csv", model=tiny_model_dir, chunk_size=10)
     monkeypatch.setattr(batch, "_account", original)
