@@ -30,6 +30,20 @@ def test_redact_masks_personal_data(redactor, text, kind, value):
     assert f"[{kind}#" in out
 
 
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("地址北京市朝阳区建国路88号", "地址["),
+        ("我的地址是北京市朝阳区建国路88号3单元", "我的地址是["),
+        ("我住在中山路88号，快递放门口", "我住在["),
+        ("寄到杭州市西湖区文三路90号", "寄到["),
+    ],
+)
+def test_redact_address_keeps_the_words_that_introduce_it(redactor, text, kept):
+    out, counts = redactor.redact(text)
+    assert counts["ADDRESS"] == 1 and out.startswith(kept)
+
+
 def test_redact_same_value_same_mask(redactor):
     a, _ = redactor.redact("电话138 1234 5678")
     b, _ = redactor.redact("电话13812345678")
