@@ -485,7 +485,8 @@ def review(
     from .summarise.review import NOT_A_REPORT, draft_review, report_files
 
     check_review_path(output)  # before the drafting, not after it
-    files = [f for f in report_files(reports) if f.resolve() != output.resolve()]  # not a draft of an earlier run
+    skipped: list[Path] = []
+    files = [f for f in report_files(reports, skipped) if f.resolve() != output.resolve()]  # not a draft of an earlier run
     feedback = analyse_chats(chats) if chats else None
     drafted = draft_review(files, year=year, org=org, feedback=feedback, keep_other_years=keep_other_years)
     write_review(drafted, output)
@@ -504,6 +505,9 @@ def review(
         _err("  (--keep-other-years drafts from the articles of other years too)")
     for warning in drafted.warnings:
         _err(f"warning: {warning}")
+    if skipped:
+        _err(f"skipped {_count(len(skipped), 'file')} in the input folders that are not .txt, .md or .docx: "
+             + ", ".join(p.name for p in skipped[:5]) + (", …" if len(skipped) > 5 else ""))
 
 
 def _print_metrics(metrics: dict, split: str) -> None:

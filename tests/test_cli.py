@@ -229,6 +229,9 @@ def test_cli_review_does_not_read_its_own_earlier_draft(tmp_path):
         result = run("review", str(folder), "-o", str(out))
         assert result.exit_code == 0 and "1 report ->" in result.stderr
     assert "review.md:" not in out.read_text(encoding="utf-8")  # nothing quoted from the first draft
+    (folder / "chats.csv").write_text("a,b\n", encoding="utf-8")
+    result = run("review", str(folder), "-o", str(out))
+    assert "skipped 1 file in the input folders that are not .txt, .md or .docx: chats.csv" in result.stderr
 
 
 def test_cli_export_files_read_as_text_get_a_note(tmp_path, tiny_model_dir):

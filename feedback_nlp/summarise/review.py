@@ -395,14 +395,19 @@ def year_from_titles(sentences: list[Sentence]) -> int | None:
     return ranked[0][0]
 
 
-def report_files(reports: str | Path | list[str | Path]) -> list[Path]:
+def report_files(reports: str | Path | list[str | Path], skipped: list[Path] | None = None) -> list[Path]:
     """The report files named: files as given, and the .txt, .md and .docx files inside folders
-    (sorted, with subfolders). One path may be given alone."""
+    (sorted, with subfolders); the other files found in folders are added to ``skipped`` when it
+    is given. One path may be given alone."""
     items = named_paths(reports, "reports")
     files: list[Path] = []
     for item in items:
         if item.is_dir():
-            files.extend(p for p in visible_files(item) if p.suffix.lower() in REPORT_SUFFIXES)
+            for p in visible_files(item):
+                if p.suffix.lower() in REPORT_SUFFIXES:
+                    files.append(p)
+                elif skipped is not None:
+                    skipped.append(p)
         else:
             files.append(item)
     if not files:
