@@ -30,6 +30,16 @@ def test_encoding_mojibake_round_trip_inline():
         assert 0 <= offset < len(repaired.text)
 
 
+def test_encoding_a_dropped_byte_is_read_the_way_the_rest_of_the_document_writes():
+    # "为" and "上" differ in the byte the decoder dropped; the bigram model alone prefers "度上"
+    # (程度上, 角度上); the same report writing "率为96.2%" makes "为" before a figure likelier
+    line = "2023年，客服中心共接听来电18426个，平均应答速度为12秒，一次性解决率达到87.5%。"
+    alone = repair_mojibake(damage(line)).text
+    assert alone == line.replace("速度为", "速度上")
+    document = line + "\n全年受理投诉52起，较上年减少11起，投诉处理及时率为96.2%。"
+    assert repair_mojibake(damage(document)).text == document
+
+
 @pytest.mark.parametrize(
     "text",
     [
