@@ -338,9 +338,12 @@ def _classify_batch(
     if total and workers > 1:
         workers = min(workers, -(-total // CHUNK_SIZE))  # a worker per chunk at most: each loads the model
     last = [0.0]
+    first: list = []  # (time, records) at the first chunk: the time left is timed from there, after loading
 
     def progress(summary, done: bool = False) -> None:
         now = time.monotonic()
+        if not first:
+            first.append((now, summary.read))
         if not done and now - last[0] < (0.5 if interactive else 10.0):
             return
         last[0] = now
@@ -349,8 +352,10 @@ def _classify_batch(
         if total:
             # the line count includes header and blank lines, so only the end of the run says 100%
             share = 1.0 if done else min(summary.read / total, 1.0)
-            eta = 0.0 if done or not rate else (total - summary.read) / rate
-            line = f"{share:6.1%} " + line + ("" if done else f", about {_duration(max(eta, 0.0))} left")
+            since, read_then = first[0]
+            pace = (summary.read - read_then) / (now - since) if now > since and summary.read > read_then else 0.0
+            left = f", about {_duration(max((total - summary.read) / pace, 0.0))} left" if pace else ", timing the rest"
+            line = f"{share:6.1%} " + line + ("" if done else left)
         if interactive:
             width = 24
             bar = "#" * int(width * share) if total else ""
