@@ -495,12 +495,8 @@ def review(
     feedback = analyse_chats(chats) if chats else None
     drafted = draft_review(files, year=year, org=org, feedback=feedback, keep_other_years=keep_other_years)
     write_review(drafted, output)
-    if not any(drafted.sections.values()):
-        not_reports = sum(why == NOT_A_REPORT for _f, _t, why in drafted.dropped_articles)
-        _err(f"warning: no report content found: {not_reports} articles were left out as not "
-             "work reports; the draft has headings only. Check that the inputs are work reports or summaries")
     counts = ", ".join(f"{name} {len(s)}" for name, s in drafted.sections.items())
-    _err(f"{len(files)} report{'s' if len(files) != 1 else ''} -> {output}: {counts}; {len(drafted.metrics)} key figures")
+    _err(f"{_count(len(files), 'report')} -> {output}: {counts}; {_count(len(drafted.metrics), 'key figure')}")
     if year is None:
         found = f"year {drafted.year}, from the report titles" if drafted.year else "no year found in the report titles"
         _err(f"{found}; pass --year to set it")
@@ -510,6 +506,10 @@ def review(
         _err("  (--keep-other-years drafts from the articles of other years too)")
     for warning in drafted.warnings:
         _err(f"warning: {warning}")
+    if not any(drafted.sections.values()):  # after the list of what was left out, which it sums up
+        not_reports = sum(why == NOT_A_REPORT for _f, _t, why in drafted.dropped_articles)
+        _err(f"warning: no report content found: {_count(not_reports, 'article')} left out as not "
+             "work reports; the draft has headings only. Check that the inputs are work reports or summaries")
     if skipped:
         _err(f"skipped {_count(len(skipped), 'file')} in the input folders that are not .txt, .md or .docx: "
              + ", ".join(p.name for p in skipped[:5]) + (", …" if len(skipped) > 5 else ""))

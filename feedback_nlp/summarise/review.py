@@ -86,14 +86,17 @@ class Review:
     dropped_articles: list[tuple[str, str, str]]  # (file, title, why it was left out)
     feedback: dict | None = None
     titles: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, article) -> title, of the articles kept
+    repaired: dict[str, list[int]] = field(default_factory=dict)  # file -> lines repaired as mojibake (as read)
 
     @property
     def warnings(self) -> list[str]:
-        """What a reader of the draft should check: articles kept that sum up another year (with
-        ``keep_other_years``, or when all do), and customer feedback dated outside the year."""
+        """What a reader of the draft should check: quotes from lines repaired as mojibake,
+        articles kept that sum up another year (with ``keep_other_years``, or when all do), and
+        customer feedback dated outside the year."""
+        out = self._repair_warnings()
         if not self.year:
-            return []
-        out = [
+            return out
+        out += [
             f"{Path(file).name}: the article \"{self.titles[file, article]}\" sums up {', '.join(map(str, years))}, "
             f"not {self.year}, and the draft draws on it: check --year"
             for (file, article), years in other_year_articles(self.titles, self.year).items()
@@ -104,6 +107,19 @@ class Review:
             out.append(f"{outside} of {sum(by_month.values())} dated complaints in the customer feedback "
                        f"({min(by_month)} to {max(by_month)}) are not from {self.year}, the year of the review: "
                        "check --year, or pass chats of that year")
+        return out
+
+
+    def _repair_warnings(self) -> list[str]:
+        quoted = [s for sentences in self.sections.values() for s in sentences] + [s for _m, s in self.metrics]
+        out = []
+        for file, lines in self.repaired.items():
+            hit = sorted({s.line for s in quoted if s.file == file and s.line in set(lines)})
+            if hit:
+                shown = ", ".join(map(str, hit[:8])) + (", …" if len(hit) > 8 else "")
+                out.append(f"{Path(file).name}: {len(hit)} quoted line{'s' if len(hit) != 1 else ''} ({shown}) were "
+                           "repaired from mojibake (UTF-8 read as GBK); a character rebuilt from a dropped byte may be "
+                           "wrong, so check the words and figures quoted from them against the source")
         return out
 
 
@@ -196,8 +212,12 @@ def _heading_sections(units: list[_Unit], sections: list[str]) -> dict[int, str]
     return out
 
 
-def _read_article_units(path: str | Path):
+def _read_article_units(path: str | Path, repaired: dict[str, list[int]] | None = None):
+    """Articles of a report file with their units; ``repaired`` gets the file's lines that were
+    repaired as mojibake, when there are any."""
     read = read_text(path)
+    if repaired is not None and read.mojibake is not None and read.mojibake.changed:
+        repaired[str(path)] = list(read.mojibake.lines_repaired)
     norm = normalise_text(read.text)
     for article in split_articles(norm.text):
         yield article, _units(article, norm.line_map)
@@ -242,7 +262,9 @@ def label_lines(path: str | Path) -> dict[int, str]:
 NOT_A_REPORT = "not a work report"
 
 
-def collect_sentences(path: str | Path) -> tuple[list[Sentence], list[tuple[str, str, str]]]:
+def collect_sentences(
+    path: str | Path, repaired: dict[str, list[int]] | None = None
+) -> tuple[list[Sentence], list[tuple[str, str, str]]]:
     """Sentences of a report with section and source line; and the articles left out.
 
     An article that is not written as a work report (``genre``) is left out whole. Every sentence
@@ -252,7 +274,7 @@ def collect_sentences(path: str | Path) -> tuple[list[Sentence], list[tuple[str,
     classifier = SectionClassifier.load()
     sentences: list[Sentence] = []
     dropped: list[tuple[str, str, str]] = []
-    for article, units in _read_article_units(path):
+    for article, units in _read_article_units(path, repaired):
         body = [u for u in units if not u.style]
         if not body:
             continue
@@ -354,18 +376,22 @@ def select_sections(sentences: list[Sentence], redundancy: float = 0.7) -> dict[
 
 
 REPORT_SUFFIXES = (".txt", ".md", ".docx")  # what a folder of reports is read for
-_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d|\d\d)年")  # "2012年度…", "企业服务中心09年工作总结"
+# "2012年度…", "企业服务中心09年工作总结", and a four-digit year without 年 ("2021售后服务年度工作总结")
+_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d(?!\d)|\d\d(?=年))(年)?")
 _SUMMARY_WORD = re.compile(r"总结|报告|汇报|回顾")
+_WHOLE_YEAR = re.compile(r"年度|年终|全年")  # what a year without 年 must be followed by to be the year summed up
 MAX_TITLE_CHARS = 40
 
 
 def summary_years(title: str) -> list[int]:
     """The years a title says it sums up: a year followed by a summary word, not by a plan
-    ("2012年度服务中心年终工作总结2013年计划" -> [2012]); two digits are a year of this century."""
+    ("2012年度服务中心年终工作总结2013年计划" -> [2012]); two digits are a year of this century;
+    four digits without 年 count when 年度, 年终 or 全年 follows ("2021售后服务年度工作总结")."""
     matches = list(_TITLE_YEAR.finditer(title))
     years = []
     for m, nxt in zip(matches, matches[1:] + [None]):
-        if _SUMMARY_WORD.search(title[m.end() : nxt.start() if nxt else len(title)]):
+        after = title[m.end() : nxt.start() if nxt else len(title)]
+        if _SUMMARY_WORD.search(after) and (m.group(2) or _WHOLE_YEAR.search(after)):
             year = int(m.group(1))
             years.append(year if year >= 100 else 2000 + year)
     return years
@@ -431,14 +457,17 @@ def draft_review(
     Articles whose title sums up another year than the review's ("企业服务中心09年工作总结" in a
     2012 review) are left out, unless ``keep_other_years`` or unless no other article would be
     left; the ones kept are named in ``Review.warnings``."""
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        raise TypeError(f"year={year!r}: pass the year as an int, e.g. 2023")
     if chats is not None:
         from .feedback import analyse_chats
 
         feedback = analyse_chats(chats)
     sentences: list[Sentence] = []
     dropped: list[tuple[str, str, str]] = []
+    repaired: dict[str, list[int]] = {}
     for path in report_files(reports):
-        found, left_out = collect_sentences(path)
+        found, left_out = collect_sentences(path, repaired)
         sentences.extend(found)
         dropped.extend(left_out)
     if year is None:
@@ -458,4 +487,4 @@ def draft_review(
             if names_something(m.subject) and m.key() not in seen:
                 seen.add(m.key())
                 metrics.append((m, s))
-    return Review(year, org, sections, metrics, dropped, feedback, titles)
+    return Review(year, org, sections, metrics, dropped, feedback, titles, repaired)

@@ -1,6 +1,8 @@
 """Mechanics of review drafting: traceable sentences, figures, ranking. Section quality and the
 removal of off-topic articles are measured separately once the section classifier is trained."""
 
+from pathlib import Path
+
 import pytest
 
 from feedback_nlp.normalise import normalise_text
@@ -89,6 +91,8 @@ def test_review_year_from_titles_prefers_the_year_summed_up():
     assert year_from_titles(two_files) == 2021  # one vote per article, even under the same title
     assert year_from_titles([s("", "本文" * 30 + "2020年工作总结")]) is None  # a long first line is no title
     assert year_from_titles([s("企业服务中心09年工作总结和计划")]) == 2009  # two digits: this century
+    assert year_from_titles([s("1.2021售后服务年度工作总结范文")]) == 2021  # four digits, 年度 later on
+    assert year_from_titles([s("ISO9001年度总结")]) is None and year_from_titles([s("第1028号工作总结")]) is None
 
 
 def test_review_leaves_out_an_article_that_sums_up_another_year():
@@ -154,3 +158,13 @@ def test_review_api_says_what_is_wrong_with_the_paths(tmp_path):
         draft_review("")
     with pytest.raises(InputNotFoundError, match="nope.txt: no such file or folder"):
         draft_review([tmp_path / "nope.txt"])
+
+
+def test_review_warns_about_quotes_from_lines_repaired_from_mojibake():
+    sample = Path(__file__).resolve().parents[2] / "corpora" / "samples" / "text" / "annual_summary_mojibake.txt"
+    review = draft_review([sample])
+    assert review.repaired[str(sample)]
+    warned = [w for w in review.warnings if "repaired from mojibake" in w]
+    assert len(warned) == 1 and warned[0].startswith("annual_summary_mojibake.txt: ") and "(3, " in warned[0]
+    with pytest.raises(TypeError, match="as an int"):
+        draft_review([sample], year="2023")
