@@ -3,7 +3,8 @@ they state what happened (actual) or what is aimed for (target).
 
 "客服中心接待业务4803次" -> Metric(value=4803, unit="次", subject="客服中心接待业务", kind="actual");
 "客户综合满意率不低于90%" -> Metric(value=90, unit="%", subject="客户综合满意率", kind="target",
-qualifier="不低于"). Dates, years, list numbers and phone numbers are not figures.
+qualifier="不低于"); in "质检覆盖率从10%提升到100%" 10% is the baseline and 100% the value reached,
+both of 质检覆盖率. Dates, years, list numbers and phone numbers are not figures.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Metric:
     value: float
     unit: str
     subject: str
-    kind: str  # "actual" or "target"
+    kind: str  # "actual", "target", or "baseline" (where a change started: "从10%提升到100%")
     text: str  # the figure as written, e.g. "4803次"
     qualifier: str = ""
     start: int = 0  # offsets of the figure in the sentence
@@ -93,7 +94,7 @@ def _subject_after(sentence: str, end: int) -> str:
 def extract_metrics(sentence: str, default_kind: str = "actual") -> list[Metric]:
     """Figures in one sentence. ``default_kind`` applies when the sentence has no target cue
     (a sentence in a plan section may pass "target")."""
-    is_plan = bool(_TARGET_CUE.search(sentence))
+    cues = [m.start() for m in _TARGET_CUE.finditer(sentence)]
     out: list[Metric] = []
     for m in _NUMBER.finditer(sentence):
         value = float(m.group("value").replace(",", ""))
@@ -109,13 +110,41 @@ def extract_metrics(sentence: str, default_kind: str = "actual") -> list[Metric]
             # "降低10%-15%": the dash joins a range, it is not a minus sign
             out[-1] = replace(out[-1], value=abs(value), text=sentence[out[-1].start : m.end()], end=m.end())
             continue
-        kind = "target" if qualifier in TARGET_QUALIFIERS or is_plan else default_kind
         start = m.start("low") if m.group("low") else m.start("value")
-        subject = _subject(sentence, m.start(), out[-1].end if out else 0)
+        change = _CHANGE_FROM.search(sentence, 0, m.start())
+        previous = out[-1] if out else None
+        if previous and previous.end <= m.start() and change is None and previous.kind == "baseline":
+            # "由去年的45秒缩短至28秒": the value reached, of the subject named before the change
+            kind = "target" if _is_target(sentence, cues, m.start(), m.end()) else default_kind
+            out.append(Metric(value, unit, previous.subject, kind, sentence[start : m.end()], qualifier, start, m.end()))
+            continue
+        if change is not None and _CHANGE_TO.match(sentence, m.end()):
+            # "质检覆盖率从10%提升到100%": the figure the change starts from
+            subject = _subject(sentence, change.start(), previous.end if previous else 0)
+            out.append(Metric(value, unit, subject, "baseline", sentence[start : m.end()], qualifier, start, m.end()))
+            continue
+        kind = "target" if qualifier in TARGET_QUALIFIERS or _is_target(sentence, cues, m.start(), m.end()) else default_kind
+        subject = _subject(sentence, m.start(), previous.end if previous else 0)
         if not subject or _HAS.search(subject):
-            subject = _subject_after(sentence, m.end()) or subject or (out[-1].subject if out else "")
+            subject = _subject_after(sentence, m.end()) or subject or (previous.subject if previous else "")
         out.append(Metric(value, unit, subject, kind, sentence[start : m.end()], qualifier, start, m.end()))
     return out
+
+
+# "由去年的45秒缩短至28秒", "从10%提升到100%": a figure after 由/从 (in its clause) that is followed by
+# 至/到 and another figure is where a change starts; the figure after it is the value reached
+_CHANGE_FROM = re.compile(r"(?:由|从)(?:[^，。；;,：:！？!?\d由从]{0,6})$")
+_CHANGE_TO = re.compile(r"\s*[^，。；;,：:！？!?\d]{0,6}?(?:至|到)\s*[-+]?\d")
+
+
+def _is_target(sentence: str, cues: list[int], start: int, end: int) -> bool:
+    """Whether a target cue ("目标", "力争", "明年"…) stands before the figure, or in its clause
+    after it ("满意率95%的目标"); one further on speaks of other figures ("满意度为93.5%，未完成
+    年初制定的95%目标": 93.5% is what was reached)."""
+    if any(c < start for c in cues):
+        return True
+    stop = _CLAUSE_END.search(sentence, end)
+    return any(end <= c < (stop.start() if stop else len(sentence)) for c in cues)
 
 
 # subjects that name nothing a reader could look up in a table: "2个月来" ("来"), "通过近2个月",

@@ -482,9 +482,11 @@ def draft_review(
     sections = select_sections(sentences)
     metrics: list[tuple[Metric, Sentence]] = []
     seen = set()
-    for s in sentences:  # every sentence of the articles kept: figures are key whatever the section
+    # every sentence of the articles kept: figures are key whatever the section; the value a change
+    # started from ("由去年的45秒缩短至28秒") stays in its sentence
+    for s in sentences:
         for m in dedupe_metrics(s.metrics):
-            if names_something(m.subject) and m.key() not in seen:
+            if m.kind != "baseline" and names_something(m.subject) and m.key() not in seen:
                 seen.add(m.key())
                 metrics.append((m, s))
     return Review(year, org, sections, metrics, dropped, feedback, titles, repaired)

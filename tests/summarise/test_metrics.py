@@ -25,6 +25,15 @@ from tests.conftest import seed_path
         ("2012年度客服部8名员工", 8, "名", "客服部", "actual"),
         ("20xx年度客服部8名员工", 8, "名", "客服部", "actual"),  # template pages hide the year
         ("20__年全年出差人数15人次", 15, "人次", "出差人数", "actual"),
+        # a change: where it started (baseline) and the value reached, both of the subject before 由/从
+        ("平均首次响应时长由去年的45秒缩短至28秒。", 45, "秒", "平均首次响应时长", "baseline"),
+        ("平均首次响应时长由去年的45秒缩短至28秒。", 28, "秒", "平均首次响应时长", "actual"),
+        ("质检覆盖率从10%提升到100%。", 100, "%", "质检覆盖率", "actual"),
+        ("2024年目标：满意度从90%提升到95%。", 95, "%", "满意度", "target"),
+        # a target cue further on speaks of another figure; one before the figure, or in its clause, of this one
+        ("全年客户满意度为93.5%，未完成年初制定的95%目标。", 93.5, "%", "客户满意度", "actual"),
+        ("2013年工作目标：客户满意率不低于90%，投诉处理及时率100%。", 100, "%", "投诉处理及时率", "target"),
+        ("满意率达到95%的目标", 95, "%", "满意率", "target"),
     ],
 )
 def test_metrics_value_unit_subject_kind(sentence, value, unit, subject, kind):

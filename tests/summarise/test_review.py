@@ -168,3 +168,11 @@ def test_review_warns_about_quotes_from_lines_repaired_from_mojibake():
     assert len(warned) == 1 and warned[0].startswith("annual_summary_mojibake.txt: ") and "(3, " in warned[0]
     with pytest.raises(TypeError, match="as an int"):
         draft_review([sample], year="2023")
+
+
+def test_review_key_figures_leave_out_where_a_change_started(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text("2023年客服部年度工作总结\n一、主要成绩\n平均首次响应时长由去年的45秒缩短至28秒，全年客户满意度为93.5%。\n",
+                      encoding="utf-8")
+    figures = {(m.value, m.unit, m.subject, m.kind) for m, _s in draft_review([report]).metrics}
+    assert figures == {(28.0, "秒", "平均首次响应时长", "actual"), (93.5, "%", "客户满意度", "actual")}
