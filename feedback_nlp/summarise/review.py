@@ -321,10 +321,12 @@ def _textrank(sim: np.ndarray) -> np.ndarray:
 
 
 def _pick(
-    sentences: list[Sentence], central: np.ndarray, sim: np.ndarray, limit: int, redundancy: float, section: str | None
+    sentences: list[Sentence], central: np.ndarray, sim: np.ndarray, limit: int, redundancy: float, section: str | None,
+    quoted: list[str] = (),
 ) -> list[Sentence]:
     """Score sentences by centrality plus priors and keep the best ``limit``, skipping those too
-    similar to one kept (``redundancy``) or near-repeats of it (``NEAR_REPEAT``)."""
+    similar to one kept (``redundancy``) or near-repeats of it (``NEAR_REPEAT``), or of a text
+    already ``quoted`` in another section."""
     overlap = overlap_matrix([s.text for s in sentences])
     for i, s in enumerate(sentences):
         # a line that ends in a colon only introduces a list: it says nothing by itself
@@ -337,11 +339,15 @@ def _pick(
             + CONFIDENCE_WEIGHT * s.confidence
             - LEAD_IN_PENALTY * lead_in
         )
+    repeats = np.zeros(len(sentences), dtype=bool)
+    if quoted:
+        both = overlap_matrix([s.text for s in sentences] + list(quoted))
+        repeats = (both[: len(sentences), len(sentences) :] >= NEAR_REPEAT).any(axis=1)
     chosen: list[int] = []
     for i in sorted(range(len(sentences)), key=lambda k: -sentences[k].score):
         if len(chosen) >= limit:
             break
-        if all(sim[i, j] < redundancy and overlap[i, j] < NEAR_REPEAT for j in chosen):
+        if not repeats[i] and all(sim[i, j] < redundancy and overlap[i, j] < NEAR_REPEAT for j in chosen):
             chosen.append(i)
     return [sentences[i] for i in sorted(chosen)]
 
@@ -368,10 +374,12 @@ def select_sections(sentences: list[Sentence], redundancy: float = 0.7) -> dict[
     sim = similarity_matrix([s.text for s in pool])
     central = _textrank(sim) if pool else np.zeros(0)
     out, start = {}, 0
+    quoted: list[str] = []  # a passage restated under two sections is quoted under the first
     for name, members in pools.items():
         idx = np.arange(start, start + len(members))
         start += len(members)
-        out[name] = _pick(members, central[idx], sim[np.ix_(idx, idx)], LIMITS[name], redundancy, name)
+        out[name] = _pick(members, central[idx], sim[np.ix_(idx, idx)], LIMITS[name], redundancy, name, quoted)
+        quoted += [s.text for s in out[name]]
     return out
 
 

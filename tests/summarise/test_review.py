@@ -176,3 +176,18 @@ def test_review_key_figures_leave_out_where_a_change_started(tmp_path):
                       encoding="utf-8")
     figures = {(m.value, m.unit, m.subject, m.kind) for m, _s in draft_review([report]).metrics}
     assert figures == {(28.0, "秒", "平均首次响应时长", "actual"), (93.5, "%", "客户满意度", "actual")}
+
+
+def test_review_quotes_a_passage_restated_under_two_sections_once():
+    from feedback_nlp.summarise.review import select_sections
+
+    passage = "客户往往有操作不当的情况，并不都如客户反映的质量不行，这时需要我们耐心讲解使用方法"
+    sentences = [
+        Sentence(passage + "。", "achievements", "a.txt", 3, ""),
+        Sentence("全年上门维修设备320台次，回访客户1200户。", "achievements", "a.txt", 4, ""),
+        Sentence("保持良好心态，" + passage + "，避免客户对产品失去信任。", "problems", "a.txt", 9, ""),
+        Sentence("部分维修人员技术不熟练，返修率偏高。", "problems", "a.txt", 10, ""),
+    ]
+    chosen = select_sections(sentences)
+    assert [s.line for s in chosen["achievements"]] == [3, 4]
+    assert [s.line for s in chosen["problems"]] == [10]
