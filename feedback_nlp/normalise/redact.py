@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..config import RedactConfig, load_redact_config
 
-_MASKED = re.compile(r"\[[A-Z_]+#[0-9a-f]{8}\]")
+MASK = re.compile(r"\[(?P<kind>[A-Z_]+)#[0-9a-f]{8}\]")  # what a masked value looks like: [PHONE#1a2b3c4d]
 _SEPARATORS = re.compile(r"[\s\-()]")
 
 
@@ -53,7 +53,7 @@ class Redactor:
 
             def replace(m: re.Match, kind=kind, luhn=luhn) -> str:
                 whole = m.group()
-                if _MASKED.fullmatch(whole) or (luhn and not luhn_ok(whole)):
+                if MASK.fullmatch(whole) or (luhn and not luhn_ok(whole)):
                     return whole
                 if "value" in m.re.groupindex and m.group("value"):
                     start, end = m.span("value")

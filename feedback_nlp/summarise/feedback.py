@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..batch import _parse_time, _read_rows, summarise_sessions
 from ..errors import InputError, InputNotFoundError
-from ..normalise.redact import Redactor
+from ..normalise.redact import MASK, Redactor
 from .similarity import NEAR_REPEAT, overlap_matrix, similarity_matrix
 
 TOP_CAUSES = 3
@@ -35,6 +35,15 @@ def _central(texts: list[str], k: int) -> list[str]:
         if all(overlap[i, j] < NEAR_REPEAT for j in chosen):
             chosen.append(i)
     return [unique[i] for i in chosen]
+
+
+# how a masked value reads in the review, which people read rather than join on
+MASK_NAMES = {"PHONE": "电话", "ID_CARD": "身份证号", "BANK_CARD": "银行卡号", "EMAIL": "邮箱", "ORDER": "单号", "ADDRESS": "地址"}
+
+
+def _readable_masks(text: str) -> str:
+    """"[PHONE#9ba77f41]" -> "〔电话已隐去〕"."""
+    return MASK.sub(lambda m: f"〔{MASK_NAMES.get(m.group('kind'), '个人信息')}已隐去〕", text)
 
 
 def analyse_chats(path: str | Path, fmt: str | None = None) -> dict:
@@ -71,7 +80,7 @@ def analyse_chats(path: str | Path, fmt: str | None = None) -> dict:
     examples = {}
     for cause, _n in by_cause.most_common(TOP_CAUSES):
         texts = [r.get("text", "") for r in complaints if cause in (r.get("causes") or [])]
-        examples[cause] = [redactor.redact(t)[0] for t in _central(texts, EXAMPLES)]
+        examples[cause] = [_readable_masks(redactor.redact(t)[0]) for t in _central(texts, EXAMPLES)]
     sessions = summarise_sessions(rows)
     return {
         "source": str(path),

@@ -53,8 +53,8 @@ def _feedback_sentences(fb: dict) -> list[str]:
     ]
     total = sum(fb["by_cause"].values())
     if total:
-        top = "；".join(f"{_cause_name(c)}{n}次（{n / total:.1%}）" for c, n in list(fb["by_cause"].items())[:5])
-        out.append(f"投诉原因分布（按提及次数）：{top}。")
+        top = "；".join(f"{_cause_name(c)}{n}次（占{n / total:.1%}）" for c, n in list(fb["by_cause"].items())[:5])
+        out.append(f"投诉原因分布（一条消息可提及多个原因，共提及{total}次）：{top}。")
     sent = fb["sentiment"]
     if sent:
         total = sum(sent.values())

@@ -1,6 +1,9 @@
 """Representative customer messages for the review's feedback section."""
 
-from feedback_nlp.summarise.feedback import _central
+import json
+
+from feedback_nlp.summarise.feedback import _central, analyse_chats
+from feedback_nlp.summarise.render import _feedback_sentences
 
 
 def test_feedback_examples_are_central_and_not_near_repeats():
@@ -53,3 +56,19 @@ def test_feedback_reads_every_output_format_alike(tmp_path, tiny_model_dir):
         results[fmt] = (fb["complaints"], fb["by_cause"], fb["sentiment"], fb["examples"])
     assert results["jsonl"] == results["csv"] == results["parquet"]
     assert results["parquet"][2] and results["parquet"][3]  # sentiment and examples, not empty
+
+
+def test_feedback_examples_read_masked_data_as_words_and_shares_say_what_they_are_of(tmp_path):
+    rows = [
+        {"role": "customer", "text": "快递三天了还没到，电话13812345678，地址杭州市西湖区文三路90号", "causes": ["logistics"],
+         "is_complaint": True, "sentiment": "neg", "time": "2023-03-01 10:00:00", "session": "s1"},
+        {"role": "customer", "text": "客服态度差，快递也慢", "causes": ["attitude", "logistics"],
+         "is_complaint": True, "sentiment": "neg", "time": "2023-03-02 10:00:00", "session": "s2"},
+    ]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    fb = analyse_chats(path)
+    shown = " ".join(fb["examples"]["logistics"])
+    assert "〔电话已隐去〕" in shown and "〔地址已隐去〕" in shown and "13812345678" not in shown and "#" not in shown
+    causes = next(t for t in _feedback_sentences(fb) if t.startswith("投诉原因分布"))
+    assert "共提及3次" in causes and "（占66.7%）" in causes  # two complaints, three mentions
