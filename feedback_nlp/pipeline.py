@@ -139,6 +139,13 @@ class FeedbackClassifier(abc.ABC):
         return self._predict_batch([text], explain)[0]
 
     def _predict_batch(self, batch: list[Any], explain: bool) -> list[dict]:
+        results = self._results(batch, explain)
+        if not explain:  # then no result has an "evidence" field, whether it was classified or not
+            for result in results:
+                result.pop("evidence", None)
+        return results
+
+    def _results(self, batch: list[Any], explain: bool) -> list[dict]:
         results: list[dict | None] = [None] * len(batch)
         texts, index = [], []
         for i, item in enumerate(batch):

@@ -166,3 +166,9 @@ def test_pipeline_style_parts_round_trip_and_must_come_together(tiny, tmp_path):
     assert FeedbackClassifier.load(tmp_path / "s").predict(texts) == model.predict(texts)
     with pytest.raises(ModelError, match="style model"):
         LinearClassifier(tiny.featurizer, tiny.causes_model, tiny.sentiment_model, tiny.metadata, silent, None)
+
+
+def test_pipeline_no_evidence_field_without_explain(tiny):
+    results = tiny.predict(["快递五天了还没到", "？？？", None, ""], explain=False)
+    assert all("evidence" not in r for r in results)
+    assert all("evidence" in r for r in tiny.predict(["快递五天了还没到", "？？？"]))
