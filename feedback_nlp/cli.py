@@ -115,6 +115,15 @@ def _output_path(out: Optional[Path], name: str, many: bool, used: set) -> Optio
     return target
 
 
+def _on_input_lines(norm) -> str:
+    """The normalised text with each line at the number of the input line it came from, lines
+    removed (boilerplate, blank runs) left blank."""
+    lines = [""] * (norm.original.count("\n") + 1)
+    for line, source in zip(norm.text.split("\n"), norm.line_map):
+        lines[source - 1] = line
+    return "\n".join(lines)
+
+
 def _render(text: str, mode: str, cfg: Config) -> str:
     if mode == "text":
         return text
@@ -137,6 +146,9 @@ def normalise(
         None, "--t2s/--no-t2s", help="Convert Traditional to Simplified (default from normalise.script)."
     ),
     mode: str = typer.Option("text", "--as", help="What to write: text | sentences | tokens."),
+    keep_lines: bool = typer.Option(
+        False, "--keep-lines", help="Write each line at its input line number, removed lines left blank (as 'review' cites them)."
+    ),
     report: bool = typer.Option(False, "--report", help="Print a JSON report per file, removed lines included."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Force an input encoding instead of detecting it."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config file (default: configs/default.yaml)."),
@@ -149,6 +161,8 @@ def normalise(
     """
     if mode not in ("text", "sentences", "tokens"):
         raise FeedbackNLPError(f"--as {mode!r} is not known; use text, sentences or tokens")
+    if keep_lines and mode == "sentences":
+        raise FeedbackNLPError("--keep-lines keeps input lines, and --as sentences splits them: use --as text or tokens")
     extra = list(overrides)
     if t2s is not None:
         extra.append("normalise.script=" + ("t2s" if t2s else "off"))
@@ -177,7 +191,7 @@ def normalise(
                 name="<stdin>" if source == "-" else None,
             )
             norm = normalise_text(read.text, cfg.normalise)
-            rendered = _render(norm.text, mode, cfg)
+            rendered = _render(_on_input_lines(norm) if keep_lines else norm.text, mode, cfg)
         except FeedbackNLPError as exc:
             failed += 1
             _err(f"error: {exc}")

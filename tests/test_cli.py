@@ -241,3 +241,15 @@ def test_cli_export_files_read_as_text_get_a_note(tmp_path, tiny_model_dir):
     assert result.exit_code == 0 and "normalised as plain text" in result.stderr and "classify FILE -o OUTPUT" in result.stderr
     result = run("classify", str(export), "--model", str(tiny_model_dir))
     assert result.exit_code == 0 and "read line by line" in result.stderr and "add -o OUTPUT" in result.stderr
+
+
+def test_cli_normalise_keep_lines_matches_the_lines_review_cites(tmp_path):
+    from feedback_nlp import draft_review
+
+    seed = seed_path("004")
+    result = run("normalise", str(seed), "--keep-lines")
+    assert result.exit_code == 0
+    lines = result.stdout.split("\n")
+    quoted = [s for sents in draft_review([seed]).sections.values() for s in sents]
+    assert quoted and all(s.text in lines[s.line - 1] for s in quoted)
+    assert run("normalise", str(seed), "--keep-lines", "--as", "sentences").exit_code == 2
