@@ -101,7 +101,7 @@ def to_markdown(review: Review) -> str:
                 lines += ["（未提供客户对话分类结果：使用 --chats 加入。）", ""]
                 continue
             lines += [f"- {s}" for s in _feedback_sentences(review.feedback)]
-            if review.feedback["by_month"]:  # the DOCX shows the trend as a chart
+            if review.feedback["by_month"]:  # the DOCX shows the trend as a chart and a table
                 lines.append(f"- {_month_sentence(review.feedback['by_month'])}")
             lines.append("")
             for cause, texts in review.feedback["examples"].items():
@@ -143,7 +143,8 @@ def trend_chart_png(months: dict[str, int]) -> bytes | None:
 
 
 def _add_month_trend(doc, months: dict[str, int]) -> None:
-    """The complaint trend by month: a chart with matplotlib, otherwise a table and a note."""
+    """The complaint trend by month: a chart (with matplotlib) and a table of the counts, which a
+    reader can edit or copy."""
     png = trend_chart_png(months)
     if png is not None:
         import io
@@ -152,8 +153,9 @@ def _add_month_trend(doc, months: dict[str, int]) -> None:
 
         doc.add_paragraph("每月投诉数变化趋势：")
         doc.add_picture(io.BytesIO(png), width=Inches(6))
-        return
-    doc.add_paragraph("每月投诉数（未安装 matplotlib，趋势以表格列出；安装 pip install 'feedback-nlp[train]' 可生成趋势图）：")
+        doc.add_paragraph("每月投诉数：")
+    else:
+        doc.add_paragraph("每月投诉数（未安装 matplotlib，趋势以表格列出；安装 pip install 'feedback-nlp[train]' 可生成趋势图）：")
     table = doc.add_table(rows=1, cols=2)
     table.style = "Table Grid"
     table.rows[0].cells[0].text, table.rows[0].cells[1].text = "月份", "投诉数"

@@ -98,7 +98,8 @@ def test_render_docx_trend_chart_with_matplotlib(tmp_path):
 
     to_docx(_review_with_months(), tmp_path / "r.docx")
     doc = Document(str(tmp_path / "r.docx"))
-    assert len(doc.inline_shapes) == 1 and not doc.tables
+    assert len(doc.inline_shapes) == 1 and len(doc.tables) == 1  # the chart, and the counts to edit or copy
+    assert [c.text for c in doc.tables[0].rows[2].cells] == ["2024-02", "3"]
     assert any("趋势" in p.text for p in doc.paragraphs)
 
 
