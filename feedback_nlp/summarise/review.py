@@ -279,7 +279,8 @@ def collect_sentences(
         if not body:
             continue
         if not _is_report(article, classifier):
-            dropped.append((label, article.title or "(untitled)", NOT_A_REPORT))
+            first = article.lines[0].text.strip() if article.lines else ""
+            dropped.append((label, article.title or (first if len(first) <= MAX_TITLE_CHARS else "") or "(untitled)", NOT_A_REPORT))
             continue
         for unit, (section, confidence) in zip(body, _classify(body, classifier)):
             kind = "target" if section == "plans" or unit.section == "plans" else "actual"

@@ -191,3 +191,8 @@ def test_review_quotes_a_passage_restated_under_two_sections_once():
     chosen = select_sections(sentences)
     assert [s.line for s in chosen["achievements"]] == [3, 4]
     assert [s.line for s in chosen["problems"]] == [10]
+
+
+def test_review_names_a_left_out_article_without_a_marker_by_its_first_line():
+    review = draft_review([seed_path("003")])
+    assert [(t, why) for _f, t, why in review.dropped_articles] == [("客户服务与管理 课程（客户服务与管理 课程考核单）", NOT_A_REPORT)]
