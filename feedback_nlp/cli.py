@@ -514,6 +514,13 @@ def review(
     if year is None:
         found = f"year {drafted.year}, from the report titles" if drafted.year else "no year found in the report titles"
         _err(f"{found}; pass --year to set it")
+    by_file: dict[str, list[str]] = {}
+    for (file, _article), title in drafted.titles.items():
+        by_file.setdefault(file, []).append(title or "(untitled)")
+    for file, titles in by_file.items():
+        if len(titles) > 1:  # a scraped page may hold reports of several organisations
+            _err(f"{Path(file).name}: drafted from {len(titles)} of its articles; check that each is about the "
+                 f"organisation reviewed: {'; '.join(titles)}")
     for file, title, why in drafted.dropped_articles:
         _err(f"left out ({why}): {Path(file).name}: {title}")
     if any(why != NOT_A_REPORT for _f, _t, why in drafted.dropped_articles):

@@ -156,9 +156,18 @@ def test_review_command_lists_articles_of_another_year_it_leaves_out(tmp_path):
     result = runner.invoke(app, ["review", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--year", "2022", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     assert "left out (sums up 2021, not 2022): b.txt: 2021年客服中心工作总结" in result.stderr
+    assert "drafted from" not in result.stderr  # one article a file: nothing to check
     assert "--keep-other-years" in result.stderr
     assert "12000次" in out.read_text(encoding="utf-8") and "9000次" not in out.read_text(encoding="utf-8")
     result = runner.invoke(app, ["review", str(tmp_path), "--year", "2022", "--keep-other-years", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     assert "left out" not in result.stderr and "sums up 2021, not 2022" in result.stderr  # kept, with a warning
     assert "9000次" in out.read_text(encoding="utf-8")
+
+
+
+def test_review_command_lists_the_articles_of_a_page_it_drafts_from(tmp_path):
+    result = runner.invoke(app, ["review", str(seed_path("004")), "-o", str(tmp_path / "r.md")])
+    assert result.exit_code == 0, result.stderr
+    line = next(x for x in result.stderr.splitlines() if "drafted from" in x)
+    assert "drafted from 3 of its articles" in line and "后勤服务中心工作总结计划" in line
