@@ -114,7 +114,8 @@ class Review:
         quoted = [s for sentences in self.sections.values() for s in sentences] + [s for _m, s in self.metrics]
         out = []
         for file, lines in self.repaired.items():
-            hit = sorted({s.line for s in quoted if s.file == file and s.line in set(lines)})
+            repaired = set(lines)
+            hit = sorted({s.line for s in quoted if s.file == file and s.line in repaired})
             if hit:
                 shown = ", ".join(map(str, hit[:8])) + (", …" if len(hit) > 8 else "")
                 out.append(f"{Path(file).name}: {len(hit)} quoted line{'s' if len(hit) != 1 else ''} ({shown}) were "
