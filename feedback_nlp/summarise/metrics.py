@@ -36,7 +36,7 @@ _CLAUSE_END = re.compile(r"[，。；;：:！？!?()（）\n]")
 _LEAD_WORDS = re.compile(
     r"^(截至|截止)?\s*((\d{4}|20[xX_*]{2}|[xX_*]{2,4})年度?)?(\d{1,2}月)?(\d{1,2}日)?"
     r"(底|末|年度|全年|本年度|[上下]半年度?|前三季度|第?[一二三四1-4]季度)?[，, ]*"
-    r"(我(公司|部|部门|中心|单位)|本(公司|部|部门|中心))?(共计|共|累计|全年)?(计划|预计|力争|争取|确保|将|要)?(完成|实现)?"
+    r"(我(公司|部|部门|中心|单位)|本(公司|部|部门|中心))?(共计|共|累计|全年)?(计划|预计|力争|争取|确保|将|要)?((完成|实现)了?)?"
 )
 # a count of texts in the title of a page of sample reports: "售后客服工作总结例文5篇", "模板（精选7篇"
 _PAGE_COUNT = re.compile(r"(总结|汇报|报告|计划|范文|例文|模板|精选|精通)[】）)（(【\s]*(精选|精通|共)?$")
@@ -127,6 +127,8 @@ def extract_metrics(sentence: str, default_kind: str = "actual") -> list[Metric]
         subject = _subject(sentence, m.start(), previous.end if previous else 0)
         if not subject or _HAS.search(subject):
             subject = _subject_after(sentence, m.end()) or subject or (previous.subject if previous else "")
+        elif subject.endswith("的") and (noun := _subject_after(sentence, m.end()).removeprefix("的")):
+            subject += noun  # "年初制定的95%目标": what the figure is of follows it
         out.append(Metric(value, unit, subject, kind, sentence[start : m.end()], qualifier, start, m.end()))
     return out
 

@@ -34,6 +34,11 @@ from tests.conftest import seed_path
         ("全年客户满意度为93.5%，未完成年初制定的95%目标。", 93.5, "%", "客户满意度", "actual"),
         ("2013年工作目标：客户满意率不低于90%，投诉处理及时率100%。", 100, "%", "投诉处理及时率", "target"),
         ("满意率达到95%的目标", 95, "%", "满意率", "target"),
+        # a subject ending in 的 is completed by the noun after the figure; 完成了/实现了 are not part of it
+        ("全年客户满意度为93.5%，未完成年初制定的95%目标。", 95, "%", "未完成年初制定的目标", "target"),
+        ("完成了年初制定的95%的目标", 95, "%", "年初制定的目标", "target"),
+        ("实现了销售收入200万元", 200, "万元", "销售收入", "actual"),
+        ("了解客户需求12次", 12, "次", "了解客户需求", "actual"),
     ],
 )
 def test_metrics_value_unit_subject_kind(sentence, value, unit, subject, kind):
