@@ -16,6 +16,7 @@ import difflib
 import functools
 import logging
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -439,11 +440,21 @@ BACKENDS = ("sklearn", "transformers")
 
 
 def _with_span(entry: dict, span: tuple[int, int], text: str, mapping) -> dict:
+    """``entry`` with the span of its words in the input ``text``, without the spaces and invisible
+    characters that normalising took out at its edges ("快递\u200b" -> "快递")."""
     start, end = span
     if mapping is not None:
         start, end = mapping[start], mapping[end]
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    while start < end and _invisible(text[start]):
+        start += 1
     entry.update(start=start, end=end, text=text[start:end])
     return entry
+
+
+def _invisible(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
 
 
 def backend_options(directory: Path | None, device: str | None, runtime: str) -> tuple[str | None, str | None, str]:

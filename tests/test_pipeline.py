@@ -134,6 +134,13 @@ def test_pipeline_evidence_spans_point_into_the_input(tiny):
     assert "快遞" in logistics or "沒" in logistics or "到" in logistics
 
 
+def test_pipeline_evidence_spans_leave_out_spaces_and_invisible_characters(tiny):
+    for text in ("  快递  五天了还没到", "快递\u200b五天了还没到"):
+        entries = [e for es in tiny.predict_one(text)["evidence"]["causes"].values() for e in es]
+        assert entries and all(e["text"] == e["text"].strip().replace("\u200b", "") for e in entries)
+        assert all(text[e["start"] : e["end"]] == e["text"] for e in entries)
+
+
 def test_pipeline_is_thread_safe(tiny):
     texts = [t for t, _, _ in DATA] * 30
     expected = tiny.predict(texts, explain=False)
