@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import sys
-import time
 from pathlib import Path
 from typing import List, Optional
 
@@ -351,32 +350,9 @@ def _classify_batch(
     total = count_lines([p for p in expand_inputs(inputs) if p.is_file()]) or None
     if total and workers > 1:
         workers = min(workers, -(-total // CHUNK_SIZE))  # a worker per chunk at most: each loads the model
-    last = [0.0]
-    first: list = []  # (time, records) at the first chunk: the time left is timed from there, after loading
+    from .progress import BatchProgress
 
-    def progress(summary, done: bool = False) -> None:
-        now = time.monotonic()
-        if not first:
-            first.append((now, summary.read))
-        if not done and now - last[0] < (0.5 if interactive else 10.0):
-            return
-        last[0] = now
-        rate = summary.read / summary.seconds if summary.seconds else 0.0
-        line = f"{summary.read:,} records, {summary.rejected:,} rejected, {rate:,.0f}/s"
-        if total:
-            # the line count includes header and blank lines, so only the end of the run says 100%
-            share = 1.0 if done else min(summary.read / total, 1.0)
-            since, read_then = first[0]
-            pace = (summary.read - read_then) / (now - since) if now > since and summary.read > read_then else 0.0
-            left = f", about {_duration(max((total - summary.read) / pace, 0.0))} left" if pace else ", timing the rest"
-            line = f"{share:6.1%} " + line + ("" if done else left)
-        if interactive:
-            width = 24
-            bar = "#" * int(width * share) if total else ""
-            sys.stderr.write("\r" + (f"[{bar:<{width}}] " if total else "") + line.ljust(70))
-            sys.stderr.flush()
-        else:
-            _err(line)
+    progress = BatchProgress(total, interactive, _err)
 
     try:
         summary = classify_files(
@@ -556,12 +532,6 @@ def _print_metrics(metrics: dict, split: str) -> None:
     if "review_binary_accuracy" in sent:
         line += f", review lines binary accuracy {sent['review_binary_accuracy']:.3f} ({sent['review_items']} items)"
     console.print(line)
-
-
-def _duration(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
 def _count(n: int, noun: str) -> str:

@@ -156,11 +156,11 @@ def test_batch_cli_messages(tmp_path, tiny_model_dir):
 def test_batch_cli_progress_lines_with_eta(tmp_path, tiny_model_dir, monkeypatch):
     import itertools
 
-    from feedback_nlp import cli
+    from feedback_nlp import progress as progress_module
 
     make_export(tmp_path / "chats.jsonl", n_sessions=20)
     clock = itertools.count(0, 30)  # every progress call looks 30 s after the previous one
-    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: next(clock))
     monkeypatch.setattr(batch, "CHUNK_SIZE", 10)
     result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), "-o", str(tmp_path / "o.jsonl"), "--model", str(tiny_model_dir), "-w", "1"])
     progress = [line for line in result.stderr.splitlines() if "left" in line]

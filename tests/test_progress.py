@@ -1,0 +1,24 @@
+"""The batch progress line: share, rate, and a time left that does not count start-up."""
+
+from types import SimpleNamespace
+
+from feedback_nlp import progress as progress_module
+from feedback_nlp.progress import BatchProgress, duration
+
+
+def test_progress_duration_reads_as_hours_minutes_seconds():
+    assert duration(42) == "42s" and duration(185) == "3m05s" and duration(3720) == "1h02m"
+
+
+def test_progress_time_left_is_timed_after_the_first_chunk(monkeypatch):
+    lines: list[str] = []
+    clock = iter([100.0, 105.0, 121.0])  # the first chunk came after 60 s of loading
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: next(clock))
+    progress = BatchProgress(total=12_000, interactive=False, write_line=lines.append)
+    progress(SimpleNamespace(read=2_000, rejected=0, seconds=60.0))
+    progress(SimpleNamespace(read=3_000, rejected=1, seconds=65.0))  # 5 s after the last line: quiet in logs
+    progress(SimpleNamespace(read=4_000, rejected=1, seconds=81.0), done=False)
+    assert lines[0].endswith("timing the rest") and "16.7%" in lines[0]
+    # 2,000 records in the 21 s since the first chunk: 8,000 left take about 84 s, not the 4 min
+    # that the rate since the start (4,000 in 81 s) would give
+    assert lines[1].endswith("about 1m24s left") and "33.3%" in lines[1] and len(lines) == 2
