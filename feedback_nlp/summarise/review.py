@@ -109,7 +109,6 @@ class Review:
                        "check --year, or pass chats of that year")
         return out
 
-
     def _repair_warnings(self) -> list[str]:
         quoted = [s for sentences in self.sections.values() for s in sentences] + [s for _m, s in self.metrics]
         out = []
@@ -281,7 +280,7 @@ def collect_sentences(
             continue
         if not _is_report(article, classifier):
             first = article.lines[0].text.strip() if article.lines else ""
-            dropped.append((label, article.title or (first if len(first) <= MAX_TITLE_CHARS else "") or "(untitled)", NOT_A_REPORT))
+            dropped.append((label, _title_of(article.title, first) or "(untitled)", NOT_A_REPORT))
             continue
         for unit, (section, confidence) in zip(body, _classify(body, classifier)):
             kind = "target" if section == "plans" or unit.section == "plans" else "actual"
@@ -329,7 +328,10 @@ def _pick(
     """Score sentences by centrality plus priors and keep the best ``limit``, skipping those too
     similar to one kept (``redundancy``) or near-repeats of it (``NEAR_REPEAT``), or of a text
     already ``quoted`` in another section."""
-    overlap = overlap_matrix([s.text for s in sentences])
+    n = len(sentences)
+    both = overlap_matrix([s.text for s in sentences] + list(quoted))
+    overlap = both[:n, :n]
+    repeats = (both[:n, n:] >= NEAR_REPEAT).any(axis=1)
     for i, s in enumerate(sentences):
         # a line that ends in a colon only introduces a list: it says nothing by itself
         lead_in = s.text.rstrip().endswith(("：", ":"))
@@ -341,10 +343,6 @@ def _pick(
             + CONFIDENCE_WEIGHT * s.confidence
             - LEAD_IN_PENALTY * lead_in
         )
-    repeats = np.zeros(len(sentences), dtype=bool)
-    if quoted:
-        both = overlap_matrix([s.text for s in sentences] + list(quoted))
-        repeats = (both[: len(sentences), len(sentences) :] >= NEAR_REPEAT).any(axis=1)
     chosen: list[int] = []
     for i in sorted(range(len(sentences)), key=lambda k: -sentences[k].score):
         if len(chosen) >= limit:
@@ -412,12 +410,17 @@ def other_year_articles(titles: dict[tuple[str, str], str], year: int | None) ->
     return {key: years for key, title in titles.items() if year and (years := summary_years(title)) and year not in years}
 
 
+def _title_of(title: str, first: str) -> str:
+    """An article's title; an untitled article's is its first line or sentence, if short."""
+    return title or (first if len(first) <= MAX_TITLE_CHARS else "")
+
+
 def article_titles(sentences: list[Sentence]) -> dict[tuple[str, str], str]:
     """(file, article) -> the article's title; an untitled article's is its first line, if short."""
     titles: dict[tuple[str, str], str] = {}
     for s in sentences:
         if (s.file, s.article) not in titles:
-            titles[s.file, s.article] = s.article or (s.text if len(s.text) <= MAX_TITLE_CHARS else "")
+            titles[s.file, s.article] = _title_of(s.article, s.text)
     return titles
 
 
