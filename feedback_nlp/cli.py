@@ -114,15 +114,6 @@ def _output_path(out: Optional[Path], name: str, many: bool, used: set) -> Optio
     return target
 
 
-def _on_input_lines(norm) -> str:
-    """The normalised text with each line at the number of the input line it came from, lines
-    removed (boilerplate, blank runs) left blank."""
-    lines = [""] * (norm.original.count("\n") + 1)
-    for line, source in zip(norm.text.split("\n"), norm.line_map):
-        lines[source - 1] = line
-    return "\n".join(lines)
-
-
 def _render(text: str, mode: str, cfg: Config) -> str:
     if mode == "text":
         return text
@@ -190,7 +181,7 @@ def normalise(
                 name="<stdin>" if source == "-" else None,
             )
             norm = normalise_text(read.text, cfg.normalise)
-            rendered = _render(_on_input_lines(norm) if keep_lines else norm.text, mode, cfg)
+            rendered = _render(norm.on_input_lines() if keep_lines else norm.text, mode, cfg)
         except FeedbackNLPError as exc:
             failed += 1
             _err(f"error: {exc}")

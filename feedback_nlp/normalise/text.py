@@ -53,6 +53,15 @@ class NormalisedText:
     removed: list[RemovedLine] = field(default_factory=list)
     changes: dict[str, int] = field(default_factory=dict)
 
+    def on_input_lines(self) -> str:
+        """``text`` with each line at the number of the ``original`` line it came from, lines
+        removed (boilerplate, runs of blank lines) left blank: line numbers match the sources that
+        later stages cite."""
+        lines = [""] * (self.original.count("\n") + 1)
+        for line, source in zip(self.text.split("\n"), self.line_map):
+            lines[source - 1] = line
+        return "\n".join(lines)
+
     def report(self, lines: bool = False) -> dict:
         """A JSON-ready summary; ``lines=True`` lists every removed line."""
         out = {

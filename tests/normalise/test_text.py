@@ -91,3 +91,10 @@ def test_text_seed_000_traditional_to_simplified():
 @pytest.mark.parametrize("mode, expected", [("t2s", "软体"), ("tw2sp", "软件"), ("hk2s", "软体"), ("off", "軟體")])
 def test_text_script_modes(mode, expected):
     assert normalise_text("軟體", NormaliseConfig(script=mode)).text == expected
+
+
+def test_text_on_input_lines_keeps_line_numbers():
+    norm = normalise_text("标题\n\n\n\n正文第一行\n  \n正文第二行")
+    assert norm.text.count("\n") < 6  # runs of blank lines were dropped
+    lines = norm.on_input_lines().split("\n")
+    assert len(lines) == 7 and lines[0] == "标题" and lines[4] == "正文第一行" and lines[6] == "正文第二行"
