@@ -30,7 +30,7 @@ from typing import Callable, Iterable, Iterator
 from .config import ChatlogConfig, load_chatlog_config
 from .errors import FeedbackNLPError, InputError
 from .io.records import SUFFIXES, Record, RecordReader, Reject, expand_inputs
-from .io.writers import RowWriter
+from .io.writers import RowWriter, output_format
 from .normalise.encoding import looks_like_mojibake, repair_mojibake
 from .normalise.script import to_simplified
 
@@ -198,7 +198,7 @@ def classify_files(
     inputs: list[str | Path],
     output: Path,
     *,
-    fmt: str = "jsonl",
+    fmt: str | None = None,
     sessions_output: Path | None = None,
     rejects_output: Path | None = None,
     workers: int = 1,
@@ -217,6 +217,7 @@ def classify_files(
     run into ``output`` (its checkpoint is there) is continued with ``resume`` or started over
     with ``restart``; with neither, the call refuses rather than overwrite that work."""
     chunk_size = chunk_size or CHUNK_SIZE
+    fmt = output_format(output, fmt)
     skipped: list[Path] = []
     files = expand_inputs(inputs, skipped)
     if not files:
@@ -433,8 +434,7 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
 
 def write_sessions(messages: Path, fmt: str, output: Path) -> int:
     sessions = summarise_sessions(_read_rows(messages, fmt))
-    out_fmt = {".csv": "csv", ".parquet": "parquet"}.get(output.suffix.lower(), "jsonl")
-    writer = RowWriter(output, out_fmt, SESSION_COLUMNS)
+    writer = RowWriter(output, output_format(output), SESSION_COLUMNS)
     writer.write(sessions)
     writer.close()
     return len(sessions)

@@ -244,7 +244,9 @@ def classify(
     output: Optional[Path] = typer.Option(
         None, "--output", "-o", help="Batch mode: write classified messages here (chat-log exports in, one row per message out)."
     ),
-    fmt: str = typer.Option("jsonl", "--format", help="Batch output format: jsonl | csv | parquet."),
+    fmt: Optional[str] = typer.Option(
+        None, "--format", help="Batch output format: jsonl | csv | parquet (default: from OUTPUT's suffix, else jsonl)."
+    ),
     sessions: Optional[Path] = typer.Option(None, "--sessions", help="Batch mode: also write per-session figures here."),
     rejects: Optional[Path] = typer.Option(None, "--rejects", help="Batch mode: reject file (default: OUTPUT's name + .rejects.jsonl)."),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", help="Batch mode: worker processes (default: all cores)."),
@@ -320,6 +322,9 @@ def _classify_batch(
     from .config import load_chatlog_config
 
     load_config(None, [f"input.encoding={encoding}"])  # an unknown --encoding is a usage error, not a failed file
+    from .io.writers import output_format
+
+    output_format(output, fmt)  # "-o out.csv --format parquet" is refused before anything is read
     overrides = []
     for item in field_map:
         name, sep, column = item.partition("=")

@@ -57,9 +57,10 @@ def test_batch_two_workers_same_output(tmp_path, tiny_model_dir):
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_batch_csv_and_parquet(tmp_path, tiny_model_dir, fmt):
+    """The format follows the output's name; no format is passed."""
     make_export(tmp_path / "chats.jsonl", n_sessions=5)
     out = tmp_path / f"msgs.{fmt}"
-    summary = classify_files([tmp_path / "chats.jsonl"], out, fmt=fmt, model=tiny_model_dir, sessions_output=tmp_path / "s.csv")
+    summary = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, sessions_output=tmp_path / "s.csv")
     assert summary.sessions == 5
     if fmt == "parquet":
         import pyarrow.parquet as pq

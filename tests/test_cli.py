@@ -183,6 +183,9 @@ def test_cli_classify_folder_without_output_and_bad_workers(tmp_path):
     (tmp_path / "c.jsonl").write_text('{"session": "s1", "role": "customer", "text": "快递还没到"}\n', encoding="utf-8")
     result = run("classify", str(tmp_path / "c.jsonl"), "-o", str(tmp_path / "out.jsonl"), "-w", "0")
     assert result.exit_code == 2 and "--workers 0" in result.stderr
+    result = run("classify", str(tmp_path / "c.jsonl"), "-o", str(tmp_path / "out.csv"), "--format", "parquet")
+    assert result.exit_code == 2 and "the name says csv but the format asked for is parquet" in result.stderr
+    assert not (tmp_path / "out.csv").exists()
 
 
 def test_cli_classify_lists_the_files_it_skipped(tmp_path, tiny_model_dir):

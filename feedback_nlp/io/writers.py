@@ -15,6 +15,25 @@ from typing import Any
 from ..errors import InputError
 
 FORMATS = ("jsonl", "csv", "parquet")
+# what an output's name says about its format; any other name is written as JSON Lines
+SUFFIX_FORMATS = {".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+
+
+def output_format(path: Path, fmt: str | None = None) -> str:
+    """The format of ``path``: ``fmt`` when given, else what its suffix says ("out.csv" -> csv),
+    else jsonl. A ``fmt`` that contradicts the suffix ("out.csv" as jsonl) is refused: a file
+    named .csv that holds JSON would mislead whoever opens it next."""
+    implied = SUFFIX_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        return implied or "jsonl"
+    if fmt not in FORMATS:
+        raise InputError(f"output format {fmt!r} is not known; use one of {', '.join(FORMATS)}")
+    if implied is not None and implied != fmt:
+        raise InputError(
+            f"{path}: the name says {implied} but the format asked for is {fmt}; "
+            f"name the file {path.stem}.{'parquet' if fmt == 'parquet' else fmt} or leave the format out"
+        )
+    return fmt
 
 
 def _flat(value: Any) -> Any:

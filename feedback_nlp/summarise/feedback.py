@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..batch import _parse_time, _read_rows, summarise_sessions
 from ..errors import InputError, InputNotFoundError
+from ..io.writers import output_format
 from ..normalise.redact import MASK, Redactor
 from .similarity import NEAR_REPEAT, overlap_matrix, similarity_matrix
 
@@ -51,7 +52,7 @@ def analyse_chats(path: str | Path, fmt: str | None = None) -> dict:
     path = Path(path)
     if not path.is_file():
         raise InputNotFoundError(f"--chats {path}: no such file; pass the output of 'feedback-nlp classify EXPORTS -o FILE'")
-    fmt = fmt or {".csv": "csv", ".parquet": "parquet"}.get(path.suffix.lower(), "jsonl")
+    fmt = output_format(path, fmt)
     try:
         rows = list(_read_rows(path, fmt, columns=None))
     except KeyError as exc:  # a CSV without the classifier's columns

@@ -1,0 +1,28 @@
+from pathlib import Path
+
+import pytest
+
+from feedback_nlp.errors import InputError
+from feedback_nlp.io.writers import output_format
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [("out.csv", "csv"), ("OUT.CSV", "csv"), ("out.parquet", "parquet"), ("out.jsonl", "jsonl"), ("out.json", "jsonl"), ("out", "jsonl"), ("out.txt", "jsonl")],
+)
+def test_output_format_follows_the_name(name, expected):
+    assert output_format(Path(name)) == expected
+
+
+def test_output_format_named_for_a_name_that_says_nothing():
+    assert output_format(Path("messages.out"), "csv") == "csv"
+
+
+def test_output_format_contradicting_the_name_is_refused():
+    with pytest.raises(InputError, match=r"out\.csv: the name says csv but the format asked for is parquet; name the file out\.parquet"):
+        output_format(Path("out.csv"), "parquet")
+
+
+def test_output_format_unknown_is_refused():
+    with pytest.raises(InputError, match="'xlsx' is not known"):
+        output_format(Path("out"), "xlsx")
