@@ -7,7 +7,8 @@ tests/data/seed_sections.jsonl labels lines of real reports kept outside the rep
 section is the one drafting gives it (``review.label_lines``: the most common section of its
 sentences; a heading's, the section it opens; a line of an article judged off-topic, or not
 quoted at all, is "other"). Figures match on value and
-unit; their kind (actual/target) is reported separately. Prints per-section precision, recall
+unit; their kind (actual/target) and subject are reported separately (a subject is scored by the
+characters it shares with the labelled one: F1 over character counts, 1 when equal). Prints per-section precision, recall
 and F1, micro F1, and figure recall/precision; and how often a second annotator, labelling a
 sample of the same lines by the guideline alone (tests/data/seed_sections_second.jsonl), agrees
 with the labels (raw agreement and Cohen's kappa), with the model's agreement on that sample.
@@ -33,12 +34,23 @@ def predict(path: Path) -> tuple[dict[int, str], dict[int, list[tuple[float, str
     sentences, _dropped = collect_sentences(path)
     figures: dict[int, list] = defaultdict(list)
     for s in sentences:
-        figures[s.line].extend((m.value, m.unit, m.kind) for m in s.metrics)
+        figures[s.line].extend((m.value, m.unit, m.kind, m.subject) for m in s.metrics)
     return label_lines(path), figures
 
 
 def read_labels(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def subject_f1(predicted: str, gold: str) -> float:
+    """F1 over the characters two subjects share (counted with repeats); 1.0 when both are empty."""
+    if not predicted and not gold:
+        return 1.0
+    shared = sum((Counter(predicted) & Counter(gold)).values())
+    if not shared:
+        return 0.0
+    precision, recall = shared / len(predicted), shared / len(gold)
+    return 2 * precision * recall / (precision + recall)
 
 
 def agreement(predicted: dict[tuple[str, int], str], labels: dict[tuple[str, int], str]) -> dict:
@@ -60,7 +72,8 @@ def evaluate() -> dict:
     line_sections: dict[tuple[str, int], str] = {}
     gold_sections: dict[tuple[str, int], str] = {}
     tp, fp, fn = Counter(), Counter(), Counter()
-    fig_tp = fig_gold = fig_pred = kind_ok = 0
+    fig_tp = fig_gold = fig_pred = kind_ok = subject_exact = 0
+    subject_scores: list[float] = []
     for seed in sorted({r["seed"] for r in rows}):
         path = next(SEEDS.glob(f"{seed}_*.txt"))
         sections, figures = predict(path)
@@ -81,12 +94,15 @@ def evaluate() -> dict:
                 if match:
                     fig_tp += 1
                     kind_ok += match[2] == g["kind"]
+                    subject_scores.append(subject_f1(match[3], g["subject"]))
+                    subject_exact += match[3] == g["subject"]
                     predicted.remove(match)
     total = sum(tp.values()) + sum(fn.values())
     return {
         "tp": tp, "fp": fp, "fn": fn, "lines": total, "micro_f1": sum(tp.values()) / total,
         "figure_recall": fig_tp / fig_gold, "figure_precision": fig_tp / fig_pred if fig_pred else 0.0,
         "figures_found": fig_tp, "figures_gold": fig_gold, "figures_predicted": fig_pred, "kind_correct": kind_ok,
+        "subject_f1": sum(subject_scores) / len(subject_scores) if subject_scores else 0.0, "subject_exact": subject_exact,
         "line_sections": line_sections, "gold_sections": gold_sections,
     }
 
@@ -107,6 +123,8 @@ def main() -> int:
     print(f"figures: recall {result['figure_recall']:.3f} ({result['figures_found']}/{result['figures_gold']}), precision on "
           f"labelled lines {result['figure_precision']:.3f} ({result['figures_found']}/{result['figures_predicted']}), "
           f"kind correct {result['kind_correct']}/{result['figures_found']}")
+    print(f"figure subjects: character F1 {result['subject_f1']:.3f}, exactly as labelled {result['subject_exact']}/"
+          f"{result['figures_found']}")
     if SECOND.is_file():
         a = agreement(result["line_sections"], result["gold_sections"])
         print(f"second annotator on {a['lines']} of the lines: agreement {a['agreement']:.3f} (kappa {a['kappa']:.3f}); "

@@ -13,11 +13,13 @@ import re
 from dataclasses import dataclass, replace
 
 UNITS = sorted(
-    """平方米 平方公里 立方米 万美元 美元 万元 亿元 千元 元 块 个百分点 百分点 % ‰ ㎡ 次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单
+    """平方米 平方公里 立方米 万美元 美元 万美金 美金 万元 亿元 千元 元 块 个百分点 百分点 % ‰ ㎡ 次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单
     条 项 家 场 期 批 吨 公斤 千克 米 公里 天 小时 分钟 秒 个月 倍 张 本 篇 所 处 部""".split(),
     key=len,
     reverse=True,
 )
+# the unit a figure is listed under where the report writes it another way: 美金 is said for 美元
+UNIT_NAMES = {"美金": "美元", "万美金": "万美元"}
 # "达到" alone is not here: "一次性解决率达到87.5%" reports a result
 TARGET_QUALIFIERS = ("不低于", "不少于", "不超过", "不高于", "提高到", "提升到", "降低到", "控制在", "确保", "力争", "争取", "逐步达到")
 TARGET_CUES = ("目标", "计划", "力争", "争取", "确保", "明年", "下一年", "下年度", "预计")
@@ -31,21 +33,42 @@ _NUMBER = re.compile(
     rf"(?P<value>[-+]?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<approx>余|多)?(?P<unit>{'|'.join(map(re.escape, UNITS))})"
     r"(?P<bound>以上|以下|以内|左右)?"
 )
-_CLAUSE_START = re.compile(r"[，。；;：:！？!?)）\n]|其中|以及|并且|同时")
+_CLAUSE_START = re.compile(r"[，。；;：:！？!?)）\n]|——|其中|以及|并且|同时")
 _CLAUSE_END = re.compile(r"[，。；;：:！？!?()（）\n]")
 _LEAD_WORDS = re.compile(
-    r"^(截至|截止)?\s*((\d{4}|20[xX_*]{2}|[xX_*]{2,4})年度?)?(\d{1,2}月)?(\d{1,2}日)?"
+    r"^(由于|因为|另外?|此外|同时)?(全[镇县市区乡村](?=\S{2}))?(截至|截止到?|到(?=\d|目前))?\s*(目前为止|目前)?"
+    r"((\d{4}|20[xX_*]{2}|[xX_*]{2,4})年度?)?(\d{1,2}\s*[-—至~]\s*\d{1,2}月份?|\d{1,2}月份?)?(\d{1,2}日)?"
     r"(底|末|年度|全年|本年度|[上下]半年度?|前三季度|第?[一二三四1-4]季度)?[，, ]*"
-    r"(我(公司|部|部门|中心|单位)|本(公司|部|部门|中心))?(共计|共|累计|全年)?(计划|预计|力争|争取|确保|将|要)?((完成|实现)了?)?"
+    r"(我(公司|部|部门|中心|单位|镇)|本(公司|部|部门|中心))?(共计|共|累计|全年)?(计划|预计|力争|争取|确保|将|要)?((完成|实现)了?)?"
 )
 # a count of texts in the title of a page of sample reports: "售后客服工作总结例文5篇", "模板（精选7篇"
 _PAGE_COUNT = re.compile(r"(总结|汇报|报告|计划|范文|例文|模板|精选|精通)[】）)（(【\s]*(精选|精通|共)?$")
 # the same at the end of a title that names the kind of text anywhere: "…年终工作总结2013年计划 国际化标准5篇"
 _TITLE_GENRE = re.compile(r"总结|汇报|报告|计划|范文|例文|模板")
 _WRITING_VERB = re.compile(r"撰写|起草|编写|上报|报送|提交|完成")  # "上报工作总结3篇" is work done
-_TAIL_WORDS = re.compile(r"(共计|共|累计|合计|达到|达|为|是|约|近|超过)$")
+_TAIL_WORDS = re.compile(r"(共计|共|累计|合计|达到了?|达|为|是|约|近|超过|至少)$")
+# a subject that only says how the figure relates to the one before it in the sentence: a share
+# ("6247户，占总体的75%"), a change ("57.99亿元，同比增长24.2%") or a rate ("4803次，平均每天16起");
+# the figure is of the thing the figure before names
+_RELATIVE = re.compile(
+    r"^(?:(?:与|比|较)?(?:去年|上年|上一年)(?:同期)?|同比|环比)?(?P<word>(?:增长|增加|提高|上升|下降|减少|降低)了?)$"
+    r"|^(?P<share>占.{0,12}?)的?$|^(?P<rate>(?:平均)?每(?:天|日|月|周|年|季度?|人|户))$"
+)
+# what a count may be followed by that is not the thing counted ("2台以上", "3次左右", "5人中")
+_NOT_A_NOUN = re.compile(
+    r"^(以上|以下|以内|左右|之|的|中|内|来|后|前|里|多|余|次|月|工作日|小时|星期|周|天|年|季度|百分点|分钟|秒"
+    r"|[按在从向对由给被把将于为是]|[^\u4e00-\u9fff])"
+)
+# where the thing counted after a figure ends: "4个新项目的维护任务", "1次集中培训或现场培训"
+_NOUN_END = re.compile(
+    r"[的或和与有未已均都被将要需仍也还近约等达为是就到至]|(?<!涉)及|中[有的]|实行|实施|进行|开展|参加|解决|办理|上岗|在岗|支援|负责|开放|等候"
+    r"|压缩|下降|上升|增长|增加|提高|降低|减少|缩短|延长|超过|排名|整合|转"
+    r"|[^\u4e00-\u9fffA-Za-z]"
+)
+# units that count things, which may stand before the thing counted ("接到4个新项目")
+COUNT_UNITS = frozenset("次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单 条 项 家 场 期 批 张 本 篇 所 处 部".split())
 # what a subject may start with that is not part of it: joiners after the figure before, list numbers
-_LIST_JOINERS = re.compile(r"^([、，,和及与（(]+|以及|[（(]?[0-9一二三四五六七八九十]{1,2}[)）、.．](?!\d))")
+_LIST_JOINERS = re.compile(r"^([、，,和与（(]+|及(?!时)|以及|[（(]?[0-9一二三四五六七八九十]{1,2}[)）、.．](?!\d))")
 _HAS = re.compile(r"(至少|共|已|还)?有$")  # "每月至少有2台以上大修发动机车辆": the subject follows
 
 
@@ -76,11 +99,27 @@ def _subject(sentence: str, start: int, after: int = 0) -> str:
 
 
 def _clean_subject(left: str, after: int) -> str:
-    """The clause ending ``left`` (not before ``after``), without joiners, dates and verbs."""
-    cut = max([after] + [m.end() for m in _CLAUSE_START.finditer(left, after)])
-    subject = _LIST_JOINERS.sub("", left[cut:].strip(), count=1)
+    """The clause ending ``left`` (not before ``after``), without joiners, dates, verbs and
+    asides in brackets ("增长（下同）"); a bracket left open before the figure joins what it
+    holds to the words before it ("第三方责任险（保费共3000元" -> "第三方责任险保费")."""
+    clause = re.sub(r"[（(][^（()）]*[)）]", "", left[after:])  # asides first: their ） ends no clause
+    cut = max([0] + [m.end() for m in _CLAUSE_START.finditer(clause)])
+    subject = re.sub(r"[（(]", "", clause[cut:]).strip()
+    subject = _LIST_JOINERS.sub("", subject, count=1)
     subject = _LEAD_WORDS.sub("", subject, count=1).strip()
     return _TAIL_WORDS.sub("", subject.rstrip("（( ")).strip()
+
+
+def _noun_after(sentence: str, end: int, unit: str) -> str:
+    """The thing a count is of when it follows the count: "接到4个新项目的维护任务" -> "新项目",
+    "至少2台以上大修发动机车辆" -> "大修发动机车辆"; "" when the figure ends its clause."""
+    right = sentence[end:]
+    if unit not in COUNT_UNITS or _NOT_A_NOUN.match(right):
+        return ""
+    stop = _NOUN_END.search(right)
+    noun = right[: stop.start() if stop else len(right)].removesuffix("中")
+    # a rate is not a thing counted: "投诉371起完结率" is a figure with its rate lost
+    return noun if 2 <= len(noun) <= 8 and not noun.endswith("率") else ""
 
 
 def _subject_after(sentence: str, end: int) -> str:
@@ -102,6 +141,8 @@ def extract_metrics(sentence: str, default_kind: str = "actual") -> list[Metric]
         qualifier = m.group("qualifier") or ""
         if unit in ("个", "份") and sentence.startswith("月", m.end()):
             continue  # "3个月" is a duration written with 个
+        if unit == "单" and sentence.startswith(("元", "位", "价", "据"), m.end()):
+            continue  # "5号楼2单元": 单 starts a word here
         before = sentence[: m.start()]
         ends_title = not sentence[m.end() :].strip(" 】）)") and _TITLE_GENRE.search(before)
         if unit == "篇" and (_PAGE_COUNT.search(before) or ends_title) and not _WRITING_VERB.search(before):
@@ -125,10 +166,18 @@ def extract_metrics(sentence: str, default_kind: str = "actual") -> list[Metric]
             continue
         kind = "target" if qualifier in TARGET_QUALIFIERS or _is_target(sentence, cues, m.start(), m.end()) else default_kind
         subject = _subject(sentence, m.start(), previous.end if previous else 0)
-        if not subject or _HAS.search(subject):
+        relative = _RELATIVE.match(subject)
+        if relative and previous is not None and names_something(previous.subject):
+            # "占总体的75%" -> "已缴纳物业费业主占总体"; "增长24.2%" -> "工业产值增长"
+            subject = previous.subject + (relative.group("word") or relative.group("share") or relative.group("rate"))
+        elif not names_something(subject) or _HAS.search(subject):
             subject = _subject_after(sentence, m.end()) or subject or (previous.subject if previous else "")
         elif subject.endswith("的") and (noun := _subject_after(sentence, m.end()).removeprefix("的")):
             subject += noun  # "年初制定的95%目标": what the figure is of follows it
+        elif noun := _noun_after(sentence, m.end(), unit):
+            # "每季度进行1次集中培训": the thing counted follows; a short lead-in stays with it
+            subject = subject + noun if len(subject) <= 6 else noun
+        unit = UNIT_NAMES.get(unit, unit)
         out.append(Metric(value, unit, subject, kind, sentence[start : m.end()], qualifier, start, m.end()))
     return out
 

@@ -22,8 +22,8 @@ from tests.conftest import seed_path
         ("共计向客户发放各类通知37份，约4885件", 4885, "件", "向客户发放各类通知", "actual"),
         ("交房套数最多的一次（590余套）", 590, "套", "交房套数最多的一次", "actual"),
         ("合同利用外资1800万美元", 1800, "万美元", "合同利用外资", "actual"),
-        ("2012年度客服部8名员工", 8, "名", "客服部", "actual"),
-        ("20xx年度客服部8名员工", 8, "名", "客服部", "actual"),  # template pages hide the year
+        ("2012年度客服部8名员工", 8, "名", "客服部员工", "actual"),
+        ("20xx年度客服部8名员工", 8, "名", "客服部员工", "actual"),  # template pages hide the year
         ("20__年全年出差人数15人次", 15, "人次", "出差人数", "actual"),
         # a change: where it started (baseline) and the value reached, both of the subject before 由/从
         ("平均首次响应时长由去年的45秒缩短至28秒。", 45, "秒", "平均首次响应时长", "baseline"),
@@ -90,13 +90,48 @@ def test_metrics_seed_004_key_figures():
         ("每月至少有2台以上大修发动机车辆，1台以上大修变速箱车辆", [("大修发动机车辆", "2台以上"), ("大修变速箱车辆", "1台以上")]),
         ("满意率提高1至5个百分点", [("满意率提高", "1至5个百分点")]),
         ("1、服务满意率80%以上。", [("服务满意率", "80%以上")]),
-        ("上半年度客服部8名员工", [("客服部", "8名")]),
+        ("上半年度客服部8名员工", [("客服部员工", "8名")]),
         # numbered items sharing one unit are not a count: "1,2,3期" names phases
         ("现1,2,3期物业费用收取的日期分为四个阶段", []),
     ],
 )
 def test_metrics_subjects_in_lists_brackets_and_ranges(sentence, figures):
     assert [(m.subject, m.text) for m in extract_metrics(sentence)] == figures
+
+
+@pytest.mark.parametrize(
+    "sentence, figures",
+    [
+        # the thing counted follows the count; a short lead-in stays with it, a long one is dropped
+        ("每季度进行1次集中培训或现场培训。", [("每季度进行集中培训", "1次")]),
+        ("由于新的一年即将接到4个新项目的维护任务", [("新项目", "4个")]),
+        ("在晚高峰增设10个坐席", [("在晚高峰增设坐席", "10个")]),
+        ("对小区12部电梯实行一梯一档管理", [("对小区电梯", "12部")]),
+        # not a thing counted: a duration, a rate, a preposition
+        ("平均开办时间0.8个工作日", [("平均开办时间", "0.8个")]),
+        ("共接待各类投诉371起完结率", [("接待各类投诉", "371起")]),
+        ("其余25件按规定转区级部门办理", [("其余", "25件")]),
+        # a share, a change or a rate is of the thing the figure before it names
+        ("已缴纳物业费业主6247户，占总体的75%", [("已缴纳物业费业主", "6247户"), ("已缴纳物业费业主占总体", "75%")]),
+        ("全镇1-10月份实现工业产值57.99亿元，与去年同期增长（下同）24.2%",
+         [("工业产值", "57.99亿元"), ("工业产值增长", "24.2%")]),
+        ("客服中心接待业务4803次，平均每天16起", [("客服中心接待业务", "4803次"), ("客服中心接待业务平均每天", "16起")]),
+        ("物业费收缴率93.8%，较去年提高2.6个百分点", [("物业费收缴率", "93.8%"), ("物业费收缴率提高", "2.6个百分点")]),
+        # an open bracket joins its words to those before it; 美金 is listed as 美元
+        ("续签了投保协议——第三方责任险（保费共3000元，三店同保）", [("第三方责任险保费", "3000元")]),
+        ("目前完成合同利用外资1965万美金", [("合同利用外资", "1965万美金")]),
+        # 及时 is a word, not a joiner; 单元 is not a count of 单
+        ("上半年前台共受理报修1100多件，及时率达到了98%", [("前台共受理报修", "1100多件"), ("及时率", "98%")]),
+        ("如5号楼2单元一户全年报修漏水达4次", [("如5号楼2单元一户全年报修漏水", "4次")]),
+    ],
+)
+def test_metrics_subjects_of_counts_shares_and_changes(sentence, figures):
+    assert [(m.subject, m.text) for m in extract_metrics(sentence)] == figures
+
+
+def test_metrics_usd_written_as_meijin_is_listed_as_usd():
+    [m] = extract_metrics("实际到账外资190万美金")
+    assert (m.value, m.unit, m.text) == (190, "万美元", "190万美金")
 
 
 def test_metrics_family_planning_is_not_a_plan():

@@ -302,6 +302,7 @@ def test_sections_eval_on_labelled_seed_lines_keeps_its_floor():
     assert second["lines"] == 324 and second["agreement"] >= 0.9 and second["model"] < second["agreement"]
     assert result["figure_recall"] >= 0.90 and result["figure_precision"] >= 0.90
     assert result["kind_correct"] >= 104
+    assert result["subject_f1"] >= 0.84  # subjects were labelled by a second annotator; 0.753 before the count/share rules
 
 
 def _char_grams(text: str, n: int = 4) -> set[str]:
