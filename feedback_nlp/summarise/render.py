@@ -31,6 +31,9 @@ def _cause_name(cause: str) -> str:
     return _cause_names().get(cause, cause)
 
 
+NOTES_HEADING = "待核对："
+
+
 def _title(review: Review) -> str:
     year = f"{review.year}年度" if review.year else "年度"
     return f"{review.org or ''}{year}客户服务工作总结（初稿）"
@@ -42,7 +45,7 @@ def _figure_rows(review: Review) -> list[list[str]]:
         value = m.text.replace(" ", "")  # as written: "10余份", "80%以上", "1至5个百分点"
         shown = m.qualifier if m.qualifier in SHOWN_QUALIFIERS else ""
         rows.append([m.subject, shown + value,
-                     "目标" if m.kind == "target" else "完成", f"{Path(s.file).name}:{s.line}"])
+                     "目标" if m.kind == "target" else "实际", f"{Path(s.file).name}:{s.line}"])
     return rows
 
 
@@ -89,11 +92,14 @@ def to_dict(review: Review) -> dict:
         "customer_feedback": review.feedback,
         "articles_left_out": [{"file": f, "title": t, "reason": why} for f, t, why in review.dropped_articles],
         "warnings": review.warnings,
+        "notes": review.notes,
     }
 
 
 def to_markdown(review: Review) -> str:
     lines = [f"# {_title(review)}", ""]
+    if review.notes:  # what to check before the draft goes further, where the reader cannot miss it
+        lines += [f"> **{NOTES_HEADING}**", ">"] + [f"> - {note}" for note in review.notes] + [""]
     for name in ("overview", "achievements", "feedback", "problems", "plans"):
         lines += [f"## {TITLES[name]}", ""]
         if name == "feedback":
@@ -169,6 +175,10 @@ def to_docx(review: Review, path: Path) -> None:
 
     doc = Document()
     doc.add_heading(_title(review), level=0)
+    if review.notes:
+        doc.add_paragraph(NOTES_HEADING)
+        for note in review.notes:
+            doc.add_paragraph(note, style="List Bullet")
     for name in ("overview", "achievements", "feedback", "problems", "plans"):
         doc.add_heading(TITLES[name], level=1)
         if name == "feedback":

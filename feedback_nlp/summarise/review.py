@@ -88,28 +88,52 @@ class Review:
     titles: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, article) -> title, of the articles kept
     repaired: dict[str, list[int]] = field(default_factory=dict)  # file -> lines repaired as mojibake (as read)
 
+    years_left_out: list[int] = field(default_factory=list)  # the other years of the articles left out
+
     @property
     def warnings(self) -> list[str]:
-        """What a reader of the draft should check: quotes from lines repaired as mojibake,
-        articles kept that sum up another year (with ``keep_other_years``, or when all do), and
-        customer feedback dated outside the year."""
-        out = self._repair_warnings()
+        """What a reader of the draft should check (in English, for the command's output): quotes
+        from lines repaired as mojibake, articles kept that sum up another year (with
+        ``keep_other_years``, or when all do), a year no report title sums up, and customer
+        feedback dated outside the year or holding no messages."""
+        return [english for english, _chinese in self._checks()]
+
+    @property
+    def notes(self) -> list[str]:
+        """The same points in Chinese, written at the top of the draft itself, so that whoever
+        opens the document sees them too."""
+        return [chinese for _english, chinese in self._checks()]
+
+    def _checks(self) -> list[tuple[str, str]]:
+        out = self._repair_checks()
+        fb = self.feedback
+        if fb is not None and not fb.get("customer_messages"):
+            out.append(("the classified chats hold no customer messages, so the customer-feedback section has no "
+                        "figures: check --chats", "所附客户对话分类结果中没有客户消息，客户反馈分析没有数据。"))
         if not self.year:
             return out
-        out += [
-            f"{Path(file).name}: the article \"{self.titles[file, article]}\" sums up {', '.join(map(str, years))}, "
-            f"not {self.year}, and the draft draws on it: check --year"
-            for (file, article), years in other_year_articles(self.titles, self.year).items()
-        ]
-        by_month = (self.feedback or {}).get("by_month") or {}
+        if self.years_left_out and not any(self.year in summary_years(t) for t in self.titles.values()):
+            found = "、".join(map(str, self.years_left_out))
+            out.append((f"no report title sums up {self.year}: the articles summing up {', '.join(map(str, self.years_left_out))} "
+                        f"were left out, and the draft draws only on the {len(self.titles)} whose titles name no year: check --year",
+                        f"没有一篇报告的标题是{self.year}年的总结：{found}年的报告已略去，本稿只引用了标题未写年份的"
+                        f"{len(self.titles)}篇，请核对年份。"))
+        for (file, article), years in other_year_articles(self.titles, self.year).items():
+            title = self.titles[file, article]
+            out.append((f"{Path(file).name}: the article \"{title}\" sums up {', '.join(map(str, years))}, "
+                        f"not {self.year}, and the draft draws on it: check --year",
+                        f"{Path(file).name}中的《{title}》总结的是{'、'.join(map(str, years))}年，不是{self.year}年，本稿引用了它。"))
+        by_month = (fb or {}).get("by_month") or {}
         outside = sum(n for month, n in by_month.items() if not month.startswith(str(self.year)))
         if outside:
-            out.append(f"{outside} of {sum(by_month.values())} dated complaints in the customer feedback "
-                       f"({min(by_month)} to {max(by_month)}) are not from {self.year}, the year of the review: "
-                       "check --year, or pass chats of that year")
+            out.append((f"{outside} of {sum(by_month.values())} dated complaints in the customer feedback "
+                        f"({min(by_month)} to {max(by_month)}) are not from {self.year}, the year of the review: "
+                        "check --year, or pass chats of that year",
+                        f"客户反馈中有{outside}条投诉（共{sum(by_month.values())}条有日期）的日期在{min(by_month)}至"
+                        f"{max(by_month)}之间，不在{self.year}年内。"))
         return out
 
-    def _repair_warnings(self) -> list[str]:
+    def _repair_checks(self) -> list[tuple[str, str]]:
         quoted = [s for sentences in self.sections.values() for s in sentences] + [s for _m, s in self.metrics]
         out = []
         for file, lines in self.repaired.items():
@@ -117,9 +141,11 @@ class Review:
             hit = sorted({s.line for s in quoted if s.file == file and s.line in repaired})
             if hit:
                 shown = ", ".join(map(str, hit[:8])) + (", …" if len(hit) > 8 else "")
-                out.append(f"{Path(file).name}: {len(hit)} quoted line{'s' if len(hit) != 1 else ''} ({shown}) were "
-                           "repaired from mojibake (UTF-8 read as GBK); a character rebuilt from a dropped byte may be "
-                           "wrong, so check the words and figures quoted from them against the source")
+                out.append((f"{Path(file).name}: {len(hit)} quoted line{'s' if len(hit) != 1 else ''} ({shown}) were "
+                            "repaired from mojibake (UTF-8 read as GBK); a character rebuilt from a dropped byte may be "
+                            "wrong, so check the words and figures quoted from them against the source",
+                            f"{Path(file).name}第{'、'.join(map(str, hit[:8]))}{'等' if len(hit) > 8 else ''}行由乱码修复而来，"
+                            "个别字可能有误，请对照原文核对引用的文字和数字。"))
         return out
 
 
@@ -487,7 +513,9 @@ def draft_review(
         year = year_from_titles(sentences)
     titles = article_titles(sentences)
     other_years = other_year_articles(titles, year)
+    years_left_out: list[int] = []
     if other_years and not keep_other_years and len(other_years) < len(titles):
+        years_left_out = sorted({y for years in other_years.values() for y in years})
         sentences = [s for s in sentences if (s.file, s.article) not in other_years]
         dropped += [(file, titles[file, article] or "(untitled)", f"sums up {', '.join(map(str, years))}, not {year}")
                     for (file, article), years in other_years.items()]
@@ -496,10 +524,11 @@ def draft_review(
     metrics: list[tuple[Metric, Sentence]] = []
     seen = set()
     # every sentence of the articles kept: figures are key whatever the section; the value a change
-    # started from ("由去年的45秒缩短至28秒") stays in its sentence
+    # started from ("由去年的45秒缩短至28秒") stays in its sentence. A figure restated in its file is
+    # listed once; the same value in another file (another month's report) is another fact
     for s in sentences:
         for m in dedupe_metrics(s.metrics):
-            if m.kind != "baseline" and names_something(m.subject) and m.key() not in seen:
-                seen.add(m.key())
+            if m.kind != "baseline" and names_something(m.subject) and (s.file, m.key()) not in seen:
+                seen.add((s.file, m.key()))
                 metrics.append((m, s))
-    return Review(year, org, sections, metrics, dropped, feedback, titles, repaired)
+    return Review(year, org, sections, metrics, dropped, feedback, titles, repaired, years_left_out)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from feedback_nlp.normalise import normalise_text
-from feedback_nlp.summarise.render import to_dict
+from feedback_nlp.summarise.render import to_dict, to_markdown
 from feedback_nlp.summarise.review import NOT_A_REPORT, Sentence, draft_review, rank
 from tests.conftest import seed_path
 
@@ -196,3 +196,51 @@ def test_review_quotes_a_passage_restated_under_two_sections_once():
 def test_review_names_a_left_out_article_without_a_marker_by_its_first_line():
     review = draft_review([seed_path("003")])
     assert [(t, why) for _f, t, why in review.dropped_articles] == [("客户服务与管理 课程（客户服务与管理 课程考核单）", NOT_A_REPORT)]
+
+
+def _monthly_reports(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for month in (3, 4):
+        (folder / f"2024年{month}月工作总结.txt").write_text(
+            f"客服中心2024年{month}月工作总结\n一、本月工作完成情况\n本月接待来电{1000 + month}次，客户满意率96.8%。\n"
+            "二、存在问题\n高峰时段回复不及时，个别业主投诉。\n", encoding="utf-8")
+    (folder / "说明.txt").write_text("客服中心工作总结\n一、工作情况\n本月完成日常报修120件，回访率达到90%。\n", encoding="utf-8")
+
+
+def test_review_key_figures_of_different_reports_with_the_same_value_are_both_listed(tmp_path):
+    _monthly_reports(tmp_path / "reports")
+    review = draft_review(tmp_path / "reports", year=2024)
+    same = [Path(s.file).name for m, s in review.metrics if m.value == 96.8]
+    assert same == ["2024年3月工作总结.txt", "2024年4月工作总结.txt"]
+
+
+def test_review_year_no_title_sums_up_is_named_in_the_warnings_and_in_the_draft(tmp_path):
+    _monthly_reports(tmp_path / "reports")
+    review = draft_review(tmp_path / "reports", year=2019)
+    assert {why for _f, _t, why in review.dropped_articles} == {"sums up 2024, not 2019"}
+    [warning] = [w for w in review.warnings if "no report title sums up 2019" in w]
+    assert "the draft draws only on the 1 whose titles name no year" in warning
+    [note] = [n for n in review.notes if "2019" in n]
+    assert "没有一篇报告的标题是2019年的总结" in note
+    assert note in to_markdown(review).split("## ")[0]  # above the first section
+    assert not draft_review(tmp_path / "reports", year=2024).notes
+
+
+def test_review_chats_without_customer_messages_are_named(tmp_path):
+    _monthly_reports(tmp_path / "reports")
+    empty = tmp_path / "classified.jsonl"
+    empty.write_text("", encoding="utf-8")
+    review = draft_review(tmp_path / "reports", chats=empty)
+    assert [w for w in review.warnings if "hold no customer messages" in w]
+    assert "所附客户对话分类结果中没有客户消息" in to_markdown(review)
+
+
+def test_review_docx_opens_with_the_points_to_check(tmp_path):
+    from docx import Document
+
+    from feedback_nlp.summarise.render import write_review
+
+    _monthly_reports(tmp_path / "reports")
+    write_review(draft_review(tmp_path / "reports", year=2019), tmp_path / "review.docx")
+    paragraphs = [p.text for p in Document(str(tmp_path / "review.docx")).paragraphs]
+    assert paragraphs[1] == "待核对：" and "没有一篇报告的标题是2019年的总结" in paragraphs[2]
