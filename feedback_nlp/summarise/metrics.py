@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 UNITS = sorted(
     """平方米 平方公里 立方米 万美元 美元 万美金 美金 万元 亿元 千元 元 块 个百分点 百分点 % ‰ ㎡ 次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单
-    条 项 家 场 期 批 吨 公斤 千克 米 公里 天 小时 分钟 秒 个月 倍 张 本 篇 所 处 部""".split(),
+    条 项 家 场 期 批 吨 公斤 千克 米 公里 天 小时 分钟 秒 个月 倍 张 本 篇 所 处 部 分""".split(),
     key=len,
     reverse=True,
 )
@@ -46,14 +46,16 @@ _PAGE_COUNT = re.compile(r"(总结|汇报|报告|计划|范文|例文|模板|精
 # the same at the end of a title that names the kind of text anywhere: "…年终工作总结2013年计划 国际化标准5篇"
 _TITLE_GENRE = re.compile(r"总结|汇报|报告|计划|范文|例文|模板")
 _WRITING_VERB = re.compile(r"撰写|起草|编写|上报|报送|提交|完成")  # "上报工作总结3篇" is work done
-_TAIL_WORDS = re.compile(r"(共计|共|累计|合计|达到了?|达|为|是|约|近|超过|至少)$")
+_TAIL_WORDS = re.compile(r"(共计|共|累计|合计|达到了?|达|为|是|约|近|超过|至少|力争|争取)+$")
 # a subject that only says how the figure relates to the one before it in the sentence: a share
 # ("6247户，占总体的75%"), a change ("57.99亿元，同比增长24.2%") or a rate ("4803次，平均每天16起");
 # the figure is of the thing the figure before names
 _RELATIVE = re.compile(
-    r"^(?:(?:与|比|较)?(?:去年|上年|上一年)(?:同期)?|同比|环比)?(?P<word>(?:增长|增加|提高|上升|下降|减少|降低)了?)$"
+    r"^(?:(?:与|比|较)?(?:去年|上年|上一年|上月|上季度|上周|上半年)(?:同期|底|末)?|同比|环比)?(?P<word>(?:增长|增加|提高|提升|上升|下降|减少|降低)了?)$"
+    r"|^(?P<done>完成|办结|解决|修复|回访|处理)了?$|^(?P<same>首次|再次|均|也|仍|未|超额完成|保持在?)$"
     r"|^(?P<share>占.{0,12}?)的?$|^(?P<rate>(?:平均)?每(?:天|日|月|周|年|季度?|人|户))$"
 )
+_DONE = re.compile(r"^(完成|办结|解决|修复|回访|处理)了?$")
 # what a count may be followed by that is not the thing counted ("2台以上", "3次左右", "5人中")
 _NOT_A_NOUN = re.compile(
     r"^(以上|以下|以内|左右|之|的|中|内|来|后|前|里|多|余|次|月|工作日|小时|星期|周|天|年|季度|百分点|分钟|秒"
@@ -70,6 +72,10 @@ COUNT_UNITS = frozenset("次 起 件 户 套 间 栋 幢 人次 人 名 位 个 
 # what a subject may start with that is not part of it: joiners after the figure before, list numbers
 _LIST_JOINERS = re.compile(r"^([、，,和与（(]+|及(?!时)|以及|[（(]?[0-9一二三四五六七八九十]{1,2}[)）、.．](?!\d))")
 _HAS = re.compile(r"(至少|共|已|还)?有$")  # "每月至少有2台以上大修发动机车辆": the subject follows
+
+
+DURATION_UNITS = frozenset("天 小时 分钟 秒 个工作日".split())
+_RATE_NAME = re.compile(r"(以内|内)?[\u4e00-\u9fff]{1,6}率")
 
 
 @dataclass(frozen=True)
@@ -106,8 +112,10 @@ def _clean_subject(left: str, after: int) -> str:
     cut = max([0] + [m.end() for m in _CLAUSE_START.finditer(clause)])
     subject = re.sub(r"[（(]", "", clause[cut:]).strip()
     subject = _LIST_JOINERS.sub("", subject, count=1)
-    subject = _LEAD_WORDS.sub("", subject, count=1).strip()
-    return _TAIL_WORDS.sub("", subject.rstrip("（( ")).strip()
+    led = _LEAD_WORDS.sub("", subject, count=1).strip()
+    if not led and _DONE.match(subject):
+        led = subject  # "报修341件，完成335件": the verb is all there is, and says what 335 counts
+    return _TAIL_WORDS.sub("", led.rstrip("（( ")).strip()
 
 
 def _noun_after(sentence: str, end: int, unit: str) -> str:
@@ -143,6 +151,13 @@ def extract_metrics(sentence: str, default_kind: str = "actual") -> list[Metric]
             continue  # "3个月" is a duration written with 个
         if unit == "单" and sentence.startswith(("元", "位", "价", "据"), m.end()):
             continue  # "5号楼2单元": 单 starts a word here
+        if unit in DURATION_UNITS and _RATE_NAME.match(sentence, m.end()):
+            continue  # "24小时内回复率100%", "30分钟到场率": the duration names the rate, it is not a figure
+        if unit == "分" and (
+            sentence.startswith(("之", "钟", "制", "公司", "行", "局", "店", "类", "期", "配", "析", "别"), m.end())
+            or sentence[m.end() : m.end() + 1].isdigit() or sentence[: m.start()].endswith("点")
+        ):
+            continue  # "3分之1", "5分制", "2分公司", "3分20秒", "7点40分": not a score
         before = sentence[: m.start()]
         ends_title = not sentence[m.end() :].strip(" 】）)") and _TITLE_GENRE.search(before)
         if unit == "篇" and (_PAGE_COUNT.search(before) or ends_title) and not _WRITING_VERB.search(before):
@@ -168,8 +183,11 @@ def extract_metrics(sentence: str, default_kind: str = "actual") -> list[Metric]
         subject = _subject(sentence, m.start(), previous.end if previous else 0)
         relative = _RELATIVE.match(subject)
         if relative and previous is not None and names_something(previous.subject):
-            # "占总体的75%" -> "已缴纳物业费业主占总体"; "增长24.2%" -> "工业产值增长"
-            subject = previous.subject + (relative.group("word") or relative.group("share") or relative.group("rate"))
+            # "占总体的75%" -> "已缴纳物业费业主占总体"; "增长24.2%" -> "工业产值增长"; "完成335件" ->
+            # "报修完成"; "首次达到98%", "未达到96%的目标": of the figure before
+            subject = previous.subject + "".join(relative.group(g) or "" for g in ("word", "share", "rate", "done"))
+        elif relative and (relative.group("done") or relative.group("same")):
+            subject = _subject_after(sentence, m.end())  # nothing before says what it is of
         elif not names_something(subject) or _HAS.search(subject):
             subject = _subject_after(sentence, m.end()) or subject or (previous.subject if previous else "")
         elif subject.endswith("的") and (noun := _subject_after(sentence, m.end()).removeprefix("的")):
