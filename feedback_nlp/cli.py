@@ -470,7 +470,10 @@ def review(
     ),
 ) -> None:
     """Draft a year-end service review: overview, achievements with key figures, customer
-    feedback (with --chats), problems, next year's plan. Sentences are quoted with file and line."""
+    feedback (with --chats), problems, next year's plan. Sentences are quoted with file and line.
+
+    Exit codes: 0 drafted; 1 drafted without some reports that could not be read (named in the
+    warnings); 2 nothing drafted (bad paths or options, or no report could be read)."""
     from .summarise.feedback import analyse_chats
     from .summarise.render import check_review_path, write_review
     from .summarise.review import NOT_A_REPORT, draft_review, report_files
@@ -482,7 +485,8 @@ def review(
     drafted = draft_review(files, year=year, org=org, feedback=feedback, keep_other_years=keep_other_years)
     write_review(drafted, output)
     counts = ", ".join(f"{name} {len(s)}" for name, s in drafted.sections.items())
-    _err(f"{_count(len(files), 'report')} -> {output}: {counts}; {_count(len(drafted.metrics), 'key figure')}")
+    read = f"{len(files) - len(drafted.unreadable)} of {len(files)} reports" if drafted.unreadable else _count(len(files), "report")
+    _err(f"{read} -> {output}: {counts}; {_count(len(drafted.metrics), 'key figure')}")
     if year is None:
         found = f"year {drafted.year}, from the report titles" if drafted.year else "no year found in the report titles"
         _err(f"{found}; pass --year to set it")
@@ -506,6 +510,8 @@ def review(
     if skipped:
         _err(f"skipped {_count(len(skipped), 'file')} in the input folders that are not .txt, .md or .docx: "
              + ", ".join(p.name for p in skipped[:5]) + (", …" if len(skipped) > 5 else ""))
+    if drafted.unreadable:
+        raise typer.Exit(1)
 
 
 def _print_metrics(metrics: dict, split: str) -> None:

@@ -256,3 +256,14 @@ def test_cli_normalise_keep_lines_matches_the_lines_review_cites(tmp_path):
     quoted = [s for sents in draft_review([seed]).sections.values() for s in sents]
     assert quoted and all(s.text in lines[s.line - 1] for s in quoted)
     assert run("normalise", str(seed), "--keep-lines", "--as", "sentences").exit_code == 2
+
+
+def test_cli_review_drafts_without_an_unreadable_report_and_exits_1(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text("2022年客服中心工作总结\n一、工作概况\n全年共受理客户来电12000次。\n", encoding="utf-8")
+    (folder / "b.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    result = run("review", str(folder), "-o", str(tmp_path / "review.md"))
+    assert result.exit_code == 1, result.stderr
+    assert "1 of 2 reports ->" in result.stderr and "b.txt could not be read" in result.stderr
+    assert "12000次" in (tmp_path / "review.md").read_text(encoding="utf-8")

@@ -89,6 +89,7 @@ class Review:
     repaired: dict[str, list[int]] = field(default_factory=dict)  # file -> lines repaired as mojibake (as read)
 
     years_left_out: list[int] = field(default_factory=list)  # the other years of the articles left out
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, why) of reports that could not be read
 
     @property
     def warnings(self) -> list[str]:
@@ -105,7 +106,9 @@ class Review:
         return [chinese for _english, chinese in self._checks()]
 
     def _checks(self) -> list[tuple[str, str]]:
-        out = self._repair_checks()
+        out = [(f"{Path(file).name} could not be read and is not in the draft: {why}",
+                f"{Path(file).name}无法读取，本稿未包含其内容。") for file, why in self.unreadable]
+        out += self._repair_checks()
         fb = self.feedback
         if fb is not None and not fb.get("customer_messages"):
             out.append(("the classified chats hold no customer messages, so the customer-feedback section has no "
@@ -505,10 +508,20 @@ def draft_review(
     sentences: list[Sentence] = []
     dropped: list[tuple[str, str, str]] = []
     repaired: dict[str, list[int]] = {}
-    for path in report_files(reports):
-        found, left_out = collect_sentences(path, repaired)
+    unreadable: list[tuple[str, str]] = []
+    files = report_files(reports)
+    for path in files:
+        try:
+            found, left_out = collect_sentences(path, repaired)
+        except InputError as error:  # an image named .txt among a year of reports: the others still count
+            if len(files) == 1:
+                raise
+            unreadable.append((str(path), str(error).removeprefix(f"{path}: ")))
+            continue
         sentences.extend(found)
         dropped.extend(left_out)
+    if unreadable and len(unreadable) == len(files):
+        raise InputError(f"none of the {len(files)} reports could be read; the first: {unreadable[0][0]}: {unreadable[0][1]}")
     if year is None:
         year = year_from_titles(sentences)
     titles = article_titles(sentences)
@@ -531,4 +544,4 @@ def draft_review(
             if m.kind != "baseline" and names_something(m.subject) and (s.file, m.key()) not in seen:
                 seen.add((s.file, m.key()))
                 metrics.append((m, s))
-    return Review(year, org, sections, metrics, dropped, feedback, titles, repaired, years_left_out)
+    return Review(year, org, sections, metrics, dropped, feedback, titles, repaired, years_left_out, unreadable)

@@ -244,3 +244,17 @@ def test_review_docx_opens_with_the_points_to_check(tmp_path):
     write_review(draft_review(tmp_path / "reports", year=2019), tmp_path / "review.docx")
     paragraphs = [p.text for p in Document(str(tmp_path / "review.docx")).paragraphs]
     assert paragraphs[1] == "待核对：" and "没有一篇报告的标题是2019年的总结" in paragraphs[2]
+
+
+def test_review_goes_on_without_a_report_that_cannot_be_read(tmp_path):
+    from feedback_nlp.errors import InputError
+
+    _monthly_reports(tmp_path / "reports")
+    (tmp_path / "reports" / "2024年6月补充.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    review = draft_review(tmp_path / "reports", year=2024)
+    assert [Path(f).name for f, _why in review.unreadable] == ["2024年6月补充.txt"]
+    assert any("2024年6月补充.txt could not be read" in w and "PNG" in w for w in review.warnings)
+    assert "2024年6月补充.txt无法读取" in to_markdown(review)
+    assert review.sections["achievements"]  # the other reports are drafted
+    with pytest.raises(InputError, match="PNG"):  # alone, it is an error
+        draft_review(tmp_path / "reports" / "2024年6月补充.txt")
