@@ -47,27 +47,48 @@ def _readable_masks(text: str) -> str:
     return MASK.sub(lambda m: f"〔{MASK_NAMES.get(m.group('kind'), '个人信息')}已隐去〕", text)
 
 
+_CLASSIFY_HINT = "pass the messages file that 'feedback-nlp classify EXPORTS -o FILE' wrote"
+
+
+def _not_messages(path: Path, fmt: str, found: str) -> InputError:
+    """The error for a file that is not classified messages, saying what it looks like."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        head = " ".join(pq.read_schema(path).names)
+    else:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            head = fh.read(4096)
+    if "customer_messages" in head and "complained_again" in head:
+        return InputError(f"--chats {path}: {found}; this is the per-session output of classify (--sessions), "
+                          "not its messages: pass the file given to -o")
+    if '"reason"' in head and '"raw"' in head:
+        return InputError(f"--chats {path}: {found}; this is the reject file of classify, not its messages: "
+                          "pass the file given to -o")
+    return InputError(f"--chats {path}: {found}; this looks like a raw chat export, not classified messages: "
+                      f"run 'feedback-nlp classify EXPORT -o classified.jsonl' and pass that")
+
+
 def analyse_chats(path: str | Path, fmt: str | None = None) -> dict:
     """Figures for the review's customer-feedback section from a classified message file."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"--chats {path} is a folder; {_CLASSIFY_HINT}")
     if not path.is_file():
-        raise InputNotFoundError(f"--chats {path}: no such file; pass the output of 'feedback-nlp classify EXPORTS -o FILE'")
+        raise InputNotFoundError(f"--chats {path}: no such file; {_CLASSIFY_HINT}")
     fmt = output_format(path, fmt)
     try:
         rows = list(_read_rows(path, fmt, columns=None))
     except KeyError as exc:  # a CSV without the classifier's columns
-        raise InputError(f"--chats {path}: has no {exc} column; this looks like a raw chat export, not classified "
-                         "messages: run 'feedback-nlp classify EXPORT -o classified.csv' and pass that") from None
-    except (ValueError, UnicodeDecodeError) as exc:  # not JSON Lines / CSV / Parquet as written by classify
-        raise InputError(f"--chats {path}: cannot be read as classified messages ({exc}); pass the output of "
-                         "'feedback-nlp classify EXPORTS -o FILE'") from None
+        raise _not_messages(path, fmt, f"has no {exc} column") from None
+    except UnicodeDecodeError:  # classify writes UTF-8; an export straight from a system may be GBK
+        raise _not_messages(path, fmt, "is not UTF-8 text as classify writes it") from None
+    except ValueError as exc:  # not JSON Lines / CSV / Parquet as written by classify
+        raise InputError(f"--chats {path}: cannot be read as classified messages ({exc}); {_CLASSIFY_HINT}") from None
     for number, row in enumerate(rows, start=1):
         missing = [k for k in ("role", "causes", "is_complaint", "sentiment") if k not in row]
         if missing:
-            raise InputError(
-                f"--chats {path}: row {number} has no {', '.join(missing)} field; this looks like a raw chat export, "
-                "not classified messages: run 'feedback-nlp classify EXPORT -o classified.jsonl' and pass that"
-            )
+            raise _not_messages(path, fmt, f"row {number} has no {', '.join(missing)} field")
     customer = [r for r in rows if r["role"] == "customer"]
     complaints = [r for r in customer if r.get("is_complaint")]
     by_cause = Counter(c for r in complaints for c in (r.get("causes") or []))

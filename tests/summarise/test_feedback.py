@@ -40,6 +40,21 @@ def test_feedback_refuses_a_missing_file_and_a_raw_export(tmp_path):
     raw_csv.write_text("session,role,text\ns1,customer,快递还没到\n", encoding="utf-8")
     with pytest.raises(InputError, match="raw chat export"):
         analyse_chats(raw_csv)
+    gbk = tmp_path / "export_gbk.csv"
+    gbk.write_bytes("会话ID,角色,内容\ns1,客户,快递还没到\n".encode("gbk"))
+    with pytest.raises(InputError, match="is not UTF-8 text as classify writes it; this looks like a raw chat export"):
+        analyse_chats(gbk)
+    with pytest.raises(InputError, match="is a folder"):
+        analyse_chats(tmp_path)
+    sessions = tmp_path / "sessions.csv"
+    sessions.write_text("session,messages,customer_messages,agent_messages,causes,trend,complained_again\ns1,2,1,1,[],stable,False\n",
+                        encoding="utf-8")
+    with pytest.raises(InputError, match="per-session output of classify"):
+        analyse_chats(sessions)
+    rejects = tmp_path / "out.rejects.jsonl"
+    rejects.write_text('{"file": "a.csv", "line": 3, "reason": "empty text", "raw": "s1,客户,"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="reject file of classify"):
+        analyse_chats(rejects)
 
 
 def test_feedback_reads_every_output_format_alike(tmp_path, tiny_model_dir):
