@@ -24,7 +24,19 @@ def test_feedback_examples_are_central_and_not_near_repeats():
     assert len(_central(texts[:2], 3)) == 1
 
 
-def test_feedback_refuses_a_missing_file_and_a_raw_export(tmp_path):
+WRONG_CHATS = [
+    ("export.jsonl", '{"session": "s1", "role": "customer", "text": "快递还没到"}\n'.encode(), "raw chat export"),
+    ("export.csv", "session,role,text\ns1,customer,快递还没到\n".encode(), "raw chat export"),
+    ("export_gbk.csv", "会话ID,角色,内容\ns1,客户,快递还没到\n".encode("gbk"),
+     "is not UTF-8 text as classify writes it; this looks like a raw chat export"),
+    ("sessions.csv", b"session,messages,customer_messages,agent_messages,causes,trend,complained_again\ns1,2,1,1,[],stable,False\n",
+     "per-session output of classify"),
+    ("out.rejects.jsonl", '{"file": "a.csv", "line": 3, "reason": "empty text", "raw": "s1,客户,"}\n'.encode(),
+     "reject file of classify"),
+]
+
+
+def test_feedback_refuses_a_missing_file_and_files_that_are_not_classified_messages(tmp_path):
     import pytest
 
     from feedback_nlp.errors import InputError, InputNotFoundError
@@ -32,29 +44,12 @@ def test_feedback_refuses_a_missing_file_and_a_raw_export(tmp_path):
 
     with pytest.raises(InputNotFoundError, match="no such file"):
         analyse_chats(tmp_path / "missing.jsonl")
-    raw = tmp_path / "export.jsonl"
-    raw.write_text('{"session": "s1", "role": "customer", "text": "快递还没到"}\n', encoding="utf-8")
-    with pytest.raises(InputError, match="raw chat export"):
-        analyse_chats(raw)
-    raw_csv = tmp_path / "export.csv"
-    raw_csv.write_text("session,role,text\ns1,customer,快递还没到\n", encoding="utf-8")
-    with pytest.raises(InputError, match="raw chat export"):
-        analyse_chats(raw_csv)
-    gbk = tmp_path / "export_gbk.csv"
-    gbk.write_bytes("会话ID,角色,内容\ns1,客户,快递还没到\n".encode("gbk"))
-    with pytest.raises(InputError, match="is not UTF-8 text as classify writes it; this looks like a raw chat export"):
-        analyse_chats(gbk)
     with pytest.raises(InputError, match="is a folder"):
         analyse_chats(tmp_path)
-    sessions = tmp_path / "sessions.csv"
-    sessions.write_text("session,messages,customer_messages,agent_messages,causes,trend,complained_again\ns1,2,1,1,[],stable,False\n",
-                        encoding="utf-8")
-    with pytest.raises(InputError, match="per-session output of classify"):
-        analyse_chats(sessions)
-    rejects = tmp_path / "out.rejects.jsonl"
-    rejects.write_text('{"file": "a.csv", "line": 3, "reason": "empty text", "raw": "s1,客户,"}\n', encoding="utf-8")
-    with pytest.raises(InputError, match="reject file of classify"):
-        analyse_chats(rejects)
+    for name, content, message in WRONG_CHATS:
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(InputError, match=message):
+            analyse_chats(tmp_path / name)
 
 
 def test_feedback_reads_every_output_format_alike(tmp_path, tiny_model_dir):
