@@ -61,6 +61,8 @@ MIN_DOMAIN_DENSITY = 0.02  # domain-word hits per character below which an artic
 MIN_SENTENCE_CHARS = 6
 CONFIDENCE_WEIGHT = 0.5  # ranking: how much a sentence that plainly reads as its section counts
 LEAD_IN_PENALTY = 1.0  # ranking: a line ending in a colon only introduces what follows
+WHOLE_YEAR_WEIGHT = 1.0  # ranking: a sentence of an article that sums up a whole year, beside monthly ones
+SHORT_HORIZON_PENALTY = 1.0  # ranking: a plan for next month only, in the plans for next year
 MAX_CANDIDATES = 300  # sentences per section that TextRank compares pairwise
 REPORT_THRESHOLD = 0.5  # with the article model: an article less likely than this to be a report is left out
 
@@ -75,6 +77,7 @@ class Sentence:
     score: float = 0.0
     confidence: float = 0.0  # the section classifier's probability of ``section`` for the text alone
     metrics: list[Metric] = field(default_factory=list)
+    title: str = ""  # the article's title, or its first line if short: what it says it sums up
 
 
 @dataclass
@@ -307,15 +310,16 @@ def collect_sentences(
         body = [u for u in units if not u.style]
         if not body:
             continue
+        first = article.lines[0].text.strip() if article.lines else ""
+        title = _title_of(article.title, first)
         if not _is_report(article, classifier):
-            first = article.lines[0].text.strip() if article.lines else ""
-            dropped.append((label, _title_of(article.title, first) or "(untitled)", NOT_A_REPORT))
+            dropped.append((label, title or "(untitled)", NOT_A_REPORT))
             continue
         for unit, (section, confidence) in zip(body, _classify(body, classifier)):
             kind = "target" if section == "plans" or unit.section == "plans" else "actual"
             metrics = extract_metrics(unit.text, default_kind=kind)
             sentences.append(
-                Sentence(unit.text, section, label, unit.line, article.title, confidence=confidence, metrics=metrics)
+                Sentence(unit.text, section, label, unit.line, article.title, confidence=confidence, metrics=metrics, title=title)
             )
     return sentences, dropped
 
@@ -338,6 +342,24 @@ def _candidates(sentences: list[Sentence]) -> list[Sentence]:
         return sentences
     keep = sorted(range(len(sentences)), key=lambda i: (-_prior(sentences[i]), i))[:MAX_CANDIDATES]
     return [sentences[i] for i in sorted(keep)]
+
+
+# a year of reports often holds monthly ones and a year-end summary: the summary speaks for the year
+_PART_OF_A_YEAR = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]+月|季度|半年")
+# a plan for next month or week ("下月满意率力争回升至96%") is not a plan for next year
+_SHORT_HORIZON = re.compile(r"下个?月|下周|下季度|本月|\d{1,2}月(底|份|末)")
+_NEXT_YEAR = re.compile(r"明年|来年|下一?年|新的一年|新一年|全年|年度|(19|20)\d\d年")
+
+
+def _sums_up_a_year(title: str) -> bool:
+    """Whether an article's title sums up a whole year ("2024年度工作总结"), not a month or quarter of it."""
+    return bool(summary_years(title)) and not _PART_OF_A_YEAR.search(title)
+
+
+def _short_horizon(text: str, title: str) -> bool:
+    """Whether a plan speaks of next month or week only: it says so, or it is in a month's or a
+    quarter's report, and it does not speak of a year."""
+    return bool(_SHORT_HORIZON.search(text) or _PART_OF_A_YEAR.search(title)) and not _NEXT_YEAR.search(text)
 
 
 def _textrank(sim: np.ndarray) -> np.ndarray:
@@ -371,6 +393,8 @@ def _pick(
             + 0.4 * _cue_prior(s, section)
             + CONFIDENCE_WEIGHT * s.confidence
             - LEAD_IN_PENALTY * lead_in
+            + WHOLE_YEAR_WEIGHT * _sums_up_a_year(s.title)
+            - SHORT_HORIZON_PENALTY * (section == "plans" and _short_horizon(s.text, s.title))
         )
     chosen: list[int] = []
     for i in sorted(range(len(sentences)), key=lambda k: -sentences[k].score):
@@ -392,13 +416,23 @@ def rank(sentences: list[Sentence], limit: int, redundancy: float = 0.7, section
     return _pick(sentences, _textrank(sim), sim, limit, redundancy, section)
 
 
+def _for_section(sentences: list[Sentence], name: str) -> list[Sentence]:
+    """The sentences of a section; for the plans, those of next month only ("下月满意率力争回升至96%")
+    are left out when others speak of a longer term, as a year-end summary's plans do."""
+    members = [s for s in sentences if s.section == name]
+    if name == "plans":
+        longer = [s for s in members if not _short_horizon(s.text, s.title)]
+        return longer or members
+    return members
+
+
 def select_sections(sentences: list[Sentence], redundancy: float = 0.7) -> dict[str, list[Sentence]]:
     """The sentences each quoted section of the review keeps.
 
     Centrality is measured against the candidates of all sections together: a problem that the
     report's achievements and plans also speak about (repairs, fees) outranks a generic "there
     are still shortcomings". Sentences are then ranked within their section."""
-    pools = {name: _candidates([s for s in sentences if s.section == name]) for name in SECTIONS if name in LIMITS}
+    pools = {name: _candidates(_for_section(sentences, name)) for name in SECTIONS if name in LIMITS}
     pool = [s for members in pools.values() for s in members]
     sim = similarity_matrix([s.text for s in pool])
     central = _textrank(sim) if pool else np.zeros(0)
@@ -449,7 +483,7 @@ def article_titles(sentences: list[Sentence]) -> dict[tuple[str, str], str]:
     titles: dict[tuple[str, str], str] = {}
     for s in sentences:
         if (s.file, s.article) not in titles:
-            titles[s.file, s.article] = _title_of(s.article, s.text)
+            titles[s.file, s.article] = s.title
     return titles
 
 

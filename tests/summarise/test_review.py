@@ -78,16 +78,16 @@ def test_review_rank_skips_template_variants_of_one_sentence():
 
 
 def test_review_year_from_titles_prefers_the_year_summed_up():
-    from feedback_nlp.summarise.review import year_from_titles
+    from feedback_nlp.summarise.review import _title_of, year_from_titles
 
-    def s(article, text="正文"):
-        return Sentence(text, "other", "a.txt", 1, article)
+    def s(article, text="正文"):  # the first sentence of its article, whose title it is unless titled
+        return Sentence(text, "other", "a.txt", 1, article, title=_title_of(article, text))
 
     assert year_from_titles([s("2012年度服务中心年终工作总结2013年计划")]) == 2012
     assert year_from_titles([s("", "2023年度客服中心工作总结"), s("", "全年接待来电18426个。")]) == 2023
     assert year_from_titles([s("2013年工作计划")]) is None  # a plan's year is not the year reviewed
     assert year_from_titles([s("2021年工作总结"), s("2022年工作总结")]) is None  # a tie: no guess
-    two_files = [s("2021年工作总结"), Sentence("正文", "other", "b.txt", 1, "2021年工作总结"), s("2022年工作总结")]
+    two_files = [s("2021年工作总结"), Sentence("正文", "other", "b.txt", 1, "2021年工作总结", title="2021年工作总结"), s("2022年工作总结")]
     assert year_from_titles(two_files) == 2021  # one vote per article, even under the same title
     assert year_from_titles([s("", "本文" * 30 + "2020年工作总结")]) is None  # a long first line is no title
     assert year_from_titles([s("企业服务中心09年工作总结和计划")]) == 2009  # two digits: this century
@@ -258,3 +258,21 @@ def test_review_goes_on_without_a_report_that_cannot_be_read(tmp_path):
     assert review.sections["achievements"]  # the other reports are drafted
     with pytest.raises(InputError, match="PNG"):  # alone, it is an error
         draft_review(tmp_path / "reports" / "2024年6月补充.txt")
+
+
+def test_review_of_monthly_reports_and_a_year_end_summary_plans_from_the_summary(tmp_path):
+    folder = tmp_path / "reports"
+    _monthly_reports(folder)
+    for month in (3, 4):  # each month's report plans the next month
+        with open(folder / f"2024年{month}月工作总结.txt", "a", encoding="utf-8") as fh:
+            fh.write("三、下月工作计划\n加强夜间值班管理，力争报修响应时间控制在15分钟以内。\n")
+    (folder / "2024年度工作总结.txt").write_text(
+        "客服中心2024年度工作总结\n一、全年工作完成情况\n全年共接待来电16891次，业主满意率由年初的96.5%提升至98.2%。\n"
+        "二、存在的问题\n电梯设备老化，全年电梯相关投诉占比较高。\n"
+        "三、2025年工作计划\n物业费收缴率力争达到96%。\n推进3号楼、8号楼电梯更新改造。\n", encoding="utf-8")
+    review = draft_review(folder, year=2024)
+    assert [Path(s.file).name for s in review.sections["plans"]] == ["2024年度工作总结.txt"] * 2
+    assert "2024年度工作总结.txt" in {Path(s.file).name for s in review.sections["achievements"]}
+    # with monthly reports alone, their plans are all there is
+    (folder / "2024年度工作总结.txt").unlink()
+    assert draft_review(folder, year=2024).sections["plans"]
