@@ -393,11 +393,18 @@ def count_lines(paths: list[Path]) -> int:
     return total
 
 
+def _natural_key(path: Path) -> list:
+    """Sort key that reads numbers in names as numbers: "2024年2月…" before "2024年10月…",
+    "export_9.csv" before "export_10.csv"."""
+    return [[(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", part)] for part in path.parts]
+
+
 def visible_files(folder: Path) -> list[Path]:
-    """The files inside ``folder`` and its subfolders, sorted, leaving out hidden ones (a name,
-    or a folder on the way, starting with a dot)."""
+    """The files inside ``folder`` and its subfolders, in natural order (numbers in names read as
+    numbers, so monthly files come in month order), leaving out hidden ones (a name, or a folder
+    on the way, starting with a dot)."""
     return [
-        p for p in sorted(folder.rglob("*"))
+        p for p in sorted(folder.rglob("*"), key=_natural_key)
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     ]
 

@@ -499,7 +499,7 @@ def year_from_titles(sentences: list[Sentence]) -> int | None:
 
 def report_files(reports: str | Path | list[str | Path], skipped: list[Path] | None = None) -> list[Path]:
     """The report files named: files as given, and the .txt, .md and .docx files inside folders
-    (sorted, with subfolders); the other files found in folders are added to ``skipped`` when it
+    (in natural order, "2月" before "10月", with subfolders); the other files found in folders are added to ``skipped`` when it
     is given. One path may be given alone."""
     items = named_paths(reports, "reports")
     files: list[Path] = []

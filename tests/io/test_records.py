@@ -190,3 +190,14 @@ def test_records_headerless_file_error_is_short_and_says_what_to_do(tmp_path):
     with pytest.raises(InputError, match="header row") as info:
         list(RecordReader(load_chatlog_config()).read(path))
     assert len(str(info.value)) < 400
+
+
+def test_visible_files_come_in_natural_order(tmp_path):
+    from feedback_nlp.io.records import visible_files
+
+    for name in ("2024年10月.txt", "2024年2月.txt", "2024年1月.txt", "export_10.csv", "export_9.csv", ".hidden.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("x", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in visible_files(tmp_path)] == [
+        "2024年1月.txt", "2024年2月.txt", "2024年10月.txt", "export_9.csv", "export_10.csv", "sub/a.txt"]
