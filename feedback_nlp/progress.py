@@ -45,7 +45,7 @@ class BatchProgress:
             share = 1.0 if done else min(summary.read / self.total, 1.0)
             since, read_then = self.first
             pace = (summary.read - read_then) / (now - since) if now > since and summary.read > read_then else 0.0
-            left = f", about {duration(max((self.total - summary.read) / pace, 0.0))} left" if pace else ", timing the rest"
+            left = f", about {duration(max((self.total - summary.read) / pace, 0.0))} left" if pace else ", estimating the time left"
             line = f"{share:6.1%} " + line + ("" if done else left)
         if self.interactive:
             bar = "#" * int(BAR_WIDTH * share) if self.total else ""

@@ -18,7 +18,7 @@ def test_progress_time_left_is_timed_after_the_first_chunk(monkeypatch):
     progress(SimpleNamespace(read=2_000, rejected=0, seconds=60.0))
     progress(SimpleNamespace(read=3_000, rejected=1, seconds=65.0))  # 5 s after the last line: quiet in logs
     progress(SimpleNamespace(read=4_000, rejected=1, seconds=81.0), done=False)
-    assert lines[0].endswith("timing the rest") and "16.7%" in lines[0]
+    assert lines[0].endswith("estimating the time left") and "16.7%" in lines[0]
     # 2,000 records in the 21 s since the first chunk: 8,000 left take about 84 s, not the 4 min
     # that the rate since the start (4,000 in 81 s) would give
     assert lines[1].endswith("about 1m24s left") and "33.3%" in lines[1] and len(lines) == 2
