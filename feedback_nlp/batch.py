@@ -234,8 +234,12 @@ def classify_files(
         done = _checkpoint_items(checkpoint_path)
         raise FeedbackNLPError(
             f"{output}: an earlier run into this output stopped after {done} input records ({checkpoint_path}); "
-            "pass --resume to go on from there, or --restart to start again and overwrite it"
+            + ("pass --restart to start again and overwrite it (a Parquet output cannot be resumed)" if fmt == "parquet"
+               else "pass --resume to go on from there, or --restart to start again and overwrite it")
         )
+    if resume and fmt == "parquet":  # refused before the truncation below could empty the file
+        raise FeedbackNLPError(f"{output}: a Parquet output cannot be resumed; pass --restart to start again, "
+                               "or write JSON Lines or CSV, which can be resumed")
     if resume:
         if not checkpoint_path.exists():
             raise FeedbackNLPError(f"--resume: no checkpoint {checkpoint_path}; run without --resume to start")

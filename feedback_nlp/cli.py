@@ -359,8 +359,14 @@ def _classify_batch(
     except KeyboardInterrupt:
         if interactive:
             sys.stderr.write("\n")
-        _err(f"interrupted; what was classified is kept in {output}: run the same command with --resume to go on "
-             "from the last checkpoint, or with --restart to start again")
+        from .io.writers import output_format
+
+        if output_format(output, fmt) == "parquet":  # a Parquet file cannot be appended to
+            _err(f"interrupted; {output} holds what was classified so far, but a Parquet output cannot be resumed: "
+                 "run the same command with --restart to start again (JSON Lines and CSV outputs can be resumed)")
+        else:
+            _err(f"interrupted; what was classified is kept in {output}: run the same command with --resume to go on "
+                 "from the last checkpoint, or with --restart to start again")
         raise typer.Exit(130) from None
     if interactive:
         progress(summary, done=True)
@@ -380,7 +386,10 @@ def _classify_batch(
     if summary.repaired:
         _err(f"mojibake (UTF-8 read as GBK) repaired in {summary.repaired:,} messages; their rows say so in 'warning'")
     if summary.rejected:
-        _err(f"rejected ({rejects_path}): " + ", ".join(f"{r} {n}" for r, n in summary.rejected_by_reason.most_common(5)))
+        reasons = summary.rejected_by_reason.most_common()
+        more = sum(n for _r, n in reasons[5:])
+        _err(f"rejected ({rejects_path}): " + ", ".join(f"{r} {n}" for r, n in reasons[:5])
+             + (f", and {more} more for {len(reasons) - 5} other reasons (all in the summary)" if more else ""))
     if sessions:
         _err(f"{summary.sessions:,} sessions -> {sessions}")
     summary_path = output.with_name(output.stem + ".summary.json")

@@ -267,3 +267,19 @@ def test_batch_csv_output_opens_in_excel_and_resumes_byte_for_byte(tmp_path, tin
     classify_files([tmp_path / "chats.jsonl"], out, fmt="csv", model=tiny_model_dir, chunk_size=10, resume=True)
     assert out.read_bytes() == reference.read_bytes()  # no second mark where the run went on
     assert analyse_chats(out)["messages"] > 0
+
+
+def test_batch_interrupted_parquet_is_not_emptied_by_resume(tmp_path, tiny_model_dir, monkeypatch):
+    make_export(tmp_path / "chats.jsonl")
+    out = tmp_path / "msgs.parquet"
+    original = interrupt_at_chunk(monkeypatch, 4)
+    with pytest.raises(KeyboardInterrupt):
+        classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10)
+    monkeypatch.setattr(batch, "_account", original)
+    size = out.stat().st_size
+    with pytest.raises(FeedbackNLPError, match="a Parquet output cannot be resumed; pass --restart"):
+        classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, resume=True)
+    assert out.stat().st_size == size  # what was written is still there
+    with pytest.raises(FeedbackNLPError, match=r"pass --restart to start again and overwrite it \(a Parquet output"):
+        classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10)
+    classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, restart=True)
