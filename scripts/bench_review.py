@@ -20,7 +20,8 @@ from pathlib import Path
 
 from feedback_nlp.models.corpus import CORPORA_DIR
 from feedback_nlp.summarise import review as review_module
-from feedback_nlp.summarise.review import collect_sentences, select_sections
+from feedback_nlp.summarise.ranking import select_sections
+from feedback_nlp.summarise.review import collect_sentences
 
 
 def make_reports(folder: Path, n: int, chars: int = 5000) -> int:

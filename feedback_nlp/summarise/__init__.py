@@ -1,8 +1,9 @@
 """Drafting annual service reviews from work reports.
 
-So far: the structure of reports (articles, headings), key-figure extraction, and a first review
-drafter whose section assignment and off-topic filter are rules (cue words, headings, domain-word
-density); a trained section classifier is to replace them.
+``structure`` finds articles, headings and the years titles sum up; ``sections`` and
+``classifier`` give each sentence its section; ``metrics`` extracts key figures; ``ranking``
+picks the sentences quoted; ``feedback`` sums up classified chats; ``review`` drafts the review
+and ``render`` writes it as Markdown, Word or JSON.
 """
 
 from .metrics import Metric, dedupe_metrics, extract_metrics

@@ -7,7 +7,7 @@ the reports they list ("3.售后服务年终总结报告", "…工作总结【�
 sentence; a numbered paragraph is a list item. The nominal level says nothing about nesting in a
 given document ("※" may stand above "一、" in one report and beside it in another), so every
 heading also carries its marker ``style``; ``sections.HeadingContext`` nests headings in the order
-their styles first appear.
+their styles first appear. Titles also say which year they sum up (``summary_years``).
 """
 
 from __future__ import annotations
@@ -118,3 +118,23 @@ def split_articles(text: str) -> list[Article]:
         if raw.strip():
             articles[-1].lines.append(Line(raw, i + 1, *heading_marker(raw)))
     return [a for a in articles if a.lines or a.title]
+
+
+# "2012年度…", "企业服务中心09年工作总结", and a four-digit year without 年 ("2021售后服务年度工作总结")
+_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d(?!\d)|\d\d(?=年))(年)?")
+_SUMMARY_WORD = re.compile(r"总结|报告|汇报|回顾")
+_WHOLE_YEAR = re.compile(r"年度|年终|全年")  # what a year without 年 must be followed by to be the year summed up
+
+
+def summary_years(title: str) -> list[int]:
+    """The years a title says it sums up: a year followed by a summary word, not by a plan
+    ("2012年度服务中心年终工作总结2013年计划" -> [2012]); two digits are a year of this century;
+    four digits without 年 count when 年度, 年终 or 全年 follows ("2021售后服务年度工作总结")."""
+    matches = list(_TITLE_YEAR.finditer(title))
+    years = []
+    for m, nxt in zip(matches, matches[1:] + [None]):
+        after = title[m.end() : nxt.start() if nxt else len(title)]
+        if _SUMMARY_WORD.search(after) and (m.group(2) or _WHOLE_YEAR.search(after)):
+            year = int(m.group(1))
+            years.append(year if year >= 100 else 2000 + year)
+    return years

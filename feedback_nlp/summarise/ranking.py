@@ -1,0 +1,147 @@
+"""Which sentences a review quotes: central ones (TextRank over sentence similarity) plus
+priors for figures, position, cue words and the classifier's confidence, without near-repeats
+(MMR), within per-section limits; in a year of reports, the year-end summary first.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .sections import SECTIONS, SENTENCE_CUES
+from .similarity import NEAR_REPEAT, overlap_matrix, similarity_matrix
+from .structure import summary_years
+
+if TYPE_CHECKING:
+    from .review import Sentence
+
+LIMITS = {"overview": 4, "achievements": 10, "problems": 6, "plans": 8}
+CONFIDENCE_WEIGHT = 0.5  # ranking: how much a sentence that plainly reads as its section counts
+LEAD_IN_PENALTY = 1.0  # ranking: a line ending in a colon only introduces what follows
+WHOLE_YEAR_WEIGHT = 1.0  # ranking: a sentence of an article that sums up a whole year, beside monthly ones
+SHORT_HORIZON_PENALTY = 1.0  # ranking: a plan for next month only, in the plans for next year
+MAX_CANDIDATES = 300  # sentences per section that TextRank compares pairwise
+
+
+def _prior(s: Sentence) -> float:
+    """Cheap score used to bound the candidates: figures and a readable length."""
+    return bool(s.metrics) + (15 <= len(s.text) <= 120)
+
+
+def _cue_prior(s: Sentence, section: str | None) -> float:
+    """How plainly a sentence says what its section is about: its section's cue words, at most two."""
+    cues = SENTENCE_CUES.get(section or "")
+    return min(len(cues.findall(s.text)), 2) / 2 if cues else 0.0
+
+
+def _candidates(sentences: list[Sentence]) -> list[Sentence]:
+    """At most ``MAX_CANDIDATES`` sentences, the best by a cheap prior (earliest first on ties),
+    in source order, so drafting from thousands of reports stays fast."""
+    if len(sentences) <= MAX_CANDIDATES:
+        return sentences
+    keep = sorted(range(len(sentences)), key=lambda i: (-_prior(sentences[i]), i))[:MAX_CANDIDATES]
+    return [sentences[i] for i in sorted(keep)]
+
+
+# a year of reports often holds monthly ones and a year-end summary: the summary speaks for the year
+_PART_OF_A_YEAR = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]+月|季度|半年")
+# a plan for next month or week ("下月满意率力争回升至96%") is not a plan for next year
+_SHORT_HORIZON = re.compile(r"下个?月|下周|下季度|本月|\d{1,2}月(底|份|末)")
+_NEXT_YEAR = re.compile(r"明年|来年|下一?年|新的一年|新一年|全年|年度|(19|20)\d\d年")
+
+
+def _sums_up_a_year(title: str) -> bool:
+    """Whether an article's title sums up a whole year ("2024年度工作总结"), not a month or quarter of it."""
+    return bool(summary_years(title)) and not _PART_OF_A_YEAR.search(title)
+
+
+def _short_horizon(text: str, title: str) -> bool:
+    """Whether a plan speaks of next month or week only: it says so, or it is in a month's or a
+    quarter's report, and it does not speak of a year."""
+    return bool(_SHORT_HORIZON.search(text) or _PART_OF_A_YEAR.search(title)) and not _NEXT_YEAR.search(text)
+
+
+def _textrank(sim: np.ndarray) -> np.ndarray:
+    """TextRank centrality of each sentence of a similarity graph, scaled to average 1."""
+    n = len(sim)
+    weights = sim / np.maximum(sim.sum(axis=1, keepdims=True), 1e-9)
+    score = np.full(n, 1.0 / n)
+    for _ in range(30):
+        score = 0.15 / n + 0.85 * weights.T @ score
+    return score * n
+
+
+def _pick(
+    sentences: list[Sentence], central: np.ndarray, sim: np.ndarray, limit: int, redundancy: float, section: str | None,
+    quoted: list[str] = (),
+) -> list[Sentence]:
+    """Score sentences by centrality plus priors and keep the best ``limit``, skipping those too
+    similar to one kept (``redundancy``) or near-repeats of it (``NEAR_REPEAT``), or of a text
+    already ``quoted`` in another section."""
+    n = len(sentences)
+    both = overlap_matrix([s.text for s in sentences] + list(quoted))
+    overlap = both[:n, :n]
+    repeats = (both[:n, n:] >= NEAR_REPEAT).any(axis=1)
+    for i, s in enumerate(sentences):
+        # a line that ends in a colon only introduces a list: it says nothing by itself
+        lead_in = s.text.rstrip().endswith(("：", ":"))
+        s.score = float(
+            central[i]
+            + 0.3 * bool(s.metrics)
+            + 0.2 / (1 + i / 10)
+            + 0.4 * _cue_prior(s, section)
+            + CONFIDENCE_WEIGHT * s.confidence
+            - LEAD_IN_PENALTY * lead_in
+            + WHOLE_YEAR_WEIGHT * _sums_up_a_year(s.title)
+            - SHORT_HORIZON_PENALTY * (section == "plans" and _short_horizon(s.text, s.title))
+        )
+    chosen: list[int] = []
+    for i in sorted(range(len(sentences)), key=lambda k: -sentences[k].score):
+        if len(chosen) >= limit:
+            break
+        if not repeats[i] and all(sim[i, j] < redundancy and overlap[i, j] < NEAR_REPEAT for j in chosen):
+            chosen.append(i)
+    return [sentences[i] for i in sorted(chosen)]
+
+
+def rank(sentences: list[Sentence], limit: int, redundancy: float = 0.7, section: str | None = None) -> list[Sentence]:
+    """Central sentences first (TextRank over ``similarity_matrix``), plus priors for figures,
+    early position, the section's cue words and the classifier's confidence; near-repeats
+    skipped (MMR); returned in source order."""
+    sentences = _candidates(sentences)
+    if not sentences:
+        return []
+    sim = similarity_matrix([s.text for s in sentences])
+    return _pick(sentences, _textrank(sim), sim, limit, redundancy, section)
+
+
+def _for_section(sentences: list[Sentence], name: str) -> list[Sentence]:
+    """The sentences of a section; for the plans, those of next month only ("下月满意率力争回升至96%")
+    are left out when others speak of a longer term, as a year-end summary's plans do."""
+    members = [s for s in sentences if s.section == name]
+    if name == "plans":
+        longer = [s for s in members if not _short_horizon(s.text, s.title)]
+        return longer or members
+    return members
+
+
+def select_sections(sentences: list[Sentence], redundancy: float = 0.7) -> dict[str, list[Sentence]]:
+    """The sentences each quoted section of the review keeps.
+
+    Centrality is measured against the candidates of all sections together: a problem that the
+    report's achievements and plans also speak about (repairs, fees) outranks a generic "there
+    are still shortcomings". Sentences are then ranked within their section."""
+    pools = {name: _candidates(_for_section(sentences, name)) for name in SECTIONS if name in LIMITS}
+    pool = [s for members in pools.values() for s in members]
+    sim = similarity_matrix([s.text for s in pool])
+    central = _textrank(sim) if pool else np.zeros(0)
+    out, start = {}, 0
+    quoted: list[str] = []  # a passage restated under two sections is quoted under the first
+    for name, members in pools.items():
+        idx = np.arange(start, start + len(members))
+        start += len(members)
+        out[name] = _pick(members, central[idx], sim[np.ix_(idx, idx)], LIMITS[name], redundancy, name, quoted)
+        quoted += [s.text for s in out[name]]
+    return out
