@@ -30,7 +30,7 @@ from typing import Callable, Iterable, Iterator
 from .config import ChatlogConfig, load_chatlog_config
 from .errors import FeedbackNLPError, InputError
 from .io.records import SUFFIXES, Record, RecordReader, Reject, expand_inputs
-from .io.writers import RowWriter, output_format
+from .io.writers import RESUMABLE, RowWriter, output_format
 from .normalise.encoding import looks_like_mojibake, repair_mojibake
 from .normalise.script import to_simplified
 
@@ -234,10 +234,10 @@ def classify_files(
         done = _checkpoint_items(checkpoint_path)
         raise FeedbackNLPError(
             f"{output}: an earlier run into this output stopped after {done} input records ({checkpoint_path}); "
-            + ("pass --restart to start again and overwrite it (a Parquet output cannot be resumed)" if fmt == "parquet"
+            + ("pass --restart to start again and overwrite it (a Parquet output cannot be resumed)" if fmt not in RESUMABLE
                else "pass --resume to go on from there, or --restart to start again and overwrite it")
         )
-    if resume and fmt == "parquet":  # refused before the truncation below could empty the file
+    if resume and fmt not in RESUMABLE:  # refused before the truncation below could empty the file
         raise FeedbackNLPError(f"{output}: a Parquet output cannot be resumed; pass --restart to start again, "
                                "or write JSON Lines or CSV, which can be resumed")
     if resume:

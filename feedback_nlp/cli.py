@@ -359,9 +359,9 @@ def _classify_batch(
     except KeyboardInterrupt:
         if interactive:
             sys.stderr.write("\n")
-        from .io.writers import output_format
+        from .io.writers import RESUMABLE, output_format
 
-        if output_format(output, fmt) == "parquet":  # a Parquet file cannot be appended to
+        if output_format(output, fmt) not in RESUMABLE:
             _err(f"interrupted; {output} holds what was classified so far, but a Parquet output cannot be resumed: "
                  "run the same command with --restart to start again (JSON Lines and CSV outputs can be resumed)")
         else:

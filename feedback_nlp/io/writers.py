@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import InputError
 
 FORMATS = ("jsonl", "csv", "parquet")
+RESUMABLE = ("jsonl", "csv")  # formats a run can append to after an interruption; Parquet cannot be
 # what an output's name says about its format; any other name is written as JSON Lines
 SUFFIX_FORMATS = {".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 
@@ -31,7 +32,7 @@ def output_format(path: Path, fmt: str | None = None) -> str:
     if implied is not None and implied != fmt:
         raise InputError(
             f"{path}: the name says {implied} but the format asked for is {fmt}; "
-            f"name the file {path.stem}.{'parquet' if fmt == 'parquet' else fmt} or leave the format out"
+            f"name the file {path.stem}.{fmt} or leave the format out"
         )
     return fmt
 
@@ -52,7 +53,7 @@ class RowWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "parquet":
             if append:
-                raise InputError(f"{path}: a Parquet file cannot be resumed; rerun without --resume or use --format jsonl")
+                raise InputError(f"{path}: a Parquet file cannot be appended to; pass --restart, or write JSON Lines or CSV")
             self._pq_writer = None
             return
         # CSV starts with a UTF-8 byte order mark, which Excel needs to read it as UTF-8 rather than
