@@ -323,7 +323,7 @@ def load_taxonomy(path: str | os.PathLike | None = None) -> Taxonomy:
     return _validate(Taxonomy, _read_yaml(tax_path), str(tax_path))
 
 
-def _format_validation_error(exc: ValidationError, source: str) -> str:
+def format_validation_error(exc: ValidationError, source: str) -> str:
     parts = []
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"])
@@ -345,7 +345,7 @@ def _validate(model: type[BaseModel], data: Any, source: str, overrides: list[st
         allowed = ", ".join(model.model_fields)
         given = f"{source} with {', '.join(overrides)}" if overrides else source
         raise ConfigError(
-            f"{_format_validation_error(exc, given)}. Check the key names and values "
+            f"{format_validation_error(exc, given)}. Check the key names and values "
             f"against {Path(source).name} (top-level keys: {allowed})."
         ) from None
 

@@ -44,6 +44,13 @@ _WORD_CHAR = re.compile(r"[^\W\d_]")  # a letter or character of any script
 
 
 
+def _missing(item: Any) -> bool:
+    """None, or a missing value from pandas or numpy (NaN, pd.NA, NaT): an empty cell of a table."""
+    if item is None or type(item).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(item, (float, np.floating)) and item != item
+
+
 def confidence_level(probability: float) -> str:
     """high (>= 0.8), medium (>= 0.6) or low."""
     return "high" if probability >= 0.8 else "medium" if probability >= 0.6 else "low"
@@ -129,6 +136,12 @@ class FeedbackClassifier(abc.ABC):
         if isinstance(texts, (str, bytes)):
             raise TypeError("predict() takes a list of texts, not one string (it would classify each character); "
                             "pass [text], or use predict_one(text)")
+        if isinstance(texts, (dict, set, frozenset)) or hasattr(texts, "columns"):
+            hint = {"dict": "list(texts.values())", "set": "a list", "frozenset": "a list"}.get(type(texts).__name__, "one column, df['text']")
+            raise TypeError(
+                f"predict() takes a list of texts, not a {type(texts).__name__} (it would classify its keys, or lose "
+                f"the order results come back in); pass {hint}"
+            )
         items = list(texts)
         out: list[dict] = []
         for start in range(0, len(items), batch_size):
@@ -150,8 +163,8 @@ class FeedbackClassifier(abc.ABC):
         results: list[dict | None] = [None] * len(batch)
         texts, index = [], []
         for i, item in enumerate(batch):
-            if item is None:
-                results[i] = self._empty_result(None, error="text is None; pass a string")
+            if _missing(item):
+                results[i] = self._empty_result(None, error=f"text is missing ({item}); pass a string")
                 continue
             if not isinstance(item, str):
                 results[i] = self._empty_result(None, error=f"text has type {type(item).__name__}; pass a string")

@@ -82,10 +82,49 @@ def test_pipeline_refuses_newer_format_and_mismatched_parts(tiny, tmp_path):
         FeedbackClassifier.load(tmp_path / "m")
 
 
+def _edited(tiny, tmp_path, edit) -> object:
+    tiny.save(tmp_path / "m")
+    meta_path = tmp_path / "m" / "metadata.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    edit(meta)
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return tmp_path / "m"
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda m: m["thresholds"].pop(CAUSES[0]), f"no value for {CAUSES[0]}"),
+        (lambda m: m.pop("thresholds"), "no value for"),
+        (lambda m: m["thresholds"].update({CAUSES[0]: "high"}), f"thresholds.{CAUSES[0]}"),
+        (lambda m: m.update(format_version="one"), "format_version"),
+        (lambda m: m.update(positive_gate=None), "positive_gate"),
+        (lambda m: m.pop("files"), "files"),
+        (lambda m: m["models"].pop("sentiment"), "a part was removed"),
+        (lambda m: m["files"].pop("featurizer.json"), "featurizer.json is not listed"),
+    ],
+    ids=["threshold-missing", "thresholds-removed", "threshold-text", "format-text", "gate-null", "files-missing", "part-removed", "file-unlisted"],
+)
+def test_pipeline_names_what_was_edited_in_metadata(tiny, tmp_path, edit, message):
+    directory = _edited(tiny, tmp_path, edit)
+    with pytest.raises(ModelError, match="metadata.json") as caught:
+        FeedbackClassifier.load(directory)
+    assert message in str(caught.value)
+
+
+def test_pipeline_warns_about_a_model_from_a_newer_release(tiny, tmp_path, caplog):
+    directory = _edited(tiny, tmp_path, lambda m: m["versions"].update(feedback_nlp="99.0"))
+    with caplog.at_level("WARNING"):
+        loaded = FeedbackClassifier.load(directory)
+    assert "feedback_nlp 99.0" in caplog.text and "upgrade" in caplog.text
+    assert loaded.predict(["快递慢"])[0]["causes"]
+
+
 @pytest.mark.parametrize(
     "item, field, message",
     [
-        (None, "error", "text is None"),
+        (None, "error", "text is missing (None)"),
+        (float("nan"), "error", "text is missing (nan)"),
         (42, "error", "type int"),
         ("", "warning", "empty text"),
         ("   ", "warning", "empty text"),
@@ -106,9 +145,32 @@ def test_pipeline_bad_items_do_not_break_the_batch(tiny, item, field, message):
     assert [c["id"] for c in results[0]["causes"]] == ["logistics"]
     assert [c["id"] for c in results[2]["causes"]] == ["attitude"]
     # an item that was not classified has no sentiment; one that was has a label
-    unclassified = item is None or not isinstance(item, str) or "not classified" in message or not item.strip()
+    unclassified = item is None or item != item or not isinstance(item, str) or "not classified" in message or not item.strip()
     assert (results[1]["sentiment"]["label"] is None) is unclassified
     assert not unclassified or (results[1]["is_complaint"] is False and results[1]["causes"] == [])
+
+
+@pytest.mark.parametrize("texts, hint", [({"快递慢": 1}, "values()"), ({"快递慢"}, "a list")], ids=["dict", "set"])
+def test_pipeline_refuses_containers_whose_iteration_is_not_the_texts(tiny, texts, hint):
+    with pytest.raises(TypeError, match="not a") as caught:
+        tiny.predict(texts)
+    assert hint in str(caught.value)
+
+
+def test_pipeline_reads_a_pandas_column_with_empty_cells(tiny):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"text": ["快递五天了还没到", None, "客服态度很差"]}).astype({"text": "string"})
+    with pytest.raises(TypeError, match=r"df\['text'\]"):
+        tiny.predict(frame)
+    results = tiny.predict(frame["text"])
+    assert "text is missing" in results[1]["error"]
+    assert [c["id"] for c in results[2]["causes"]] == ["attitude"]
+
+
+def test_pipeline_load_of_a_file_asks_for_the_folder(tmp_path):
+    (tmp_path / "README.md").write_text("x", encoding="utf-8")
+    with pytest.raises(ModelError, match="is a file; pass the model folder"):
+        FeedbackClassifier.load(tmp_path / "README.md")
 
 
 def test_pipeline_refuses_one_string_for_a_list(tiny):

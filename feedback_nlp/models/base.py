@@ -26,7 +26,10 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
 from ..about import __version__
+from ..config import format_validation_error
 from ..errors import FeedbackNLPError
 from .linear import LinearModel
 
@@ -88,8 +91,60 @@ def write_metadata(directory: Path, files: list[Path], metadata: dict) -> None:
     (directory / METADATA).write_text(json.dumps(full, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+class Metadata(BaseModel):
+    """What loading relies on in ``metadata.json``; other keys (config, metrics …) pass through.
+
+    A hand-edited file is checked here, so a threshold typed as text or a removed key is named,
+    and a model is never loaded with parts silently left out."""
+
+    model_config = ConfigDict(extra="allow")
+
+    format: str
+    format_version: int
+    backend: str | None = None
+    versions: dict[str, str] = {}
+    files: dict[str, str]
+    models: dict[str, dict[str, Any]] = {}
+    causes: list[str] | None = None
+    sentiment_labels: list[str] | None = None
+    thresholds: dict[str, float] | None = None
+    neutral_bias: float = 0.0
+    positive_gate: float = 1.01
+    neutral_gate: float = 1.01
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Metadata:
+        if not self.files:
+            raise ValueError("'files' lists no files")
+        causes = self.causes or self.models.get("causes", {}).get("classes")
+        if causes:
+            missing = [c for c in causes if c not in (self.thresholds or {})]
+            if missing:
+                raise ValueError(f"'thresholds' has no value for {', '.join(missing)}")
+        weights = {name.removesuffix(".npz") for name in self.files if name.endswith(".npz") and "/" not in name}
+        if weights != set(self.models):
+            unlisted = sorted(weights ^ set(self.models))
+            raise ValueError(
+                f"'files' and 'models' name different model parts ({', '.join(unlisted)}); "
+                "a part was removed from one list but not the other"
+            )
+        return self
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    parts = []
+    for piece in text.split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts)
+
+
 def read_metadata(directory: Path) -> dict:
     path = directory / METADATA
+    if directory.is_file():
+        raise ModelError(f"{directory} is a file; pass the model folder (the one holding {METADATA}) written by 'feedback-nlp train'")
     if not directory.is_dir():
         raise ModelError(f"model directory {directory} not found; pass the folder written by 'feedback-nlp train'")
     try:
@@ -98,21 +153,40 @@ def read_metadata(directory: Path) -> dict:
         raise ModelError(f"{directory} has no {METADATA}; it is not a feedback_nlp model directory") from None
     except json.JSONDecodeError as exc:
         raise ModelError(f"{path} is not valid JSON ({exc.msg}); the model directory is damaged") from None
-    if meta.get("format") != FORMAT:
-        raise ModelError(f"{path}: not a feedback_nlp model (format {meta.get('format')!r})")
-    if int(meta.get("format_version", 0)) > FORMAT_VERSION:
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
+        raise ModelError(f"{path}: not a feedback_nlp model (format {found!r})")
+    try:
+        checked = Metadata.model_validate(meta)
+    except ValidationError as exc:
         raise ModelError(
-            f"{directory}: model format {meta['format_version']} is newer than this feedback_nlp "
+            f"{format_validation_error(exc, str(path))}. The file was edited or damaged after training; "
+            "restore it from the trained model or retrain with 'feedback-nlp train'"
+        ) from None
+    if checked.format_version > FORMAT_VERSION:
+        raise ModelError(
+            f"{directory}: model format {checked.format_version} is newer than this feedback_nlp "
             f"({__version__}) reads; upgrade feedback-nlp"
         )
-    return meta
+    saved = checked.versions.get("feedback_nlp", "")
+    if _version_tuple(saved) > _version_tuple(__version__):
+        logger.warning(
+            "%s was written by feedback_nlp %s, installed is %s; if loading or predicting fails, upgrade feedback-nlp",
+            directory, saved, __version__,
+        )
+    return checked.model_dump()
 
 
 def _checked(directory: Path, meta: dict, filename: str) -> Path:
     path = directory / filename
     if not path.is_file():
         raise ModelError(f"{directory}: {filename} is missing; the model directory is incomplete")
-    if meta.get("files", {}).get(filename) != sha256_file(path):
+    if filename not in meta["files"]:
+        raise ModelError(
+            f"{directory}: {filename} is not listed under 'files' in {METADATA}, so it cannot be checked; "
+            "restore metadata.json from the trained model or retrain"
+        )
+    if meta["files"][filename] != sha256_file(path):
         raise ModelError(
             f"{path}: contents do not match the hash in {METADATA}; the file was changed after "
             "training, so it is not loaded"
@@ -123,8 +197,6 @@ def _checked(directory: Path, meta: dict, filename: str) -> Path:
 def verify_files(directory: Path) -> dict:
     """The metadata of a model directory, after checking every file it records against its hash."""
     meta = read_metadata(directory)
-    if not meta.get("files"):
-        raise ModelError(f"{directory}/{METADATA} lists no files; the directory is damaged")
     for name in meta["files"]:
         _checked(directory, meta, name)
     return meta
