@@ -19,7 +19,7 @@ import json
 import logging
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -274,7 +274,7 @@ def classify_files(
             pool = get_context("spawn").Pool(
                 workers, initializer=_init_pool_worker, initargs=(model_arg, redact, device, runtime, threads)
             )
-            results = pool.imap(_process_chunk, chunks)
+            results = _bounded(pool, chunks, ahead=2 * workers)
         else:
             _init_worker(model_arg, redact, device, runtime)
             results = map(_process_chunk, chunks)
@@ -298,6 +298,20 @@ def classify_files(
         summary.sessions = write_sessions(output, fmt, sessions_output)
     checkpoint_path.unlink(missing_ok=True)
     return summary
+
+
+def _bounded(pool, chunks: Iterator[list], ahead: int) -> Iterator[list[tuple[str, dict]]]:
+    """``pool.imap(_process_chunk, chunks)`` that reads at most ``ahead`` chunks ahead of what
+    was written. ``imap`` reads its whole input as fast as it can and keeps the results the main
+    process has not written yet, so memory grows with the input whenever writing is the slower
+    side; here a chunk is read only when one has been written."""
+    pending: deque = deque()
+    for chunk in chunks:
+        pending.append(pool.apply_async(_process_chunk, (chunk,)))
+        if len(pending) >= ahead:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def _checkpoint_items(path: Path) -> str:

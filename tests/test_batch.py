@@ -283,3 +283,30 @@ def test_batch_interrupted_parquet_is_not_emptied_by_resume(tmp_path, tiny_model
     with pytest.raises(FeedbackNLPError, match=r"pass --restart to start again and overwrite it \(a Parquet output"):
         classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10)
     classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, restart=True)
+
+
+def test_batch_workers_read_only_a_few_chunks_ahead_of_the_writer():
+    """The pool is fed as results are written, so memory does not grow with the input."""
+    read = []
+
+    class Done:
+        def __init__(self, value):
+            self.value = value
+
+        def get(self):
+            return self.value
+
+    class Pool:
+        def apply_async(self, func, args):
+            return Done(args[0])
+
+    def chunks():
+        for i in range(100):
+            read.append(i)
+            yield [i]
+
+    results = batch._bounded(Pool(), chunks(), ahead=4)
+    for written, chunk in enumerate(results):
+        assert chunk == [written]  # in input order
+        assert len(read) - written <= 4
+    assert written == 99
