@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator
 
 from .config import ChatlogConfig, load_chatlog_config
 from .errors import FeedbackNLPError, InputError
-from .io.records import SUFFIXES, Record, RecordReader, Reject, expand_inputs
+from .io.records import SUFFIXES, TIME_FORMATS, Record, RecordReader, Reject, expand_inputs, parse_time
 from .io.writers import RESUMABLE, RowWriter, output_format
 from .normalise.encoding import looks_like_mojibake, repair_mojibake
 from .normalise.script import to_simplified
@@ -64,6 +64,7 @@ class Summary:
     sentiment: Counter = field(default_factory=Counter)
     redacted: Counter = field(default_factory=Counter)
     repaired: int = 0  # messages whose mojibake was repaired
+    times_not_dates: int = 0  # messages kept whose time field is not a date
     seconds: float = 0.0
     sessions: int | None = None  # sessions written (None: no session file asked for)
 
@@ -118,6 +119,9 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
         }
         pred = predictions.get(i)
         note = repaired[i]
+        bad_time = item.time is not None and parse_time(item.time) is None
+        time_note = (f"time {item.time[:40]!r} is not a date ({TIME_FORMATS}); the message is kept but left out of "
+                     "session timings and monthly figures") if bad_time else None
         if pred is not None:
             row.update(
                 causes=[c["id"] for c in pred["causes"]],
@@ -125,11 +129,13 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
                 sentiment=pred["sentiment"]["label"],
                 sentiment_score=pred["sentiment"]["score"],
                 is_complaint=pred["is_complaint"],
-                warning="; ".join(w for w in (note, pred["warning"] or pred["error"]) if w) or None,
             )
         else:
-            row.update(causes=[], cause_probabilities={}, sentiment=None, sentiment_score=None, is_complaint=None, warning=note)
+            row.update(causes=[], cause_probabilities={}, sentiment=None, sentiment_score=None, is_complaint=None)
+        notes = (note, time_note) + ((pred["warning"] or pred["error"],) if pred is not None else ())
+        row["warning"] = "; ".join(w for w in notes if w) or None
         row["_repaired"] = note is not None
+        row["_bad_time"] = bad_time
         out.append(("message", _redacted(row, redactor, ("text", "speaker", "fields"))))
     return out
 
@@ -194,6 +200,12 @@ def _fingerprint(files: list[Path]) -> list[list]:
     return [[str(p), p.stat().st_size if p.exists() else -1] for p in files]
 
 
+def side_file(output: Path, kind: str) -> Path:
+    """A file that goes with ``output``, named after all of its name ("out.csv" ->
+    "out.csv.rejects.jsonl"), so runs into out.jsonl and out.csv in one folder keep their own."""
+    return output.with_name(f"{output.name}.{kind}")
+
+
 def classify_files(
     inputs: list[str | Path],
     output: Path,
@@ -224,8 +236,8 @@ def classify_files(
         found = f" (only {', '.join(p.name for p in skipped[:5])}{', …' if len(skipped) > 5 else ''})" if skipped else ""
         raise InputError(f"no chat-log files found in {', '.join(map(str, inputs))}{found}; "
                          f"exports are read from {', '.join(sorted(SUFFIXES))} files")
-    rejects_output = rejects_output or output.with_name(output.stem + ".rejects.jsonl")
-    checkpoint_path = output.with_name(output.name + ".checkpoint.json")
+    rejects_output = rejects_output or side_file(output, "rejects.jsonl")
+    checkpoint_path = side_file(output, "checkpoint.json")
     summary = Summary(files_skipped=[str(p) for p in skipped])
     done_items = 0
     if resume and restart:
@@ -334,6 +346,7 @@ def _account(result: list[tuple[str, dict]], writer: RowWriter, rejects: RowWrit
             continue
         summary.written += 1
         summary.repaired += row.pop("_repaired", False)
+        summary.times_not_dates += row.pop("_bad_time", False)
         summary.roles[row["role"]] += 1
         if row["sentiment"] is not None:
             summary.classified += 1
@@ -344,16 +357,6 @@ def _account(result: list[tuple[str, dict]], writer: RowWriter, rejects: RowWrit
 
 
 # ---- sessions ---------------------------------------------------------------------------------
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    text = str(value).strip().replace("/", "-").replace(".", "-", 2)
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 SESSION_FIELDS = ["session", "time", "role", "causes", "sentiment_score", "is_complaint"]
 
 
@@ -398,7 +401,7 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
                 "agent_answered": False, "complained_again": False,
             }
         s["messages"] += 1
-        when = _parse_time(row.get("time"))
+        when = parse_time(row.get("time"))
         if when:
             s["t_min"] = when if s["t_min"] is None else min(s["t_min"], when)
             s["t_max"] = when if s["t_max"] is None else max(s["t_max"], when)

@@ -6,10 +6,12 @@ command exits non-zero; a traceback is shown only with ``--verbose``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -235,6 +237,26 @@ def _messages(source: str, cfg: Config) -> List[tuple[Optional[int], str]]:
     return [(n, line) for n, line in enumerate(read.text.split("\n"), 1) if line.strip()]
 
 
+@contextlib.contextmanager
+def _stop_on_sigterm(stopped_by: list[int]):
+    """Within the block, SIGTERM (a job scheduler stopping the run, ``kill``) stops the run as
+    Ctrl-C does: the checkpoint is kept and the worker processes are ended, instead of the main
+    process dying at once and each orphaned worker printing a broken-pipe traceback."""
+    def stop(signum, frame):
+        stopped_by.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @app.command(short_help="Complaint causes and sentiment of messages or chat-log exports.")
 @_friendly
 def classify(
@@ -318,7 +340,7 @@ def classify(
 def _classify_batch(
     inputs, output, fmt, sessions, rejects, workers, resume, restart, redact, chatlog, field_map, encoding, model, device, runtime
 ) -> None:
-    from .batch import classify_files
+    from .batch import classify_files, side_file
     from .config import load_chatlog_config
 
     load_config(None, [f"input.encoding={encoding}"])  # an unknown --encoding is a usage error, not a failed file
@@ -350,29 +372,31 @@ def _classify_batch(
 
     progress = BatchProgress(total, interactive, _err)
 
+    stopped_by: list[int] = []
     try:
-        summary = classify_files(
-            inputs, output, fmt=fmt, sessions_output=sessions, rejects_output=rejects, workers=workers, model=model,
-            device=device, runtime=runtime, chatlog=chat_cfg, encoding=encoding, redact=redact, resume=resume, restart=restart,
-            progress=progress,
-        )
+        with _stop_on_sigterm(stopped_by):
+            summary = classify_files(
+                inputs, output, fmt=fmt, sessions_output=sessions, rejects_output=rejects, workers=workers, model=model,
+                device=device, runtime=runtime, chatlog=chat_cfg, encoding=encoding, redact=redact, resume=resume,
+                restart=restart, progress=progress,
+            )
     except KeyboardInterrupt:
         if interactive:
             sys.stderr.write("\n")
         from .io.writers import RESUMABLE, output_format
 
         if output_format(output, fmt) not in RESUMABLE:
-            _err(f"interrupted; {output} holds what was classified so far, but a Parquet output cannot be resumed: "
+            _err(f"{'stopped by SIGTERM' if stopped_by else 'interrupted'}; {output} holds what was classified so far, but a Parquet output cannot be resumed: "
                  "run the same command with --restart to start again (JSON Lines and CSV outputs can be resumed)")
         else:
-            _err(f"interrupted; what was classified is kept in {output}: run the same command with --resume to go on "
+            _err(f"{'stopped by SIGTERM' if stopped_by else 'interrupted'}; what was classified is kept in {output}: run the same command with --resume to go on "
                  "from the last checkpoint, or with --restart to start again")
-        raise typer.Exit(130) from None
+        raise typer.Exit(143 if stopped_by else 130) from None
     if interactive:
         progress(summary, done=True)
         sys.stderr.write("\n")
     report = summary.as_dict()
-    rejects_path = rejects or output.with_name(output.stem + ".rejects.jsonl")
+    rejects_path = rejects or side_file(output, "rejects.jsonl")
     _err(
         f"{summary.read:,} records read = {summary.written:,} written ({summary.classified:,} customer messages classified) "
         f"+ {summary.rejected:,} rejected, in {summary.seconds:.1f} s ({report['messages_per_second'] or 0:,.0f}/s)"
@@ -385,6 +409,9 @@ def _classify_batch(
         _err("masked: " + ", ".join(f"{c} {n}" for c, n in summary.redacted.most_common()))
     if summary.repaired:
         _err(f"mojibake (UTF-8 read as GBK) repaired in {summary.repaired:,} messages; their rows say so in 'warning'")
+    if summary.times_not_dates:
+        _err(f"warning: {summary.times_not_dates:,} messages have a time that is not a date; they are kept, but left out of "
+             "session timings and the review's monthly figures; their rows say so in 'warning'")
     if summary.rejected:
         reasons = summary.rejected_by_reason.most_common()
         more = sum(n for _r, n in reasons[5:])
@@ -392,7 +419,7 @@ def _classify_batch(
              + (f", and {more} more for {len(reasons) - 5} other reasons (all in the summary)" if more else ""))
     if sessions:
         _err(f"{summary.sessions:,} sessions -> {sessions}")
-    summary_path = output.with_name(output.stem + ".summary.json")
+    summary_path = side_file(output, "summary.json")
     summary_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     _err(f"messages -> {output}, summary -> {summary_path}")
     if summary.files_skipped:

@@ -34,7 +34,7 @@ def test_batch_counts_add_up_and_order_is_kept(tmp_path, tiny_model_dir):
     out = tmp_path / "out" / "msgs.jsonl"
     summary = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=7, sessions_output=tmp_path / "out" / "s.jsonl")
     rows = read_jsonl(out)
-    rejects = read_jsonl(tmp_path / "out" / "msgs.rejects.jsonl")
+    rejects = read_jsonl(tmp_path / "out" / "msgs.jsonl.rejects.jsonl")
     assert summary.read == n == len(rows) + len(rejects)
     assert summary.as_dict()["counts_add_up"]
     assert rejects[0]["line"] == 6 and "not valid JSON" in rejects[0]["reason"]
@@ -45,6 +45,15 @@ def test_batch_counts_add_up_and_order_is_kept(tmp_path, tiny_model_dir):
     sessions = read_jsonl(tmp_path / "out" / "s.jsonl")
     assert len(sessions) == 30
     assert sessions[0]["first_response_seconds"] == 90.0 and sessions[0]["duration_seconds"] == 300.0
+
+
+def test_batch_outputs_of_two_formats_in_one_folder_keep_their_own_rejects(tmp_path, tiny_model_dir):
+    make_export(tmp_path / "chats.jsonl")
+    classify_files([tmp_path / "chats.jsonl"], tmp_path / "out.jsonl", model=tiny_model_dir)
+    (tmp_path / "more.jsonl").write_text('{"broken\n{"also broken\n', encoding="utf-8")
+    classify_files([tmp_path / "chats.jsonl", tmp_path / "more.jsonl"], tmp_path / "out.csv", model=tiny_model_dir)
+    assert len(read_jsonl(tmp_path / "out.jsonl.rejects.jsonl")) == 1
+    assert len(read_jsonl(tmp_path / "out.csv.rejects.jsonl")) == 3
 
 
 def test_batch_two_workers_same_output(tmp_path, tiny_model_dir):
@@ -216,6 +225,17 @@ def test_batch_repairs_messages_stored_as_mojibake(tmp_path, tiny_model_dir):
     # a message too short to judge alone stays as read, and is not said to be repaired
     assert rows[2]["text"] == damaged[2] and not (rows[2]["warning"] or "").startswith("text repaired")
     assert summary.repaired == 2 and summary.as_dict()["counts_add_up"]
+
+
+def test_batch_keeps_messages_whose_time_is_not_a_date_and_says_so(tmp_path, tiny_model_dir):
+    lines = ["session,time,role,content", "s1,2023/6/7 20:03,customer,快递还没到", "s1,2023-13-45 25:61:00,agent,亲，帮您查",
+             "s1,昨天下午,customer,客服态度很差", "s2,,customer,快递还没到"]
+    (tmp_path / "chats.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = classify_files([tmp_path / "chats.csv"], tmp_path / "msgs.jsonl", model=tiny_model_dir)
+    rows = read_jsonl(tmp_path / "msgs.jsonl")
+    assert len(rows) == 4 and summary.times_not_dates == 2  # an empty time is not a wrong one
+    assert [bool(r["warning"] and "is not a date" in r["warning"]) for r in rows] == [False, True, True, False]
+    assert rows[2]["causes"] == ["attitude"]  # still classified
 
 
 def interrupt_at_chunk(monkeypatch, n: int):

@@ -133,7 +133,7 @@ def test_cli_device_for_a_scikit_learn_model_is_reported_as_ignored(tiny_model_d
                      "--runtime", "onnx", "-w", "1")
     assert result.exit_code == 0, result.stderr
     assert [r.message.count("runtime='onnx'") for r in caplog.records] == [1]  # once, not again by the worker
-    assert json.loads((tmp_path / "o.summary.json").read_text(encoding="utf-8"))["sessions"] is None
+    assert json.loads((tmp_path / "o.jsonl.summary.json").read_text(encoding="utf-8"))["sessions"] is None
 
 
 def test_cli_classify_missing_model_and_file(tmp_path, tiny_model_dir):
@@ -197,7 +197,7 @@ def test_cli_classify_lists_the_files_it_skipped(tmp_path, tiny_model_dir):
     result = run("classify", str(tmp_path / "in"), "-o", str(out), "-m", str(tiny_model_dir), "-w", "1")
     assert result.exit_code == 0, result.stderr
     assert "skipped 2 files" in result.stderr and "README.md" in result.stderr and "pic.png" in result.stderr
-    summary = json.loads((tmp_path / "out.summary.json").read_text(encoding="utf-8"))
+    summary = json.loads((tmp_path / "out.jsonl.summary.json").read_text(encoding="utf-8"))
     assert len(summary["files_skipped"]) == 2 and summary["read"] == 1
 
 
@@ -267,3 +267,18 @@ def test_cli_review_drafts_without_an_unreadable_report_and_exits_1(tmp_path):
     assert result.exit_code == 1, result.stderr
     assert "1 of 2 reports ->" in result.stderr and "b.txt could not be read" in result.stderr
     assert "12000次" in (tmp_path / "review.md").read_text(encoding="utf-8")
+
+
+def test_cli_sigterm_stops_a_batch_run_as_ctrl_c_does():
+    import os
+    import signal
+
+    from feedback_nlp.cli import _stop_on_sigterm
+
+    before = signal.getsignal(signal.SIGTERM)
+    stopped_by: list[int] = []
+    with pytest.raises(KeyboardInterrupt):
+        with _stop_on_sigterm(stopped_by):
+            os.kill(os.getpid(), signal.SIGTERM)
+    assert stopped_by == [signal.SIGTERM]
+    assert signal.getsignal(signal.SIGTERM) == before

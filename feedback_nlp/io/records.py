@@ -17,6 +17,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -240,11 +241,12 @@ class RecordReader:
 
     def _csv(self, path: Path, label: str, delimiter: str) -> Iterator[Record | Reject]:
         """Rows of a CSV/TSV file. A stray quote makes the csv module read on to the next quote,
-        swallowing the rows between; so a record over several lines that does not fit the header,
-        or would run over ``MAX_CSV_RECORD_LINES``, or breaks the parser, has its first line rejected
-        ("unclosed quote") and the lines after it read again; so does one whose later lines are
-        whole rows by themselves (the stray quote closed by chance in a later row). A row that
-        repeats the header (two exports joined) is rejected too."""
+        swallowing the rows between; so a record over several lines whose later lines are whole
+        rows by themselves (the stray quote closed by chance in a later row), or that would run over
+        ``MAX_CSV_RECORD_LINES``, or breaks the parser, has its first line rejected ("unclosed
+        quote") and the lines after it read again. A record over several lines that swallowed no
+        rows but has the wrong number of columns is one reject, as one record. A row that repeats
+        the header (two exports joined) is rejected too."""
         with _text_stream(path, label, self.encoding) as fh:
             lines = _PhysicalLines(fh)
             try:
@@ -268,11 +270,8 @@ class RecordReader:
                     row, problem = [], f"the CSV parser stopped: {exc}"
                 taken, number = list(lines.taken), lines.number - len(lines.taken) + 1
                 lines.taken.clear()
-                if problem is None and len(taken) > 1:
-                    if len(row) != len(header):
-                        problem = f"{len(row)} columns over {len(taken)} lines"
-                    elif _holds_rows(taken[1:], len(header), delimiter):
-                        problem = f"the quoted field runs over {len(taken) - 1} lines that are rows themselves"
+                if problem is None and len(taken) > 1 and _holds_rows(taken[1:], len(header), delimiter):
+                    problem = f"the quoted field runs over {len(taken) - 1} lines that are rows themselves"
                 if problem is not None:
                     first = taken[0].rstrip("\r\n") if taken else ""
                     yield Reject(label, number, f"unclosed quote ({problem}); the lines after it are read again", first[:500])
@@ -283,7 +282,8 @@ class RecordReader:
                     continue
                 raw = delimiter.join(row)[:500]
                 if len(row) != len(header):
-                    yield Reject(label, number, f"{len(row)} columns where the header has {len(header)}", raw)
+                    over = f" (one record over {len(taken)} lines)" if len(taken) > 1 else ""
+                    yield Reject(label, number, f"{len(row)} columns where the header has {len(header)}{over}", raw)
                     continue
                 if [cell.strip() for cell in row] == [name.strip() for name in header]:
                     yield Reject(label, number, "repeated header row", raw)
@@ -350,6 +350,32 @@ class RecordReader:
         row = dict(pending["row"])
         row["session"] = pending["session"]
         return self._record(row, fields, label, pending["line"], pending["raw"][:500], pending["session"])
+
+
+_DATE_TIME = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[\sT]*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:[.,]\d+)?)?\s*秒?)?"
+)
+TIME_FORMATS = "2023-06-07 20:03:47, 2023/6/7 20:03, 2023年6月7日 20时03分, ISO 8601"
+
+
+def parse_time(value: Any) -> datetime | None:
+    """The date and time of a chat export's time field, or None when it is empty or not a real
+    date ("2023-13-45", "2023/02/30", "昨天下午"). Reads the forms exports use (``TIME_FORMATS``),
+    with or without zero padding; a time zone is dropped, keeping the clock time as written."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    found = _DATE_TIME.fullmatch(text)
+    try:
+        if found:
+            parts = [int(p) if p else 0 for p in found.groups()]
+            return datetime(*parts)
+        return datetime.fromisoformat(text).replace(tzinfo=None)
+    except ValueError:
+        return None
 
 
 def _holds_rows(lines: list[str], width: int, delimiter: str) -> bool:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ..batch import _parse_time, _read_rows, summarise_sessions
+from ..batch import _read_rows, summarise_sessions
+from ..io.records import parse_time
 from ..errors import InputError, InputNotFoundError
 from ..io.writers import output_format
 from ..normalise.redact import MASK, Redactor
@@ -93,10 +94,13 @@ def analyse_chats(path: str | Path, fmt: str | None = None) -> dict:
     complaints = [r for r in customer if r.get("is_complaint")]
     by_cause = Counter(c for r in complaints for c in (r.get("causes") or []))
     by_month = Counter()
+    undated = 0
     for r in complaints:
-        when = _parse_time(r.get("time"))
+        when = parse_time(r.get("time"))
         if when:
             by_month[when.strftime("%Y-%m")] += 1
+        else:
+            undated += 1
     sentiment = Counter(r.get("sentiment") for r in customer if r.get("sentiment"))
     redactor = Redactor()
     examples = {}
@@ -112,6 +116,7 @@ def analyse_chats(path: str | Path, fmt: str | None = None) -> dict:
         "complaint_share": round(len(complaints) / len(customer), 4) if customer else 0.0,
         "by_cause": dict(by_cause.most_common()),
         "by_month": dict(sorted(by_month.items())),
+        "complaints_undated": undated,
         "sentiment": dict(sentiment),
         "examples": examples,
         "sessions": len(sessions),

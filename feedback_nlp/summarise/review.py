@@ -108,6 +108,11 @@ class Review:
         if fb is not None and not fb.get("customer_messages"):
             out.append(("the classified chats hold no customer messages, so the customer-feedback section has no "
                         "figures: check --chats", "所附客户对话分类结果中没有客户消息，客户反馈分析没有数据。"))
+        undated = (fb or {}).get("complaints_undated", 0)
+        if undated:
+            out.append((f"{undated} of {fb['complaints']} complaints in the classified chats have no readable date, so "
+                        "the complaints by month leave them out: check the time column of the export",
+                        f"客户反馈中有{undated}条投诉（共{fb['complaints']}条）没有可识别的日期，按月统计未计入。"))
         if not self.year:
             return out
         if self.years_left_out and not any(self.year in summary_years(t) for t in self.titles.values()):

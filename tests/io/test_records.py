@@ -83,6 +83,14 @@ def test_records_csv_unclosed_quote_loses_only_its_line(reader, tmp_path):
     assert "第20条：这条有换行\n的消息" in texts and texts[-1] == "最后一条"
 
 
+def test_records_csv_multi_line_record_with_extra_columns_is_one_reject(reader, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes('会话ID,发送人,消息内容\ns1,顾客,"app一直闪退\n登录不上",多余1\ns1,顾客,退款呢\n'.encode("gbk"))
+    records, rejects = read_all(reader, path)
+    assert [r.text for r in records] == ["退款呢"]
+    assert [(r.line, r.reason) for r in rejects] == [(2, "4 columns where the header has 3 (one record over 2 lines)")]
+
+
 def test_records_csv_quote_left_open_in_the_last_row(reader, tmp_path):
     path = tmp_path / "export.csv"
     path.write_text('会话ID,发送人,消息内容\ns1,顾客,退款呢\ns1,顾客,"到底什么时候退\n', encoding="utf-8")
@@ -201,3 +209,26 @@ def test_visible_files_come_in_natural_order(tmp_path):
     (tmp_path / "sub" / "a.txt").write_text("x", encoding="utf-8")
     assert [p.relative_to(tmp_path).as_posix() for p in visible_files(tmp_path)] == [
         "2024年1月.txt", "2024年2月.txt", "2024年10月.txt", "export_9.csv", "export_10.csv", "sub/a.txt"]
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2023-06-07 20:03:47", (2023, 6, 7, 20, 3, 47)),
+        ("2023/6/7 20:03", (2023, 6, 7, 20, 3, 0)),
+        ("2023年6月7日 20时03分15秒", (2023, 6, 7, 20, 3, 15)),
+        ("2023.06.07", (2023, 6, 7, 0, 0, 0)),
+        ("2023-06-07T20:03:47+08:00", (2023, 6, 7, 20, 3, 47)),
+        ("2023-13-45 25:61:00", None),
+        ("2023/02/30 10:00", None),
+        ("昨天下午", None),
+        ("", None),
+    ],
+)
+def test_records_parse_time_reads_export_forms_and_refuses_impossible_dates(value, expected):
+    from feedback_nlp.io.records import parse_time
+
+    when = parse_time(value)
+    assert (when.timetuple()[:6] if when else None) == expected
+    assert when is None or when.tzinfo is None
+

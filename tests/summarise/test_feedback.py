@@ -31,7 +31,7 @@ WRONG_CHATS = [
      "is not UTF-8 text as classify writes it; this looks like a raw chat export"),
     ("sessions.csv", b"session,messages,customer_messages,agent_messages,causes,trend,complained_again\ns1,2,1,1,[],stable,False\n",
      "per-session output of classify"),
-    ("out.rejects.jsonl", '{"file": "a.csv", "line": 3, "reason": "empty text", "raw": "s1,客户,"}\n'.encode(),
+    ("out.jsonl.rejects.jsonl", '{"file": "a.csv", "line": 3, "reason": "empty text", "raw": "s1,客户,"}\n'.encode(),
      "reject file of classify"),
 ]
 
@@ -82,3 +82,14 @@ def test_feedback_examples_read_masked_data_as_words_and_shares_say_what_they_ar
     assert "〔电话已隐去〕" in shown and "〔地址已隐去〕" in shown and "13812345678" not in shown and "#" not in shown
     causes = next(t for t in _feedback_sentences(fb) if t.startswith("投诉原因分布"))
     assert "共提及3次" in causes and "（占66.7%）" in causes  # two complaints, three mentions
+
+
+def test_feedback_months_read_the_dates_exports_write_and_count_the_rest_as_undated(tmp_path):
+    times = ["2023/6/7 20:03", "2023年7月1日 09:15", "2023-07-02T10:00:00+08:00", "2023-13-45 25:61:00", "昨天下午", None]
+    rows = [{"role": "customer", "text": "快递还没到", "causes": ["logistics"], "is_complaint": True, "sentiment": "neg",
+             "time": t, "session": f"s{i}"} for i, t in enumerate(times)]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    fb = analyse_chats(path)
+    assert fb["by_month"] == {"2023-06": 1, "2023-07": 2}
+    assert fb["complaints_undated"] == 3
