@@ -29,8 +29,8 @@ def test_default_model_loads_once_and_describes_itself(clf):
 
 
 def test_default_model_test_split_floors(test_metrics, clf):
-    # reached at training time: causes micro-F1 0.829, macro-F1 0.836; sentiment 0.890 (3-class),
-    # 0.852 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
+    # reached at training time: causes micro-F1 0.825, macro-F1 0.832; sentiment 0.891 (3-class),
+    # 0.854 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
     causes, sentiment = test_metrics["causes"], test_metrics["sentiment"]
     assert causes["micro"]["f1"] >= 0.80
     assert causes["macro"]["f1"] >= 0.80
@@ -61,6 +61,26 @@ def test_default_model_negation_contrast_and_causes(clf, text, causes, sentiment
     assert result["sentiment"]["label"] == sentiment
     if causes is not None:
         assert sorted(c["id"] for c in result["causes"]) == sorted(causes)
+
+
+def test_default_model_short_replies_of_the_test_split(clf):
+    # "太…了" is mostly negative in review lines (太贵了, 太慢了); short praise must not read so.
+    # 105 short replies are in the test split: 0.886 right, 9 of 74 praises counted as complaints
+    # (before they were in the corpus: 0.724 and 29)
+    from feedback_nlp.models.corpus import CORPORA_DIR, read_jsonl
+
+    raw = {r["text"] for r in read_jsonl(CORPORA_DIR / "causes" / "raw" / "written_short_replies.jsonl")}
+    items = [r for r in read_jsonl(CORPORA_DIR / "sentiment" / "test.jsonl") if r["text"] in raw]
+    predictions = clf.predict([r["text"] for r in items], explain=False)
+    right = sum(p["sentiment"]["label"] == r["label"] for p, r in zip(predictions, items))
+    praise = [p for p, r in zip(predictions, items) if r["label"] == "pos"]
+    assert len(items) > 80 and right / len(items) >= 0.85
+    assert sum(p["is_complaint"] for p in praise) <= 0.2 * len(praise)
+
+
+def test_default_model_sarcastic_praise_keeps_its_complaint(clf):
+    result = clf.predict_one("真给力，三天了还没人回我")
+    assert [c["id"] for c in result["causes"]] == ["response_time"] and result["is_complaint"]
 
 
 @pytest.mark.parametrize("text", ["不是不好", "没有不满意的地方", "并不是不专业"])
