@@ -138,9 +138,11 @@ def _subject_after(sentence: str, end: int) -> str:
     return re.sub(r"^(为|是|属于|涉及)", "", right[: min(stops, default=len(right))]).strip()
 
 
-def extract_metrics(sentence: str, default_kind: str = "actual") -> list[Metric]:
+def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric | None = None) -> list[Metric]:
     """Figures in one sentence. ``default_kind`` applies when the sentence has no target cue
-    (a sentence in a plan section may pass "target")."""
+    (a sentence in a plan section may pass "target"). ``carried``: the last figure of the clause
+    this sentence goes on from ("入住面积9850.47㎡；占…的82.39%"), for a share or change that
+    opens the sentence."""
     cues = [m.start() for m in _TARGET_CUE.finditer(sentence)]
     out: list[Metric] = []
     for m in _NUMBER.finditer(sentence):
@@ -182,10 +184,11 @@ def extract_metrics(sentence: str, default_kind: str = "actual") -> list[Metric]
         kind = "target" if qualifier in TARGET_QUALIFIERS or _is_target(sentence, cues, m.start(), m.end()) else default_kind
         subject = _subject(sentence, m.start(), previous.end if previous else 0)
         relative = _RELATIVE.match(subject)
-        if relative and previous is not None and names_something(previous.subject):
+        prior = previous or carried
+        if relative and prior is not None and names_something(prior.subject):
             # "占总体的75%" -> "已缴纳物业费业主占总体"; "增长24.2%" -> "工业产值增长"; "完成335件" ->
             # "报修完成"; "首次达到98%", "未达到96%的目标": of the figure before
-            subject = previous.subject + "".join(relative.group(g) or "" for g in ("word", "share", "rate", "done"))
+            subject = prior.subject + "".join(relative.group(g) or "" for g in ("word", "share", "rate", "done"))
         elif relative and (relative.group("done") or relative.group("same")):
             subject = _subject_after(sentence, m.end())  # nothing before says what it is of
         elif not names_something(subject) or _HAS.search(subject):

@@ -312,9 +312,13 @@ def collect_sentences(
         if not _is_report(article, classifier):
             dropped.append((label, title or "(untitled)", NOT_A_REPORT))
             continue
+        clause_before = None  # the last figure of a sentence that ends in a semicolon, on the same line
         for unit, (section, confidence) in zip(body, _classify(body, classifier)):
             kind = "target" if section == "plans" or unit.section == "plans" else "actual"
-            metrics = extract_metrics(unit.text, default_kind=kind)
+            carried = clause_before[1] if clause_before and clause_before[0] == unit.line else None
+            metrics = extract_metrics(unit.text, default_kind=kind, carried=carried)
+            ends_clause = unit.text.rstrip().endswith(("；", ";")) and metrics
+            clause_before = (unit.line, metrics[-1]) if ends_clause else None
             sentences.append(
                 Sentence(unit.text, section, label, unit.line, article.title, confidence=confidence, metrics=metrics, title=title)
             )

@@ -177,3 +177,15 @@ def test_metrics_durations_of_the_writer_are_not_key_figures(tmp_path):
     review = draft_review(path)
     # "2个月来": "来" names nothing, so the duration is not listed
     assert [(m.subject, m.text) for m, _s in review.metrics] == [("受理客户投诉", "58起"), ("回访率", "96%")]
+
+
+def test_metrics_share_after_a_semicolon_takes_the_subject_of_the_clause_before(tmp_path):
+    from feedback_nlp.summarise.review import collect_sentences
+
+    (tmp_path / "r.txt").write_text(
+        "2024年度物业服务工作总结\n一、工作概况\n本年度新交付入住面积9850.47㎡；占所管理可售面积的82.39%。\n"
+        "全年收缴物业费312万元。占总收入的60%。\n", encoding="utf-8")
+    sentences, _ = collect_sentences(tmp_path / "r.txt")
+    subjects = {m.value: m.subject for s in sentences for m in s.metrics}
+    assert subjects[82.39] == "新交付入住面积占所管理可售面积"
+    assert subjects[60] == "占总收入的"  # after a full stop the share is not carried over
