@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 UNITS = sorted(
     """平方米 平方公里 立方米 万美元 美元 万美金 美金 万元 亿元 千元 元 块 个百分点 百分点 % ‰ ㎡ 次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单
@@ -239,3 +240,26 @@ def dedupe_metrics(metrics: list[Metric]) -> list[Metric]:
             seen.add(metric.key())
             out.append(metric)
     return out
+
+
+# words that date a figure within the reports rather than name what it measures: 本月接待来电,
+# 全月接待来电 and 3月份接待来电 are one metric, reported month by month
+_PERIOD = re.compile(
+    r"^(?:(?:本|当|该|全|上|次)(?:月度?|季度?|年度?)|月度|季度|年度|(?:上|下)半年|第?[0-9一二三四五六七八九十]{1,2}(?:月份?|季度)|"
+    r"今年|去年|全年|年内|期内)+(?:份|内|中|里|来)?(?:共|累计|合计|总计)?"
+)
+
+
+def metric_group(metric: Metric) -> tuple[str, str]:
+    """What a figure measures, without the period it is dated by: (subject, unit)."""
+    subject = _PERIOD.sub("", metric.subject) or metric.subject
+    return subject, metric.unit
+
+
+def group_by_metric(items: list[tuple[Metric, Any]]) -> list[tuple[Metric, Any]]:
+    """``items`` with the figures of one metric next to each other, in the order of each metric's
+    first figure, and within a metric in their order (a year of monthly reports: month by month)."""
+    groups: dict[tuple[str, str], list] = {}
+    for item in items:
+        groups.setdefault(metric_group(item[0]), []).append(item)
+    return [item for group in groups.values() for item in group]

@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..io.records import named_paths, visible_files
 from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
-from .metrics import Metric, dedupe_metrics, extract_metrics, names_something
+from .metrics import Metric, dedupe_metrics, extract_metrics, group_by_metric, names_something
 from .classifier import SectionClassifier
 from .ranking import select_sections
 from .sections import (
@@ -439,4 +439,5 @@ def draft_review(
             if m.kind != "baseline" and names_something(m.subject) and (s.file, m.key()) not in seen:
                 seen.add((s.file, m.key()))
                 metrics.append((m, s))
-    return Review(year, org, sections, metrics, dropped, feedback, titles, repaired, years_left_out, unreadable)
+    # one metric's figures side by side (本月接待来电 of each month's report, then the year's)
+    return Review(year, org, sections, group_by_metric(metrics), dropped, feedback, titles, repaired, years_left_out, unreadable)

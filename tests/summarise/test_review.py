@@ -219,6 +219,17 @@ def test_review_goes_on_without_a_report_that_cannot_be_read(tmp_path):
         draft_review(tmp_path / "reports" / "2024年6月补充.txt")
 
 
+def test_review_key_figures_of_one_metric_stand_together_month_by_month(tmp_path):
+    _monthly_reports(tmp_path / "reports")
+    (tmp_path / "reports" / "2024年度工作总结.txt").write_text(
+        "客服中心2024年度工作总结\n一、全年工作完成情况\n全年共接待来电16891次。\n", encoding="utf-8")
+    review = draft_review(tmp_path / "reports", year=2024)
+    rows = [(m.subject, m.value, Path(s.file).name) for m, s in review.metrics]
+    calls = [i for i, (subject, _v, _f) in enumerate(rows) if subject.endswith("接待来电")]
+    assert [rows[i][1] for i in calls] == [1003, 1004, 16891]  # March, April, then the year
+    assert calls == list(range(calls[0], calls[0] + 3))  # side by side, not after each month's other figures
+
+
 def test_review_of_monthly_reports_and_a_year_end_summary_plans_from_the_summary(tmp_path):
     folder = tmp_path / "reports"
     _monthly_reports(folder)
