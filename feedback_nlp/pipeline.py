@@ -14,11 +14,12 @@ from __future__ import annotations
 import abc
 import difflib
 import functools
+import itertools
 import logging
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
@@ -133,6 +134,12 @@ class FeedbackClassifier(abc.ABC):
     # ---- prediction --------------------------------------------------------------------
     def predict(self, texts: Iterable[Any], explain: bool = True, batch_size: int = BATCH_SIZE) -> list[dict]:
         """One result dict per input, in order; see the module docstring for the fields."""
+        return list(self.iter_predict(texts, explain=explain, batch_size=batch_size))
+
+    def iter_predict(self, texts: Iterable[Any], explain: bool = True, batch_size: int = BATCH_SIZE) -> Iterator[dict]:
+        """``predict`` one batch at a time: reads ``texts`` (any iterable, a generator over a
+        database cursor included) ``batch_size`` items at a time and yields each result in order,
+        so memory stays that of one batch however many texts there are."""
         if isinstance(texts, (str, bytes)):
             raise TypeError("predict() takes a list of texts, not one string (it would classify each character); "
                             "pass [text], or use predict_one(text)")
@@ -142,11 +149,11 @@ class FeedbackClassifier(abc.ABC):
                 f"predict() takes a list of texts, not a {type(texts).__name__} (it would classify its keys, or lose "
                 f"the order results come back in); pass {hint}"
             )
-        items = list(texts)
-        out: list[dict] = []
-        for start in range(0, len(items), batch_size):
-            out.extend(self._predict_batch(items[start : start + batch_size], explain))
-        return out
+        return self._iter_batches(iter(texts), explain, batch_size)
+
+    def _iter_batches(self, items: Iterator[Any], explain: bool, batch_size: int) -> Iterator[dict]:
+        while batch := list(itertools.islice(items, batch_size)):
+            yield from self._predict_batch(batch, explain)
 
     def predict_one(self, text: Any, explain: bool = True) -> dict:
         """The result dict of one text, as ``predict([text])[0]``."""

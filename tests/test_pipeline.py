@@ -167,6 +167,24 @@ def test_pipeline_reads_a_pandas_column_with_empty_cells(tiny):
     assert [c["id"] for c in results[2]["causes"]] == ["attitude"]
 
 
+def test_pipeline_iter_predict_reads_a_generator_one_batch_at_a_time(tiny):
+    texts = [t for t, _, _ in DATA] * 5
+    read = []
+
+    def source():
+        for text in texts:
+            read.append(text)
+            yield text
+
+    results = tiny.iter_predict(source(), explain=False, batch_size=4)
+    assert not read  # nothing is read before the first result is asked for
+    first = next(results)
+    assert len(read) == 4
+    assert [first, *results] == tiny.predict(texts, explain=False)
+    with pytest.raises(TypeError, match="not a dict"):
+        tiny.iter_predict({"快递慢": 1})
+
+
 def test_pipeline_load_of_a_file_asks_for_the_folder(tmp_path):
     (tmp_path / "README.md").write_text("x", encoding="utf-8")
     with pytest.raises(ModelError, match="is a file; pass the model folder"):
