@@ -22,7 +22,6 @@ import threading
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from datetime import datetime
 from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
@@ -317,9 +316,9 @@ def _stop_pool(pool, wait: float = 5.0) -> None:
     """``pool.terminate()``, without hanging on an interrupted run. Terminating ends the worker
     processes and then joins the thread that feeds them; when Ctrl-C lands while that thread is
     writing a chunk into a full pipe, nothing reads the pipe any more and the join never returns
-    (seen in about one run in twenty). The worker processes have been ended by then, so after
-    ``wait`` seconds the stopping (daemon) thread is left behind and the run goes on to say how to
-    resume."""
+    (3 of 9 runs stopped while the workers were still starting hung so). The workers are ended by
+    then, so after ``wait`` seconds the stopping (daemon) thread is left behind and the run goes on
+    to say how to resume."""
     stopper = threading.Thread(target=pool.terminate, name="stop-pool", daemon=True)
     stopper.start()
     stopper.join(wait)

@@ -385,11 +385,12 @@ def _classify_batch(
             sys.stderr.write("\n")
         from .io.writers import RESUMABLE, output_format
 
+        stopped = "stopped by SIGTERM" if stopped_by else "interrupted"
         if output_format(output, fmt) not in RESUMABLE:
-            _err(f"{'stopped by SIGTERM' if stopped_by else 'interrupted'}; {output} holds what was classified so far, but a Parquet output cannot be resumed: "
+            _err(f"{stopped}; {output} holds what was classified so far, but a Parquet output cannot be resumed: "
                  "run the same command with --restart to start again (JSON Lines and CSV outputs can be resumed)")
         else:
-            _err(f"{'stopped by SIGTERM' if stopped_by else 'interrupted'}; what was classified is kept in {output}: run the same command with --resume to go on "
+            _err(f"{stopped}; what was classified is kept in {output}: run the same command with --resume to go on "
                  "from the last checkpoint, or with --restart to start again")
         raise typer.Exit(143 if stopped_by else 130) from None
     if interactive:

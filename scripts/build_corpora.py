@@ -20,7 +20,6 @@ import hashlib
 import json
 from collections import Counter
 from importlib.resources import files
-from pathlib import Path
 
 from feedback_nlp.models.corpus import CORPORA_DIR, SPLITS, near_duplicate_pairs, read_jsonl, split_of, text_key
 

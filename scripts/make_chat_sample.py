@@ -15,7 +15,6 @@ import argparse
 import csv
 import random
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from feedback_nlp.config import load_taxonomy
 from feedback_nlp.models.corpus import CORPORA_DIR, SPLITS, read_jsonl

@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 
 from feedback_nlp.config import default_config_dir, load_boilerplate_rules, load_config
