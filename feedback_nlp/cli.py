@@ -517,7 +517,9 @@ def review(
 
     check_review_path(output)  # before the drafting, not after it
     skipped: list[Path] = []
-    files = [f for f in report_files(reports, skipped) if f.resolve() != output.resolve()]  # not a draft of an earlier run
+    drafts: list[Path] = []
+    files = [f for f in report_files(reports, skipped, drafts) if f.resolve() != output.resolve()]
+    drafts = [f for f in drafts if f.resolve() != output.resolve()]  # the draft being replaced goes unsaid
     feedback = analyse_chats(chats) if chats else None
     drafted = draft_review(files, year=year, org=org, feedback=feedback, keep_other_years=keep_other_years)
     write_review(drafted, output)
@@ -544,6 +546,9 @@ def review(
         not_reports = sum(why == NOT_A_REPORT for _f, _t, why in drafted.dropped_articles)
         _err(f"warning: no report content found: {_count(not_reports, 'article')} left out as not "
              "work reports; the draft has headings only. Check that the inputs are work reports or summaries")
+    if drafts:
+        _err(f"left out {_count(len(drafts), 'review')} drafted by feedback-nlp review earlier (not reports): "
+             + ", ".join(p.name for p in drafts[:5]) + (", …" if len(drafts) > 5 else ""))
     if skipped:
         _err(f"skipped {_count(len(skipped), 'file')} in the input folders that are not .txt, .md or .docx: "
              + ", ".join(p.name for p in skipped[:5]) + (", …" if len(skipped) > 5 else ""))

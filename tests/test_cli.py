@@ -235,6 +235,13 @@ def test_cli_review_does_not_read_its_own_earlier_draft(tmp_path):
     (folder / "chats.csv").write_text("a,b\n", encoding="utf-8")
     result = run("review", str(folder), "-o", str(out))
     assert "skipped 1 file in the input folders that are not .txt, .md or .docx: chats.csv" in result.stderr
+    # drafts under other names, Markdown and Word, are not reports either
+    for name in ("earlier.md", "earlier.docx"):
+        assert run("review", str(folder), "-o", str(folder / name)).exit_code == 0
+    result = run("review", str(folder), "-o", str(tmp_path / "again.md"))
+    assert result.exit_code == 0 and "1 report ->" in result.stderr
+    assert "left out 3 reviews drafted by feedback-nlp review earlier" in result.stderr
+    assert "earlier." not in (tmp_path / "again.md").read_text(encoding="utf-8")
 
 
 def test_cli_export_files_read_as_text_get_a_note(tmp_path, tiny_model_dir):

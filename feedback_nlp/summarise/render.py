@@ -14,7 +14,7 @@ from pathlib import Path
 from ..config import load_taxonomy
 from ..errors import InputError
 from .metrics import SHOWN_QUALIFIERS
-from .review import TITLES, Review
+from .review import DRAFT_MARK, TITLES, Review
 
 
 @functools.lru_cache(maxsize=1)
@@ -97,7 +97,7 @@ def to_dict(review: Review) -> dict:
 
 
 def to_markdown(review: Review) -> str:
-    lines = [f"# {_title(review)}", ""]
+    lines = [f"<!-- {DRAFT_MARK} -->", f"# {_title(review)}", ""]
     if review.notes:  # what to check before the draft goes further, where the reader cannot miss it
         lines += [f"> **{NOTES_HEADING}**", ">"] + [f"> - {note}" for note in review.notes] + [""]
     for name in ("overview", "achievements", "feedback", "problems", "plans"):
@@ -174,6 +174,7 @@ def to_docx(review: Review, path: Path) -> None:
     from docx import Document
 
     doc = Document()
+    doc.core_properties.comments = DRAFT_MARK
     doc.add_heading(_title(review), level=0)
     if review.notes:
         doc.add_paragraph(NOTES_HEADING)

@@ -15,6 +15,7 @@ line.
 from __future__ import annotations
 
 import re
+import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -358,23 +359,47 @@ def year_from_titles(sentences: list[Sentence]) -> int | None:
     return ranked[0][0]
 
 
-def report_files(reports: str | Path | list[str | Path], skipped: list[Path] | None = None) -> list[Path]:
+# written into every draft (a comment atop the Markdown, the DOCX's comments property), so that a
+# draft saved next to the reports is never read back as one of them
+DRAFT_MARK = "feedback_nlp review draft"
+
+
+def is_draft(path: Path) -> bool:
+    """Whether ``path`` is a review drafted by this package (Markdown or DOCX)."""
+    try:
+        if path.suffix.lower() == ".docx":
+            with zipfile.ZipFile(path) as book:
+                return DRAFT_MARK.encode() in book.read("docProps/core.xml")
+        with open(path, "rb") as fh:
+            return DRAFT_MARK.encode() in fh.read(200)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False  # unreadable files are reported when they are read as reports
+
+
+def report_files(
+    reports: str | Path | list[str | Path], skipped: list[Path] | None = None, drafts: list[Path] | None = None
+) -> list[Path]:
     """The report files named: files as given, and the .txt, .md and .docx files inside folders
-    (in natural order, "2月" before "10月", with subfolders); the other files found in folders are added to ``skipped`` when it
-    is given. One path may be given alone."""
+    (in natural order, "2月" before "10月", with subfolders); the other files found in folders are
+    added to ``skipped``, and reviews drafted by this package (an earlier run's output) to
+    ``drafts``, when those are given. One path may be given alone."""
     items = named_paths(reports, "reports")
-    files: list[Path] = []
+    found: list[Path] = []
     for item in items:
         if item.is_dir():
             for p in visible_files(item):
                 if p.suffix.lower() in REPORT_SUFFIXES:
-                    files.append(p)
+                    found.append(p)
                 elif skipped is not None:
                     skipped.append(p)
         else:
-            files.append(item)
+            found.append(item)
+    files = [p for p in found if not is_draft(p)]
+    if drafts is not None:
+        drafts.extend(p for p in found if p not in files)
     if not files:
-        raise InputError(f"no report files in {', '.join(map(str, items))}; pass .txt, .md or .docx files")
+        only = " (only reviews drafted by feedback-nlp review)" if found else ""
+        raise InputError(f"no report files in {', '.join(map(str, items))}{only}; pass .txt, .md or .docx files")
     return files
 
 
