@@ -53,9 +53,13 @@ _TAIL_WORDS = re.compile(r"(共计|共|累计|合计|达到了?|达|为|是|约|
 # the figure is of the thing the figure before names
 _RELATIVE = re.compile(
     r"^(?:(?:与|比|较)?(?:去年|上年|上一年|上月|上季度|上周|上半年)(?:同期|底|末)?|同比|环比)?(?P<word>(?:增长|增加|提高|提升|上升|下降|减少|降低)了?)$"
-    r"|^(?P<done>完成|办结|解决|修复|回访|处理)了?$|^(?P<same>首次|再次|均|也|仍|未|超额完成|保持在?)$"
+    r"|^(?P<done>完成|办结|解决|修复|回访|处理)了?$|^(?P<same>首次|再次|均|也|仍|未|未完成|未能完成|没有完成|超额完成|保持在?)$"
     r"|^(?P<share>占.{0,12}?)的?$|^(?P<rate>(?:平均)?每(?:天|日|月|周|年|季度?|人|户))$"
 )
+_CHANGE_WORD = re.compile(r"(?<=.)(?:增长|增加|提高|提升|上升|下降|减少|降低)了?$")  # "满意率提高" -> "满意率"
+# a building number, not a count of buildings: "12栋、15栋高层住户", "3栋业主"
+_BUILDING_ID = re.compile(r"[、和及与]\s*\d+\s*[栋幢]|(?:住户|业主|居民|高层|楼道|单元|\d+\s*(?:单元|层|室|号))")
+_CONJUNCTION = re.compile(r"^(?:但是?|而且?|却|并且?|且)")
 _DONE = re.compile(r"^(完成|办结|解决|修复|回访|处理)了?$")
 # what a count may be followed by that is not the thing counted ("2台以上", "3次左右", "5人中")
 _NOT_A_NOUN = re.compile(
@@ -136,7 +140,8 @@ def _subject_after(sentence: str, end: int) -> str:
     next figure."""
     right = sentence[end:]
     stops = [m.start() for m in (_CLAUSE_END.search(right), _NUMBER.search(right)) if m]
-    return re.sub(r"^(为|是|属于|涉及)", "", right[: min(stops, default=len(right))]).strip()
+    # "确保48小时内闭环": 内 bounds the time, the words after it say what is done in it
+    return re.sub(r"^(为|是|属于|涉及|以?内)", "", right[: min(stops, default=len(right))]).strip()
 
 
 def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric | None = None) -> list[Metric]:
@@ -154,6 +159,8 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
             continue  # "3个月" is a duration written with 个
         if unit == "单" and sentence.startswith(("元", "位", "价", "据"), m.end()):
             continue  # "5号楼2单元": 单 starts a word here
+        if unit in ("栋", "幢") and (_BUILDING_ID.match(sentence, m.end()) or re.search(r"\d\s*[栋幢]\s*[、和及与]\s*$", sentence[: m.start()])):
+            continue  # "12栋、15栋高层住户反映水压低": which buildings, not how many
         if unit in DURATION_UNITS and _RATE_NAME.match(sentence, m.end()):
             continue  # "24小时内回复率100%", "30分钟到场率": the duration names the rate, it is not a figure
         if unit == "分" and (
@@ -172,7 +179,12 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
         start = m.start("low") if m.group("low") else m.start("value")
         change = _CHANGE_FROM.search(sentence, 0, m.start())
         previous = out[-1] if out else None
-        if previous and previous.end <= m.start() and change is None and previous.kind == "baseline":
+        if _COMPARED_WITH.search(sentence, 0, m.start()):
+            # "满意率92.7%，较去年的90.3%提高…": last year's value, of the figure before; not listed
+            subject = previous.subject if previous else ""
+            out.append(Metric(value, unit, subject, "baseline", sentence[start : m.end()], qualifier, start, m.end()))
+            continue
+        if previous and previous.end <= m.start() and change is None and previous.kind == "baseline" and previous.unit == unit:
             # "由去年的45秒缩短至28秒": the value reached, of the subject named before the change
             kind = "target" if _is_target(sentence, cues, m.start(), m.end()) else default_kind
             out.append(Metric(value, unit, previous.subject, kind, sentence[start : m.end()], qualifier, start, m.end()))
@@ -184,19 +196,23 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
             continue
         kind = "target" if qualifier in TARGET_QUALIFIERS or _is_target(sentence, cues, m.start(), m.end()) else default_kind
         subject = _subject(sentence, m.start(), previous.end if previous else 0)
-        relative = _RELATIVE.match(subject)
+        relative = _RELATIVE.match(_CONJUNCTION.sub("", subject, count=1))
         prior = previous or carried
-        if relative and prior is not None and names_something(prior.subject):
+        counted = _noun_after(sentence, m.end(), unit)
+        if relative and relative.group("done") and counted:
+            subject = _subject_after(sentence, m.end())  # "完成12部电梯的大修改造": not of the figure before
+        elif relative and prior is not None and names_something(prior.subject):
             # "占总体的75%" -> "已缴纳物业费业主占总体"; "增长24.2%" -> "工业产值增长"; "完成335件" ->
             # "报修完成"; "首次达到98%", "未达到96%的目标": of the figure before
-            subject = prior.subject + "".join(relative.group(g) or "" for g in ("word", "share", "rate", "done"))
+            base = prior.subject if not relative.group("same") else _CHANGE_WORD.sub("", prior.subject)
+            subject = base + "".join(relative.group(g) or "" for g in ("word", "share", "rate", "done"))
         elif relative and (relative.group("done") or relative.group("same")):
             subject = _subject_after(sentence, m.end())  # nothing before says what it is of
         elif not names_something(subject) or _HAS.search(subject):
             subject = _subject_after(sentence, m.end()) or subject or (previous.subject if previous else "")
         elif subject.endswith("的") and (noun := _subject_after(sentence, m.end()).removeprefix("的")):
             subject += noun  # "年初制定的95%目标": what the figure is of follows it
-        elif noun := _noun_after(sentence, m.end(), unit):
+        elif noun := counted:
             # "每季度进行1次集中培训": the thing counted follows; a short lead-in stays with it
             subject = subject + noun if len(subject) <= 6 else noun
         unit = UNIT_NAMES.get(unit, unit)
@@ -207,6 +223,8 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
 # "由去年的45秒缩短至28秒", "从10%提升到100%": a figure after 由/从 (in its clause) that is followed by
 # 至/到 and another figure is where a change starts; the figure after it is the value reached
 _CHANGE_FROM = re.compile(r"(?:由|从)(?:[^，。；;,：:！？!?\d由从]{0,6})$")
+# the figure a comparison is made with: "较去年的90.3%提高2.4个百分点" (last year's value)
+_COMPARED_WITH = re.compile(r"(?:与|比|较|相比|相较于?)(?:去年|上年|上一年|上月|上季度|上年同期|去年同期|同期|年初)(?:同期)?的?\s*$")
 _CHANGE_TO = re.compile(r"\s*[^，。；;,：:！？!?\d]{0,6}?(?:至|到)\s*[-+]?\d")
 
 
@@ -250,16 +268,40 @@ _PERIOD = re.compile(
 )
 
 
+_PERIOD_WORDS = re.compile(_PERIOD.pattern.removeprefix("^"))
+_MIN_SHARED = 4  # characters a shorter name must have to stand for a longer one ("受理投诉", "受理业主投诉")
+
+
 def metric_group(metric: Metric) -> tuple[str, str]:
-    """What a figure measures, without the period it is dated by: (subject, unit)."""
-    subject = _PERIOD.sub("", metric.subject) or metric.subject
+    """What a figure measures, without the period it is dated by: (subject, unit).
+    "本月服务中心共接待来电" and "服务中心全年共接待来电" are both ("服务中心接待来电", "次")."""
+    subject = _PERIOD_WORDS.sub("", metric.subject)
+    subject = re.sub(r"共计|累计|合计|总计|共", "", subject) or metric.subject
     return subject, metric.unit
+
+
+def _within(short: str, long: str) -> bool:
+    """Whether ``short`` reads in order inside ``long`` ("受理投诉" in "受理业主投诉")."""
+    rest = iter(long)
+    return len(short) >= _MIN_SHARED and all(ch in rest for ch in short)
 
 
 def group_by_metric(items: list[tuple[Metric, Any]]) -> list[tuple[Metric, Any]]:
     """``items`` with the figures of one metric next to each other, in the order of each metric's
-    first figure, and within a metric in their order (a year of monthly reports: month by month)."""
-    groups: dict[tuple[str, str], list] = {}
+    first figure, and within a metric in their order (a year of monthly reports: month by month,
+    then the year's). Two names are one metric when they are equal without their period words,
+    or when one (of four characters or more) reads in order inside the other, in the same unit."""
+    order: list[list] = []
+    group_of: dict[tuple[str, str], list] = {}
+    by_ending: dict[tuple[str, str], list[tuple[str, str]]] = {}  # only names that end alike can be one
     for item in items:
-        groups.setdefault(metric_group(item[0]), []).append(item)
-    return [item for group in groups.values() for item in group]
+        key = metric_group(item[0])
+        if key not in group_of:
+            alike = by_ending.setdefault((key[1], key[0][-2:]), [])
+            match = next((k for k in alike if _within(key[0], k[0]) or _within(k[0], key[0])), None)
+            if match is None:
+                alike.append(key)
+                order.append([])
+            group_of[key] = group_of[match] if match else order[-1]
+        group_of[key].append(item)
+    return [item for group in order for item in group]

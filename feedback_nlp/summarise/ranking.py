@@ -52,12 +52,21 @@ _SHORT_HORIZON = re.compile(r"下个?月|下周|下季度|本月|\d{1,2}月(底|
 _NEXT_YEAR = re.compile(r"明年|来年|下一?年|新的一年|新一年|全年|年度|(19|20)\d\d年")
 
 
-def _sums_up_a_year(title: str) -> bool:
+def sums_up_a_year(title: str) -> bool:
     """Whether an article's title sums up a whole year ("2024年度工作总结"), not a month or quarter of it."""
     return bool(summary_years(title)) and not _PART_OF_A_YEAR.search(title)
 
 
-def _short_horizon(text: str, title: str) -> bool:
+_THIS_MONTH = re.compile(r"本月|当月|上月|本周|本季度")
+
+
+def month_bound(s: Sentence) -> bool:
+    """Whether a sentence of a month's or a quarter's report speaks of "本月": quoted in a review of
+    the year, a reader cannot tell which month it means, and may take it for the year's."""
+    return bool(_THIS_MONTH.search(s.text) and _PART_OF_A_YEAR.search(s.title))
+
+
+def short_horizon(text: str, title: str) -> bool:
     """Whether a plan speaks of next month or week only: it says so, or it is in a month's or a
     quarter's report, and it does not speak of a year."""
     return bool(_SHORT_HORIZON.search(text) or _PART_OF_A_YEAR.search(title)) and not _NEXT_YEAR.search(text)
@@ -94,8 +103,8 @@ def _pick(
             + 0.4 * _cue_prior(s, section)
             + CONFIDENCE_WEIGHT * s.confidence
             - LEAD_IN_PENALTY * lead_in
-            + WHOLE_YEAR_WEIGHT * _sums_up_a_year(s.title)
-            - SHORT_HORIZON_PENALTY * (section == "plans" and _short_horizon(s.text, s.title))
+            + WHOLE_YEAR_WEIGHT * sums_up_a_year(s.title)
+            - SHORT_HORIZON_PENALTY * (section == "plans" and short_horizon(s.text, s.title))
         )
     chosen: list[int] = []
     for i in sorted(range(len(sentences)), key=lambda k: -sentences[k].score):
@@ -117,14 +126,16 @@ def rank(sentences: list[Sentence], limit: int, redundancy: float = 0.7, section
     return _pick(sentences, _textrank(sim), sim, limit, redundancy, section)
 
 
-def _for_section(sentences: list[Sentence], name: str) -> list[Sentence]:
+def _for_section(sentences: list[Sentence], name: str, year_summary: bool = False) -> list[Sentence]:
     """The sentences of a section; for the plans, those of next month only ("下月满意率力争回升至96%")
-    are left out when others speak of a longer term, as a year-end summary's plans do."""
+    are left out when others speak of a longer term, as a year-end summary's plans do; in the other
+    sections, a month's "本月…" is left out when a summary of the whole year is among the reports
+    (``year_summary``): the year's own figures are there, and a reader would take 本月 for them."""
     members = [s for s in sentences if s.section == name]
     if name == "plans":
-        longer = [s for s in members if not _short_horizon(s.text, s.title)]
+        longer = [s for s in members if not short_horizon(s.text, s.title)]
         return longer or members
-    return members
+    return [s for s in members if not month_bound(s)] if year_summary else members
 
 
 def select_sections(sentences: list[Sentence], redundancy: float = 0.7) -> dict[str, list[Sentence]]:
@@ -133,7 +144,8 @@ def select_sections(sentences: list[Sentence], redundancy: float = 0.7) -> dict[
     Centrality is measured against the candidates of all sections together: a problem that the
     report's achievements and plans also speak about (repairs, fees) outranks a generic "there
     are still shortcomings". Sentences are then ranked within their section."""
-    pools = {name: _candidates(_for_section(sentences, name)) for name in SECTIONS if name in LIMITS}
+    year_summary = any(sums_up_a_year(s.title) for s in sentences)
+    pools = {name: _candidates(_for_section(sentences, name, year_summary)) for name in SECTIONS if name in LIMITS}
     pool = [s for members in pools.values() for s in members]
     sim = similarity_matrix([s.text for s in pool])
     central = _textrank(sim) if pool else np.zeros(0)

@@ -28,7 +28,7 @@ from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
 from .metrics import Metric, dedupe_metrics, extract_metrics, group_by_metric, names_something
 from .classifier import SectionClassifier
-from .ranking import select_sections
+from .ranking import select_sections, short_horizon, sums_up_a_year
 from .sections import (
     CLOSING_HEADING,
     REPORT_OPENING,
@@ -456,13 +456,18 @@ def draft_review(
     sections = select_sections(sentences)
     metrics: list[tuple[Metric, Sentence]] = []
     seen = set()
+    year_summary = any(sums_up_a_year(s.title) for s in sentences)
     # every sentence of the articles kept: figures are key whatever the section; the value a change
-    # started from ("由去年的45秒缩短至28秒") stays in its sentence. A figure restated in its file is
-    # listed once; the same value in another file (another month's report) is another fact
+    # started from ("由去年的45秒缩短至28秒") stays in its sentence. A figure restated in its file
+    # (in a table, say) is listed once, as first stated; the same value in another file (another
+    # month's report) is another fact. Beside a year's summary, next month's targets are left out
     for s in sentences:
         for m in dedupe_metrics(s.metrics):
-            if m.kind != "baseline" and names_something(m.subject) and (s.file, m.key()) not in seen:
-                seen.add((s.file, m.key()))
-                metrics.append((m, s))
+            if m.kind == "baseline" or not names_something(m.subject) or (s.file, m.key()[:3]) in seen:
+                continue
+            if m.kind == "target" and year_summary and short_horizon(s.text, s.title):
+                continue
+            seen.add((s.file, m.key()[:3]))
+            metrics.append((m, s))
     # one metric's figures side by side (本月接待来电 of each month's report, then the year's)
     return Review(year, org, sections, group_by_metric(metrics), dropped, feedback, titles, repaired, years_left_out, unreadable)

@@ -189,3 +189,24 @@ def test_metrics_share_after_a_semicolon_takes_the_subject_of_the_clause_before(
     subjects = {m.value: m.subject for s in sentences for m in s.metrics}
     assert subjects[82.39] == "新交付入住面积占所管理可售面积"
     assert subjects[60] == "占总收入的"  # after a full stop the share is not carried over
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # last year's value is what the change is measured from, not this year's result
+        ("全年业主满意率为92.7%，较去年的90.3%提高2.4个百分点，但未完成93%的年度目标。",
+         [(92.7, "业主满意率", "actual"), (90.3, "业主满意率", "baseline"), (2.4, "业主满意率提高", "actual"),
+          (93.0, "业主满意率", "target")]),
+        # the thing counted follows the count: not 12 more water-tank cleanings
+        ("完成二次供水水箱清洗4次，完成12部电梯的大修改造。", [(4.0, "二次供水水箱清洗", "actual"), (12.0, "电梯的大修改造", "actual")]),
+        # building numbers are not a count of buildings
+        ("12栋、15栋高层住户反映水压低。", []),
+        ("3栋业主反映漏水。", []),
+        ("全年完成3栋外墙翻新。", [(3.0, "外墙翻新", "actual")]),
+        # 内 bounds the time; what is done in it follows
+        ("确保48小时内闭环。", [(48.0, "闭环", "target")]),
+    ],
+)
+def test_metrics_comparisons_counted_things_building_numbers_and_time_limits(sentence, expected):
+    assert [(m.value, m.subject, m.kind) for m in extract_metrics(sentence)] == expected

@@ -230,6 +230,26 @@ def test_review_key_figures_of_one_metric_stand_together_month_by_month(tmp_path
     assert calls == list(range(calls[0], calls[0] + 3))  # side by side, not after each month's other figures
 
 
+def test_review_beside_a_year_summary_leaves_out_this_months_sentences_and_next_months_targets(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for month in (3, 4):
+        (folder / f"2024年{month}月工作总结.txt").write_text(
+            f"客服中心{month}月工作总结\n一、本月工作完成情况\n本月服务中心共接待来电{1000 + month}次，本月共受理业主投诉{10 + month}起。\n"
+            "二、下月工作计划\n下月力争满意率达到93.5%。\n", encoding="utf-8")
+    (folder / "2024年度工作总结.txt").write_text(
+        "客服中心2024年度工作总结\n一、全年工作完成情况\n服务中心全年共接待来电16891次，全年受理投诉258起。\n"
+        "二、2025年工作计划\n2025年力争业主满意率达到95%。\n", encoding="utf-8")
+    review = draft_review(folder, year=2024)
+    quoted = [s.text for name in ("overview", "achievements") for s in review.sections[name]]
+    assert quoted and not any("本月" in text for text in quoted)  # which month would a reader think?
+    rows = [(m.subject, m.value, m.kind) for m, _s in review.metrics]
+    assert ("满意率", 93.5, "target") not in rows and ("业主满意率", 95.0, "target") in rows
+    complaints = [value for subject, value, _k in rows if subject.endswith("投诉")]
+    assert complaints == [13, 14, 258]
+    assert [i for i, row in enumerate(rows) if row[1] in (13, 14, 258)] == [3, 4, 5]  # one metric, side by side
+
+
 def test_review_of_monthly_reports_and_a_year_end_summary_plans_from_the_summary(tmp_path):
     folder = tmp_path / "reports"
     _monthly_reports(folder)
