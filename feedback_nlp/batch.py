@@ -75,6 +75,11 @@ class Summary:
         return out
 
 
+# an empty message is a turn all the same (a picture, a file, a sticker): it is written, so that it
+# counts in the session's timings, with this warning, and not classified
+EMPTY_TEXT = "empty text (a picture, file or sticker in many exports); kept as a turn, not classified"
+
+
 # ---- work done in worker processes ---------------------------------------------------------
 _worker_state: dict = {}
 
@@ -105,7 +110,8 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
     """Classify one chunk; returns ("message", row) and ("reject", row) pairs in input order."""
     clf, redactor = _worker_state["clf"], _worker_state["redactor"]
     repaired = {i: _repair(item) for i, item in enumerate(items) if isinstance(item, Record)}
-    to_classify = [i for i, item in enumerate(items) if isinstance(item, Record) and item.role in CLASSIFIED_ROLES]
+    to_classify = [i for i, item in enumerate(items)
+                   if isinstance(item, Record) and item.role in CLASSIFIED_ROLES and item.text.strip()]
     predictions = dict(zip(to_classify, clf.predict([items[i].text for i in to_classify], explain=False)))
     out = []
     for i, item in enumerate(items):
@@ -132,7 +138,8 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
             )
         else:
             row.update(causes=[], cause_probabilities={}, sentiment=None, sentiment_score=None, is_complaint=None)
-        notes = (note, time_note) + ((pred["warning"] or pred["error"],) if pred is not None else ())
+        empty = None if item.text.strip() else EMPTY_TEXT
+        notes = (note, time_note, empty) + ((pred["warning"] or pred["error"],) if pred is not None else ())
         row["warning"] = "; ".join(w for w in notes if w) or None
         row["_repaired"] = note is not None
         row["_bad_time"] = bad_time

@@ -416,8 +416,9 @@ def _classify_batch(
     if summary.rejected:
         reasons = summary.rejected_by_reason.most_common()
         more = sum(n for _r, n in reasons[5:])
-        _err(f"rejected ({rejects_path}): " + ", ".join(f"{r} {n}" for r, n in reasons[:5])
-             + (f", and {more} more for {len(reasons) - 5} other reasons (all in the summary)" if more else ""))
+        others = len(reasons) - 5
+        _err(f"rejected ({rejects_path}): " + "; ".join(f"{r} ({n:,})" for r, n in reasons[:5])
+             + (f"; and {more:,} more for {_count(others, 'other reason')} (all in the summary)" if more else ""))
     if sessions:
         _err(f"{summary.sessions:,} sessions -> {sessions}")
     summary_path = side_file(output, "summary.json")

@@ -86,11 +86,11 @@ class FeedbackClassifier(abc.ABC):
         self.cause_names_ = metadata.get("cause_names", {})
         self.thresholds_ = np.array([metadata["thresholds"][c] for c in self.cause_ids_])
         self.sentiment_labels_ = [str(c) for c in sentiment_labels]
-        self.neutral_bias_ = float(metadata.get("neutral_bias", 0.0))
+        self.neutral_bias_ = float(metadata.get("neutral_bias") or 0.0)
         # praise is not a complaint, nor is a plain question: no causes when the positive or the
-        # neutral probability reaches its gate
-        self.positive_gate_ = float(metadata.get("positive_gate", 1.01))
-        self.neutral_gate_ = float(metadata.get("neutral_gate", 1.01))
+        # neutral probability reaches its gate (1.01: no gate)
+        self.positive_gate_ = float(metadata.get("positive_gate") or 1.01)
+        self.neutral_gate_ = float(metadata.get("neutral_gate") or 1.01)
 
     # ---- persistence -------------------------------------------------------------------
     @classmethod
@@ -109,6 +109,9 @@ class FeedbackClassifier(abc.ABC):
             return _default_classifier() if directory is None else LinearClassifier._load_dir(directory)
         if backend == "transformers":
             return TransformersClassifier._load_dir(directory, device, runtime)
+        if backend is None:
+            raise ModelError(f"{directory}/metadata.json names no 'backend' ({' or '.join(BACKENDS)}); the file was edited "
+                             "or damaged after training: restore it from the trained model or retrain")
         raise ModelError(f"{directory}: backend {backend!r} is not known to this feedback_nlp ({', '.join(BACKENDS)})")
 
     @abc.abstractmethod
@@ -134,21 +137,28 @@ class FeedbackClassifier(abc.ABC):
     # ---- prediction --------------------------------------------------------------------
     def predict(self, texts: Iterable[Any], explain: bool = True, batch_size: int = BATCH_SIZE) -> list[dict]:
         """One result dict per input, in order; see the module docstring for the fields."""
-        return list(self.iter_predict(texts, explain=explain, batch_size=batch_size))
+        return list(self._iter_checked(texts, explain, batch_size, "predict"))
 
     def iter_predict(self, texts: Iterable[Any], explain: bool = True, batch_size: int = BATCH_SIZE) -> Iterator[dict]:
         """``predict`` one batch at a time: reads ``texts`` (any iterable, a generator over a
         database cursor included) ``batch_size`` items at a time and yields each result in order,
         so memory stays that of one batch however many texts there are."""
+        return self._iter_checked(texts, explain, batch_size, "iter_predict")
+
+    def _iter_checked(self, texts: Iterable[Any], explain: bool, batch_size: int, method: str) -> Iterator[dict]:
+        """The results of ``texts`` (lazily), after refusing what cannot be meant as a list of texts."""
         if isinstance(texts, (str, bytes)):
-            raise TypeError("predict() takes a list of texts, not one string (it would classify each character); "
+            raise TypeError(f"{method}() takes a list of texts, not one string (it would classify each character); "
                             "pass [text], or use predict_one(text)")
         if isinstance(texts, (dict, set, frozenset)) or hasattr(texts, "columns"):
             hint = {"dict": "list(texts.values())", "set": "a list", "frozenset": "a list"}.get(type(texts).__name__, "one column, df['text']")
             raise TypeError(
-                f"predict() takes a list of texts, not a {type(texts).__name__} (it would classify its keys, or lose "
+                f"{method}() takes a list of texts, not a {type(texts).__name__} (it would classify its keys, or lose "
                 f"the order results come back in); pass {hint}"
             )
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"{method}(): batch_size={batch_size!r}; pass a whole number of texts, 1 or more "
+                             f"(default {BATCH_SIZE})")
         return self._iter_batches(iter(texts), explain, batch_size)
 
     def _iter_batches(self, items: Iterator[Any], explain: bool, batch_size: int) -> Iterator[dict]:

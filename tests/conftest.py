@@ -71,6 +71,8 @@ def build_tiny_classifier():
         "thresholds": {"logistics": 0.5, "attitude": 0.5},
         "cause_names": {"logistics": "物流配送", "attitude": "服务态度"},
         "neutral_bias": 0.0,
+        "positive_gate": 1.01,  # no gates: the tiny data has no praise or questions to learn them from
+        "neutral_gate": 1.01,
     }
     return LinearClassifier(feat, causes.linear_, sentiment.linear_, meta)
 

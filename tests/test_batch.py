@@ -330,3 +330,27 @@ def test_batch_workers_read_only_a_few_chunks_ahead_of_the_writer():
         assert chunk == [written]  # in input order
         assert len(read) - written <= 4
     assert written == 99
+
+
+def test_batch_cli_reject_summary_keeps_each_count_apart_from_its_reason(tmp_path, tiny_model_dir):
+    lines = ["session,role,content", "s1,customer,快递还没到", "s1,customer,太慢了,多余", "s1,customer,太慢了,多余",
+             "s1,customer", "s1,customer,"]
+    (tmp_path / "chats.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["classify", str(tmp_path / "chats.csv"), "-o", str(tmp_path / "o.jsonl"), "--model", str(tiny_model_dir)])
+    assert result.exit_code == 3
+    line = next(x for x in result.stderr.splitlines() if "rejected (" in x)
+    assert "4 columns where the header has 3 (2); " in line and "2 columns where the header has 3 (1)" in line
+
+
+def test_batch_keeps_empty_messages_as_turns_without_classifying_them(tmp_path, tiny_model_dir):
+    lines = ["session,time,role,content", "s1,2023-06-07 10:00:00,customer,快递还没到", "s1,2023-06-07 10:03:00,agent,",
+             "s1,2023-06-07 10:04:00,customer,   "]
+    (tmp_path / "chats.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = classify_files([tmp_path / "chats.csv"], tmp_path / "msgs.jsonl", model=tiny_model_dir,
+                             sessions_output=tmp_path / "s.jsonl")
+    rows = read_jsonl(tmp_path / "msgs.jsonl")
+    assert summary.rejected == 0 and summary.written == 3 and summary.classified == 1
+    assert [r["sentiment"] is None for r in rows] == [False, True, True]
+    assert all("empty text" in r["warning"] for r in rows[1:])
+    # the agent's picture answered the customer: it counts in the session's first response time
+    assert read_jsonl(tmp_path / "s.jsonl")[0]["first_response_seconds"] == 180.0

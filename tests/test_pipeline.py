@@ -99,11 +99,17 @@ def _edited(tiny, tmp_path, edit) -> object:
         (lambda m: m["thresholds"].update({CAUSES[0]: "high"}), f"thresholds.{CAUSES[0]}"),
         (lambda m: m.update(format_version="one"), "format_version"),
         (lambda m: m.update(positive_gate=None), "positive_gate"),
+        (lambda m: m.pop("positive_gate"), "'positive_gate' missing"),
+        (lambda m: m.pop("neutral_bias"), "'neutral_bias' missing"),
+        (lambda m: m["thresholds"].update({CAUSES[0]: -1}), "greater than or equal to 0"),
+        (lambda m: m["thresholds"].update({CAUSES[0]: 5}), "less than or equal to 1"),
+        (lambda m: m.pop("backend"), "names no 'backend'"),
         (lambda m: m.pop("files"), "files"),
         (lambda m: m["models"].pop("sentiment"), "a part was removed"),
         (lambda m: m["files"].pop("featurizer.json"), "featurizer.json is not listed"),
     ],
-    ids=["threshold-missing", "thresholds-removed", "threshold-text", "format-text", "gate-null", "files-missing", "part-removed", "file-unlisted"],
+    ids=["threshold-missing", "thresholds-removed", "threshold-text", "format-text", "gate-null", "gate-missing",
+         "bias-missing", "threshold-negative", "threshold-over-one", "backend-missing", "files-missing", "part-removed", "file-unlisted"],
 )
 def test_pipeline_names_what_was_edited_in_metadata(tiny, tmp_path, edit, message):
     directory = _edited(tiny, tmp_path, edit)
@@ -181,8 +187,14 @@ def test_pipeline_iter_predict_reads_a_generator_one_batch_at_a_time(tiny):
     first = next(results)
     assert len(read) == 4
     assert [first, *results] == tiny.predict(texts, explain=False)
-    with pytest.raises(TypeError, match="not a dict"):
+    with pytest.raises(TypeError, match=r"iter_predict\(\) takes a list of texts, not a dict"):
         tiny.iter_predict({"快递慢": 1})
+
+
+@pytest.mark.parametrize("size", [0, -1, 2.5, "10", True])
+def test_pipeline_refuses_a_batch_size_that_would_lose_or_break_the_batch(tiny, size):
+    with pytest.raises(ValueError, match="batch_size"):
+        tiny.predict(["快递慢", "好评"], batch_size=size)
 
 
 def test_pipeline_load_of_a_file_asks_for_the_folder(tmp_path):

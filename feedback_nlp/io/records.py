@@ -186,8 +186,8 @@ class RecordReader:
     # ---- building records -----------------------------------------------------------------
     def _record(self, row: dict, fields: _Fields, label: str, line: int, raw: str, default_session: str) -> Record | Reject:
         text = fields.get(row, "text")
-        if text is None or (isinstance(text, str) and not text.strip()):
-            return Reject(label, line, "text field is missing or empty", raw)
+        if text is None:
+            text = ""  # an empty cell or null: a picture, file or sticker in many exports, kept as a turn
         if not isinstance(text, (str, int, float)) or isinstance(text, bool):
             return Reject(label, line, f"text field has type {type(text).__name__}, expected a string", raw)
         text = str(text)

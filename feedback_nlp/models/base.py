@@ -24,9 +24,9 @@ import platform
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..about import __version__
 from ..config import format_validation_error
@@ -107,10 +107,11 @@ class Metadata(BaseModel):
     models: dict[str, dict[str, Any]] = {}
     causes: list[str] | None = None
     sentiment_labels: list[str] | None = None
-    thresholds: dict[str, float] | None = None
-    neutral_bias: float = 0.0
-    positive_gate: float = 1.01
-    neutral_gate: float = 1.01
+    thresholds: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = None
+    # a complaint classifier's decision settings; required with its causes (checked below)
+    neutral_bias: Annotated[float, Field(ge=-1, le=1)] | None = None
+    positive_gate: Annotated[float, Field(gt=0, le=1.01)] | None = None
+    neutral_gate: Annotated[float, Field(gt=0, le=1.01)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Metadata:
@@ -121,6 +122,9 @@ class Metadata(BaseModel):
             missing = [c for c in causes if c not in (self.thresholds or {})]
             if missing:
                 raise ValueError(f"'thresholds' has no value for {', '.join(missing)}")
+            unset = [k for k in ("neutral_bias", "positive_gate", "neutral_gate") if getattr(self, k) is None]
+            if unset:
+                raise ValueError(f"{', '.join(repr(k) for k in unset)} missing: a classifier's decisions depend on it")
         weights = {name.removesuffix(".npz") for name in self.files if name.endswith(".npz") and "/" not in name}
         if weights != set(self.models):
             unlisted = sorted(weights ^ set(self.models))
