@@ -331,6 +331,8 @@ def classify(
         if explain:
             for cause, ev in r["evidence"]["causes"].items():
                 words.append(f"{cause}: " + " ".join(e.get("text", e["term"]) for e in ev))
+            if r["evidence"].get("sentiment"):  # the words behind the label, when no cause has any
+                words.append(f"{r['sentiment']['label']}: " + " ".join(e.get("text", e["term"]) for e in r["evidence"]["sentiment"][:3]))
         note = r["error"] or r["warning"]
         cells = (message[:80], causes, sentiment + (f" ({note})" if note else ""), "; ".join(words))
         table.add_row(*((str(line),) * numbers + cells))

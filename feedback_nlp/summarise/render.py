@@ -126,8 +126,8 @@ def to_markdown(review: Review) -> str:
 
 
 def trend_chart_png(months: dict[str, int]) -> bytes | None:
-    """The monthly complaint trend as a PNG line chart, or None when matplotlib (the ``train``
-    extra) is not installed."""
+    """The monthly complaint trend as a PNG line chart, or None when matplotlib (a dependency)
+    cannot be imported, as in an install that left it out."""
     try:
         from matplotlib.figure import Figure  # no pyplot: nothing global is configured
     except ImportError:
@@ -161,7 +161,7 @@ def _add_month_trend(doc, months: dict[str, int]) -> None:
         doc.add_picture(io.BytesIO(png), width=Inches(6))
         doc.add_paragraph("每月投诉数：")
     else:
-        doc.add_paragraph("每月投诉数（未安装 matplotlib，趋势以表格列出；安装 pip install 'feedback-nlp[train]' 可生成趋势图）：")
+        doc.add_paragraph("每月投诉数（未安装 matplotlib，趋势以表格列出；安装 pip install matplotlib 可生成趋势图）：")
     table = doc.add_table(rows=1, cols=2)
     table.style = "Table Grid"
     table.rows[0].cells[0].text, table.rows[0].cells[1].text = "月份", "投诉数"
