@@ -260,24 +260,19 @@ def dedupe_metrics(metrics: list[Metric]) -> list[Metric]:
     return out
 
 
-# words that date a figure within the reports rather than name what it measures: 本月接待来电,
-# 全月接待来电 and 3月份接待来电 are one metric, reported month by month
-_PERIOD = re.compile(
-    r"^(?:(?:本|当|该|全|上|次)(?:月度?|季度?|年度?)|月度|季度|年度|(?:上|下)半年|第?[0-9一二三四五六七八九十]{1,2}(?:月份?|季度)|"
-    r"今年|去年|全年|年内|期内)+(?:份|内|中|里|来)?(?:共|累计|合计|总计)?"
+# words that date a figure within the reports, or sum it up, rather than name what it measures:
+# 本月接待来电, 全月共接待来电, 3月份接待来电 and 全年累计接待来电 are one metric
+_PERIOD_WORDS = re.compile(
+    r"(?:(?:本|当|该|全|上|次)(?:月度?|季度?|年度?)|月度|季度|年度|(?:上|下)半年|第?[0-9一二三四五六七八九十]{1,2}(?:月份?|季度)|"
+    r"今年|去年|全年|年内|期内)+(?:份|内|中|里|来)?|共计|累计|合计|总计|共"
 )
-
-
-_PERIOD_WORDS = re.compile(_PERIOD.pattern.removeprefix("^"))
 _MIN_SHARED = 4  # characters a shorter name must have to stand for a longer one ("受理投诉", "受理业主投诉")
 
 
 def metric_group(metric: Metric) -> tuple[str, str]:
     """What a figure measures, without the period it is dated by: (subject, unit).
     "本月服务中心共接待来电" and "服务中心全年共接待来电" are both ("服务中心接待来电", "次")."""
-    subject = _PERIOD_WORDS.sub("", metric.subject)
-    subject = re.sub(r"共计|累计|合计|总计|共", "", subject) or metric.subject
-    return subject, metric.unit
+    return _PERIOD_WORDS.sub("", metric.subject) or metric.subject, metric.unit
 
 
 def _within(short: str, long: str) -> bool:

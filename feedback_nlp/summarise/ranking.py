@@ -144,7 +144,7 @@ def select_sections(sentences: list[Sentence], redundancy: float = 0.7) -> dict[
     Centrality is measured against the candidates of all sections together: a problem that the
     report's achievements and plans also speak about (repairs, fees) outranks a generic "there
     are still shortcomings". Sentences are then ranked within their section."""
-    year_summary = any(sums_up_a_year(s.title) for s in sentences)
+    year_summary = any(sums_up_a_year(title) for title in {s.title for s in sentences})
     pools = {name: _candidates(_for_section(sentences, name, year_summary)) for name in SECTIONS if name in LIMITS}
     pool = [s for members in pools.values() for s in members]
     sim = similarity_matrix([s.text for s in pool])

@@ -456,7 +456,7 @@ def draft_review(
     sections = select_sections(sentences)
     metrics: list[tuple[Metric, Sentence]] = []
     seen = set()
-    year_summary = any(sums_up_a_year(s.title) for s in sentences)
+    year_summary = any(sums_up_a_year(title) for title in {s.title for s in sentences})
     # every sentence of the articles kept: figures are key whatever the section; the value a change
     # started from ("由去年的45秒缩短至28秒") stays in its sentence. A figure restated in its file
     # (in a table, say) is listed once, as first stated; the same value in another file (another
