@@ -160,6 +160,10 @@ def read_metadata(directory: Path) -> dict:
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
         raise ModelError(f"{path}: not a feedback_nlp model (format {found!r})")
+    newer = meta.get("format_version")
+    if isinstance(newer, int) and newer > FORMAT_VERSION:  # before the checks, which a newer format may not pass
+        raise ModelError(f"{directory}: model format {newer} is newer than this feedback_nlp ({__version__}) reads; "
+                         "upgrade feedback-nlp")
     try:
         checked = Metadata.model_validate(meta)
     except ValidationError as exc:
@@ -167,11 +171,6 @@ def read_metadata(directory: Path) -> dict:
             f"{format_validation_error(exc, str(path))}. The file was edited or damaged after training; "
             "restore it from the trained model or retrain with 'feedback-nlp train'"
         ) from None
-    if checked.format_version > FORMAT_VERSION:
-        raise ModelError(
-            f"{directory}: model format {checked.format_version} is newer than this feedback_nlp "
-            f"({__version__}) reads; upgrade feedback-nlp"
-        )
     saved = checked.versions.get("feedback_nlp", "")
     if _version_tuple(saved) > _version_tuple(__version__):
         logger.warning(
