@@ -15,7 +15,7 @@ from typing import Any
 
 UNITS = sorted(
     """平方米 平方公里 立方米 万美元 美元 万美金 美金 万元 亿元 千元 元 块 个百分点 百分点 % ‰ ㎡ 次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单
-    条 项 家 场 期 批 吨 公斤 千克 米 公里 天 小时 分钟 秒 个月 倍 张 本 篇 所 处 部 分""".split(),
+    条 项 家 场 期 批 吨 公斤 千克 米 公里 天 小时 分钟 秒 个月 个工作日 工作日 倍 张 本 篇 所 处 部 分 通 笔""".split(),
     key=len,
     reverse=True,
 )
@@ -31,7 +31,7 @@ _QUALIFIER = "|".join(TARGET_QUALIFIERS + ("约", "近", "超过", "共计", "�
 _NUMBER = re.compile(
     rf"(?<![0-9A-Za-z.\-第])(?<!\d[,，、])(?P<qualifier>{_QUALIFIER})?\s*"
     rf"(?:(?P<low>\d+(?:\.\d+)?)\s*(?:至|到|~|～|-|—)\s*)?"  # a range: "提高1至5个百分点", "3-5天"
-    rf"(?P<value>[-+]?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<approx>余|多)?(?P<unit>{'|'.join(map(re.escape, UNITS))})"
+    rf"(?P<value>[-+]?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<approx>余|多)?(?P<scale>万|亿)?(?P<unit>{'|'.join(map(re.escape, UNITS))})"
     r"(?P<bound>以上|以下|以内|左右)?"
 )
 _CLAUSE_START = re.compile(r"[，。；;：:！？!?)）\n]|——|其中|以及|并且|同时")
@@ -52,11 +52,12 @@ _TAIL_WORDS = re.compile(r"(共计|共|累计|合计|达到了?|达|为|是|约|
 # ("6247户，占总体的75%"), a change ("57.99亿元，同比增长24.2%") or a rate ("4803次，平均每天16起");
 # the figure is of the thing the figure before names
 _RELATIVE = re.compile(
-    r"^(?:(?:与|比|较)?(?:去年|上年|上一年|上月|上季度|上周|上半年)(?:同期|底|末)?|同比|环比)?(?P<word>(?:增长|增加|提高|提升|上升|下降|减少|降低)了?)$"
-    r"|^(?P<done>完成|办结|解决|修复|回访|处理)了?$|^(?P<same>首次|再次|均|也|仍|未|未完成|未能完成|没有完成|超额完成|保持在?)$"
+    r"^(?:(?:与|比|较)?(?:去年|上年|上一年|上月|上季度|上周|上半年|(?:19|20)\d\d年度?|第?[一二三四1-4]季度)(?:同期|底|末)?|(?P<vs>同比|环比))?"
+    r"(?P<word>(?:增长|增加|提高|提升|上升|下降|减少|降低)了?)$"
+    r"|^(?P<done>完成|办结|解决|修复|回访|处理)了?$|^(?P<same>首次|再次|均|也|仍|未|未完成|未能完成|没有完成|超额完成|保持在?|目标(?:值|为)?)$"
     r"|^(?P<share>占.{0,12}?)的?$|^(?P<rate>(?:平均)?每(?:天|日|月|周|年|季度?|人|户))$"
 )
-_CHANGE_WORD = re.compile(r"(?<=.)(?:增长|增加|提高|提升|上升|下降|减少|降低)了?$")  # "满意率提高" -> "满意率"
+_CHANGE_WORD = re.compile(r"(?<=.)(?:同比|环比)?(?:增长|增加|提高|提升|上升|下降|减少|降低)了?$")  # "满意率提高" -> "满意率"
 # a building number, not a count of buildings: "12栋、15栋高层住户", "3栋业主"
 _BUILDING_ID = re.compile(r"[、和及与]\s*\d+\s*[栋幢]|(?:住户|业主|居民|高层|楼道|单元|\d+\s*(?:单元|层|室|号))")
 _CONJUNCTION = re.compile(r"^(?:但是?|而且?|却|并且?|且)")
@@ -75,11 +76,13 @@ _NOUN_END = re.compile(
 # units that count things, which may stand before the thing counted ("接到4个新项目")
 COUNT_UNITS = frozenset("次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单 条 项 家 场 期 批 张 本 篇 所 处 部".split())
 # what a subject may start with that is not part of it: joiners after the figure before, list numbers
-_LIST_JOINERS = re.compile(r"^([、，,和与（(]+|及(?!时)|以及|[（(]?[0-9一二三四五六七八九十]{1,2}[)）、.．](?!\d))")
+_LIST_JOINERS = re.compile(
+    r"^([、，,和与（(]+|及(?!时)|以及|[（(]?[0-9一二三四五六七八九十]{1,2}[)）、.．](?!\d)|[·•●▪◆■◇○\-*]+\s*|[一二三四五六七八九十]是)"
+)
 _HAS = re.compile(r"(至少|共|已|还)?有$")  # "每月至少有2台以上大修发动机车辆": the subject follows
 
 
-DURATION_UNITS = frozenset("天 小时 分钟 秒 个工作日".split())
+DURATION_UNITS = frozenset("天 小时 分钟 秒 个工作日 工作日".split())
 _RATE_NAME = re.compile(r"(以内|内)?[\u4e00-\u9fff]{1,6}率")
 
 
@@ -153,7 +156,7 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
     out: list[Metric] = []
     for m in _NUMBER.finditer(sentence):
         value = float(m.group("value").replace(",", ""))
-        unit = m.group("unit")
+        unit = (m.group("scale") or "") + m.group("unit")  # "54.9万通": counted in ten thousands
         qualifier = m.group("qualifier") or ""
         if unit in ("个", "份") and sentence.startswith("月", m.end()):
             continue  # "3个月" is a duration written with 个
@@ -198,14 +201,17 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
         subject = _subject(sentence, m.start(), previous.end if previous else 0)
         relative = _RELATIVE.match(_CONJUNCTION.sub("", subject, count=1))
         prior = previous or carried
-        counted = _noun_after(sentence, m.end(), unit)
+        counted = _noun_after(sentence, m.end(), m.group("unit"))
         if relative and relative.group("done") and counted:
             subject = _subject_after(sentence, m.end())  # "完成12部电梯的大修改造": not of the figure before
         elif relative and prior is not None and names_something(prior.subject):
             # "占总体的75%" -> "已缴纳物业费业主占总体"; "增长24.2%" -> "工业产值增长"; "完成335件" ->
             # "报修完成"; "首次达到98%", "未达到96%的目标": of the figure before
-            base = prior.subject if not relative.group("same") else _CHANGE_WORD.sub("", prior.subject)
-            subject = base + "".join(relative.group(g) or "" for g in ("word", "share", "rate", "done"))
+            base = prior.subject if relative.group("share") or relative.group("rate") or relative.group("done") \
+                else _CHANGE_WORD.sub("", prior.subject)  # "环比增长4.0%，同比增长9.8%": both of the total
+            # 同比/环比 is kept where the sentence has both, which would otherwise read alike
+            both = "同比" in sentence and "环比" in sentence
+            subject = base + "".join(relative.group(g) or "" for g in ("vs",) * both + ("word", "share", "rate", "done"))
         elif relative and (relative.group("done") or relative.group("same")):
             subject = _subject_after(sentence, m.end())  # nothing before says what it is of
         elif not names_something(subject) or _HAS.search(subject):
@@ -222,9 +228,12 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
 
 # "由去年的45秒缩短至28秒", "从10%提升到100%": a figure after 由/从 (in its clause) that is followed by
 # 至/到 and another figure is where a change starts; the figure after it is the value reached
-_CHANGE_FROM = re.compile(r"(?:由|从)(?:[^，。；;,：:！？!?\d由从]{0,6})$")
+_CHANGE_FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年度?)?(?:[^，。；;,：:！？!?\d由从]{0,6})$")
 # the figure a comparison is made with: "较去年的90.3%提高2.4个百分点" (last year's value)
-_COMPARED_WITH = re.compile(r"(?:与|比|较|相比|相较于?)(?:去年|上年|上一年|上月|上季度|上年同期|去年同期|同期|年初)(?:同期)?的?\s*$")
+_COMPARED_WITH = re.compile(
+    r"(?:与|比|较|相比|相较于?)(?:去年|上年|上一年|上月|上季度|上年同期|去年同期|同期|年初|(?:19|20)\d\d年度?|第?[一二三四1-4]季度)"
+    r"(?:同期)?的?\s*$"
+)
 _CHANGE_TO = re.compile(r"\s*[^，。；;,：:！？!?\d]{0,6}?(?:至|到)\s*[-+]?\d")
 
 

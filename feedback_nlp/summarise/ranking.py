@@ -48,8 +48,10 @@ def _candidates(sentences: list[Sentence]) -> list[Sentence]:
 # a year of reports often holds monthly ones and a year-end summary: the summary speaks for the year
 _PART_OF_A_YEAR = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]+月|季度|半年")
 # a plan for next month or week ("下月满意率力争回升至96%") is not a plan for next year
-_SHORT_HORIZON = re.compile(r"下个?月|下周|下季度|本月|\d{1,2}月(底|份|末)")
-_NEXT_YEAR = re.compile(r"明年|来年|下一?年|新的一年|新一年|全年|年度|(19|20)\d\d年")
+_SHORT_HORIZON = re.compile(r"下个?月|下周|下季度|本月|\d{1,2}月(底|份|末)|第?[一二三四1-4]季度")
+# ... unless it speaks of a year as a whole ("2026年第一季度" is a quarter; "年度培训计划" in a
+# quarter's plan is this year's)
+_NEXT_YEAR = re.compile(r"明年|来年|下一?年|新的一年|新一年|(19|20)\d\d年(?!度?第?[一二三四1-4]季度|\d{1,2}月|[一二三四五六七八九十]+月)")
 
 
 def sums_up_a_year(title: str) -> bool:
@@ -128,14 +130,19 @@ def rank(sentences: list[Sentence], limit: int, redundancy: float = 0.7, section
 
 def _for_section(sentences: list[Sentence], name: str, year_summary: bool = False) -> list[Sentence]:
     """The sentences of a section; for the plans, those of next month only ("下月满意率力争回升至96%")
-    are left out when others speak of a longer term, as a year-end summary's plans do; in the other
-    sections, a month's "本月…" is left out when a summary of the whole year is among the reports
-    (``year_summary``): the year's own figures are there, and a reader would take 本月 for them."""
+    are left out when others speak of a longer term, as a year-end summary's plans do. When a
+    summary of the whole year is among the reports (``year_summary``), the overview and the
+    achievements are its own, not a month's or a quarter's, whose figures a reader would take for
+    the year's; and a problem is not quoted from a month's "本月…"."""
     members = [s for s in sentences if s.section == name]
     if name == "plans":
         longer = [s for s in members if not short_horizon(s.text, s.title)]
         return longer or members
-    return [s for s in members if not month_bound(s)] if year_summary else members
+    if not year_summary:
+        return members
+    if name in ("overview", "achievements"):  # the year's summary speaks for the year
+        return [s for s in members if not _PART_OF_A_YEAR.search(s.title)]
+    return [s for s in members if not month_bound(s)]
 
 
 def select_sections(sentences: list[Sentence], redundancy: float = 0.7) -> dict[str, list[Sentence]]:

@@ -108,7 +108,7 @@ def test_metrics_subjects_in_lists_brackets_and_ranges(sentence, figures):
         ("在晚高峰增设10个坐席", [("在晚高峰增设坐席", "10个")]),
         ("对小区12部电梯实行一梯一档管理", [("对小区电梯", "12部")]),
         # not a thing counted: a duration, a rate, a preposition
-        ("平均开办时间0.8个工作日", [("平均开办时间", "0.8个")]),
+        ("平均开办时间0.8个工作日", [("平均开办时间", "0.8个工作日")]),
         ("共接待各类投诉371起完结率", [("接待各类投诉", "371起")]),
         ("其余25件按规定转区级部门办理", [("其余", "25件")]),
         # a share, a change or a rate is of the thing the figure before it names
@@ -210,3 +210,26 @@ def test_metrics_share_after_a_semicolon_takes_the_subject_of_the_clause_before(
 )
 def test_metrics_comparisons_counted_things_building_numbers_and_time_limits(sentence, expected):
     assert [(m.value, m.subject, m.kind) for m in extract_metrics(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # counted in ten thousands, and counters of calls and transactions
+        ("全年共受理客户来电54.9万通，较2024年的49.2万通增长11.6%。",
+         [(54.9, "万通", "受理客户来电", "actual"), (49.2, "万通", "受理客户来电", "baseline"), (11.6, "%", "受理客户来电增长", "actual")]),
+        ("交易4.3万笔，服务3.2万人次。", [(4.3, "万笔", "交易", "actual"), (3.2, "万人次", "服务", "actual")]),
+        # a change from a year named by its number
+        ("人工接通率由2024年的90.1%提升至94.8%。", [(90.1, "%", "人工接通率", "baseline"), (94.8, "%", "人工接通率", "actual")]),
+        # both comparisons in one line keep their word; a quarter compared with
+        ("来电总量13.1万通，环比增长4.0%，同比增长9.8%。",
+         [(13.1, "万通", "来电总量", "actual"), (4.0, "%", "来电总量环比增长", "actual"), (9.8, "%", "来电总量同比增长", "actual")]),
+        ("投诉量278件，较二季度减少48件。", [(278.0, "件", "投诉量", "actual"), (48.0, "件", "投诉量减少", "actual")]),
+        # bullets, list words and a target in brackets are not part of the name
+        ("· 接通率：92.0%（目标92%）", [(92.0, "%", "接通率", "actual"), (92.0, "%", "接通率", "target")]),
+        ("二是信用卡类投诉占全部投诉的38%", [(38.0, "%", "信用卡类投诉占全部投诉的", "actual")]),
+        ("确保投诉处理时限控制在2个工作日以内", [(2.0, "个工作日", "投诉处理时限", "target")]),
+    ],
+)
+def test_metrics_scales_counters_named_years_comparisons_and_list_marks(sentence, expected):
+    assert [(m.value, m.unit, m.subject, m.kind) for m in extract_metrics(sentence)] == expected

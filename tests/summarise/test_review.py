@@ -250,6 +250,21 @@ def test_review_beside_a_year_summary_leaves_out_this_months_sentences_and_next_
     assert [i for i, row in enumerate(rows) if row[1] in (13, 14, 258)] == [3, 4, 5]  # one metric, side by side
 
 
+def test_review_beside_a_year_summary_quotes_no_quarters_achievements_or_next_quarters_plans(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for quarter in ("第三", "第四"):
+        (folder / f"2025年{quarter}季度客服工作报告.txt").write_text(
+            f"2025年{quarter}季度客服工作报告\n一、工作完成情况\n人工接通率由89.5%提升至93.2%，来电总量13.1万通。\n"
+            "二、下季度计划\n完成年度培训计划。\n力争2026年第一季度人工接通率不低于96%。\n", encoding="utf-8")
+    (folder / "2025年度客服工作总结.txt").write_text(
+        "2025年度客服工作总结\n一、全年工作完成情况\n全年共受理客户来电54.9万通，人工接通率94.8%。\n"
+        "二、2026年工作计划\n2026年力争人工接通率不低于96%。\n", encoding="utf-8")
+    review = draft_review(folder, year=2025)
+    for name in ("achievements", "plans"):
+        assert {Path(s.file).name for s in review.sections[name]} == {"2025年度客服工作总结.txt"}, name
+
+
 def test_review_of_monthly_reports_and_a_year_end_summary_plans_from_the_summary(tmp_path):
     folder = tmp_path / "reports"
     _monthly_reports(folder)
