@@ -230,17 +230,21 @@ def test_review_key_figures_of_one_metric_stand_together_month_by_month(tmp_path
     assert calls == list(range(calls[0], calls[0] + 3))  # side by side, not after each month's other figures
 
 
-def test_review_beside_a_year_summary_leaves_out_this_months_sentences_and_next_months_targets(tmp_path):
-    folder = tmp_path / "reports"
+def _reports_beside_a_year_summary(folder: Path, parts: dict[str, str], summary: tuple[str, str]) -> None:
+    """Reports of parts of a year (file name -> text) and the year's summary (file name, text)."""
     folder.mkdir()
-    for month in (3, 4):
-        (folder / f"2024年{month}月工作总结.txt").write_text(
-            f"客服中心{month}月工作总结\n一、本月工作完成情况\n本月服务中心共接待来电{1000 + month}次，本月共受理业主投诉{10 + month}起。\n"
-            "二、下月工作计划\n下月力争满意率达到93.5%。\n", encoding="utf-8")
-    (folder / "2024年度工作总结.txt").write_text(
+    for name, text in [*parts.items(), summary]:
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_review_beside_a_year_summary_leaves_out_this_months_sentences_and_next_months_targets(tmp_path):
+    months = {f"2024年{month}月工作总结.txt": (
+        f"客服中心{month}月工作总结\n一、本月工作完成情况\n本月服务中心共接待来电{1000 + month}次，本月共受理业主投诉{10 + month}起。\n"
+        "二、下月工作计划\n下月力争满意率达到93.5%。\n") for month in (3, 4)}
+    _reports_beside_a_year_summary(tmp_path / "reports", months, ("2024年度工作总结.txt", (
         "客服中心2024年度工作总结\n一、全年工作完成情况\n服务中心全年共接待来电16891次，全年受理投诉258起。\n"
-        "二、2025年工作计划\n2025年力争业主满意率达到95%。\n", encoding="utf-8")
-    review = draft_review(folder, year=2024)
+        "二、2025年工作计划\n2025年力争业主满意率达到95%。\n")))
+    review = draft_review(tmp_path / "reports", year=2024)
     quoted = [s.text for name in ("overview", "achievements") for s in review.sections[name]]
     assert quoted and not any("本月" in text for text in quoted)  # which month would a reader think?
     rows = [(m.subject, m.value, m.kind) for m, _s in review.metrics]
@@ -251,16 +255,13 @@ def test_review_beside_a_year_summary_leaves_out_this_months_sentences_and_next_
 
 
 def test_review_beside_a_year_summary_quotes_no_quarters_achievements_or_next_quarters_plans(tmp_path):
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    for quarter in ("第三", "第四"):
-        (folder / f"2025年{quarter}季度客服工作报告.txt").write_text(
-            f"2025年{quarter}季度客服工作报告\n一、工作完成情况\n人工接通率由89.5%提升至93.2%，来电总量13.1万通。\n"
-            "二、下季度计划\n完成年度培训计划。\n力争2026年第一季度人工接通率不低于96%。\n", encoding="utf-8")
-    (folder / "2025年度客服工作总结.txt").write_text(
+    quarters = {f"2025年{q}季度客服工作报告.txt": (
+        f"2025年{q}季度客服工作报告\n一、工作完成情况\n人工接通率由89.5%提升至93.2%，来电总量13.1万通。\n"
+        "二、下季度计划\n完成年度培训计划。\n力争2026年第一季度人工接通率不低于96%。\n") for q in ("第三", "第四")}
+    _reports_beside_a_year_summary(tmp_path / "reports", quarters, ("2025年度客服工作总结.txt", (
         "2025年度客服工作总结\n一、全年工作完成情况\n全年共受理客户来电54.9万通，人工接通率94.8%。\n"
-        "二、2026年工作计划\n2026年力争人工接通率不低于96%。\n", encoding="utf-8")
-    review = draft_review(folder, year=2025)
+        "二、2026年工作计划\n2026年力争人工接通率不低于96%。\n")))
+    review = draft_review(tmp_path / "reports", year=2025)
     for name in ("achievements", "plans"):
         assert {Path(s.file).name for s in review.sections[name]} == {"2025年度客服工作总结.txt"}, name
 
