@@ -42,7 +42,7 @@ from .sections import (
     section_of_sentence,
     weigh_by_heading,
 )
-from .structure import Article, numbered_lead, split_articles, summary_years
+from .structure import Article, linked_titles, numbered_lead, split_articles, summary_years
 
 TITLES = {
     "overview": "一、工作概况",
@@ -249,7 +249,7 @@ def _read_article_units(path: str | Path, repaired: dict[str, list[int]] | None 
     if repaired is not None and read.mojibake is not None and read.mojibake.changed:
         repaired[str(path)] = list(read.mojibake.lines_repaired)
     norm = normalise_text(read.text)
-    for article in split_articles(norm.text):
+    for article in split_articles(norm.text, linked_titles(read.text)):
         yield article, _units(article, norm.line_map)
 
 

@@ -12,6 +12,7 @@ their styles first appear. Titles also say which year they sum up (``summary_yea
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -101,8 +102,27 @@ def _numbered_titles(lines: list[str]) -> dict[int, re.Match]:
     return found if len(found) >= 2 else {}
 
 
-def split_articles(text: str) -> list[Article]:
-    """Articles of a page (one article when there are no markers), with headings marked."""
+# a news page's links to the articles before and after it: "下一篇：高中生如何高效复习？"
+_LINK = re.compile(r"^\s*(?:上一篇|下一篇|上一条|下一条|相关阅读|相关文章)\s*[:：]\s*(?P<title>\S.{3,})$")
+
+
+def linked_titles(text: str) -> list[str]:
+    """The titles a page links to as the articles before and after it (read before boilerplate
+    removal, which drops those lines): a scraped page often goes on with the linked article."""
+    return [m.group("title").strip() for line in text.split("\n") if (m := _LINK.match(line))]
+
+
+def _same_title(line: str, titles: list[str]) -> bool:
+    """Whether ``line`` is one of ``titles`` (both read without spaces and punctuation; a line
+    repaired from mojibake may differ from its link in a character)."""
+    key = re.sub(r"[\W_]+", "", line)
+    return len(key) >= 6 and any(difflib.SequenceMatcher(None, key, re.sub(r"[\W_]+", "", t)).ratio() >= 0.85 for t in titles)
+
+
+def split_articles(text: str, links: list[str] = ()) -> list[Article]:
+    """Articles of a page (one article when there are no markers), with headings marked. A line
+    that repeats the title of a link to another article (``links``, see ``linked_titles``) starts
+    that article."""
     lines = text.split("\n")
     has_named = any(_ARTICLE.match(line) for line in lines)
     circled = set() if has_named else _circled_articles(lines)
@@ -114,6 +134,9 @@ def split_articles(text: str) -> list[Article]:
             m = titles.get(i)
         if m:
             articles.append(Article(title=m.group("title").strip(), start_line=i + 1))
+            continue
+        if links and articles[-1].lines and _same_title(raw, links):
+            articles.append(Article(title=raw.strip(), start_line=i + 1))
             continue
         if raw.strip():
             articles[-1].lines.append(Line(raw, i + 1, *heading_marker(raw)))

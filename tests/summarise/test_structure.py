@@ -1,7 +1,7 @@
 import pytest
 
 from feedback_nlp.normalise import normalise_text, read_text
-from feedback_nlp.summarise.structure import heading_level, split_articles
+from feedback_nlp.summarise.structure import heading_level, linked_titles, split_articles
 from tests.conftest import seed_path
 
 
@@ -62,3 +62,17 @@ def test_structure_text_without_markers_is_one_article():
     articles = split_articles("一、工作概况\n今年完成了很多工作。\n二、存在的问题\n人手不足。")
     assert len(articles) == 1 and [l.heading_level for l in articles[0].lines] == [1, 0, 1, 0]
     assert articles[0].lines[2].number == 3
+
+
+def test_structure_a_page_that_goes_on_with_a_linked_article_is_split_there():
+    page = ("某市供水集团客户服务中心2025年工作总结\n全年共受理热线来电21.7万个，来电接通率达到97.2%。\n"
+            "下一篇：高中生如何高效复习？学霸分享五个学习技巧\n高中生如何高效复习？学霸分享五个学习技巧\n每天坚持复习2小时，成绩提高了30分。\n")
+    links = linked_titles(page)
+    assert links == ["高中生如何高效复习？学霸分享五个学习技巧"]
+    body = page.replace("下一篇：高中生如何高效复习？学霸分享五个学习技巧\n", "")  # boilerplate removal drops the link
+    articles = split_articles(body, links)
+    assert [a.title for a in articles] == ["", "高中生如何高效复习？学霸分享五个学习技巧"]
+    assert articles[1].start_line == 3 and articles[1].lines[0].text.startswith("每天坚持复习")
+    # a title repaired from mojibake may differ from its link in a character
+    assert len(split_articles(body.replace("学霸分享", "学霸分亨"), links)) == 2
+    assert len(split_articles(body)) == 1  # without links, one article
