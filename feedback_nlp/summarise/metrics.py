@@ -23,7 +23,7 @@ UNITS = sorted(
 UNIT_NAMES = {"美金": "美元", "万美金": "万美元"}
 # "达到" alone is not here: "一次性解决率达到87.5%" reports a result
 TARGET_QUALIFIERS = ("不低于", "不少于", "不超过", "不高于", "提高到", "提升到", "降低到", "控制在", "确保", "力争", "争取", "逐步达到")
-TARGET_CUES = ("目标", "计划", "力争", "争取", "确保", "明年", "下一年", "下年度", "预计")
+TARGET_CUES = ("目标", "计划", "力争", "争取", "确保", "明年", "下一年", "下年度", "预计", "下月", "下个月", "下季度", "下一季度")
 _TARGET_CUE = re.compile("|".join(TARGET_CUES).replace("计划", "计划(?!生育|经济)"))  # 计划生育 is a field of work
 # the qualifiers worth showing beside a figure: "不低于90%", "约4885件"; "为", "共" add nothing
 SHOWN_QUALIFIERS = TARGET_QUALIFIERS + ("约", "近", "超过")
@@ -48,7 +48,7 @@ _PAGE_COUNT = re.compile(r"(总结|汇报|报告|计划|范文|例文|模板|精
 # the same at the end of a title that names the kind of text anywhere: "…年终工作总结2013年计划 国际化标准5篇"
 _TITLE_GENRE = re.compile(r"总结|汇报|报告|计划|范文|例文|模板")
 _WRITING_VERB = re.compile(r"撰写|起草|编写|上报|报送|提交|完成")  # "上报工作总结3篇" is work done
-_TAIL_WORDS = re.compile(r"(共计|共|累计|合计|达到了?|达|为|是|约|近|超过|至少|力争|争取)+$")
+_TAIL_WORDS = re.compile(r"(共计|共|累计|合计|达到了?|达|为|是|约|近|超过|至少|力争|争取|低于|高于|(?:提升|提高|上升|回升|恢复|下降|降低|降)[至到])+$")
 # a subject that only says how the figure relates to the one before it in the sentence: a share
 # ("6247户，占总体的75%"), a change ("57.99亿元，同比增长24.2%") or a rate ("4803次，平均每天16起");
 # the figure is of the thing the figure before names

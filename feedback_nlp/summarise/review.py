@@ -299,7 +299,9 @@ def collect_sentences(
 
     An article that is not written as a work report (``genre``) is left out whole. Every sentence
     is read by the section classifier (cue rules without it) and weighed by the section of the
-    heading it stands under (``sections``). Figures of sentences in plans count as targets."""
+    heading it stands under (``sections``). Figures under a plans heading count as targets; elsewhere
+    a target word says so (a sentence the classifier reads as a plan, with no such word, may be a
+    month's figures set out as bullets)."""
     label = str(path)
     classifier = SectionClassifier.load()
     sentences: list[Sentence] = []
@@ -315,7 +317,7 @@ def collect_sentences(
             continue
         clause_before = None  # the last figure of a sentence that ends in a semicolon, on the same line
         for unit, (section, confidence) in zip(body, _classify(body, classifier)):
-            kind = "target" if section == "plans" or unit.section == "plans" else "actual"
+            kind = "target" if unit.section == "plans" else "actual"
             carried = clause_before[1] if clause_before and clause_before[0] == unit.line else None
             metrics = extract_metrics(unit.text, default_kind=kind, carried=carried)
             ends_clause = unit.text.rstrip().endswith(("；", ";")) and metrics

@@ -229,6 +229,10 @@ def test_metrics_comparisons_counted_things_building_numbers_and_time_limits(sen
         ("· 接通率：92.0%（目标92%）", [(92.0, "%", "接通率", "actual"), (92.0, "%", "接通率", "target")]),
         ("二是信用卡类投诉占全部投诉的38%", [(38.0, "%", "信用卡类投诉占全部投诉的", "actual")]),
         ("确保投诉处理时限控制在2个工作日以内", [(2.0, "个工作日", "投诉处理时限", "target")]),
+        # the verb that brings the figure is not part of its name; next month's figure is a target
+        ("接通率低于90.5%的月度目标", [(90.5, "%", "接通率", "target")]),
+        ("配件库存周转天数降至38天", [(38.0, "天", "配件库存周转天数", "actual")]),
+        ("下月接通率恢复至92%以上", [(92.0, "%", "下月接通率", "target")]),
     ],
 )
 def test_metrics_scales_counters_named_years_comparisons_and_list_marks(sentence, expected):
