@@ -310,3 +310,43 @@ def group_by_metric(items: list[tuple[Metric, Any]]) -> list[tuple[Metric, Any]]
             group_of[key] = group_of[match] if match else order[-1]
         group_of[key].append(item)
     return [item for group in order for item in group]
+
+
+# a table of figures set out as text, one row a line: "指标名称 本季度 上季度 变动" over
+# "人工接通率 96.1% 95.3% +0.8个百分点". Its columns say what each figure is: last period's value
+# (not listed), the change, or this period's
+_PAST_COLUMN = re.compile(r"上季度|上月|上年|去年|同期|上期|上周|上半年")
+_CHANGE_COLUMN = re.compile(r"变动|变化|增减|同比|环比|增幅|增长|升降")
+_MAX_HEADER_CELL = 8
+
+
+def table_header(text: str) -> list[str] | None:
+    """The column names of a text table's header line, when ``text`` is one: three or more short
+    cells without figures, one of them last period's ("上季度")."""
+    cells = text.split()
+    if len(cells) < 3 or any(len(c) > _MAX_HEADER_CELL or re.search(r"\d", c) for c in cells):
+        return None
+    return cells if any(_PAST_COLUMN.search(c) for c in cells[1:]) else None
+
+
+def table_row_metrics(text: str, header: list[str], default_kind: str = "actual") -> list[Metric] | None:
+    """The figures of a row under ``header`` (None when ``text`` is not such a row): named by the
+    row's first cell; a figure in last period's column is a baseline, one in a change column is
+    named for the change ("人工接通率变动")."""
+    cells = text.split()
+    if len(cells) != len(header) or re.search(r"\d", cells[0]):
+        return None
+    out: list[Metric] = []
+    offset = len(cells[0])
+    for column, cell in zip(header[1:], cells[1:]):
+        start = text.index(cell, offset)
+        offset = start + len(cell)
+        for m in extract_metrics(cell, default_kind):
+            if _PAST_COLUMN.search(column):
+                kind, subject = "baseline", cells[0]
+            elif _CHANGE_COLUMN.search(column):
+                kind, subject = m.kind, cells[0] + column
+            else:
+                kind, subject = m.kind, cells[0]
+            out.append(replace(m, subject=subject, kind=kind, start=start + m.start, end=start + m.end))
+    return out

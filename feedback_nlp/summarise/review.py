@@ -26,7 +26,7 @@ from ..errors import InputError
 from ..io.records import named_paths, visible_files
 from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
-from .metrics import Metric, dedupe_metrics, extract_metrics, group_by_metric, names_something
+from .metrics import Metric, dedupe_metrics, extract_metrics, group_by_metric, names_something, table_header, table_row_metrics
 from .classifier import SectionClassifier
 from .ranking import select_sections, short_horizon, sums_up_a_year
 from .sections import (
@@ -316,10 +316,13 @@ def collect_sentences(
             dropped.append((label, title or "(untitled)", NOT_A_REPORT))
             continue
         clause_before = None  # the last figure of a sentence that ends in a semicolon, on the same line
+        header = None  # the columns of a text table being read ("指标名称 本季度 上季度 变动")
         for unit, (section, confidence) in zip(body, _classify(body, classifier)):
             kind = "target" if unit.section == "plans" else "actual"
             carried = clause_before[1] if clause_before and clause_before[0] == unit.line else None
-            metrics = extract_metrics(unit.text, default_kind=kind, carried=carried)
+            row = table_row_metrics(unit.text, header, kind) if header else None
+            header = table_header(unit.text) or (header if row is not None else None)
+            metrics = row if row is not None else extract_metrics(unit.text, default_kind=kind, carried=carried)
             ends_clause = unit.text.rstrip().endswith(("；", ";")) and metrics
             clause_before = (unit.line, metrics[-1]) if ends_clause else None
             sentences.append(

@@ -237,3 +237,17 @@ def test_metrics_comparisons_counted_things_building_numbers_and_time_limits(sen
 )
 def test_metrics_scales_counters_named_years_comparisons_and_list_marks(sentence, expected):
     assert [(m.value, m.unit, m.subject, m.kind) for m in extract_metrics(sentence)] == expected
+
+
+def test_metrics_a_text_table_with_last_periods_column(tmp_path):
+    from feedback_nlp.summarise.review import collect_sentences
+
+    (tmp_path / "q4.txt").write_text(
+        "2025年第四季度客服工作报告\n一、本季度核心指标\n指标名称        本季度      上季度      变动\n"
+        "人工接通率      96.1%       95.3%       +0.8个百分点\n平均等待时长    25秒        27秒        -2秒\n\n"
+        "二、工作亮点\n人工接通率96.1%，满意度98.6%。\n", encoding="utf-8")
+    sentences, _ = collect_sentences(tmp_path / "q4.txt")
+    rows = [(m.subject, m.value, m.kind) for s in sentences for m in s.metrics]
+    assert rows[:6] == [("人工接通率", 96.1, "actual"), ("人工接通率", 95.3, "baseline"), ("人工接通率变动", 0.8, "actual"),
+                        ("平均等待时长", 25.0, "actual"), ("平均等待时长", 27.0, "baseline"), ("平均等待时长变动", -2.0, "actual")]
+    assert ("满意度", 98.6, "actual") in rows  # the table ended; sentences after it are read as before
