@@ -71,7 +71,7 @@ _NOT_A_NOUN = re.compile(
 # where the thing counted after a figure ends: "4个新项目的维护任务", "1次集中培训或现场培训"
 _NOUN_END = re.compile(
     r"[的或和与有未已均都被将要需仍也还近约等达为是就到至]|(?<!涉)及|中[有的]|实行|实施|进行|开展|参加|解决|办理|上岗|在岗|支援|负责|开放|等候"
-    r"|压缩|下降|上升|增长|增加|提高|降低|减少|缩短|延长|超过|排名|整合|转"
+    r"|压缩|下降|上升|增长|增加|提高|降低|减少|缩短|延长|超过|排名|整合|接入|上线|启用|开通|建成|转"
     r"|[^\u4e00-\u9fffA-Za-z]"
 )
 # units that count things, which may stand before the thing counted ("接到4个新项目")
