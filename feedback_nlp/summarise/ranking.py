@@ -54,9 +54,14 @@ _SHORT_HORIZON = re.compile(r"下个?月|下周|下季度|本月|\d{1,2}月(底|
 _NEXT_YEAR = re.compile(r"明年|来年|下一?年|新的一年|新一年|(19|20)\d\d年(?!度?第?[一二三四1-4]季度|\d{1,2}月|[一二三四五六七八九十]+月)")
 
 
+def part_of_a_year(title: str) -> bool:
+    """Whether an article's title is of a month, a quarter or a half year ("5月份工作报告")."""
+    return bool(_PART_OF_A_YEAR.search(title))
+
+
 def sums_up_a_year(title: str) -> bool:
     """Whether an article's title sums up a whole year ("2024年度工作总结"), not a month or quarter of it."""
-    return bool(summary_years(title)) and not _PART_OF_A_YEAR.search(title)
+    return bool(summary_years(title)) and not part_of_a_year(title)
 
 
 _THIS_MONTH = re.compile(r"本月|当月|上月|本周|本季度")
@@ -65,13 +70,13 @@ _THIS_MONTH = re.compile(r"本月|当月|上月|本周|本季度")
 def month_bound(s: Sentence) -> bool:
     """Whether a sentence of a month's or a quarter's report speaks of "本月": quoted in a review of
     the year, a reader cannot tell which month it means, and may take it for the year's."""
-    return bool(_THIS_MONTH.search(s.text) and _PART_OF_A_YEAR.search(s.title))
+    return bool(_THIS_MONTH.search(s.text) and part_of_a_year(s.title))
 
 
 def short_horizon(text: str, title: str) -> bool:
     """Whether a plan speaks of next month or week only: it says so, or it is in a month's or a
     quarter's report, and it does not speak of a year."""
-    return bool(_SHORT_HORIZON.search(text) or _PART_OF_A_YEAR.search(title)) and not _NEXT_YEAR.search(text)
+    return bool(_SHORT_HORIZON.search(text) or part_of_a_year(title)) and not _NEXT_YEAR.search(text)
 
 
 def _textrank(sim: np.ndarray) -> np.ndarray:
@@ -141,7 +146,7 @@ def _for_section(sentences: list[Sentence], name: str, year_summary: bool = Fals
     if not year_summary:
         return members
     if name in ("overview", "achievements"):  # the year's summary speaks for the year
-        return [s for s in members if not _PART_OF_A_YEAR.search(s.title)]
+        return [s for s in members if not part_of_a_year(s.title)]
     return [s for s in members if not month_bound(s)]
 
 

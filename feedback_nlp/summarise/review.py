@@ -28,7 +28,7 @@ from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
 from .metrics import Metric, dedupe_metrics, extract_metrics, group_by_metric, names_something, table_header, table_row_metrics
 from .classifier import SectionClassifier
-from .ranking import select_sections, short_horizon, sums_up_a_year
+from .ranking import part_of_a_year, select_sections, short_horizon, sums_up_a_year
 from .sections import (
     CLOSING_HEADING,
     REPORT_OPENING,
@@ -114,6 +114,11 @@ class Review:
             out.append((f"{undated} of {fb['complaints']} complaints in the classified chats have no readable date, so "
                         "the complaints by month leave them out: check the time column of the export",
                         f"客户反馈中有{undated}条投诉（共{fb['complaints']}条）没有可识别的日期，按月统计未计入。"))
+        titles = list(self.titles.values())
+        if titles and all(part_of_a_year(t) for t in titles):
+            out.append(("every report is of a month or a quarter and none sums up the whole year: the key figures are "
+                        "theirs, and no total for the year is computed", "所有报告均为月度或季度报告，没有全年总结：关键指标均为"
+                        "各月（季）数据，未计算全年合计。"))
         if not self.year:
             return out
         if self.years_left_out and not any(self.year in summary_years(t) for t in self.titles.values()):

@@ -266,6 +266,17 @@ def test_review_beside_a_year_summary_quotes_no_quarters_achievements_or_next_qu
         assert {Path(s.file).name for s in review.sections[name]} == {"2025年度客服工作总结.txt"}, name
 
 
+def test_review_of_monthly_reports_alone_says_it_has_no_figures_for_the_whole_year(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for month in (3, 4):
+        (folder / f"{month}月.txt").write_text(f"客服中心2024年{month}月工作简报\n· 接通率：9{month}.0%\n", encoding="utf-8")
+    review = draft_review(folder, year=2024)
+    assert any("没有全年总结" in note for note in review.notes)
+    (folder / "全年.txt").write_text("客服中心2024年度工作总结\n全年接通率93.5%。\n", encoding="utf-8")
+    assert not any("没有全年总结" in note for note in draft_review(folder, year=2024).notes)
+
+
 def test_review_of_monthly_reports_and_a_year_end_summary_plans_from_the_summary(tmp_path):
     folder = tmp_path / "reports"
     _monthly_reports(folder)
