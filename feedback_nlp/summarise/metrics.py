@@ -139,6 +139,19 @@ def _noun_after(sentence: str, end: int, unit: str) -> str:
     return noun if 2 <= len(noun) <= 8 and not noun.endswith("率") else ""
 
 
+_SAYS_HOW_MANY = re.compile(r"(?:较为|比较|相对|仍然?)?(较多|较少|最多|最少|居多|突出|明显|增多|集中|为主)$")
+
+
+def _clause_before(sentence: str, start: int) -> str:
+    """What the clause before a figure's clause speaks of, when it holds no figure and says there
+    are many of it ("老旧小区水压不足投诉较多，占全部投诉的33%" -> "老旧小区水压不足投诉"); "" otherwise."""
+    clauses = re.split(r"[，,；;：:]", sentence[:start])
+    if len(clauses) < 2 or _NUMBER.search(clauses[-2]):
+        return ""
+    words = _LIST_JOINERS.sub("", _LEAD_WORDS.sub("", clauses[-2].strip(), count=1), count=1)
+    return _SAYS_HOW_MANY.sub("", words) if _SAYS_HOW_MANY.search(words) else ""
+
+
 def _subject_after(sentence: str, end: int) -> str:
     """For "其中24起为房产证问题": the words after the figure, up to the end of its clause or the
     next figure."""
@@ -215,6 +228,8 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
             subject = base + "".join(relative.group(g) or "" for g in ("vs",) * both + ("word", "share", "rate", "done"))
         elif relative and (relative.group("done") or relative.group("same")):
             subject = _subject_after(sentence, m.end())  # nothing before says what it is of
+        elif relative and relative.group("share") and (whole := _clause_before(sentence, m.start())):
+            subject = whole + relative.group("share")  # "水压不足投诉较多，占全部投诉的33%"
         elif not names_something(subject) or _HAS.search(subject):
             subject = _subject_after(sentence, m.end()) or subject or (previous.subject if previous else "")
         elif subject.endswith("的") and (noun := _subject_after(sentence, m.end()).removeprefix("的")):

@@ -234,6 +234,8 @@ def test_metrics_comparisons_counted_things_building_numbers_and_time_limits(sen
         ("配件库存周转天数降至38天", [(38.0, "天", "配件库存周转天数", "actual")]),
         ("下月接通率恢复至92%以上", [(92.0, "%", "下月接通率", "target")]),
         ("新增3个网点接入统一工单平台", [(3.0, "个", "新增网点", "actual")]),
+        # a share whose whole is named in the clause before, which holds no figure
+        ("存在的问题：一是老旧小区水压不足投诉较多，占全部投诉的33%；", [(33.0, "%", "老旧小区水压不足投诉占全部投诉", "actual")]),
     ],
 )
 def test_metrics_scales_counters_named_years_comparisons_and_list_marks(sentence, expected):
