@@ -36,9 +36,22 @@ def _cue_prior(s: Sentence, section: str | None) -> float:
     return min(len(cues.findall(s.text)), 2) / 2 if cues else 0.0
 
 
+# a line that only states figures: "· 接通率：94.0%", a table row "人工接通率 96.1% 95.3% +0.8个百分点"
+_NAME_AND_FIGURE = re.compile(r"^[·•●▪◆■\-*\s]*[^\d：:，。；]{1,16}[：:]\s*[-+]?\d[^，。；]{0,16}$")
+_FIGURES_APART = re.compile(r"\d\S*\s+[-+]?\d")
+
+
+def bare_figures(text: str) -> bool:
+    """Whether a line states figures and nothing else ("接通率：94.0%", a row of a table set out as
+    text): the key-figures table holds them, and quoted as a sentence they tell a reader nothing."""
+    return bool(_NAME_AND_FIGURE.match(text) or (_FIGURES_APART.search(text) and not re.search(r"[，。；！？]", text)))
+
+
 def _candidates(sentences: list[Sentence]) -> list[Sentence]:
     """At most ``MAX_CANDIDATES`` sentences, the best by a cheap prior (earliest first on ties),
-    in source order, so drafting from thousands of reports stays fast."""
+    in source order, so drafting from thousands of reports stays fast; lines of bare figures are
+    not quoted."""
+    sentences = [s for s in sentences if not bare_figures(s.text)]
     if len(sentences) <= MAX_CANDIDATES:
         return sentences
     keep = sorted(range(len(sentences)), key=lambda i: (-_prior(sentences[i]), i))[:MAX_CANDIDATES]

@@ -1,4 +1,6 @@
-from feedback_nlp.summarise.ranking import rank
+import pytest
+
+from feedback_nlp.summarise.ranking import bare_figures, rank
 from feedback_nlp.summarise.review import Sentence
 
 
@@ -41,3 +43,17 @@ def test_review_rank_skips_template_variants_of_one_sentence():
     sentences = [Sentence(t, "overview", "r.txt", i + 1, "") for i, t in enumerate(texts)]
     picked = {s.line for s in rank(sentences, limit=4)}
     assert 4 in picked and len(picked & {1, 2, 3}) == 1
+
+
+@pytest.mark.parametrize(
+    "text, bare",
+    [
+        ("· 接通率：94.0%", True),
+        ("人工接通率 96.1% 95.3% +0.8个百分点", True),
+        ("全年受理投诉52起，较上年减少11起。", False),
+        ("管理总面积为：29848.47㎡，其中样板区19998.00㎡", False),
+        ("1. 完成2号楼4层坐席扩容，新增坐席30席", False),
+    ],
+)
+def test_ranking_lines_of_bare_figures_are_left_to_the_table(text, bare):
+    assert bare_figures(text) is bare
