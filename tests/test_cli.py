@@ -280,7 +280,7 @@ def test_cli_sigterm_stops_a_batch_run_as_ctrl_c_does():
     import os
     import signal
 
-    from feedback_nlp.cli import _stop_on_sigterm
+    from feedback_nlp.cli.classify import _stop_on_sigterm
 
     before = signal.getsignal(signal.SIGTERM)
     stopped_by: list[int] = []

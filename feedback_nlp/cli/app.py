@@ -1,0 +1,91 @@
+"""The ``feedback-nlp`` application and what every command shares: one-line errors, exit
+codes, the ``--verbose`` and ``--version`` options, and the console entry point."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+
+import typer
+
+from ..about import __version__
+from ..errors import FeedbackNLPError
+
+app = typer.Typer(
+    name="feedback-nlp",
+    help="Chinese customer-service text: read messy files, normalise, tokenise, classify.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: docstring lines join as prose, flags show no value type
+)
+_state = {"verbose": False}
+
+
+def _err(message: str) -> None:
+    typer.echo(f"feedback-nlp: {message}", err=True)
+
+
+def _friendly(command):
+    """Turn the package's own errors, and files that cannot be written or read, into a one-line
+    message and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except FeedbackNLPError as exc:
+            if _state["verbose"]:
+                raise
+            _err(f"error: {exc}")
+            raise typer.Exit(2) from None
+        except OSError as exc:  # an output that cannot be written: a folder where a file should be, no permission, disk full
+            if _state["verbose"] or exc.filename is None:
+                raise
+            if isinstance(exc, (FileExistsError, NotADirectoryError)):
+                _err(f"error: {exc.filename}: a file stands where this path needs a folder; pick another path")
+            else:
+                _err(f"error: {exc.filename}: {exc.strerror or exc}; check the path and that it can be written")
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"feedback-nlp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress and show tracebacks on errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    _state["verbose"] = verbose
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+# chat-log exports, read field by field with ``classify -o``; other commands read them as plain text
+EXPORT_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".json")
+
+
+def _count(n: int, noun: str) -> str:
+    """"1 line", "2 lines"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except FeedbackNLPError as exc:
+        _err(f"error: {exc}")
+        if _state["verbose"]:
+            raise
+        sys.exit(2)

@@ -1,0 +1,241 @@
+"""``feedback-nlp classify``: single messages as a table or JSON, chat-log exports in batch."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..config import Config, load_config
+from ..errors import FeedbackNLPError
+from ..normalise.encoding import read_text
+from .app import EXPORT_SUFFIXES, _count, _err, _friendly, app
+
+
+TABLE_ROWS = 5000  # more single messages than this get a note that --json or -o suits them better
+
+
+def _messages(source: str, cfg: Config) -> List[tuple[Optional[int], str]]:
+    """An existing file's non-empty lines with their 1-based line numbers, or the argument itself
+    as one message (line None)."""
+    if not source.strip():
+        return [(None, source)]  # an empty message, classified as such (a warning says so)
+    path = Path(source)
+    if source != "-" and path.is_dir():
+        raise FeedbackNLPError(f"{source}: is a folder; to classify the chat exports in it, name an output file with -o")
+    if source != "-" and not path.is_file():
+        if path.suffix in (".txt", ".csv", ".jsonl", ".tsv") or "/" in source:
+            raise FeedbackNLPError(f"{source}: no such file; pass an existing file or the message text itself")
+        return [(None, source)]
+    if path.suffix.lower() in EXPORT_SUFFIXES:
+        _err(f"note: {source} is read line by line, each line one message, header and all fields included; "
+             "to classify it as a chat-log export field by field, add -o OUTPUT")
+    raw = sys.stdin.buffer.read() if source == "-" else path
+    read = read_text(raw, encoding=cfg.input.encoding, max_bytes=cfg.input.max_bytes, name="<stdin>" if source == "-" else None)
+    return [(n, line) for n, line in enumerate(read.text.split("\n"), 1) if line.strip()]
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm(stopped_by: list[int]):
+    """Within the block, SIGTERM (a job scheduler stopping the run, ``kill``) stops the run as
+    Ctrl-C does: the checkpoint is kept and the worker processes are ended, instead of the main
+    process dying at once and each orphaned worker printing a broken-pipe traceback."""
+    def stop(signum, frame):
+        stopped_by.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@app.command(short_help="Complaint causes and sentiment of messages or chat-log exports.")
+@_friendly
+def classify(
+    inputs: List[str] = typer.Argument(
+        ..., help="A message; a text file with one message per line; or, with -o, chat-log exports (files or folders)."
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Batch mode: write classified messages here (chat-log exports in, one row per message out)."
+    ),
+    fmt: Optional[str] = typer.Option(
+        None, "--format", help="Batch output format: jsonl | csv | parquet (default: from OUTPUT's suffix, else jsonl)."
+    ),
+    sessions: Optional[Path] = typer.Option(None, "--sessions", help="Batch mode: also write per-session figures here."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Batch mode: reject file (default: OUTPUT's name + .rejects.jsonl)."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", help="Batch mode: worker processes (default: all cores)."),
+    resume: bool = typer.Option(False, "--resume", help="Batch mode: continue an interrupted run where it stopped."),
+    restart: bool = typer.Option(False, "--restart", help="Batch mode: start an interrupted run again, overwriting its output."),
+    redact: bool = typer.Option(False, "--redact", help="Mask phone, ID and bank card numbers, e-mail, orders, addresses in all output."),
+    chatlog: Optional[Path] = typer.Option(None, "--chatlog", help="Field mapping for exports (default: configs/chatlog.yaml)."),
+    text_field: Optional[str] = typer.Option(None, "--text-field", help="Name of the message text field in the exports."),
+    field_map: List[str] = typer.Option(
+        [], "--field", help="Name an export's field, e.g. --field session=会话编号 (session, message_id, time, role, speaker, text)."
+    ),
+    encoding: str = typer.Option("auto", "--encoding", help="Force the input encoding instead of detecting it."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model directory (default: the shipped model)."),
+    device: Optional[str] = typer.Option(None, "--device", help="Transformers models: auto (default), cpu, cuda, cuda:N."),
+    runtime: str = typer.Option("torch", "--runtime", help="Transformers models: torch, or onnx (after 'feedback-nlp export-onnx')."),
+    explain: bool = typer.Option(True, "--explain/--no-explain", help="Single messages: include the evidence words and spans."),
+    as_json: bool = typer.Option(False, "--json", help="Single messages: one JSON object per message instead of a table."),
+) -> None:
+    """Complaint causes and sentiment: of one message, of each line of a text file, or (with -o) of
+    whole chat-log exports.
+
+    Batch mode exit codes: 0 all records classified or kept; 3 some records were rejected (see the
+    reject file); 1 some input files could not be read at all.
+    """
+    if output is not None:
+        if text_field:
+            field_map = [*field_map, f"text={text_field}"]
+        _classify_batch(
+            inputs, output, fmt, sessions, rejects, workers, resume, restart, redact, chatlog, field_map, encoding, model, device, runtime
+        )
+        return
+    if len(inputs) != 1:
+        raise FeedbackNLPError("several inputs need -o OUTPUT (batch mode); without it, pass one message or one file")
+    from ..pipeline import FeedbackClassifier
+
+    numbered = _messages(inputs[0], load_config(None, [f"input.encoding={encoding}"]))
+    clf = FeedbackClassifier.load(model, device=device, runtime=runtime)
+    if as_json:  # streamed, so that a large file neither waits for the end nor holds every result
+        for start in range(0, len(numbered), 2048):
+            chunk = numbered[start:start + 2048]
+            for (line, message), result in zip(chunk, clf.predict([m for _, m in chunk], explain=explain)):
+                typer.echo(json.dumps({**({} if line is None else {"line": line}), "text": message, **result}, ensure_ascii=False))
+        return
+    if len(numbered) > TABLE_ROWS:
+        _err(f"note: {len(numbered):,} messages make a long table; --json writes one JSON line per message as it goes, "
+             "and -o classifies chat-log exports in batch")
+    messages = [m for _, m in numbered]
+    results = clf.predict(messages, explain=explain)
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    numbers = bool(numbered) and numbered[0][0] is not None  # a file's lines, not one message
+    for col in ("line",) * numbers + ("message", "causes", "sentiment", "evidence"):
+        table.add_column(col, overflow="fold", justify="right" if col == "line" else "left")
+    for (line, message), r in zip(numbered, results):
+        causes = ", ".join(f"{c['id']} {c['probability']:.2f}" for c in r["causes"]) or "-"
+        sentiment = "-" if r["sentiment"]["label"] is None else f"{r['sentiment']['label']} {r['sentiment']['score']:+.2f}"
+        words = []
+        if explain:
+            for cause, ev in r["evidence"]["causes"].items():
+                words.append(f"{cause}: " + " ".join(e.get("text", e["term"]) for e in ev))
+            if r["evidence"].get("sentiment"):  # the words behind the label, when no cause has any
+                words.append(f"{r['sentiment']['label']}: " + " ".join(e.get("text", e["term"]) for e in r["evidence"]["sentiment"][:3]))
+        note = r["error"] or r["warning"]
+        cells = (message[:80], causes, sentiment + (f" ({note})" if note else ""), "; ".join(words))
+        table.add_row(*((str(line),) * numbers + cells))
+    Console().print(table)
+
+
+def _classify_batch(
+    inputs, output, fmt, sessions, rejects, workers, resume, restart, redact, chatlog, field_map, encoding, model, device, runtime
+) -> None:
+    from ..batch import classify_files, side_file
+    from ..config import load_chatlog_config
+
+    load_config(None, [f"input.encoding={encoding}"])  # an unknown --encoding is a usage error, not a failed file
+    from ..io.writers import output_format
+
+    output_format(output, fmt)  # "-o out.csv --format parquet" is refused before anything is read
+    overrides = []
+    for item in field_map:
+        name, sep, column = item.partition("=")
+        if not sep or not column.strip():
+            raise FeedbackNLPError(f"--field {item!r}: write FIELD=COLUMN, e.g. --field text=消息内容")
+        overrides.append(f"fields.{name.strip()}={json.dumps([column.strip()], ensure_ascii=False)}")
+    chat_cfg = load_chatlog_config(chatlog, overrides)
+    from ..io.records import count_lines, expand_inputs
+
+    from ..batch import CHUNK_SIZE
+
+    if workers < 1:
+        raise FeedbackNLPError(f"--workers {workers}: use 1 or more worker processes")
+    cores = os.cpu_count() or 1
+    if workers > cores:
+        _err(f"note: --workers {workers} is more than the {cores} cores here; using {cores}")
+        workers = cores
+    interactive = sys.stderr.isatty()
+    total = count_lines([p for p in expand_inputs(inputs) if p.is_file()]) or None
+    if total and workers > 1:
+        workers = min(workers, -(-total // CHUNK_SIZE))  # a worker per chunk at most: each loads the model
+    from ..progress import BatchProgress
+
+    progress = BatchProgress(total, interactive, _err)
+
+    stopped_by: list[int] = []
+    try:
+        with _stop_on_sigterm(stopped_by):
+            summary = classify_files(
+                inputs, output, fmt=fmt, sessions_output=sessions, rejects_output=rejects, workers=workers, model=model,
+                device=device, runtime=runtime, chatlog=chat_cfg, encoding=encoding, redact=redact, resume=resume,
+                restart=restart, progress=progress,
+            )
+    except KeyboardInterrupt:
+        if interactive:
+            sys.stderr.write("\n")
+        from ..io.writers import RESUMABLE, output_format
+
+        stopped = "stopped by SIGTERM" if stopped_by else "interrupted"
+        if output_format(output, fmt) not in RESUMABLE:
+            _err(f"{stopped}; {output} holds what was classified so far, but a Parquet output cannot be resumed: "
+                 "run the same command with --restart to start again (JSON Lines and CSV outputs can be resumed)")
+        else:
+            _err(f"{stopped}; what was classified is kept in {output}: run the same command with --resume to go on "
+                 "from the last checkpoint, or with --restart to start again")
+        raise typer.Exit(143 if stopped_by else 130) from None
+    if interactive:
+        progress(summary, done=True)
+        sys.stderr.write("\n")
+    report = summary.as_dict()
+    rejects_path = rejects or side_file(output, "rejects.jsonl")
+    _err(
+        f"{summary.read:,} records read = {summary.written:,} written ({summary.classified:,} customer messages classified) "
+        f"+ {summary.rejected:,} rejected, in {summary.seconds:.1f} s ({report['messages_per_second'] or 0:,.0f}/s)"
+    )
+    if summary.causes:
+        _err("causes: " + ", ".join(f"{c} {n}" for c, n in summary.causes.most_common()))
+    if summary.sentiment:
+        _err("sentiment: " + ", ".join(f"{c} {n}" for c, n in summary.sentiment.most_common()))
+    if summary.redacted:
+        _err("masked: " + ", ".join(f"{c} {n}" for c, n in summary.redacted.most_common()))
+    if summary.repaired:
+        _err(f"mojibake (UTF-8 read as GBK) repaired in {summary.repaired:,} messages; their rows say so in 'warning'")
+    if summary.times_not_dates:
+        _err(f"warning: {summary.times_not_dates:,} messages have a time that is not a date; they are kept, but left out of "
+             "session timings and the review's monthly figures; their rows say so in 'warning'")
+    if summary.rejected:
+        reasons = summary.rejected_by_reason.most_common()
+        more = sum(n for _r, n in reasons[5:])
+        others = len(reasons) - 5
+        _err(f"rejected ({rejects_path}): " + "; ".join(f"{r} ({n:,})" for r, n in reasons[:5])
+             + (f"; and {more:,} more for {_count(others, 'other reason')} (all in the summary)" if more else ""))
+    if sessions:
+        _err(f"{summary.sessions:,} sessions -> {sessions}")
+    summary_path = side_file(output, "summary.json")
+    summary_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    _err(f"messages -> {output}, summary -> {summary_path}")
+    if summary.files_skipped:
+        names = ", ".join(Path(p).name for p in summary.files_skipped[:5]) + (", …" if len(summary.files_skipped) > 5 else "")
+        _err(f"skipped {len(summary.files_skipped)} files in the input folders that are not chat exports: {names}")
+    for failure in summary.files_failed:
+        _err(f"error: {failure}")
+    if summary.files_failed:
+        raise typer.Exit(1)
+    if summary.rejected:
+        raise typer.Exit(3)
