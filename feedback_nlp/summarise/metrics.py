@@ -139,17 +139,25 @@ def _noun_after(sentence: str, end: int, unit: str) -> str:
     return noun if 2 <= len(noun) <= 8 and not noun.endswith("率") else ""
 
 
-_SAYS_HOW_MANY = re.compile(r"(?:较为|比较|相对|仍然?)?(较多|较少|最多|最少|居多|突出|明显|增多|集中|为主)$")
+_SAYS_HOW_MANY = re.compile(
+    r"(?:较为|比较|相对|仍然?)?(较多|较少|最多|最少|居多|突出|明显|增多|集中|为主|最高|最大|居首|排第一|排名第一|位居第一)$"
+)
+# a clause that only names a kind of matter, as a list of complaints does: "服务态度问题，占…的20%"
+_KIND_OF_MATTER = re.compile(r"^[\u4e00-\u9fff]{2,12}(问题|投诉|类|方面|事项|原因|报修|工单|来电|咨询)$")
 
 
 def _clause_before(sentence: str, start: int) -> str:
     """What the clause before a figure's clause speaks of, when it holds no figure and says there
-    are many of it ("老旧小区水压不足投诉较多，占全部投诉的33%" -> "老旧小区水压不足投诉"); "" otherwise."""
+    are many of it ("老旧小区水压不足投诉较多，占全部投诉的33%" -> "老旧小区水压不足投诉";
+    "物流问题占比最高，达到35%" -> "物流问题占比") or only names a kind of matter ("服务态度问题，
+    占投诉总量的20%"); "" otherwise."""
     clauses = re.split(r"[，,；;：:]", sentence[:start])
     if len(clauses) < 2 or _NUMBER.search(clauses[-2]):
         return ""
     words = _LIST_JOINERS.sub("", _LEAD_WORDS.sub("", clauses[-2].strip(), count=1), count=1)
-    return _SAYS_HOW_MANY.sub("", words) if _SAYS_HOW_MANY.search(words) else ""
+    if _SAYS_HOW_MANY.search(words):
+        return _SAYS_HOW_MANY.sub("", words)
+    return words if _KIND_OF_MATTER.match(words) else ""
 
 
 def _subject_after(sentence: str, end: int) -> str:
@@ -231,15 +239,30 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
         elif relative and relative.group("share") and (whole := _clause_before(sentence, m.start())):
             subject = whole + relative.group("share")  # "水压不足投诉较多，占全部投诉的33%"
         elif not names_something(subject) or _HAS.search(subject):
-            subject = _subject_after(sentence, m.end()) or subject or (previous.subject if previous else "")
+            subject = (
+                _subject_after(sentence, m.end()) or subject or (previous.subject if previous else "")
+                or _clause_before(sentence, m.start())  # "物流问题占比最高，达到35%"
+            )
         elif subject.endswith("的") and (noun := _subject_after(sentence, m.end()).removeprefix("的")):
             subject += noun  # "年初制定的95%目标": what the figure is of follows it
         elif noun := counted:
             # "每季度进行1次集中培训": the thing counted follows; a short lead-in stays with it
             subject = subject + noun if len(subject) <= 6 else noun
         unit = UNIT_NAMES.get(unit, unit)
-        out.append(Metric(value, unit, subject, kind, sentence[start : m.end()], qualifier, start, m.end()))
+        out.append(Metric(value, unit, _tidy(subject), kind, sentence[start : m.end()], qualifier, start, m.end()))
     return out
+
+
+# words around a subject that say how the figure ranks, not what it is of: "也是历年来交房数量最多的一次"
+_RANK_WORDS = re.compile(r"^(?:[也这还]?是)?(?:历年来|近年来|有史以来|今年以来|成立以来)|(?:最多|最高|最大|最好)的一[次年天个月]$")
+
+
+def _tidy(subject: str) -> str:
+    """A subject as listed: without rank words, and a share named as one ("服务态度类占" ->
+    "服务态度类占比", "服务态度问题占投诉总量的" -> "服务态度问题占投诉总量")."""
+    subject = _RANK_WORDS.sub("", subject) or subject
+    subject = re.sub(r"(?<=.)(占[^的，,]{1,12})的$", r"\1", subject)
+    return re.sub(r"(?<=.)占[了到]?$", "占比", subject)
 
 
 # "由去年的45秒缩短至28秒", "从10%提升到100%": a figure after 由/从 (in its clause) that is followed by

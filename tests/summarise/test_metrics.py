@@ -20,7 +20,7 @@ from tests.conftest import seed_path
         ("2013年计划完成日常报修3505次", 3505, "次", "日常报修", "target"),
         ("绿化面积29848.47㎡", 29848.47, "㎡", "绿化面积", "actual"),
         ("共计向客户发放各类通知37份，约4885件", 4885, "件", "向客户发放各类通知", "actual"),
-        ("交房套数最多的一次（590余套）", 590, "套", "交房套数最多的一次", "actual"),
+        ("交房套数最多的一次（590余套）", 590, "套", "交房套数", "actual"),
         ("合同利用外资1800万美元", 1800, "万美元", "合同利用外资", "actual"),
         ("2012年度客服部8名员工", 8, "名", "客服部员工", "actual"),
         ("20xx年度客服部8名员工", 8, "名", "客服部员工", "actual"),  # template pages hide the year
@@ -227,7 +227,7 @@ def test_metrics_comparisons_counted_things_building_numbers_and_time_limits(sen
         ("投诉量278件，较二季度减少48件。", [(278.0, "件", "投诉量", "actual"), (48.0, "件", "投诉量减少", "actual")]),
         # bullets, list words and a target in brackets are not part of the name
         ("· 接通率：92.0%（目标92%）", [(92.0, "%", "接通率", "actual"), (92.0, "%", "接通率", "target")]),
-        ("二是信用卡类投诉占全部投诉的38%", [(38.0, "%", "信用卡类投诉占全部投诉的", "actual")]),
+        ("二是信用卡类投诉占全部投诉的38%", [(38.0, "%", "信用卡类投诉占全部投诉", "actual")]),
         ("确保投诉处理时限控制在2个工作日以内", [(2.0, "个工作日", "投诉处理时限", "target")]),
         # the verb that brings the figure is not part of its name; next month's figure is a target
         ("接通率低于90.5%的月度目标", [(90.5, "%", "接通率", "target")]),
@@ -236,6 +236,14 @@ def test_metrics_comparisons_counted_things_building_numbers_and_time_limits(sen
         ("新增3个网点接入统一工单平台", [(3.0, "个", "新增网点", "actual")]),
         # a share whose whole is named in the clause before, which holds no figure
         ("存在的问题：一是老旧小区水压不足投诉较多，占全部投诉的33%；", [(33.0, "%", "老旧小区水压不足投诉占全部投诉", "actual")]),
+        # or only names a kind of matter, or says it ranks first
+        ("服务态度问题，占投诉总量的20%。", [(20.0, "%", "服务态度问题占投诉总量", "actual")]),
+        ("物流问题占比最高，达到35%。", [(35.0, "%", "物流问题占比", "actual")]),
+        # a share is named without a dangling 的, and a bare 占 as a share
+        ("其中服务态度问题占投诉总量的20%。", [(20.0, "%", "服务态度问题占投诉总量", "actual")]),
+        ("服务态度类占20%，维修类占35%。", [(20.0, "%", "服务态度类占比", "actual"), (35.0, "%", "维修类占比", "actual")]),
+        # rank words are not part of what is counted
+        ("也是历年来交房数量最多的一次(590余套）。", [(590.0, "套", "交房数量", "actual")]),
     ],
 )
 def test_metrics_scales_counters_named_years_comparisons_and_list_marks(sentence, expected):
