@@ -59,7 +59,7 @@ def _candidates(sentences: list[Sentence]) -> list[Sentence]:
 
 
 # a year of reports often holds monthly ones and a year-end summary: the summary speaks for the year
-_PART_OF_A_YEAR = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]+月|季度|半年")
+_PART_OF_A_YEAR = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]+月|季度|半年|(?<![A-Za-z])[Qq][1-4](?!\d)")
 # a plan for next month or week ("下月满意率力争回升至96%") is not a plan for next year
 _SHORT_HORIZON = re.compile(r"下个?月|下周|下季度|本月|\d{1,2}月(底|份|末)|第?[一二三四1-4]季度")
 # ... unless it speaks of a year as a whole ("2026年第一季度" is a quarter; "年度培训计划" in a

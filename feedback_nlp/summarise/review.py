@@ -86,6 +86,7 @@ class Review:
 
     years_left_out: list[int] = field(default_factory=list)  # the other years of the articles left out
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, why) of reports that could not be read
+    years_tied: list[int] = field(default_factory=list)  # years as many titles sum up, with no year given
 
     @property
     def warnings(self) -> list[str]:
@@ -121,6 +122,12 @@ class Review:
                         "各月（季）数据，未计算全年合计。"))
         if not self.year:
             return out
+        if self.years_tied:
+            others = [y for y in self.years_tied if y != self.year]
+            out.append((f"as many report titles sum up {', '.join(map(str, others))} as {self.year}: the draft is of "
+                        f"{self.year}, the latest, and the others' articles are left out: pass --year to choose",
+                        f"报告标题中{'、'.join(map(str, self.years_tied))}年的总结一样多，本稿按最近的{self.year}年起草，"
+                        "其他年份的报告已略去，请核对年份。"))
         if self.years_left_out and not any(self.year in summary_years(t) for t in self.titles.values()):
             found = "、".join(map(str, self.years_left_out))
             out.append((f"no report title sums up {self.year}: the articles summing up {', '.join(map(str, self.years_left_out))} "
@@ -248,20 +255,27 @@ def _heading_sections(units: list[_Unit], sections: list[str]) -> dict[int, str]
 
 
 def _read_article_units(path: str | Path, repaired: dict[str, list[int]] | None = None):
-    """Articles of a report file with their units; ``repaired`` gets the file's lines that were
-    repaired as mojibake, when there are any."""
+    """Articles of a report file with their units and title; ``repaired`` gets the file's lines
+    that were repaired as mojibake, when there are any. The title of a file's only article is the
+    file's name where that says more of the period covered ("2024年度工作总结.txt" over a text
+    that starts at "一、工作概况")."""
     read = read_text(path)
     if repaired is not None and read.mojibake is not None and read.mojibake.changed:
         repaired[str(path)] = list(read.mojibake.lines_repaired)
     norm = normalise_text(read.text)
-    for article in split_articles(norm.text, linked_titles(read.text)):
-        yield article, _units(article, norm.line_map)
+    articles = split_articles(norm.text, linked_titles(read.text))
+    for article in articles:
+        first = article.lines[0].text.strip() if article.lines else ""
+        title = _title_of(article.title, first)
+        if len(articles) == 1 and _names_more(Path(path).stem, title):
+            title = Path(path).stem  # "2024年度工作总结.txt" whose text starts at "一、工作概况"
+        yield article, _units(article, norm.line_map), title
 
 
-def _is_report(article: Article, classifier: SectionClassifier | None) -> bool:
+def _is_report(article: Article, classifier: SectionClassifier | None, title: str) -> bool:
     texts = [line.text for line in article.lines]
     if classifier is not None and classifier.articles is not None:
-        return bool(classifier.report_probability([texts], [article.title or None])[0] >= REPORT_THRESHOLD)
+        return bool(classifier.report_probability([texts], [title or None])[0] >= REPORT_THRESHOLD)
     return _article_is_on_topic(texts)
 
 
@@ -279,8 +293,8 @@ def label_lines(path: str | Path) -> dict[int, str]:
     off-topic, and lines not quoted, are absent."""
     classifier = SectionClassifier.load()
     out: dict[int, str] = {}
-    for article, units in _read_article_units(path):
-        if not _is_report(article, classifier):
+    for article, units, title in _read_article_units(path):
+        if not _is_report(article, classifier, title):
             continue
         sentences = [u for u in units if not u.style]
         predicted = iter(section for section, _p in _classify(sentences, classifier))
@@ -311,13 +325,11 @@ def collect_sentences(
     classifier = SectionClassifier.load()
     sentences: list[Sentence] = []
     dropped: list[tuple[str, str, str]] = []
-    for article, units in _read_article_units(path, repaired):
+    for article, units, title in _read_article_units(path, repaired):
         body = [u for u in units if not u.style]
         if not body:
             continue
-        first = article.lines[0].text.strip() if article.lines else ""
-        title = _title_of(article.title, first)
-        if not _is_report(article, classifier):
+        if not _is_report(article, classifier, title):
             dropped.append((label, title or "(untitled)", NOT_A_REPORT))
             continue
         clause_before = None  # the last figure of a sentence that ends in a semicolon, on the same line
@@ -345,6 +357,14 @@ def other_year_articles(titles: dict[tuple[str, str], str], year: int | None) ->
     return {key: years for key, title in titles.items() if year and (years := summary_years(title)) and year not in years}
 
 
+def _names_more(name: str, title: str) -> bool:
+    """Whether a file's name says more about the period its text covers than the text's title:
+    the year it sums up, where the title names none, or a period at all (a month, a quarter)."""
+    if summary_years(name) and not summary_years(title):
+        return True
+    return part_of_a_year(name) and not part_of_a_year(title) and not summary_years(title)
+
+
 def _title_of(title: str, first: str) -> str:
     """An article's title; an untitled article's is its first line or sentence, if short."""
     return title or (first if len(first) <= MAX_TITLE_CHARS else "")
@@ -359,14 +379,20 @@ def article_titles(sentences: list[Sentence]) -> dict[tuple[str, str], str]:
     return titles
 
 
+def title_years(sentences: list[Sentence]) -> Counter:
+    """How many of the articles' titles say they sum up each year (``summary_years``)."""
+    return Counter(year for title in article_titles(sentences).values() for year in summary_years(title))
+
+
 def year_from_titles(sentences: list[Sentence]) -> int | None:
-    """The year the kept articles' titles say they sum up (``summary_years``), when one year is
-    the most common, one vote per article; None when titles name none or tie."""
-    counts = Counter(year for title in article_titles(sentences).values() for year in summary_years(title))
-    ranked = counts.most_common(2)
-    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+    """The year the most articles' titles say they sum up, one vote per article; of years named
+    equally often, the latest (a year-end review is of the year just ended; ``draft_review``
+    warns of the tie); None when no title names a year."""
+    counts = title_years(sentences)
+    if not counts:
         return None
-    return ranked[0][0]
+    top = max(counts.values())
+    return max(year for year, n in counts.items() if n == top)
 
 
 # written into every draft (a comment atop the Markdown, the DOCX's comments property), so that a
@@ -424,7 +450,7 @@ def draft_review(
     """Draft a review from report files or folders (``report_files``). The customer-feedback
     section comes from ``chats``, classified messages (the output of ``feedback-nlp classify -o``),
     or from ``feedback``, their analysis (``feedback.analyse_chats``); None leaves it out. Without
-    ``year``, the year the report titles sum up, if they agree on one (``year_from_titles``).
+    ``year``, the year most report titles sum up, the latest of a tie (``year_from_titles``).
 
     Articles whose title sums up another year than the review's ("企业服务中心09年工作总结" in a
     2012 review) are left out, unless ``keep_other_years`` or unless no other article would be
@@ -452,8 +478,12 @@ def draft_review(
         dropped.extend(left_out)
     if unreadable and len(unreadable) == len(files):
         raise InputError(f"none of the {len(files)} reports could be read; the first: {unreadable[0][0]}: {unreadable[0][1]}")
+    years_tied: list[int] = []
     if year is None:
         year = year_from_titles(sentences)
+        counts = title_years(sentences)
+        years_tied = sorted(y for y, n in counts.items() if n == max(counts.values())) if len(counts) > 1 else []
+        years_tied = years_tied if len(years_tied) > 1 else []
     titles = article_titles(sentences)
     other_years = other_year_articles(titles, year)
     years_left_out: list[int] = []
@@ -480,4 +510,5 @@ def draft_review(
             seen.add((s.file, m.key()[:3]))
             metrics.append((m, s))
     # one metric's figures side by side (本月接待来电 of each month's report, then the year's)
-    return Review(year, org, sections, group_by_metric(metrics), dropped, feedback, titles, repaired, years_left_out, unreadable)
+    return Review(year, org, sections, group_by_metric(metrics), dropped, feedback, titles, repaired, years_left_out, unreadable,
+                  years_tied)

@@ -146,13 +146,15 @@ def split_articles(text: str, links: list[str] = ()) -> list[Article]:
 # "2012年度…", "企业服务中心09年工作总结", and a four-digit year without 年 ("2021售后服务年度工作总结")
 _TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d(?!\d)|\d\d(?=年))(年)?")
 _SUMMARY_WORD = re.compile(r"总结|报告|汇报|回顾")
-_WHOLE_YEAR = re.compile(r"年度|年终|全年")  # what a year without 年 must be followed by to be the year summed up
+# what a year without 年 must be followed by to be the year summed up (a quarter, "2025Q3报告", is of it)
+_WHOLE_YEAR = re.compile(r"年度|年终|全年|^[\s_\-]*[Qq][1-4](?!\d)")
 
 
 def summary_years(title: str) -> list[int]:
     """The years a title says it sums up: a year followed by a summary word, not by a plan
     ("2012年度服务中心年终工作总结2013年计划" -> [2012]); two digits are a year of this century;
-    four digits without 年 count when 年度, 年终 or 全年 follows ("2021售后服务年度工作总结")."""
+    four digits without 年 count when 年度, 年终 or 全年 follows ("2021售后服务年度工作总结"), or a
+    quarter ("2025Q3报告")."""
     matches = list(_TITLE_YEAR.finditer(title))
     years = []
     for m, nxt in zip(matches, matches[1:] + [None]):

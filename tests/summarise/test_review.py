@@ -45,7 +45,7 @@ def test_review_year_from_titles_prefers_the_year_summed_up():
     assert year_from_titles([s("2012年度服务中心年终工作总结2013年计划")]) == 2012
     assert year_from_titles([s("", "2023年度客服中心工作总结"), s("", "全年接待来电18426个。")]) == 2023
     assert year_from_titles([s("2013年工作计划")]) is None  # a plan's year is not the year reviewed
-    assert year_from_titles([s("2021年工作总结"), s("2022年工作总结")]) is None  # a tie: no guess
+    assert year_from_titles([s("2021年工作总结"), s("2022年工作总结")]) == 2022  # a tie: the latest (draft_review warns)
     two_files = [s("2021年工作总结"), Sentence("正文", "other", "b.txt", 1, "2021年工作总结", title="2021年工作总结"), s("2022年工作总结")]
     assert year_from_titles(two_files) == 2021  # one vote per article, even under the same title
     assert year_from_titles([s("", "本文" * 30 + "2020年工作总结")]) is None  # a long first line is no title
@@ -293,3 +293,36 @@ def test_review_of_monthly_reports_and_a_year_end_summary_plans_from_the_summary
     # with monthly reports alone, their plans are all there is
     (folder / "2024年度工作总结.txt").unlink()
     assert draft_review(folder, year=2024).sections["plans"]
+
+
+def test_review_reads_the_period_from_the_file_name_when_the_text_has_no_title(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    body = "一、工作概况\n全年共受理客户来电{calls}次，满意率达到{rate}%。\n二、存在的问题\n高峰时段排队时间过长。\n"
+    (folder / "2025年度客服工作总结.txt").write_text(body.format(calls=52000, rate=96), encoding="utf-8")
+    (folder / "2024年度工作总结.txt").write_text(body.format(calls=48000, rate=93), encoding="utf-8")
+    (folder / "2025Q3报告.txt").write_text("一、本季度工作\n本季度受理来电13100次。\n", encoding="utf-8")
+    review = draft_review(folder)
+    assert review.year == 2025  # two files sum up 2025 (the year summary and a quarter), one 2024
+    name = str(folder / "2024年度工作总结.txt")
+    assert (name, "2024年度工作总结", "sums up 2024, not 2025") in review.dropped_articles
+    assert 48000 not in {m.value for m, _s in review.metrics}
+    # the quarter's report is part of the year: its figures are not quoted as the year's achievements
+    assert {Path(s.file).name for s in review.sections["achievements"]} == {"2025年度客服工作总结.txt"}
+    # a file with a title of its own keeps it
+    (folder / "2024年度工作总结.txt").write_text("2025年度维修班组工作总结\n" + body.format(calls=1, rate=90), encoding="utf-8")
+    assert not draft_review(folder).dropped_articles
+
+
+def test_review_titles_that_sum_up_two_years_equally_draft_the_latest_and_say_so(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for year, calls in ((2024, 48000), (2025, 52000)):
+        (folder / f"{year}年度工作总结.txt").write_text(
+            f"客服中心{year}年度工作总结\n一、工作概况\n全年共受理客户来电{calls}次，满意率达到95%。\n", encoding="utf-8")
+    review = draft_review(folder)
+    assert review.year == 2025 and review.years_tied == [2024, 2025]
+    assert 48000 not in {m.value for m, _s in review.metrics}
+    assert [w for w in review.warnings if "as many report titles sum up 2024 as 2025" in w]
+    assert [n for n in review.notes if "2024、2025年的总结一样多" in n]
+    assert not draft_review(folder, year=2024).years_tied  # a year given: no tie to speak of
