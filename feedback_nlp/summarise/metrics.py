@@ -23,7 +23,7 @@ UNITS = sorted(
 UNIT_NAMES = {"美金": "美元", "万美金": "万美元"}
 # "达到" alone is not here: "一次性解决率达到87.5%" reports a result
 TARGET_QUALIFIERS = ("不低于", "不少于", "不超过", "不高于", "提高到", "提升到", "降低到", "控制在", "确保", "力争", "争取", "逐步达到")
-TARGET_CUES = ("目标", "计划", "力争", "争取", "确保", "明年", "下一年", "下年度", "预计", "下月", "下个月", "下季度", "下一季度")
+TARGET_CUES = ("目标", "计划", "力争", "争取", "确保", "明年", "下一年", "下年度", "预计", "下月", "下个月", "下季度", "下一季度", "下一步")
 _TARGET_CUE = re.compile("|".join(TARGET_CUES).replace("计划", "计划(?!生育|经济)"))  # 计划生育 is a field of work
 # the qualifiers worth showing beside a figure: "不低于90%", "约4885件"; "为", "共" add nothing
 SHOWN_QUALIFIERS = TARGET_QUALIFIERS + ("约", "近", "超过")
@@ -276,11 +276,22 @@ _COMPARED_WITH = re.compile(
 _CHANGE_TO = re.compile(r"\s*[^，。；;,：:！？!?\d]{0,6}?(?:至|到)\s*[-+]?\d")
 
 
+# a target said to be met or missed: the figures after it are results ("未达到95%的年度目标，比去年
+# 下降0.75个百分点"), though the target's own figure, in its clause, is a target
+_TARGET_MET = re.compile(r"(?:未能?|没有|超额|如期)?(?:达到|完成|实现|达成)[^，。；;,]{0,12}?目标")
+
+
 def _is_target(sentence: str, cues: list[int], start: int, end: int) -> bool:
     """Whether a target cue ("目标", "力争", "明年"…) stands before the figure, or in its clause
     after it ("满意率95%的目标"); one further on speaks of other figures ("满意度为93.5%，未完成
-    年初制定的95%目标": 93.5% is what was reached)."""
-    if any(c < start for c in cues):
+    年初制定的95%目标": 93.5% is what was reached), and one in a target met or missed speaks of
+    its own clause only."""
+    if share := re.search(r"(?:完成|达到|实现)[^，。；;,]{0,12}目标的?$", sentence[:start]):
+        # "完成年度目标的102%": how much of the target was reached ("力争完成…" is still a target)
+        cues = [c for c in cues if not share.start() <= c < share.end()]
+    met = [m.span() for m in _TARGET_MET.finditer(sentence)]
+    clause = max([0] + [m.end() for m in _CLAUSE_START.finditer(sentence, 0, start)])
+    if any(c < start and (c >= clause or not any(a <= c < b for a, b in met)) for c in cues):
         return True
     stop = _CLAUSE_END.search(sentence, end)
     return any(end <= c < (stop.start() if stop else len(sentence)) for c in cues)
@@ -351,40 +362,61 @@ def group_by_metric(items: list[tuple[Metric, Any]]) -> list[tuple[Metric, Any]]
 
 
 # a table of figures set out as text, one row a line: "指标名称 本季度 上季度 变动" over
-# "人工接通率 96.1% 95.3% +0.8个百分点". Its columns say what each figure is: last period's value
-# (not listed), the change, or this period's
+# "人工接通率 96.1% 95.3% +0.8个百分点", or a Word table read row by row: "指标 2025年 2024年 同比"
+# over "报修受理数量（件） 12486 11529 +8.3%". Its columns say what each figure is: last period's
+# value (not listed), the change, or this period's; a unit may stand in the row's name
 _PAST_COLUMN = re.compile(r"上季度|上月|上年|去年|同期|上期|上周|上半年")
 _CHANGE_COLUMN = re.compile(r"变动|变化|增减|同比|环比|增幅|增长|升降")
+_YEAR_COLUMN = re.compile(r"^((?:19|20)\d\d)年?度?$")
+_UNIT_IN_NAME = re.compile(r"\s*[（(]([^（()）]{1,4})[)）]$")
+_BARE_NUMBER = re.compile(r"^[-+]?\d+(?:,\d{3})*(?:\.\d+)?$")
 _MAX_HEADER_CELL = 8
+
+
+def _past_columns(cells: list[str]) -> list[bool]:
+    """Which columns hold last period's values: named so ("上季度"), or a year before the latest
+    year the header names ("2024年" beside "2025年")."""
+    years = [int(m.group(1)) if (m := _YEAR_COLUMN.match(c)) else None for c in cells]
+    latest = max((y for y in years if y), default=None)
+    return [bool(_PAST_COLUMN.search(c)) or (y is not None and y < latest) for c, y in zip(cells, years)]
 
 
 def table_header(text: str) -> list[str] | None:
     """The column names of a text table's header line, when ``text`` is one: three or more short
-    cells without figures, one of them last period's ("上季度")."""
+    cells without figures (years aside), one of them last period's ("上季度", "2024年" beside "2025年")."""
     cells = text.split()
-    if len(cells) < 3 or any(len(c) > _MAX_HEADER_CELL or re.search(r"\d", c) for c in cells):
+    if len(cells) < 3 or any(len(c) > _MAX_HEADER_CELL or (re.search(r"\d", c) and not _YEAR_COLUMN.match(c)) for c in cells):
         return None
-    return cells if any(_PAST_COLUMN.search(c) for c in cells[1:]) else None
+    return cells if any(_past_columns(cells)[1:]) else None
 
 
 def table_row_metrics(text: str, header: list[str], default_kind: str = "actual") -> list[Metric] | None:
     """The figures of a row under ``header`` (None when ``text`` is not such a row): named by the
     row's first cell; a figure in last period's column is a baseline, one in a change column is
-    named for the change ("人工接通率变动")."""
+    named for the change ("人工接通率变动"); a bare number takes the unit its row's name gives
+    ("投诉件数（件） 318")."""
     cells = text.split()
     if len(cells) != len(header) or re.search(r"\d", cells[0]):
         return None
+    unit = _UNIT_IN_NAME.search(cells[0])
+    name = cells[0][: unit.start()] if unit else cells[0]
+    unit = unit.group(1) if unit and unit.group(1) in UNITS else ""
+    past = _past_columns(header)
     out: list[Metric] = []
     offset = len(cells[0])
-    for column, cell in zip(header[1:], cells[1:]):
+    for column, was, cell in zip(header[1:], past[1:], cells[1:]):
         start = text.index(cell, offset)
         offset = start + len(cell)
-        for m in extract_metrics(cell, default_kind):
-            if _PAST_COLUMN.search(column):
-                kind, subject = "baseline", cells[0]
+        found = extract_metrics(cell, default_kind)
+        if not found and unit and _BARE_NUMBER.match(cell):
+            value = float(cell.replace(",", ""))
+            found = [Metric(value, UNIT_NAMES.get(unit, unit), name, default_kind, cell, "", 0, len(cell))]
+        for m in found:
+            if was:
+                kind, subject = "baseline", name
             elif _CHANGE_COLUMN.search(column):
-                kind, subject = m.kind, cells[0] + column
+                kind, subject = m.kind, name + column
             else:
-                kind, subject = m.kind, cells[0]
+                kind, subject = m.kind, name
             out.append(replace(m, subject=subject, kind=kind, start=start + m.start, end=start + m.end))
     return out

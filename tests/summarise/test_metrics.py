@@ -262,3 +262,37 @@ def test_metrics_a_text_table_with_last_periods_column(tmp_path):
     assert rows[:6] == [("人工接通率", 96.1, "actual"), ("人工接通率", 95.3, "baseline"), ("人工接通率变动", 0.8, "actual"),
                         ("平均等待时长", 25.0, "actual"), ("平均等待时长", 27.0, "baseline"), ("平均等待时长变动", -2.0, "actual")]
     assert ("满意度", 98.6, "actual") in rows  # the table ended; sentences after it are read as before
+
+
+def test_metrics_a_word_table_with_year_columns_and_units_in_the_names():
+    from feedback_nlp.summarise.metrics import table_header, table_row_metrics
+
+    header = table_header("指标 2025年 2024年 同比")
+    assert header == ["指标", "2025年", "2024年", "同比"]
+    rows = {
+        "报修受理数量（件） 12486 11529 +8.3%": [(12486, "件", "报修受理数量", "actual"), (11529, "件", "报修受理数量", "baseline"),
+                                         (8.3, "%", "报修受理数量同比", "actual")],
+        "物业费收缴率 92.35% 93.10% -0.75个百分点": [(92.35, "%", "物业费收缴率", "actual"), (93.1, "%", "物业费收缴率", "baseline"),
+                                            (-0.75, "个百分点", "物业费收缴率同比", "actual")],
+        "满意度（分） 91.2 89.5 +1.7": [(91.2, "分", "满意度", "actual"), (89.5, "分", "满意度", "baseline"), (1.7, "分", "满意度同比", "actual")],
+    }
+    for row, expected in rows.items():
+        assert [(m.value, m.unit, m.subject, m.kind) for m in table_row_metrics(row, header)] == expected
+    assert table_header("指标 2025年 目标 完成率") is None  # no column of an earlier period
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # a target said to be missed: the figures after it are results
+        ("物业费收缴率为92.35%，未达到95%的年度目标，比去年下降0.75个百分点。", ["actual", "target", "actual"]),
+        ("收缴率未完成年度目标，部分业主拒缴物业费，二期欠费户达到241户。", ["actual"]),
+        # how much of a target was reached is a result, unless it is aimed for
+        ("购物卡销售额达到386万元，完成年度目标的61%。", ["actual", "actual"]),
+        ("力争完成年度目标的105%。", ["target"]),
+        ("下一步：7月底前完成车库防水维修；三季度累计收缴率达到75%。", ["target"]),
+        ("2026年目标：满意率95%，投诉下降10%。", ["target", "target"]),
+    ],
+)
+def test_metrics_targets_met_or_missed_and_next_steps(sentence, kinds):
+    assert [m.kind for m in extract_metrics(sentence)] == kinds
