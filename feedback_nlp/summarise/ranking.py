@@ -86,6 +86,32 @@ def month_bound(s: Sentence) -> bool:
     return bool(_THIS_MONTH.search(s.text) and part_of_a_year(s.title))
 
 
+_CHINESE_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"十一": 11, "十二": 12}
+_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*月|(十[一二]|[一二三四五六七八九十])月")
+_QUARTER = re.compile(r"第?([一二三四1-4])季度|(?<![A-Za-z])[Qq]([1-4])(?!\d)")
+_HALF = re.compile(r"([上下])半年")
+
+
+def report_period(title: str) -> tuple[str, float]:
+    """The period an article reports on, by its title, as shown beside its key figures ("2025年3月",
+    "第三季度", "2025年度"; "" when the title does not say), with a rank that orders periods in
+    the year: months, then their quarter, half and whole year."""
+    years = summary_years(title) or [int(m.group(1)) for m in re.finditer(r"(?<!\d)((?:19|20)\d\d)(?!\d)", title)][:1]
+    year = f"{years[0]}年" if years else ""
+    if m := _MONTH.search(title):
+        month = int(m.group(1)) if m.group(1) else _CHINESE_NUMBERS[m.group(2)]
+        if 1 <= month <= 12:
+            return f"{year}{month}月", month
+    if m := _QUARTER.search(title):
+        quarter = int(m.group(2) or _CHINESE_NUMBERS.get(m.group(1), m.group(1)))
+        return f"{year}第{'一二三四'[quarter - 1]}季度", 3 * quarter + 0.5
+    if m := _HALF.search(title):
+        return f"{year}{m.group(1)}半年", 6.6 if m.group(1) == "上" else 12.6
+    if sums_up_a_year(title):
+        return f"{years[0]}年度" if years else "全年", 12.8
+    return "", 12.9
+
+
 def short_horizon(text: str, title: str) -> bool:
     """Whether a plan speaks of next month or week only: it says so, or it is in a month's or a
     quarter's report, and it does not speak of a year."""

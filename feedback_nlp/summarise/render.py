@@ -14,6 +14,7 @@ from pathlib import Path
 from ..config import load_taxonomy
 from ..errors import InputError
 from .metrics import SHOWN_QUALIFIERS
+from .ranking import report_period
 from .review import DRAFT_MARK, TITLES, Review
 
 
@@ -39,14 +40,24 @@ def _title(review: Review) -> str:
     return f"{review.org or ''}{year}客户服务工作总结（初稿）"
 
 
-def _figure_rows(review: Review) -> list[list[str]]:
+FIGURE_COLUMNS = ("指标", "数值", "类型", "来源")
+PERIOD_COLUMN = "报告期"  # the period the figure's report covers, when a title says it
+
+
+def _figure_rows(review: Review) -> tuple[list[str], list[list[str]]]:
+    """The key-figures table: its column names and rows. A column of the period each figure's
+    report covers ("2025年3月", "2025年度") is added when any title says one, so that a month's
+    or a quarter's figure is not taken for the year's."""
+    periods = [report_period(s.title)[0] for _m, s in review.metrics]
+    with_period = any(periods)
     rows = []
-    for m, s in review.metrics:
+    for (m, s), period in zip(review.metrics, periods):
         value = m.text.replace(" ", "")  # as written: "10余份", "80%以上", "1至5个百分点"
         shown = m.qualifier if m.qualifier in SHOWN_QUALIFIERS else ""
-        rows.append([m.subject, shown + value,
-                     "目标" if m.kind == "target" else "实际", f"{Path(s.file).name}:{s.line}"])
-    return rows
+        row = [m.subject, shown + value, "目标" if m.kind == "target" else "实际", f"{Path(s.file).name}:{s.line}"]
+        rows.append(row[:2] + [period or "—"] + row[2:] if with_period else row)
+    columns = list(FIGURE_COLUMNS[:2]) + [PERIOD_COLUMN] + list(FIGURE_COLUMNS[2:]) if with_period else list(FIGURE_COLUMNS)
+    return columns, rows
 
 
 def _feedback_sentences(fb: dict) -> list[str]:
@@ -86,7 +97,7 @@ def to_dict(review: Review) -> dict:
         },
         "key_figures": [
             {"subject": m.subject, "value": m.value, "unit": m.unit, "kind": m.kind, "qualifier": m.qualifier,
-             "text": m.text, "sentence": s.text, "file": s.file, "line": s.line}
+             "text": m.text, "period": report_period(s.title)[0], "sentence": s.text, "file": s.file, "line": s.line}
             for m, s in review.metrics
         ],
         "customer_feedback": review.feedback,
@@ -119,8 +130,9 @@ def to_markdown(review: Review) -> str:
         if not review.sections.get(name):
             lines.append(EMPTY_SECTION)
         if name == "achievements" and review.metrics:
-            lines += ["", "| 指标 | 数值 | 类型 | 来源 |", "|---|---|---|---|"]
-            lines += [f"| {' | '.join(row)} |" for row in _figure_rows(review)]
+            columns, rows = _figure_rows(review)
+            lines += ["", f"| {' | '.join(columns)} |", "|" + "---|" * len(columns)]
+            lines += [f"| {' | '.join(row)} |" for row in rows]
         lines.append("")
     return "\n".join(lines)
 
@@ -202,10 +214,10 @@ def to_docx(review: Review, path: Path) -> None:
         if not review.sections.get(name):
             doc.add_paragraph(EMPTY_SECTION)
         if name == "achievements" and review.metrics:
-            rows = _figure_rows(review)
-            table = doc.add_table(rows=1, cols=4)
+            columns, rows = _figure_rows(review)
+            table = doc.add_table(rows=1, cols=len(columns))
             table.style = "Table Grid"
-            for cell, head in zip(table.rows[0].cells, ("指标", "数值", "类型", "来源")):
+            for cell, head in zip(table.rows[0].cells, columns):
                 cell.text = head
             for row in rows:
                 for cell, value in zip(table.add_row().cells, row):

@@ -28,7 +28,7 @@ from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
 from .metrics import Metric, dedupe_metrics, extract_metrics, group_by_metric, names_something, table_header, table_row_metrics
 from .classifier import SectionClassifier
-from .ranking import part_of_a_year, select_sections, short_horizon, sums_up_a_year
+from .ranking import part_of_a_year, report_period, select_sections, short_horizon, sums_up_a_year
 from .sections import (
     CLOSING_HEADING,
     REPORT_OPENING,
@@ -509,6 +509,8 @@ def draft_review(
                 continue
             seen.add((s.file, m.key()[:3]))
             metrics.append((m, s))
-    # one metric's figures side by side (本月接待来电 of each month's report, then the year's)
+    # one metric's figures side by side, in the order of the periods reported on (本月接待来电 of
+    # each month's report, then the year's)
+    metrics.sort(key=lambda item: report_period(item[1].title)[1])
     return Review(year, org, sections, group_by_metric(metrics), dropped, feedback, titles, repaired, years_left_out, unreadable,
                   years_tied)

@@ -140,7 +140,7 @@ def test_render_review_of_a_word_report_with_an_empty_section(tmp_path):
     md = out.read_text(encoding="utf-8")
     mark, title = md.splitlines()[:2]
     assert title.startswith("# 2023年度客户服务工作总结") and "review draft" in mark  # the mark is an HTML comment
-    assert "[report.docx:3]" in md and "| 工单按时办结 | 3505件 | 实际 |" in md and "| 客户满意率 | 不低于97% | 目标 |" in md
+    assert "[report.docx:3]" in md and "| 工单按时办结 | 3505件 | 2023年度 | 实际 |" in md and "| 客户满意率 | 不低于97% | 2023年度 | 目标 |" in md
     problems = md.split("## 四、存在的问题与不足")[1].split("## 五")[0]
     assert "回复不及时" in problems
     # no sentence is an overview: the section says so instead of standing empty
@@ -172,3 +172,21 @@ def test_review_command_lists_the_articles_of_a_page_it_drafts_from(tmp_path):
     assert result.exit_code == 0, result.stderr
     line = next(x for x in result.stderr.splitlines() if "drafted from" in x)
     assert "drafted from 3 of its articles" in line and "后勤服务中心工作总结计划" in line
+
+
+def test_render_key_figures_say_the_period_their_report_covers_in_time_order(tmp_path):
+    from feedback_nlp import draft_review
+    from feedback_nlp.summarise.render import to_dict, to_markdown
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "11月工作小结.txt").write_text("一、本月工作\n本月受理报修1002件，及时率98.4%。\n", encoding="utf-8")
+    (folder / "2025年3月客服月报.txt").write_text("一、本月工作\n本月受理报修890件，及时率97.0%。\n", encoding="utf-8")
+    (folder / "2025Q3报告.txt").write_text("一、本季度工作\n本季度受理报修2950件。\n", encoding="utf-8")
+    (folder / "2025年度工作总结.txt").write_text("客服中心2025年度工作总结\n一、全年工作\n全年受理报修12486件，及时率97.6%。\n",
+                                            encoding="utf-8")
+    review = draft_review(folder, year=2025)
+    periods = [(f["period"], f["value"]) for f in to_dict(review)["key_figures"] if f["unit"] == "件"]
+    assert periods == [("2025年3月", 890), ("2025年第三季度", 2950), ("11月", 1002), ("2025年度", 12486)]
+    md = to_markdown(review)
+    assert "| 指标 | 数值 | 报告期 | 类型 | 来源 |" in md and "| 受理报修 | 12486件 | 2025年度 | 实际 |" in md
