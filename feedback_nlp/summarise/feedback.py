@@ -40,7 +40,7 @@ def _central(texts: list[str], k: int) -> list[str]:
 
 
 # how a masked value reads in the review, which people read rather than join on
-MASK_NAMES = {"PHONE": "电话", "ID_CARD": "身份证号", "BANK_CARD": "银行卡号", "EMAIL": "邮箱", "ORDER": "单号", "ADDRESS": "地址"}
+MASK_NAMES = {"PHONE": "电话", "ID_CARD": "身份证号", "BANK_CARD": "银行卡号", "EMAIL": "邮箱", "ORDER": "单号", "ADDRESS": "地址", "NAME": "姓名"}
 
 
 def _readable_masks(text: str) -> str:

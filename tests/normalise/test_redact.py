@@ -21,6 +21,16 @@ def redactor():
         ("订单号：2023030112345678 还没发货", "ORDER", "2023030112345678"),
         ("运单号SF1234567890123", "ORDER", "SF1234567890123"),
         ("送到杭州市西湖区文三路100号3栋2单元501室", "ADDRESS", "杭州市西湖区文三路100号3栋2单元501室"),
+        # a flat in a housing estate, as property-management chats give it
+        ("卫生间漏水漏到楼下了，14栋2单元1903", "ADDRESS", "14栋2单元1903"),
+        ("住阳光花园8幢1单元602，快来看看", "ADDRESS", "8幢1单元602"),
+        ("3号楼1502室漏水", "ADDRESS", "3号楼1502室"),
+        # names where chats give one: before a phone, after words that introduce it, after a role
+        ("张伟，手机号码稍后发你", "NAME", "张伟"),
+        ("我叫何佳怡，报修的是客厅那台柜机", "NAME", "何佳怡"),
+        ("联系人：王小红", "NAME", "王小红"),
+        ("保安刘德华态度恶劣", "NAME", "刘德华"),
+        ("物业经理张建国根本不管", "NAME", "张建国"),
     ],
 )
 def test_redact_masks_personal_data(redactor, text, kind, value):
@@ -61,6 +71,11 @@ def test_redact_same_value_same_mask(redactor):
         "型号A2848，序列号不方便说",
         "订单有问题",  # the label without a number
         "6222021234567890129",  # fails the Luhn check: not taken as a card
+        "12栋、15栋高层住户反映水压低",  # buildings named alone are no one's address
+        "找遍整个房间没找到酒店任何服务电话",  # 何 is a surname, but no name stands here
+        "我上周打过电话，客服电话打不通",
+        "本人高度重视，师傅说明天来，前台说不知道",
+        "客服小王态度很好",
     ],
 )
 def test_redact_leaves_ordinary_text(redactor, text):
