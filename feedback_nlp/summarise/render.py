@@ -67,7 +67,7 @@ def _feedback_sentences(fb: dict) -> list[str]:
     ]
     total = sum(fb["by_cause"].values())
     if total:
-        top = "；".join(f"{_cause_name(c)}{n}次（占{n / total:.1%}）" for c, n in list(fb["by_cause"].items())[:5])
+        top = "；".join(f"{_cause_name(c)}{n}次（占{n / total:.1%}）" for c, n in fb["by_cause"].items())  # every cause
         out.append(f"投诉原因分布（一条消息可提及多个原因，共提及{total}次）：{top}。")
     sent = fb["sentiment"]
     if sent:

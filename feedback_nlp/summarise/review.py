@@ -421,20 +421,23 @@ def report_files(
     ``drafts``, when those are given. One path may be given alone."""
     items = named_paths(reports, "reports")
     found: list[Path] = []
+    others: list[Path] = []
     for item in items:
         if item.is_dir():
             for p in visible_files(item):
-                if p.suffix.lower() in REPORT_SUFFIXES:
-                    found.append(p)
-                elif skipped is not None:
-                    skipped.append(p)
+                (found if p.suffix.lower() in REPORT_SUFFIXES else others).append(p)
         else:
             found.append(item)
+    if skipped is not None:
+        skipped.extend(others)
     files = [p for p in found if not is_draft(p)]
     if drafts is not None:
         drafts.extend(p for p in found if p not in files)
     if not files:
         only = " (only reviews drafted by feedback-nlp review)" if found else ""
+        old = [p.name for p in others if p.suffix.lower() in (".doc", ".wps")]
+        if old:
+            only += f"; {', '.join(old[:3])}{', …' if len(old) > 3 else ''} {'is an old Word file' if len(old) == 1 else 'are old Word files'}: save as .docx to include"
         raise InputError(f"no report files in {', '.join(map(str, items))}{only}; pass .txt, .md or .docx files")
     return files
 
@@ -457,6 +460,8 @@ def draft_review(
     left; the ones kept are named in ``Review.warnings``."""
     if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
         raise TypeError(f"year={year!r}: pass the year as an int, e.g. 2023")
+    if year is not None and not 1900 <= year <= 2100:
+        raise ValueError(f"year={year}: give the year in four digits, e.g. 2025")
     if chats is not None:
         from .feedback import analyse_chats
 

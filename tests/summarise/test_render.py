@@ -1,6 +1,7 @@
 """The review command end to end: Markdown, JSON with sources, DOCX with headings and tables, and
 the customer-feedback section computed from classified messages."""
 
+import pytest
 import json
 
 from typer.testing import CliRunner
@@ -47,6 +48,11 @@ def test_render_feedback_analysis_numbers(tmp_path, tiny_model_dir):
     assert sum(fb["by_month"].values()) == fb["complaints"]
     for texts in fb["examples"].values():
         assert all("13812345" not in t for t in texts)  # phone numbers are masked in examples
+    from feedback_nlp.summarise.render import _feedback_sentences
+
+    causes = _feedback_sentences({**fb, "by_cause": {c: 9 - i for i, c in enumerate(
+        ["attitude", "response_time", "competence", "logistics", "price_billing", "environment", "sales_pressure"])}})[1]
+    assert "推销骚扰3次" in causes and "环境卫生4次" in causes  # every cause, not the first five
 
 
 def test_render_review_without_reports_says_so(tmp_path):
@@ -190,3 +196,38 @@ def test_render_key_figures_say_the_period_their_report_covers_in_time_order(tmp
     assert periods == [("2025年3月", 890), ("2025年第三季度", 2950), ("11月", 1002), ("2025年度", 12486)]
     md = to_markdown(review)
     assert "| 指标 | 数值 | 报告期 | 类型 | 来源 |" in md and "| 受理报修 | 12486件 | 2025年度 | 实际 |" in md
+
+
+def test_review_command_with_nothing_to_draft_writes_nothing_and_exits_2(tmp_path):
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    (folder / "通知.txt").write_text("关于2026年元旦放假及值班安排的通知\n各位同事：\n根据国家规定，元旦放假1天，请各部门安排好值班。\n"
+                                    "特此通知。\n", encoding="utf-8")
+    out = tmp_path / "r.md"
+    result = runner.invoke(app, ["review", str(folder), "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    assert "left out (not a work report): 通知.txt" in result.stderr and "nothing to draft" in result.stderr
+
+
+def test_review_command_names_old_word_files_in_a_folder(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "2025年度工作总结.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    out = tmp_path / "r.md"
+    result = runner.invoke(app, ["review", str(folder), "-o", str(out)])
+    assert result.exit_code == 2 and "2025年度工作总结.doc is an old Word file: save as .docx" in result.stderr
+    (folder / "3月.txt").write_text("客服中心2025年3月工作简报\n本月受理报修890件，及时率97.0%。\n", encoding="utf-8")
+    result = runner.invoke(app, ["review", str(folder), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "warning: skipped 1 old Office file that cannot be read: 2025年度工作总结.doc; save as .docx" in result.stderr
+
+
+def test_review_year_must_have_four_digits(tmp_path):
+    from feedback_nlp import draft_review
+
+    report = tmp_path / "r.txt"
+    report.write_text("2025年客服中心工作总结\n一、工作概况\n全年共受理客户来电12000次。\n", encoding="utf-8")
+    result = runner.invoke(app, ["review", str(report), "--year", "25", "-o", str(tmp_path / "r.md")])
+    assert result.exit_code == 2 and "--year" in result.output + result.stderr
+    with pytest.raises(ValueError, match="four digits"):
+        draft_review(report, year=25)
