@@ -9,6 +9,7 @@ number is computed from the rows.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import islice
 from pathlib import Path
 
 from ..batch import _read_rows, summarise_sessions
@@ -70,8 +71,9 @@ def _not_messages(path: Path, fmt: str, found: str) -> InputError:
                       f"run 'feedback-nlp classify EXPORT -o classified.jsonl' and pass that")
 
 
-def analyse_chats(path: str | Path, fmt: str | None = None) -> dict:
-    """Figures for the review's customer-feedback section from a classified message file."""
+def _classified_rows(path: str | Path, fmt: str | None = None, limit: int | None = None) -> tuple[Path, list[dict]]:
+    """The rows of a classified message file (the first ``limit``, when given), refused with a
+    message that says what the file looks like when it is not one."""
     path = Path(path)
     if path.is_dir():
         raise InputError(f"--chats {path} is a folder; {_CLASSIFY_HINT}")
@@ -79,7 +81,7 @@ def analyse_chats(path: str | Path, fmt: str | None = None) -> dict:
         raise InputNotFoundError(f"--chats {path}: no such file; {_CLASSIFY_HINT}")
     fmt = output_format(path, fmt)
     try:
-        rows = list(_read_rows(path, fmt, columns=None))
+        rows = list(islice(_read_rows(path, fmt, columns=None), limit))
     except KeyError as exc:  # a CSV without the classifier's columns
         raise _not_messages(path, fmt, f"has no {exc} column") from None
     except UnicodeDecodeError:  # classify writes UTF-8; an export straight from a system may be GBK
@@ -90,6 +92,30 @@ def analyse_chats(path: str | Path, fmt: str | None = None) -> dict:
         missing = [k for k in ("role", "causes", "is_complaint", "sentiment") if k not in row]
         if missing:
             raise _not_messages(path, fmt, f"row {number} has no {', '.join(missing)} field")
+    return path, rows
+
+
+def check_chats(path: str | Path, fmt: str | None = None) -> None:
+    """Refuse a file that is not classified messages, reading only its first rows: a command
+    checks its inputs before the long work."""
+    _classified_rows(path, fmt, limit=100)
+
+
+def analyse_chats(path: str | Path, fmt: str | None = None, year: int | None = None) -> dict:
+    """Figures for the review's customer-feedback section from a classified message file; with
+    ``year``, of the messages of that year (and the undated ones): the others are counted in
+    ``outside_year``."""
+    path, rows = _classified_rows(path, fmt)
+    outside = 0
+    if year is not None:
+        kept = []
+        for r in rows:
+            when = parse_time(r.get("time"))
+            if when is not None and when.year != year:
+                outside += 1
+            else:
+                kept.append(r)
+        rows = kept
     customer = [r for r in rows if r["role"] == "customer"]
     complaints = [r for r in customer if r.get("is_complaint")]
     by_cause = Counter(c for r in complaints for c in (r.get("causes") or []))
@@ -122,4 +148,6 @@ def analyse_chats(path: str | Path, fmt: str | None = None) -> dict:
         "sessions": len(sessions),
         "escalated_sessions": sum(1 for s in sessions if s["trend"] == "escalated"),
         "complained_again_sessions": sum(1 for s in sessions if s["complained_again"]),
+        "year": year,
+        "outside_year": outside,
     }

@@ -139,6 +139,10 @@ class Review:
             out.append((f"{Path(file).name}: the article \"{title}\" sums up {', '.join(map(str, years))}, "
                         f"not {self.year}, and the draft draws on it: check --year",
                         f"{Path(file).name}中的《{title}》总结的是{'、'.join(map(str, years))}年，不是{self.year}年，本稿引用了它。"))
+        if (fb or {}).get("outside_year"):
+            out.append((f"{fb['outside_year']} messages in the classified chats are dated outside {self.year} and are "
+                        "left out of the customer feedback", f"客户对话中有{fb['outside_year']}条消息的日期不在{self.year}年内，"
+                        "未计入客户反馈分析。"))
         by_month = (fb or {}).get("by_month") or {}
         outside = sum(n for month, n in by_month.items() if not month.startswith(str(self.year)))
         if outside:
@@ -452,7 +456,8 @@ def draft_review(
 ) -> Review:
     """Draft a review from report files or folders (``report_files``). The customer-feedback
     section comes from ``chats``, classified messages (the output of ``feedback-nlp classify -o``),
-    or from ``feedback``, their analysis (``feedback.analyse_chats``); None leaves it out. Without
+    of the review's year (messages dated in other years are left out and counted), or from
+    ``feedback``, their analysis (``feedback.analyse_chats``), taken as it is; None leaves it out. Without
     ``year``, the year most report titles sum up, the latest of a tie (``year_from_titles``).
 
     Articles whose title sums up another year than the review's ("企业服务中心09年工作总结" in a
@@ -463,9 +468,9 @@ def draft_review(
     if year is not None and not 1900 <= year <= 2100:
         raise ValueError(f"year={year}: give the year in four digits, e.g. 2025")
     if chats is not None:
-        from .feedback import analyse_chats
+        from .feedback import check_chats
 
-        feedback = analyse_chats(chats)
+        check_chats(chats)  # a wrong file is refused before the reports are read
     sentences: list[Sentence] = []
     dropped: list[tuple[str, str, str]] = []
     repaired: dict[str, list[int]] = {}
@@ -489,6 +494,10 @@ def draft_review(
         counts = title_years(sentences)
         years_tied = sorted(y for y, n in counts.items() if n == max(counts.values())) if len(counts) > 1 else []
         years_tied = years_tied if len(years_tied) > 1 else []
+    if chats is not None:
+        from .feedback import analyse_chats
+
+        feedback = analyse_chats(chats, year=year)  # of the review's year, once that is known
     titles = article_titles(sentences)
     other_years = other_year_articles(titles, year)
     years_left_out: list[int] = []

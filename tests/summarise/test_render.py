@@ -30,7 +30,14 @@ def test_render_review_formats(tmp_path, tiny_model_dir):
     assert "4803次" in md and "[004_" in md
     data = json.loads((tmp_path / "review.json").read_text(encoding="utf-8"))
     assert all({"text", "file", "line"} <= set(s) for sents in data["sections"].values() for s in sents)
-    assert data["customer_feedback"]["customer_messages"] == 24
+    # the chats are of 2023, the review of 2012: none of them counts, and the draft says why
+    assert data["customer_feedback"]["customer_messages"] == 0 and data["customer_feedback"]["outside_year"] == 36
+    assert any("36 messages in the classified chats are dated outside 2012" in w for w in data["warnings"])
+    (tmp_path / "2023.txt").write_text("2023年客服中心工作总结\n一、工作概况\n全年共受理客户来电12000次。\n", encoding="utf-8")
+    result = runner.invoke(app, ["review", str(tmp_path / "2023.txt"), "--chats", str(classified), "-o", str(tmp_path / "r.json")])
+    assert result.exit_code == 0, result.stderr
+    fb = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["customer_feedback"]
+    assert fb["customer_messages"] == 24 and fb["year"] == 2023 and fb["outside_year"] == 0
     from docx import Document
 
     doc = Document(str(tmp_path / "review.docx"))
