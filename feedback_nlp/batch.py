@@ -65,6 +65,7 @@ class Summary:
     redacted: Counter = field(default_factory=Counter)
     repaired: int = 0  # messages whose mojibake was repaired
     times_not_dates: int = 0  # messages kept whose time field is not a date
+    roles_from_wording: int = 0  # messages whose role no field or speaker's name told, only their wording
     seconds: float = 0.0
     sessions: int | None = None  # sessions written (None: no session file asked for)
 
@@ -143,6 +144,7 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
         row["warning"] = "; ".join(w for w in notes if w) or None
         row["_repaired"] = note is not None
         row["_bad_time"] = bad_time
+        row["_role_from_wording"] = item.role_from_wording
         out.append(("message", _redacted(row, redactor, ("text", "speaker", "fields"))))
     return out
 
@@ -368,6 +370,7 @@ def _account(result: list[tuple[str, dict]], writer: RowWriter, rejects: RowWrit
         summary.written += 1
         summary.repaired += row.pop("_repaired", False)
         summary.times_not_dates += row.pop("_bad_time", False)
+        summary.roles_from_wording += row.pop("_role_from_wording", False)
         summary.roles[row["role"]] += 1
         if row["sentiment"] is not None:
             summary.classified += 1

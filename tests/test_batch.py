@@ -354,3 +354,22 @@ def test_batch_keeps_empty_messages_as_turns_without_classifying_them(tmp_path, 
     assert all("empty text" in r["warning"] for r in rows[1:])
     # the agent's picture answered the customer: it counts in the session's first response time
     assert read_jsonl(tmp_path / "s.jsonl")[0]["first_response_seconds"] == 180.0
+
+
+def test_batch_says_when_only_the_wording_told_the_roles(tmp_path, tiny_model_dir):
+    rows = ["会话ID,时间,发送方,内容", "S1,2025-05-04 19:59:34,业主-周超,请问物业费可以按年交吗？",
+            "S1,2025-05-04 20:01:29,坐席07,您好，很高兴为您服务，请问有什么可以帮您？", "S1,2025-05-04 20:02:00,坐席07,好的，我这边记录了。"]
+    (tmp_path / "with_speaker.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "a.jsonl"
+    result = runner.invoke(app, ["classify", str(tmp_path / "with_speaker.csv"), "-o", str(out), "-m", str(tiny_model_dir), "-w", "1"])
+    assert result.exit_code == 0, result.stderr
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["role"] for r in written] == ["customer", "agent", "agent"]  # 发送方 names the speaker
+    assert written[0]["speaker"] == "业主-周超" and "no role field" not in result.stderr
+    # without the speaker column only the wording tells, and the agent's plain reply reads as a customer's
+    (tmp_path / "bare.csv").write_text("\n".join(",".join(r.split(",")[:2] + r.split(",")[3:]) for r in rows) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["classify", str(tmp_path / "bare.csv"), "-o", str(tmp_path / "b.jsonl"), "-m", str(tiny_model_dir), "-w", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert "no role field or speaker's name told the role of 3 of 3 messages" in result.stderr and "--field role=" in result.stderr
+    summary = json.loads((tmp_path / "b.jsonl.summary.json").read_text(encoding="utf-8"))
+    assert summary["roles_from_wording"] == 3

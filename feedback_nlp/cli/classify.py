@@ -219,6 +219,11 @@ def _classify_batch(
     if summary.times_not_dates:
         _err(f"warning: {summary.times_not_dates:,} messages have a time that is not a date; they are kept, but left out of "
              "session timings and the review's monthly figures; their rows say so in 'warning'")
+    if summary.roles_from_wording:
+        _err(f"warning: no role field or speaker's name told the role of {summary.roles_from_wording:,} of "
+             f"{summary.written:,} messages, so their wording did (agent phrases such as 很高兴为您服务); an agent's reply "
+             "without such a phrase counts as a customer's message. If the export has a role or speaker column, name "
+             "it: --field role=COLUMN or --field speaker=COLUMN (role values: configs/chatlog.yaml)")
     if summary.rejected:
         reasons = summary.rejected_by_reason.most_common()
         more = sum(n for _r, n in reasons[5:])

@@ -45,6 +45,7 @@ class Record:
     file: str
     line: int
     fields: dict[str, Any] = field(default_factory=dict)  # the input's own fields, unchanged
+    role_from_wording: bool = False  # no role field or speaker's name told the role: its wording did
 
 
 @dataclass
@@ -102,19 +103,21 @@ class _Roles:
     def detect(self, role: Any, speaker: Any, text: str) -> str:
         """Role from the role field, else from the speaker's name, else from agent phrases, each
         read through ``canonical`` first (e.g. Traditional to Simplified, so "顧客" is "顾客")."""
+        return self.detect_how(role, speaker, text)[0]
+
+    def detect_how(self, role: Any, speaker: Any, text: str) -> tuple[str, bool]:
+        """The role (``detect``), and whether only the wording of the message told it."""
         canonical = self.canonical
         if role is not None and str(role).strip():
             found = self.values.get(canonical(str(role).strip()).lower())
             if found:
-                return found
+                return found, False
         if speaker and self.in_name is not None:
             m = self.in_name.search(canonical(str(speaker)))
             if m:
-                return self.values[m.group().lower()]
+                return self.values[m.group().lower()], False
         opening = canonical(text[:80])
-        if any(p.search(opening) for p in self.agent_text):
-            return "agent"
-        return "customer"
+        return ("agent" if any(p.search(opening) for p in self.agent_text) else "customer"), True
 
 
 def _open_binary(path: Path):
@@ -199,16 +202,18 @@ class RecordReader:
         message_id = fields.get(row, "message_id")
         time = fields.get(row, "time")
         speaker = fields.get(row, "speaker")
+        role, from_wording = self.roles.detect_how(fields.get(row, "role"), speaker, text)
         return Record(
             id=str(message_id) if message_id not in (None, "") else f"{Path(label).name}:{line}",
             session=str(session) if session not in (None, "") else default_session,
             time=str(time) if time not in (None, "") else None,
-            role=self.roles.detect(fields.get(row, "role"), speaker, text),
+            role=role,
             speaker=str(speaker) if speaker not in (None, "") else None,
             text=text,
             file=label,
             line=line,
             fields=row,
+            role_from_wording=from_wording,
         )
 
     # ---- formats ------------------------------------------------------------------------
