@@ -56,7 +56,7 @@ _RELATIVE = re.compile(
     r"^(?:(?:与|比|较)?(?:去年|上年|上一年|上月|上季度|上周|上半年|(?:19|20)\d\d年度?|第?[一二三四1-4]季度)(?:同期|底|末)?|(?P<vs>同比|环比))?"
     r"(?P<word>(?:增长|增加|提高|提升|上升|下降|减少|降低)了?)$"
     r"|^(?P<done>完成|办结|解决|修复|回访|处理)了?$|^(?P<same>首次|再次|均|也|仍|未|未完成|未能完成|没有完成|超额完成|保持在?|目标(?:值|为)?)$"
-    r"|^(?P<share>占.{0,12}?)的?$|^(?P<rate>(?:平均)?每(?:天|日|月|周|年|季度?|人|户))$"
+    r"|^(?P<share>占.{0,12}?)的?$|^(?P<rate>(?:平均)?每(?:天|日|月|周|年|季度?|人|户))$|^(?P<bare>同比|环比)$"
 )
 _CHANGE_WORD = re.compile(r"(?<=.)(?:同比|环比)?(?:增长|增加|提高|提升|上升|下降|减少|降低)了?$")  # "满意率提高" -> "满意率"
 # a building number, not a count of buildings: "12栋、15栋高层住户", "3栋业主"
@@ -78,7 +78,7 @@ _NOUN_END = re.compile(
 COUNT_UNITS = frozenset("次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单 条 项 家 场 期 批 张 本 篇 所 处 部".split())
 # what a subject may start with that is not part of it: joiners after the figure before, list numbers
 _LIST_JOINERS = re.compile(
-    r"^([、，,和与（(]+|及(?!时)|以及|[（(]?[0-9一二三四五六七八九十]{1,2}[)）、.．](?!\d)|[·•●▪◆■◇○\-*]+\s*|[一二三四五六七八九十]是)"
+    r"^([、，,和与（(]+|及(?!时)|以及|[（(]?[0-9一二三四五六七八九十]{1,2}(?:[)）、．]|\.(?!\d))|[·•●▪◆■◇○\-*]+\s*|[一二三四五六七八九十]是)"
 )
 _HAS = re.compile(r"(至少|共|已|还)?有$")  # "每月至少有2台以上大修发动机车辆": the subject follows
 
@@ -139,6 +139,22 @@ def _noun_after(sentence: str, end: int, unit: str) -> str:
     return noun if 2 <= len(noun) <= 8 and not noun.endswith("率") else ""
 
 
+# a subject that names a score but not what was scored, and the verbs that bring what was
+_GENERIC_SCORE = frozenset("得分 评分 分数 总分 成绩 结果".split())
+_HELD = re.compile(r"^.*?(?:组织了?|开展了?|进行了?|举行了?|举办了?|参加了?|完成了?|接受了?)")
+
+
+def _tested_before(sentence: str, start: int) -> str:
+    """What the clause before a score's clause says was tested or measured ("12月份组织了年度第三方
+    满意度测评" -> "第三方满意度测评"); "" when that clause holds a figure."""
+    clauses = re.split(r"[，,；;：:]", sentence[:start])
+    if len(clauses) < 2 or _NUMBER.search(clauses[-2]):
+        return ""
+    words = _HELD.sub("", _LEAD_WORDS.sub("", clauses[-2].strip(), count=1), count=1)
+    words = re.sub(r"^(?:年度|全年|本年度|一次|了)", "", words)
+    return words if 2 <= len(words) <= 16 else ""
+
+
 _SAYS_HOW_MANY = re.compile(
     r"(?:较为|比较|相对|仍然?)?(较多|较少|最多|最少|居多|突出|明显|增多|集中|为主|最高|最大|居首|排第一|排名第一|位居第一)$"
 )
@@ -154,7 +170,7 @@ def _clause_before(sentence: str, start: int) -> str:
     clauses = re.split(r"[，,；;：:]", sentence[:start])
     if len(clauses) < 2 or _NUMBER.search(clauses[-2]):
         return ""
-    words = _LIST_JOINERS.sub("", _LEAD_WORDS.sub("", clauses[-2].strip(), count=1), count=1)
+    words = _LIST_JOINERS.sub("", _LEAD_WORDS.sub("", clauses[-2].strip().removeprefix("其中"), count=1), count=1)
     if _SAYS_HOW_MANY.search(words):
         return _SAYS_HOW_MANY.sub("", words)
     return words if _KIND_OF_MATTER.match(words) else ""
@@ -226,18 +242,17 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
         counted = _noun_after(sentence, m.end(), m.group("unit"))
         if relative and relative.group("done") and counted:
             subject = _subject_after(sentence, m.end())  # "完成12部电梯的大修改造": not of the figure before
+        elif relative and relative.group("share") and (whole := _clause_before(sentence, m.start())):
+            subject = whole + relative.group("share")  # "水压不足投诉较多，占全部投诉的33%"
         elif relative and prior is not None and names_something(prior.subject):
             # "占总体的75%" -> "已缴纳物业费业主占总体"; "增长24.2%" -> "工业产值增长"; "完成335件" ->
             # "报修完成"; "首次达到98%", "未达到96%的目标": of the figure before
             base = prior.subject if relative.group("share") or relative.group("rate") or relative.group("done") \
                 else _CHANGE_WORD.sub("", prior.subject)  # "环比增长4.0%，同比增长9.8%": both of the total
-            # 同比/环比 is kept where the sentence has both, which would otherwise read alike
-            both = "同比" in sentence and "环比" in sentence
-            subject = base + "".join(relative.group(g) or "" for g in ("vs",) * both + ("word", "share", "rate", "done"))
+            # 同比 and 环比 are kept: a year-on-year and a quarter-on-quarter change would read alike
+            subject = base + "".join(relative.group(g) or "" for g in ("vs", "bare", "word", "share", "rate", "done"))
         elif relative and (relative.group("done") or relative.group("same")):
             subject = _subject_after(sentence, m.end())  # nothing before says what it is of
-        elif relative and relative.group("share") and (whole := _clause_before(sentence, m.start())):
-            subject = whole + relative.group("share")  # "水压不足投诉较多，占全部投诉的33%"
         elif not names_something(subject) or _HAS.search(subject):
             subject = (
                 _subject_after(sentence, m.end()) or subject or (previous.subject if previous else "")
@@ -245,6 +260,8 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
             )
         elif subject.endswith("的") and (noun := _subject_after(sentence, m.end()).removeprefix("的")):
             subject += noun  # "年初制定的95%目标": what the figure is of follows it
+        elif subject in _GENERIC_SCORE and (tested := _tested_before(sentence, m.start())):
+            subject = tested + subject  # "组织了年度第三方满意度测评，得分91.2分"
         elif noun := counted:
             # "每季度进行1次集中培训": the thing counted follows; a short lead-in stays with it
             subject = subject + noun if len(subject) <= 6 else noun

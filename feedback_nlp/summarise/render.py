@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 from ..config import load_taxonomy
@@ -38,6 +39,12 @@ NOTES_HEADING = "待核对："
 def _title(review: Review) -> str:
     year = f"{review.year}年度" if review.year else "年度"
     return f"{review.org or ''}{year}客户服务工作总结（初稿）"
+
+
+def _as_item(text: str) -> str:
+    """A quoted sentence as an item of the draft's list: without the list mark it had in its
+    source ("- 投诉：25件" in a Markdown report), which would show as a list in a list."""
+    return re.sub(r"^\s*(?:[-*+•·●▪]\s+)+", "", text)
 
 
 FIGURE_COLUMNS = ("指标", "数值", "类型", "来源")
@@ -126,7 +133,7 @@ def to_markdown(review: Review) -> str:
                 lines += [f"> {t}" for t in texts] + [""]
             continue
         for s in review.sections.get(name, []):
-            lines.append(f"- {s.text} <sub>[{Path(s.file).name}:{s.line}]</sub>")
+            lines.append(f"- {_as_item(s.text)} <sub>[{Path(s.file).name}:{s.line}]</sub>")
         if not review.sections.get(name):
             lines.append(EMPTY_SECTION)
         if name == "achievements" and review.metrics:
@@ -209,7 +216,7 @@ def to_docx(review: Review, path: Path) -> None:
                     doc.add_paragraph(t, style="Intense Quote")
             continue
         for s in review.sections.get(name, []):
-            para = doc.add_paragraph(s.text, style="List Bullet")
+            para = doc.add_paragraph(_as_item(s.text), style="List Bullet")
             para.add_run(f"  [{Path(s.file).name}:{s.line}]").italic = True
         if not review.sections.get(name):
             doc.add_paragraph(EMPTY_SECTION)

@@ -15,7 +15,7 @@ from tests.conftest import seed_path
         ("本年度我部共接到投诉33起，其中24起为房产证问题", 33, "起", "接到投诉", "actual"),
         ("本年度我部共接到投诉33起，其中24起为房产证问题", 24, "起", "房产证问题", "actual"),
         ("B栋公寓物业费收缴率为93.81%，同比-26.95%", 93.81, "%", "B栋公寓物业费收缴率", "actual"),
-        ("B栋公寓物业费收缴率为93.81%，同比-26.95%", -26.95, "%", "同比", "actual"),
+        ("B栋公寓物业费收缴率为93.81%，同比-26.95%", -26.95, "%", "B栋公寓物业费收缴率同比", "actual"),
         ("客户综合满意率不低于90%；服务综合及时率不低于90%；", 90, "%", "客户综合满意率", "target"),
         ("2013年计划完成日常报修3505次", 3505, "次", "日常报修", "target"),
         ("绿化面积29848.47㎡", 29848.47, "㎡", "绿化面积", "actual"),
@@ -242,6 +242,16 @@ def test_metrics_comparisons_counted_things_building_numbers_and_time_limits(sen
         # a share is named without a dangling 的, and a bare 占 as a share
         ("其中服务态度问题占投诉总量的20%。", [(20.0, "%", "服务态度问题占投诉总量", "actual")]),
         ("服务态度类占20%，维修类占35%。", [(20.0, "%", "服务态度类占比", "actual"), (35.0, "%", "维修类占比", "actual")]),
+        # 同比 and 环比 keep their word, also alone before a signed change in brackets
+        ("受理报修3105件，同比增加6.1%，报修及时率97.3%；", [(3105.0, "件", "受理报修", "actual"), (6.1, "%", "受理报修同比增加", "actual"),
+                                                  (97.3, "%", "报修及时率", "actual")]),
+        ("共受理报修3380件（同比+9.5%）", [(3380.0, "件", "受理报修", "actual"), (9.5, "%", "受理报修同比", "actual")]),
+        # a share named in the clause before wins over the figure before that
+        ("投诉共72件，较二季度减少12件，其中水压不足投诉较多，占本季度投诉的33%。",
+         [(72.0, "件", "投诉", "actual"), (12.0, "件", "投诉减少", "actual"), (33.0, "%", "水压不足投诉占本季度投诉", "actual")]),
+        # a score takes what was tested from the clause before; a list mark "4．" before digits
+        ("12月份组织了年度第三方满意度测评，得分91.2分。", [(91.2, "分", "第三方满意度测评得分", "actual")]),
+        ("4．400热线接听来电13200通", [(13200.0, "通", "400热线接听来电", "actual")]),
         # rank words are not part of what is counted
         ("也是历年来交房数量最多的一次(590余套）。", [(590.0, "套", "交房数量", "actual")]),
     ],

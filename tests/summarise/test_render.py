@@ -238,3 +238,13 @@ def test_review_year_must_have_four_digits(tmp_path):
     assert result.exit_code == 2 and "--year" in result.output + result.stderr
     with pytest.raises(ValueError, match="four digits"):
         draft_review(report, year=25)
+
+
+def test_render_quotes_a_bulleted_line_without_its_bullet(tmp_path):
+    from feedback_nlp import draft_review
+    from feedback_nlp.summarise.render import to_markdown
+
+    (tmp_path / "7月.md").write_text("# 2025年7月份工作简报\n\n- 本月报修：1210件\n- 报修及时率：98.3%\n- 投诉：25件，其中水压问题12件\n"
+                                    "- 接通率：93.6%\n\n本月高温，二次供水压力不足问题突出，已联系供水公司协调。\n", encoding="utf-8")
+    md = to_markdown(draft_review(tmp_path / "7月.md", year=2025))
+    assert "- 投诉：25件，其中水压问题12件" in md and "- - " not in md
