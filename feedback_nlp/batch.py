@@ -104,11 +104,16 @@ def _init_pool_worker(*args) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _init_worker(*args)
+    try:
+        _init_worker(*args)
+    except Exception as exc:  # a pool whose workers die as they start starts new ones for ever
+        _worker_state["error"] = exc
 
 
 def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
     """Classify one chunk; returns ("message", row) and ("reject", row) pairs in input order."""
+    if "error" in _worker_state:  # the worker could not load the model: said once, by the first chunk
+        raise _worker_state["error"]
     clf, redactor = _worker_state["clf"], _worker_state["redactor"]
     repaired = {i: _repair(item) for i, item in enumerate(items) if isinstance(item, Record)}
     to_classify = [i for i, item in enumerate(items)
@@ -245,6 +250,10 @@ def classify_files(
         found = f" (only {', '.join(p.name for p in skipped[:5])}{', …' if len(skipped) > 5 else ''})" if skipped else ""
         raise InputError(f"no chat-log files found in {', '.join(map(str, inputs))}{found}; "
                          f"exports are read from {', '.join(sorted(SUFFIXES))} files")
+    if model is not None:  # a damaged model is refused before anything is written or a worker started
+        from .models.base import verify_files
+
+        verify_files(Path(model))
     rejects_output = rejects_output or side_file(output, "rejects.jsonl")
     checkpoint_path = side_file(output, "checkpoint.json")
     summary = Summary(files_skipped=[str(p) for p in skipped])

@@ -373,3 +373,29 @@ def test_batch_says_when_only_the_wording_told_the_roles(tmp_path, tiny_model_di
     assert "no role field or speaker's name told the role of 3 of 3 messages" in result.stderr and "--field role=" in result.stderr
     summary = json.loads((tmp_path / "b.jsonl.summary.json").read_text(encoding="utf-8"))
     assert summary["roles_from_wording"] == 3
+
+
+def test_batch_refuses_a_damaged_model_before_starting_workers(tmp_path, tiny_model_dir):
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_model_dir, broken)
+    (broken / "featurizer.json").unlink()
+    make_export(tmp_path / "chats.jsonl", n_sessions=4)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), "-o", str(out), "-m", str(broken), "-w", "2"])
+    assert result.exit_code == 2 and "featurizer.json is missing" in result.stderr
+    assert not out.exists() and "--resume" not in result.stderr  # nothing written, nothing to resume
+
+
+def test_batch_worker_that_cannot_load_its_model_reports_it_with_the_first_chunk(tmp_path):
+    from feedback_nlp.models.base import ModelError
+
+    state = dict(batch._worker_state)
+    try:
+        batch._init_pool_worker(str(tmp_path / "no_model"), False)  # a pool would otherwise restart it for ever
+        with pytest.raises(ModelError, match="not found"):
+            batch._process_chunk([])
+    finally:
+        batch._worker_state.clear()
+        batch._worker_state.update(state)
