@@ -214,6 +214,18 @@ class Taxonomy(_Strict):
     causes: tuple[TaxonomyCause, ...]
     sentiment: SentimentSpec
 
+    @field_validator("causes")
+    @classmethod
+    def _ids(cls, causes: tuple[TaxonomyCause, ...]) -> tuple[TaxonomyCause, ...]:
+        bad = [c.id for c in causes if not re.fullmatch(r"[a-z][a-z0-9_]*", c.id)]
+        if bad:
+            raise ValueError(f"cause ids are lowercase letters, digits and _ (network_signal): {', '.join(map(repr, bad))}")
+        ids = [c.id for c in causes]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"cause ids must differ: {', '.join(twice)} stands more than once")
+        return causes
+
     @property
     def cause_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.causes)

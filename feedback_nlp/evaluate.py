@@ -58,6 +58,13 @@ def write_chart(metrics: dict, path: Path) -> None:
     ax1.invert_yaxis()
     ax1.set_xlabel("F1")
     ax1.set_title(f"Causes: micro-F1 {metrics['causes']['micro']['f1']:.3f}, macro-F1 {metrics['causes']['macro']['f1']:.3f}")
+    if sent is None:
+        ax2.axis("off")
+        ax2.set_title("Sentiment: no labelled items")
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        return
     cm = np.array(sent["confusion_matrix"])
     ax2.imshow(cm, cmap="Blues")
     ax2.set_xticks(range(len(sent["labels"])), sent["labels"])

