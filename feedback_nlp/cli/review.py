@@ -30,7 +30,6 @@ def review(
     Exit codes: 0 drafted; 1 drafted without some reports that could not be read (named in the
     warnings); 2 nothing drafted (bad paths or options, no report could be read, or nothing in
     them is a work report; no file is written)."""
-    from ..summarise.feedback import check_chats
     from ..summarise.render import check_review_path, write_review
     from ..summarise.review import NOT_A_REPORT, draft_review, report_files
 
@@ -39,8 +38,6 @@ def review(
     drafts: list[Path] = []
     files = [f for f in report_files(reports, skipped, drafts) if f.resolve() != output.resolve()]
     drafts = [f for f in drafts if f.resolve() != output.resolve()]  # the draft being replaced goes unsaid
-    if chats:
-        check_chats(chats)  # before the reports are read
     drafted = draft_review(files, year=year, org=org, chats=chats, keep_other_years=keep_other_years)
     old_office = [p for p in skipped if p.suffix.lower() in OLD_OFFICE]
     if not any(drafted.sections.values()) and not drafted.metrics and drafted.feedback is None:
