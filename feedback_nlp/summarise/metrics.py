@@ -139,6 +139,15 @@ def _noun_after(sentence: str, end: int, unit: str) -> str:
     return noun if 2 <= len(noun) <= 8 and not noun.endswith("率") else ""
 
 
+def _previous_clause(sentence: str, start: int) -> str:
+    """The clause before the one a figure at ``start`` stands in, without its lead words; "" when
+    there is none or it holds a figure of its own."""
+    clauses = re.split(r"[，,；;：:]", sentence[:start])
+    if len(clauses) < 2 or _NUMBER.search(clauses[-2]):
+        return ""
+    return _LEAD_WORDS.sub("", clauses[-2].strip().removeprefix("其中"), count=1)
+
+
 # a subject that names a score but not what was scored, and the verbs that bring what was
 _GENERIC_SCORE = frozenset("得分 评分 分数 总分 成绩 结果".split())
 _HELD = re.compile(r"^.*?(?:组织了?|开展了?|进行了?|举行了?|举办了?|参加了?|完成了?|接受了?)")
@@ -147,10 +156,7 @@ _HELD = re.compile(r"^.*?(?:组织了?|开展了?|进行了?|举行了?|举办�
 def _tested_before(sentence: str, start: int) -> str:
     """What the clause before a score's clause says was tested or measured ("12月份组织了年度第三方
     满意度测评" -> "第三方满意度测评"); "" when that clause holds a figure."""
-    clauses = re.split(r"[，,；;：:]", sentence[:start])
-    if len(clauses) < 2 or _NUMBER.search(clauses[-2]):
-        return ""
-    words = _HELD.sub("", _LEAD_WORDS.sub("", clauses[-2].strip(), count=1), count=1)
+    words = _HELD.sub("", _previous_clause(sentence, start), count=1)
     words = re.sub(r"^(?:年度|全年|本年度|一次|了)", "", words)
     return words if 2 <= len(words) <= 16 else ""
 
@@ -167,10 +173,7 @@ def _clause_before(sentence: str, start: int) -> str:
     are many of it ("老旧小区水压不足投诉较多，占全部投诉的33%" -> "老旧小区水压不足投诉";
     "物流问题占比最高，达到35%" -> "物流问题占比") or only names a kind of matter ("服务态度问题，
     占投诉总量的20%"); "" otherwise."""
-    clauses = re.split(r"[，,；;：:]", sentence[:start])
-    if len(clauses) < 2 or _NUMBER.search(clauses[-2]):
-        return ""
-    words = _LIST_JOINERS.sub("", _LEAD_WORDS.sub("", clauses[-2].strip().removeprefix("其中"), count=1), count=1)
+    words = _LIST_JOINERS.sub("", _previous_clause(sentence, start).removeprefix("其中"), count=1)
     if _SAYS_HOW_MANY.search(words):
         return _SAYS_HOW_MANY.sub("", words)
     return words if _KIND_OF_MATTER.match(words) else ""
