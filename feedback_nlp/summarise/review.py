@@ -383,20 +383,19 @@ def article_titles(sentences: list[Sentence]) -> dict[tuple[str, str], str]:
     return titles
 
 
-def title_years(sentences: list[Sentence]) -> Counter:
-    """How many of the articles' titles say they sum up each year (``summary_years``)."""
-    return Counter(year for title in article_titles(sentences).values() for year in summary_years(title))
+def _most_summed_years(sentences: list[Sentence]) -> list[int]:
+    """The years that the most articles' titles say they sum up (``summary_years``), one vote per
+    article, in order: more than one when they tie; none when no title names a year."""
+    counts = Counter(year for title in article_titles(sentences).values() for year in summary_years(title))
+    return sorted(year for year, n in counts.items() if n == max(counts.values()))
 
 
 def year_from_titles(sentences: list[Sentence]) -> int | None:
     """The year the most articles' titles say they sum up, one vote per article; of years named
     equally often, the latest (a year-end review is of the year just ended; ``draft_review``
     warns of the tie); None when no title names a year."""
-    counts = title_years(sentences)
-    if not counts:
-        return None
-    top = max(counts.values())
-    return max(year for year, n in counts.items() if n == top)
+    top = _most_summed_years(sentences)
+    return top[-1] if top else None
 
 
 # written into every draft (a comment atop the Markdown, the DOCX's comments property), so that a
@@ -490,10 +489,8 @@ def draft_review(
         raise InputError(f"none of the {len(files)} reports could be read; the first: {unreadable[0][0]}: {unreadable[0][1]}")
     years_tied: list[int] = []
     if year is None:
-        year = year_from_titles(sentences)
-        counts = title_years(sentences)
-        years_tied = sorted(y for y, n in counts.items() if n == max(counts.values())) if len(counts) > 1 else []
-        years_tied = years_tied if len(years_tied) > 1 else []
+        top = _most_summed_years(sentences)
+        year, years_tied = (top[-1] if top else None), (top if len(top) > 1 else [])
     if chats is not None:
         from .feedback import analyse_chats
 
