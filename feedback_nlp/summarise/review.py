@@ -33,6 +33,7 @@ from .sections import (
     CLOSING_HEADING,
     REPORT_OPENING,
     MAX_LEAD_CHARS,
+    MAX_TRAILING_HEADING_CHARS,
     HeadingContext,
     is_plain_heading,
     LEAD_IN_STYLE,
@@ -200,7 +201,11 @@ def _units(article: Article, line_map: list[int]) -> list[_Unit]:
         if REPORT_OPENING.search(line.text):
             context.close_all()
         lead_style, lead = numbered_lead(line.text)
-        if lead_style and section_of_heading(lead[:MAX_LEAD_CHARS]):  # "七、下半年的工作计划1.做好…"
+        # "七、下半年的工作计划1.做好…" opens a heading, and so does a numbered line that is one
+        # short clause ("三、2013年工作计划及安排。"); a longer one is a list item, whatever words
+        # it holds ("4、持续对我公司产品的改进提出建议和要求。")
+        item = line.text.rstrip(" 。.！!；;").endswith(lead) and len(lead) > MAX_TRAILING_HEADING_CHARS
+        if lead_style and not item and section_of_heading(lead[:MAX_LEAD_CHARS]):
             context.open(lead_style, lead[:MAX_LEAD_CHARS])
         parts = [s.text for s in split_sentences(line.text)]
         trailing = parts.pop() if len(parts) > 1 and is_plain_heading(parts[-1]) else None

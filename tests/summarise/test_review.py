@@ -7,7 +7,7 @@ import pytest
 
 from feedback_nlp.normalise import normalise_text
 from feedback_nlp.summarise.render import to_dict, to_markdown
-from feedback_nlp.summarise.review import NOT_A_REPORT, Sentence, draft_review
+from feedback_nlp.summarise.review import NOT_A_REPORT, Sentence, draft_review, label_lines
 from tests.conftest import seed_path
 
 
@@ -326,3 +326,19 @@ def test_review_titles_that_sum_up_two_years_equally_draft_the_latest_and_say_so
     assert [w for w in review.warnings if "as many report titles sum up 2024 as 2025" in w]
     assert [n for n in review.notes if "2024、2025年的总结一样多" in n]
     assert not draft_review(folder, year=2024).years_tied  # a year given: no tie to speak of
+
+
+def test_review_a_long_numbered_item_naming_a_section_word_opens_no_heading(tmp_path):
+    path = tmp_path / "2025年度售后服务工作总结.txt"
+    path.write_text(
+        "三、2026年工作计划及安排。\n"
+        "1、每季度进行1次集中培训或现场培训。\n"
+        "2、持续对我公司产品的改进提出建议和要求。\n"
+        "3、每个月对保修期内的维修服务进行统计和分析。\n",
+        encoding="utf-8",
+    )
+    sections = label_lines(path)
+    # a short numbered line is a heading even with a full stop; the long item that holds
+    # "改进" stays a plan under it and does not open a problems heading over the next item
+    assert sections[1] == "plans"
+    assert sections[3] == "plans" and sections[4] == "plans"
