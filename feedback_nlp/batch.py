@@ -68,6 +68,7 @@ class Summary:
     roles_from_wording: int = 0  # messages whose role no field or speaker's name told, only their wording
     seconds: float = 0.0
     sessions: int | None = None  # sessions written (None: no session file asked for)
+    model: dict = field(default_factory=dict)  # the model that classified: folder, backend, when trained, data hash
 
     def as_dict(self) -> dict:
         out = {k: (dict(v) if isinstance(v, Counter) else v) for k, v in self.__dict__.items()}
@@ -253,10 +254,21 @@ def classify_files(
     if model is not None:  # a damaged model is refused before anything is written or a worker started
         from .models.base import verify_files
 
-        verify_files(Path(model))
+        meta = verify_files(Path(model))
+    else:
+        from .models.base import read_metadata
+        from .pipeline import DEFAULT_MODEL_DIR
+
+        meta = read_metadata(DEFAULT_MODEL_DIR)
     rejects_output = rejects_output or side_file(output, "rejects.jsonl")
     checkpoint_path = side_file(output, "checkpoint.json")
     summary = Summary(files_skipped=[str(p) for p in skipped])
+    summary.model = {
+        "path": str(model) if model is not None else "shipped default model",
+        "backend": meta.get("backend"),
+        "created": meta.get("created"),
+        "training_data_sha256": meta.get("training_data", {}).get("sha256"),
+    }
     done_items = 0
     if resume and restart:
         raise FeedbackNLPError("--resume goes on with an interrupted run and --restart starts it again: pass one of them")
@@ -283,7 +295,16 @@ def classify_files(
             with open(path, "r+b") as fh:
                 fh.truncate(size)  # drop anything written after the last checkpoint
         done_items = state["items"]
+        earlier = state["summary"].get("model")
+        if earlier and earlier != summary.model:
+            raise FeedbackNLPError(
+                f"--resume: the rows written so far were classified by {earlier['path']} (trained {earlier['created']}), "
+                f"this run would go on with {summary.model['path']} (trained {summary.model['created']}); "
+                "resume with the same --model, or pass --restart to classify everything again"
+            )
+        model_used = summary.model
         summary = Summary(**{k: Counter(v) if isinstance(getattr(Summary(), k), Counter) else v for k, v in state["summary"].items()})
+        summary.model = model_used
         summary.files, summary.files_failed = 0, []  # the files are gone through again from the first
     reader = RecordReader(chatlog or load_chatlog_config(), encoding=encoding, canonical=functools.partial(to_simplified, mode="t2s"))
     writer = RowWriter(output, fmt, MESSAGE_COLUMNS, append=resume)

@@ -111,9 +111,14 @@ def test_batch_resume_after_interruption(tmp_path, tiny_model_dir, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10)
     monkeypatch.setattr(batch, "_account", original)
+    # going on with another model would mix two models' labels in one output
+    with pytest.raises(FeedbackNLPError, match=r"classified by .*tiny.*shipped default model.*--restart"):
+        classify_files([tmp_path / "chats.jsonl"], out, chunk_size=10, resume=True)
     summary = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, resume=True)
     assert out.read_text(encoding="utf-8") == reference.read_text(encoding="utf-8")
     assert summary.as_dict()["counts_add_up"] and summary.read == 91 and summary.files == 1
+    assert summary.model["path"] == str(tiny_model_dir) and summary.model["backend"] == "sklearn"
+    assert summary.model["created"] and "training_data_sha256" in summary.model
     assert not (tmp_path / "msgs.jsonl.checkpoint.json").exists()
 
 

@@ -208,6 +208,7 @@ def _classify_batch(
         f"{summary.read:,} records read = {summary.written:,} written ({summary.classified:,} customer messages classified) "
         f"+ {summary.rejected:,} rejected, in {summary.seconds:.1f} s ({report['messages_per_second'] or 0:,.0f}/s)"
     )
+    _err(f"model: {summary.model['path']} ({summary.model['backend']}, trained {summary.model['created']})")
     if summary.causes:
         _err("causes: " + ", ".join(f"{c} {n}" for c, n in summary.causes.most_common()))
     if summary.sentiment:
