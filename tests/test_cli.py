@@ -305,3 +305,18 @@ def test_cli_evaluate_ones_own_labelled_file(tiny_model_dir, tmp_path):
     data.write_text('{"text": "信号差", "causes": ["network_signal"]}\n', encoding="utf-8")
     result = run("evaluate", "--model", str(tiny_model_dir), "--data", str(data), "-o", str(out))
     assert result.exit_code == 2 and "mine.jsonl line 1: unknown cause: 'network_signal'" in result.stderr
+
+
+def test_cli_train_with_ones_own_file(tmp_path):
+    from tests.test_train import _own_file, make_small_corpora
+
+    result = run("train", "--data-only", "-o", str(tmp_path / "m"))
+    assert result.exit_code == 2 and "pass --data FILE too" in result.stderr
+    make_small_corpora(tmp_path / "corpora", per_label=8)
+    rows = _own_file(tmp_path / "mine.jsonl", tmp_path / "corpora")
+    result = run("train", "--set", f"corpora_dir={tmp_path / 'corpora'}", "--set", "features.min_df=1",
+                 "--set", "model.sentiment_noise_filter=0", "--data", str(tmp_path / "mine.jsonl"), "-o", str(tmp_path / "m"))
+    assert result.exit_code == 0, result.stderr
+    assert f"{len(rows) - 4} records split into train" in result.stderr and "4 left out" in result.stderr
+    assert "causes on the test split of mine.jsonl" in result.stdout
+    assert {p.name for p in (tmp_path / "m" / "data").iterdir()} == {"train.jsonl", "dev.jsonl", "test.jsonl", "left_out.jsonl"}

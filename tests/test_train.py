@@ -5,9 +5,10 @@ import json
 import pytest
 
 from feedback_nlp.config import load_train_config
-from feedback_nlp.models.corpus import CORPORA_DIR, SPLITS, read_jsonl
+from feedback_nlp.errors import InputError
+from feedback_nlp.models.corpus import CORPORA_DIR, SPLITS, read_jsonl, text_key
 from feedback_nlp.pipeline import FeedbackClassifier
-from feedback_nlp.train import train
+from feedback_nlp.train import train, train_with_file
 
 
 def make_small_corpora(target, per_label=12, keep=lambda row: True):
@@ -90,3 +91,61 @@ def test_train_on_ones_own_corpora_of_one_style_without_a_source_field(tmp_path)
             path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     clf = train(load_train_config(overrides=[f"corpora_dir={tmp_path}", "features.min_df=1", "model.sentiment_noise_filter=0"]))
     assert clf.style_model is None and clf.metadata["metrics"]["test"]["causes"]["micro"]["f1"] > 0
+
+
+def _own_file(path, base):
+    """One's own labelled messages: real corpus items the small corpora lack, with a duplicate, a
+    text labelled two ways, a near copy and a text the corpora already hold."""
+    known = {text_key(r["text"]) for name in ("sentiment", "causes") for s in SPLITS for r in read_jsonl(base / name / f"{s}.jsonl")}
+    rows = [{"text": r["text"], "causes": r["causes"], "sentiment": r["sentiment"]}
+            for s in SPLITS for r in read_jsonl(CORPORA_DIR / "causes" / f"{s}.jsonl")[:400]
+            if text_key(r["text"]) not in known][::8]
+    in_base = read_jsonl(base / "causes" / "train.jsonl")[0]
+    longest = max(rows, key=lambda r: len(r["text"]))
+    rows += [
+        rows[0],  # written twice
+        {"text": "物流太慢了一个礼拜都没到货", "causes": ["logistics"], "sentiment": "neg"},
+        {"text": "物流太慢了，一个礼拜都没到货！", "causes": [], "sentiment": "neg"},  # labelled two ways
+        {**longest, "text": longest["text"] + "吧"},  # a near copy
+        {"text": in_base["text"], "causes": in_base["causes"], "sentiment": in_base.get("sentiment")},
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return rows
+
+
+def test_train_with_ones_own_file_splits_it_without_leaks_and_scores_its_test_split(tmp_path):
+    base = tmp_path / "corpora"
+    make_small_corpora(base, per_label=8)
+    rows = _own_file(tmp_path / "mine.jsonl", base)
+    cfg = load_train_config(overrides=[f"corpora_dir={base}", "features.min_df=1", "model.sentiment_noise_filter=0"])
+    clf, own = train_with_file(cfg, tmp_path / "mine.jsonl")
+    # every record is in one split or left out with its reason
+    assert sum(own.counts.values()) + len(own.left_out) == len(rows)
+    reasons = {r["line"]: r["reason"] for r in own.left_out}
+    assert reasons[len(rows) - 4] == "the same text as line 1"
+    assert f"labelled differently on lines {len(rows) - 3}, {len(rows) - 2}" in reasons[len(rows) - 3]
+    assert reasons[len(rows)].startswith("already in causes/train.jsonl")
+    split_of_line = {r["line"]: split for split, rs in own.splits.items() for r in rs}
+    longest = max((r["text"] for r in rows[:-5]), key=len)  # a near copy stands in its original's split
+    assert longest in {r["text"] for r in own.splits[split_of_line[len(rows) - 1]]}
+    keys = [{text_key(r["text"]) for r in own.splits[s]} for s in SPLITS]
+    assert not (keys[0] & keys[1] or keys[0] & keys[2] or keys[1] & keys[2])
+    meta = clf.metadata
+    assert meta["training_data"]["data_file"]["items"] == own.counts and meta["training_data"]["data_file"]["left_out"] == 4
+    assert meta["metrics"]["data_test"]["causes"]["items"] == own.counts["test"]
+    # the split trained on is in the model folder's data/, and the model still loads
+    out = tmp_path / "model"
+    own.write(out / "data")
+    clf.save(out)
+    assert len(read_jsonl(out / "data" / "left_out.jsonl")) == 4
+    assert FeedbackClassifier.load(out).predict(["快递还没到"])[0]["causes"] is not None
+
+
+def test_train_with_ones_own_file_names_its_bad_records(tmp_path):
+    (tmp_path / "mine.jsonl").write_text('{"text": "快递慢", "causes": ["delivery"]}\n{"text": "", "causes": []}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"2 bad records in .*mine.jsonl.*line 1: unknown cause: 'delivery'.*line 2: no text"):
+        train_with_file(load_train_config(), tmp_path / "mine.jsonl")
+    # where the corpora it is added to are not there (an installed package carries none), it says so
+    (tmp_path / "mine.jsonl").write_text('{"text": "快递慢", "causes": ["logistics"]}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"corpus 'causes': missing .*none.*--set corpora_dir=DIR"):
+        train_with_file(load_train_config(overrides=[f"corpora_dir={tmp_path / 'none'}"]), tmp_path / "mine.jsonl")

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import PACKAGE_DIR
@@ -72,6 +73,32 @@ def near_duplicate_pairs(keys: list[str], threshold: float = NEAR_DUPLICATE, max
     return pairs
 
 
+def leak_free_splits(keys: list[str]) -> dict[str, str]:
+    """The split of each key (``split_of``), shared by every member of a cluster of near
+    duplicates, so that no text has a near copy in another split."""
+    parent = list(range(len(keys)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in near_duplicate_pairs(keys):
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(keys)):
+        clusters[find(i)].append(i)
+    out = {}
+    for members in clusters.values():
+        split = split_of(min(keys[m] for m in members))
+        for m in members:
+            out[keys[m]] = split
+    return out
+
+
 def read_jsonl(path: Path) -> list[dict]:
     """Rows of a JSON Lines file; a broken line raises an error naming the file and line."""
     return [row for _number, row in _numbered_rows(path)]
@@ -108,16 +135,21 @@ def check_corpora(corpora_dir: str | Path | None, cause_ids: tuple[str, ...], se
                 warnings.append(f"corpus {name!r}: {len(shared)} texts of {b} are also in {a} (as written, or but for case, "
                                 "spaces and punctuation); their scores are inflated: keep each text in one split")
     if problems:
-        counts: dict[str, int] = defaultdict(int)
-        for _p, _n, reason in problems:
-            counts[reason.split(":")[0]] += 1
-        listed = "; ".join(f"{p} line {n}: {reason}" for p, n, reason in problems[:MAX_LISTED])
-        more = f"; and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
-        summary = ", ".join(f"{reason} ({n})" for reason, n in counts.items())
-        raise InputError(f"{len(problems)} bad record{'s' if len(problems) > 1 else ''} in the corpora ({summary}): "
-                         f"{listed}{more}. Fix or remove them; cause ids must be those of the taxonomy (add a new cause "
-                         "to a copy of configs/taxonomy.yaml and pass it with --set taxonomy=FILE)")
+        raise _bad_records_error(problems, "the corpora")
     return warnings
+
+
+def _bad_records_error(problems: list[tuple[Path, int, str]], where: str) -> InputError:
+    """One error naming bad records (file and line, the first ``MAX_LISTED``), counted by reason."""
+    counts: dict[str, int] = defaultdict(int)
+    for _p, _n, reason in problems:
+        counts[reason.split(":")[0]] += 1
+    listed = "; ".join(f"{p} line {n}: {reason}" for p, n, reason in problems[:MAX_LISTED])
+    more = f"; and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
+    summary = ", ".join(f"{reason} ({n})" for reason, n in counts.items())
+    return InputError(f"{len(problems)} bad record{'s' if len(problems) > 1 else ''} in {where} ({summary}): "
+                      f"{listed}{more}. Fix or remove them; cause ids must be those of the taxonomy (add a new cause "
+                      "to a copy of configs/taxonomy.yaml and pass it with --set taxonomy=FILE)")
 
 
 def _numbered_rows(path: Path):
@@ -158,8 +190,6 @@ def labelled_file(path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[s
     """One's own labelled messages to evaluate a model on: a JSON Lines file of records with
     ``text``, ``causes`` (a list of cause ids) and optionally ``sentiment``. Returns the sentiment
     and the cause split as ``datasets.Dataset``s; a bad record is refused with its line."""
-    from datasets import Dataset
-
     if not path.is_file():
         raise InputError(f"--data {path}: no such file; pass dev, test or a JSON Lines file of labelled messages")
     rows = []
@@ -171,12 +201,161 @@ def labelled_file(path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[s
         rows.append(row)
     if not rows:
         raise InputError(f"{path}: no labelled messages in it")
+    return labelled_datasets(rows)
+
+
+def labelled_datasets(rows: list[dict]):
+    """The sentiment and the cause split of labelled messages (text, causes, optionally
+    sentiment) as ``datasets.Dataset``s; the sentiment split holds those with a sentiment label."""
+    from datasets import Dataset
+
     source = [str(r.get("source", "")) for r in rows]
     causes = Dataset.from_dict({"text": [r["text"] for r in rows], "causes": [r["causes"] for r in rows], "source": source})
     rated = [(r, s) for r, s in zip(rows, source) if r.get("sentiment")]
     sentiment = Dataset.from_dict({"text": [r["text"] for r, _s in rated], "label": [r["sentiment"] for r, _s in rated],
                                    "source": [s for _r, s in rated]})
     return sentiment, causes
+
+
+MIN_EVAL_ITEMS = 30  # fewer items in a split of one's own data than this make its scores a guess
+OWN_SOURCE = "own"
+
+
+@dataclass
+class LabelledFile:
+    """One's own labelled messages split for training: each record once, in the split of its
+    cluster of near duplicates (``leak_free_splits``); the records left out, each with its reason."""
+
+    path: Path
+    sha256: str
+    splits: dict[str, list[dict]]  # split -> records as read, with their "line"
+    left_out: list[dict]  # {"line", "text", "reason"}
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {split: len(rows) for split, rows in self.splits.items()}
+
+    def warnings(self) -> list[str]:
+        out = [f"{self.path}: {len(self.left_out)} records left out (duplicates, texts labelled two ways, or texts "
+               "already in the corpora); see left_out.jsonl beside the split"] if self.left_out else []
+        small = [f"{split} {n}" for split, n in self.counts.items() if split != "train" and n < MIN_EVAL_ITEMS]
+        if small:
+            out.append(f"{self.path}: few records in {', '.join(small)}; scores on them are rough: label more messages "
+                       f"(about {MIN_EVAL_ITEMS * 10} or more) for figures to trust")
+        return out
+
+    def write(self, directory: Path) -> None:
+        """The split as train/dev/test.jsonl and the records left out as left_out.jsonl."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, rows in [*self.splits.items(), ("left_out", self.left_out)]:
+            with open(directory / f"{name}.jsonl", "w", encoding="utf-8", newline="\n") as fh:
+                fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def split_labelled_file(
+    path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[str, ...], corpora_dir: Path | None = None
+) -> LabelledFile:
+    """Split a JSON Lines file of one's own labelled messages (text, causes, optionally
+    sentiment) about 80/10/10 for training, so that no text or near copy of it stands in two
+    splits. Every bad record is named before anything else (``check_corpora``'s error). A text
+    written twice is kept once; a text labelled two ways is left out on all its lines; with
+    ``corpora_dir``, a text already in those corpora is left out (it is trained on there)."""
+    if not path.is_file():
+        raise InputError(f"--data {path}: no such file; pass a JSON Lines file of labelled messages "
+                         "(text, causes as a list of cause ids, optionally sentiment)")
+    problems, rows = [], []
+    for number, row in _numbered_rows(path):
+        reason = _bad_record("causes", row, cause_ids, sentiment_ids)
+        if reason:
+            problems.append((path, number, reason))
+        else:
+            rows.append({**row, "line": number})
+    if problems:
+        raise _bad_records_error(problems, str(path))
+    if not rows:
+        raise InputError(f"{path}: no labelled messages in it")
+    known = _corpus_keys(corpora_dir) if corpora_dir is not None else {}
+    by_key: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_key[text_key(row["text"])].append(row)
+    kept: dict[str, dict] = {}
+    left_out: list[dict] = []
+
+    def leave(group: list[dict], reason: str) -> None:
+        left_out.extend({"line": r["line"], "text": r["text"], "reason": reason} for r in group)
+
+    for key, group in by_key.items():
+        labels = {json.dumps([sorted(r["causes"]), r.get("sentiment")]) for r in group}
+        if not key:
+            leave(group, "no letter, digit or Chinese character to learn from")
+        elif len(labels) > 1:
+            leave(group, f"the same text is labelled differently on lines {', '.join(str(r['line']) for r in group)}; "
+                         "fix the labels and keep one")
+        elif key in known:
+            leave(group, f"already in {known[key]}, which is trained on as it is")
+        else:
+            kept[key] = group[0]
+            leave(group[1:], f"the same text as line {group[0]['line']}")
+    split_by_key = leak_free_splits(sorted(kept))
+    splits: dict[str, list[dict]] = {split: [] for split in SPLITS}
+    for key, row in sorted(kept.items(), key=lambda item: item[1]["line"]):
+        splits[split_by_key[key]].append(row)
+    left_out.sort(key=lambda r: r["line"])
+    return LabelledFile(path, hashlib.sha256(path.read_bytes()).hexdigest(), splits, left_out)
+
+
+def _corpus_keys(corpora_dir: Path) -> dict[str, str]:
+    """The key of every text of both corpora, with the file it stands in."""
+    out: dict[str, str] = {}
+    for name in ("causes", "sentiment"):
+        for split in SPLITS:
+            path = corpora_dir / name / f"{split}.jsonl"
+            if path.is_file():
+                for _number, row in _numbered_rows(path):
+                    if isinstance(row, dict) and isinstance(row.get("text"), str):
+                        out.setdefault(text_key(row["text"]), f"{name}/{split}.jsonl")
+    return out
+
+
+def write_training_corpora(own: LabelledFile, target: Path, corpora_dir: Path, alone: bool = False) -> list[str]:
+    """Corpora for training in ``target``: those in ``corpora_dir`` with one's own split added to
+    them, or, ``alone``, one's own split only for the causes (and for sentiment when its training
+    split has every sentiment label; else the sentiment corpus of ``corpora_dir`` with one's own
+    labelled records added). Returns notes on what was trained on."""
+    rated = {split: [r for r in rows if r.get("sentiment")] for split, rows in own.splits.items()}
+    labels_seen = {r["sentiment"] for r in rated["train"]}
+    own_sentiment_alone = alone and len(labels_seen) >= 2 and all(rated[s] for s in SPLITS)
+    notes = []
+    if alone and not own_sentiment_alone:
+        notes.append(f"{own.path}: too few sentiment labels to train a sentiment model on alone (each split needs "
+                     f"some, of at least two labels); the sentiment model is trained on {corpora_dir / 'sentiment'} "
+                     "with them added")
+    for name in ("causes", "sentiment"):
+        (target / name).mkdir(parents=True, exist_ok=True)
+        with_base = not alone if name == "causes" else not own_sentiment_alone
+        if with_base:
+            _check_present(name, corpora_dir)
+        for split in SPLITS:
+            with open(target / name / f"{split}.jsonl", "w", encoding="utf-8", newline="\n") as fh:
+                if with_base:
+                    base = (corpora_dir / name / f"{split}.jsonl").read_text(encoding="utf-8")
+                    fh.write(base if not base or base.endswith("\n") else base + "\n")
+                for r in own.splits[split] if name == "causes" else rated[split]:
+                    record = {"text": r["text"], "causes": r["causes"], "sentiment": r.get("sentiment")} if name == "causes" \
+                        else {"text": r["text"], "label": r["sentiment"]}
+                    fh.write(json.dumps({**record, "source": OWN_SOURCE}, ensure_ascii=False) + "\n")
+    return notes
+
+
+def _check_present(name: str, base: Path) -> None:
+    """Refuse a corpus whose split files are not all there, saying where corpora come from."""
+    missing = [str(base / name / f"{split}.jsonl") for split in SPLITS if not (base / name / f"{split}.jsonl").is_file()]
+    if missing:
+        raise InputError(
+            f"corpus {name!r}: missing {', '.join(missing)}; point corpora_dir at a folder holding sentiment/ and "
+            "causes/, each with train/dev/test.jsonl (--set corpora_dir=DIR, or in your own copy of the config), "
+            "or, in a source checkout, build the shipped corpora with scripts/build_corpora.py"
+        )
 
 
 def load_corpus(name: str, corpora_dir: str | Path | None = None):
@@ -188,9 +367,7 @@ def load_corpus(name: str, corpora_dir: str | Path | None = None):
 
     base = Path(corpora_dir) if corpora_dir else CORPORA_DIR
     files = {split: str(base / name / f"{split}.jsonl") for split in SPLITS}
-    missing = [f for f in files.values() if not Path(f).is_file()]
-    if missing:
-        raise InputError(f"corpus {name!r}: missing {', '.join(missing)}; run scripts/build_corpora.py")
+    _check_present(name, base)
     loaded = load_dataset("json", data_files=files)
     if "source" not in loaded["train"].column_names:  # where an item came from: optional in one's own corpora
         loaded = loaded.map(lambda row: {"source": ""})
