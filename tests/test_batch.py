@@ -118,7 +118,7 @@ def test_batch_resume_after_interruption(tmp_path, tiny_model_dir, monkeypatch):
     assert out.read_text(encoding="utf-8") == reference.read_text(encoding="utf-8")
     assert summary.as_dict()["counts_add_up"] and summary.read == 91 and summary.files == 1
     assert summary.model["path"] == str(tiny_model_dir) and summary.model["backend"] == "sklearn"
-    assert summary.model["created"] and "training_data_sha256" in summary.model
+    assert summary.model["created"] and "training_data_sha256" in summary.model and "cause_names" in summary.model
     assert not (tmp_path / "msgs.jsonl.checkpoint.json").exists()
 
 

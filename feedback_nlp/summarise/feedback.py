@@ -8,11 +8,12 @@ number is computed from the rows.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from itertools import islice
 from pathlib import Path
 
-from ..batch import _read_rows, summarise_sessions
+from ..batch import _read_rows, side_file, summarise_sessions
 from ..io.records import parse_time
 from ..errors import InputError, InputNotFoundError
 from ..io.writers import output_format
@@ -150,4 +151,16 @@ def analyse_chats(path: str | Path, fmt: str | None = None, year: int | None = N
         "complained_again_sessions": sum(1 for s in sessions if s["complained_again"]),
         "year": year,
         "outside_year": outside,
+        "cause_names": _cause_names_of(path),
     }
+
+
+def _cause_names_of(path: Path) -> dict[str, str]:
+    """The names of the causes as the model that classified ``path`` gives them, from the run's
+    summary beside it (a model trained with causes of one's own names them there); {} without it."""
+    try:
+        summary = json.loads(side_file(Path(path), "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    names = summary.get("model", {}).get("cause_names") if isinstance(summary, dict) else None
+    return {str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {}

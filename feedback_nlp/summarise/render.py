@@ -29,8 +29,9 @@ SENTIMENT_NAMES = {"neg": "负面", "neu": "中性", "pos": "正面"}
 EMPTY_SECTION = "（报告中没有找到属于本节的句子。）"
 
 
-def _cause_name(cause: str) -> str:
-    return _cause_names().get(cause, cause)
+def _cause_name(cause: str, fb: dict) -> str:
+    """A cause's name as the model that classified the chats gives it, else the taxonomy's, else its id."""
+    return fb.get("cause_names", {}).get(cause) or _cause_names().get(cause, cause)
 
 
 NOTES_HEADING = "待核对："
@@ -74,7 +75,7 @@ def _feedback_sentences(fb: dict) -> list[str]:
     ]
     total = sum(fb["by_cause"].values())
     if total:
-        top = "；".join(f"{_cause_name(c)}{n}次（占{n / total:.1%}）" for c, n in fb["by_cause"].items())  # every cause
+        top = "；".join(f"{_cause_name(c, fb)}{n}次（占{n / total:.1%}）" for c, n in fb["by_cause"].items())  # every cause
         out.append(f"投诉原因分布（一条消息可提及多个原因，共提及{total}次）：{top}。")
     sent = fb["sentiment"]
     if sent:
@@ -129,7 +130,7 @@ def to_markdown(review: Review) -> str:
                 lines.append(f"- {_month_sentence(review.feedback['by_month'])}")
             lines.append("")
             for cause, texts in review.feedback["examples"].items():
-                lines.append(f"**{_cause_name(cause)}** 典型反馈：")
+                lines.append(f"**{_cause_name(cause, review.feedback)}** 典型反馈：")
                 lines += [f"> {t}" for t in texts] + [""]
             continue
         for s in review.sections.get(name, []):
@@ -211,7 +212,7 @@ def to_docx(review: Review, path: Path) -> None:
             if months:
                 _add_month_trend(doc, months)
             for cause, texts in review.feedback["examples"].items():
-                doc.add_paragraph(f"{_cause_name(cause)} 典型反馈：")
+                doc.add_paragraph(f"{_cause_name(cause, review.feedback)} 典型反馈：")
                 for t in texts:
                     doc.add_paragraph(t, style="Intense Quote")
             continue

@@ -93,3 +93,20 @@ def test_feedback_months_read_the_dates_exports_write_and_count_the_rest_as_unda
     fb = analyse_chats(path)
     assert fb["by_month"] == {"2023-06": 1, "2023-07": 2}
     assert fb["complaints_undated"] == 3
+
+
+def test_feedback_names_a_cause_of_ones_own_as_the_model_that_classified_does(tmp_path):
+    rows = [{"role": "customer", "text": "家里手机信号一直只有一格", "causes": ["network_signal"], "is_complaint": True,
+             "sentiment": "neg", "time": "2025-03-01 10:00:00", "session": "s1"},
+            {"role": "customer", "text": "快递还没到", "causes": ["logistics"], "is_complaint": True,
+             "sentiment": "neg", "time": "2025-03-02 10:00:00", "session": "s2"}]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    # without the run's summary beside the file, a cause the shipped taxonomy lacks shows as its id
+    causes = next(t for t in _feedback_sentences(analyse_chats(path)) if t.startswith("投诉原因分布"))
+    assert "network_signal1次" in causes and "物流配送1次" in causes
+    summary = {"model": {"cause_names": {"network_signal": "网络信号", "logistics": "物流配送"}}}
+    (tmp_path / "c.jsonl.summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    fb = analyse_chats(path)
+    causes = next(t for t in _feedback_sentences(fb) if t.startswith("投诉原因分布"))
+    assert "网络信号1次" in causes and fb["cause_names"]["network_signal"] == "网络信号"
