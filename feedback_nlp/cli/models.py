@@ -66,7 +66,7 @@ def evaluate(
     from ..evaluate import write_chart
     from ..models.corpus import labelled_file, load_corpus
     from ..pipeline import FeedbackClassifier
-    from ..train import evaluate as evaluate_model
+    from ..train import evaluate_items
 
     clf = FeedbackClassifier.load(model)
     if data in ("dev", "test"):
@@ -75,12 +75,17 @@ def evaluate(
         sentiment, causes = labelled_file(Path(data), tuple(clf.cause_ids_), tuple(clf.sentiment_labels_))
     else:
         raise FeedbackNLPError(f"--data {data!r}: use dev or test, or a JSON Lines file of labelled messages")
-    metrics = evaluate_model(clf, sentiment, causes)
+    metrics, items = evaluate_items(clf, sentiment, causes)
     metrics = {"model": str(model) if model else "shipped default model", "data": data, **metrics}
     output.mkdir(parents=True, exist_ok=True)
     (output / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
     write_chart(metrics, output / "metrics.png")
+    with open(output / "predictions.jsonl", "w", encoding="utf-8", newline="\n") as fh:
+        fh.writelines(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
     _print_metrics(metrics, data)
+    wrong = sum(1 for item in items if item["missed"] or item["extra"])
+    _err(f"{wrong} of {len(items)} messages have a cause missed or extra: each message as labelled and as predicted is "
+         f"in {output / 'predictions.jsonl'}")
     _err(f"wrote {output / 'metrics.json'} and {output / 'metrics.png'}")
 
 
