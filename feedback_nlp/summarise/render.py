@@ -16,7 +16,7 @@ from ..config import load_taxonomy
 from ..errors import InputError
 from .metrics import SHOWN_QUALIFIERS
 from .ranking import report_period
-from .review import DRAFT_MARK, TITLES, Review
+from .review import DRAFT_MARK, TITLES, Review, Sentence
 
 
 @functools.lru_cache(maxsize=1)
@@ -32,6 +32,14 @@ EMPTY_SECTION = "（报告中没有找到属于本节的句子。）"
 def _cause_name(cause: str, fb: dict) -> str:
     """A cause's name as the model that classified the chats gives it, else the taxonomy's, else its id."""
     return fb.get("cause_names", {}).get(cause) or _cause_names().get(cause, cause)
+
+
+def _where(s: Sentence) -> str:
+    """Where a quote comes from, as its reader finds it: a text file's line ("总结.txt:12"); a
+    Word file's paragraph, table rows counted as paragraphs ("总结.docx 第12段"), since Word shows
+    no line numbers."""
+    name = Path(s.file).name
+    return f"{name} 第{s.line}段" if name.lower().endswith(".docx") else f"{name}:{s.line}"
 
 
 NOTES_HEADING = "待核对："
@@ -62,7 +70,7 @@ def _figure_rows(review: Review) -> tuple[list[str], list[list[str]]]:
     for (m, s), period in zip(review.metrics, periods):
         value = m.text.replace(" ", "")  # as written: "10余份", "80%以上", "1至5个百分点"
         shown = m.qualifier if m.qualifier in SHOWN_QUALIFIERS else ""
-        row = [m.subject, shown + value, "目标" if m.kind == "target" else "实际", f"{Path(s.file).name}:{s.line}"]
+        row = [m.subject, shown + value, "目标" if m.kind == "target" else "实际", _where(s)]
         rows.append(row[:2] + [period or "—"] + row[2:] if with_period else row)
     columns = list(FIGURE_COLUMNS[:2]) + [PERIOD_COLUMN] + list(FIGURE_COLUMNS[2:]) if with_period else list(FIGURE_COLUMNS)
     return columns, rows
@@ -134,7 +142,7 @@ def to_markdown(review: Review) -> str:
                 lines += [f"> {t}" for t in texts] + [""]
             continue
         for s in review.sections.get(name, []):
-            lines.append(f"- {_as_item(s.text)} <sub>[{Path(s.file).name}:{s.line}]</sub>")
+            lines.append(f"- {_as_item(s.text)} <sub>[{_where(s)}]</sub>")
         if not review.sections.get(name):
             lines.append(EMPTY_SECTION)
         if name == "achievements" and review.metrics:
@@ -218,7 +226,7 @@ def to_docx(review: Review, path: Path) -> None:
             continue
         for s in review.sections.get(name, []):
             para = doc.add_paragraph(_as_item(s.text), style="List Bullet")
-            para.add_run(f"  [{Path(s.file).name}:{s.line}]").italic = True
+            para.add_run(f"  [{_where(s)}]").italic = True
         if not review.sections.get(name):
             doc.add_paragraph(EMPTY_SECTION)
         if name == "achievements" and review.metrics:

@@ -153,7 +153,7 @@ def test_render_review_of_a_word_report_with_an_empty_section(tmp_path):
     md = out.read_text(encoding="utf-8")
     mark, title = md.splitlines()[:2]
     assert title.startswith("# 2023年度客户服务工作总结") and "review draft" in mark  # the mark is an HTML comment
-    assert "[report.docx:3]" in md and "| 工单按时办结 | 3505件 | 2023年度 | 实际 |" in md and "| 客户满意率 | 不低于97% | 2023年度 | 目标 |" in md
+    assert "[report.docx 第3段]" in md and "| 工单按时办结 | 3505件 | 2023年度 | 实际 |" in md and "| 客户满意率 | 不低于97% | 2023年度 | 目标 |" in md
     problems = md.split("## 四、存在的问题与不足")[1].split("## 五")[0]
     assert "回复不及时" in problems
     # no sentence is an overview: the section says so instead of standing empty
