@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE = 2000
 CLASSIFIED_ROLES = ("customer",)
 MESSAGE_COLUMNS = [
-    "id", "session", "time", "role", "speaker", "text", "file", "line",
+    "id", "session", "time", "time_iso", "role", "speaker", "text", "file", "line",
     "causes", "cause_probabilities", "sentiment", "sentiment_score", "is_complaint", "warning", "fields",
 ]
 SESSION_COLUMNS = [
@@ -132,7 +132,10 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
         }
         pred = predictions.get(i)
         note = repaired[i]
-        bad_time = item.time is not None and parse_time(item.time) is None
+        when = parse_time(item.time)
+        # the time as exported, and in one form to sort and filter by (China Standard Time)
+        row["time_iso"] = when.isoformat(timespec="seconds") if when is not None else None
+        bad_time = item.time is not None and when is None
         time_note = (f"time {item.time[:40]!r} is not a date ({TIME_FORMATS}); the message is kept but left out of "
                      "session timings and monthly figures") if bad_time else None
         if pred is not None:

@@ -241,6 +241,9 @@ def test_batch_keeps_messages_whose_time_is_not_a_date_and_says_so(tmp_path, tin
     assert len(rows) == 4 and summary.times_not_dates == 2  # an empty time is not a wrong one
     assert [bool(r["warning"] and "is not a date" in r["warning"]) for r in rows] == [False, True, True, False]
     assert rows[2]["causes"] == ["attitude"]  # still classified
+    # the time as exported, and in one sortable form where it is a date
+    assert rows[0]["time"] == "2023/6/7 20:03" and rows[0]["time_iso"] == "2023-06-07T20:03:00"
+    assert [r["time_iso"] for r in rows[1:]] == [None, None, None]
 
 
 def interrupt_at_chunk(monkeypatch, n: int):
