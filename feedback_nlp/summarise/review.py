@@ -89,6 +89,26 @@ class Review:
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, why) of reports that could not be read
     years_tied: list[int] = field(default_factory=list)  # years as many titles sum up, with no year given
 
+    def to_dict(self) -> dict:
+        """The draft as its JSON output holds it: title, year, every quote of each section with its
+        file and line, the key figures, the customer-feedback figures, the articles left out, the
+        warnings and the notes."""
+        from .render import to_dict
+
+        return to_dict(self)
+
+    def to_markdown(self) -> str:
+        """The draft as Markdown, each quote followed by its source."""
+        from .render import to_markdown
+
+        return to_markdown(self)
+
+    def save(self, path: str | Path) -> None:
+        """Write the draft as Markdown (.md), Word (.docx) or JSON (.json), by the suffix of ``path``."""
+        from .render import write_review
+
+        write_review(self, Path(path))
+
     @property
     def warnings(self) -> list[str]:
         """What a reader of the draft should check (in English, for the command's output): quotes

@@ -1,6 +1,7 @@
 """Mechanics of review drafting: traceable sentences, figures, ranking. Section quality and the
 removal of off-topic articles are measured separately once the section classifier is trained."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,15 @@ def test_review_api_takes_one_path_a_folder_and_classified_chats(tmp_path, tiny_
     classify_files([tmp_path / "chats.jsonl"], tmp_path / "classified.jsonl", model=tiny_model_dir)
     with_chats = draft_review(report, chats=tmp_path / "classified.jsonl")
     assert with_chats.feedback["customer_messages"] == 12
+    # the draft saves itself by suffix, and its dict is what the JSON output holds
+    with_chats.save(tmp_path / "out" / "review.json")
+    saved = json.loads((tmp_path / "out" / "review.json").read_text(encoding="utf-8"))
+    assert saved == json.loads(json.dumps(with_chats.to_dict(), ensure_ascii=False))
+    assert saved["sections"]["problems"][0]["line"] == 5 and saved["customer_feedback"]["customer_messages"] == 12
+    with_chats.save(str(tmp_path / "out" / "review.md"))
+    assert (tmp_path / "out" / "review.md").read_text(encoding="utf-8") == with_chats.to_markdown()
+    with pytest.raises(InputError, match=r"review.txt: name the review .md"):
+        with_chats.save(tmp_path / "out" / "review.txt")
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="no report files"):
         draft_review(tmp_path / "empty")
