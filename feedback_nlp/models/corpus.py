@@ -189,19 +189,27 @@ def _bad_record(name: str, row, cause_ids: tuple[str, ...], sentiment_ids: tuple
 def labelled_file(path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[str, ...]):
     """One's own labelled messages to evaluate a model on: a JSON Lines file of records with
     ``text``, ``causes`` (a list of cause ids) and optionally ``sentiment``. Returns the sentiment
-    and the cause split as ``datasets.Dataset``s; a bad record is refused with its line."""
+    and the cause split as ``datasets.Dataset``s; bad records are refused with their lines."""
     if not path.is_file():
         raise InputError(f"--data {path}: no such file; pass dev, test or a JSON Lines file of labelled messages")
-    rows = []
+    return labelled_datasets(_labelled_rows(path, cause_ids, sentiment_ids))
+
+
+def _labelled_rows(path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[str, ...]) -> list[dict]:
+    """The records of a file of labelled messages, each with its ``line``; every bad record is
+    named in one error (``_bad_records_error``), as is a file with none."""
+    problems, rows = [], []
     for number, row in _numbered_rows(path):
         reason = _bad_record("causes", row, cause_ids, sentiment_ids)
         if reason:
-            raise InputError(f"{path} line {number}: {reason}; each line needs text, causes (a list of cause ids) and "
-                             f"optionally sentiment ({', '.join(sentiment_ids)})")
-        rows.append(row)
+            problems.append((path, number, reason))
+        else:
+            rows.append({**row, "line": number})
+    if problems:
+        raise _bad_records_error(problems, str(path))
     if not rows:
         raise InputError(f"{path}: no labelled messages in it")
-    return labelled_datasets(rows)
+    return rows
 
 
 def labelled_datasets(rows: list[dict]):
@@ -263,17 +271,7 @@ def split_labelled_file(
     if not path.is_file():
         raise InputError(f"--data {path}: no such file; pass a JSON Lines file of labelled messages "
                          "(text, causes as a list of cause ids, optionally sentiment)")
-    problems, rows = [], []
-    for number, row in _numbered_rows(path):
-        reason = _bad_record("causes", row, cause_ids, sentiment_ids)
-        if reason:
-            problems.append((path, number, reason))
-        else:
-            rows.append({**row, "line": number})
-    if problems:
-        raise _bad_records_error(problems, str(path))
-    if not rows:
-        raise InputError(f"{path}: no labelled messages in it")
+    rows = _labelled_rows(path, cause_ids, sentiment_ids)
     known = _corpus_keys(corpora_dir) if corpora_dir is not None else {}
     by_key: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
@@ -330,9 +328,13 @@ def write_training_corpora(own: LabelledFile, target: Path, corpora_dir: Path, a
         notes.append(f"{own.path}: too few sentiment labels to train a sentiment model on alone (each split needs "
                      f"some, of at least two labels); the sentiment model is trained on {corpora_dir / 'sentiment'} "
                      "with them added")
-    for name in ("causes", "sentiment"):
+    records = {
+        "causes": {s: [{"text": r["text"], "causes": r["causes"], "sentiment": r.get("sentiment")} for r in own.splits[s]]
+                   for s in SPLITS},
+        "sentiment": {s: [{"text": r["text"], "label": r["sentiment"]} for r in rated[s]] for s in SPLITS},
+    }
+    for name, with_base in (("causes", not alone), ("sentiment", not own_sentiment_alone)):
         (target / name).mkdir(parents=True, exist_ok=True)
-        with_base = not alone if name == "causes" else not own_sentiment_alone
         if with_base:
             _check_present(name, corpora_dir)
         for split in SPLITS:
@@ -340,10 +342,7 @@ def write_training_corpora(own: LabelledFile, target: Path, corpora_dir: Path, a
                 if with_base:
                     base = (corpora_dir / name / f"{split}.jsonl").read_text(encoding="utf-8")
                     fh.write(base if not base or base.endswith("\n") else base + "\n")
-                for r in own.splits[split] if name == "causes" else rated[split]:
-                    record = {"text": r["text"], "causes": r["causes"], "sentiment": r.get("sentiment")} if name == "causes" \
-                        else {"text": r["text"], "label": r["sentiment"]}
-                    fh.write(json.dumps({**record, "source": OWN_SOURCE}, ensure_ascii=False) + "\n")
+                fh.writelines(json.dumps({**r, "source": OWN_SOURCE}, ensure_ascii=False) + "\n" for r in records[name][split])
     return notes
 
 
