@@ -205,21 +205,25 @@ class _Unit:
     section: str | None  # the heading's section (its own or inherited)
     style: str = ""
     inherited: bool = False  # the heading names no section and takes its parent's
+    starts_part: bool = False  # the first sentence after a sign that a new report begins
 
 
 def _units(article: Article, line_map: list[int]) -> list[_Unit]:
     """Headings and sentences of an article in order, each with the section of its heading."""
     context = HeadingContext()
     out: list[_Unit] = []
+    new_part = False  # a new report began since the last sentence
     for line in article.lines:
         source = line_map[line.number - 1]
         style = line.style or ("plain" if is_plain_heading(line.text) else "")
         if style:
             section = context.open(style, line.text)
+            new_part = new_part or context.restarted
             out.append(_Unit(line.text.strip(), source, context.text, section, style))
             continue
         if REPORT_OPENING.search(line.text):
             context.close_all()
+            new_part = True
         lead_style, lead = numbered_lead(line.text)
         # "七、下半年的工作计划1.做好…" opens a heading, and so does a numbered line that is one
         # short clause ("三、2013年工作计划及安排。"); a longer one is a list item, whatever words
@@ -231,7 +235,8 @@ def _units(article: Article, line_map: list[int]) -> list[_Unit]:
         trailing = parts.pop() if len(parts) > 1 and is_plain_heading(parts[-1]) else None
         for text in parts:
             if len(text) >= MIN_SENTENCE_CHARS:
-                out.append(_Unit(text, source, context.text, context.section, inherited=context.inherited))
+                out.append(_Unit(text, source, context.text, context.section, inherited=context.inherited, starts_part=new_part))
+                new_part = False
         if trailing:  # "…切实加以解决。2010年工作打算": the heading opens what follows
             section = context.open("plain", trailing)
             out.append(_Unit(trailing, source, context.text, section, "plain"))
@@ -254,7 +259,12 @@ def _classify(units: list[_Unit], classifier: SectionClassifier | None) -> list[
     probs = classifier.predict_proba([u.text for u in units], [u.heading for u in units])
     classes = [str(c) for c in classifier.model.classes_]
     weighed = np.array([weigh_by_heading(p, classes, u.section, u.inherited) for p, u in zip(probs, units)])
-    sections = order_sections(weighed, classes, classifier.transitions, classifier.start)
+    starts = [0] + [i for i, u in enumerate(units) if u.starts_part and i > 0] + [len(units)]
+    sections = [
+        section
+        for a, b in zip(starts, starts[1:])
+        for section in order_sections(weighed[a:b], classes, classifier.transitions, classifier.start)
+    ]
     return [(section, float(p[classes.index(section)])) for section, p in zip(sections, probs)]
 
 

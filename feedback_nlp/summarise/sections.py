@@ -33,7 +33,7 @@ HEADING_PRIOR = 0.85
 INHERITED_PRIOR = 0.6
 # a heading written at the end of a paragraph when line breaks were lost: "…切实加以解决。2010年工作打算"
 MAX_TRAILING_HEADING_CHARS = 16
-_HEADING_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}(?:\.\d{1,2})?\s*[、.．]|[※◆■▲●★【])\s*")
+_HEADING_MARKER = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]?[一二三四五六七八九十\d]+[）)]|\d{1,2}(?:\.\d{1,2})?\s*[、.．]|[※◆■▲●★【])\s*")
 _NOT_A_HEADING = re.compile(r"[，,。！？!?；;：:]")
 
 SENTENCE_CUES = {
@@ -104,10 +104,14 @@ class HeadingContext:
 
     def __init__(self) -> None:
         self.stack: list[tuple[str, str | None, str, bool]] = []  # (style, section, text, inherited)
+        # whether the last heading opened started the outermost numbering again ("一、" after
+        # "四、下一年工作计划"): on a page that runs several reports together, a new report
+        self.restarted = False
 
     def open(self, style: str, text: str, weak: bool = False) -> str | None:
         """Open a heading; returns its section (its own, else the enclosing heading's). A ``weak``
         heading's own section counts as little as an inherited one (a lead-in sentence)."""
+        self.restarted = False
         if style == "plain":
             self.stack = []
         else:
@@ -116,6 +120,7 @@ class HeadingContext:
                 at = styles.index(style)
                 # a list that starts again at "一、" after a lead-in line is the list it announces
                 lead = [entry for entry in self.stack[at + 1 :] if entry[0] == LEAD_IN_STYLE][-1:]
+                self.restarted = at == 0 and not lead and bool(_FIRST_ITEM.match(text))
                 self.stack = self.stack[:at] + (lead if _FIRST_ITEM.match(text) else [])
         own = section_of_heading(text)
         section = None if CLOSING_HEADING.search(text) else own or self.section

@@ -31,9 +31,11 @@ _HEADINGS = [
     (1, "part", re.compile(r"^\s*第[一二三四五六七八九十]+部分\s*[:：、]?\s*")),
     (1, "bracket", re.compile(r"^\s*【(?=[^】]{1,28}】\s*$)")),
     (2, "paren_cn", re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]\s*")),
+    (2, "half_paren_cn", re.compile(r"^\s*[一二三四五六七八九十]+[）)]\s*")),  # "二）工作目标"
     (3, "decimal", re.compile(r"^\s*\d{1,2}\.\d{1,2}(?:\s+|\s*[、．])")),
     (3, "arabic", re.compile(r"^\s*\d{1,2}\s*[、.．](?!\d)\s*")),
     (3, "paren_arabic", re.compile(r"^\s*[（(]\d{1,2}[）)]\s*")),
+    (3, "half_paren_arabic", re.compile(r"^\s*\d{1,2}[）)]\s*")),  # "1）新技术掌握不够"
 ]
 MAX_HEADING_CHARS = 30
 _SENTENCE_END = re.compile(r"[。！？!?；;]$")

@@ -338,6 +338,31 @@ def test_review_titles_that_sum_up_two_years_equally_draft_the_latest_and_say_so
     assert not draft_review(folder, year=2024).years_tied  # a year given: no tie to speak of
 
 
+def test_review_a_page_of_two_reports_carries_no_heading_from_one_into_the_next(tmp_path):
+    path = tmp_path / "售后服务年终总结范文.txt"
+    path.write_text(
+        "一、全年工作情况\n"
+        "全年共完成设备安装120台，回访客户300户。\n"
+        "二、下一年工作计划\n"
+        "一）工作目标\n"
+        "保修期内客户回访率达到95%。\n"
+        "二）具体措施\n"
+        "每季度进行1次集中培训。\n"
+        "一、立足本职，爱岗敬业\n"
+        "这一年我认真完成了领导安排的各项任务，受理客户咨询2000多次。\n"
+        "二、微笑服务\n"
+        "全年没有一次客户投诉，得到了客户的表扬。\n",
+        encoding="utf-8",
+    )
+    sections = label_lines(path)
+    # "一）" nests under "二、下一年工作计划" like "（一）", so both targets stay plans
+    assert sections[5] == "plans" and sections[7] == "plans"
+    # "一、" after "二、" starts a new report: its headings do not inherit the previous report's
+    # plans, and its work is not read as plans
+    assert sections[8] != "plans" and sections[10] != "plans"
+    assert sections[9] in ("overview", "achievements") and sections[11] == "achievements"
+
+
 def test_review_a_long_numbered_item_naming_a_section_word_opens_no_heading(tmp_path):
     path = tmp_path / "2025年度售后服务工作总结.txt"
     path.write_text(
