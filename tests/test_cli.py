@@ -1,4 +1,6 @@
 import json
+from pathlib import Path
+import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -163,6 +165,40 @@ def test_cli_evaluate_writes_json_and_png(tiny_model_dir, tmp_path):
         assert set(item["probabilities"]) == set(item["causes"]) | set(item["predicted"])
     wrong = sum(1 for item in items if item["missed"] or item["extra"])
     assert f"{wrong} of {len(items)} messages have a cause missed or extra" in result.stderr
+
+
+def test_cli_evaluate_compares_models_on_the_same_items(tiny_model_dir, tmp_path):
+    from tests.test_train import make_small_corpora
+
+    make_small_corpora(tmp_path / "corpora", per_label=3)
+    # a second model: the same one, giving logistics at any probability
+    strict = tmp_path / "strict"
+    shutil.copytree(tiny_model_dir, strict)
+    meta = json.loads((strict / "metadata.json").read_text(encoding="utf-8"))
+    meta["thresholds"]["logistics"] = 0.0
+    (strict / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")
+    out = tmp_path / "cmp"
+    corpora = ("--data", "dev", "--corpora", str(tmp_path / "corpora"), "-o", str(out))
+    result = run("evaluate", "-m", str(tiny_model_dir), "-m", str(strict), *corpora)
+    assert result.exit_code == 0, result.stderr
+    comparison = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    assert comparison["models"] == [str(tiny_model_dir), str(strict)]
+    # each model's own files, and each figure of both with the second's difference and interval
+    given = []
+    for k, folder in enumerate(comparison["folders"]):
+        metrics = json.loads((Path(folder) / "metrics.json").read_text(encoding="utf-8"))
+        assert comparison["figures"]["causes_micro_f1"]["values"][k] == metrics["causes"]["micro"]["f1"]
+        assert comparison["figures"]["sentiment_accuracy"]["values"][k] == metrics["sentiment"]["accuracy"]
+        items = [json.loads(line) for line in (Path(folder) / "predictions.jsonl").read_text(encoding="utf-8").splitlines()]
+        given.append(sum("logistics" in item["predicted"] for item in items))
+    assert given[1] == len(items) > given[0]
+    for figure in comparison["figures"].values():
+        (diff,) = figure["against_first"]
+        assert diff["low"] <= diff["difference"] <= diff["high"]
+    assert "2 - 1 (95% interval)" in result.stdout and "models compared on dev" in result.stdout
+    # models that name different causes are not compared
+    result = run("evaluate", "-m", str(tiny_model_dir), "-m", "shipped", *corpora)
+    assert result.exit_code == 2 and "the models name different causes" in result.stderr
 
 
 def test_cli_normalise_folder_tree_and_output_paths(tmp_path):

@@ -52,41 +52,114 @@ def train(
     _err(f"saved to {output}")
 
 
-@app.command(short_help="Score a model on a corpus split or a labelled file: table, JSON and chart.")
+@app.command(short_help="Score a model, or compare models, on a corpus split or a labelled file: table, JSON and chart.")
 @_friendly
 def evaluate(
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model directory (default: the shipped model)."),
+    models: List[str] = typer.Option(
+        [], "--model", "-m", metavar="DIR", help="Model directory (default: the shipped model; 'shipped' names it). "
+        "Give it twice or more to compare models on the same data, each against the first."
+    ),
     data: str = typer.Option(
         "test", "--data", help="Split to evaluate (dev or test), or a JSON Lines file of labelled messages (text, causes, sentiment)."
     ),
     output: Path = typer.Option(Path("out/evaluation"), "--output", "-o", help="Folder for metrics.json and metrics.png."),
     corpora: Optional[Path] = typer.Option(None, "--corpora", help="Corpora folder (default: the repository's corpora/)."),
 ) -> None:
-    """Per-cause precision/recall/F1, micro and macro averages, sentiment accuracy and confusion matrix."""
+    """Per-cause precision/recall/F1, micro and macro averages, sentiment accuracy and confusion
+    matrix. With several models: each one's figures, and each difference from the first with a 95%
+    interval from a paired bootstrap over the items."""
+    from ..evaluate import compare
+    from ..pipeline import FeedbackClassifier
+
+    paths = [None if m == SHIPPED else Path(m) for m in models] or [None]
+    classifiers = [FeedbackClassifier.load(path) for path in paths]
+    names = [str(path) if path else "shipped default model" for path in paths]
+    if len(classifiers) == 1:
+        _evaluate_one(classifiers[0], names[0], data, corpora, output)
+        return
+    ids = [tuple(clf.cause_ids_) for clf in classifiers]
+    if len(set(ids)) > 1:
+        listed = "; ".join(f"{name}: {', '.join(i)}" for name, i in zip(names, ids))
+        raise FeedbackNLPError(f"the models name different causes ({listed}); compare models trained on the same taxonomy")
+    folders = [output / f"{k + 1}_{path.name if path else SHIPPED}" for k, path in enumerate(paths)]
+    runs = [_evaluate_one(clf, name, data, corpora, folder, quiet=True) for clf, name, folder in zip(classifiers, names, folders)]
+    result = compare([run[1] for run in runs], [run[2] for run in runs], list(ids[0]))
+    result = {"data": data, "models": names, "folders": [str(f) for f in folders], **result}
+    (output / "comparison.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    _print_comparison(result, [run[0] for run in runs], data)
+    _err(f"wrote {output / 'comparison.json'}; each model's metrics, chart and predictions are in {', '.join(map(str, folders))}")
+
+
+SHIPPED = "shipped"  # ``evaluate --model shipped``: the shipped default model
+
+
+def _evaluate_one(clf, name: str, data: str, corpora: Optional[Path], output: Path, quiet: bool = False):
+    """Score one model; write metrics.json, metrics.png and predictions.jsonl to ``output``; return
+    the metrics with the cause and sentiment items."""
     from ..evaluate import write_chart
     from ..models.corpus import labelled_file, load_corpus
-    from ..pipeline import FeedbackClassifier
     from ..train import evaluate_items
 
-    clf = FeedbackClassifier.load(model)
     if data in ("dev", "test"):
         sentiment, causes = load_corpus("sentiment", corpora)[data], load_corpus("causes", corpora)[data]
     elif Path(data).suffix.lower() in (".jsonl", ".json") or Path(data).is_file():
         sentiment, causes = labelled_file(Path(data), tuple(clf.cause_ids_), tuple(clf.sentiment_labels_))
     else:
         raise FeedbackNLPError(f"--data {data!r}: use dev or test, or a JSON Lines file of labelled messages")
-    metrics, items = evaluate_items(clf, sentiment, causes)
-    metrics = {"model": str(model) if model else "shipped default model", "data": data, **metrics}
+    metrics, items, sentiment_items = evaluate_items(clf, sentiment, causes)
+    metrics = {"model": name, "data": data, **metrics}
     output.mkdir(parents=True, exist_ok=True)
     (output / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
     write_chart(metrics, output / "metrics.png")
     with open(output / "predictions.jsonl", "w", encoding="utf-8", newline="\n") as fh:
         fh.writelines(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
-    _print_metrics(metrics, data)
-    wrong = sum(1 for item in items if item["missed"] or item["extra"])
-    _err(f"{wrong} of {len(items)} messages have a cause missed or extra: each message as labelled and as predicted is "
-         f"in {output / 'predictions.jsonl'}")
-    _err(f"wrote {output / 'metrics.json'} and {output / 'metrics.png'}")
+    if not quiet:
+        _print_metrics(metrics, data)
+        wrong = sum(1 for item in items if item["missed"] or item["extra"])
+        _err(f"{wrong} of {len(items)} messages have a cause missed or extra: each message as labelled and as predicted is "
+             f"in {output / 'predictions.jsonl'}")
+        _err(f"wrote {output / 'metrics.json'} and {output / 'metrics.png'}")
+    return metrics, items, sentiment_items
+
+
+_FIGURE_NAMES = {
+    "causes_micro_f1": "causes micro-F1",
+    "causes_macro_f1": "causes macro-F1",
+    "sentiment_accuracy": "sentiment 3-class accuracy",
+    "review_binary_accuracy": "review lines binary accuracy",
+}
+
+
+def _print_comparison(result: dict, metrics: list[dict], split: str) -> None:
+    """The figures of each model side by side, each difference from the first with its interval,
+    then the F1 of each cause."""
+    from rich.console import Console
+    from rich.table import Table
+
+    short = [f"{k + 1}" for k in range(len(metrics))]
+    table = Table(title=f"models compared on {split}")
+    table.add_column("figure")
+    table.add_column("items", justify="right")
+    for k in short:
+        table.add_column(k, justify="right")
+    for k in short[1:]:
+        table.add_column(f"{k} - 1 (95% interval)", justify="right")
+    for key, figure in result["figures"].items():
+        diffs = [f"{d['difference']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}]" for d in figure["against_first"]]
+        table.add_row(_FIGURE_NAMES[key], str(figure["items"]), *(f"{v:.3f}" for v in figure["values"]), *diffs)
+    per_label = [m["causes"]["per_label"] for m in metrics]
+    for cause in per_label[0]:
+        f1 = [p[cause]["f1"] for p in per_label]
+        support = str(per_label[0][cause]["support"])
+        table.add_row(f"  {cause} F1", support, *(f"{v:.3f}" for v in f1), *(f"{v - f1[0]:+.3f}" for v in f1[1:]))
+    console = Console()
+    for k, name in zip(short, result["models"]):
+        console.print(f"{k}: {name}")
+    console.print(table)
+    console.print(
+        f"intervals from {result['resamples']} resamples of the items, the same for every model: "
+        "a difference whose interval holds 0 is within what another sample of this size could give"
+    )
 
 
 @app.command("export-onnx", short_help="Add ONNX files to a transformers model directory.")

@@ -1,0 +1,55 @@
+import numpy as np
+import pytest
+
+from feedback_nlp.evaluate import cause_metrics, compare
+
+LABELS = ["attitude", "logistics", "price_billing"]
+
+
+def _items(gold, predicted):
+    return [{"causes": g, "predicted": p} for g, p in zip(gold, predicted)]
+
+
+def _indicator(rows):
+    return np.array([[label in row for label in LABELS] for row in rows], dtype=int)
+
+
+def test_compare_the_same_predictions_differ_by_nothing():
+    gold = [["attitude"], ["logistics"], [], ["price_billing", "attitude"]] * 10
+    predicted = [["attitude"], [], ["logistics"], ["price_billing"]] * 10
+    items = _items(gold, predicted)
+    result = compare([items, items], [], LABELS, resamples=200)
+    micro = result["figures"]["causes_micro_f1"]
+    assert micro["values"][0] == micro["values"][1]
+    assert micro["against_first"][0] == {"difference": 0.0, "low": 0.0, "high": 0.0, "share_of_resamples_better": 0.0}
+    assert "sentiment_accuracy" not in result["figures"]  # no sentiment items given
+
+
+def test_compare_figures_are_those_of_cause_metrics_and_a_clear_gain_is_outside_the_interval():
+    rng = np.random.default_rng(1)
+    gold = [[LABELS[i % 3]] if i % 4 else [] for i in range(400)]
+    # the first model misses half the causes, the second a tenth
+    first = [g if rng.random() < 0.5 else [] for g in gold]
+    second = [g if rng.random() < 0.9 else [] for g in gold]
+    result = compare([_items(gold, first), _items(gold, second)], [], LABELS)
+    for model, predicted in enumerate((first, second)):
+        expected = cause_metrics(_indicator(gold), _indicator(predicted), LABELS)
+        assert result["figures"]["causes_micro_f1"]["values"][model] == pytest.approx(expected["micro"]["f1"], abs=1e-4)
+        assert result["figures"]["causes_macro_f1"]["values"][model] == pytest.approx(expected["macro"]["f1"], abs=1e-4)
+    gain = result["figures"]["causes_micro_f1"]["against_first"][0]
+    assert gain["difference"] > 0.1 and 0 < gain["low"] <= gain["difference"] <= gain["high"]
+    assert gain["share_of_resamples_better"] == 1.0
+
+
+def test_compare_sentiment_and_review_lines_apart():
+    def sentiment(predicted):
+        gold = ["neg", "pos", "neu", "neg"] * 25
+        return [{"sentiment": g, "predicted_sentiment": p, "review": g != "neu"} for g, p in zip(gold, predicted)]
+
+    first = sentiment(["neg", "pos", "neu", "pos"] * 25)  # one review line in three wrong
+    second = sentiment(["neg", "pos", "neg", "neg"] * 25)  # the neutral item wrong, review lines right
+    result = compare([[], []], [first, second], LABELS, resamples=200)
+    assert result["figures"]["sentiment_accuracy"]["values"] == [0.75, 0.75]
+    assert result["figures"]["review_binary_accuracy"]["values"] == [pytest.approx(2 / 3, abs=1e-4), 1.0]
+    assert result["figures"]["review_binary_accuracy"]["items"] == 75
+    assert "causes_micro_f1" not in result["figures"]
