@@ -47,6 +47,8 @@ LABELS = Path(__file__).resolve().parents[1] / "data" / "seed_sections.jsonl"
         ("三、存在的不足和改进措施", "problems"),
         ("一、查件和问题件处理", None),  # handling customers' problems is work done, not a shortcoming
         ("二、找准客户的问题", None),
+        ("6.认真完成领导安排其他任务", None),  # assigned by the leadership, not planned
+        ("三、2013年工作安排", "plans"),
     ],
 )
 def test_sections_heading_names_its_section(heading, section):
