@@ -153,6 +153,37 @@ def to_markdown(review: Review) -> str:
     return "\n".join(lines)
 
 
+# fonts with Chinese glyphs that Windows, macOS and Linux desktops commonly have, tried in order
+CJK_FONT_FAMILIES = (
+    "Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Noto Sans SC",
+    "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Heiti SC", "SimSun", "AR PL UMing CN",
+)
+Y_LABEL = ("投诉数", "complaints")  # with a Chinese font, and without one
+
+
+@functools.lru_cache(maxsize=1)
+def chinese_font() -> str | None:
+    """The file of an installed font that draws the chart's Chinese label, or None: matplotlib's own
+    fonts have no Chinese glyphs, and a label drawn without them shows empty boxes."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    by_family = {entry.name: entry.fname for entry in font_manager.fontManager.ttflist}
+    for family in CJK_FONT_FAMILIES:
+        path = by_family.get(family)
+        if path and _draws(FT2Font, path, Y_LABEL[0]):
+            return path
+    return None
+
+
+def _draws(ft2font, path: str, text: str) -> bool:
+    try:
+        charmap = ft2font(path).get_charmap()
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return all(ord(ch) in charmap for ch in text)
+
+
 def trend_chart_png(months: dict[str, int]) -> bytes | None:
     """The monthly complaint trend as a PNG line chart, or None when matplotlib (a dependency)
     cannot be imported, as in an install that left it out."""
@@ -167,7 +198,13 @@ def trend_chart_png(months: dict[str, int]) -> bytes | None:
     labels, counts = list(months), list(months.values())
     ax.plot(range(len(labels)), counts, marker="o")
     ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=7)
-    ax.set_ylabel("complaints")
+    font = chinese_font()
+    if font:
+        from matplotlib.font_manager import FontProperties
+
+        ax.set_ylabel(Y_LABEL[0], fontproperties=FontProperties(fname=font))
+    else:
+        ax.set_ylabel(Y_LABEL[1])
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     fig.tight_layout()

@@ -1,8 +1,9 @@
 """The review command end to end: Markdown, JSON with sources, DOCX with headings and tables, and
 the customer-feedback section computed from classified messages."""
 
-import pytest
 import json
+
+import pytest
 
 from typer.testing import CliRunner
 
@@ -248,3 +249,23 @@ def test_render_quotes_a_bulleted_line_without_its_bullet(tmp_path):
                                     "- 接通率：93.6%\n\n本月高温，二次供水压力不足问题突出，已联系供水公司协调。\n", encoding="utf-8")
     md = to_markdown(draft_review(tmp_path / "7月.md", year=2025))
     assert "- 投诉：25件，其中水压问题12件" in md and "- - " not in md
+
+
+def test_render_chart_labels_in_chinese_only_with_a_font_that_draws_it(monkeypatch):
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    from feedback_nlp.summarise import render
+
+    # matplotlib's own DejaVu Sans has no Chinese glyphs: named as if it were a Chinese font, it is
+    # still not taken, and the chart keeps its English label instead of empty boxes
+    dejavu = font_manager.findfont("DejaVu Sans")
+    monkeypatch.setattr(render, "CJK_FONT_FAMILIES", ("DejaVu Sans",))
+    render.chinese_font.cache_clear()
+    try:
+        assert render.chinese_font() is None
+        assert render._draws(FT2Font, dejavu, "complaints") and not render._draws(FT2Font, dejavu, render.Y_LABEL[0])
+        assert not render._draws(FT2Font, "/no/such/font.ttf", "投诉数")
+        assert render.trend_chart_png({"2025-01": 3, "2025-02": 5})[:4] == b"\x89PNG"
+    finally:
+        render.chinese_font.cache_clear()
