@@ -74,15 +74,16 @@ def evaluate(
     paths = [None if m == SHIPPED else Path(m) for m in models] or [None]
     classifiers = [FeedbackClassifier.load(path) for path in paths]
     names = [str(path) if path else "shipped default model" for path in paths]
-    if len(classifiers) == 1:
-        _evaluate_one(classifiers[0], names[0], data, corpora, output)
-        return
     ids = [tuple(clf.cause_ids_) for clf in classifiers]
     if len(set(ids)) > 1:
         listed = "; ".join(f"{name}: {', '.join(i)}" for name, i in zip(names, ids))
         raise FeedbackNLPError(f"the models name different causes ({listed}); compare models trained on the same taxonomy")
+    labelled = _labelled_data(classifiers[0], data, corpora)  # read once: every model is scored on the same items
+    if len(classifiers) == 1:
+        _evaluate_one(classifiers[0], names[0], data, labelled, output)
+        return
     folders = [output / f"{k + 1}_{path.name if path else SHIPPED}" for k, path in enumerate(paths)]
-    runs = [_evaluate_one(clf, name, data, corpora, folder, quiet=True) for clf, name, folder in zip(classifiers, names, folders)]
+    runs = [_evaluate_one(clf, name, data, labelled, folder, quiet=True) for clf, name, folder in zip(classifiers, names, folders)]
     result = compare([run[1] for run in runs], [run[2] for run in runs], list(ids[0]))
     result = {"data": data, "models": names, "folders": [str(f) for f in folders], **result}
     (output / "comparison.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -93,20 +94,26 @@ def evaluate(
 SHIPPED = "shipped"  # ``evaluate --model shipped``: the shipped default model
 
 
-def _evaluate_one(clf, name: str, data: str, corpora: Optional[Path], output: Path, quiet: bool = False):
-    """Score one model; write metrics.json, metrics.png and predictions.jsonl to ``output``; return
-    the metrics with the cause and sentiment items."""
-    from ..evaluate import write_chart
+def _labelled_data(clf, data: str, corpora: Optional[Path]):
+    """The sentiment and cause items of ``--data``: a split of the corpora or one's own file, whose
+    labels are checked against the model's."""
     from ..models.corpus import labelled_file, load_corpus
-    from ..train import evaluate_items
 
     if data in ("dev", "test"):
-        sentiment, causes = load_corpus("sentiment", corpora)[data], load_corpus("causes", corpora)[data]
-    elif Path(data).suffix.lower() in (".jsonl", ".json") or Path(data).is_file():
-        sentiment, causes = labelled_file(Path(data), tuple(clf.cause_ids_), tuple(clf.sentiment_labels_))
-    else:
-        raise FeedbackNLPError(f"--data {data!r}: use dev or test, or a JSON Lines file of labelled messages")
-    metrics, items, sentiment_items = evaluate_items(clf, sentiment, causes)
+        return load_corpus("sentiment", corpora)[data], load_corpus("causes", corpora)[data]
+    if Path(data).suffix.lower() in (".jsonl", ".json") or Path(data).is_file():
+        return labelled_file(Path(data), tuple(clf.cause_ids_), tuple(clf.sentiment_labels_))
+    raise FeedbackNLPError(f"--data {data!r}: use dev or test, or a JSON Lines file of labelled messages")
+
+
+def _evaluate_one(clf, name: str, data: str, labelled, output: Path, quiet: bool = False):
+    """Score one model on ``labelled`` (sentiment and cause items); write metrics.json,
+    metrics.png and predictions.jsonl to ``output``; return the metrics with the cause and
+    sentiment items."""
+    from ..evaluate import write_chart
+    from ..train import evaluate_items
+
+    metrics, items, sentiment_items = evaluate_items(clf, *labelled)
     metrics = {"model": name, "data": data, **metrics}
     output.mkdir(parents=True, exist_ok=True)
     (output / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
