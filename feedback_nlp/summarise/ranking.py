@@ -112,6 +112,28 @@ def report_period(title: str) -> tuple[str, float]:
     return "", 12.9
 
 
+# a year a target names: "2013年目标", "13年我们将…"; not a span of years ("工作10年来", "5年内")
+_YEAR_NAMED = re.compile(r"(?<![\d.])((?:19|20)\d\d|\d\d)(?=\s*年(?!来|以来|多|前|内|间|龄|级|代))")
+_NEXT_YEAR_WORDS = re.compile(r"明年|来年|下一?年度?|新的一年|新一年")
+
+
+def figure_period(kind: str, text: str, heading: str, title: str) -> str:
+    """The period a key figure is of, as the key-figures table shows it: for a target, the year
+    it aims at where its sentence says so, else where the heading or lead-in it stands under does
+    ("2013年目标：" over "客户综合满意率不低于90%"; "明年" and "新的一年" count from the year the
+    report sums up); otherwise the period the report covers (``report_period``). A 2012 summary's
+    targets for 2013 are not 2012's."""
+    if kind == "target":
+        summed = summary_years(title)
+        for words in (text, heading):
+            years = [int(y) if len(y) == 4 else 2000 + int(y) for y in _YEAR_NAMED.findall(words)]
+            if years:
+                return f"{max(years)}年"
+            if summed and _NEXT_YEAR_WORDS.search(words):
+                return f"{summed[0] + 1}年"
+    return report_period(title)[0]
+
+
 def short_horizon(text: str, title: str) -> bool:
     """Whether a plan speaks of next month or week only: it says so, or it is in a month's or a
     quarter's report, and it does not speak of a year."""

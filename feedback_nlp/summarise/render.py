@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ..config import load_taxonomy
 from ..errors import InputError
-from .metrics import SHOWN_QUALIFIERS
-from .ranking import report_period
+from .metrics import SHOWN_QUALIFIERS, Metric
+from .ranking import figure_period
 from .review import DRAFT_MARK, TITLES, Review, Sentence
 
 
@@ -57,14 +57,19 @@ def _as_item(text: str) -> str:
 
 
 FIGURE_COLUMNS = ("指标", "数值", "类型", "来源")
-PERIOD_COLUMN = "报告期"  # the period the figure's report covers, when a title says it
+PERIOD_COLUMN = "期间"  # the period a figure is of: its report's, or the year a target aims at
+
+
+def _period(m: Metric, s: Sentence) -> str:
+    return figure_period(m.kind, s.text, s.heading, s.title)
 
 
 def _figure_rows(review: Review) -> tuple[list[str], list[list[str]]]:
-    """The key-figures table: its column names and rows. A column of the period each figure's
-    report covers ("2025年3月", "2025年度") is added when any title says one, so that a month's
-    or a quarter's figure is not taken for the year's."""
-    periods = [report_period(s.title)[0] for _m, s in review.metrics]
+    """The key-figures table: its column names and rows. A column of the period each figure is
+    of (``figure_period``: "2025年3月", "2025年度", "2026年" for a target set for it) is added when
+    any says one, so that a month's or a quarter's figure is not taken for the year's, nor next
+    year's target for this year's."""
+    periods = [_period(m, s) for m, s in review.metrics]
     with_period = any(periods)
     rows = []
     for (m, s), period in zip(review.metrics, periods):
@@ -113,7 +118,7 @@ def to_dict(review: Review) -> dict:
         },
         "key_figures": [
             {"subject": m.subject, "value": m.value, "unit": m.unit, "kind": m.kind, "qualifier": m.qualifier,
-             "text": m.text, "period": report_period(s.title)[0], "sentence": s.text, "file": s.file, "line": s.line}
+             "text": m.text, "period": _period(m, s), "sentence": s.text, "file": s.file, "line": s.line}
             for m, s in review.metrics
         ],
         "customer_feedback": review.feedback,

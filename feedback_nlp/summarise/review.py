@@ -72,6 +72,7 @@ class Sentence:
     confidence: float = 0.0  # the section classifier's probability of ``section`` for the text alone
     metrics: list[Metric] = field(default_factory=list)
     title: str = ""  # the article's title, or its first line if short: what it says it sums up
+    heading: str = ""  # the innermost heading or lead-in the sentence stands under
 
 
 @dataclass
@@ -382,7 +383,8 @@ def collect_sentences(
             ends_clause = unit.text.rstrip().endswith(("；", ";")) and metrics
             clause_before = (unit.line, metrics[-1]) if ends_clause else None
             sentences.append(
-                Sentence(unit.text, section, label, unit.line, article.title, confidence=confidence, metrics=metrics, title=title)
+                Sentence(unit.text, section, label, unit.line, article.title, confidence=confidence, metrics=metrics, title=title,
+                         heading=unit.heading)
             )
     return sentences, dropped
 

@@ -154,7 +154,7 @@ def test_render_review_of_a_word_report_with_an_empty_section(tmp_path):
     md = out.read_text(encoding="utf-8")
     mark, title = md.splitlines()[:2]
     assert title.startswith("# 2023年度客户服务工作总结") and "review draft" in mark  # the mark is an HTML comment
-    assert "[report.docx 第3段]" in md and "| 工单按时办结 | 3505件 | 2023年度 | 实际 |" in md and "| 客户满意率 | 不低于97% | 2023年度 | 目标 |" in md
+    assert "[report.docx 第3段]" in md and "| 工单按时办结 | 3505件 | 2023年度 | 实际 |" in md and "| 客户满意率 | 不低于97% | 2024年 | 目标 |" in md  # under "明年计划": next year's target
     problems = md.split("## 四、存在的问题与不足")[1].split("## 五")[0]
     assert "回复不及时" in problems
     # no sentence is an overview: the section says so instead of standing empty
@@ -203,7 +203,27 @@ def test_render_key_figures_say_the_period_their_report_covers_in_time_order(tmp
     periods = [(f["period"], f["value"]) for f in to_dict(review)["key_figures"] if f["unit"] == "件"]
     assert periods == [("2025年3月", 890), ("2025年第三季度", 2950), ("11月", 1002), ("2025年度", 12486)]
     md = to_markdown(review)
-    assert "| 指标 | 数值 | 报告期 | 类型 | 来源 |" in md and "| 受理报修 | 12486件 | 2025年度 | 实际 |" in md
+    assert "| 指标 | 数值 | 期间 | 类型 | 来源 |" in md and "| 受理报修 | 12486件 | 2025年度 | 实际 |" in md
+
+
+def test_review_dates_a_target_by_the_year_it_aims_at(tmp_path):
+    from feedback_nlp import draft_review
+    from feedback_nlp.summarise.render import to_dict
+
+    report = tmp_path / "客服中心2025年度工作总结.txt"
+    report.write_text(
+        "客服中心2025年度工作总结\n一、全年工作\n全年受理报修12486件，客户满意率96.2%。\n"
+        "二、明年工作计划\n1、加强培训，提高一次解决率。2026年目标：\n客户综合满意率不低于97%；\n"
+        "三、努力方向\n力争新的一年报修及时率达到99%。\n四、长期打算\n争取服务满意率稳定在95%以上。\n",
+        encoding="utf-8",
+    )
+    figures = {(f["value"], f["kind"]): f["period"] for f in to_dict(draft_review(report))["key_figures"]}
+    assert figures[(12486, "actual")] == "2025年度"
+    # the year named by the lead-in the target stands under; next year counted from the year summed up
+    assert figures[(97, "target")] == "2026年"
+    assert figures[(99, "target")] == "2026年"
+    # a target that names no year keeps the period of its report
+    assert figures[(95, "target")] == "2025年度"
 
 
 def test_review_command_with_nothing_to_draft_writes_nothing_and_exits_2(tmp_path):
