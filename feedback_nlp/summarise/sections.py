@@ -45,9 +45,10 @@ SENTENCE_CUES = {
 
 # words that contain a cue but name no section: "计划生育" is family planning, not a plan;
 # "处理客户问题", "问题件处理" and "客户的问题" are the work of handling customers' problems, not
-# a shortcoming; "改进措施" are measures to be taken, a plan; "领导安排的任务" were assigned, not planned
+# a shortcoming; "改进措施" are measures to be taken, a plan; "领导安排的任务" were assigned, not planned;
+# "一年工作重点及工作情况" looks back at the year's priorities and how they went
 _FALSE_CUES = re.compile(
-    r"计划生育|(领导|上级|公司|组织)(交办|安排)|(处理|解决|解答|答复|回复|受理|排查|协调|帮助)[^，。；]{0,6}问题|问题件?的?(处理|办理|解决|答复|回复|受理)"
+    r"计划生育|(领导|上级|公司|组织)(交办|安排)|工作重点(?=[^，。；]{0,8}(情况|回顾|成效|落实))|(处理|解决|解答|答复|回复|受理|排查|协调|帮助)[^，。；]{0,6}问题|问题件?的?(处理|办理|解决|答复|回复|受理)"
     r"|(客户|顾客|用户|业主|住户|旅客|乘客|师生|群众|会员|学员)的?问题|改进(?=措施|方向|计划|建议|意见)"
 )
 # a sentence announcing that a summary follows ("现将一年来的工作总结如下") starts a report's body:

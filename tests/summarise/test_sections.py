@@ -49,6 +49,9 @@ LABELS = Path(__file__).resolve().parents[1] / "data" / "seed_sections.jsonl"
         ("二、找准客户的问题", None),
         ("6.认真完成领导安排其他任务", None),  # assigned by the leadership, not planned
         ("三、2013年工作安排", "plans"),
+        ("二、半年工作重点及落实情况", None),  # looks back at the priorities and how they went
+        ("上半年工作重点及完成情况", "achievements"),
+        ("四、下半年工作重点", "plans"),
     ],
 )
 def test_sections_heading_names_its_section(heading, section):
