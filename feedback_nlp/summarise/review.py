@@ -39,6 +39,7 @@ from .sections import (
     LEAD_IN_STYLE,
     lead_in,
     order_sections,
+    pool_paragraphs,
     section_of_heading,
     section_of_sentence,
     weigh_by_heading,
@@ -248,8 +249,8 @@ def _units(article: Article, line_map: list[int]) -> list[_Unit]:
 
 def _classify(units: list[_Unit], classifier: SectionClassifier | None) -> list[tuple[str, float]]:
     """Section of each sentence unit, with the classifier's probability of that section for the
-    sentence alone: its reading of each sentence weighed by the section of its heading, the
-    article read as a sequence; without a classifier, cue rules (probability 0)."""
+    sentence alone: its reading of each sentence weighed by the section of its heading and pooled
+    with the rest of its paragraph, the article read as a sequence; without a classifier, cue rules (probability 0)."""
     if classifier is None:
         return [
             (section_of_sentence(u.text, u.section, any(m.kind == "target" for m in extract_metrics(u.text))), 0.0)
@@ -260,6 +261,7 @@ def _classify(units: list[_Unit], classifier: SectionClassifier | None) -> list[
     probs = classifier.predict_proba([u.text for u in units], [u.heading for u in units])
     classes = [str(c) for c in classifier.model.classes_]
     weighed = np.array([weigh_by_heading(p, classes, u.section, u.inherited) for p, u in zip(probs, units)])
+    weighed = pool_paragraphs(weighed, [u.line for u in units])
     starts = [0] + [i for i, u in enumerate(units) if u.starts_part and i > 0] + [len(units)]
     sections = [
         section

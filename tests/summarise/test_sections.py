@@ -24,6 +24,7 @@ from feedback_nlp.summarise.sections import (
     is_plain_heading,
     lead_in,
     order_sections,
+    pool_paragraphs,
     section_of_heading,
     weigh_by_heading,
 )
@@ -75,6 +76,20 @@ def test_sections_nested_heading_inherits_parent_section():
 )
 def test_sections_plain_heading(text, expected):
     assert is_plain_heading(text) is expected
+
+
+def test_sections_paragraph_pools_the_evidence_of_its_sentences():
+    probs = np.array([
+        [0.1, 0.45, 0.35, 0.05, 0.05],  # weakly achievements, alone it would stay so
+        [0.05, 0.1, 0.8, 0.025, 0.025],  # plainly problems, in the same paragraph
+        [0.05, 0.1, 0.8, 0.025, 0.025],
+        [0.1, 0.45, 0.35, 0.05, 0.05],  # the same words in a paragraph of their own
+    ])
+    pooled = pool_paragraphs(probs, [7, 7, 7, 9])
+    assert np.allclose(pooled.sum(axis=1), 1.0)
+    assert CLASSES[pooled[0].argmax()] == "problems" and CLASSES[pooled[1].argmax()] == "problems"
+    assert np.allclose(pooled[3], probs[3])  # a paragraph of one sentence is left as it is
+    assert np.allclose(pool_paragraphs(probs, [7, 7, 7, 9], weight=0.0), probs)
 
 
 def test_sections_heading_weighs_content_but_not_other():
