@@ -25,7 +25,8 @@ import numpy as np
 
 from feedback_nlp.models.corpus import CORPORA_DIR
 from feedback_nlp.summarise.classifier import DEFAULT_DIR, SectionClassifier
-from feedback_nlp.summarise.review import _classify, _units
+from feedback_nlp.summarise.review import _classify
+from feedback_nlp.summarise.units import article_units
 from feedback_nlp.summarise.structure import split_articles
 
 
@@ -65,7 +66,7 @@ def drafting_accuracy(model: SectionClassifier, docs: dict[str, list[dict]]) -> 
         gold = {r["text"]: r["section"] for r in rows if not r["is_heading"]}
         text = page_text(rows)
         for article in split_articles(text):
-            units = [u for u in _units(article, list(range(1, text.count("\n") + 2))) if not u.style and u.text in gold]
+            units = [u for u in article_units(article, list(range(1, text.count("\n") + 2))) if not u.style and u.text in gold]
             for unit, (section, _p) in zip(units, _classify(units, model)):
                 right += section == gold[unit.text]
                 total += 1

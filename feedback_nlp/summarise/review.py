@@ -3,7 +3,7 @@
 Steps: read and normalise each report (mojibake repaired, Traditional converted); split pages into
 articles; drop articles that are not written as work reports (``genre``: scraped pages mix in
 study tips, standards and etiquette guides); split into sentences with their source line under
-the tree of headings; give each sentence a section (the classifier's reading weighed by its
+the tree of headings (``units``); give each sentence a section (the classifier's reading weighed by its
 heading's section, then read in order as a sequence: ``sections``); rank the sentences of each section by centrality (TextRank over character-bigram
 similarity) with a small bonus for early position and for figures, and pick them with MMR so that
 near-repeats are left out; extract the key figures (``metrics``) of every sentence of the articles kept.
@@ -24,27 +24,18 @@ import numpy as np
 
 from ..errors import InputError
 from ..io.records import named_paths, visible_files
-from ..normalise import normalise_text, read_text
-from ..tokenise import split_sentences
 from .metrics import Metric, dedupe_metrics, extract_metrics, group_by_metric, names_something, table_header, table_row_metrics
 from .classifier import SectionClassifier
 from .ranking import part_of_a_year, report_period, select_sections, short_horizon, sums_up_a_year
 from .sections import (
     CLOSING_HEADING,
-    REPORT_OPENING,
-    MAX_LEAD_CHARS,
-    MAX_TRAILING_HEADING_CHARS,
-    HeadingContext,
-    is_plain_heading,
-    LEAD_IN_STYLE,
-    lead_in,
     order_sections,
     pool_paragraphs,
-    section_of_heading,
     section_of_sentence,
     weigh_by_heading,
 )
-from .structure import Article, linked_titles, numbered_lead, split_articles, summary_years
+from .structure import Article, summary_years
+from .units import Unit, read_article_units
 
 TITLES = {
     "overview": "一、工作概况",
@@ -58,7 +49,6 @@ DOMAIN_WORDS = re.compile(
     r"客户|顾客|业主|服务|投诉|满意|售后|客服|维修|报修|物业|收费|回访|接待|工作|完成|部门|公司|中心|问题|年度|计划|指标|率"
 )
 MIN_DOMAIN_DENSITY = 0.02  # domain-word hits per character below which an article is off-topic
-MIN_SENTENCE_CHARS = 6
 REPORT_THRESHOLD = 0.5  # with the article model: an article less likely than this to be a report is left out
 
 
@@ -197,57 +187,7 @@ def _article_is_on_topic(lines: list[str]) -> bool:
     return bool(text) and len(DOMAIN_WORDS.findall(text)) / len(text) >= MIN_DOMAIN_DENSITY
 
 
-@dataclass
-class _Unit:
-    """A sentence to classify, or a heading (``style`` set) with the section it opens."""
-
-    text: str
-    line: int  # source line
-    heading: str  # text of the innermost open heading
-    section: str | None  # the heading's section (its own or inherited)
-    style: str = ""
-    inherited: bool = False  # the heading names no section and takes its parent's
-    starts_part: bool = False  # the first sentence after a sign that a new report begins
-
-
-def _units(article: Article, line_map: list[int]) -> list[_Unit]:
-    """Headings and sentences of an article in order, each with the section of its heading."""
-    context = HeadingContext()
-    out: list[_Unit] = []
-    new_part = False  # a new report began since the last sentence
-    for line in article.lines:
-        source = line_map[line.number - 1]
-        style = line.style or ("plain" if is_plain_heading(line.text) else "")
-        if style:
-            section = context.open(style, line.text)
-            new_part = new_part or context.restarted
-            out.append(_Unit(line.text.strip(), source, context.text, section, style))
-            continue
-        if REPORT_OPENING.search(line.text):
-            context.close_all()
-            new_part = True
-        lead_style, lead = numbered_lead(line.text)
-        # "七、下半年的工作计划1.做好…" opens a heading, and so does a numbered line that is one
-        # short clause ("三、2013年工作计划及安排。"); a longer one is a list item, whatever words
-        # it holds ("4、持续对我公司产品的改进提出建议和要求。")
-        item = line.text.rstrip(" 。.！!；;").endswith(lead) and len(lead) > MAX_TRAILING_HEADING_CHARS
-        if lead_style and not item and section_of_heading(lead[:MAX_LEAD_CHARS]):
-            context.open(lead_style, lead[:MAX_LEAD_CHARS])
-        parts = [s.text for s in split_sentences(line.text)]
-        trailing = parts.pop() if len(parts) > 1 and is_plain_heading(parts[-1]) else None
-        for text in parts:
-            if len(text) >= MIN_SENTENCE_CHARS:
-                out.append(_Unit(text, source, context.text, context.section, inherited=context.inherited, starts_part=new_part))
-                new_part = False
-        if trailing:  # "…切实加以解决。2010年工作打算": the heading opens what follows
-            section = context.open("plain", trailing)
-            out.append(_Unit(trailing, source, context.text, section, "plain"))
-        elif clause := lead_in(line.text):  # "…主要有以下几方面的收获和体会：" opens a list of them
-            context.open(LEAD_IN_STYLE, clause, weak=True)
-    return out
-
-
-def _classify(units: list[_Unit], classifier: SectionClassifier | None) -> list[tuple[str, float]]:
+def _classify(units: list[Unit], classifier: SectionClassifier | None) -> list[tuple[str, float]]:
     """Section of each sentence unit, with the classifier's probability of that section for the
     sentence alone: its reading of each sentence weighed by the section of its heading and pooled
     with the rest of its paragraph, the article read as a sequence; without a classifier, cue rules (probability 0)."""
@@ -271,7 +211,7 @@ def _classify(units: list[_Unit], classifier: SectionClassifier | None) -> list[
     return [(section, float(p[classes.index(section)])) for section, p in zip(sections, probs)]
 
 
-def _heading_sections(units: list[_Unit], sections: list[str]) -> dict[int, str]:
+def _heading_sections(units: list[Unit], sections: list[str]) -> dict[int, str]:
     """The section of each heading's source line: its own or inherited one, else the most common
     content section of the first paragraph it stands over (the one that says what it is about)."""
     out: dict[int, str] = {}
@@ -296,24 +236,6 @@ def _heading_sections(units: list[_Unit], sections: list[str]) -> dict[int, str]
     return out
 
 
-def _read_article_units(path: str | Path, repaired: dict[str, list[int]] | None = None):
-    """Articles of a report file with their units and title; ``repaired`` gets the file's lines
-    that were repaired as mojibake, when there are any. The title of a file's only article is the
-    file's name where that says more of the period covered ("2024年度工作总结.txt" over a text
-    that starts at "一、工作概况")."""
-    read = read_text(path)
-    if repaired is not None and read.mojibake is not None and read.mojibake.changed:
-        repaired[str(path)] = list(read.mojibake.lines_repaired)
-    norm = normalise_text(read.text)
-    articles = split_articles(norm.text, linked_titles(read.text))
-    for article in articles:
-        first = article.lines[0].text.strip() if article.lines else ""
-        title = _title_of(article.title, first)
-        if len(articles) == 1 and _names_more(Path(path).stem, title):
-            title = Path(path).stem  # "2024年度工作总结.txt" whose text starts at "一、工作概况"
-        yield article, _units(article, norm.line_map), title
-
-
 def _is_report(article: Article, classifier: SectionClassifier | None, title: str) -> bool:
     texts = [line.text for line in article.lines]
     if classifier is not None and classifier.articles is not None:
@@ -335,7 +257,7 @@ def label_lines(path: str | Path) -> dict[int, str]:
     off-topic, and lines not quoted, are absent."""
     classifier = SectionClassifier.load()
     out: dict[int, str] = {}
-    for article, units, title in _read_article_units(path):
+    for article, units, title in read_article_units(path):
         if not _is_report(article, classifier, title):
             continue
         sentences = [u for u in units if not u.style]
@@ -367,7 +289,7 @@ def collect_sentences(
     classifier = SectionClassifier.load()
     sentences: list[Sentence] = []
     dropped: list[tuple[str, str, str]] = []
-    for article, units, title in _read_article_units(path, repaired):
+    for article, units, title in read_article_units(path, repaired):
         body = [u for u in units if not u.style]
         if not body:
             continue
@@ -392,25 +314,11 @@ def collect_sentences(
 
 
 REPORT_SUFFIXES = (".txt", ".md", ".docx")  # what a folder of reports is read for
-MAX_TITLE_CHARS = 40
 
 
 def other_year_articles(titles: dict[tuple[str, str], str], year: int | None) -> dict[tuple[str, str], list[int]]:
     """The articles (keys of ``titles``) whose title sums up other years than ``year``, with those years."""
     return {key: years for key, title in titles.items() if year and (years := summary_years(title)) and year not in years}
-
-
-def _names_more(name: str, title: str) -> bool:
-    """Whether a file's name says more about the period its text covers than the text's title:
-    the year it sums up, where the title names none, or a period at all (a month, a quarter)."""
-    if summary_years(name) and not summary_years(title):
-        return True
-    return part_of_a_year(name) and not part_of_a_year(title) and not summary_years(title)
-
-
-def _title_of(title: str, first: str) -> str:
-    """An article's title; an untitled article's is its first line or sentence, if short."""
-    return title or (first if len(first) <= MAX_TITLE_CHARS else "")
 
 
 def article_titles(sentences: list[Sentence]) -> dict[tuple[str, str], str]:

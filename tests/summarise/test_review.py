@@ -38,10 +38,11 @@ def test_review_key_figures_of_seed_004():
 
 
 def test_review_year_from_titles_prefers_the_year_summed_up():
-    from feedback_nlp.summarise.review import _title_of, year_from_titles
+    from feedback_nlp.summarise.review import year_from_titles
+    from feedback_nlp.summarise.units import title_of
 
     def s(article, text="正文"):  # the first sentence of its article, whose title it is unless titled
-        return Sentence(text, "other", "a.txt", 1, article, title=_title_of(article, text))
+        return Sentence(text, "other", "a.txt", 1, article, title=title_of(article, text))
 
     assert year_from_titles([s("2012年度服务中心年终工作总结2013年计划")]) == 2012
     assert year_from_titles([s("", "2023年度客服中心工作总结"), s("", "全年接待来电18426个。")]) == 2023

@@ -1,0 +1,114 @@
+"""A report file read as articles, and each article as a sequence of units: its headings, and its
+sentences with their source line and the heading (and that heading's section) they stand under.
+
+This is what drafting works from (``review``): headings nest in the order their marker styles
+first appear (``sections.HeadingContext``); a sentence announcing that a summary follows
+("现将…总结如下") or numbering that starts again closes the headings of the report before it; a
+paragraph that opens with its heading ("七、下半年的工作计划1.做好…") or ends with one ("…切实加以
+解决。2010年工作打算") opens it; a line that announces a list ("主要有以下几方面的收获：") gives the list
+its section as a weaker sign.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..normalise import normalise_text, read_text
+from ..tokenise import split_sentences
+from .ranking import part_of_a_year
+from .sections import (
+    LEAD_IN_STYLE,
+    MAX_LEAD_CHARS,
+    MAX_TRAILING_HEADING_CHARS,
+    REPORT_OPENING,
+    HeadingContext,
+    is_plain_heading,
+    lead_in,
+    section_of_heading,
+)
+from .structure import Article, linked_titles, numbered_lead, split_articles, summary_years
+
+MIN_SENTENCE_CHARS = 6
+MAX_TITLE_CHARS = 40
+
+
+@dataclass
+class Unit:
+    """A sentence to classify, or a heading (``style`` set) with the section it opens."""
+
+    text: str
+    line: int  # source line
+    heading: str  # text of the innermost open heading
+    section: str | None  # the heading's section (its own or inherited)
+    style: str = ""
+    inherited: bool = False  # the heading names no section and takes its parent's
+    starts_part: bool = False  # the first sentence after a sign that a new report begins
+
+
+def article_units(article: Article, line_map: list[int]) -> list[Unit]:
+    """Headings and sentences of an article in order, each with the section of its heading."""
+    context = HeadingContext()
+    out: list[Unit] = []
+    new_part = False  # a new report began since the last sentence
+    for line in article.lines:
+        source = line_map[line.number - 1]
+        style = line.style or ("plain" if is_plain_heading(line.text) else "")
+        if style:
+            section = context.open(style, line.text)
+            new_part = new_part or context.restarted
+            out.append(Unit(line.text.strip(), source, context.text, section, style))
+            continue
+        if REPORT_OPENING.search(line.text):
+            context.close_all()
+            new_part = True
+        lead_style, lead = numbered_lead(line.text)
+        # "七、下半年的工作计划1.做好…" opens a heading, and so does a numbered line that is one
+        # short clause ("三、2013年工作计划及安排。"); a longer one is a list item, whatever words
+        # it holds ("4、持续对我公司产品的改进提出建议和要求。")
+        item = line.text.rstrip(" 。.！!；;").endswith(lead) and len(lead) > MAX_TRAILING_HEADING_CHARS
+        if lead_style and not item and section_of_heading(lead[:MAX_LEAD_CHARS]):
+            context.open(lead_style, lead[:MAX_LEAD_CHARS])
+        parts = [s.text for s in split_sentences(line.text)]
+        trailing = parts.pop() if len(parts) > 1 and is_plain_heading(parts[-1]) else None
+        for text in parts:
+            if len(text) >= MIN_SENTENCE_CHARS:
+                out.append(Unit(text, source, context.text, context.section, inherited=context.inherited, starts_part=new_part))
+                new_part = False
+        if trailing:  # "…切实加以解决。2010年工作打算": the heading opens what follows
+            section = context.open("plain", trailing)
+            out.append(Unit(trailing, source, context.text, section, "plain"))
+        elif clause := lead_in(line.text):  # "…主要有以下几方面的收获和体会：" opens a list of them
+            context.open(LEAD_IN_STYLE, clause, weak=True)
+    return out
+
+
+def read_article_units(path: str | Path, repaired: dict[str, list[int]] | None = None):
+    """Articles of a report file with their units and title; ``repaired`` gets the file's lines
+    that were repaired as mojibake, when there are any. The title of a file's only article is the
+    file's name where that says more of the period covered ("2024年度工作总结.txt" over a text
+    that starts at "一、工作概况")."""
+    read = read_text(path)
+    if repaired is not None and read.mojibake is not None and read.mojibake.changed:
+        repaired[str(path)] = list(read.mojibake.lines_repaired)
+    norm = normalise_text(read.text)
+    articles = split_articles(norm.text, linked_titles(read.text))
+    for article in articles:
+        first = article.lines[0].text.strip() if article.lines else ""
+        title = title_of(article.title, first)
+        if len(articles) == 1 and names_more(Path(path).stem, title):
+            title = Path(path).stem  # "2024年度工作总结.txt" whose text starts at "一、工作概况"
+        yield article, article_units(article, norm.line_map), title
+
+
+def names_more(name: str, title: str) -> bool:
+    """Whether a file's name says more about the period its text covers than the text's title:
+    the year it sums up, where the title names none, or a period at all (a month, a quarter)."""
+    if summary_years(name) and not summary_years(title):
+        return True
+    return part_of_a_year(name) and not part_of_a_year(title) and not summary_years(title)
+
+
+def title_of(title: str, first: str) -> str:
+    """An article's title; an untitled article's is its first line or sentence, if short."""
+    return title or (first if len(first) <= MAX_TITLE_CHARS else "")
