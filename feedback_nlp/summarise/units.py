@@ -50,6 +50,7 @@ def article_units(article: Article, line_map: list[int]) -> list[Unit]:
     """Headings and sentences of an article in order, each with the section of its heading."""
     context = HeadingContext()
     out: list[Unit] = []
+    opened: list[tuple[int, int, str | None]] = []  # headings: (index in out, depth, own section)
     new_part = False  # a new report began since the last sentence
     for line in article.lines:
         source = line_map[line.number - 1]
@@ -57,10 +58,14 @@ def article_units(article: Article, line_map: list[int]) -> list[Unit]:
         if style:
             section = context.open(style, line.text)
             new_part = new_part or context.restarted
+            if context.restarted:
+                opened.append((len(out), 0, None))  # a new report: no sibling reaches back past it
+            opened.append((len(out), len(context.stack), section_of_heading(line.text)))
             out.append(Unit(line.text.strip(), source, context.text, section, style))
             continue
         if REPORT_OPENING.search(line.text):
             context.close_all()
+            opened.append((len(out), 0, None))
             new_part = True
         lead_style, lead = numbered_lead(line.text)
         # "七、下半年的工作计划1.做好…" opens a heading, and so does a numbered line that is one
@@ -77,10 +82,36 @@ def article_units(article: Article, line_map: list[int]) -> list[Unit]:
                 new_part = False
         if trailing:  # "…切实加以解决。2010年工作打算": the heading opens what follows
             section = context.open("plain", trailing)
+            opened.append((len(out), 0, None))
             out.append(Unit(trailing, source, context.text, section, "plain"))
         elif clause := lead_in(line.text):  # "…主要有以下几方面的收获和体会：" opens a list of them
             context.open(LEAD_IN_STYLE, clause, weak=True)
+    _before_problems(out, opened)
     return out
+
+
+def _before_problems(units: list[Unit], opened: list[tuple[int, int, str | None]]) -> None:
+    """Give the parts of a report that stand before its part on shortcomings, under headings that
+    name no section ("一、努力做好各项工作" … "四、不足之处"), the section of work done, as a weaker
+    sign: reports go from what was done to what fell short and what comes next. ``opened`` lists
+    the article's headings as (index in ``units``, depth, section the heading names); depth 0
+    marks where a new report begins."""
+    for k, (start, depth, own) in enumerate(opened):
+        if own is not None or depth == 0 or units[start].section is not None:
+            continue
+        siblings = []
+        for index, other_depth, other_own in opened[k + 1 :]:
+            if other_depth < depth:
+                break
+            if other_depth == depth:
+                siblings.append((index, other_own))
+                if other_own is not None:
+                    break
+        if not siblings or siblings[-1][1] != "problems":
+            continue
+        for unit in units[start : siblings[0][0]]:
+            if unit.section is None:
+                unit.section, unit.inherited = "achievements", True
 
 
 def read_article_units(path: str | Path, repaired: dict[str, list[int]] | None = None):

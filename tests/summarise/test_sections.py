@@ -29,6 +29,7 @@ from feedback_nlp.summarise.sections import (
     weigh_by_heading,
 )
 from feedback_nlp.summarise.structure import split_articles
+from feedback_nlp.summarise.units import article_units
 from tests.conftest import SEEDS, load_script, seed_path
 
 CLASSES = ["overview", "achievements", "problems", "plans", "other"]
@@ -169,6 +170,31 @@ def test_sections_lead_in_inside_a_heading_of_its_section_keeps_the_heading_stre
     context.open("cn", "一、存在的问题")
     context.open(LEAD_IN_STYLE, lead_in("主要有以下收获："), weak=True)
     assert context.open("cn", "二、客户回访") is None and len(context.stack) == 1
+
+
+def test_sections_unnamed_parts_before_the_shortcomings_are_work_done():
+    text = "\n".join([
+        "售后服务部年终总结",
+        "一、努力做好各项工作",
+        "作为售后服务部，主要负责设备的售后维护、调试及培训。",
+        "（一）设备调试",
+        "全年调试设备120台。",
+        "二、干中学、学中干",
+        "每一位员工都发扬不怕吃苦的精神。",
+        "三、不足之处",
+        "人员不足，有些维护不及时。",
+        "四、改进措施",
+        "定期组织售后人员培训。",
+    ])
+    (article,) = split_articles(text)
+    units = {u.text: u for u in article_units(article, list(range(1, 12)))}
+    for line in ("一、努力做好各项工作", "作为售后服务部，主要负责设备的售后维护、调试及培训。", "全年调试设备120台。", "二、干中学、学中干"):
+        assert (units[line].section, units[line].inherited) == ("achievements", True), line
+    assert units["人员不足，有些维护不及时。"].section == "problems" and not units["人员不足，有些维护不及时。"].inherited
+    assert units["定期组织售后人员培训。"].section == "plans"
+    # without a part on shortcomings after them, unnamed parts say nothing of their section
+    (article,) = split_articles("\n".join(["一、努力做好各项工作", "负责设备的售后维护。", "二、明年计划", "定期组织培训。"]))
+    assert article_units(article, [1, 2, 3, 4])[1].section is None
 
 
 @pytest.mark.parametrize(
