@@ -200,7 +200,7 @@ def _classify(units: list[Unit], classifier: SectionClassifier | None) -> list[t
         return []
     probs = classifier.predict_proba([u.text for u in units], [u.heading for u in units])
     classes = [str(c) for c in classifier.model.classes_]
-    weighed = np.array([weigh_by_heading(p, classes, u.section, u.inherited) for p, u in zip(probs, units)])
+    weighed = np.array([weigh_by_heading(p, classes, u.section, u.inherited, u.item) for p, u in zip(probs, units)])
     weighed = pool_paragraphs(weighed, [u.line for u in units])
     starts = [0] + [i for i, u in enumerate(units) if u.starts_part and i > 0] + [len(units)]
     sections = [

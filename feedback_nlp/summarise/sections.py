@@ -148,12 +148,17 @@ class HeadingContext:
         return self.stack[-1][3] if self.stack else False
 
 
-def weigh_by_heading(probs: np.ndarray, classes: list[str], section: str | None, inherited: bool = False) -> np.ndarray:
+def weigh_by_heading(
+    probs: np.ndarray, classes: list[str], section: str | None, inherited: bool = False, item: bool = False
+) -> np.ndarray:
     """Section probabilities of one sentence given the section of its heading.
 
     Whether a line is report content at all ("other": greetings, signatures, dates) is the
     sentence's own matter; the heading only shifts the share of the content sections, giving its
-    own ``HEADING_PRIOR`` of the prior mass."""
+    own ``HEADING_PRIOR`` of the prior mass. A sentence of a numbered ``item`` under the heading
+    ("五、改进措施" / "1、售后服务工作要得到公司领导的足够重视和支持；") is the heading's content, not a
+    greeting: its evidence for "other" is discounted like that for the sections the heading does
+    not name."""
     if section is None or section == "other" or section not in classes:
         return probs
     probs = np.asarray(probs, dtype=float)
@@ -165,6 +170,9 @@ def weigh_by_heading(probs: np.ndarray, classes: list[str], section: str | None,
     out = probs.copy()
     if total > 0:
         out[content] = weighted[content] / total * probs[content].sum()
+    if item and out.sum() > 0:
+        out[~content] *= 1 - share
+        out /= out.sum()
     return out
 
 

@@ -44,6 +44,7 @@ class Unit:
     style: str = ""
     inherited: bool = False  # the heading names no section and takes its parent's
     starts_part: bool = False  # the first sentence after a sign that a new report begins
+    item: bool = False  # a sentence of a numbered line ("1、…", "（二）…")
 
 
 def article_units(article: Article, line_map: list[int]) -> list[Unit]:
@@ -78,7 +79,12 @@ def article_units(article: Article, line_map: list[int]) -> list[Unit]:
         trailing = parts.pop() if len(parts) > 1 and is_plain_heading(parts[-1]) else None
         for text in parts:
             if len(text) >= MIN_SENTENCE_CHARS:
-                out.append(Unit(text, source, context.text, context.section, inherited=context.inherited, starts_part=new_part))
+                out.append(
+                    Unit(
+                        text, source, context.text, context.section, inherited=context.inherited, starts_part=new_part,
+                        item=bool(lead_style),
+                    )
+                )
                 new_part = False
         if trailing:  # "…切实加以解决。2010年工作打算": the heading opens what follows
             section = context.open("plain", trailing)

@@ -105,6 +105,14 @@ def test_sections_heading_weighs_content_but_not_other():
     fair = np.array([0.0, 0.12, 0.85, 0.03, 0.0])
     assert CLASSES[int(weigh_by_heading(fair, CLASSES, "achievements").argmax())] == "achievements"
     assert CLASSES[int(weigh_by_heading(fair, CLASSES, "achievements", inherited=True).argmax())] == "problems"
+    # a numbered item under the heading is its content: "other" is discounted like an unnamed section
+    advice = np.array([0.05, 0.05, 0.05, 0.15, 0.7])  # "1、售后服务工作要得到公司领导的足够重视和支持；"
+    assert CLASSES[int(weigh_by_heading(advice, CLASSES, "plans").argmax())] == "other"
+    item = weigh_by_heading(advice, CLASSES, "plans", item=True)
+    assert CLASSES[int(item.argmax())] == "plans" and item.sum() == pytest.approx(1.0)
+    assert weigh_by_heading(advice, CLASSES, None, item=True) is advice  # no heading: its own words decide
+    greeting = np.array([0.0, 0.0, 0.0, 0.01, 0.99])  # plainly not content, even as an item
+    assert CLASSES[int(weigh_by_heading(greeting, CLASSES, "plans", item=True).argmax())] == "other"
 
 
 def test_sections_closing_words_end_the_section_they_stand_in():
@@ -184,14 +192,15 @@ def test_sections_unnamed_parts_before_the_shortcomings_are_work_done():
         "三、不足之处",
         "人员不足，有些维护不及时。",
         "四、改进措施",
-        "定期组织售后人员培训。",
+        "1、定期组织售后人员培训。",
     ])
     (article,) = split_articles(text)
     units = {u.text: u for u in article_units(article, list(range(1, 12)))}
     for line in ("一、努力做好各项工作", "作为售后服务部，主要负责设备的售后维护、调试及培训。", "全年调试设备120台。", "二、干中学、学中干"):
         assert (units[line].section, units[line].inherited) == ("achievements", True), line
     assert units["人员不足，有些维护不及时。"].section == "problems" and not units["人员不足，有些维护不及时。"].inherited
-    assert units["定期组织售后人员培训。"].section == "plans"
+    assert units["1、定期组织售后人员培训。"].section == "plans" and units["1、定期组织售后人员培训。"].item
+    assert not units["人员不足，有些维护不及时。"].item
     # without a part on shortcomings after them, unnamed parts say nothing of their section
     (article,) = split_articles("\n".join(["一、努力做好各项工作", "负责设备的售后维护。", "二、明年计划", "定期组织培训。"]))
     assert article_units(article, [1, 2, 3, 4])[1].section is None
