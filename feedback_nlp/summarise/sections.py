@@ -155,8 +155,9 @@ def weigh_by_heading(
 
     Whether a line is report content at all ("other": greetings, signatures, dates) is the
     sentence's own matter; the heading only shifts the share of the content sections, giving its
-    own ``HEADING_PRIOR`` of the prior mass. A sentence of a numbered ``item`` under the heading
-    ("五、改进措施" / "1、售后服务工作要得到公司领导的足够重视和支持；") is the heading's content, not a
+    own ``HEADING_PRIOR`` of the prior mass. A sentence that is the heading's content whatever its
+    words (``item``: a numbered line under it, "五、改进措施" / "1、售后服务工作要得到公司领导的足够重视
+    和支持；", or a line announcing a list of its section, "…售后服务工作目标量化如下：") is not a
     greeting: its evidence for "other" is discounted like that for the sections the heading does
     not name."""
     if section is None or section == "other" or section not in classes:

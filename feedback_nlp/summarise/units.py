@@ -44,7 +44,9 @@ class Unit:
     style: str = ""
     inherited: bool = False  # the heading names no section and takes its parent's
     starts_part: bool = False  # the first sentence after a sign that a new report begins
-    item: bool = False  # a sentence of a numbered line ("1、…", "（二）…")
+    # the heading's content, whatever its words: a sentence of a numbered line ("1、…", "（二）…") or
+    # one that announces a list of the section it names ("售后服务工作目标量化如下：")
+    item: bool = False
 
 
 def article_units(article: Article, line_map: list[int]) -> list[Unit]:
@@ -92,6 +94,10 @@ def article_units(article: Article, line_map: list[int]) -> list[Unit]:
             out.append(Unit(trailing, source, context.text, section, "plain"))
         elif clause := lead_in(line.text):  # "…主要有以下几方面的收获和体会：" opens a list of them
             context.open(LEAD_IN_STYLE, clause, weak=True)
+            last = out[-1] if out else None
+            if last is not None and last.line == source and not last.style and section_of_heading(clause):
+                # and the sentence that announces the list belongs to the section it names
+                last.section, last.inherited, last.item = context.section, context.inherited, True
     _before_problems(out, opened)
     return out
 

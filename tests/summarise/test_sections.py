@@ -201,6 +201,12 @@ def test_sections_unnamed_parts_before_the_shortcomings_are_work_done():
     assert units["人员不足，有些维护不及时。"].section == "problems" and not units["人员不足，有些维护不及时。"].inherited
     assert units["1、定期组织售后人员培训。"].section == "plans" and units["1、定期组织售后人员培训。"].item
     assert not units["人员不足，有些维护不及时。"].item
+    # a line announcing a list of the section it names belongs to that section, as its content
+    (article,) = split_articles("\n".join(["四、其他", "根据公司的要求，售后服务工作目标量化如下：", "1、客户满意度达到95%。"]))
+    lead = article_units(article, [1, 2, 3])[1]
+    assert (lead.section, lead.inherited, lead.item) == ("plans", True, True)
+    (article,) = split_articles("\n".join(["四、其他", "现将一年来的工作总结如下：", "1、接待客户300人次。"]))
+    assert not article_units(article, [1, 2, 3])[1].item  # a bare transition names no section
     # without a part on shortcomings after them, unnamed parts say nothing of their section
     (article,) = split_articles("\n".join(["一、努力做好各项工作", "负责设备的售后维护。", "二、明年计划", "定期组织培训。"]))
     assert article_units(article, [1, 2, 3, 4])[1].section is None
