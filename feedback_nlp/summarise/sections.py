@@ -159,21 +159,27 @@ def weigh_by_heading(
     words (``item``: a numbered line under it, "五、改进措施" / "1、售后服务工作要得到公司领导的足够重视
     和支持；", or a line announcing a list of its section, "…售后服务工作目标量化如下：") is not a
     greeting: its evidence for "other" is discounted like that for the sections the heading does
-    not name."""
-    if section is None or section == "other" or section not in classes:
+    not name. Under any heading but one on the overview, such an item is one piece of the work, not
+    a statement about the whole period: its evidence for "overview" is discounted the same way
+    (none of the 215 numbered sentences of the written reports is overview)."""
+    named = section is not None and section != "other" and section in classes
+    if not named and not item:
         return probs
     probs = np.asarray(probs, dtype=float)
-    content = np.array([c != "other" for c in classes])
-    share = INHERITED_PRIOR if inherited else HEADING_PRIOR
-    prior = np.where(np.array(classes) == section, share, (1 - share) / max(content.sum() - 1, 1))
-    weighted = probs * np.where(content, prior, 0.0)
-    total = weighted.sum()
+    names = np.array(classes)
+    content = names != "other"
     out = probs.copy()
-    if total > 0:
-        out[content] = weighted[content] / total * probs[content].sum()
-    if item and out.sum() > 0:
-        out[~content] *= 1 - share
-        out /= out.sum()
+    share = INHERITED_PRIOR if inherited else HEADING_PRIOR
+    if named:
+        prior = np.where(names == section, share, (1 - share) / max(content.sum() - 1, 1))
+        weighted = probs * np.where(content, prior, 0.0)
+        total = weighted.sum()
+        if total > 0:
+            out[content] = weighted[content] / total * probs[content].sum()
+    if item:
+        whole = (names == "overview") & (section != "overview")  # items under "一、基本情况" are overview
+        out = out * np.where(whole, 1 - HEADING_PRIOR, np.where(~content & named, 1 - share, 1.0))
+        out = out / out.sum() if out.sum() > 0 else out
     return out
 
 

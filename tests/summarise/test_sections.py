@@ -110,7 +110,12 @@ def test_sections_heading_weighs_content_but_not_other():
     assert CLASSES[int(weigh_by_heading(advice, CLASSES, "plans").argmax())] == "other"
     item = weigh_by_heading(advice, CLASSES, "plans", item=True)
     assert CLASSES[int(item.argmax())] == "plans" and item.sum() == pytest.approx(1.0)
-    assert weigh_by_heading(advice, CLASSES, None, item=True) is advice  # no heading: its own words decide
+    assert weigh_by_heading(advice, CLASSES, None, item=True)[-1] == pytest.approx(0.7 / 0.9575)  # no heading
+    # an item is one piece of the work, not the overview of the period, whatever heading it stands under
+    whole = np.array([0.6, 0.35, 0.0, 0.0, 0.05])  # "1、在领导及同事的配合下，建立、健全了售后网络体系"
+    assert CLASSES[int(weigh_by_heading(whole, CLASSES, None).argmax())] == "overview"
+    assert CLASSES[int(weigh_by_heading(whole, CLASSES, None, item=True).argmax())] == "achievements"
+    assert CLASSES[int(weigh_by_heading(whole, CLASSES, "overview", item=True).argmax())] == "overview"
     greeting = np.array([0.0, 0.0, 0.0, 0.01, 0.99])  # plainly not content, even as an item
     assert CLASSES[int(weigh_by_heading(greeting, CLASSES, "plans", item=True).argmax())] == "other"
 
