@@ -108,20 +108,22 @@ def _before_problems(units: list[Unit], opened: list[tuple[int, int, str | None]
     sign: reports go from what was done to what fell short and what comes next. ``opened`` lists
     the article's headings as (index in ``units``, depth, section the heading names); depth 0
     marks where a new report begins."""
-    for k, (start, depth, own) in enumerate(opened):
-        if own is not None or depth == 0 or units[start].section is not None:
+    named: dict[int, str] = {}  # depth -> section named by the nearest later sibling that names one
+    following: dict[int, int] = {}  # depth -> index of the nearest later sibling
+    marks: list[tuple[int, int]] = []
+    for start, depth, own in reversed(opened):  # from the end: a heading's later siblings are known
+        if own is None and depth and units[start].section is None and named.get(depth) == "problems":
+            marks.append((start, following[depth]))
+        for deeper in [d for d in following if d > depth]:  # this heading closes the levels below it
+            following.pop(deeper)
+            named.pop(deeper, None)
+        if depth == 0:
             continue
-        siblings = []
-        for index, other_depth, other_own in opened[k + 1 :]:
-            if other_depth < depth:
-                break
-            if other_depth == depth:
-                siblings.append((index, other_own))
-                if other_own is not None:
-                    break
-        if not siblings or siblings[-1][1] != "problems":
-            continue
-        for unit in units[start : siblings[0][0]]:
+        following[depth] = start
+        if own is not None:
+            named[depth] = own
+    for start, end in marks:
+        for unit in units[start:end]:
             if unit.section is None:
                 unit.section, unit.inherited = "achievements", True
 
