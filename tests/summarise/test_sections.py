@@ -362,7 +362,7 @@ def test_sections_eval_on_labelled_seed_lines_keeps_its_floor():
     module = load_script("eval_review")
     result = module.evaluate()
     assert result["lines"] == 698
-    assert result["micro_f1"] >= 0.74
+    assert result["micro_f1"] >= 0.78
     # a second annotation of 324 of the lines agrees with the labels far more than drafting does
     second = module.agreement(result["line_sections"], result["gold_sections"])
     assert second["lines"] == 324 and second["agreement"] >= 0.9 and second["model"] < second["agreement"]
