@@ -278,9 +278,10 @@ _RANK_WORDS = re.compile(r"^(?:[也这还]?是)?(?:历年来|近年来|有史以
 
 
 def _tidy(subject: str) -> str:
-    """A subject as listed: without rank words, and a share named as one ("服务态度类占" ->
+    """A subject as listed: without rank words or a leading particle 的, and a share named as one ("服务态度类占" ->
     "服务态度类占比", "服务态度问题占投诉总量的" -> "服务态度问题占投诉总量")."""
     subject = _RANK_WORDS.sub("", subject) or subject
+    subject = re.sub(r"^的(?![士确])", "", subject) or subject  # "近2个月的工作和积累" -> 工作和积累
     subject = re.sub(r"(?<=.)(占[^的，,]{1,12})的$", r"\1", subject)
     return re.sub(r"(?<=.)占[了到]?$", "占比", subject)
 

@@ -133,6 +133,9 @@ def test_metrics_subjects_in_lists_brackets_and_ranges(sentence, figures):
         # 及时 is a word, not a joiner; 单元 is not a count of 单
         ("上半年前台共受理报修1100多件，及时率达到了98%", [("前台共受理报修", "1100多件"), ("及时率", "98%")]),
         ("如5号楼2单元一户全年报修漏水达4次", [("如5号楼2单元一户全年报修漏水", "4次")]),
+        # a subject never starts with the particle 的 (but 的士 is a word)
+        ("通过近2个月的工作和积累，公司的售后都可以独立处理了", [("工作和积累", "2个月")]),
+        ("的士司机投诉5起", [("的士司机投诉", "5起")]),
     ],
 )
 def test_metrics_subjects_of_counts_shares_and_changes(sentence, figures):
