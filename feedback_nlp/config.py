@@ -258,6 +258,7 @@ class ModelConfig(_Strict):
     causes_loss: Literal["logistic", "squared_hinge"] = "logistic"
     causes_calibration_folds: int = Field(0, ge=0, le=20)
     causes_by_style: bool = False
+    sentiment_by_style: bool = False
     max_iter: int = Field(3000, gt=0)
 
     @field_validator("causes_calibration_folds")

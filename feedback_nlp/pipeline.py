@@ -274,11 +274,15 @@ class FeedbackClassifier(abc.ABC):
         }
 
 
-STYLE_PARTS = ("causes_review", "style")  # optional parts of a scikit-learn model directory
+STYLE_PARTS = ("causes_review", "sentiment_review", "style")  # optional parts of a scikit-learn model directory
 
 
 class LinearClassifier(FeedbackClassifier):
-    """The scikit-learn backend: n-gram features and linear models; evidence from the weights."""
+    """The scikit-learn backend: n-gram features and linear models; evidence from the weights.
+
+    Optionally the cause and the sentiment model each have a second set of weights for texts that
+    read as review lines (``causes_review``, ``sentiment_review``); the style model says how much a
+    text reads as one, and the two sets' scores are mixed by that."""
 
     backend = "sklearn"
 
@@ -290,18 +294,21 @@ class LinearClassifier(FeedbackClassifier):
         metadata: dict,
         causes_review: LinearModel | None = None,
         style: LinearModel | None = None,
+        sentiment_review: LinearModel | None = None,
     ):
         super().__init__(list(causes.classes_), list(sentiment.classes_), metadata)
-        if (causes_review is None) != (style is None):
-            raise ModelError("a model with cause weights for review lines needs its style model too, and the other way round")
+        if (causes_review is None and sentiment_review is None) != (style is None):
+            raise ModelError("a model with weights for review lines needs its style model too, and the other way round")
         self.featurizer = featurizer
         self.causes_model = causes
         self.sentiment_model = sentiment
-        # optional: cause weights for texts that read as review lines, and the model that says which do
+        # optional: weights for texts that read as review lines, and the model that says which do
         self.causes_review_model = causes_review
+        self.sentiment_review_model = sentiment_review
         self.style_model = style
-        if style is not None:  # both cause models and the style model in one sparse product
-            self._styled = np.ascontiguousarray(np.vstack([causes.coef_, causes_review.coef_, style.coef_]).T)
+        if style is not None:  # every model's weights in one sparse product
+            models = [causes, causes_review, sentiment, sentiment_review, style]
+            self._styled = np.ascontiguousarray(np.vstack([m.coef_ for m in models if m is not None]).T)
         self._word_names = featurizer.word_feature_names()
         self._n_word = len(self._word_names)
 
@@ -315,10 +322,11 @@ class LinearClassifier(FeedbackClassifier):
                     f"{directory}: the {name} model has {objects[name].coef_.shape[1]} features but the featurizer "
                     f"makes {featurizer.n_features_}; the directory mixes parts of different models"
                 )
-        return cls(featurizer, objects["causes"], objects["sentiment"], meta, objects.get("causes_review"), objects.get("style"))
+        return cls(featurizer, objects["causes"], objects["sentiment"], meta, objects.get("causes_review"), objects.get("style"),
+                   objects.get("sentiment_review"))
 
     def save(self, path: str | Path) -> None:
-        parts = {"causes_review": self.causes_review_model, "style": self.style_model}
+        parts = {"causes_review": self.causes_review_model, "sentiment_review": self.sentiment_review_model, "style": self.style_model}
         save_objects(
             Path(path),
             {"causes": self.causes_model, "sentiment": self.sentiment_model} | {k: v for k, v in parts.items() if v is not None},
@@ -329,25 +337,33 @@ class LinearClassifier(FeedbackClassifier):
     def _score(self, texts):
         analyses = self.featurizer.analyse(texts)
         X = self.featurizer.transform(texts, analyses=analyses)
+        cause_probs, sent_probs, p_review = self._probabilities(X)
+        sent_probs = self._contrast_adjusted(analyses, sent_probs)
+        return cause_probs, sent_probs, (analyses, X, p_review >= 0.5), [None] * len(texts)
+
+    def _probabilities(self, X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Cause and sentiment probabilities of feature rows, and each row's probability of being a
+        review line (0 without a style model)."""
         if self.style_model is None:
-            review = np.zeros(len(texts), bool)
-            cause_probs = self.causes_model.predict_proba(X)
-        else:
-            k = 2 * len(self.causes_model.classes_)
-            products = np.asarray(X @ self._styled)
-            p_review = self.style_model.calibrated(products[:, k:] + self.style_model.intercept_)[:, 0]
-            scores = blend_styles(self.causes_model, self.causes_review_model, X, p_review, products[:, :k])
-            cause_probs = self.causes_model.calibrated(scores)
-            review = p_review >= 0.5  # whose weights the evidence shows
-        sent_probs = self._contrast_adjusted(analyses, self.sentiment_model.predict_proba(X))
-        return cause_probs, sent_probs, (analyses, X, review), [None] * len(texts)
+            return self.causes_model.predict_proba(X), self.sentiment_model.predict_proba(X), np.zeros(X.shape[0])
+        products = np.asarray(X @ self._styled)
+        p_review = self.style_model.calibrated(products[:, -1:] + self.style_model.intercept_)[:, 0]
+        out, start = [], 0
+        for model, review in ((self.causes_model, self.causes_review_model), (self.sentiment_model, self.sentiment_review_model)):
+            width = len(model.classes_) * (1 if review is None else 2)
+            if review is None:
+                out.append(model.predict_proba(X))
+            else:
+                out.append(model.probabilities(blend_styles(model, review, X, p_review, products[:, start : start + width])))
+            start += width
+        return out[0], out[1], p_review
 
     def _contrast_adjusted(self, analyses: list[Analysis], probs: np.ndarray) -> np.ndarray:
         rows = [i for i, a in enumerate(analyses) if a.tail_offset is not None and _HAN.search(a.text[a.tail_offset :])]
         if not rows:
             return probs
         tails = [self.featurizer.analyse_normalised(analyses[i].text[analyses[i].tail_offset :]) for i in rows]
-        tail_probs = self.sentiment_model.predict_proba(self.featurizer.transform(None, analyses=tails))
+        tail_probs = self._probabilities(self.featurizer.transform(None, analyses=tails))[1]
         probs = probs.copy()
         probs[rows] = (1.0 - CONTRAST_WEIGHT) * probs[rows] + CONTRAST_WEIGHT * tail_probs
         return probs
@@ -359,9 +375,10 @@ class LinearClassifier(FeedbackClassifier):
         for row, head, j in requests:
             if row not in mappings:
                 mappings[row] = _offset_map(analyses[row].text, texts[row])
-            model = self.sentiment_model
-            if head == "causes":
-                model = self.causes_review_model if review[row] else self.causes_model
+            model, review_model = (self.causes_model, self.causes_review_model) if head == "causes" else (
+                self.sentiment_model, self.sentiment_review_model)
+            if review[row] and review_model is not None:
+                model = review_model
             out[(row, head, j)] = self._evidence(X, row, model.coef_[j], analyses[row], texts[row], mappings[row])
         return out
 

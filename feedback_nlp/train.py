@@ -185,15 +185,32 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
     X = featurizer.fit_transform(texts)
     X_s, X_c = X[: len(s_train)], X[len(s_train) :]
 
-    def make_sentiment() -> NBLogistic:
-        return NBLogistic(
+    c_dev = causes_ds["dev"]
+    X_dev = featurizer.transform(c_dev["text"])
+    # review lines and messages to an organisation: the corpus source says which a training item
+    # is; a style model, fitted on that, says which a new text is
+    is_review = _is_review(c_train)
+    s_review = _is_review(s_train)
+    causes_by_style = _styles_mixed(config.model.causes_by_style, "causes_by_style", "cause", is_review)
+    sentiment_by_style = _styles_mixed(config.model.sentiment_by_style, "sentiment_by_style", "sentiment", s_review)
+    style = None
+    if causes_by_style or sentiment_by_style:
+        fitted = is_review if causes_by_style else s_review
+        lr = LogisticRegression(C=STYLE_C, max_iter=config.model.max_iter).fit(X_c if causes_by_style else X_s, fitted.astype(int))
+        style = LinearModel(["review"], lr.coef_, lr.intercept_, multilabel=True)
+
+    def make_sentiment() -> NBLogistic | StyleAdapted:
+        plain = NBLogistic(
             C=config.model.sentiment_c,
             max_iter=config.model.max_iter,
             classes=list(taxonomy.sentiment_ids),
             nb=config.model.sentiment_nb,
             tfidf=config.model.sentiment_tfidf,
         )
+        return StyleAdapted(plain) if sentiment_by_style else plain
 
+    if sentiment_by_style:
+        X_s = StyleAdapted.with_style(X_s, s_review)
     s_labels = list(s_train["label"])
     keep = np.ones(len(s_labels), bool)
     if config.model.sentiment_noise_filter > 0:
@@ -201,8 +218,8 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         logger.info("left out %d of %d sentiment training items as likely label noise", (~keep).sum(), len(keep))
     sentiment = make_sentiment().fit(X_s[keep], np.asarray(s_labels)[keep])
 
-    def make_causes() -> NBLogistic:
-        return NBLogistic(
+    def make_causes() -> NBLogistic | StyleAdapted:
+        plain = NBLogistic(
             C=config.model.causes_c,
             max_iter=config.model.max_iter,
             multilabel=True,
@@ -212,31 +229,16 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
             class_weight=None if config.model.causes_class_weight == "none" else "balanced",
             loss=config.model.causes_loss,
         )
+        return StyleAdapted(plain) if causes_by_style else plain
 
     Y_c = indicator(c_train["causes"], labels)
     unseen = [c for c, n in zip(labels, Y_c.sum(axis=0)) if n == 0]
     if unseen:
         raise InputError(f"no training item has the cause {', '.join(unseen)}: a cause model learns from examples of it; "
                          "label some, or train with a taxonomy without it (--set taxonomy=FILE)")
-    c_dev = causes_ds["dev"]
-    X_dev = featurizer.transform(c_dev["text"])
-    style = None
-    is_review = np.array([s.startswith(REVIEW_SOURCE) for s in c_train["source"]])
-    by_style = config.model.causes_by_style and 0 < is_review.sum() < len(is_review)
-    if config.model.causes_by_style and not by_style:
-        logger.warning("model.causes_by_style: the cause training items are all of one style (review lines have a "
-                       "source starting %r), so the cause weights are not split by style", REVIEW_SOURCE)
-    if by_style:
-        # review lines and messages to an organisation: the corpus source says which a training
-        # item is; a style model, fitted on that, says which a new text is
-        lr = LogisticRegression(C=STYLE_C, max_iter=config.model.max_iter).fit(X_c, is_review.astype(int))
-        style = LinearModel(["review"], lr.coef_, lr.intercept_, multilabel=True)
+    if causes_by_style:
         X_c = StyleAdapted.with_style(X_c, is_review)
         X_dev = StyleAdapted.with_style(X_dev, style.predict_proba(X_dev)[:, 0])
-        make_plain = make_causes
-
-        def make_causes() -> StyleAdapted:
-            return StyleAdapted(make_plain())
 
     causes = make_causes().fit(X_c, Y_c)
     scores = causes.decision_function(X_dev)
@@ -246,7 +248,7 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         scores = np.vstack([out_of_fold_scores(X_c, Y_c, make_causes, config.model.causes_calibration_folds), scores])
         Y_held = np.vstack([Y_c, Y_held])
     causes.calibrate_scores(scores, Y_held)
-    causes_model = causes.linear_for("message") if style is not None else causes.linear_
+    causes_model = causes.linear_for("message") if causes_by_style else causes.linear_
     thresholds = tune_thresholds(Y_held, causes_model.calibrated(scores))
     metadata = _metadata(
         config,
@@ -257,8 +259,28 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         neutral_gate=config.model.neutral_gate,
         training_data={"sentiment_items_left_out": int((~keep).sum())},
     )
-    review = {"causes_review": causes.linear_for("review"), "style": style} if style is not None else {}
-    return LinearClassifier(featurizer, causes_model, sentiment.linear_, metadata, **review)
+    parts = {"style": style}
+    if causes_by_style:
+        parts["causes_review"] = causes.linear_for("review")
+    if sentiment_by_style:
+        parts["sentiment_review"] = sentiment.linear_for("review")
+    sentiment_model = sentiment.linear_for("message") if sentiment_by_style else sentiment.linear_
+    return LinearClassifier(featurizer, causes_model, sentiment_model, metadata, **parts)
+
+
+def _is_review(split) -> np.ndarray:
+    """Which items of a corpus split are review lines (by their source)."""
+    return np.array([s.startswith(REVIEW_SOURCE) for s in split["source"]], dtype=bool)
+
+
+def _styles_mixed(wanted: bool, option: str, corpus: str, is_review: np.ndarray) -> bool:
+    """Whether weights can be split by style as ``option`` asks: only when the training items
+    have both styles."""
+    mixed = 0 < is_review.sum() < len(is_review)
+    if wanted and not mixed:
+        logger.warning("model.%s: the %s training items are all of one style (review lines have a source starting %r), "
+                       "so the %s weights are not split by style", option, corpus, REVIEW_SOURCE, corpus)
+    return wanted and mixed
 
 
 def _micro_f1(Y: np.ndarray, P: np.ndarray, thresholds: np.ndarray) -> float:

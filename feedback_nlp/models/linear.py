@@ -66,11 +66,15 @@ class LinearModel:
         """Per-label probabilities of decision scores (Platt scaling, no normalisation)."""
         return sigmoid(scores * self.calibration_[:, 0] + self.calibration_[:, 1])
 
-    def predict_proba(self, X) -> np.ndarray:
-        probs = self.calibrated(self.decision_function(X))
+    def probabilities(self, scores: np.ndarray) -> np.ndarray:
+        """Probabilities of decision scores: calibrated, and for single-label models scaled to sum to 1."""
+        probs = self.calibrated(scores)
         if not self.multilabel:
             probs = probs / probs.sum(axis=1, keepdims=True)
         return probs
+
+    def predict_proba(self, X) -> np.ndarray:
+        return self.probabilities(self.decision_function(X))
 
     def predict(self, X):
         probs = self.predict_proba(X)

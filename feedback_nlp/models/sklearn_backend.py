@@ -140,15 +140,16 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
 
 
 class StyleAdapted(ClassifierMixin, BaseEstimator):
-    """Multi-label cause models whose weights are shared by two styles of text (review lines and
-    messages to an organisation) plus one adjustment per style (feature augmentation: every
-    feature is seen once for all texts and once for texts of its own style).
+    """A linear model whose weights are shared by two styles of text (review lines and messages to
+    an organisation) plus one adjustment per style (feature augmentation: every feature is seen
+    once for all texts and once for texts of its own style).
 
     The last column of ``X`` is the style of each text (1: review, 0: message); the others are the
-    featurizer's. Features are idf-weighted and each text scaled to unit length before
-    augmenting, so the fitted weights fold into one ``LinearModel`` per style (``linear_for``)
-    over the raw features, as ``NBLogistic``'s do. ``base`` is an unfitted multi-label
-    ``NBLogistic`` (its ``tfidf`` and ``nb`` settings are replaced)."""
+    featurizer's. ``base`` is an unfitted ``NBLogistic``, multi-label (the cause models) or not
+    (the sentiment model). With ``base.tfidf``, features are idf-weighted and each text scaled to
+    unit length before augmenting; NB scaling, if ``base.nb``, is learnt on the augmented features.
+    Either way the fitted weights fold into one ``LinearModel`` per style (``linear_for``) over the
+    raw features, as ``NBLogistic``'s do."""
 
     def __init__(self, base=None):
         self.base = base
@@ -171,23 +172,30 @@ class StyleAdapted(ClassifierMixin, BaseEstimator):
     def fit(self, X, Y):
         X, review = self._split(X)
         review = review > 0.5
-        df = np.bincount(X.indices, minlength=X.shape[1]).astype(np.float32)
-        self.idf_ = (np.log((1.0 + X.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
-        unit = LinearModel(["_"], np.zeros((1, X.shape[1])), [0.0], idf=self.idf_)
-        Xn = sp.csr_matrix(sp.diags(1.0 / unit.row_norms(X)) @ X.multiply(self.idf_), dtype=np.float32)
+        self.idf_ = None
+        if self.base.tfidf:
+            df = np.bincount(X.indices, minlength=X.shape[1]).astype(np.float32)
+            self.idf_ = (np.log((1.0 + X.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
+            unit = LinearModel(["_"], np.zeros((1, X.shape[1])), [0.0], idf=self.idf_)
+            X = sp.csr_matrix(sp.diags(1.0 / unit.row_norms(X)) @ X.multiply(self.idf_), dtype=np.float32)
         r = sp.diags(review.astype(np.float32))
         m = sp.diags((~review).astype(np.float32))
-        base = clone(self.base).set_params(tfidf=False, nb=False)
-        fitted = base.fit(sp.hstack([Xn, r @ Xn, m @ Xn]).tocsr(), Y).linear_
+        base = clone(self.base).set_params(tfidf=False)
+        fitted = base.fit(sp.hstack([X, r @ X, m @ X]).tocsr(), Y).linear_
         n = X.shape[1]
         shared = fitted.coef_[:, :n]
+        scale = self.idf_ if self.idf_ is not None else 1.0
         self.models_ = {
-            style: LinearModel(fitted.classes_, (shared + fitted.coef_[:, k * n : (k + 1) * n]) * self.idf_, fitted.intercept_,
-                               idf=self.idf_, multilabel=True)
+            style: LinearModel(fitted.classes_, (shared + fitted.coef_[:, k * n : (k + 1) * n]) * scale, fitted.intercept_,
+                               idf=self.idf_, multilabel=fitted.multilabel)
             for style, k in (("review", 1), ("message", 2))
         }
         self.classes_ = fitted.classes_
         return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Probabilities of the mixed scores (both styles share their calibration)."""
+        return self.models_["message"].probabilities(self.decision_function(X))
 
     def linear_for(self, style: str) -> LinearModel:
         return self.models_[style]

@@ -51,7 +51,7 @@ def test_style_adapted_learns_a_style_specific_weight_and_folds_into_linear_mode
     X = sp.csr_matrix(np.array([[1, 0, 1], [1, 0, 1], [0, 1, 1], [0, 0, 1]] * 2 + [[1, 0, 1], [1, 0, 1], [0, 1, 1], [0, 0, 1]] * 2, dtype=np.float32))
     review = np.array([0] * 8 + [1] * 8)
     Y = np.array([[1], [1], [1], [0]] * 2 + [[0], [0], [1], [0]] * 2)
-    model = StyleAdapted(NBLogistic(C=100.0, multilabel=True, classes=["a"])).fit(StyleAdapted.with_style(X, review), Y)
+    model = StyleAdapted(NBLogistic(C=100.0, multilabel=True, classes=["a"], nb=False, tfidf=True)).fit(StyleAdapted.with_style(X, review), Y)
     scores = model.decision_function(StyleAdapted.with_style(X, review))
     assert ((scores[:, 0] > 0) == (Y[:, 0] == 1)).all()
     # the same scores from the two folded models over the raw features
@@ -60,3 +60,23 @@ def test_style_adapted_learns_a_style_specific_weight_and_folds_into_linear_mode
     assert model.linear_for("message").coef_[0, 0] > 0 > model.linear_for("review").coef_[0, 0]
     model.calibrate_scores(scores, Y)
     assert np.array_equal(model.linear_for("message").calibration_, model.linear_for("review").calibration_)
+
+
+def test_style_adapted_single_label_model_learns_per_style_and_gives_probabilities():
+    from feedback_nlp.models.linear import blend_styles
+    from feedback_nlp.models.sklearn_backend import StyleAdapted
+
+    # feature 0 is praise in messages and a complaint in review lines; feature 1 a complaint in both
+    X = sp.csr_matrix(np.array([[1, 0, 1], [0, 1, 1], [0, 0, 1]] * 6, dtype=np.float32))
+    review = np.array([0] * 9 + [1] * 9)
+    y = np.array(["pos", "neg", "neu"] * 3 + ["neg", "neg", "neu"] * 3)
+    model = StyleAdapted(NBLogistic(C=100.0, classes=["neg", "neu", "pos"])).fit(StyleAdapted.with_style(X, review), y)
+    probs = model.predict_proba(StyleAdapted.with_style(X, review))
+    assert np.allclose(probs.sum(axis=1), 1.0)
+    assert (model.classes_[probs.argmax(axis=1)] == y).all()
+    message, reviews = model.linear_for("message"), model.linear_for("review")
+    assert message.idf_ is None and not message.multilabel
+    assert np.allclose(message.probabilities(blend_styles(message, reviews, X, review)), probs)
+    # a text halfway between the styles gets scores halfway between
+    half = blend_styles(message, reviews, X[:1], np.array([0.5]))
+    assert np.allclose(half, (message.decision_function(X[:1]) + reviews.decision_function(X[:1])) / 2)
