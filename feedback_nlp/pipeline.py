@@ -306,9 +306,13 @@ class LinearClassifier(FeedbackClassifier):
         self.causes_review_model = causes_review
         self.sentiment_review_model = sentiment_review
         self.style_model = style
-        if style is not None:  # every model's weights in one sparse product
-            models = [causes, causes_review, sentiment, sentiment_review, style]
-            self._styled = np.ascontiguousarray(np.vstack([m.coef_ for m in models if m is not None]).T)
+        # the models split by style: each with its review-line weights, in one sparse product with the style model
+        self._split_by_style = {
+            head: (m, r) for head, m, r in (("causes", causes, causes_review), ("sentiment", sentiment, sentiment_review)) if r is not None
+        }
+        if style is not None:
+            weights = [w.coef_ for pair in self._split_by_style.values() for w in pair] + [style.coef_]
+            self._styled = np.ascontiguousarray(np.vstack(weights).T)
         self._word_names = featurizer.word_feature_names()
         self._n_word = len(self._word_names)
 
@@ -348,15 +352,15 @@ class LinearClassifier(FeedbackClassifier):
             return self.causes_model.predict_proba(X), self.sentiment_model.predict_proba(X), np.zeros(X.shape[0])
         products = np.asarray(X @ self._styled)
         p_review = self.style_model.calibrated(products[:, -1:] + self.style_model.intercept_)[:, 0]
-        out, start = [], 0
-        for model, review in ((self.causes_model, self.causes_review_model), (self.sentiment_model, self.sentiment_review_model)):
-            width = len(model.classes_) * (1 if review is None else 2)
-            if review is None:
-                out.append(model.predict_proba(X))
-            else:
-                out.append(model.probabilities(blend_styles(model, review, X, p_review, products[:, start : start + width])))
+        probs, start = {}, 0
+        for head, (model, review) in self._split_by_style.items():
+            width = 2 * len(model.classes_)
+            probs[head] = model.probabilities(blend_styles(model, review, X, p_review, products[:, start : start + width]))
             start += width
-        return out[0], out[1], p_review
+        for head, model in (("causes", self.causes_model), ("sentiment", self.sentiment_model)):
+            if head not in probs:  # not split by style
+                probs[head] = model.predict_proba(X)
+        return probs["causes"], probs["sentiment"], p_review
 
     def _contrast_adjusted(self, analyses: list[Analysis], probs: np.ndarray) -> np.ndarray:
         rows = [i for i, a in enumerate(analyses) if a.tail_offset is not None and _HAN.search(a.text[a.tail_offset :])]
