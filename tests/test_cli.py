@@ -165,6 +165,13 @@ def test_cli_evaluate_writes_json_and_png(tiny_model_dir, tmp_path):
         assert set(item["probabilities"]) == set(item["causes"]) | set(item["predicted"])
     wrong = sum(1 for item in items if item["missed"] or item["extra"])
     assert f"{wrong} of {len(items)} messages have a cause missed or extra" in result.stderr
+    # what a decision at each confidence level is worth: every cause given is counted at one level
+    given = sum(len(item["predicted"]) for item in items)
+    levels = metrics["causes"]["by_confidence"]
+    assert sum(m["items"] for m in levels.values()) == given
+    assert sum(m["items"] for m in metrics["sentiment"]["by_confidence"].values()) == metrics["sentiment"]["items"]
+    assert 0 <= metrics["causes"]["calibration"]["brier"] <= 1
+    assert "causes given, by confidence: high" in result.stdout and "ECE" in result.stdout
 
 
 def test_cli_evaluate_compares_models_on_the_same_items(tiny_model_dir, tmp_path):

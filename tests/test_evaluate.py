@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from feedback_nlp.evaluate import cause_metrics, compare
+from feedback_nlp.evaluate import calibration_metrics, cause_metrics, compare, confidence_metrics
 
 LABELS = ["attitude", "logistics", "price_billing"]
 
@@ -53,3 +53,24 @@ def test_compare_sentiment_and_review_lines_apart():
     assert result["figures"]["review_binary_accuracy"]["values"] == [pytest.approx(2 / 3, abs=1e-4), 1.0]
     assert result["figures"]["review_binary_accuracy"]["items"] == 75
     assert "causes_micro_f1" not in result["figures"]
+
+
+def test_confidence_metrics_share_right_per_level():
+    out = confidence_metrics(["high", "high", "high", "high", "low", "low"], [True, True, True, False, False, True])
+    assert out["high"] == {"items": 4, "right": 0.75}
+    assert out["low"] == {"items": 2, "right": 0.5}
+    assert out["medium"] == {"items": 0, "right": None}  # no decision at that level: nothing to say
+
+
+def test_calibration_metrics_perfect_and_overconfident():
+    # probability 0.25 for four items, one of which has it; 0.95 for two, both have it
+    p = np.array([0.25, 0.25, 0.25, 0.25, 0.95, 0.95])
+    y = np.array([1, 0, 0, 0, 1, 1])
+    out = calibration_metrics(p, y)
+    assert [(b["from"], b["items"], b["observed"]) for b in out["bins"]] == [(0.2, 4, 0.25), (0.9, 2, 1.0)]
+    assert out["ece"] == pytest.approx(2 / 6 * 0.05, abs=1e-4)
+    assert out["brier"] == pytest.approx((0.75**2 + 3 * 0.25**2 + 2 * 0.05**2) / 6, abs=1e-4)
+    # always 0.9 for things that are so half the time: far off, and the error says how far
+    off = calibration_metrics(np.full(10, 0.9), np.array([1, 0] * 5))
+    assert off["ece"] == pytest.approx(0.4)
+    assert calibration_metrics(np.zeros(0), np.zeros(0)) == {"brier": None, "ece": None, "bins": []}
