@@ -354,14 +354,14 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
     Y_true = indicator(causes_split["causes"], clf.cause_ids_)
     Y_pred = indicator([[c["id"] for c in p["causes"]] for p in c_pred], clf.cause_ids_)
     causes = cause_metrics(Y_true, Y_pred, clf.cause_ids_)
+    order = {c: i for i, c in enumerate(clf.cause_ids_)}  # a label the model lacks goes last
     scored = [r for r, p in enumerate(c_pred) if p["sentiment"]["label"] is not None]  # not the empty or unreadable ones
     P = np.array([[c_pred[r]["cause_probabilities"].get(c, 0.0) for c in clf.cause_ids_] for r in scored]).reshape(-1, len(clf.cause_ids_))
     causes["calibration"] = calibration_metrics(P, Y_true[scored])
-    named = [(c["confidence"], bool(Y_true[r, clf.cause_ids_.index(c["id"])])) for r, p in enumerate(c_pred) for c in p["causes"]]
+    named = [(c["confidence"], bool(Y_true[r, order[c["id"]]])) for r, p in enumerate(c_pred) for c in p["causes"]]
     causes["by_confidence"] = confidence_metrics([lv for lv, _ in named], [ok for _, ok in named])
     sentiment_of = dict(zip(sentiment_split["text"], sentiment_split["label"])) if len(sentiment_split) else {}
     items = []
-    order = {c: i for i, c in enumerate(clf.cause_ids_)}  # a label the model lacks goes last
     for text, gold, p in zip(causes_split["text"], causes_split["causes"], c_pred):
         predicted = [c["id"] for c in p["causes"]]
         named = sorted(set(gold) | set(predicted), key=lambda c: (order.get(c, len(order)), c))
