@@ -259,6 +259,7 @@ class ModelConfig(_Strict):
     causes_calibration_folds: int = Field(0, ge=0, le=20)
     causes_by_style: bool = False
     sentiment_by_style: bool = False
+    sentiment_by_review_domain: bool = False
     max_iter: int = Field(3000, gt=0)
 
     @field_validator("causes_calibration_folds")
@@ -267,6 +268,12 @@ class ModelConfig(_Strict):
         if value == 1:
             raise ValueError("causes_calibration_folds: 0 (calibrate on dev only) or at least 2 folds")
         return value
+
+    @model_validator(mode="after")
+    def _domains_need_styles(self) -> ModelConfig:
+        if self.sentiment_by_review_domain and not self.sentiment_by_style:
+            raise ValueError("sentiment_by_review_domain splits the review-line weights of sentiment_by_style; set that too")
+        return self
 
 
 class TransformersConfig(_Strict):

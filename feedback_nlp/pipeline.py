@@ -27,7 +27,7 @@ from .config import RESOURCES_DIR, NormaliseConfig
 from .errors import FeedbackNLPError
 from .features import Analysis, TextFeaturizer
 from .models.base import ModelError, load_objects, read_metadata, save_objects, verify_files, write_metadata
-from .models.linear import LinearModel, blend_styles
+from .models.linear import MESSAGE, LinearModel, blend_styles, covers, style_names, style_probabilities, style_weights
 from .normalise.encoding import looks_like_mojibake, repair_mojibake
 from .normalise.text import normalise_records
 
@@ -274,15 +274,18 @@ class FeedbackClassifier(abc.ABC):
         }
 
 
-STYLE_PARTS = ("causes_review", "sentiment_review", "style")  # optional parts of a scikit-learn model directory
+HEADS = ("causes", "sentiment")
+STYLE = "style"  # the part that says which style of text each text is
 
 
 class LinearClassifier(FeedbackClassifier):
     """The scikit-learn backend: n-gram features and linear models; evidence from the weights.
 
-    Optionally the cause and the sentiment model each have a second set of weights for texts that
-    read as review lines (``causes_review``, ``sentiment_review``); the style model says how much a
-    text reads as one, and the two sets' scores are mixed by that."""
+    Optionally the cause and the sentiment model each have more sets of weights, one per style of
+    text other than messages to an organisation: ``review`` for review lines, or one per kind of
+    review line (``review_hotel`` …). The style model says how likely each text is of each style,
+    and the sets' scores are mixed by that. In a model directory each set is the part
+    ``<model>_<style>`` (``causes_review``, ``sentiment_review_hotel``)."""
 
     backend = "sklearn"
 
@@ -292,33 +295,50 @@ class LinearClassifier(FeedbackClassifier):
         causes: LinearModel,
         sentiment: LinearModel,
         metadata: dict,
-        causes_review: LinearModel | None = None,
+        styled: dict[str, dict[str, LinearModel]] | None = None,
         style: LinearModel | None = None,
-        sentiment_review: LinearModel | None = None,
     ):
         super().__init__(list(causes.classes_), list(sentiment.classes_), metadata)
-        if (causes_review is None and sentiment_review is None) != (style is None):
-            raise ModelError("a model with weights for review lines needs its style model too, and the other way round")
+        styled = {head: dict(parts) for head, parts in (styled or {}).items() if parts}
+        if bool(styled) != (style is not None):
+            raise ModelError("a model with weights per style of text needs its style model too, and the other way round")
         self.featurizer = featurizer
         self.causes_model = causes
         self.sentiment_model = sentiment
-        # optional: weights for texts that read as review lines, and the model that says which do
-        self.causes_review_model = causes_review
-        self.sentiment_review_model = sentiment_review
+        self.styled = styled
         self.style_model = style
-        # the models split by style: each with its review-line weights, in one sparse product with the style model
-        self._split_by_style = {
-            head: (m, r) for head, m, r in (("causes", causes, causes_review), ("sentiment", sentiment, sentiment_review)) if r is not None
-        }
+        # each model split by style: its styles (message first) and their weights
+        self._heads: dict[str, tuple[list[str], list[LinearModel]]] = {}
         if style is not None:
-            weights = [w.coef_ for pair in self._split_by_style.values() for w in pair] + [style.coef_]
+            self._styles = style_names(style)
+            for head, base in (("causes", causes), ("sentiment", sentiment)):
+                if head in styled:
+                    names = [MESSAGE, *sorted(styled[head])]
+                    self._check_styles(head, names)
+                    self._heads[head] = (names, [base] + [styled[head][n] for n in names[1:]])
+            weights = [m.coef_ for _, models in self._heads.values() for m in models] + [style.coef_]
             self._styled = np.ascontiguousarray(np.vstack(weights).T)
         self._word_names = featurizer.word_feature_names()
         self._n_word = len(self._word_names)
 
+    def _check_styles(self, head: str, names: list[str]) -> None:
+        """Each style the style model tells apart must be served by exactly one of a model's sets of
+        weights, and each set must serve some style."""
+        unused = [n for n in names if not any(covers(n, s) for s in self._styles)]
+        if unused:
+            raise ModelError(f"the {head} model has weights for the styles {unused}, which its style model does not tell apart "
+                             f"({self._styles}); the directory mixes parts of different models")
+        for style in self._styles:
+            serving = [n for n in names if covers(n, style)]
+            if len(serving) != 1:
+                raise ModelError(
+                    f"the {head} model has weights for the styles {names}, which serve texts of the style {style!r} "
+                    f"{len(serving)} times instead of once; the directory mixes parts of different models"
+                )
+
     @classmethod
     def _load_dir(cls, directory: Path) -> LinearClassifier:
-        objects, meta = load_objects(directory, ["causes", "sentiment"], ["featurizer"], optional=STYLE_PARTS)
+        objects, meta = load_objects(directory, ["causes", "sentiment"], ["featurizer"], optional_prefixes=("causes_", "sentiment_", STYLE))
         featurizer = TextFeaturizer.from_dict(objects.pop("featurizer"))
         for name in objects:
             if objects[name].coef_.shape[1] != featurizer.n_features_:
@@ -326,14 +346,16 @@ class LinearClassifier(FeedbackClassifier):
                     f"{directory}: the {name} model has {objects[name].coef_.shape[1]} features but the featurizer "
                     f"makes {featurizer.n_features_}; the directory mixes parts of different models"
                 )
-        return cls(featurizer, objects["causes"], objects["sentiment"], meta, objects.get("causes_review"), objects.get("style"),
-                   objects.get("sentiment_review"))
+        styled = {head: {name[len(head) + 1 :]: m for name, m in objects.items() if name.startswith(head + "_")} for head in HEADS}
+        return cls(featurizer, objects["causes"], objects["sentiment"], meta, styled, objects.get(STYLE))
 
     def save(self, path: str | Path) -> None:
-        parts = {"causes_review": self.causes_review_model, "sentiment_review": self.sentiment_review_model, "style": self.style_model}
+        parts = {f"{head}_{name}": m for head, sets in self.styled.items() for name, m in sets.items()}
+        if self.style_model is not None:
+            parts[STYLE] = self.style_model
         save_objects(
             Path(path),
-            {"causes": self.causes_model, "sentiment": self.sentiment_model} | {k: v for k, v in parts.items() if v is not None},
+            {"causes": self.causes_model, "sentiment": self.sentiment_model} | parts,
             {"featurizer": self.featurizer.to_dict()},
             self._saved_metadata(),
         )
@@ -341,26 +363,30 @@ class LinearClassifier(FeedbackClassifier):
     def _score(self, texts):
         analyses = self.featurizer.analyse(texts)
         X = self.featurizer.transform(texts, analyses=analyses)
-        cause_probs, sent_probs, p_review = self._probabilities(X)
+        cause_probs, sent_probs, weights = self._probabilities(X)
         sent_probs = self._contrast_adjusted(analyses, sent_probs)
-        return cause_probs, sent_probs, (analyses, X, p_review >= 0.5), [None] * len(texts)
+        # the set of weights each text is mostly read with, for its evidence
+        chosen = {head: w.argmax(axis=1) for head, w in weights.items()}
+        return cause_probs, sent_probs, (analyses, X, chosen), [None] * len(texts)
 
-    def _probabilities(self, X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Cause and sentiment probabilities of feature rows, and each row's probability of being a
-        review line (0 without a style model)."""
+    def _probabilities(self, X) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """Cause and sentiment probabilities of feature rows, and for each model split by style,
+        each row's weight for each of its styles."""
         if self.style_model is None:
-            return self.causes_model.predict_proba(X), self.sentiment_model.predict_proba(X), np.zeros(X.shape[0])
+            return self.causes_model.predict_proba(X), self.sentiment_model.predict_proba(X), {}
         products = np.asarray(X @ self._styled)
-        p_review = self.style_model.calibrated(products[:, -1:] + self.style_model.intercept_)[:, 0]
-        probs, start = {}, 0
-        for head, (model, review) in self._split_by_style.items():
-            width = 2 * len(model.classes_)
-            probs[head] = model.probabilities(blend_styles(model, review, X, p_review, products[:, start : start + width]))
+        n_style = len(self.style_model.classes_)
+        probs_style = style_probabilities(self.style_model, products[:, -n_style:] + self.style_model.intercept_)
+        probs, weights, start = {}, {}, 0
+        for head, (names, models) in self._heads.items():
+            width = len(names) * len(models[0].classes_)
+            weights[head] = style_weights(names, self._styles, probs_style)
+            probs[head] = models[0].probabilities(blend_styles(models, X, weights[head], products[:, start : start + width]))
             start += width
         for head, model in (("causes", self.causes_model), ("sentiment", self.sentiment_model)):
             if head not in probs:  # not split by style
                 probs[head] = model.predict_proba(X)
-        return probs["causes"], probs["sentiment"], p_review
+        return probs["causes"], probs["sentiment"], weights
 
     def _contrast_adjusted(self, analyses: list[Analysis], probs: np.ndarray) -> np.ndarray:
         rows = [i for i, a in enumerate(analyses) if a.tail_offset is not None and _HAN.search(a.text[a.tail_offset :])]
@@ -373,16 +399,16 @@ class LinearClassifier(FeedbackClassifier):
         return probs
 
     def _explain(self, texts, state, requests):
-        analyses, X, review = state
+        analyses, X, chosen = state
         mappings: dict[int, list[int] | None] = {}
         out = {}
         for row, head, j in requests:
             if row not in mappings:
                 mappings[row] = _offset_map(analyses[row].text, texts[row])
-            model, review_model = (self.causes_model, self.causes_review_model) if head == "causes" else (
-                self.sentiment_model, self.sentiment_review_model)
-            if review[row] and review_model is not None:
-                model = review_model
+            if head in chosen:
+                model = self._heads[head][1][chosen[head][row]]
+            else:
+                model = self.causes_model if head == "causes" else self.sentiment_model
             out[(row, head, j)] = self._evidence(X, row, model.coef_[j], analyses[row], texts[row], mappings[row])
         return out
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import tempfile
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from .models.corpus import (
     split_labelled_file,
     write_training_corpora,
 )
-from .models.linear import LinearModel
+from .models.linear import MESSAGE, LinearModel, style_names, style_probabilities, style_weights
 from .models.sklearn_backend import NBLogistic, StyleAdapted
 from .pipeline import FeedbackClassifier, LinearClassifier, TransformersClassifier
 
@@ -188,13 +189,18 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
     c_dev = causes_ds["dev"]
     X_dev = featurizer.transform(c_dev["text"])
     # review lines and messages to an organisation: the corpus source says which a training item
-    # is; a style model, fitted on that, says which a new text is
+    # is (and its domain, which kind of review line); a style model, fitted on that, says which a
+    # new text is
     is_review = _is_review(c_train)
     s_review = _is_review(s_train)
     causes_by_style = _styles_mixed(config.model.causes_by_style, "causes_by_style", "cause", is_review)
     sentiment_by_style = _styles_mixed(config.model.sentiment_by_style, "sentiment_by_style", "sentiment", s_review)
+    s_styles = _sentiment_styles(s_train, s_review, sentiment_by_style and config.model.sentiment_by_review_domain)
+    s_style_names = [MESSAGE, *sorted(set(s_styles) - {MESSAGE})]
     style = None
-    if causes_by_style or sentiment_by_style:
+    if len(s_style_names) > 2:  # kinds of review line: a style model that tells them all apart
+        style = NBLogistic(C=STYLE_C, max_iter=config.model.max_iter, classes=s_style_names, nb=False).fit(X_s, s_styles).linear_
+    elif causes_by_style or sentiment_by_style:
         fitted = is_review if causes_by_style else s_review
         lr = LogisticRegression(C=STYLE_C, max_iter=config.model.max_iter).fit(X_c if causes_by_style else X_s, fitted.astype(int))
         style = LinearModel(["review"], lr.coef_, lr.intercept_, multilabel=True)
@@ -207,10 +213,10 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
             nb=config.model.sentiment_nb,
             tfidf=config.model.sentiment_tfidf,
         )
-        return StyleAdapted(plain) if sentiment_by_style else plain
+        return StyleAdapted(plain, styles=s_style_names) if sentiment_by_style else plain
 
     if sentiment_by_style:
-        X_s = StyleAdapted.with_style(X_s, s_review)
+        X_s = StyleAdapted.with_style(X_s, np.array([[s == name for name in s_style_names] for s in s_styles], np.float32))
     s_labels = list(s_train["label"])
     keep = np.ones(len(s_labels), bool)
     if config.model.sentiment_noise_filter > 0:
@@ -238,7 +244,8 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
                          "label some, or train with a taxonomy without it (--set taxonomy=FILE)")
     if causes_by_style:
         X_c = StyleAdapted.with_style(X_c, is_review)
-        X_dev = StyleAdapted.with_style(X_dev, style.predict_proba(X_dev)[:, 0])
+        probs = style_probabilities(style, style.decision_function(X_dev))
+        X_dev = StyleAdapted.with_style(X_dev, style_weights([MESSAGE, "review"], style_names(style), probs))
 
     causes = make_causes().fit(X_c, Y_c)
     scores = causes.decision_function(X_dev)
@@ -259,18 +266,36 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         neutral_gate=config.model.neutral_gate,
         training_data={"sentiment_items_left_out": int((~keep).sum())},
     )
-    parts = {"style": style}
+    styled = {}
     if causes_by_style:
-        parts["causes_review"] = causes.linear_for("review")
+        styled["causes"] = {"review": causes.linear_for("review")}
     if sentiment_by_style:
-        parts["sentiment_review"] = sentiment.linear_for("review")
-    sentiment_model = sentiment.linear_for("message") if sentiment_by_style else sentiment.linear_
-    return LinearClassifier(featurizer, causes_model, sentiment_model, metadata, **parts)
+        styled["sentiment"] = {name: sentiment.linear_for(name) for name in s_style_names[1:]}
+    sentiment_model = sentiment.linear_for(MESSAGE) if sentiment_by_style else sentiment.linear_
+    return LinearClassifier(featurizer, causes_model, sentiment_model, metadata, styled, style)
 
 
 def _is_review(split) -> np.ndarray:
     """Which items of a corpus split are review lines (by their source)."""
     return np.array([s.startswith(REVIEW_SOURCE) for s in split["source"]], dtype=bool)
+
+
+def _sentiment_styles(split, is_review: np.ndarray, by_domain: bool) -> list[str]:
+    """The style of each sentiment training item: ``message``, or ``review``, or with
+    ``by_domain`` ``review_<domain>`` by the item's corpus domain (hotel, laptop, book …). Domains
+    are used only when the review lines have more than one."""
+    styles = [("review" if r else MESSAGE) for r in is_review]
+    if not by_domain:
+        return styles
+    # a domain names a model part (file), so only letters, digits and "_"; none given: "other"
+    given = split["domain"] if "domain" in split.column_names else [None] * len(styles)
+    named = [re.sub(r"[^0-9a-z]+", "_", str(d or "").lower()).strip("_") or "other" for d in given]
+    domains = sorted({d for d, r in zip(named, is_review) if r})
+    if len(domains) < 2:
+        logger.warning("model.sentiment_by_review_domain: the review lines of the sentiment training items have %s, "
+                       "so their weights are not split by domain", f"only the domain {domains[0]!r}" if domains else "no domain")
+        return styles
+    return [f"review_{d}" if r else MESSAGE for d, r in zip(named, is_review)]
 
 
 def _styles_mixed(wanted: bool, option: str, corpus: str, is_review: np.ndarray) -> bool:

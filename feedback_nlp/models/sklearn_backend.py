@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
-from .linear import LinearModel, blend_styles
+from .linear import MESSAGE, LinearModel, blend_styles
 
 
 def platt_parameters(scores: np.ndarray, Y) -> list[tuple[int, list[float]]]:
@@ -140,68 +140,74 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
 
 
 class StyleAdapted(ClassifierMixin, BaseEstimator):
-    """A linear model whose weights are shared by two styles of text (review lines and messages to
-    an organisation) plus one adjustment per style (feature augmentation: every feature is seen
-    once for all texts and once for texts of its own style).
+    """A linear model whose weights are shared by several styles of text (messages to an
+    organisation, review lines, or review lines of each domain) plus one adjustment per style
+    (feature augmentation: every feature is seen once for all texts and once for texts of its own
+    style).
 
-    The last column of ``X`` is the style of each text (1: review, 0: message); the others are the
-    featurizer's. ``base`` is an unfitted ``NBLogistic``, multi-label (the cause models) or not
-    (the sentiment model). With ``base.tfidf``, features are idf-weighted and each text scaled to
-    unit length before augmenting; NB scaling, if ``base.nb``, is learnt on the augmented features.
-    Either way the fitted weights fold into one ``LinearModel`` per style (``linear_for``) over the
-    raw features, as ``NBLogistic``'s do."""
+    The last ``len(styles)`` columns of ``X`` give each text's weight for each style (one-hot when
+    fitting; at prediction, the style model's probabilities); the others are the featurizer's.
+    ``base`` is an unfitted ``NBLogistic``, multi-label (the cause models) or not (the sentiment
+    model). With ``base.tfidf``, features are idf-weighted and each text scaled to unit length
+    before augmenting; NB scaling, if ``base.nb``, is learnt on the augmented features. Either way
+    the fitted weights fold into one ``LinearModel`` per style (``linear_for``) over the raw
+    features, as ``NBLogistic``'s do."""
 
-    def __init__(self, base=None):
+    def __init__(self, base=None, styles=(MESSAGE, "review")):
         self.base = base
+        self.styles = styles
 
     @staticmethod
-    def with_style(X, is_review: np.ndarray):
-        """``X`` with the style column appended."""
-        return sp.hstack([sp.csr_matrix(X), sp.csr_matrix(np.asarray(is_review, np.float32)[:, None])]).tocsr()
+    def with_style(X, weights: np.ndarray):
+        """``X`` with the style columns appended: ``weights`` has one column per style, or is one
+        value per text, its probability of being a review line (the styles message and review)."""
+        weights = np.asarray(weights, np.float32)
+        if weights.ndim == 1:
+            weights = np.stack([1.0 - weights, weights], axis=1)
+        return sp.hstack([sp.csr_matrix(X), sp.csr_matrix(weights)]).tocsr()
 
     def _split(self, X):
         X = sp.csr_matrix(X, dtype=np.float32)
-        return X[:, :-1], np.asarray(X[:, -1].todense()).ravel()
+        k = len(self.styles)
+        return X[:, :-k], np.asarray(X[:, -k:].todense())
 
     def decision_function(self, X) -> np.ndarray:
-        """Scores of the two styles' models mixed by the style column (a 0/1 style or the style
-        model's probability that the text is a review line)."""
-        X, review = self._split(X)
-        return blend_styles(self.models_["message"], self.models_["review"], X, review)
+        """Scores of the styles' models mixed by the style columns."""
+        X, weights = self._split(X)
+        return blend_styles([self.models_[s] for s in self.styles], X, weights)
 
     def fit(self, X, Y):
-        X, review = self._split(X)
-        review = review > 0.5
+        X, weights = self._split(X)
+        style = weights.argmax(axis=1)
         self.idf_ = None
         if self.base.tfidf:
             df = np.bincount(X.indices, minlength=X.shape[1]).astype(np.float32)
             self.idf_ = (np.log((1.0 + X.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
             unit = LinearModel(["_"], np.zeros((1, X.shape[1])), [0.0], idf=self.idf_)
             X = sp.csr_matrix(sp.diags(1.0 / unit.row_norms(X)) @ X.multiply(self.idf_), dtype=np.float32)
-        r = sp.diags(review.astype(np.float32))
-        m = sp.diags((~review).astype(np.float32))
+        own = [sp.diags((style == k).astype(np.float32)) @ X for k in range(len(self.styles))]
         base = clone(self.base).set_params(tfidf=False)
-        fitted = base.fit(sp.hstack([X, r @ X, m @ X]).tocsr(), Y).linear_
+        fitted = base.fit(sp.hstack([X, *own]).tocsr(), Y).linear_
         n = X.shape[1]
         shared = fitted.coef_[:, :n]
         scale = self.idf_ if self.idf_ is not None else 1.0
         self.models_ = {
-            style: LinearModel(fitted.classes_, (shared + fitted.coef_[:, k * n : (k + 1) * n]) * scale, fitted.intercept_,
-                               idf=self.idf_, multilabel=fitted.multilabel)
-            for style, k in (("review", 1), ("message", 2))
+            name: LinearModel(fitted.classes_, (shared + fitted.coef_[:, (k + 1) * n : (k + 2) * n]) * scale, fitted.intercept_,
+                              idf=self.idf_, multilabel=fitted.multilabel)
+            for k, name in enumerate(self.styles)
         }
         self.classes_ = fitted.classes_
         return self
 
     def predict_proba(self, X) -> np.ndarray:
-        """Probabilities of the mixed scores (both styles share their calibration)."""
-        return self.models_["message"].probabilities(self.decision_function(X))
+        """Probabilities of the mixed scores (the styles share their calibration)."""
+        return self.models_[self.styles[0]].probabilities(self.decision_function(X))
 
     def linear_for(self, style: str) -> LinearModel:
         return self.models_[style]
 
     def calibrate_scores(self, scores: np.ndarray, Y) -> StyleAdapted:
-        """Platt-scale each label's score on held-out data; both styles share the scaling."""
+        """Platt-scale each label's score on held-out data; the styles share the scaling."""
         for j, params in platt_parameters(scores, Y):
             for model in self.models_.values():
                 model.calibration_[j] = params

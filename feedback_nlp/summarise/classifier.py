@@ -124,7 +124,7 @@ class SectionClassifier:
 
     @classmethod
     def _read(cls, directory: Path) -> SectionClassifier:
-        objects, meta = load_objects(directory, ["sections"], ["featurizer"], optional=("articles",))
+        objects, meta = load_objects(directory, ["sections"], ["featurizer"], optional_prefixes=("articles",))
         if "articles" in objects and meta.get("article_features") != list(FEATURES):
             raise ModelError(
                 f"{directory}: the article model was trained on features {meta.get('article_features')}, this "

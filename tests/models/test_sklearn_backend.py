@@ -55,7 +55,7 @@ def test_style_adapted_learns_a_style_specific_weight_and_folds_into_linear_mode
     scores = model.decision_function(StyleAdapted.with_style(X, review))
     assert ((scores[:, 0] > 0) == (Y[:, 0] == 1)).all()
     # the same scores from the two folded models over the raw features
-    folded = blend_styles(model.linear_for("message"), model.linear_for("review"), X, review)
+    folded = blend_styles([model.linear_for("message"), model.linear_for("review")], X, np.stack([1 - review, review], axis=1))
     assert np.allclose(folded, scores)
     assert model.linear_for("message").coef_[0, 0] > 0 > model.linear_for("review").coef_[0, 0]
     model.calibrate_scores(scores, Y)
@@ -76,7 +76,30 @@ def test_style_adapted_single_label_model_learns_per_style_and_gives_probabiliti
     assert (model.classes_[probs.argmax(axis=1)] == y).all()
     message, reviews = model.linear_for("message"), model.linear_for("review")
     assert message.idf_ is None and not message.multilabel
-    assert np.allclose(message.probabilities(blend_styles(message, reviews, X, review)), probs)
+    assert np.allclose(message.probabilities(blend_styles([message, reviews], X, np.stack([1 - review, review], axis=1))), probs)
     # a text halfway between the styles gets scores halfway between
-    half = blend_styles(message, reviews, X[:1], np.array([0.5]))
+    half = blend_styles([message, reviews], X[:1], np.array([[0.5, 0.5]]))
     assert np.allclose(half, (message.decision_function(X[:1]) + reviews.decision_function(X[:1])) / 2)
+
+
+def test_style_adapted_learns_weights_for_several_styles():
+    from feedback_nlp.models.linear import blend_styles
+    from feedback_nlp.models.sklearn_backend import StyleAdapted
+
+    # feature 0 is praise in messages and hotel reviews but a complaint in laptop reviews ("小")
+    X = sp.csr_matrix(np.array([[1, 0, 1], [0, 1, 1]] * 6, dtype=np.float32))
+    styles = ["message", "review_hotel", "review_laptop"]
+    style = np.repeat([0, 1, 2], 4)
+    y = np.array(["pos", "neg"] * 4 + ["neg", "neg"] * 2)
+    onehot = np.eye(3)[style]
+    model = StyleAdapted(NBLogistic(C=100.0, classes=["neg", "pos"]), styles=styles).fit(StyleAdapted.with_style(X, onehot), y)
+    assert list(model.models_) == styles
+    probs = model.predict_proba(StyleAdapted.with_style(X, onehot))
+    assert (model.classes_[probs.argmax(axis=1)] == y).all()
+    models = [model.linear_for(s) for s in styles]
+    assert models[2].coef_[1, 0] < models[1].coef_[1, 0]  # feature 0 pulls less towards "pos" in laptop reviews
+    # soft style weights mix the folded models' scores
+    mixed = np.array([[0.2, 0.3, 0.5]])
+    expected = sum(w * m.decision_function(X[:1]) for w, m in zip(mixed[0], models))
+    assert np.allclose(blend_styles(models, X[:1], mixed), expected)
+    assert np.allclose(model.decision_function(StyleAdapted.with_style(X[:1], mixed)), expected)
