@@ -29,13 +29,13 @@ def test_default_model_loads_once_and_describes_itself(clf):
 
 
 def test_default_model_test_split_floors(test_metrics, clf):
-    # reached at training time: causes micro-F1 0.825, macro-F1 0.832; sentiment 0.891 (3-class),
-    # 0.854 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
+    # reached at training time: causes micro-F1 0.823, macro-F1 0.832; sentiment 0.902 (3-class),
+    # 0.864 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
     causes, sentiment = test_metrics["causes"], test_metrics["sentiment"]
     assert causes["micro"]["f1"] >= 0.80
     assert causes["macro"]["f1"] >= 0.80
-    assert sentiment["accuracy"] >= 0.87
-    assert sentiment["review_binary_accuracy"] >= 0.83
+    assert sentiment["accuracy"] >= 0.88
+    assert sentiment["review_binary_accuracy"] >= 0.85
     recorded = clf.metadata["metrics"]["test"]
     assert abs(recorded["causes"]["micro"]["f1"] - causes["micro"]["f1"]) < 0.01
 
