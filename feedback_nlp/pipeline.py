@@ -307,11 +307,12 @@ class LinearClassifier(FeedbackClassifier):
         self.sentiment_model = sentiment
         self.styled = styled
         self.style_model = style
+        self._plain = dict(zip(HEADS, (causes, sentiment)))  # each model's weights for messages
         # each model split by style: its styles (message first) and their weights
         self._heads: dict[str, tuple[list[str], list[LinearModel]]] = {}
         if style is not None:
             self._styles = style_names(style)
-            for head, base in (("causes", causes), ("sentiment", sentiment)):
+            for head, base in self._plain.items():
                 if head in styled:
                     names = [MESSAGE, *sorted(styled[head])]
                     self._check_styles(head, names)
@@ -383,7 +384,7 @@ class LinearClassifier(FeedbackClassifier):
             weights[head] = style_weights(names, self._styles, probs_style)
             probs[head] = models[0].probabilities(blend_styles(models, X, weights[head], products[:, start : start + width]))
             start += width
-        for head, model in (("causes", self.causes_model), ("sentiment", self.sentiment_model)):
+        for head, model in self._plain.items():
             if head not in probs:  # not split by style
                 probs[head] = model.predict_proba(X)
         return probs["causes"], probs["sentiment"], weights
@@ -405,10 +406,7 @@ class LinearClassifier(FeedbackClassifier):
         for row, head, j in requests:
             if row not in mappings:
                 mappings[row] = _offset_map(analyses[row].text, texts[row])
-            if head in chosen:
-                model = self._heads[head][1][chosen[head][row]]
-            else:
-                model = self.causes_model if head == "causes" else self.sentiment_model
+            model = self._heads[head][1][chosen[head][row]] if head in chosen else self._plain[head]
             out[(row, head, j)] = self._evidence(X, row, model.coef_[j], analyses[row], texts[row], mappings[row])
         return out
 
