@@ -32,13 +32,17 @@ def cause_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: list[str]) -> 
 
 def sentiment_metrics(y_true: list[str], y_pred: list[str], labels: list[str], review_mask: np.ndarray | None = None) -> dict:
     """3-class accuracy and confusion matrix; on review lines (neg/pos only), binary accuracy
-    with a neutral prediction counted as wrong."""
-    y_true_a, y_pred_a = np.asarray(y_true), np.asarray(y_pred)
+    with a neutral prediction counted as wrong. A prediction of ``None`` (an item left
+    unclassified, such as "666" with no words) counts as wrong, stays out of the confusion matrix
+    and is counted as ``unclassified``."""
+    y_true_a = np.asarray(y_true)
+    y_pred_a = np.asarray(["" if p is None else p for p in y_pred])
     out = {
         "accuracy": round(float(accuracy_score(y_true_a, y_pred_a)), 4),
         "labels": labels,
         "confusion_matrix": confusion_matrix(y_true_a, y_pred_a, labels=labels).tolist(),
         "items": int(len(y_true_a)),
+        "unclassified": int((y_pred_a == "").sum()),
     }
     if review_mask is not None and review_mask.any():
         out["review_binary_accuracy"] = round(float((y_true_a[review_mask] == y_pred_a[review_mask]).mean()), 4)

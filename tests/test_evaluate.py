@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from feedback_nlp.evaluate import calibration_metrics, cause_metrics, compare, confidence_metrics
+from feedback_nlp.evaluate import calibration_metrics, cause_metrics, compare, confidence_metrics, sentiment_metrics
 
 LABELS = ["attitude", "logistics", "price_billing"]
 
@@ -53,6 +53,15 @@ def test_compare_sentiment_and_review_lines_apart():
     assert result["figures"]["review_binary_accuracy"]["values"] == [pytest.approx(2 / 3, abs=1e-4), 1.0]
     assert result["figures"]["review_binary_accuracy"]["items"] == 75
     assert "causes_micro_f1" not in result["figures"]
+
+
+def test_sentiment_metrics_count_an_unclassified_item_as_wrong():
+    # "666" has no words: the classifier leaves it unclassified (label None)
+    figures = sentiment_metrics(["pos", "neg", "pos", "neu"], ["pos", "neg", None, "neu"], ["neg", "neu", "pos"],
+                                np.array([True, True, True, False]))
+    assert figures["accuracy"] == 0.75 and figures["review_binary_accuracy"] == round(2 / 3, 4)
+    assert figures["unclassified"] == 1
+    assert sum(map(sum, figures["confusion_matrix"])) == 3  # the unclassified item stays out of the matrix
 
 
 def test_confidence_metrics_share_right_per_level():
