@@ -9,6 +9,7 @@ from feedback_nlp.errors import InputError
 from feedback_nlp.models.corpus import CORPORA_DIR, SPLITS, read_jsonl, text_key
 from feedback_nlp.pipeline import FeedbackClassifier
 from feedback_nlp.train import train, train_with_file
+from tests.conftest import load_script
 
 
 def make_small_corpora(target, per_label=12, keep=lambda row: True):
@@ -188,3 +189,24 @@ def test_train_with_ones_own_file_names_its_bad_records(tmp_path):
     (tmp_path / "mine.jsonl").write_text('{"text": "快递慢", "causes": ["logistics"]}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"corpus 'causes': missing .*none.*--set corpora_dir=DIR"):
         train_with_file(load_train_config(overrides=[f"corpora_dir={tmp_path / 'none'}"]), tmp_path / "mine.jsonl")
+
+
+def test_cross_validation_script_reads_every_item_once_and_compares_runs(small, tmp_path, monkeypatch, capsys):
+    base, _clf = small
+    cv = load_script("cv_sentiment")
+    saved = tmp_path / "cv.json"
+    # the small corpus has too few items per label for the noise filter's own folds
+    args = ["cv_sentiment.py", "--folds", "2", "--set", f"corpora_dir={base}", "--set", "features.min_df=1",
+            "--set", "model.sentiment_noise_filter=0"]
+    monkeypatch.setattr("sys.argv", [*args, "--save", str(saved)])
+    cv.main()
+    rows = [r for split in ("train", "dev") for r in read_jsonl(base / "sentiment" / f"{split}.jsonl")]
+    items = json.loads(saved.read_text(encoding="utf-8"))["items"]
+    assert [i["id"] for i in items] == [r["id"] for r in rows]  # every item read once, by the model that did not see it
+    assert {i["predicted_sentiment"] for i in items} <= {"neg", "neu", "pos", None}
+    out = capsys.readouterr().out
+    assert "fold 2/2" in out and "all items 3-class" in out and f"({len(rows)})" in out
+    monkeypatch.setattr("sys.argv", [*args, "--compare", str(saved)])
+    cv.main()  # the same folds and config: the same predictions
+    out = capsys.readouterr().out
+    assert "sentiment_accuracy" in out and "difference +0.0000 (95% interval +0.0000 to +0.0000)" in out

@@ -31,9 +31,14 @@ def text_key(text: str) -> str:
     return "".join(_KEEP.findall(to_simplified(text, "t2s").lower()))
 
 
+def hash_bucket(key: str, buckets: int) -> int:
+    """A key's bucket out of ``buckets``, from its hash: the same on every machine and run."""
+    return int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:8], 16) % buckets
+
+
 def split_of(key: str, dev: int = 10, test: int = 10) -> str:
     """Deterministic split from a key's hash: about 80/10/10 by default."""
-    bucket = int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:8], 16) % 100
+    bucket = hash_bucket(key, 100)
     return "test" if bucket < test else "dev" if bucket < test + dev else "train"
 
 
@@ -73,9 +78,9 @@ def near_duplicate_pairs(keys: list[str], threshold: float = NEAR_DUPLICATE, max
     return pairs
 
 
-def leak_free_splits(keys: list[str]) -> dict[str, str]:
-    """The split of each key (``split_of``), shared by every member of a cluster of near
-    duplicates, so that no text has a near copy in another split."""
+def near_duplicate_clusters(keys: list[str]) -> list[list[int]]:
+    """The indexes of ``keys`` grouped into clusters of near duplicates (a key alone is a cluster
+    of one); a cluster's members are linked by chains of near-duplicate pairs."""
     parent = list(range(len(keys)))
 
     def find(i: int) -> int:
@@ -91,8 +96,14 @@ def leak_free_splits(keys: list[str]) -> dict[str, str]:
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(keys)):
         clusters[find(i)].append(i)
+    return list(clusters.values())
+
+
+def leak_free_splits(keys: list[str]) -> dict[str, str]:
+    """The split of each key (``split_of``), shared by every member of a cluster of near
+    duplicates, so that no text has a near copy in another split."""
     out = {}
-    for members in clusters.values():
+    for members in near_duplicate_clusters(keys):
         split = split_of(min(keys[m] for m in members))
         for m in members:
             out[keys[m]] = split
