@@ -354,6 +354,13 @@ def test_cli_evaluate_ones_own_labelled_file(tiny_model_dir, tmp_path):
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["data"] == str(data) and metrics["model"] == str(tiny_model_dir)
     assert metrics["causes"]["per_label"]["logistics"]["support"] == 1 and metrics["sentiment"]["items"] == 1
+    # an item with no words gets no sentiment: scored as wrong and said so, not a crash
+    rows.append({"text": "666", "causes": [], "sentiment": "pos"})
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    result = run("evaluate", "--model", str(tiny_model_dir), "--data", str(data), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "1 item has no words to classify and counts as wrong" in " ".join(result.stdout.split())
+    assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["sentiment"]["unclassified"] == 1
     data.write_text('{"text": "信号差", "causes": ["network_signal"]}\n', encoding="utf-8")
     result = run("evaluate", "--model", str(tiny_model_dir), "--data", str(data), "-o", str(out))
     assert result.exit_code == 2 and "mine.jsonl line 1: unknown cause: 'network_signal'" in result.stderr

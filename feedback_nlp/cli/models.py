@@ -219,6 +219,9 @@ def _print_metrics(metrics: dict, split: str) -> None:
     line = f"sentiment on {split}: 3-class accuracy {sent['accuracy']:.3f} ({sent['items']} items)"
     if "review_binary_accuracy" in sent:
         line += f", review lines binary accuracy {sent['review_binary_accuracy']:.3f} ({sent['review_items']} items)"
+    if sent.get("unclassified"):
+        n = sent["unclassified"]
+        line += f"; {n} {'item has' if n == 1 else 'items have'} no words to classify and {'counts' if n == 1 else 'count'} as wrong"
     console.print(line)
     if "by_confidence" in sent:
         console.print(f"sentiment, by confidence: {_by_confidence(sent['by_confidence'])}")
