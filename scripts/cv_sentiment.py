@@ -1,5 +1,6 @@
-"""Cross-validated sentiment accuracy of a training config: how a change to the sentiment model is
-measured before it is tried on the dev split.
+"""Cross-validated sentiment accuracy of a training config.
+
+How a change to the sentiment model is measured before it is tried on the dev split.
 
     python scripts/cv_sentiment.py [--config FILE] [--set model.sentiment_c=0.2 ...] [--folds 5]
                                    [--save FILE] [--compare FILE]
@@ -13,8 +14,8 @@ prediction counts as wrong) and 3-class accuracy on all items, per fold and over
 
 --save writes each item's prediction to a JSON file; --compare prints, against such a file from a
 run with the same folds, the difference of each figure with a 95% interval from a paired bootstrap
-over the items (as ``feedback-nlp evaluate`` does for two models). Every fold trains the cause model too, as training does: a 5-fold run takes about
-eight minutes on two cores.
+over the items (as ``feedback-nlp evaluate`` does for two models). Every fold trains the cause
+model too, as training does: a 5-fold run takes about eight minutes on two cores.
 
 A gain of a few tenths of a point here is not yet a gain: two such (a smaller naive-Bayes
 pseudo-count, a second sentiment model for review lines) did not hold on the dev and test splits.
@@ -86,7 +87,7 @@ def print_comparison(items: list[dict], path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", default="configs/train_default.yaml", help="training config (default: %(default)s)")
+    parser.add_argument("--config", help="training config (default: the shipped configs/train_default.yaml)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config value (repeatable)")
     parser.add_argument("--folds", type=int, default=5, help="number of folds (default: %(default)s)")
     parser.add_argument("--save", type=Path, help="write each item's prediction to this JSON file")
