@@ -34,6 +34,16 @@ def platt_parameters(scores: np.ndarray, Y) -> list[tuple[int, list[float]]]:
     return out
 
 
+def idf_weighted(X) -> tuple[np.ndarray, sp.csr_matrix]:
+    """Each feature's smoothed inverse document frequency over the rows of ``X``
+    (``log((1 + n) / (1 + df)) + 1``), and ``X`` weighted by it with each row scaled to unit
+    length, as a ``LinearModel`` with that idf treats the texts it scores."""
+    df = np.bincount(sp.csr_matrix(X > 0).indices, minlength=X.shape[1]).astype(np.float32)
+    idf = (np.log((1.0 + X.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
+    unit = LinearModel(["_"], np.zeros((1, X.shape[1]), np.float32), [0.0], idf=idf)
+    return idf, sp.csr_matrix(sp.diags(1.0 / unit.row_norms(X)) @ X.multiply(idf), dtype=np.float32)
+
+
 class NBLogistic(ClassifierMixin, BaseEstimator):
     """NB-weighted logistic regression, one-vs-rest.
 
@@ -83,14 +93,9 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
         Y = self._indicator(y)
         Xb = (X > 0).astype(np.float32)
         n_labels, n_features = Y.shape[1], X.shape[1]
-        idf = None
-        if self.tfidf:
-            df = np.bincount(Xb.indices, minlength=n_features).astype(np.float32)
-            idf = (np.log((1.0 + X.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
+        idf, Xw = idf_weighted(X) if self.tfidf else (None, X)
         coef = np.zeros((n_labels, n_features), dtype=np.float32)
         intercept = np.zeros(n_labels, dtype=np.float64)
-        unit = LinearModel(self.classes_, coef, intercept, idf=idf)
-        Xw = X if idf is None else sp.csr_matrix(sp.diags(1.0 / unit.row_norms(X)) @ X.multiply(idf), dtype=np.float32)
         for j in range(n_labels):
             pos = Y[:, j] == 1
             if pos.all() or not pos.any():
@@ -181,10 +186,7 @@ class StyleAdapted(ClassifierMixin, BaseEstimator):
         style = weights.argmax(axis=1)
         self.idf_ = None
         if self.base.tfidf:
-            df = np.bincount(X.indices, minlength=X.shape[1]).astype(np.float32)
-            self.idf_ = (np.log((1.0 + X.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
-            unit = LinearModel(["_"], np.zeros((1, X.shape[1])), [0.0], idf=self.idf_)
-            X = sp.csr_matrix(sp.diags(1.0 / unit.row_norms(X)) @ X.multiply(self.idf_), dtype=np.float32)
+            self.idf_, X = idf_weighted(X)
         own = [sp.diags((style == k).astype(np.float32)) @ X for k in range(len(self.styles))]
         base = clone(self.base).set_params(tfidf=False)
         fitted = base.fit(sp.hstack([X, *own]).tocsr(), Y).linear_
