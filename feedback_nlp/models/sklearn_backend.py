@@ -115,7 +115,8 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
 
     def _binary_model(self):
         if self.loss == "squared_hinge":
-            return LinearSVC(C=self.C, max_iter=self.max_iter, class_weight=self.class_weight)
+            # liblinear visits the items in a random order: seeded, so that training is reproducible
+            return LinearSVC(C=self.C, max_iter=self.max_iter, class_weight=self.class_weight, random_state=0)
         if self.loss != "logistic":
             raise ValueError(f"loss {self.loss!r}: use 'logistic' or 'squared_hinge'")
         return LogisticRegression(C=self.C, max_iter=self.max_iter, class_weight=self.class_weight)
