@@ -210,3 +210,13 @@ def test_cross_validation_script_reads_every_item_once_and_compares_runs(small, 
     cv.main()  # the same folds and config: the same predictions
     out = capsys.readouterr().out
     assert "sentiment_accuracy" in out and "difference +0.0000 (95% interval +0.0000 to +0.0000)" in out
+
+
+def test_train_twice_gives_the_same_weights(small):
+    base, clf = small
+    again = train(load_train_config(overrides=[f"corpora_dir={base}", "features.min_df=1"]))
+    for head, model in (("causes", clf.causes_model), ("sentiment", clf.sentiment_model)):
+        assert (getattr(again, f"{head}_model").coef_ == model.coef_).all(), head
+    for head, parts in clf.styled.items():
+        for style, model in parts.items():
+            assert (again.styled[head][style].coef_ == model.coef_).all(), (head, style)
