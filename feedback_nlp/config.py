@@ -261,6 +261,7 @@ class ModelConfig(_Strict):
     sentiment_by_style: bool = False
     sentiment_by_review_domain: bool = False
     max_iter: int = Field(3000, gt=0)
+    prune_weights: float = Field(0.0, ge=0, lt=1)
 
     @field_validator("causes_calibration_folds")
     @classmethod

@@ -198,20 +198,23 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
     s_styles = _sentiment_styles(s_train, s_review, sentiment_by_style and config.model.sentiment_by_review_domain)
     s_style_names = [MESSAGE, *sorted(set(s_styles) - {MESSAGE})]
     style = None
+    prune = config.model.prune_weights
     if len(s_style_names) > 2:  # kinds of review line: a style model that tells them all apart
-        style = NBLogistic(C=STYLE_C, max_iter=config.model.max_iter, classes=s_style_names, nb=False).fit(X_s, s_styles).linear_
+        style = NBLogistic(C=STYLE_C, max_iter=config.model.max_iter, classes=s_style_names, nb=False, prune=prune)
+        style = style.fit(X_s, s_styles).linear_
     elif causes_by_style or sentiment_by_style:
         fitted = is_review if causes_by_style else s_review
         lr = LogisticRegression(C=STYLE_C, max_iter=config.model.max_iter).fit(X_c if causes_by_style else X_s, fitted.astype(int))
-        style = LinearModel(["review"], lr.coef_, lr.intercept_, multilabel=True)
+        style = LinearModel(["review"], lr.coef_, lr.intercept_, multilabel=True, prune=prune)
 
-    def make_sentiment() -> NBLogistic | StyleAdapted:
+    def make_sentiment(prune: float = prune) -> NBLogistic | StyleAdapted:
         plain = NBLogistic(
             C=config.model.sentiment_c,
             max_iter=config.model.max_iter,
             classes=list(taxonomy.sentiment_ids),
             nb=config.model.sentiment_nb,
             tfidf=config.model.sentiment_tfidf,
+            prune=prune,
         )
         return StyleAdapted(plain, styles=s_style_names) if sentiment_by_style else plain
 
@@ -220,7 +223,8 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
     s_labels = list(s_train["label"])
     keep = np.ones(len(s_labels), bool)
     if config.model.sentiment_noise_filter > 0:
-        keep = ~noisy_items(X_s, s_labels, make_sentiment, config.model.sentiment_noise_filter)
+        # the fold models only pick out items, so they are left unpruned
+        keep = ~noisy_items(X_s, s_labels, lambda: make_sentiment(prune=0.0), config.model.sentiment_noise_filter)
         logger.info("left out %d of %d sentiment training items as likely label noise", (~keep).sum(), len(keep))
     sentiment = make_sentiment().fit(X_s[keep], np.asarray(s_labels)[keep])
 
@@ -234,6 +238,7 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
             tfidf=config.model.causes_tfidf,
             class_weight=None if config.model.causes_class_weight == "none" else "balanced",
             loss=config.model.causes_loss,
+            prune=prune,
         )
         return StyleAdapted(plain) if causes_by_style else plain
 

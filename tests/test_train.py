@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from feedback_nlp.config import load_train_config
@@ -220,3 +221,26 @@ def test_train_twice_gives_the_same_weights(small):
     for head, parts in clf.styled.items():
         for style, model in parts.items():
             assert (again.styled[head][style].coef_ == model.coef_).all(), (head, style)
+
+
+def _weight_matrices(clf):
+    yield "causes", clf.causes_model
+    yield "sentiment", clf.sentiment_model
+    if clf.style_model is not None:
+        yield "style", clf.style_model
+    for head, parts in clf.styled.items():
+        for style, model in parts.items():
+            yield f"{head}/{style}", model
+
+
+def test_train_prunes_every_weight_matrix_by_the_config(small):
+    base, clf = small
+    share = clf.metadata["config"]["model"]["prune_weights"]
+    assert share > 0, "the default training config prunes weights"
+    unpruned = train(load_train_config(overrides=[f"corpora_dir={base}", "features.min_df=1", "model.prune_weights=0"]))
+    for (name, model), (_, full) in zip(_weight_matrices(clf), _weight_matrices(unpruned)):
+        magnitude = np.abs(model.coef_)
+        largest = magnitude.max(axis=1, keepdims=True)
+        assert not ((magnitude > 0) & (magnitude < share * largest)).any(), name
+        # the unpruned model has weights of that size: pruning removed them
+        assert ((np.abs(full.coef_) > 0) & (np.abs(full.coef_) < share * largest)).any(), name

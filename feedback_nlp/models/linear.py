@@ -7,6 +7,11 @@ execute) plus a few settings in JSON.
 Weights are kept at half precision (float16 values, computed in float32): it halves the model
 files, and the model that is trained, calibrated and evaluated is exactly the one that is saved
 and loaded, since the rounding happens when the model is made, not when it is written.
+
+Weights can also be pruned when the model is made (``prune``): each weight smaller than a share of
+its label's largest weight is set to zero. Most weights of these models are tiny (words seen a few
+times, or seen alike with and without a label); the compressed files shrink with them, and the
+calibration, thresholds and metrics of training are those of the pruned model.
 """
 
 from __future__ import annotations
@@ -27,6 +32,15 @@ def half_precision(coef) -> np.ndarray:
     return coef.astype(np.float16).astype(np.float32) if _fits_half(coef) else coef
 
 
+def pruned(coef, share: float) -> np.ndarray:
+    """``coef`` with each weight whose magnitude is below ``share`` of its row's largest set to zero."""
+    coef = np.array(coef, dtype=np.float32)
+    if share > 0 and coef.size:
+        magnitude = np.abs(coef)
+        coef[magnitude < share * magnitude.max(axis=1, keepdims=True)] = 0.0
+    return coef
+
+
 def _fits_half(coef: np.ndarray) -> bool:
     return not coef.size or bool(np.abs(coef).max() < _HALF_MAX)
 
@@ -37,11 +51,12 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 class LinearModel:
     """Scores ``X @ coef.T + intercept`` (with optional idf weighting and unit-length rows),
-    Platt-calibrated per label; rows sum to 1 unless ``multilabel``."""
+    Platt-calibrated per label; rows sum to 1 unless ``multilabel``. ``prune``: weights below this
+    share of their label's largest are set to zero (``pruned``)."""
 
-    def __init__(self, classes, coef, intercept, calibration=None, idf=None, multilabel=False):
+    def __init__(self, classes, coef, intercept, calibration=None, idf=None, multilabel=False, prune=0.0):
         self.classes_ = np.asarray(classes)
-        self.coef_ = half_precision(coef)
+        self.coef_ = half_precision(pruned(coef, prune) if prune else coef)
         self.intercept_ = np.asarray(intercept, dtype=np.float64)
         self.calibration_ = (
             np.asarray(calibration, dtype=np.float64) if calibration is not None else np.tile([1.0, 0.0], (len(self.classes_), 1))

@@ -1,7 +1,7 @@
 import numpy as np
 import scipy.sparse as sp
 
-from feedback_nlp.models.linear import LinearModel
+from feedback_nlp.models.linear import LinearModel, pruned
 
 
 def _random_model(scale=1.0):
@@ -39,3 +39,25 @@ def test_linear_weights_beyond_half_precision_are_kept_in_full(tmp_path):
         assert data["coef"].dtype == np.float32
     assert np.isfinite(LinearModel.load(path, model.settings()).coef_).all()
     np.testing.assert_array_equal(LinearModel.load(path, model.settings()).coef_, model.coef_)
+
+
+def test_pruning_zeroes_each_labels_small_weights_and_keeps_the_rest():
+    coef = np.array([[10.0, -0.5, 0.09, -2.0], [1.0, 0.005, -0.02, 0.011]], np.float32)
+    kept = pruned(coef, 0.01)
+    # the share is of each row's own largest weight: 0.1 for the first row, 0.01 for the second
+    np.testing.assert_array_equal(kept, np.array([[10.0, -0.5, 0.0, -2.0], [1.0, 0.0, -0.02, 0.011]], np.float32))
+    np.testing.assert_array_equal(pruned(coef, 0.0), coef)
+    assert coef[0, 2] == np.float32(0.09)  # the input is left as it was
+
+
+def test_pruned_model_is_smaller_on_disk_and_loads_as_evaluated(tmp_path):
+    rng = np.random.default_rng(3)
+    coef = rng.standard_t(1.5, (3, 2000))  # heavy tails: a few large weights, many small ones
+    full, small = (LinearModel(["a", "b", "c"], coef, [0.0, 0.1, -0.1], multilabel=True, prune=p) for p in (0.0, 0.01))
+    assert (small.coef_ == 0).mean() > 0.3 and (full.coef_ == 0).mean() == 0
+    full.save(tmp_path / "full.npz")
+    small.save(tmp_path / "small.npz")
+    assert (tmp_path / "small.npz").stat().st_size < 0.8 * (tmp_path / "full.npz").stat().st_size
+    loaded = LinearModel.load(tmp_path / "small.npz", small.settings())
+    X = sp.random(20, 2000, density=0.05, random_state=4, format="csr")
+    np.testing.assert_array_equal(loaded.predict_proba(X), small.predict_proba(X))
