@@ -8,6 +8,7 @@ import pytest
 
 from feedback_nlp import FeedbackClassifier
 from feedback_nlp.models.corpus import load_corpus
+from feedback_nlp.pipeline import DEFAULT_MODEL_DIR
 from feedback_nlp.train import evaluate
 
 
@@ -28,8 +29,14 @@ def test_default_model_loads_once_and_describes_itself(clf):
     assert meta["training_data"]["items"]["causes/train"] > 14000
 
 
+def test_default_model_stays_under_10_mb():
+    # the package ships the model and every retrain is committed: 6.9 MB when trained with pruned weights
+    size = sum(p.stat().st_size for p in DEFAULT_MODEL_DIR.iterdir())
+    assert size < 10_000_000, f"the shipped model takes {size / 1e6:.1f} MB"
+
+
 def test_default_model_test_split_floors(test_metrics, clf):
-    # reached at training time: causes micro-F1 0.823, macro-F1 0.832; sentiment 0.902 (3-class),
+    # reached at training time: causes micro-F1 0.826, macro-F1 0.833; sentiment 0.902 (3-class),
     # 0.864 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
     causes, sentiment = test_metrics["causes"], test_metrics["sentiment"]
     assert causes["micro"]["f1"] >= 0.80
