@@ -1,5 +1,6 @@
 import json
 from pathlib import Path
+import re
 import shutil
 
 import pytest
@@ -378,4 +379,5 @@ def test_cli_train_with_ones_own_file(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert f"{len(rows) - 4} records split into train" in result.stderr and "4 left out" in result.stderr
     assert "causes on the test split of mine.jsonl" in result.stdout
+    assert re.search(r"saved to \S+ \(\d+\.\d MB\)", result.stderr)  # the size, which a shipped model keeps small
     assert {p.name for p in (tmp_path / "m" / "data").iterdir()} == {"train.jsonl", "dev.jsonl", "test.jsonl", "left_out.jsonl"}

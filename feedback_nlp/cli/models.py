@@ -49,7 +49,8 @@ def train(
         _print_metrics(clf.metadata["metrics"]["test"], "test" if data is None else "test (corpora and your file)")
     if data is not None and clf.metadata["metrics"]["data_test"] is not None:
         _print_metrics(clf.metadata["metrics"]["data_test"], f"the test split of {data.name}")
-    _err(f"saved to {output}")
+    size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
+    _err(f"saved to {output} ({size / 1e6:.1f} MB)")
 
 
 @app.command(short_help="Score a model, or compare models, on a corpus split or a labelled file: table, JSON and chart.")
