@@ -33,9 +33,12 @@ def half_precision(coef) -> np.ndarray:
 
 
 def pruned(coef, share: float) -> np.ndarray:
-    """``coef`` with each weight whose magnitude is below ``share`` of its row's largest set to zero."""
+    """``coef`` with each weight whose magnitude is below ``share`` of its row's largest set to zero
+    (a copy; ``coef`` itself when ``share`` is 0)."""
+    if not share:
+        return coef
     coef = np.array(coef, dtype=np.float32)
-    if share > 0 and coef.size:
+    if coef.size:
         magnitude = np.abs(coef)
         coef[magnitude < share * magnitude.max(axis=1, keepdims=True)] = 0.0
     return coef
@@ -56,7 +59,7 @@ class LinearModel:
 
     def __init__(self, classes, coef, intercept, calibration=None, idf=None, multilabel=False, prune=0.0):
         self.classes_ = np.asarray(classes)
-        self.coef_ = half_precision(pruned(coef, prune) if prune else coef)
+        self.coef_ = half_precision(pruned(coef, prune))
         self.intercept_ = np.asarray(intercept, dtype=np.float64)
         self.calibration_ = (
             np.asarray(calibration, dtype=np.float64) if calibration is not None else np.tile([1.0, 0.0], (len(self.classes_), 1))
