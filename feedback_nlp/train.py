@@ -378,7 +378,8 @@ def evaluate(clf: FeedbackClassifier, sentiment_split, causes_split) -> dict:
 def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tuple[dict, list[dict], list[dict]]:
     """``evaluate``'s metrics, with each item of the cause split as labelled and as predicted
     (text, causes, predicted, missed, extra, the probability of each cause named, sentiment and
-    predicted sentiment), for reading the errors one by one; and each item of the sentiment split
+    predicted sentiment, and where the split has review lines and messages, review), for reading the
+    errors one by one; and each item of the sentiment split
     (text, sentiment, predicted_sentiment, review: whether it is a review line)."""
     c_pred = clf.predict(causes_split["text"], explain=False)
     Y_true = indicator(causes_split["causes"], clf.cause_ids_)
@@ -390,9 +391,18 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
     causes["calibration"] = calibration_metrics(P, Y_true[scored])
     named = [(c["confidence"], bool(Y_true[r, order[c["id"]]])) for r, p in enumerate(c_pred) for c in p["causes"]]
     causes["by_confidence"] = confidence_metrics([lv for lv, _ in named], [ok for _, ok in named])
+    # real review lines score much lower than messages: where a split has both, each is scored apart
+    c_reviews = _is_review(causes_split) if "source" in causes_split.column_names else np.zeros(len(c_pred), bool)
+    both_styles = 0 < c_reviews.sum() < len(c_reviews)
+    if both_styles:
+        causes["by_style"] = {
+            style: {avg: cause_metrics(Y_true[mask], Y_pred[mask], clf.cause_ids_)[avg]["f1"] for avg in ("micro", "macro")}
+            | {"items": int(mask.sum())}
+            for style, mask in (("review", c_reviews), (MESSAGE, ~c_reviews))
+        }
     sentiment_of = dict(zip(sentiment_split["text"], sentiment_split["label"])) if len(sentiment_split) else {}
     items = []
-    for text, gold, p in zip(causes_split["text"], causes_split["causes"], c_pred):
+    for r, (text, gold, p) in enumerate(zip(causes_split["text"], causes_split["causes"], c_pred)):
         predicted = [c["id"] for c in p["causes"]]
         named = sorted(set(gold) | set(predicted), key=lambda c: (order.get(c, len(order)), c))
         items.append({
@@ -400,7 +410,7 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
             "missed": [c for c in gold if c not in predicted], "extra": [c for c in predicted if c not in gold],
             "probabilities": {c: round((p.get("cause_probabilities") or {}).get(c, 0.0), 4) for c in named},
             "sentiment": sentiment_of.get(text), "predicted_sentiment": p["sentiment"]["label"],
-        })
+        } | ({"review": bool(c_reviews[r])} if both_styles else {}))
     if not len(sentiment_split):  # one's own file may label causes only
         return {"causes": causes, "sentiment": None}, items, []
     s_results = [p["sentiment"] for p in clf.predict(sentiment_split["text"], explain=False)]

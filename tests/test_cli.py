@@ -111,6 +111,11 @@ def test_cli_classify_file_table(tiny_model_dir, tmp_path):
     result = run("classify", str(path), "--model", str(tiny_model_dir))
     assert result.exit_code == 0, result.stderr
     assert "attitude" in result.stdout and "pos" in result.stdout
+    assert "evidence" in result.stdout
+    # without evidence the table has no empty evidence column
+    result = run("classify", str(path), "--model", str(tiny_model_dir), "--no-explain")
+    assert result.exit_code == 0, result.stderr
+    assert "attitude" in result.stdout and "evidence" not in result.stdout
 
 
 def test_cli_classify_file_json_keeps_line_numbers(tiny_model_dir, tmp_path):
@@ -173,6 +178,16 @@ def test_cli_evaluate_writes_json_and_png(tiny_model_dir, tmp_path):
     assert sum(m["items"] for m in metrics["sentiment"]["by_confidence"].values()) == metrics["sentiment"]["items"]
     assert 0 <= metrics["causes"]["calibration"]["brier"] <= 1
     assert "causes given, by confidence: high" in result.stdout and "ECE" in result.stdout
+    # review lines and messages scored apart, each figure from its own items
+    by_style = metrics["causes"]["by_style"]
+    known = set(metrics["causes"]["per_label"])  # the causes the model has
+    for style, is_review in (("review", True), ("message", False)):
+        mine = [item for item in items if item["review"] is is_review]
+        tp = sum(len(set(i["causes"]) & set(i["predicted"])) for i in mine)
+        labelled, given = sum(len(known & set(i["causes"])) for i in mine), sum(len(i["predicted"]) for i in mine)
+        assert by_style[style]["items"] == len(mine) > 0
+        assert by_style[style]["micro"] == pytest.approx(2 * tp / (labelled + given), abs=1e-4)
+    assert f"causes micro-F1 of review lines {by_style['review']['micro']:.3f}" in result.stdout
 
 
 def test_cli_evaluate_compares_models_on_the_same_items(tiny_model_dir, tmp_path):

@@ -126,7 +126,7 @@ def classify(
 
     table = Table(show_lines=False)
     numbers = bool(numbered) and numbered[0][0] is not None  # a file's lines, not one message
-    for col in ("line",) * numbers + ("message", "causes", "sentiment", "evidence"):
+    for col in ("line",) * numbers + ("message", "causes", "sentiment") + ("evidence",) * explain:
         table.add_column(col, overflow="fold", justify="right" if col == "line" else "left")
     for (line, message), r in zip(numbered, results):
         causes = ", ".join(f"{c['id']} {c['probability']:.2f}" for c in r["causes"]) or "-"
@@ -138,7 +138,7 @@ def classify(
             if r["evidence"].get("sentiment"):  # the words behind the label, when no cause has any
                 words.append(f"{r['sentiment']['label']}: " + " ".join(e.get("text", e["term"]) for e in r["evidence"]["sentiment"][:3]))
         note = r["error"] or r["warning"]
-        cells = (message[:80], causes, sentiment + (f" ({note})" if note else ""), "; ".join(words))
+        cells = (message[:80], causes, sentiment + (f" ({note})" if note else "")) + ("; ".join(words),) * explain
         table.add_row(*((str(line),) * numbers + cells))
     Console().print(table)
 

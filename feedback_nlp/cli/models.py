@@ -213,6 +213,12 @@ def _print_metrics(metrics: dict, split: str) -> None:
             f"causes given, by confidence: {_by_confidence(causes['by_confidence'])}; "
             f"calibration of every cause probability: Brier {_figure(calibration['brier'])}, ECE {_figure(calibration['ece'])}"
         )
+    if "by_style" in causes:
+        review, message = causes["by_style"]["review"], causes["by_style"]["message"]
+        console.print(
+            f"causes micro-F1 of review lines {review['micro']:.3f} ({review['items']} items), "
+            f"of messages {message['micro']:.3f} ({message['items']} items)"
+        )
     sent = metrics["sentiment"]
     if sent is None:
         console.print(f"sentiment on {split}: no item has a sentiment label")
