@@ -5,8 +5,8 @@ complaint causes above their thresholds (with calibrated probabilities and a con
 every cause's probability, whether the message is a complaint, the sentiment label and score,
 and the evidence: the words that pushed each decision, with their spans in the input text.
 Bad items (None, empty, non-Chinese, mojibake, very long) get a ``warning`` or ``error`` field
-instead of failing the batch; items not classified at all (None, not a string, empty) have no
-sentiment label. Prediction reads only fitted arrays, so one instance can serve many threads.
+instead of failing the batch; items not classified at all (None, not a string, empty, nothing the
+model knows) have no sentiment label. Prediction reads only fitted arrays, so one instance can serve many threads.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .features import Analysis, TextFeaturizer
 from .models.base import ModelError, load_objects, read_metadata, save_objects, verify_files, write_metadata
 from .models.linear import MESSAGE, LinearModel, blend_styles, covers, style_names, style_probabilities, style_weights
 from .normalise.encoding import looks_like_mojibake, repair_mojibake
-from .normalise.text import normalise_records
+from .normalise.text import PICTOGRAPH, normalise_records
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ EVIDENCE_TERMS = 3
 CONTRAST_WEIGHT = 0.3  # the largest share that did not lower dev accuracy (0.4 did)
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _WORD_CHAR = re.compile(r"[^\W\d_]")  # a letter or character of any script
+NOT_KNOWN = "none of its words, characters or emoji is known to the model; not classified"
 
 
 
@@ -129,6 +130,11 @@ class FeedbackClassifier(abc.ABC):
         """Cause and sentiment probabilities of ``texts``, state for ``_explain``, and a warning
         (or None) per text."""
 
+    def _unknown(self, state: Any) -> np.ndarray | None:
+        """Which texts the models know nothing of (their scores are only the models' priors), or
+        None where a backend cannot tell."""
+        return None
+
     @abc.abstractmethod
     def _explain(self, texts: list[str], state: Any, requests: list[tuple[int, str, int]]) -> dict:
         """Evidence for each (row, head, label index) request: a list of
@@ -194,10 +200,10 @@ class FeedbackClassifier(abc.ABC):
             if not text.strip():
                 results[i] = self._empty_result(item, warning="empty text; nothing to classify")
                 continue
-            if not _WORD_CHAR.search(text):  # "？？？", "12345", "😀😀": nothing the models can read
+            if not _WORD_CHAR.search(text) and not PICTOGRAPH.search(text):  # "？？？", "12345": nothing to read
                 results[i] = self._empty_result(item, warning="no words, only digits, punctuation or symbols; not classified")
                 continue
-            if not _HAN.search(text):
+            if not _HAN.search(text) and _WORD_CHAR.search(text):
                 warning = "no Chinese characters; the models were trained on Chinese text"
             elif looks_like_mojibake(text) and repair_mojibake(text).changed:
                 warning = ("text looks like UTF-8 that was read as GBK (mojibake); results are unreliable: "
@@ -207,22 +213,29 @@ class FeedbackClassifier(abc.ABC):
         if not texts:
             return results  # type: ignore[return-value]
         cause_probs, sent_probs, state, backend_warnings = self._score(texts)
+        unknown = self._unknown(state)
+        if unknown is None:
+            unknown = np.zeros(len(texts), bool)
         cause_rounded = np.round(cause_probs, 4).tolist()
         sent_rounded = np.round(sent_probs, 4).tolist()
         chosen = cause_probs >= self.thresholds_
         for label, gate in (("pos", self.positive_gate_), ("neu", self.neutral_gate_)):
             if label in self.sentiment_labels_:
                 chosen &= (sent_probs[:, self.sentiment_labels_.index(label)] < gate)[:, None]
+        chosen &= ~unknown[:, None]
         chosen_rows = [sorted(np.flatnonzero(chosen[r]).tolist(), key=lambda j, r=r: -cause_probs[r, j]) for r in range(len(texts))]
         sentiments = [self._sentiment(sent_probs[r]) for r in range(len(texts))]
         evidence = {}
         if explain:
             requests = [(r, "causes", j) for r in range(len(texts)) for j in chosen_rows[r]]
-            requests += [(r, "sentiment", self.sentiment_labels_.index(sentiments[r][0])) for r in range(len(texts))]
+            requests += [(r, "sentiment", self.sentiment_labels_.index(sentiments[r][0])) for r in range(len(texts)) if not unknown[r]]
             evidence = self._explain(texts, state, requests)
         for row, (i, warning) in enumerate(index):
             label, score, sent_p = sentiments[row]
             warning = "; ".join(w for w in (warning, backend_warnings[row]) if w) or None
+            if unknown[row]:  # its scores would be the models' priors, which say nothing of it
+                results[i] = self._empty_result(batch[i], warning="; ".join(w for w in (warning, NOT_KNOWN) if w))
+                continue
             result = {
                 "causes": [
                     {
@@ -398,6 +411,9 @@ class LinearClassifier(FeedbackClassifier):
         probs = probs.copy()
         probs[rows] = (1.0 - CONTRAST_WEIGHT) * probs[rows] + CONTRAST_WEIGHT * tail_probs
         return probs
+
+    def _unknown(self, state) -> np.ndarray:
+        return np.diff(state[1].indptr) == 0  # no feature of the text is in the vocabulary
 
     def _explain(self, texts, state, requests):
         analyses, X, chosen = state

@@ -228,7 +228,8 @@ def _print_metrics(metrics: dict, split: str) -> None:
         line += f", review lines binary accuracy {sent['review_binary_accuracy']:.3f} ({sent['review_items']} items)"
     if sent.get("unclassified"):
         n = sent["unclassified"]
-        line += f"; {n} {'item has' if n == 1 else 'items have'} no words to classify and {'counts' if n == 1 else 'count'} as wrong"
+        line += (f"; {n} {'item was' if n == 1 else 'items were'} not classified (no words, or none the model knows) "
+                 f"and {'counts' if n == 1 else 'count'} as wrong")
     console.print(line)
     if "by_confidence" in sent:
         console.print(f"sentiment, by confidence: {_by_confidence(sent['by_confidence'])}")

@@ -2,7 +2,7 @@
 duplicate and near-duplicate detection used to build leak-free splits and to test them.
 
 A text's *key* is its Simplified, lower-cased form with only letters, digits and Chinese
-characters left; two texts whose keys are equal are duplicates. Two texts are near duplicates
+characters left (a text of emoji alone: its emoji); two texts whose keys are equal are duplicates. Two texts are near duplicates
 when the Jaccard similarity of their character 4-gram sets is at least ``NEAR_DUPLICATE``.
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 from ..config import PACKAGE_DIR
 from ..errors import InputError
 from ..normalise.script import to_simplified
+from ..normalise.text import PICTOGRAPH
 
 CORPORA_DIR = PACKAGE_DIR.parent / "corpora"
 SPLITS = ("train", "dev", "test")
@@ -27,8 +28,10 @@ _KEEP = re.compile(r"[0-9a-z\u3400-\u9fff]+")
 
 
 def text_key(text: str) -> str:
-    """Canonical form used to find duplicates."""
-    return "".join(_KEEP.findall(to_simplified(text, "t2s").lower()))
+    """Canonical form used to find duplicates. Emoji count only in a text that has nothing else
+    ("👍👍"), so that the keys of every other text stay as they were."""
+    simplified = to_simplified(text, "t2s").lower()
+    return "".join(_KEEP.findall(simplified)) or "".join(PICTOGRAPH.findall(simplified))
 
 
 def hash_bucket(key: str, buckets: int) -> int:

@@ -60,6 +60,14 @@ def test_corpus_no_near_duplicates_across_splits(corpora):
     assert not leaks, f"{len(leaks)} near-duplicate pairs across splits, e.g. {leaks[:2]}"
 
 
+def test_corpus_key_of_emoji_alone_is_its_emoji():
+    # a reply of emoji alone is a text of its own, not an empty one dropped from the corpus
+    assert text_key("👍👍") == "👍👍" and text_key("👍") != text_key("😡")
+    # beside words, emoji leave the key as it was, so the splits of earlier texts do not move
+    assert text_key("收到了👍") == text_key("收到了") == "收到了"
+    assert text_key("？？？") == ""
+
+
 def test_corpus_near_duplicate_detection_finds_variants():
     keys = [text_key(t) for t in ["快递三天了还没到，太慢了！！", "快递三天了还没到,太慢了", "房间很干净，服务也好", "退款一直不到账"]]
     pairs = near_duplicate_pairs(keys)
