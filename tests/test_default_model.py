@@ -36,8 +36,8 @@ def test_default_model_stays_under_10_mb():
 
 
 def test_default_model_test_split_floors(test_metrics, clf):
-    # reached at training time: causes micro-F1 0.826, macro-F1 0.833; sentiment 0.902 (3-class),
-    # 0.864 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
+    # reached at training time: causes micro-F1 0.824, macro-F1 0.832; sentiment 0.902 (3-class),
+    # 0.863 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
     causes, sentiment = test_metrics["causes"], test_metrics["sentiment"]
     assert causes["micro"]["f1"] >= 0.80
     assert causes["macro"]["f1"] >= 0.80
@@ -83,6 +83,26 @@ def test_default_model_short_replies_of_the_test_split(clf):
     praise = [p for p, r in zip(predictions, items) if r["label"] == "pos"]
     assert len(items) > 80 and right / len(items) >= 0.85
     assert sum(p["is_complaint"] for p in praise) <= 0.2 * len(praise)
+
+
+@pytest.mark.parametrize("text, sentiment", [("👍", "pos"), ("👍👍", "pos"), ("😡", "neg"), ("👎", "neg"), ("👌", "neu")])
+def test_default_model_reads_an_emoji_reply(clf, text, sentiment):
+    result = clf.predict_one(text)
+    assert result["sentiment"]["label"] == sentiment and result["causes"] == [] and result["warning"] is None
+
+
+def test_default_model_emoji_messages_of_the_test_split(clf):
+    # 28 emoji messages are in the test split (24 right); an emoji the model never learnt ("💩")
+    # leaves its message unclassified, which counts as wrong here
+    from feedback_nlp.models.corpus import CORPORA_DIR, read_jsonl
+
+    raw = {r["text"] for r in read_jsonl(CORPORA_DIR / "causes" / "raw" / "written_emoji.jsonl")}
+    items = [r for r in read_jsonl(CORPORA_DIR / "sentiment" / "test.jsonl") if r["text"] in raw]
+    predictions = clf.predict([r["text"] for r in items], explain=False)
+    right = sum(p["sentiment"]["label"] == r["label"] for p, r in zip(predictions, items))
+    assert len(items) >= 25 and right / len(items) >= 0.8
+    unread = [p for p in predictions if p["sentiment"]["label"] is None]
+    assert all("none of its words" in p["warning"] for p in unread) and len(unread) <= 5
 
 
 def test_default_model_sarcastic_praise_keeps_its_complaint(clf):
