@@ -6,7 +6,8 @@ every cause's probability, whether the message is a complaint, the sentiment lab
 and the evidence: the words that pushed each decision, with their spans in the input text.
 Bad items (None, empty, non-Chinese, mojibake, very long) get a ``warning`` or ``error`` field
 instead of failing the batch; items not classified at all (None, not a string, empty, nothing the
-model knows) have no sentiment label. Prediction reads only fitted arrays, so one instance can serve many threads.
+model knows) have no sentiment label. Prediction reads only fitted arrays, so one instance can
+serve many threads.
 """
 
 from __future__ import annotations
@@ -228,7 +229,9 @@ class FeedbackClassifier(abc.ABC):
         evidence = {}
         if explain:
             requests = [(r, "causes", j) for r in range(len(texts)) for j in chosen_rows[r]]
-            requests += [(r, "sentiment", self.sentiment_labels_.index(sentiments[r][0])) for r in range(len(texts)) if not unknown[r]]
+            requests += [
+                (r, "sentiment", self.sentiment_labels_.index(sentiments[r][0])) for r in range(len(texts)) if not unknown[r]
+            ]
             evidence = self._explain(texts, state, requests)
         for row, (i, warning) in enumerate(index):
             label, score, sent_p = sentiments[row]

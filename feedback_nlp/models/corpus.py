@@ -2,8 +2,9 @@
 duplicate and near-duplicate detection used to build leak-free splits and to test them.
 
 A text's *key* is its Simplified, lower-cased form with only letters, digits and Chinese
-characters left (a text of emoji alone: its emoji); two texts whose keys are equal are duplicates. Two texts are near duplicates
-when the Jaccard similarity of their character 4-gram sets is at least ``NEAR_DUPLICATE``.
+characters left (a text of emoji alone: its emoji); two texts whose keys are equal are
+duplicates. Two texts are near duplicates when the Jaccard similarity of their character 4-gram
+sets is at least ``NEAR_DUPLICATE``.
 """
 
 from __future__ import annotations
