@@ -95,6 +95,9 @@ class NormaliseConfig(_Strict):
     fold_punctuation: bool = True
     remove_boilerplate: bool = True
     boilerplate_rules: Path | None = None
+    # placeholders of chat exports ("[图片]") dropped, messenger emoticon codes ("[强]") read as emoji
+    chat_codes: bool = True
+    chat_codes_file: Path | None = None
 
 
 class TokeniseConfig(_Strict):
@@ -126,6 +129,31 @@ class BoilerplateRule(_Strict):
 class BoilerplateRules(_Strict):
     version: int
     rules: tuple[BoilerplateRule, ...]
+
+
+class ChatCodes(_Strict):
+    version: int
+    placeholders: tuple[str, ...] = ()
+    emoticons: dict[str, str] = {}
+
+    @field_validator("placeholders")
+    @classmethod
+    def _names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [name for name in value if not name.strip() or any(c in name for c in "[]")]
+        if bad:
+            raise ValueError(f"{bad}: a code's name is what stands inside its brackets, not empty and without brackets")
+        return value
+
+    @model_validator(mode="after")
+    def _emoticons(self) -> ChatCodes:
+        self._names(tuple(self.emoticons))
+        empty = [name for name, emoji in self.emoticons.items() if not emoji.strip()]
+        if empty:
+            raise ValueError(f"emoticons {empty} stand for nothing; give each the emoji it stands for")
+        both = sorted({n.lower() for n in self.placeholders} & {n.lower() for n in self.emoticons})
+        if both:
+            raise ValueError(f"{both} are both placeholders and emoticons; keep each in one list")
+        return self
 
 
 class ChatlogFields(_Strict):
@@ -388,8 +416,10 @@ def _resolve_paths(data: dict, base: Path) -> dict:
     """Make the relative paths in a config mapping absolute, relative to ``base``."""
     out = {section: dict(values) if isinstance(values, dict) else values for section, values in data.items()}
     norm = out.get("normalise")
-    if isinstance(norm, dict) and norm.get("boilerplate_rules"):
-        norm["boilerplate_rules"] = str(base / norm["boilerplate_rules"])
+    if isinstance(norm, dict):
+        for key in ("boilerplate_rules", "chat_codes_file"):
+            if norm.get(key):
+                norm[key] = str(base / norm[key])
     tok = out.get("tokenise")
     if isinstance(tok, dict):
         if tok.get("user_dicts"):
@@ -426,6 +456,12 @@ def _apply_overrides(data: dict, overrides: list[str] | tuple[str, ...]) -> dict
                 raise ConfigError(f"override {item!r}: '{k}' is not a section")
         node[keys[-1]] = value
     return data
+
+
+def load_chat_codes(path: str | os.PathLike | None = None) -> ChatCodes:
+    """Load and validate a chat codes file (default: the shipped ``chat_codes.yaml``)."""
+    codes_path = Path(path) if path is not None else default_config_dir() / "chat_codes.yaml"
+    return _validate(ChatCodes, _read_yaml(codes_path), str(codes_path))
 
 
 def load_boilerplate_rules(path: str | os.PathLike | None = None) -> BoilerplateRules:

@@ -29,6 +29,7 @@ from .errors import FeedbackNLPError
 from .features import Analysis, TextFeaturizer
 from .models.base import ModelError, load_objects, read_metadata, save_objects, verify_files, write_metadata
 from .models.linear import MESSAGE, LinearModel, blend_styles, covers, style_names, style_probabilities, style_weights
+from .normalise.chat import get_reader
 from .normalise.encoding import looks_like_mojibake, repair_mojibake
 from .normalise.text import PICTOGRAPH, normalise_records
 
@@ -204,7 +205,13 @@ class FeedbackClassifier(abc.ABC):
             if not _WORD_CHAR.search(text) and not PICTOGRAPH.search(text):  # "？？？", "12345": nothing to read
                 results[i] = self._empty_result(item, warning="no words, only digits, punctuation or symbols; not classified")
                 continue
-            if not _HAN.search(text) and _WORD_CHAR.search(text):
+            placeholders = get_reader().only_placeholders(text)
+            if placeholders:  # "[图片]": a chat turn that was a picture, a voice message, a file
+                results[i] = self._empty_result(item, warning=f"only {''.join(placeholders)}, a picture, voice message, file or "
+                                                              "the like sent instead of text; not classified")
+                continue
+            readable = get_reader().replace(text)  # "[OK]" is an emoticon, not English
+            if not _HAN.search(readable) and _WORD_CHAR.search(readable):
                 warning = "no Chinese characters; the models were trained on Chinese text"
             elif looks_like_mojibake(text) and repair_mojibake(text).changed:
                 warning = ("text looks like UTF-8 that was read as GBK (mojibake); results are unreliable: "

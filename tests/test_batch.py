@@ -364,6 +364,17 @@ def test_batch_keeps_empty_messages_as_turns_without_classifying_them(tmp_path, 
     assert read_jsonl(tmp_path / "s.jsonl")[0]["first_response_seconds"] == 180.0
 
 
+def test_batch_keeps_picture_placeholders_as_turns_without_classifying_them(tmp_path, tiny_model_dir):
+    lines = ["session,role,content", "s1,customer,[图片]", "s1,customer,[图片]快递还没到", "s1,customer,[语音]"]
+    (tmp_path / "chats.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = classify_files([tmp_path / "chats.csv"], tmp_path / "msgs.jsonl", model=tiny_model_dir)
+    rows = read_jsonl(tmp_path / "msgs.jsonl")
+    assert summary.rejected == 0 and summary.written == 3 and summary.classified == 1
+    assert [r["sentiment"] is None for r in rows] == [True, False, True]
+    assert "only [图片]" in rows[0]["warning"] and "only [语音]" in rows[2]["warning"]
+    assert rows[1]["causes"] == ["logistics"]  # beside words the placeholder is dropped
+
+
 def test_batch_says_when_only_the_wording_told_the_roles(tmp_path, tiny_model_dir):
     rows = ["会话ID,时间,发送方,内容", "S1,2025-05-04 19:59:34,业主-周超,请问物业费可以按年交吗？",
             "S1,2025-05-04 20:01:29,坐席07,您好，很高兴为您服务，请问有什么可以帮您？", "S1,2025-05-04 20:02:00,坐席07,好的，我这边记录了。"]

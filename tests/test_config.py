@@ -9,6 +9,7 @@ def test_config_default_file_loads_and_resolves_paths():
     assert cfg.normalise.script == "t2s"
     assert cfg.tokenise.hmm is False
     assert cfg.normalise.boilerplate_rules == default_config_dir() / "boilerplate.yaml"
+    assert cfg.normalise.chat_codes_file == default_config_dir() / "chat_codes.yaml"  # relative to the config's folder
 
 
 def test_config_unknown_key_is_rejected_with_its_name(tmp_path):

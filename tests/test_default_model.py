@@ -91,6 +91,11 @@ def test_default_model_reads_an_emoji_reply(clf, text, sentiment):
     assert result["sentiment"]["label"] == sentiment and result["causes"] == [] and result["warning"] is None
 
 
+@pytest.mark.parametrize("text, sentiment", [("[强]", "pos"), ("[发怒][发怒]", "neg"), ("谢谢[抱拳]", "pos")])
+def test_default_model_reads_messenger_emoticon_codes_as_their_emoji(clf, text, sentiment):
+    assert clf.predict_one(text)["sentiment"]["label"] == sentiment
+
+
 def test_default_model_emoji_messages_of_the_test_split(clf):
     # 28 emoji messages are in the test split (24 right); an emoji the model never learnt ("💩")
     # leaves its message unclassified, which counts as wrong here

@@ -170,6 +170,20 @@ def test_pipeline_reads_emoji_it_knows_and_leaves_text_it_knows_nothing_of_uncla
         assert result["causes"] == [] and result["is_complaint"] is False and result["evidence"]["sentiment"] == []
 
 
+def test_pipeline_chat_placeholders_are_turns_not_text(tiny):
+    picture, two, with_words, emoticon = tiny.predict(["[图片]", "[图片] [语音]", "[图片]快递五天了还没到", "[OK]"])
+    # a picture sent in place of text is not a neutral or negative message
+    for result, codes in ((picture, "[图片]"), (two, "[图片][语音]")):
+        assert result["sentiment"]["label"] is None and result["causes"] == []
+        assert f"only {codes}, a picture" in result["warning"]
+    # beside words the placeholder is dropped, and evidence still points into the input
+    assert [c["id"] for c in with_words["causes"]] == ["logistics"]
+    for entry in with_words["evidence"]["causes"]["logistics"]:
+        assert "[图片]快递五天了还没到"[entry["start"] : entry["end"]] == entry["text"]
+    # an emoticon code is not English text
+    assert "no Chinese" not in (emoticon["warning"] or "")
+
+
 @pytest.mark.parametrize("texts, hint", [({"快递慢": 1}, "values()"), ({"快递慢"}, "a list")], ids=["dict", "set"])
 def test_pipeline_refuses_containers_whose_iteration_is_not_the_texts(tiny, texts, hint):
     with pytest.raises(TypeError, match="not a") as caught:

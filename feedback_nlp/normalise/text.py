@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from ..config import NormaliseConfig
 from .boilerplate import RemovedLine, get_filter
+from .chat import get_reader
 from .script import to_simplified
 
 # characters NFKC would change but which carry meaning in Chinese text
@@ -143,6 +144,8 @@ def _char_steps(cfg: NormaliseConfig) -> list:
         steps.append(("unicode_folded", fold_width))
     if cfg.script != "off":
         steps.append(("script_converted", functools.partial(to_simplified, mode=cfg.script)))
+    if cfg.chat_codes:  # after width and script folding, so "［圖片］" is "[图片]"
+        steps.append(("chat_codes_read", get_reader(cfg.chat_codes_file).replace))
     if cfg.fold_punctuation:
         steps.append(("punctuation_folded", fold_punctuation))
     return steps
