@@ -187,6 +187,7 @@ class FeedbackClassifier(abc.ABC):
     def _results(self, batch: list[Any], explain: bool) -> list[dict]:
         results: list[dict | None] = [None] * len(batch)
         texts, index = [], []
+        codes = get_reader()  # the chat export codes ("[图片]", "[强]"), loaded once per process
         for i, item in enumerate(batch):
             if _missing(item):
                 results[i] = self._empty_result(None, error=f"text is missing ({item}); pass a string")
@@ -205,12 +206,12 @@ class FeedbackClassifier(abc.ABC):
             if not _WORD_CHAR.search(text) and not PICTOGRAPH.search(text):  # "？？？", "12345": nothing to read
                 results[i] = self._empty_result(item, warning="no words, only digits, punctuation or symbols; not classified")
                 continue
-            placeholders = get_reader().only_placeholders(text)
+            placeholders = codes.only_placeholders(text)
             if placeholders:  # "[图片]": a chat turn that was a picture, a voice message, a file
                 results[i] = self._empty_result(item, warning=f"only {''.join(placeholders)}, a picture, voice message, file or "
                                                               "the like sent instead of text; not classified")
                 continue
-            readable = get_reader().replace(text)  # "[OK]" is an emoticon, not English
+            readable = codes.replace(text)  # "[OK]" is an emoticon, not English
             if not _HAN.search(readable) and _WORD_CHAR.search(readable):
                 warning = "no Chinese characters; the models were trained on Chinese text"
             elif looks_like_mojibake(text) and repair_mojibake(text).changed:
