@@ -11,8 +11,8 @@ Every removal is returned with its line number, the id of the rule and the text 
 
 from __future__ import annotations
 
+import functools
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,15 +89,11 @@ class BoilerplateFilter:
         return keep, removed
 
 
-_lock = threading.Lock()
-_filters: dict[str | None, BoilerplateFilter] = {}
-
-
 def get_filter(path: str | Path | None = None) -> BoilerplateFilter:
     """The filter for a rules file (default: the shipped rules), compiled once per process."""
-    key = str(path) if path is not None else None
-    with _lock:
-        found = _filters.get(key)
-        if found is None:
-            found = _filters[key] = BoilerplateFilter(load_boilerplate_rules(path))
-        return found
+    return _filter(str(path) if path is not None else None)
+
+
+@functools.lru_cache(maxsize=None)
+def _filter(path: str | None) -> BoilerplateFilter:
+    return BoilerplateFilter(load_boilerplate_rules(path))

@@ -9,8 +9,8 @@ character-level normalisation, so Traditional and full-width forms ("［圖片�
 
 from __future__ import annotations
 
+import functools
 import re
-import threading
 from pathlib import Path
 
 from ..config import load_chat_codes
@@ -52,16 +52,12 @@ class ChatCodeReader:
         return found if _SPACE_OR_MARKS.fullmatch(rest) else []
 
 
-_readers: dict[str | None, ChatCodeReader] = {}
-_lock = threading.Lock()
-
-
 def get_reader(path: str | Path | None = None) -> ChatCodeReader:
     """The reader of a codes file (default: the shipped one), loaded once per process."""
-    key = str(path) if path is not None else None
-    with _lock:
-        found = _readers.get(key)
-        if found is None:
-            codes = load_chat_codes(path)
-            found = _readers[key] = ChatCodeReader(codes.placeholders, codes.emoticons)
-        return found
+    return _reader(str(path) if path is not None else None)
+
+
+@functools.lru_cache(maxsize=None)
+def _reader(path: str | None) -> ChatCodeReader:
+    codes = load_chat_codes(path)
+    return ChatCodeReader(codes.placeholders, codes.emoticons)
