@@ -30,14 +30,14 @@ def test_default_model_loads_once_and_describes_itself(clf):
 
 
 def test_default_model_stays_under_10_mb():
-    # the package ships the model and every retrain is committed: 6.9 MB when trained with pruned weights
+    # the package ships the model and every retrain is committed: 7.1 MB when trained with pruned weights
     size = sum(p.stat().st_size for p in DEFAULT_MODEL_DIR.iterdir())
     assert size < 10_000_000, f"the shipped model takes {size / 1e6:.1f} MB"
 
 
 def test_default_model_test_split_floors(test_metrics, clf):
-    # reached at training time: causes micro-F1 0.824, macro-F1 0.832; sentiment 0.902 (3-class),
-    # 0.863 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
+    # reached at training time: causes micro-F1 0.828, macro-F1 0.835; sentiment 0.900 (3-class),
+    # 0.864 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
     causes, sentiment = test_metrics["causes"], test_metrics["sentiment"]
     assert causes["micro"]["f1"] >= 0.80
     assert causes["macro"]["f1"] >= 0.80
@@ -135,11 +135,42 @@ def test_default_model_hedged_negation(clf):
     assert clf.predict_one("不是很满意")["sentiment"]["label"] == "neg"
 
 
-@pytest.mark.xfail(reason="known failure: a complaint told as a question that opens like an enquiry ('我上个月…') reads as "
-                   "neutral, and the neutral gate then drops its cause", strict=True)
-def test_default_model_known_question_complaint_failure(clf):
+def test_default_model_question_that_opens_like_an_enquiry_keeps_its_complaint(clf):
+    # read as neutral, which once dropped its cause (the neutral gate, now off)
     result = clf.predict_one("我上个月物业费交过了怎么账单上还显示欠费")
     assert result["is_complaint"] and [c["id"] for c in result["causes"]] == ["price_billing"]
+
+
+@pytest.mark.parametrize(
+    "text, causes",
+    [
+        ("您好，我被多扣了20块钱，能帮我查一下吗", ["price_billing"]),
+        ("你好，我收到的商品少了一件", ["logistics"]),
+        ("您好，我家水管漏水了，物业能派人来看看吗", ["repair_maintenance"]),
+    ],
+)
+def test_default_model_calm_report_of_a_fault_keeps_its_cause(clf, text, causes):
+    # a polite, calm report reads as neutral (guideline section 9, rule 1) and is still a complaint
+    result = clf.predict_one(text)
+    assert [c["id"] for c in result["causes"]] == causes and result["is_complaint"]
+    assert result["sentiment"]["label"] != "pos"
+
+
+def test_default_model_calm_reports_of_the_test_split(clf):
+    # 47 items of written_calm_reports.jsonl are in the test split: of the 29 reports, 25 get a
+    # cause and 18 exactly theirs (16 and 12 before they were in the corpus, when the neutral gate
+    # dropped the causes of messages read as neutral); 1 of the 18 enquiries beside them gets one
+    from feedback_nlp.models.corpus import CORPORA_DIR, read_jsonl
+
+    raw = {r["text"] for r in read_jsonl(CORPORA_DIR / "causes" / "raw" / "written_calm_reports.jsonl")}
+    items = [r for r in read_jsonl(CORPORA_DIR / "causes" / "test.jsonl") if r["text"] in raw]
+    predictions = clf.predict([r["text"] for r in items], explain=False)
+    reports = [(r, p) for r, p in zip(items, predictions) if r["causes"]]
+    enquiries = [p for r, p in zip(items, predictions) if not r["causes"]]
+    assert len(reports) >= 25 and len(enquiries) >= 15
+    assert sum(bool(p["causes"]) for _, p in reports) >= 0.8 * len(reports)
+    assert sum(set(r["causes"]) == {c["id"] for c in p["causes"]} for r, p in reports) >= 0.55 * len(reports)
+    assert sum(bool(p["causes"]) for p in enquiries) <= 0.15 * len(enquiries)
 
 
 def test_default_model_slow_representative_is_response_time_only(clf):
@@ -157,14 +188,20 @@ def test_default_model_evidence_points_at_words(clf):
 
 
 def test_default_model_plain_question_is_not_a_complaint(clf):
-    # the logistics score of a question about shipping passes its threshold; the neutral gate
-    # (a message read as neutral is a question or statement) is what leaves it without causes
+    # the cause models themselves leave a question about shipping below the logistics threshold:
+    # no gate on neutral messages is needed for it (and such a gate drops calm reports' causes)
     text = "请问什么时候发货"
     result = clf.predict_one(text)
     logistics = clf.cause_ids_.index("logistics")
-    assert result["cause_probabilities"]["logistics"] >= clf.thresholds_[logistics]
-    assert result["sentiment"]["probabilities"]["neu"] >= clf.neutral_gate_
+    assert clf.neutral_gate_ > 1
+    assert result["cause_probabilities"]["logistics"] < clf.thresholds_[logistics]
     assert result["causes"] == [] and not result["is_complaint"]
-    ungated = copy.copy(clf)
-    ungated.neutral_gate_ = 1.01
-    assert [c["id"] for c in ungated.predict_one(text)["causes"]] == ["logistics"]
+
+
+def test_default_model_neutral_gate_drops_causes_of_neutral_messages(clf):
+    # the gate (model.neutral_gate) still works when a model is trained with one
+    text = "您好，我被多扣了20块钱，能帮我查一下吗"
+    gated = copy.copy(clf)
+    gated.neutral_gate_ = 0.7
+    assert clf.predict_one(text)["sentiment"]["probabilities"]["neu"] >= 0.7
+    assert clf.predict_one(text)["causes"] and gated.predict_one(text)["causes"] == []

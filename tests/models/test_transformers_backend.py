@@ -87,8 +87,6 @@ def trained(tmp_path_factory, small_corpora, pretrained):
             "transformers.epochs=7",
             "transformers.patience=1",
             "transformers.device=cpu",
-            # the neutral gate is tuned for the linear model's sentiment probabilities
-            "model.neutral_gate=1.01",
         ],
     )
     clf = train(cfg)
