@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from feedback_nlp import FeedbackClassifier
-from feedback_nlp.models.corpus import load_corpus
+from feedback_nlp.models.corpus import CORPORA_DIR, load_corpus, read_jsonl
 from feedback_nlp.pipeline import DEFAULT_MODEL_DIR
 from feedback_nlp.train import evaluate
 
@@ -15,6 +15,12 @@ from feedback_nlp.train import evaluate
 @pytest.fixture(scope="module")
 def clf():
     return FeedbackClassifier.load()
+
+
+def _test_split_items(raw_file: str, corpus: str) -> list[dict]:
+    """The items of one raw corpus file that the hash split put in ``corpus``'s test split."""
+    raw = {r["text"] for r in read_jsonl(CORPORA_DIR / "causes" / "raw" / raw_file)}
+    return [r for r in read_jsonl(CORPORA_DIR / corpus / "test.jsonl") if r["text"] in raw]
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +80,7 @@ def test_default_model_short_replies_of_the_test_split(clf):
     # "太…了" is mostly negative in review lines (太贵了, 太慢了); short praise must not read so.
     # 105 short replies are in the test split: 0.886 right, 9 of 74 praises counted as complaints
     # (before they were in the corpus: 0.724 and 29)
-    from feedback_nlp.models.corpus import CORPORA_DIR, read_jsonl
-
-    raw = {r["text"] for r in read_jsonl(CORPORA_DIR / "causes" / "raw" / "written_short_replies.jsonl")}
-    items = [r for r in read_jsonl(CORPORA_DIR / "sentiment" / "test.jsonl") if r["text"] in raw]
+    items = _test_split_items("written_short_replies.jsonl", "sentiment")
     predictions = clf.predict([r["text"] for r in items], explain=False)
     right = sum(p["sentiment"]["label"] == r["label"] for p, r in zip(predictions, items))
     praise = [p for p, r in zip(predictions, items) if r["label"] == "pos"]
@@ -99,10 +102,7 @@ def test_default_model_reads_messenger_emoticon_codes_as_their_emoji(clf, text, 
 def test_default_model_emoji_messages_of_the_test_split(clf):
     # 28 emoji messages are in the test split (24 right); an emoji the model never learnt ("💩")
     # leaves its message unclassified, which counts as wrong here
-    from feedback_nlp.models.corpus import CORPORA_DIR, read_jsonl
-
-    raw = {r["text"] for r in read_jsonl(CORPORA_DIR / "causes" / "raw" / "written_emoji.jsonl")}
-    items = [r for r in read_jsonl(CORPORA_DIR / "sentiment" / "test.jsonl") if r["text"] in raw]
+    items = _test_split_items("written_emoji.jsonl", "sentiment")
     predictions = clf.predict([r["text"] for r in items], explain=False)
     right = sum(p["sentiment"]["label"] == r["label"] for p, r in zip(predictions, items))
     assert len(items) >= 25 and right / len(items) >= 0.8
@@ -160,10 +160,7 @@ def test_default_model_calm_reports_of_the_test_split(clf):
     # 47 items of written_calm_reports.jsonl are in the test split: of the 29 reports, 25 get a
     # cause and 18 exactly theirs (16 and 12 before they were in the corpus, when the neutral gate
     # dropped the causes of messages read as neutral); 1 of the 18 enquiries beside them gets one
-    from feedback_nlp.models.corpus import CORPORA_DIR, read_jsonl
-
-    raw = {r["text"] for r in read_jsonl(CORPORA_DIR / "causes" / "raw" / "written_calm_reports.jsonl")}
-    items = [r for r in read_jsonl(CORPORA_DIR / "causes" / "test.jsonl") if r["text"] in raw]
+    items = _test_split_items("written_calm_reports.jsonl", "causes")
     predictions = clf.predict([r["text"] for r in items], explain=False)
     reports = [(r, p) for r, p in zip(items, predictions) if r["causes"]]
     enquiries = [p for r, p in zip(items, predictions) if not r["causes"]]
@@ -203,5 +200,6 @@ def test_default_model_neutral_gate_drops_causes_of_neutral_messages(clf):
     text = "您好，我被多扣了20块钱，能帮我查一下吗"
     gated = copy.copy(clf)
     gated.neutral_gate_ = 0.7
-    assert clf.predict_one(text)["sentiment"]["probabilities"]["neu"] >= 0.7
-    assert clf.predict_one(text)["causes"] and gated.predict_one(text)["causes"] == []
+    result = clf.predict_one(text)
+    assert result["sentiment"]["probabilities"]["neu"] >= 0.7
+    assert result["causes"] and gated.predict_one(text)["causes"] == []
