@@ -13,7 +13,7 @@ def cause_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: list[str]) -> 
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, average=None, zero_division=0)
     out = {
         "per_label": {
-            lab: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4), "f1": round(float(f[i]), 4), "support": int(s[i])}
+            lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
             for i, lab in enumerate(labels)
         }
     }
@@ -22,10 +22,10 @@ def cause_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: list[str]) -> 
     present = [i for i in range(len(labels)) if y_true[:, i].any() or y_pred[:, i].any()]
     for avg in ("micro", "macro"):
         ap, ar, af, _ = precision_recall_fscore_support(y_true, y_pred, average=avg, labels=present, zero_division=0)
-        out[avg] = {"precision": round(float(ap), 4), "recall": round(float(ar), 4), "f1": round(float(af), 4)}
+        out[avg] = {"precision": float(ap), "recall": float(ar), "f1": float(af)}
     out["labels_absent"] = [lab for i, lab in enumerate(labels) if i not in present]
     has_true, has_pred = y_true.any(axis=1), y_pred.any(axis=1)
-    out["complaint_vs_none_accuracy"] = round(float((has_true == has_pred).mean()), 4)
+    out["complaint_vs_none_accuracy"] = float((has_true == has_pred).mean())
     out["items"] = int(len(y_true))
     return out
 
@@ -38,14 +38,14 @@ def sentiment_metrics(y_true: list[str], y_pred: list[str], labels: list[str], r
     y_true_a = np.asarray(y_true)
     y_pred_a = np.asarray(["" if p is None else p for p in y_pred])
     out = {
-        "accuracy": round(float(accuracy_score(y_true_a, y_pred_a)), 4),
+        "accuracy": float(accuracy_score(y_true_a, y_pred_a)),
         "labels": labels,
         "confusion_matrix": confusion_matrix(y_true_a, y_pred_a, labels=labels).tolist(),
         "items": int(len(y_true_a)),
         "unclassified": int((y_pred_a == "").sum()),
     }
     if review_mask is not None and review_mask.any():
-        out["review_binary_accuracy"] = round(float((y_true_a[review_mask] == y_pred_a[review_mask]).mean()), 4)
+        out["review_binary_accuracy"] = float((y_true_a[review_mask] == y_pred_a[review_mask]).mean())
         out["review_items"] = int(review_mask.sum())
     return out
 
@@ -60,7 +60,7 @@ def confidence_metrics(levels: list[str], right: list[bool]) -> dict:
     out = {}
     for level in CONFIDENCE_LEVELS:
         hits = [r for lv, r in zip(levels, right) if lv == level]
-        out[level] = {"items": len(hits), "right": round(float(np.mean(hits)), 4) if hits else None}
+        out[level] = {"items": len(hits), "right": float(np.mean(hits)) if hits else None}
     return out
 
 
@@ -220,8 +220,8 @@ def compare(
             diff = draws[:, m] - draws[:, 0]
             low, high = np.percentile(diff, [2.5, 97.5])
             against.append({
-                "difference": round(values[m] - values[0], 4), "low": round(float(low), 4), "high": round(float(high), 4),
+                "difference": values[m] - values[0], "low": float(low), "high": float(high),
                 "share_of_resamples_better": round(float((diff > 0).mean()), 4),
             })
-        figures[name] = {"values": [round(v, 4) for v in values], "items": int(len(counts[0])), "against_first": against}
+        figures[name] = {"values": values, "items": int(len(counts[0])), "against_first": against}
     return {"resamples": resamples, "seed": seed, "figures": figures}
