@@ -78,8 +78,8 @@ def test_default_model_negation_contrast_and_causes(clf, text, causes, sentiment
 
 def test_default_model_short_replies_of_the_test_split(clf):
     # "太…了" is mostly negative in review lines (太贵了, 太慢了); short praise must not read so.
-    # 105 short replies are in the test split: 0.886 right, 9 of 74 praises counted as complaints
-    # (before they were in the corpus: 0.724 and 29)
+    # 105 short replies are in the test split: 0.962 right, 6 of 74 praises counted as complaints
+    # (0.886 and 9 when they were added; before they were in the corpus: 0.724 and 29)
     items = _test_split_items("written_short_replies.jsonl", "sentiment")
     predictions = clf.predict([r["text"] for r in items], explain=False)
     right = sum(p["sentiment"]["label"] == r["label"] for p, r in zip(predictions, items))
@@ -157,9 +157,10 @@ def test_default_model_calm_report_of_a_fault_keeps_its_cause(clf, text, causes)
 
 
 def test_default_model_calm_reports_of_the_test_split(clf):
-    # 47 items of written_calm_reports.jsonl are in the test split: of the 29 reports, 25 get a
-    # cause and 18 exactly theirs (16 and 12 before they were in the corpus, when the neutral gate
-    # dropped the causes of messages read as neutral); 1 of the 18 enquiries beside them gets one
+    # 47 items of written_calm_reports.jsonl are in the test split: of the 29 reports, 26 get a
+    # cause and 20 exactly theirs (25 and 18 when they were added; 16 and 12 before they were in the
+    # corpus, when the neutral gate dropped the causes of messages read as neutral); 1 of the 18
+    # enquiries beside them gets one
     items = _test_split_items("written_calm_reports.jsonl", "causes")
     predictions = clf.predict([r["text"] for r in items], explain=False)
     reports = [(r, p) for r, p in zip(items, predictions) if r["causes"]]
@@ -168,6 +169,68 @@ def test_default_model_calm_reports_of_the_test_split(clf):
     assert sum(bool(p["causes"]) for _, p in reports) >= 0.8 * len(reports)
     assert sum(set(r["causes"]) == {c["id"] for c in p["causes"]} for r, p in reports) >= 0.55 * len(reports)
     assert sum(bool(p["causes"]) for p in enquiries) <= 0.15 * len(enquiries)
+
+
+@pytest.mark.parametrize(
+    "text", ["我已经打了12315", "已经第五次了", "第二次了", "12345我已经反映了", "等着收律师函吧", "我会走法律途径的"]
+)
+def test_default_model_escalation_without_a_matter_is_negative_and_has_no_cause(clf, text):
+    # guideline section 6.6: a threat or report of escalation, or only how long or how often, is
+    # negative; the channel is not a cause (read as neutral or positive before such messages were
+    # in the corpus)
+    result = clf.predict_one(text)
+    assert result["sentiment"]["label"] == "neg" and result["causes"] == []
+
+
+@pytest.mark.xfail(reason="a bare duration still reads as a late parcel or a slow reply", strict=False)
+def test_default_model_bare_duration_has_no_cause(clf):
+    # guideline section 6.6: time alone, with no matter named, is no cause; "这都第三天了" gets
+    # logistics in every model trained so far (0.62 to 0.81 against thresholds of 0.35 to 0.4)
+    assert clf.predict_one("这都第三天了")["causes"] == []
+
+
+@pytest.mark.parametrize(
+    "text, causes",
+    [("退款一个月不到账，我去消协了", ["refund_return"]), ("投诉电话一直打不通", ["response_time"])],
+)
+def test_default_model_escalation_keeps_the_matter_it_names(clf, text, causes):
+    result = clf.predict_one(text)
+    assert [c["id"] for c in result["causes"]] == causes and result["sentiment"]["label"] == "neg"
+
+
+def test_default_model_calm_question_where_to_complain_is_not_a_complaint(clf):
+    result = clf.predict_one("请问投诉电话是多少")
+    assert result["sentiment"]["label"] == "neu" and not result["is_complaint"]
+
+
+@pytest.mark.parametrize("text", ["物业费可以用支付宝交吗", "快递能改派到公司吗", "请问换货要多久", "退款到账了，谢谢", "师傅修得很快，点赞"])
+def test_default_model_topic_without_a_complaint_is_not_a_complaint(clf, text):
+    # an enquiry or thanks that names a topic customers complain about (guideline R1, section 4)
+    assert not clf.predict_one(text)["is_complaint"]
+
+
+@pytest.mark.parametrize(
+    "raw_file, most_unnamed_with_a_cause, least_named_exact",
+    [
+        # 32 escalation messages in the test split: 4 of the 18 without a cause get one and 12 of
+        # the 14 with causes get exactly theirs (3 and 12 with the model before them), 29 get their
+        # sentiment (29 before; on the 20 of dev, 18 against 13)
+        ("written_escalation.jsonl", 0.25, 0.7),
+        # 43 topic mentions in the test split: 7 of the 32 without a cause get one (7 before; on the
+        # 30 of dev, 7 against 8), all 11 with causes get exactly theirs, 39 get their sentiment (36)
+        ("written_topic_mentions.jsonl", 0.25, 0.8),
+    ],
+)
+def test_default_model_written_messages_of_the_test_split(clf, raw_file, most_unnamed_with_a_cause, least_named_exact):
+    items = _test_split_items(raw_file, "causes")
+    sentiment = {r["text"]: r["label"] for r in load_corpus("sentiment")["test"]}
+    predictions = clf.predict([r["text"] for r in items], explain=False)
+    named = [(r, p) for r, p in zip(items, predictions) if r["causes"]]
+    unnamed = [p for r, p in zip(items, predictions) if not r["causes"]]
+    assert len(named) >= 8 and len(unnamed) >= 15
+    assert sum(bool(p["causes"]) for p in unnamed) <= most_unnamed_with_a_cause * len(unnamed)
+    assert sum(set(r["causes"]) == {c["id"] for c in p["causes"]} for r, p in named) >= least_named_exact * len(named)
+    assert sum(p["sentiment"]["label"] == sentiment[r["text"]] for r, p in zip(items, predictions)) >= 0.8 * len(items)
 
 
 def test_default_model_slow_representative_is_response_time_only(clf):
