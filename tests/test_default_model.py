@@ -135,6 +135,13 @@ def test_default_model_hedged_negation(clf):
     assert clf.predict_one("不是很满意")["sentiment"]["label"] == "neg"
 
 
+@pytest.mark.xfail(reason="praise of the staff outweighs a matter left open: '很好' weighs more than the "
+                   "weakly negative '没有解决', and 150 more messages of the pattern did not change it", strict=False)
+@pytest.mark.parametrize("text", ["态度很好，但是问题没有解决", "客服很耐心，不过退款还是没到"])
+def test_default_model_praise_before_an_open_matter_reads_as_negative(clf, text):
+    assert clf.predict_one(text)["sentiment"]["label"] == "neg"
+
+
 def test_default_model_question_that_opens_like_an_enquiry_keeps_its_complaint(clf):
     # read as neutral, which once dropped its cause (the neutral gate, now off)
     result = clf.predict_one("我上个月物业费交过了怎么账单上还显示欠费")
