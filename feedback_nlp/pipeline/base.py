@@ -1,20 +1,16 @@
-"""Where the stages meet: text -> normalise -> tokenise -> features -> models -> predictions.
+"""The classifier every backend shares: input checks, thresholds, result records and loading.
 
-``FeedbackClassifier`` is what other services import. It predicts, for each message, the
-complaint causes above their thresholds (with calibrated probabilities and a confidence level),
-every cause's probability, whether the message is a complaint, the sentiment label and score,
-and the evidence: the words that pushed each decision, with their spans in the input text.
-Bad items (None, empty, non-Chinese, mojibake, very long) get a ``warning`` or ``error`` field
-instead of failing the batch; items not classified at all (None, not a string, empty, nothing the
-model knows) have no sentiment label. Prediction reads only fitted arrays, so one instance can
-serve many threads.
+``FeedbackClassifier.load`` reads a model directory's metadata and returns the backend that
+trained it (``linear``: scikit-learn; ``transformer``: fine-tuned transformers). Bad items (None,
+empty, non-Chinese, mojibake, very long) get a ``warning`` or ``error`` field instead of failing
+the batch; items not classified at all (None, not a string, empty, nothing the model knows) have
+no sentiment label.
 """
 
 from __future__ import annotations
 
 import abc
 import difflib
-import functools
 import itertools
 import logging
 import re
@@ -24,14 +20,12 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from .config import RESOURCES_DIR, NormaliseConfig
-from .errors import FeedbackNLPError
-from .features import Analysis, TextFeaturizer
-from .models.base import ModelError, load_objects, read_metadata, save_objects, verify_files, write_metadata
-from .models.linear import MESSAGE, LinearModel, blend_styles, covers, style_names, style_probabilities, style_weights
-from .normalise.chat import get_reader
-from .normalise.encoding import looks_like_mojibake, repair_mojibake
-from .normalise.text import PICTOGRAPH, normalise_records
+from ..config import RESOURCES_DIR
+from ..errors import FeedbackNLPError
+from ..models.base import ModelError, read_metadata
+from ..normalise.chat import get_reader
+from ..normalise.encoding import looks_like_mojibake, repair_mojibake
+from ..normalise.text import PICTOGRAPH
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +33,10 @@ DEFAULT_MODEL_DIR = RESOURCES_DIR / "model"
 MAX_CHARS = 2000  # longer messages are cut (with a warning): the models saw chat-length text
 BATCH_SIZE = 2048
 EVIDENCE_TERMS = 3
-# Share of the sentiment decided by the clause after the last contrast word (但是, 不过…): in
-# "东西不错但是客服太慢" that clause carries the verdict.
-CONTRAST_WEIGHT = 0.3  # the largest share that did not lower dev accuracy (0.4 did)
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _WORD_CHAR = re.compile(r"[^\W\d_]")  # a letter or character of any script
 NOT_KNOWN = "none of its words, characters or emoji is known to the model; not classified"
-
+_BACKENDS: dict[str, type[FeedbackClassifier]] = {}  # each backend's name and class, as they are defined
 
 
 def _missing(item: Any) -> bool:
@@ -71,7 +62,6 @@ def _offset_map(normalised: str, original: str) -> list[int] | None:
             mapping[k] = j1 + min(k - i1, max(j2 - j1 - 1, 0)) if tag != "equal" else j1 + (k - i1)
     mapping[len(normalised)] = len(original)
     return mapping
-
 
 class FeedbackClassifier(abc.ABC):
     """Complaint causes and sentiment of customer messages. Load with ``FeedbackClassifier.load()``.
@@ -108,14 +98,22 @@ class FeedbackClassifier(abc.ABC):
             raise FeedbackNLPError(f"runtime {runtime!r}: use torch or onnx")
         directory = None if path is None else Path(path)
         backend, device, runtime = backend_options(directory, device, runtime)
-        if backend == "sklearn":
-            return _default_classifier() if directory is None else LinearClassifier._load_dir(directory)
-        if backend == "transformers":
-            return TransformersClassifier._load_dir(directory, device, runtime)
+        if backend in _BACKENDS:
+            return _BACKENDS[backend]._load(directory, device, runtime)
         if backend is None:
-            raise ModelError(f"{directory}/metadata.json names no 'backend' ({' or '.join(BACKENDS)}); the file was edited "
+            raise ModelError(f"{directory}/metadata.json names no 'backend' ({' or '.join(_BACKENDS)}); the file was edited "
                              "or damaged after training: restore it from the trained model or retrain")
-        raise ModelError(f"{directory}: backend {backend!r} is not known to this feedback_nlp ({', '.join(BACKENDS)})")
+        raise ModelError(f"{directory}: backend {backend!r} is not known to this feedback_nlp ({', '.join(_BACKENDS)})")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.backend:
+            _BACKENDS[cls.backend] = cls
+
+    @classmethod
+    @abc.abstractmethod
+    def _load(cls, directory: Path | None, device: str | None, runtime: str) -> FeedbackClassifier:
+        """The model in ``directory`` (None: the default model) on ``device`` with ``runtime``."""
 
     @abc.abstractmethod
     def save(self, path: str | Path) -> None:
@@ -298,249 +296,6 @@ class FeedbackClassifier(abc.ABC):
         }
 
 
-HEADS = ("causes", "sentiment")
-STYLE = "style"  # the part that says which style of text each text is
-
-
-class LinearClassifier(FeedbackClassifier):
-    """The scikit-learn backend: n-gram features and linear models; evidence from the weights.
-
-    Optionally the cause and the sentiment model each have more sets of weights, one per style of
-    text other than messages to an organisation: ``review`` for review lines, or one per kind of
-    review line (``review_hotel`` …). The style model says how likely each text is of each style,
-    and the sets' scores are mixed by that. In a model directory each set is the part
-    ``<model>_<style>`` (``causes_review``, ``sentiment_review_hotel``)."""
-
-    backend = "sklearn"
-
-    def __init__(
-        self,
-        featurizer: TextFeaturizer,
-        causes: LinearModel,
-        sentiment: LinearModel,
-        metadata: dict,
-        styled: dict[str, dict[str, LinearModel]] | None = None,
-        style: LinearModel | None = None,
-    ):
-        super().__init__(list(causes.classes_), list(sentiment.classes_), metadata)
-        styled = {head: dict(parts) for head, parts in (styled or {}).items() if parts}
-        if bool(styled) != (style is not None):
-            raise ModelError("a model with weights per style of text needs its style model too, and the other way round")
-        self.featurizer = featurizer
-        self.causes_model = causes
-        self.sentiment_model = sentiment
-        self.styled = styled
-        self.style_model = style
-        self._plain = dict(zip(HEADS, (causes, sentiment)))  # each model's weights for messages
-        # each model split by style: its styles (message first) and their weights
-        self._heads: dict[str, tuple[list[str], list[LinearModel]]] = {}
-        if style is not None:
-            self._styles = style_names(style)
-            for head, base in self._plain.items():
-                if head in styled:
-                    names = [MESSAGE, *sorted(styled[head])]
-                    self._check_styles(head, names)
-                    self._heads[head] = (names, [base] + [styled[head][n] for n in names[1:]])
-            weights = [m.coef_ for _, models in self._heads.values() for m in models] + [style.coef_]
-            self._styled = np.ascontiguousarray(np.vstack(weights).T)
-        self._word_names = featurizer.word_feature_names()
-        self._n_word = len(self._word_names)
-
-    def _check_styles(self, head: str, names: list[str]) -> None:
-        """Each style the style model tells apart must be served by exactly one of a model's sets of
-        weights, and each set must serve some style."""
-        unused = [n for n in names if not any(covers(n, s) for s in self._styles)]
-        if unused:
-            raise ModelError(f"the {head} model has weights for the styles {unused}, which its style model does not tell apart "
-                             f"({self._styles}); the directory mixes parts of different models")
-        for style in self._styles:
-            serving = [n for n in names if covers(n, style)]
-            if len(serving) != 1:
-                raise ModelError(
-                    f"the {head} model has weights for the styles {names}, which serve texts of the style {style!r} "
-                    f"{len(serving)} times instead of once; the directory mixes parts of different models"
-                )
-
-    @classmethod
-    def _load_dir(cls, directory: Path) -> LinearClassifier:
-        objects, meta = load_objects(directory, ["causes", "sentiment"], ["featurizer"], optional_prefixes=("causes_", "sentiment_", STYLE))
-        featurizer = TextFeaturizer.from_dict(objects.pop("featurizer"))
-        for name in objects:
-            if objects[name].coef_.shape[1] != featurizer.n_features_:
-                raise ModelError(
-                    f"{directory}: the {name} model has {objects[name].coef_.shape[1]} features but the featurizer "
-                    f"makes {featurizer.n_features_}; the directory mixes parts of different models"
-                )
-        styled = {head: {name[len(head) + 1 :]: m for name, m in objects.items() if name.startswith(head + "_")} for head in HEADS}
-        return cls(featurizer, objects["causes"], objects["sentiment"], meta, styled, objects.get(STYLE))
-
-    def save(self, path: str | Path) -> None:
-        parts = {f"{head}_{name}": m for head, sets in self.styled.items() for name, m in sets.items()}
-        if self.style_model is not None:
-            parts[STYLE] = self.style_model
-        save_objects(
-            Path(path),
-            {"causes": self.causes_model, "sentiment": self.sentiment_model} | parts,
-            {"featurizer": self.featurizer.to_dict()},
-            self._saved_metadata(),
-        )
-
-    def _score(self, texts):
-        analyses = self.featurizer.analyse(texts)
-        X = self.featurizer.transform(texts, analyses=analyses)
-        cause_probs, sent_probs, weights = self._probabilities(X)
-        sent_probs = self._contrast_adjusted(analyses, sent_probs)
-        # the set of weights each text is mostly read with, for its evidence
-        chosen = {head: w.argmax(axis=1) for head, w in weights.items()}
-        return cause_probs, sent_probs, (analyses, X, chosen), [None] * len(texts)
-
-    def _probabilities(self, X) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-        """Cause and sentiment probabilities of feature rows, and for each model split by style,
-        each row's weight for each of its styles."""
-        if self.style_model is None:
-            return self.causes_model.predict_proba(X), self.sentiment_model.predict_proba(X), {}
-        products = np.asarray(X @ self._styled)
-        n_style = len(self.style_model.classes_)
-        probs_style = style_probabilities(self.style_model, products[:, -n_style:] + self.style_model.intercept_)
-        probs, weights, start = {}, {}, 0
-        for head, (names, models) in self._heads.items():
-            width = len(names) * len(models[0].classes_)
-            weights[head] = style_weights(names, self._styles, probs_style)
-            probs[head] = models[0].probabilities(blend_styles(models, X, weights[head], products[:, start : start + width]))
-            start += width
-        for head, model in self._plain.items():
-            if head not in probs:  # not split by style
-                probs[head] = model.predict_proba(X)
-        return probs["causes"], probs["sentiment"], weights
-
-    def _contrast_adjusted(self, analyses: list[Analysis], probs: np.ndarray) -> np.ndarray:
-        rows = [i for i, a in enumerate(analyses) if a.tail_offset is not None and _HAN.search(a.text[a.tail_offset :])]
-        if not rows:
-            return probs
-        tails = [self.featurizer.analyse_normalised(analyses[i].text[analyses[i].tail_offset :]) for i in rows]
-        tail_probs = self._probabilities(self.featurizer.transform(None, analyses=tails))[1]
-        probs = probs.copy()
-        probs[rows] = (1.0 - CONTRAST_WEIGHT) * probs[rows] + CONTRAST_WEIGHT * tail_probs
-        return probs
-
-    def _unknown(self, state) -> np.ndarray:
-        return np.diff(state[1].indptr) == 0  # no feature of the text is in the vocabulary
-
-    def _explain(self, texts, state, requests):
-        analyses, X, chosen = state
-        mappings: dict[int, list[int] | None] = {}
-        out = {}
-        for row, head, j in requests:
-            if row not in mappings:
-                mappings[row] = _offset_map(analyses[row].text, texts[row])
-            model = self._heads[head][1][chosen[head][row]] if head in chosen else self._plain[head]
-            out[(row, head, j)] = self._evidence(X, row, model.coef_[j], analyses[row], texts[row], mappings[row])
-        return out
-
-    def _evidence(self, X, row, weights: np.ndarray, analysis: Analysis, text: str, mapping) -> list[dict]:
-        """The word features with the largest positive pull towards a label, with input spans."""
-        lo, hi = X.indptr[row], X.indptr[row + 1]
-        cols, values = X.indices[lo:hi], X.data[lo:hi]
-        words = cols < self._n_word
-        cols, values = cols[words], values[words]
-        if not len(cols):
-            return []
-        pull = weights[cols] * values
-        out = []
-        for k in np.argsort(-pull)[:EVIDENCE_TERMS]:
-            if pull[k] <= 0:
-                break
-            name = self._word_names[cols[k]]
-            span = _find_terms(analysis, name.split(" "))
-            # "!w" marks a word inside the scope of a negation
-            entry = {"term": name, "weight": round(float(pull[k]), 3)}
-            if span is not None:
-                out.append(_with_span(entry, span, text, mapping))
-            else:
-                out.append(entry)
-        return out
-
-
-class TransformersClassifier(FeedbackClassifier):
-    """The transformers backend: fine-tuned BERT-family models (needs ``feedback-nlp[transformers]``).
-
-    Texts are normalised as at training time, then tokenised; those longer than the model's
-    ``max_length`` tokens are cut (with a warning). Evidence: the tokens with the largest
-    gradient x input attribution towards each decision.
-    """
-
-    backend = "transformers"
-
-    def __init__(self, heads, metadata: dict):
-        super().__init__(metadata["causes"], metadata["sentiment_labels"], metadata)
-        self.heads = heads
-        self._norm_cfg = NormaliseConfig(**metadata.get("config", {}).get("normalise", {"remove_boilerplate": False}))
-
-    @classmethod
-    def _load_dir(cls, directory: Path, device: str | None = None, runtime: str = "torch") -> TransformersClassifier:
-        from .models.transformers_backend import OnnxHeads, TransformerHeads
-
-        meta = verify_files(directory)
-        settings = meta.get("config", {}).get("transformers", {})
-        max_length, batch_size = int(settings.get("max_length", 128)), int(settings.get("eval_batch_size", 64))
-        if runtime == "onnx":
-            labels = {"causes": meta["causes"], "sentiment": meta["sentiment_labels"]}
-            return cls(OnnxHeads.load(directory, labels, max_length, batch_size), meta)
-        return cls(TransformerHeads.load(directory, max_length, batch_size, device), meta)
-
-    def save(self, path: str | Path) -> None:
-        directory = Path(path)
-        files = self.heads.save(directory)
-        write_metadata(directory, files, self._saved_metadata())
-
-    def export_onnx(self, path: str | Path) -> list[Path]:
-        """Add ONNX files of both models to the saved model directory ``path`` (and their hashes
-        to its metadata), for ``FeedbackClassifier.load(path, runtime="onnx")``."""
-        from .models.transformers_backend import export_onnx
-
-        directory = Path(path)
-        meta = verify_files(directory)
-        written = export_onnx(self.heads, directory)
-        recorded = [directory / name for name in meta["files"] if not name.startswith("onnx/")]
-        write_metadata(directory, sorted(set(recorded) | set(written)), self._saved_metadata())
-        return written
-
-    def _score(self, texts):
-        normalised = normalise_records(texts, self._norm_cfg)
-        counts = self.heads.batcher.token_counts(normalised)
-        limit = self.heads.batcher.max_length
-        warnings = [f"text has {n} tokens; only the first {limit} were classified" if n > limit else None for n in counts]
-        cause_probs, sent_probs = self.heads.predict_proba(normalised)
-        return cause_probs, sent_probs, normalised, warnings
-
-    def _explain(self, texts, normalised, requests):
-        out: dict = {}
-        rounds: list[list[tuple[int, str, int]]] = []  # each row at most once per round and head
-        for request in requests:
-            for group in rounds:
-                if all(r[0] != request[0] or r[1] != request[1] for r in group):
-                    group.append(request)
-                    break
-            else:
-                rounds.append([request])
-        mappings = {row: _offset_map(normalised[row], texts[row]) for row in {r[0] for r in requests}}
-        for group in rounds:
-            for head in ("causes", "sentiment"):
-                part = [r for r in group if r[1] == head]
-                if not part:
-                    continue
-                spans = self.heads.attributions([normalised[r[0]] for r in part], head, [r[2] for r in part], EVIDENCE_TERMS)
-                for (row, _, j), found in zip(part, spans):
-                    out[(row, head, j)] = [
-                        _with_span({"term": normalised[row][s:e], "weight": round(w, 3)}, (s, e), texts[row], mappings[row])
-                        for s, e, w in found
-                    ]
-        return out
-
-
-BACKENDS = ("sklearn", "transformers")
-
-
 def _with_span(entry: dict, span: tuple[int, int], text: str, mapping) -> dict:
     """``entry`` with the span of its words in the input ``text``, without the spaces and invisible
     characters that normalising took out at its edges ("快递\u200b" -> "快递")."""
@@ -574,16 +329,3 @@ def backend_options(directory: Path | None, device: str | None, runtime: str) ->
             directory or "the default model", " and ".join(ignored),
         )
     return backend, None, "torch"
-
-
-@functools.lru_cache(maxsize=1)
-def _default_classifier() -> FeedbackClassifier:
-    return LinearClassifier._load_dir(DEFAULT_MODEL_DIR)
-
-
-def _find_terms(analysis: Analysis, terms: list[str]) -> tuple[int, int] | None:
-    n = len(terms)
-    for i in range(len(analysis.terms) - n + 1):
-        if analysis.terms[i : i + n] == terms:
-            return analysis.spans[i][0], analysis.spans[i + n - 1][1]
-    return None

@@ -1,0 +1,87 @@
+"""The transformers backend: fine-tuned BERT-family models (needs ``feedback-nlp[transformers]``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import NormaliseConfig
+from ..models.base import verify_files, write_metadata
+from ..normalise.text import normalise_records
+from .base import EVIDENCE_TERMS, FeedbackClassifier, _offset_map, _with_span
+
+
+class TransformersClassifier(FeedbackClassifier):
+    """The transformers backend: fine-tuned BERT-family models (needs ``feedback-nlp[transformers]``).
+
+    Texts are normalised as at training time, then tokenised; those longer than the model's
+    ``max_length`` tokens are cut (with a warning). Evidence: the tokens with the largest
+    gradient x input attribution towards each decision.
+    """
+
+    backend = "transformers"
+
+    def __init__(self, heads, metadata: dict):
+        super().__init__(metadata["causes"], metadata["sentiment_labels"], metadata)
+        self.heads = heads
+        self._norm_cfg = NormaliseConfig(**metadata.get("config", {}).get("normalise", {"remove_boilerplate": False}))
+
+    @classmethod
+    def _load(cls, directory: Path, device: str | None, runtime: str) -> TransformersClassifier:
+        from ..models.transformers_backend import OnnxHeads, TransformerHeads
+
+        meta = verify_files(directory)
+        settings = meta.get("config", {}).get("transformers", {})
+        max_length, batch_size = int(settings.get("max_length", 128)), int(settings.get("eval_batch_size", 64))
+        if runtime == "onnx":
+            labels = {"causes": meta["causes"], "sentiment": meta["sentiment_labels"]}
+            return cls(OnnxHeads.load(directory, labels, max_length, batch_size), meta)
+        return cls(TransformerHeads.load(directory, max_length, batch_size, device), meta)
+
+    def save(self, path: str | Path) -> None:
+        directory = Path(path)
+        files = self.heads.save(directory)
+        write_metadata(directory, files, self._saved_metadata())
+
+    def export_onnx(self, path: str | Path) -> list[Path]:
+        """Add ONNX files of both models to the saved model directory ``path`` (and their hashes
+        to its metadata), for ``FeedbackClassifier.load(path, runtime="onnx")``."""
+        from ..models.transformers_backend import export_onnx
+
+        directory = Path(path)
+        meta = verify_files(directory)
+        written = export_onnx(self.heads, directory)
+        recorded = [directory / name for name in meta["files"] if not name.startswith("onnx/")]
+        write_metadata(directory, sorted(set(recorded) | set(written)), self._saved_metadata())
+        return written
+
+    def _score(self, texts):
+        normalised = normalise_records(texts, self._norm_cfg)
+        counts = self.heads.batcher.token_counts(normalised)
+        limit = self.heads.batcher.max_length
+        warnings = [f"text has {n} tokens; only the first {limit} were classified" if n > limit else None for n in counts]
+        cause_probs, sent_probs = self.heads.predict_proba(normalised)
+        return cause_probs, sent_probs, normalised, warnings
+
+    def _explain(self, texts, normalised, requests):
+        out: dict = {}
+        rounds: list[list[tuple[int, str, int]]] = []  # each row at most once per round and head
+        for request in requests:
+            for group in rounds:
+                if all(r[0] != request[0] or r[1] != request[1] for r in group):
+                    group.append(request)
+                    break
+            else:
+                rounds.append([request])
+        mappings = {row: _offset_map(normalised[row], texts[row]) for row in {r[0] for r in requests}}
+        for group in rounds:
+            for head in ("causes", "sentiment"):
+                part = [r for r in group if r[1] == head]
+                if not part:
+                    continue
+                spans = self.heads.attributions([normalised[r[0]] for r in part], head, [r[2] for r in part], EVIDENCE_TERMS)
+                for (row, _, j), found in zip(part, spans):
+                    out[(row, head, j)] = [
+                        _with_span({"term": normalised[row][s:e], "weight": round(w, 3)}, (s, e), texts[row], mappings[row])
+                        for s, e, w in found
+                    ]
+        return out
