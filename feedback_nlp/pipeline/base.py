@@ -63,6 +63,7 @@ def _offset_map(normalised: str, original: str) -> list[int] | None:
     mapping[len(normalised)] = len(original)
     return mapping
 
+
 class FeedbackClassifier(abc.ABC):
     """Complaint causes and sentiment of customer messages. Load with ``FeedbackClassifier.load()``.
 
