@@ -218,8 +218,10 @@ def _classify_batch(
     if summary.repaired:
         _err(f"mojibake (UTF-8 read as GBK) repaired in {summary.repaired:,} messages; their rows say so in 'warning'")
     if summary.times_not_dates:
-        _err(f"warning: {summary.times_not_dates:,} messages have a time that is not a date; they are kept, but left out of "
-             "session timings and the review's monthly figures; their rows say so in 'warning'")
+        n = summary.times_not_dates
+        _err(f"warning: {_count(n, 'message')} {'has' if n == 1 else 'have'} a time that is not a date; "
+             f"{'it is' if n == 1 else 'they are'} kept, but left out of session timings and the review's monthly "
+             f"figures; {'its row says' if n == 1 else 'their rows say'} so in 'warning'")
     if summary.roles_from_wording:
         _err(f"warning: no role field or speaker's name told the role of {summary.roles_from_wording:,} of "
              f"{summary.written:,} messages, so their wording did (agent phrases such as 很高兴为您服务); an agent's reply "
