@@ -288,8 +288,10 @@ class ModelConfig(_Strict):
     causes_by_style: bool = False
     sentiment_by_style: bool = False
     sentiment_by_review_domain: bool = False
+    causes_by_review_domain: bool = False
     max_iter: int = Field(3000, gt=0)
     prune_weights: float = Field(0.0, ge=0, lt=1)
+    weight_bits: Literal[8, 16] = 16
 
     @field_validator("causes_calibration_folds")
     @classmethod
@@ -302,6 +304,9 @@ class ModelConfig(_Strict):
     def _domains_need_styles(self) -> ModelConfig:
         if self.sentiment_by_review_domain and not self.sentiment_by_style:
             raise ValueError("sentiment_by_review_domain splits the review-line weights of sentiment_by_style; set that too")
+        if self.causes_by_review_domain and not (self.causes_by_style and self.sentiment_by_review_domain):
+            raise ValueError("causes_by_review_domain splits the review-line weights of causes_by_style by the kinds of review "
+                             "line that the style model of sentiment_by_review_domain tells apart; set both of those too")
         return self
 
 

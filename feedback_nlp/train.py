@@ -195,19 +195,32 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
     s_review = _is_review(s_train)
     causes_by_style = _styles_mixed(config.model.causes_by_style, "causes_by_style", "cause", is_review)
     sentiment_by_style = _styles_mixed(config.model.sentiment_by_style, "sentiment_by_style", "sentiment", s_review)
-    s_styles = _sentiment_styles(s_train, s_review, sentiment_by_style and config.model.sentiment_by_review_domain)
+    s_styles = _review_styles(s_train, s_review, sentiment_by_style and config.model.sentiment_by_review_domain, "sentiment")
     s_style_names = [MESSAGE, *sorted(set(s_styles) - {MESSAGE})]
     style = None
-    prune = config.model.prune_weights
+    prune, bits = config.model.prune_weights, config.model.weight_bits
     if len(s_style_names) > 2:  # kinds of review line: a style model that tells them all apart
-        style = NBLogistic(C=STYLE_C, max_iter=config.model.max_iter, classes=s_style_names, nb=False, prune=prune)
+        style = NBLogistic(C=STYLE_C, max_iter=config.model.max_iter, classes=s_style_names, nb=False, prune=prune, weight_bits=bits)
         style = style.fit(X_s, s_styles).linear_
     elif causes_by_style or sentiment_by_style:
         fitted = is_review if causes_by_style else s_review
         lr = LogisticRegression(C=STYLE_C, max_iter=config.model.max_iter).fit(X_c if causes_by_style else X_s, fitted.astype(int))
-        style = LinearModel(["review"], lr.coef_, lr.intercept_, multilabel=True, prune=prune)
+        style = LinearModel(["review"], lr.coef_, lr.intercept_, multilabel=True, prune=prune, weight_bits=bits)
+    c_styles = _review_styles(c_train, is_review, causes_by_style and config.model.causes_by_review_domain, "causes")
+    if len(set(c_styles)) > 2:
+        # the style model learnt the kinds of review line from the sentiment corpus: a cause item
+        # of a domain it does not know is given the kind it reads the item as
+        kinds = style_names(style)
+        unknown = [i for i, s in enumerate(c_styles) if s not in kinds]
+        if unknown:
+            read = style_probabilities(style, style.decision_function(X_c[unknown]))[:, 1:].argmax(axis=1) + 1
+            for i, k in zip(unknown, read):
+                c_styles[i] = kinds[k]
+            logger.info("%d review lines of the cause corpus have a domain the style model does not tell apart; "
+                        "each is given the kind of review line the style model reads it as", len(unknown))
+    c_style_names = [MESSAGE, *sorted(set(c_styles) - {MESSAGE})]
 
-    def make_sentiment(prune: float = prune) -> NBLogistic | StyleAdapted:
+    def make_sentiment(prune: float = prune, bits: int = bits) -> NBLogistic | StyleAdapted:
         plain = NBLogistic(
             C=config.model.sentiment_c,
             max_iter=config.model.max_iter,
@@ -215,6 +228,7 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
             nb=config.model.sentiment_nb,
             tfidf=config.model.sentiment_tfidf,
             prune=prune,
+            weight_bits=bits,
         )
         return StyleAdapted(plain, styles=s_style_names) if sentiment_by_style else plain
 
@@ -223,8 +237,8 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
     s_labels = list(s_train["label"])
     keep = np.ones(len(s_labels), bool)
     if config.model.sentiment_noise_filter > 0:
-        # the fold models only pick out items, so they are left unpruned
-        keep = ~noisy_items(X_s, s_labels, lambda: make_sentiment(prune=0.0), config.model.sentiment_noise_filter)
+        # the fold models only pick out items, so they are left unpruned at full precision
+        keep = ~noisy_items(X_s, s_labels, lambda: make_sentiment(prune=0.0, bits=16), config.model.sentiment_noise_filter)
         logger.info("left out %d of %d sentiment training items as likely label noise", (~keep).sum(), len(keep))
     sentiment = make_sentiment().fit(X_s[keep], np.asarray(s_labels)[keep])
 
@@ -239,8 +253,9 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
             class_weight=None if config.model.causes_class_weight == "none" else "balanced",
             loss=config.model.causes_loss,
             prune=prune,
+            weight_bits=bits,
         )
-        return StyleAdapted(plain) if causes_by_style else plain
+        return StyleAdapted(plain, styles=c_style_names) if causes_by_style else plain
 
     Y_c = indicator(c_train["causes"], labels)
     unseen = [c for c, n in zip(labels, Y_c.sum(axis=0)) if n == 0]
@@ -248,9 +263,9 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         raise InputError(f"no training item has the cause {', '.join(unseen)}: a cause model learns from examples of it; "
                          "label some, or train with a taxonomy without it (--set taxonomy=FILE)")
     if causes_by_style:
-        X_c = StyleAdapted.with_style(X_c, is_review)
+        X_c = StyleAdapted.with_style(X_c, np.array([[s == name for name in c_style_names] for s in c_styles], np.float32))
         probs = style_probabilities(style, style.decision_function(X_dev))
-        X_dev = StyleAdapted.with_style(X_dev, style_weights([MESSAGE, "review"], style_names(style), probs))
+        X_dev = StyleAdapted.with_style(X_dev, style_weights(c_style_names, style_names(style), probs))
 
     causes = make_causes().fit(X_c, Y_c)
     scores = causes.decision_function(X_dev)
@@ -273,7 +288,7 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
     )
     styled = {}
     if causes_by_style:
-        styled["causes"] = {"review": causes.linear_for("review")}
+        styled["causes"] = {name: causes.linear_for(name) for name in c_style_names[1:]}
     if sentiment_by_style:
         styled["sentiment"] = {name: sentiment.linear_for(name) for name in s_style_names[1:]}
     sentiment_model = sentiment.linear_for(MESSAGE) if sentiment_by_style else sentiment.linear_
@@ -285,10 +300,10 @@ def _is_review(split) -> np.ndarray:
     return np.array([s.startswith(REVIEW_SOURCE) for s in split["source"]], dtype=bool)
 
 
-def _sentiment_styles(split, is_review: np.ndarray, by_domain: bool) -> list[str]:
-    """The style of each sentiment training item: ``message``, or ``review``, or with
-    ``by_domain`` ``review_<domain>`` by the item's corpus domain (hotel, laptop, book …). Domains
-    are used only when the review lines have more than one."""
+def _review_styles(split, is_review: np.ndarray, by_domain: bool, model: str) -> list[str]:
+    """The style of each training item of the ``model`` (causes or sentiment): ``message``, or
+    ``review``, or with ``by_domain`` ``review_<domain>`` by the item's corpus domain (hotel,
+    laptop, book …). Domains are used only when the review lines have more than one."""
     styles = [("review" if r else MESSAGE) for r in is_review]
     if not by_domain:
         return styles
@@ -297,8 +312,8 @@ def _sentiment_styles(split, is_review: np.ndarray, by_domain: bool) -> list[str
     named = [re.sub(r"[^0-9a-z]+", "_", str(d or "").lower()).strip("_") or "other" for d in given]
     domains = sorted({d for d, r in zip(named, is_review) if r})
     if len(domains) < 2:
-        logger.warning("model.sentiment_by_review_domain: the review lines of the sentiment training items have %s, "
-                       "so their weights are not split by domain", f"only the domain {domains[0]!r}" if domains else "no domain")
+        logger.warning("model.%s_by_review_domain: the review lines of the %s training items have %s, so their weights "
+                       "are not split by domain", model, model, f"only the domain {domains[0]!r}" if domains else "no domain")
         return styles
     return [f"review_{d}" if r else MESSAGE for d, r in zip(named, is_review)]
 

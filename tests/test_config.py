@@ -95,3 +95,13 @@ def test_train_config_review_domains_need_the_sentiment_style_split():
     with pytest.raises(ConfigError, match="sentiment_by_review_domain.*sentiment_by_style"):
         load_train_config(overrides=["model.sentiment_by_style=false", "model.sentiment_by_review_domain=true"])
     assert not load_train_config(overrides=["model.sentiment_by_style=false", "model.sentiment_by_review_domain=false"]).model.sentiment_by_style
+
+
+def test_config_cause_weights_by_review_domain_need_the_style_model_that_tells_domains_apart():
+    from feedback_nlp.config import load_train_config
+
+    for off in ("model.causes_by_style=false", "model.sentiment_by_review_domain=false"):
+        with pytest.raises(ConfigError, match="causes_by_review_domain splits the review-line weights of causes_by_style"):
+            load_train_config(overrides=["model.causes_by_review_domain=true", off])
+    with pytest.raises(ConfigError, match="weight_bits"):
+        load_train_config(overrides=["model.weight_bits=4"])

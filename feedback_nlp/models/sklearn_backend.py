@@ -56,7 +56,8 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
     ``calibrate`` (Platt scaling).
     loss="squared_hinge" fits a linear SVM (squared hinge loss) instead of logistic regression;
     its scores are turned into probabilities by ``calibrate`` alone (multilabel models).
-    prune > 0 sets each weight below that share of its label's largest to zero (``LinearModel``).
+    prune > 0 sets each weight below that share of its label's largest to zero, and weight_bits
+    (16 or 8) is the precision the weights are kept at (``LinearModel``).
     """
 
     def __init__(
@@ -71,6 +72,7 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
         tfidf=False,
         loss="logistic",
         prune=0.0,
+        weight_bits=16,
     ):
         self.C = C
         self.alpha = alpha
@@ -82,6 +84,7 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
         self.tfidf = tfidf
         self.loss = loss
         self.prune = prune
+        self.weight_bits = weight_bits
 
     def _indicator(self, y) -> np.ndarray:
         if self.multilabel:
@@ -113,7 +116,9 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
             lr.fit(Xw.multiply(r).tocsr(), pos.astype(int))
             coef[j] = lr.coef_[0] * r * (idf if idf is not None else 1.0)
             intercept[j] = lr.intercept_[0]
-        self.linear_ = LinearModel(self.classes_, coef, intercept, idf=idf, multilabel=self.multilabel, prune=self.prune)
+        self.linear_ = LinearModel(
+            self.classes_, coef, intercept, idf=idf, multilabel=self.multilabel, prune=self.prune, weight_bits=self.weight_bits
+        )
         return self
 
     def _binary_model(self):
@@ -192,14 +197,15 @@ class StyleAdapted(ClassifierMixin, BaseEstimator):
         if self.base.tfidf:
             self.idf_, X = idf_weighted(X)
         own = [sp.diags((style == k).astype(np.float32)) @ X for k in range(len(self.styles))]
-        base = clone(self.base).set_params(tfidf=False, prune=0.0)  # each style's summed weights are pruned
+        # each style's summed weights are pruned and rounded, not the shared and own parts
+        base = clone(self.base).set_params(tfidf=False, prune=0.0, weight_bits=16)
         fitted = base.fit(sp.hstack([X, *own]).tocsr(), Y).linear_
         n = X.shape[1]
         shared = fitted.coef_[:, :n]
         scale = self.idf_ if self.idf_ is not None else 1.0
         self.models_ = {
             name: LinearModel(fitted.classes_, (shared + fitted.coef_[:, (k + 1) * n : (k + 2) * n]) * scale, fitted.intercept_,
-                              idf=self.idf_, multilabel=fitted.multilabel, prune=self.base.prune)
+                              idf=self.idf_, multilabel=fitted.multilabel, prune=self.base.prune, weight_bits=self.base.weight_bits)
             for k, name in enumerate(self.styles)
         }
         self.classes_ = fitted.classes_

@@ -61,3 +61,42 @@ def test_pruned_model_is_smaller_on_disk_and_loads_as_evaluated(tmp_path):
     loaded = LinearModel.load(tmp_path / "small.npz", small.settings())
     X = sp.random(20, 2000, density=0.05, random_state=4, format="csr")
     np.testing.assert_array_equal(loaded.predict_proba(X), small.predict_proba(X))
+
+
+def test_linear_weights_at_eight_bits_are_within_half_a_step_and_load_exactly(tmp_path):
+    rng = np.random.default_rng(5)
+    exact = rng.normal(0, 1, (3, 4000))
+    exact[2] = 0.0  # a label whose weights were all pruned
+    model = LinearModel(["a", "b", "c"], exact, [0.1, -0.2, 0.3], multilabel=True, weight_bits=8)
+    step = np.abs(exact).max(axis=1) / 127
+    assert (np.abs(model.coef_ - exact) <= step[:, None] / 2 + 1e-6).all()
+    assert len(np.unique(model.coef_[0])) <= 255 and not model.coef_[2].any()
+    path = tmp_path / "m.npz"
+    model.save(path)
+    with np.load(path, allow_pickle=False) as data:
+        assert "coef" not in data.files and data["coef_int8"].dtype == np.int8 and data["coef_scale"].shape == (3,)
+    loaded = LinearModel.load(path, model.settings())
+    assert model.settings()["weight_bits"] == 8
+    np.testing.assert_array_equal(loaded.coef_, model.coef_)  # the evaluated model is the loaded one, bit for bit
+    X = sp.random(20, 4000, density=0.01, random_state=6, format="csr")
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    # pruning happens first, then the rounding; and the file is about half the float16 file
+    half = LinearModel(["a", "b", "c"], exact, [0.1, -0.2, 0.3], multilabel=True)
+    half.save(tmp_path / "half.npz")
+    assert path.stat().st_size < 0.7 * (tmp_path / "half.npz").stat().st_size
+
+
+def test_linear_weight_bits_and_weight_arrays_are_checked(tmp_path):
+    import pytest
+
+    with pytest.raises(ValueError, match="weight_bits 4: 8 or 16"):
+        LinearModel(["a"], np.ones((1, 3)), [0.0], weight_bits=4)
+    model = LinearModel(["a", "b"], np.ones((2, 3)), [0.0, 0.0], multilabel=True, weight_bits=8)
+    path = tmp_path / "m.npz"
+    with open(path, "wb") as fh:  # both kinds of weights in one file
+        np.savez(fh, coef=model.coef_, coef_int8=np.ones((2, 3), np.int8), coef_scale=np.ones(2, np.float32),
+                 intercept=model.intercept_, calibration=model.calibration_)
+    with pytest.raises(ValueError, match="either 'coef', or 'coef_int8' with 'coef_scale'"):
+        LinearModel.load(path, model.settings())
+    with pytest.raises(ValueError, match="3 weight scales for 2 labels"):
+        LinearModel(["a", "b"], np.ones((2, 3), np.int8), [0.0, 0.0], scale=np.ones(3))

@@ -103,3 +103,16 @@ def test_style_adapted_learns_weights_for_several_styles():
     expected = sum(w * m.decision_function(X[:1]) for w, m in zip(mixed[0], models))
     assert np.allclose(blend_styles(models, X[:1], mixed), expected)
     assert np.allclose(model.decision_function(StyleAdapted.with_style(X[:1], mixed)), expected)
+
+
+def test_weight_bits_reach_every_folded_model():
+    from feedback_nlp.models.sklearn_backend import StyleAdapted
+
+    X = sp.csr_matrix(np.array([[1, 0, 1], [0, 1, 1], [0, 0, 1]] * 4, dtype=np.float32))
+    y = np.array(["pos", "neg", "neu"] * 4)
+    assert NBLogistic(classes=["neg", "neu", "pos"], weight_bits=8).fit(X, y).linear_.settings()["weight_bits"] == 8
+    assert "weight_bits" not in NBLogistic(classes=["neg", "neu", "pos"]).fit(X, y).linear_.settings()
+    review = np.array([0] * 6 + [1] * 6)
+    model = StyleAdapted(NBLogistic(classes=["neg", "neu", "pos"], weight_bits=8)).fit(StyleAdapted.with_style(X, review), y)
+    assert all(model.linear_for(s).coef_scale_ is not None for s in ("message", "review"))
+    assert model.base.weight_bits == 8  # the estimator's own settings are left as they were
