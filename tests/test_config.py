@@ -94,7 +94,8 @@ def test_train_config_review_domains_need_the_sentiment_style_split():
 
     with pytest.raises(ConfigError, match="sentiment_by_review_domain.*sentiment_by_style"):
         load_train_config(overrides=["model.sentiment_by_style=false", "model.sentiment_by_review_domain=true"])
-    assert not load_train_config(overrides=["model.sentiment_by_style=false", "model.sentiment_by_review_domain=false"]).model.sentiment_by_style
+    off = ["model.sentiment_by_style=false", "model.sentiment_by_review_domain=false", "model.causes_by_review_domain=false"]
+    assert not load_train_config(overrides=off).model.sentiment_by_style
 
 
 def test_config_cause_weights_by_review_domain_need_the_style_model_that_tells_domains_apart():
