@@ -42,11 +42,11 @@ def test_default_model_stays_under_10_mb():
 
 
 def test_default_model_test_split_floors(test_metrics, clf):
-    # reached at training time: causes micro-F1 0.828, macro-F1 0.835; sentiment 0.900 (3-class),
-    # 0.864 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
+    # reached at training time: causes micro-F1 0.837, macro-F1 0.841; sentiment 0.902 (3-class),
+    # 0.866 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
     causes, sentiment = test_metrics["causes"], test_metrics["sentiment"]
-    assert causes["micro"]["f1"] >= 0.80
-    assert causes["macro"]["f1"] >= 0.80
+    assert causes["micro"]["f1"] >= 0.82
+    assert causes["macro"]["f1"] >= 0.82
     assert sentiment["accuracy"] >= 0.88
     assert sentiment["review_binary_accuracy"] >= 0.85
     recorded = clf.metadata["metrics"]["test"]
