@@ -59,6 +59,18 @@ def test_pipeline_refuses_foreign_or_missing_directories(tmp_path):
         FeedbackClassifier.load(tmp_path / "x")
 
 
+def test_pipeline_reads_the_formats_before_eight_bit_weights(tiny, tmp_path):
+    # a model saved with float16 weights is what formats 1 and 2 held; their directories still load
+    assert "weight_bits" not in tiny.causes_model.settings()
+    tiny.save(tmp_path / "m")
+    meta_path = tmp_path / "m" / "metadata.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    texts = ["快递太慢了", "谢谢"]
+    for version in (1, 2):
+        meta_path.write_text(json.dumps({**meta, "format_version": version}), encoding="utf-8")
+        assert FeedbackClassifier.load(tmp_path / "m").predict(texts) == tiny.predict(texts)
+
+
 def test_pipeline_refuses_newer_format_and_mismatched_parts(tiny, tmp_path):
     import numpy as np
 
