@@ -206,18 +206,7 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         fitted = is_review if causes_by_style else s_review
         lr = LogisticRegression(C=STYLE_C, max_iter=config.model.max_iter).fit(X_c if causes_by_style else X_s, fitted.astype(int))
         style = LinearModel(["review"], lr.coef_, lr.intercept_, multilabel=True, prune=prune, weight_bits=bits)
-    c_styles = _review_styles(c_train, is_review, causes_by_style and config.model.causes_by_review_domain, "causes")
-    if len(set(c_styles)) > 2:
-        # the style model learnt the kinds of review line from the sentiment corpus: a cause item
-        # of a domain it does not know is given the kind it reads the item as
-        kinds = style_names(style)
-        unknown = [i for i, s in enumerate(c_styles) if s not in kinds]
-        if unknown:
-            read = style_probabilities(style, style.decision_function(X_c[unknown]))[:, 1:].argmax(axis=1) + 1
-            for i, k in zip(unknown, read):
-                c_styles[i] = kinds[k]
-            logger.info("%d review lines of the cause corpus have a domain the style model does not tell apart; "
-                        "each is given the kind of review line the style model reads it as", len(unknown))
+    c_styles = _cause_styles(c_train, is_review, causes_by_style and config.model.causes_by_review_domain, style, X_c)
     c_style_names = [MESSAGE, *sorted(set(c_styles) - {MESSAGE})]
 
     def make_sentiment(prune: float = prune, bits: int = bits) -> NBLogistic | StyleAdapted:
@@ -233,7 +222,7 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         return StyleAdapted(plain, styles=s_style_names) if sentiment_by_style else plain
 
     if sentiment_by_style:
-        X_s = StyleAdapted.with_style(X_s, np.array([[s == name for name in s_style_names] for s in s_styles], np.float32))
+        X_s = StyleAdapted.with_style(X_s, _one_hot(s_styles, s_style_names))
     s_labels = list(s_train["label"])
     keep = np.ones(len(s_labels), bool)
     if config.model.sentiment_noise_filter > 0:
@@ -263,7 +252,7 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         raise InputError(f"no training item has the cause {', '.join(unseen)}: a cause model learns from examples of it; "
                          "label some, or train with a taxonomy without it (--set taxonomy=FILE)")
     if causes_by_style:
-        X_c = StyleAdapted.with_style(X_c, np.array([[s == name for name in c_style_names] for s in c_styles], np.float32))
+        X_c = StyleAdapted.with_style(X_c, _one_hot(c_styles, c_style_names))
         probs = style_probabilities(style, style.decision_function(X_dev))
         X_dev = StyleAdapted.with_style(X_dev, style_weights(c_style_names, style_names(style), probs))
 
@@ -316,6 +305,28 @@ def _review_styles(split, is_review: np.ndarray, by_domain: bool, model: str) ->
                        "are not split by domain", model, model, f"only the domain {domains[0]!r}" if domains else "no domain")
         return styles
     return [f"review_{d}" if r else MESSAGE for d, r in zip(named, is_review)]
+
+
+def _cause_styles(split, is_review: np.ndarray, by_domain: bool, style, X) -> list[str]:
+    """The style of each cause training item, as ``_review_styles`` gives it. The style model
+    learnt the kinds of review line from the sentiment corpus, so an item of a domain it does not
+    tell apart is given the kind the style model reads it as (rows of ``X``)."""
+    styles = _review_styles(split, is_review, by_domain, "causes")
+    if len(set(styles)) <= 2:
+        return styles
+    kinds = style_names(style)
+    unknown = [i for i, s in enumerate(styles) if s not in kinds]
+    if unknown:
+        read = style_probabilities(style, style.decision_function(X[unknown]))[:, 1:].argmax(axis=1) + 1
+        for i, k in zip(unknown, read):
+            styles[i] = kinds[k]
+        logger.info("%d review lines of the cause corpus have a domain the style model does not tell apart; "
+                    "each is given the kind of review line the style model reads it as", len(unknown))
+    return styles
+
+
+def _one_hot(styles: list[str], names: list[str]) -> np.ndarray:
+    return np.array([[s == name for name in names] for s in styles], np.float32)
 
 
 def _styles_mixed(wanted: bool, option: str, corpus: str, is_review: np.ndarray) -> bool:
