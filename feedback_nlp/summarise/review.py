@@ -24,7 +24,8 @@ import numpy as np
 
 from ..errors import InputError
 from ..io.records import named_paths, visible_files
-from .metrics import Metric, dedupe_metrics, extract_metrics, group_by_metric, names_something, table_header, table_row_metrics
+from .metrics import Metric, dedupe_metrics, extract_metrics, group_by_metric, names_something
+from .tables import table_header, table_row_metrics
 from .classifier import SectionClassifier
 from .ranking import part_of_a_year, report_period, select_sections, short_horizon, sums_up_a_year
 from .sections import (
