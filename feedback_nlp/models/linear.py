@@ -75,14 +75,13 @@ class LinearModel:
         if weight_bits not in WEIGHT_BITS:
             raise ValueError(f"weight_bits {weight_bits!r}: 8 or 16")
         self.classes_ = np.asarray(classes)
-        self.coef_scale_ = None  # one scale per label when the weights are 8-bit
-        if scale is not None:
-            ints, self.coef_scale_ = np.asarray(coef, dtype=np.int8), np.asarray(scale, dtype=np.float32)
-        elif weight_bits == 8:
-            ints, self.coef_scale_ = int8_weights(pruned(coef, prune))
+        if scale is None and weight_bits == 8:
+            coef, scale = int8_weights(pruned(coef, prune))
+        self.coef_scale_ = None if scale is None else np.asarray(scale, dtype=np.float32)  # one per label, 8-bit weights
         if self.coef_scale_ is None:
             self.coef_ = half_precision(pruned(coef, prune))
         else:
+            ints = np.asarray(coef, dtype=np.int8)
             if self.coef_scale_.shape != (len(ints),):
                 raise ValueError(f"{self.coef_scale_.shape[0]} weight scales for {len(ints)} labels")
             self.coef_ = np.ascontiguousarray(ints.astype(np.float32) * self.coef_scale_[:, None])
