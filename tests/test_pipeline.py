@@ -171,6 +171,13 @@ def test_pipeline_bad_items_do_not_break_the_batch(tiny, item, field, message):
     assert not unclassified or (results[1]["is_complaint"] is False and results[1]["causes"] == [])
 
 
+def test_pipeline_a_long_text_keeps_every_warning(tiny):
+    # cut to its first characters and not Chinese: both are said, the first is not overwritten
+    (result,) = tiny.predict(["the parcel is late. " * 200])
+    assert "only the first 2000" in result["warning"]
+    assert "no Chinese characters" in result["warning"]
+
+
 def test_pipeline_reads_emoji_it_knows_and_leaves_text_it_knows_nothing_of_unclassified(tiny):
     known, unknown, rare = tiny.predict(["👍", "😀", "龘"])
     # an emoji alone is a reply: read when the model learnt it, with no warning about words (which

@@ -194,11 +194,11 @@ class FeedbackClassifier(abc.ABC):
             if not isinstance(item, str):
                 results[i] = self._empty_result(None, error=f"text has type {type(item).__name__}; pass a string")
                 continue
-            warning = None
+            warnings = []
             text = item
             if len(text) > MAX_CHARS:
                 text = text[:MAX_CHARS]
-                warning = f"text has {len(item)} characters; only the first {MAX_CHARS} were classified"
+                warnings.append(f"text has {len(item)} characters; only the first {MAX_CHARS} were classified")
             if not text.strip():
                 results[i] = self._empty_result(item, warning="empty text; nothing to classify")
                 continue
@@ -212,12 +212,12 @@ class FeedbackClassifier(abc.ABC):
                 continue
             readable = codes.replace(text)  # "[OK]" is an emoticon, not English
             if not _HAN.search(readable) and _WORD_CHAR.search(readable):
-                warning = "no Chinese characters; the models were trained on Chinese text"
+                warnings.append("no Chinese characters; the models were trained on Chinese text")
             elif looks_like_mojibake(text) and repair_mojibake(text).changed:
-                warning = ("text looks like UTF-8 that was read as GBK (mojibake); results are unreliable: "
-                           "repair it first with feedback_nlp.repair_mojibake(text).text")
+                warnings.append("text looks like UTF-8 that was read as GBK (mojibake); results are unreliable: "
+                                "repair it first with feedback_nlp.repair_mojibake(text).text")
             texts.append(text)
-            index.append((i, warning))
+            index.append((i, "; ".join(warnings) or None))
         if not texts:
             return results  # type: ignore[return-value]
         cause_probs, sent_probs, state, backend_warnings = self._score(texts)
