@@ -51,7 +51,7 @@ def stages(clf, msgs: list[str], total: float) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default=None, help="model directory (default: the shipped model)")
     parser.add_argument("--messages", type=int, default=20000)
     args = parser.parse_args()

@@ -35,7 +35,7 @@ print(json.dumps({{"complaints": complaints, "seconds": time.perf_counter() - st
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--no-explain", action="store_true", help="leave out the evidence")
     args = parser.parse_args()

@@ -87,7 +87,7 @@ def project_counts() -> tuple[Counter, Counter]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-o", "--output", type=Path, default=OUT)
     parser.add_argument("--min-count", type=int, default=2, help="drop pairs with a smaller weighted count")
     args = parser.parse_args()

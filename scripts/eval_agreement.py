@@ -44,7 +44,7 @@ def compare(a: list[dict], b: list[dict], labels: list[str]) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("model", nargs="?", help="model directory (default: the shipped model)")
     args = parser.parse_args()
     clf = FeedbackClassifier.load(args.model)

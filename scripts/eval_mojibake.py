@@ -52,7 +52,7 @@ def recovered(original: str, repaired: str) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args()
     files = args.files or [p for pattern in DEFAULT for p in sorted(SEEDS.glob(pattern))]

@@ -25,7 +25,7 @@ def held_out_items() -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("models", nargs="*", help="model directories (default: the shipped model)")
     args = parser.parse_args()
     rows = held_out_items()

@@ -16,6 +16,7 @@ with the labels (raw agreement and Cohen's kappa), with the model's agreement on
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections import Counter, defaultdict
@@ -108,6 +109,7 @@ def evaluate() -> dict:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()  # --help, and no unknown options
     if not SEEDS.is_dir():
         print(f"seeds not found at {SEEDS}", file=sys.stderr)
         return 2

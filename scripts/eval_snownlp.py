@@ -18,7 +18,7 @@ from feedback_nlp.train import REVIEW_SOURCE
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", default="test", choices=["dev", "test"])
     args = parser.parse_args()
     from snownlp import SnowNLP

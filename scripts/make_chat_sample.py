@@ -40,7 +40,7 @@ PLANTED = ["我电话138 1234 5678", "地址是杭州市西湖区文三路100号
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=300)
     parser.add_argument("--seed", type=int, default=2023)
     args = parser.parse_args()

@@ -9,6 +9,7 @@ The texts are written for this project (no third-party text). Run from the repos
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "corpora" / "samples" / "text"
@@ -64,6 +65,7 @@ PAGE_SCRAPED = """当前位置：首页 > 服务案例 > 正文
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()  # --help, and no unknown options
     OUT.mkdir(parents=True, exist_ok=True)
     files = {
         "chat_export_gbk.txt": CHAT_GBK.encode("gbk"),

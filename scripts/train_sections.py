@@ -88,7 +88,7 @@ def article_loo(reports: dict[str, list[dict]], others: dict[str, list[dict]], m
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--holdout", type=float, default=0.2)
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_DIR)
     args = parser.parse_args()
