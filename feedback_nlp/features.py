@@ -44,6 +44,9 @@ class Analysis:
     spans: list[tuple[int, int]]  # span of each term in ``text``
     tail: list[str]  # terms of the clause after the last contrast word
     tail_offset: int | None = None  # where that clause starts in ``text``
+    # where each character of ``text`` is in the normalised text, when double negations were
+    # taken out of it (None: ``text`` is the normalised text)
+    origin: list[int] | None = None
 
 
 def _terms(
@@ -87,8 +90,10 @@ def _terms(
         if kind == _CONTRAST:
             tail_start, tail_offset = len(terms), end
     if cancelled:
-        text, where = _without(norm, cancelled)
-        return _terms(text, tokeniser, negation_scope, affirmed=where)
+        text, where, origin = _without(norm, cancelled)
+        analysis = _terms(text, tokeniser, negation_scope, affirmed=where)
+        analysis.origin = origin
+        return analysis
     if tail_start is None:
         return Analysis(norm, terms, spans, [])
     return Analysis(norm, terms, spans, terms[tail_start:], tail_offset)
@@ -99,15 +104,15 @@ def _negates(word: str) -> bool:
     return _KINDS.get(word) == _NEGATION or (len(word) > 1 and word[0] in "不没" and word not in NOT_NEGATING)
 
 
-def _without(text: str, pairs: list[tuple[int, int]]) -> tuple[str, tuple[int, ...]]:
-    """``text`` without the characters of the cancelled negations (pairs of spans), and where
-    each pair was, in the new text."""
+def _without(text: str, pairs: list[tuple[int, int]]) -> tuple[str, tuple[int, ...], list[int]]:
+    """``text`` without the characters of the cancelled negations (pairs of spans), where each
+    pair was in the new text, and where each character of the new text was in ``text``."""
     keep = np.ones(len(text), bool)
     for start, end in pairs:
         keep[start:end] = False
     before = np.concatenate([[0], np.cumsum(keep)])  # kept characters before each position
     where = tuple(int(before[pairs[i][0]]) for i in range(0, len(pairs), 2))
-    return "".join(ch for ch, k in zip(text, keep) if k), where
+    return "".join(ch for ch, k in zip(text, keep) if k), where, np.flatnonzero(keep).tolist()
 
 
 def _char_code(gram: str) -> int:
@@ -216,11 +221,17 @@ class TextFeaturizer:
         return X
 
     def _char_features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(row, column) of every character n-gram found, computed for all texts at once: each
-        n-gram becomes an integer code (code points as digits in base 0x110001) looked up in the
-        sorted codes of the vocabulary."""
+        """(row, column) of every character n-gram found, computed for all texts at once."""
+        rows, _starts, columns = self.char_ngram_hits(texts)
+        return rows, columns
+
+    def char_ngram_hits(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every occurrence of a known character n-gram in ``texts``: the text it is in, where it
+        starts in that text, and its column; computed for all texts at once. Each n-gram becomes
+        an integer code (code points as digits in base 0x110001) looked up in the sorted codes of
+        the vocabulary."""
         if not texts:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
         # code point + 1 for each character, 0 between texts (and at the end)
         joined = "\0".join(texts) + "\0"
         points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64) + 1
@@ -244,7 +255,10 @@ class TextFeaturizer:
         where = np.searchsorted(self._char_codes, codes)
         where[where == len(self._char_codes)] = 0
         hit = self._char_codes[where] == codes if len(self._char_codes) else np.zeros(len(codes), bool)
-        return row_of[positions[hit]], self._char_columns[where[hit]]
+        positions = positions[hit]
+        rows = row_of[positions]
+        text_starts = np.concatenate([[0], np.cumsum([len(t) + 1 for t in texts])])
+        return rows, positions - text_starts[rows], self._char_columns[where[hit]]
 
     # ---- names and persistence -------------------------------------------------------------
     def word_feature_names(self) -> list[str]:

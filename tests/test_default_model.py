@@ -254,6 +254,24 @@ def test_default_model_evidence_points_at_words(clf):
     assert "物业费" in words
 
 
+def test_default_model_evidence_names_a_word_its_character_ngrams_carry(clf):
+    # 退货退款 is one word too rare to have a weight of its own; its characters carry the cause
+    text = "手机屏幕碎了，退货退款要多久？"
+    entries = clf.predict_one(text)["evidence"]["causes"]["refund_return"]
+    assert entries[0]["text"] == "退货退款" and text[entries[0]["start"] : entries[0]["end"]] == "退货退款"
+
+
+def test_default_model_is_loaded_once_by_threads_at_the_same_time():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from feedback_nlp.pipeline import linear
+
+    linear._load_default.cache_clear()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        loaded = list(pool.map(lambda _: FeedbackClassifier.load(), range(4)))
+    assert all(model is loaded[0] for model in loaded)
+
+
 def test_default_model_plain_question_is_not_a_complaint(clf):
     # the cause models themselves leave a question about shipping below the logistics threshold:
     # no gate on neutral messages is needed for it (and such a gate drops calm reports' causes)

@@ -103,6 +103,12 @@ def _edited(tiny, tmp_path, edit) -> object:
     return tmp_path / "m"
 
 
+def _reordered(meta: dict, part: str, key: str) -> None:
+    """The model's labels listed (as trained models list them) and its part's labels reversed."""
+    meta[key] = list(meta["models"][part]["classes"])
+    meta["models"][part]["classes"] = meta[key][::-1]
+
+
 @pytest.mark.parametrize(
     "edit, message",
     [
@@ -119,9 +125,12 @@ def _edited(tiny, tmp_path, edit) -> object:
         (lambda m: m.pop("files"), "files"),
         (lambda m: m["models"].pop("sentiment"), "a part was removed"),
         (lambda m: m["files"].pop("featurizer.json"), "featurizer.json is not listed"),
+        (lambda m: _reordered(m, "sentiment", "sentiment_labels"), "the sentiment part has the labels"),
+        (lambda m: _reordered(m, "causes", "causes"), "the causes part has the labels"),
     ],
     ids=["threshold-missing", "thresholds-removed", "threshold-text", "format-text", "gate-null", "gate-missing",
-         "bias-missing", "threshold-negative", "threshold-over-one", "backend-missing", "files-missing", "part-removed", "file-unlisted"],
+         "bias-missing", "threshold-negative", "threshold-over-one", "backend-missing", "files-missing", "part-removed", "file-unlisted",
+         "sentiment-labels-reordered", "cause-labels-reordered"],
 )
 def test_pipeline_names_what_was_edited_in_metadata(tiny, tmp_path, edit, message):
     directory = _edited(tiny, tmp_path, edit)
@@ -278,6 +287,64 @@ def test_pipeline_evidence_spans_leave_out_spaces_and_invisible_characters(tiny)
         entries = [e for es in tiny.predict_one(text)["evidence"]["causes"].values() for e in es]
         assert entries and all(e["text"] == e["text"].strip().replace("\u200b", "") for e in entries)
         assert all(text[e["start"] : e["end"]] == e["text"] for e in entries)
+
+
+def test_pipeline_evidence_spans_hold_the_words_they_name(tiny):
+    # every step of normalising that changes the length, together: a CR LF, repeated marks, an
+    # emoticon code, a numeral NFKC spells out, Traditional characters and a zero-width space
+    from feedback_nlp.normalise.text import normalise_records
+
+    pieces = ["快遞五天了還沒到", "！！！", "。。。", "[强]", "\r\n", "\u200b", "客服態度很差", "Ⅱ", "  ", "太慢了!!", "快递慢"]
+    rng = __import__("random").Random(0)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(2, 7))) for _ in range(200)]
+    checked = 0
+    for text, result in zip(texts, tiny.predict(texts)):
+        for e in [e for es in result["evidence"]["causes"].values() for e in es] + result["evidence"]["sentiment"]:
+            # the input's span, normalised, holds the term's words (a word pair's span also holds
+            # the marks between the two words)
+            written = normalise_records([text[e["start"] : e["end"]]])[0].replace(" ", "")
+            words = e["term"].lstrip("!").split(" ")
+            assert written.startswith(words[0].lstrip("!")) and written.endswith(words[-1].lstrip("!")), (text, e)
+            checked += 1
+    assert checked > 300
+
+
+def test_pipeline_evidence_of_an_emoticon_code_is_the_code(tiny):
+    text = "快递慢[发怒][发怒]"
+    spans = [e for es in tiny.predict_one(text)["evidence"]["causes"].values() for e in es]
+    spans += tiny.predict_one(text)["evidence"]["sentiment"]
+    assert all(text[e["start"] : e["end"]] == e["text"] for e in spans)
+    assert all(e["text"] == "[发怒]" for e in spans if e["term"] == "😡")
+
+
+def test_pipeline_evidence_is_quick_on_long_texts(tiny):
+    import time
+
+    text = ("物業費太貴！！客服態度很差。。。" * 200)[:2000]
+    start = time.perf_counter()
+    result = tiny.predict_one(text)
+    # aligning the normalised text with the input once took seconds on such a text
+    assert time.perf_counter() - start < 1.0
+    assert all(text[e["start"] : e["end"]] == e["text"] for es in result["evidence"]["causes"].values() for e in es)
+
+
+def test_pipeline_a_broken_character_does_not_break_the_batch(tiny):
+    half_emoji = json.loads('"快递太慢了\\ud83d"')  # a JSON escape cut in two
+    results = tiny.predict(["快递慢", half_emoji, "\ud83d"])
+    assert results[0]["causes"] and results[0]["warning"] is None
+    assert results[1]["causes"] and "broken character" in results[1]["warning"]
+    assert results[2]["sentiment"]["label"] is None and results[2]["error"] is None
+
+
+def test_pipeline_confidence_agrees_with_the_probability_shown(tiny):
+    from feedback_nlp.pipeline.base import confidence_level
+
+    results = tiny.predict([t for t, _, _ in DATA] + ["快递慢", "態度很差！！！", "还行吧"])
+    for result in results:
+        for cause in result["causes"]:
+            assert cause["confidence"] == confidence_level(cause["probability"])
+        sentiment = result["sentiment"]
+        assert sentiment["confidence"] == confidence_level(sentiment["probabilities"][sentiment["label"]])
 
 
 def test_pipeline_is_thread_safe(tiny):

@@ -126,6 +126,12 @@ class Metadata(BaseModel):
             unset = [k for k in ("neutral_bias", "positive_gate", "neutral_gate") if getattr(self, k) is None]
             if unset:
                 raise ValueError(f"{', '.join(repr(k) for k in unset)} missing: a classifier's decisions depend on it")
+        for head, labels in (("causes", self.causes), ("sentiment", self.sentiment_labels)):
+            for name, part in self.models.items():
+                classes = part.get("classes") if isinstance(part, dict) else None
+                if labels and (name == head or name.startswith(head + "_")) and classes is not None and list(classes) != labels:
+                    raise ValueError(f"the {name} part has the labels {classes} where the model has {labels} (in this "
+                                     "order); parts of different models were put together, or a list was edited")
         weights = {name.removesuffix(".npz") for name in self.files if name.endswith(".npz") and "/" not in name}
         if weights != set(self.models):
             unlisted = sorted(weights ^ set(self.models))

@@ -16,6 +16,7 @@ with the rule that removed it. Steps, in order:
 
 from __future__ import annotations
 
+import difflib
 import functools
 import operator
 import re
@@ -34,7 +35,9 @@ _FULLWIDTH = {
 }
 _FULLWIDTH[0x3000] = 0x20
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffd\u00ad]")
+# control, zero-width and replacement characters, and unpaired surrogates (half an emoji, from a
+# JSON escape cut in two), which cannot be written out as UTF-8
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffd\u00ad\ud800-\udfff]")
 _ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f]")
 _MULTI_SPACE = re.compile(r" {2,}")
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -151,17 +154,125 @@ def _char_steps(cfg: NormaliseConfig) -> list:
     return steps
 
 
+def _record_steps(cfg: NormaliseConfig) -> list:
+    """The steps of ``normalise_records`` between joining the texts and splitting them again."""
+    return [
+        functools.partial(_CONTROL.sub, ""),
+        functools.partial(_ODD_SPACE.sub, " "),
+        *(step for _name, step in _char_steps(cfg)),
+        functools.partial(_MULTI_SPACE.sub, " "),
+    ]
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ")
+
+
 def normalise_records(texts: list[str], config: NormaliseConfig | None = None) -> list[str]:
     """Normalise many short texts (chat messages) at once: the character-level steps of
     ``normalise_text`` run over all of them joined, which is much faster than one call each.
     Line breaks inside a text become spaces; no boilerplate removal, no report."""
-    cfg = config or NormaliseConfig()
-    joined = "\n".join(t.replace("\r", " ").replace("\n", " ") for t in texts)
-    out = _ODD_SPACE.sub(" ", _CONTROL.sub("", joined))
-    for _name, step in _char_steps(cfg):
+    out = "\n".join(map(_one_line, texts))
+    for step in _record_steps(config or NormaliseConfig()):
         out = step(out)
-    lines = _MULTI_SPACE.sub(" ", out).split("\n")
-    return [line.strip() for line in lines]
+    return [line.strip() for line in out.split("\n")]
+
+
+def record_spans(text: str, config: NormaliseConfig | None = None) -> tuple[str, list[tuple[int, int]]]:
+    """``normalise_records([text])[0]`` and, for each of its characters, the span of ``text`` it
+    came from: an emoticon code read as an emoji ("[强]" -> "👍") has the code's span, each "I" of
+    "Ⅱ" -> "II" the numeral's, a kept "！" of "！！！" its own. Each step is followed on its own: a
+    step that keeps the length changes characters one for one (script, width, punctuation forms);
+    one that does not is aligned with its input, which is quick as such a step changes little."""
+    out = _one_line(text)
+    spans = [(i, i + 1) for i in range(len(out))]
+    for step in [*_record_steps(config or NormaliseConfig()), str.strip]:
+        changed = step(out)
+        if len(changed) != len(out):
+            spans = _carried(out, changed, spans, step)
+        out = changed
+    return out, spans
+
+
+_PIECEWISE_MAX = 64  # changed blocks up to this long are split into the pieces the step changed
+_ANCHOR = 2  # characters that must agree after a changed block for the texts to be in step again
+_WINDOW = 32  # how far ahead a changed block may end, in either text
+
+
+def _blocks(before: str, after: str):
+    """Equal and changed blocks of two texts, as difflib's opcodes (tag, i1, i2, j1, j2), found by
+    walking both texts in step: a normalising step changes a few short runs, so this is linear
+    where difflib is quadratic on long texts that repeat themselves."""
+    i = j = 0
+    n, m = len(before), len(after)
+    while i < n or j < m:
+        start_i, start_j = i, j
+        while i < n and j < m and before[i] == after[j]:
+            i, j = i + 1, j + 1
+        if i > start_i:
+            yield "equal", start_i, i, start_j, j
+        if i == n or j == m:
+            if i < n or j < m:
+                yield "replace", i, n, j, m
+            return
+        found = _resync(before, after, i, j)
+        if found is None:  # nothing in step within the window: hand the rest to difflib
+            for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before[i:], after[j:], autojunk=False).get_opcodes():
+                yield tag, i + i1, i + i2, j + j1, j + j2
+            return
+        yield "replace", i, found[0], j, found[1]
+        i, j = found
+
+
+def _resync(before: str, after: str, i: int, j: int) -> tuple[int, int] | None:
+    """The nearest positions after ``i`` and ``j`` from which both texts agree again: the
+    shortest changed block first, and of equally long ones the one closest to a character for a
+    character ("!" -> "！" rather than "！" put in and "!" taken out)."""
+    for size in range(1, _WINDOW + 1):
+        for skew in range(size + 1):
+            for di, dj in {(size, size - skew), (size - skew, size)}:
+                a, b = i + di, j + dj
+                k = min(_ANCHOR, len(before) - a, len(after) - b)
+                if k < 0 or (k == 0 and (a, b) != (len(before), len(after))):
+                    continue
+                if before[a : a + k] == after[b : b + k]:
+                    return a, b
+    return None
+
+
+def _carried(before: str, after: str, spans: list[tuple[int, int]], step) -> list[tuple[int, int]]:
+    """The source spans of the characters of ``after`` (``step(before)``), from those of
+    ``before``: a character of a changed block stands for the piece of the block that ``step``
+    made it from ("[强][强]" -> "👍👍": each emoji its code), or the whole block where the block
+    cannot be cut into such pieces."""
+    out: list[tuple[int, int]] = []
+    for tag, i1, i2, j1, j2 in _blocks(before, after):
+        if tag == "equal":
+            out += spans[i1:i2]
+        elif i2 == i1:  # inserted: an empty span where it was put
+            edge = spans[i1 - 1][1] if i1 else 0
+            out += [(edge, edge)] * (j2 - j1)
+        elif j2 > j1:
+            pieces = _pieces(before[i1:i2], after[j1:j2], step) if i2 - i1 <= _PIECEWISE_MAX else None
+            for start, end, width in pieces or [(0, i2 - i1, j2 - j1)]:
+                out += [(spans[i1 + start][0], spans[i1 + end - 1][1])] * width
+    return out
+
+
+def _pieces(old: str, new: str, step) -> list[tuple[int, int, int]] | None:
+    """``old`` cut into pieces that ``step`` turns, one after another, into ``new``: (start, end,
+    length of what the piece became) each; None if there is no such cut."""
+    pieces, start, done = [], 0, 0
+    while start < len(old):
+        for end in range(start + 1, len(old) + 1):
+            made = step(old[start:end])
+            if made and new.startswith(made, done):
+                break
+        else:
+            return None
+        pieces.append((start, end, len(made)))
+        start, done = end, done + len(made)
+    return pieces if done == len(new) else None
 
 
 def normalise_text(text: str, config: NormaliseConfig | None = None) -> NormalisedText:
@@ -198,3 +309,4 @@ def normalise_text(text: str, config: NormaliseConfig | None = None) -> Normalis
         kept_lines.pop()
         line_map.pop()
     return NormalisedText("\n".join(kept_lines), original, line_map, removed, changes)
+

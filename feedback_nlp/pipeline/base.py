@@ -10,7 +10,6 @@ no sentiment label.
 from __future__ import annotations
 
 import abc
-import difflib
 import itertools
 import logging
 import re
@@ -35,6 +34,7 @@ BATCH_SIZE = 2048
 EVIDENCE_TERMS = 3
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _WORD_CHAR = re.compile(r"[^\W\d_]")  # a letter or character of any script
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half of a character: an emoji whose JSON escape was cut in two
 NOT_KNOWN = "none of its words, characters or emoji is known to the model; not classified"
 _BACKENDS: dict[str, type[FeedbackClassifier]] = {}  # each backend's name and class, as they are defined
 
@@ -49,19 +49,6 @@ def _missing(item: Any) -> bool:
 def confidence_level(probability: float) -> str:
     """high (>= 0.8), medium (>= 0.6) or low."""
     return "high" if probability >= 0.8 else "medium" if probability >= 0.6 else "low"
-
-
-def _offset_map(normalised: str, original: str) -> list[int] | None:
-    """For each position of ``normalised``, the matching position in ``original`` (None: identity)."""
-    if len(normalised) == len(original):
-        return None
-    mapping = [0] * (len(normalised) + 1)
-    matcher = difflib.SequenceMatcher(None, normalised, original, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        for k in range(i1, i2):
-            mapping[k] = j1 + min(k - i1, max(j2 - j1 - 1, 0)) if tag != "equal" else j1 + (k - i1)
-    mapping[len(normalised)] = len(original)
-    return mapping
 
 
 class FeedbackClassifier(abc.ABC):
@@ -210,6 +197,10 @@ class FeedbackClassifier(abc.ABC):
                 results[i] = self._empty_result(item, warning=f"only {''.join(placeholders)}, a picture, voice message, file or "
                                                               "the like sent instead of text; not classified")
                 continue
+            broken = len(_SURROGATE.findall(text))
+            if broken:  # normalising takes them out; they cannot be written as UTF-8
+                warnings.append(f"text has {broken} broken character{'s' if broken > 1 else ''} (half of an emoji or "
+                                "the like, e.g. from a cut JSON escape); left out")
             readable = codes.replace(text)  # "[OK]" is an emoticon, not English
             if not _HAN.search(readable) and _WORD_CHAR.search(readable):
                 warnings.append("no Chinese characters; the models were trained on Chinese text")
@@ -252,7 +243,7 @@ class FeedbackClassifier(abc.ABC):
                         "id": self.cause_ids_[j],
                         "name": self.cause_names_.get(self.cause_ids_[j], self.cause_ids_[j]),
                         "probability": cause_rounded[row][j],
-                        "confidence": confidence_level(cause_probs[row, j]),
+                        "confidence": confidence_level(cause_rounded[row][j]),
                     }
                     for j in chosen_rows[row]
                 ],
@@ -261,7 +252,7 @@ class FeedbackClassifier(abc.ABC):
                 "sentiment": {
                     "label": label,
                     "score": round(score, 4),
-                    "confidence": confidence_level(sent_p),
+                    "confidence": confidence_level(round(sent_p, 4)),  # as the probability shown
                     "probabilities": dict(zip(self.sentiment_labels_, sent_rounded[row])),
                 },
                 "warning": warning,
@@ -297,12 +288,11 @@ class FeedbackClassifier(abc.ABC):
         }
 
 
-def _with_span(entry: dict, span: tuple[int, int], text: str, mapping) -> dict:
-    """``entry`` with the span of its words in the input ``text``, without the spaces and invisible
-    characters that normalising took out at its edges ("快递\u200b" -> "快递")."""
-    start, end = span
-    if mapping is not None:
-        start, end = mapping[start], mapping[end]
+def _with_span(entry: dict, span: tuple[int, int], text: str, sources: list[tuple[int, int]] | None) -> dict:
+    """``entry`` with the span of its words in the input ``text`` (``sources``: the input span of
+    each character of the normalised text; None where normalising changed nothing), without the
+    spaces and invisible characters that normalising took out at its edges ("快递\u200b" -> "快递")."""
+    start, end = span if sources is None else (sources[span[0]][0], sources[span[1] - 1][1])
     while end > start and _invisible(text[end - 1]):
         end -= 1
     while start < end and _invisible(text[start]):

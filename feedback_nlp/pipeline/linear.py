@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,8 @@ import numpy as np
 from ..features import Analysis, TextFeaturizer
 from ..models.base import ModelError, load_objects, save_objects
 from ..models.linear import MESSAGE, LinearModel, blend_styles, covers, style_names, style_probabilities, style_weights
-from .base import _HAN, DEFAULT_MODEL_DIR, EVIDENCE_TERMS, FeedbackClassifier, _offset_map, _with_span
+from ..normalise.text import record_spans
+from .base import _HAN, DEFAULT_MODEL_DIR, EVIDENCE_TERMS, FeedbackClassifier, _with_span
 
 # Share of the sentiment decided by the clause after the last contrast word (但是, 不过…): in
 # "东西不错但是客服太慢" that clause carries the verdict.
@@ -149,47 +151,106 @@ class LinearClassifier(FeedbackClassifier):
 
     def _explain(self, texts, state, requests):
         analyses, X, chosen = state
-        mappings: dict[int, list[int] | None] = {}
+        rows = sorted({row for row, _, _ in requests})
+        # the character n-grams of all these texts at once, each with the share of its column's
+        # pull an occurrence gets (one over the number of times it occurs in its text)
+        which, starts, columns = self.featurizer.char_ngram_hits([analyses[r].text for r in rows])
+        _, first, counts = np.unique(which * self.featurizer.n_features_ + columns, return_inverse=True, return_counts=True)
+        order = np.argsort(which, kind="stable")
+        bounds = np.searchsorted(which[order], np.arange(len(rows) + 1))
+        units: dict[int, _Units] = {}
+        for k, row in enumerate(rows):
+            part = order[bounds[k] : bounds[k + 1]]
+            units[row] = self._units(X, row, analyses[row], texts[row], (starts[part], columns[part], 1.0 / counts[first[part]]))
         out = {}
         for row, head, j in requests:
-            if row not in mappings:
-                mappings[row] = _offset_map(analyses[row].text, texts[row])
             model = self._heads[head][1][chosen[head][row]] if head in chosen else self._plain[head]
-            out[(row, head, j)] = self._evidence(X, row, model.coef_[j], analyses[row], texts[row], mappings[row])
+            out[(row, head, j)] = units[row].evidence(model.coef_[j], texts[row])
         return out
 
-    def _evidence(self, X, row, weights: np.ndarray, analysis: Analysis, text: str, mapping) -> list[dict]:
-        """The word features with the largest positive pull towards a label, with input spans."""
-        lo, hi = X.indptr[row], X.indptr[row + 1]
-        cols, values = X.indices[lo:hi], X.data[lo:hi]
-        words = cols < self._n_word
-        cols, values = cols[words], values[words]
-        if not len(cols):
-            return []
-        pull = weights[cols] * values
-        out = []
-        for k in np.argsort(-pull)[:EVIDENCE_TERMS]:
-            if pull[k] <= 0:
-                break
-            name = self._word_names[cols[k]]
-            span = _find_terms(analysis, name.split(" "))
-            # "!w" marks a word inside the scope of a negation
-            entry = {"term": name, "weight": round(float(pull[k]), 3)}
-            if span is not None:
-                out.append(_with_span(entry, span, text, mapping))
+    def _units(self, X, row: int, analysis: Analysis, text: str, char_hits) -> _Units:
+        """The words of one text that evidence names, and which features count towards each. A
+        word's pull is its own weight plus that of the character n-grams that start inside it
+        (shared among their occurrences): in "退货退款要多久" the n-grams 退, 退款, 退货 make the
+        word 退货退款 evidence even where the word itself is too rare to have a weight of its own."""
+        spans: dict[tuple[int, int], int] = {}  # span in the analysed text -> unit
+        names: list[str] = []
+        terms, term_spans = analysis.terms, analysis.spans
+        term_unit = []
+        for span, term in zip(term_spans, terms):
+            unit = spans.setdefault(span, len(names))
+            if unit == len(names):
+                names.append(term)
+            term_unit.append(unit)
+        first: dict[str, int] = {}  # each word n-gram of the text -> where it first starts
+        lo, hi = self.featurizer.word_ngrams
+        for n in range(lo, hi + 1):
+            grams = terms if n == 1 else list(map(" ".join, zip(*(terms[k:] for k in range(n)))))
+            first.update({gram: i for i, gram in reversed(list(enumerate(grams)))})
+        row_cols = X.indices[X.indptr[row] : X.indptr[row + 1]]
+        word_cols, word_units = [], []
+        for col in row_cols[row_cols < self._n_word].tolist():
+            name = self._word_names[col]
+            i = first.get(name)
+            if i is None:
+                continue
+            n = name.count(" ") + 1
+            if n == 1:
+                unit = term_unit[i]
             else:
-                out.append(entry)
+                unit = spans.setdefault((term_spans[i][0], term_spans[i + n - 1][1]), len(names))
+                if unit == len(names):
+                    names.append(name)
+            word_cols.append(col)
+            word_units.append(unit)
+        # character n-grams (``char_hits``: start, column, share): each occurrence counts towards
+        # the term it starts in
+        starts, char_cols, char_share = char_hits
+        bounds = np.array(term_spans, np.int64).reshape(-1, 2)
+        k = np.maximum(np.searchsorted(bounds[:, 0], starts, side="right") - 1, 0)
+        in_term = (starts >= bounds[k, 0]) & (starts < bounds[k, 1]) if len(bounds) else np.zeros(len(starts), bool)
+        char_units = np.array(term_unit, np.int64)[k] if len(bounds) else starts
+        cols = np.concatenate([np.array(word_cols, np.int64), char_cols[in_term]])
+        units = np.concatenate([np.array(word_units, np.int64), char_units[in_term]])
+        share = np.concatenate([np.ones(len(word_cols)), char_share[in_term]])
+        if analysis.origin is None and analysis.text == text:
+            sources = None  # normalising changed nothing
+        else:
+            sources = record_spans(text, self.featurizer._norm_cfg)[1]
+            if analysis.origin is not None:
+                sources = [sources[k] for k in analysis.origin]
+        return _Units(list(spans), names, cols, units, share, sources)
+
+
+class _Units:
+    """The words of one text that evidence can name; see ``LinearClassifier._units``."""
+
+    def __init__(self, spans, names, cols, unit, share, sources):
+        self.spans, self.names, self.cols, self.unit, self.share, self.sources = spans, names, cols, unit, share, sources
+
+    def evidence(self, weights: np.ndarray, text: str) -> list[dict]:
+        """The words with the largest positive pull towards the label of ``weights``, with their
+        spans in ``text``; "!w" in a term marks a word inside the scope of a negation."""
+        if not len(self.cols):
+            return []
+        pulls = np.bincount(self.unit, weights[self.cols] * self.share, minlength=len(self.names))
+        out = []
+        for k in np.argsort(-pulls, kind="stable")[:EVIDENCE_TERMS].tolist():
+            if pulls[k] <= 0:
+                break
+            out.append(_with_span({"term": self.names[k], "weight": round(float(pulls[k]), 3)}, self.spans[k], text, self.sources))
         return out
+
+
+_default_lock = threading.Lock()
+
+
+def _default_classifier() -> LinearClassifier:
+    """The default model, loaded by the first caller; threads that ask meanwhile wait for it."""
+    with _default_lock:
+        return _load_default()
 
 
 @functools.lru_cache(maxsize=1)
-def _default_classifier() -> LinearClassifier:
+def _load_default() -> LinearClassifier:
     return LinearClassifier._load_dir(DEFAULT_MODEL_DIR)
-
-
-def _find_terms(analysis: Analysis, terms: list[str]) -> tuple[int, int] | None:
-    n = len(terms)
-    for i in range(len(analysis.terms) - n + 1):
-        if analysis.terms[i : i + n] == terms:
-            return analysis.spans[i][0], analysis.spans[i + n - 1][1]
-    return None

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from ..config import NormaliseConfig
 from ..models.base import verify_files, write_metadata
-from ..normalise.text import normalise_records
-from .base import EVIDENCE_TERMS, FeedbackClassifier, _offset_map, _with_span
+from ..normalise.text import normalise_records, record_spans
+from .base import EVIDENCE_TERMS, FeedbackClassifier, _with_span
 
 
 class TransformersClassifier(FeedbackClassifier):
@@ -72,7 +72,7 @@ class TransformersClassifier(FeedbackClassifier):
                     break
             else:
                 rounds.append([request])
-        mappings = {row: _offset_map(normalised[row], texts[row]) for row in {r[0] for r in requests}}
+        sources = {row: record_spans(texts[row], self._norm_cfg)[1] for row in {r[0] for r in requests}}
         for group in rounds:
             for head in ("causes", "sentiment"):
                 part = [r for r in group if r[1] == head]
@@ -81,7 +81,7 @@ class TransformersClassifier(FeedbackClassifier):
                 spans = self.heads.attributions([normalised[r[0]] for r in part], head, [r[2] for r in part], EVIDENCE_TERMS)
                 for (row, _, j), found in zip(part, spans):
                     out[(row, head, j)] = [
-                        _with_span({"term": normalised[row][s:e], "weight": round(w, 3)}, (s, e), texts[row], mappings[row])
+                        _with_span({"term": normalised[row][s:e], "weight": round(w, 3)}, (s, e), texts[row], sources[row])
                         for s, e, w in found
                     ]
         return out

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from feedback_nlp.config import NormaliseConfig
-from feedback_nlp.normalise.text import normalise_text
+from feedback_nlp.normalise.text import normalise_records, normalise_text, record_spans
 from tests.conftest import seed_text
 
 CASES = json.loads((Path(__file__).parents[1] / "data" / "normalise_cases.json").read_text(encoding="utf-8"))
@@ -98,3 +98,29 @@ def test_text_on_input_lines_keeps_line_numbers():
     assert norm.text.count("\n") < 6  # runs of blank lines were dropped
     lines = norm.on_input_lines().split("\n")
     assert len(lines) == 7 and lines[0] == "标题" and lines[4] == "正文第一行" and lines[6] == "正文第二行"
+
+
+@pytest.mark.parametrize(
+    "text, pieces",
+    [
+        ("物業費太貴！！！", [("物", "物"), ("业", "業"), ("费", "費"), ("太", "太"), ("贵", "貴"), ("！", "！")]),
+        ("[强][强]好", [("👍", "[强]"), ("👍", "[强]"), ("好", "好")]),
+        ("买的是Ⅱ代", [("买", "买"), ("的", "的"), ("是", "是"), ("I", "Ⅱ"), ("I", "Ⅱ"), ("代", "代")]),
+        ("  快递\u200b太慢\r\n了!!", [("快", "快"), ("递", "递"), ("太", "太"), ("慢", "慢"), (" ", "\r"), ("了", "了"), ("！", "!"), ("!", "!")]),
+    ],
+)
+def test_record_spans_give_each_character_its_source(text, pieces):
+    normalised, spans = record_spans(text)
+    assert normalised == normalise_records([text])[0]
+    assert [(char, text[start:end]) for char, (start, end) in zip(normalised, spans)] == pieces
+
+
+def test_record_spans_agree_with_normalise_records_on_messy_texts():
+    rng = __import__("random").Random(1)
+    pieces = ["物業費", "！！！", "。。。", "[强]", "[图片]", "\r\n", "\u200b", "Ⅱ", "ＡＢＣ", "  ", "太慢了!!", "ﬁ", "😡", "\ud83d"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 9)))
+        normalised, spans = record_spans(text)
+        assert normalised == normalise_records([text])[0]
+        assert len(spans) == len(normalised) and all(0 <= s <= e <= len(text) for s, e in spans)
+        assert [s for s, _ in spans] == sorted(s for s, _ in spans)
