@@ -3,12 +3,15 @@
 Order of evidence: a Word document (.docx: its paragraphs and table rows, in document order); a
 byte-order mark; strict UTF-8 (most files); UTF-16 without a BOM (NUL bytes in every other
 position, or, for Chinese text, the byte order that reads as Chinese); then charset-normalizer, limited to the encodings Chinese text is actually stored in.
+Text that charset-normalizer refuses (a few damaged bytes) is read in the candidate encoding that
+leaves the fewest bytes undecodable, with low confidence (``FALLBACKS``).
 Binary data and text that no candidate decodes are refused with an error that names the input.
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import logging
 import re
@@ -33,6 +36,9 @@ BOMS = [
     (codecs.BOM_UTF16_LE, "utf_16_le"),
     (codecs.BOM_UTF16_BE, "utf_16_be"),
 ]
+# what text that charset-normalizer refuses is decoded with, in order of preference; cp950 is
+# Windows' Big5, with the euro sign
+FALLBACKS = ["utf_8", "gb18030", "big5", "cp950"]
 MAX_UNDECODABLE_SHARE = 0.02
 SAMPLE_LIMIT = 1 << 16  # more replaced bytes than this and the input is refused
 
@@ -91,8 +97,12 @@ def _looks_utf16(data: bytes) -> str | None:
     return _looks_utf16_chinese(sample)
 
 
-# characters of Chinese text: CJK ideographs, CJK and full-width punctuation, printable ASCII
-_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u0020-\u007e\n\r\t]")
+# characters of Chinese text: CJK ideographs, CJK and full-width punctuation, printable ASCII, and
+# the punctuation and numbering Chinese text takes from elsewhere (· — ‘ ’ “ ” … ‰ ※ № Ⅰ ①)
+_PLAUSIBLE = re.compile(
+    r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u0020-\u007e\n\r\t"
+    r"\u00b7\u00d7\u2014\u2015\u2018\u2019\u201c\u201d\u2026\u2030\u203b\u2116\u2160-\u216b\u2460-\u2473]"
+)
 
 
 def _looks_utf16_chinese(sample: bytes) -> str | None:
@@ -183,6 +193,42 @@ def _decode_with(data: bytes, encoding: str, label: str, confidence: float, bom:
     return Decoded(text.replace("\ufffd", ""), encoding, confidence, bom, bad)
 
 
+@functools.cache
+def _common_characters() -> frozenset[str]:
+    """The most used Chinese characters: GB2312 level 1 (3,755 Simplified) and Big5's frequently
+    used characters (5,401 Traditional)."""
+    pairs = [(bytes([lead, trail]), "gb2312") for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF)]
+    pairs += [(bytes([lead, trail]), "big5") for lead in range(0xA4, 0xC7) for trail in [*range(0x40, 0x7F), *range(0xA1, 0xFF)]]
+    return frozenset(code.decode(codec, errors="ignore") for code, codec in pairs) - {""}
+
+
+def _common_share(text: str) -> float:
+    """The share of the CJK ideographs in (the start of) ``text`` that are common ones (0 when there
+    are none)."""
+    ideographs = [c for c in text[:SAMPLE_LIMIT] if "\u4e00" <= c <= "\u9fff"]
+    common = _common_characters()
+    return sum(c in common for c in ideographs) / len(ideographs) if ideographs else 0.0
+
+
+def _decode_best(data: bytes, label: str) -> Decoded:
+    """``data`` in the encoding of ``FALLBACKS`` that leaves the fewest bytes undecodable. A damaged
+    byte splits the characters around it differently in each encoding, so counts up to three times
+    the fewest are a tie, which the share of common Chinese characters breaks (Big5 read as GB18030
+    decodes, but as rare characters), then the count itself, then the order of ``FALLBACKS``."""
+    readings = []
+    for order, codec in enumerate(FALLBACKS):
+        text = data.decode(codec, errors="replace")
+        readings.append((text.count("\ufffd"), order, codec, text))
+    fewest = min(bad for bad, *_ in readings)
+    bad, _, codec, text = min(readings, key=lambda r: (r[0] > 3 * fewest, -_common_share(r[3]), r[0], r[1]))
+    if bad > MAX_UNDECODABLE_SHARE * max(len(text), 1) and bad > 3:
+        raise InputError(
+            f"{label}: {bad} of {len(text)} characters cannot be decoded as {codec}, the likeliest of "
+            f"{', '.join(FALLBACKS)}; name the right encoding with --encoding (or input.encoding in the config)"
+        )
+    return Decoded(text.replace("\ufffd", ""), codec, 0.3, undecodable=bad)
+
+
 def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") -> Decoded:
     """Decode ``data``; ``encoding`` is "auto" or a codec name that overrides detection. A Word
     document is read as its text whatever ``encoding`` says (encoding "docx")."""
@@ -219,6 +265,6 @@ def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") ->
         raise _binary_error(data, label)
     match = from_bytes(data, cp_isolation=CANDIDATES).best()
     if match is None:
-        # charset-normalizer refuses text with a few bad bytes; GB18030 covers most Chinese files
-        return _decode_with(data, "gb18030", label, 0.3)
+        # charset-normalizer refuses text with a few bad bytes
+        return _decode_best(data, label)
     return Decoded(str(match), match.encoding, max(0.0, 1.0 - match.chaos))

@@ -1,8 +1,10 @@
-"""Chat-log exports in, message records out, streamed: nothing is read whole into memory.
+"""Chat-log exports in, message records out, streamed: nothing is read whole into memory, except
+a .json file that holds one JSON array of messages (JSON cannot be read in part).
 
-Formats: JSON Lines (.jsonl/.json/.ndjson), CSV and TSV, Excel .xlsx, and plain-text transcripts
-("2023-01-05 10:12:01 顾客小王: 快递怎么还没到"); any of them gzip-compressed. Text files may be in
-any encoding the reader detects (GBK exports included). Fields are found through the mapping in
+Formats: JSON Lines (.jsonl/.json/.ndjson), a JSON array of message objects (.json), CSV and TSV,
+Excel .xlsx (every sheet), and plain-text transcripts ("2023-01-05 10:12:01 顾客小王: 快递怎么还没到");
+any of them gzip-compressed. Text files may be in any encoding the reader detects (GBK exports
+included), with or without a byte order mark. Fields are found through the mapping in
 ``configs/chatlog.yaml``.
 
 ``read_records`` yields, in file order, either a ``Record`` or a ``Reject`` (file, line, reason and
@@ -11,19 +13,20 @@ the raw content), so every input line ends up somewhere and counts add up.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time as time_of_day, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..config import ChatlogConfig
 from ..errors import InputError, InputNotFoundError, shorten
-from .decode import decode_bytes
+from .decode import BOMS, decode_bytes
 
 SAMPLE_BYTES = 1 << 16  # how much of a file is used to detect its encoding
 ROLES = ("customer", "agent", "bot", "system")
@@ -126,11 +129,16 @@ def _open_binary(path: Path):
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
 
 
-def _format_of(path: Path) -> str:
+def _format_suffix(path: Path) -> str:
+    """The suffix that tells the format, lower case, after any ".gz"."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
-    suffix = suffixes[-1] if suffixes else ""
+    return suffixes[-1] if suffixes else ""
+
+
+def _format_of(path: Path) -> str:
+    suffix = _format_suffix(path)
     if suffix in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
     if suffix in (".csv", ".tsv", ".xlsx"):
@@ -139,17 +147,21 @@ def _format_of(path: Path) -> str:
 
 
 def _text_stream(path: Path, label: str, encoding: str):
-    """A text stream over the (possibly gzipped) file; undecodable bytes surface as surrogates."""
+    """A text stream over the (possibly gzipped) file, after its byte order mark if it has one;
+    undecodable bytes surface as surrogates."""
+    with _open_binary(path) as fh:
+        sample = fh.read(SAMPLE_BYTES)
     if encoding == "auto":
-        with _open_binary(path) as fh:
-            sample = fh.read(SAMPLE_BYTES)
         if not sample:
             raise InputError(f"{label}: file is empty; nothing to read")
         # cut the sample at a line end so that a character split in two does not mislead detection
         cut = sample.rfind(b"\n")
-        sample = sample[: cut + 1] if 0 < cut and len(sample) == SAMPLE_BYTES else sample
-        encoding = decode_bytes(sample, label).encoding
-    return io.TextIOWrapper(_open_binary(path), encoding=encoding, errors="surrogateescape", newline="")
+        encoding = decode_bytes(sample[: cut + 1] if 0 < cut and len(sample) == SAMPLE_BYTES else sample, label).encoding
+    binary = _open_binary(path)
+    name = codecs.lookup(encoding).name
+    # the mark of the encoding read with, skipped: decoded, it would stick to the first field or line
+    binary.read(next((len(mark) for mark, codec in BOMS if sample.startswith(mark) and codecs.lookup(codec).name == name), 0))
+    return io.TextIOWrapper(binary, encoding=encoding, errors="surrogateescape", newline="")
 
 
 def _undecodable(value: Any) -> bool:
@@ -218,31 +230,57 @@ class RecordReader:
 
     # ---- formats ------------------------------------------------------------------------
     def _jsonl(self, path: Path, label: str) -> Iterator[Record | Reject]:
+        """One JSON object per line; a .json file whose first line starts a JSON array is read as
+        that array instead (``_json_array``)."""
         mappings: dict[tuple, _Fields | str] = {}  # rows may differ in their keys
+        array = _format_suffix(path) == ".json"
         with _text_stream(path, label, self.encoding) as fh:
             for number, line in enumerate(fh, start=1):
                 if not line.strip():
                     continue
+                if array and line.lstrip().startswith("["):
+                    yield from self._json_array(line + fh.read(), mappings, path, label)
+                    return
+                array = False
                 raw = line.rstrip("\r\n")
                 try:
                     row = json.loads(raw)
                 except json.JSONDecodeError as exc:
                     yield Reject(label, number, f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})", raw[:500])
                     continue
-                if not isinstance(row, dict):
-                    yield Reject(label, number, f"expected a JSON object, got {type(row).__name__}", raw[:500])
-                    continue
-                keys = tuple(row)
-                fields = mappings.get(keys)
-                if fields is None:
-                    try:
-                        fields = mappings[keys] = _Fields(self.config, list(row), f"{label} line {number}", self.canonical)
-                    except InputError as exc:
-                        fields = mappings[keys] = str(exc).split(": ", 1)[1]
-                if isinstance(fields, str):
-                    yield Reject(label, number, fields, raw[:500])
-                    continue
-                yield self._record(row, fields, label, number, raw[:500], f"{path.name}#{number}")
+                yield self._json_record(row, mappings, path, label, number, raw[:500])
+
+    def _json_array(self, text: str, mappings: dict, path: Path, label: str) -> Iterator[Record | Reject]:
+        """The objects of a JSON array (on one line or pretty-printed over many), read whole into
+        memory; a record's line is its position in the array (1 for the first object)."""
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{label}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+                "fix it, or convert it to JSON Lines (one message object per line, .jsonl)"
+            ) from None
+        if not isinstance(items, list):  # "[" then more than one value: json.loads says "Extra data"
+            raise InputError(f"{label}: expected a JSON array of message objects; convert it to JSON Lines (.jsonl)")
+        for number, row in enumerate(items, start=1):
+            raw = json.dumps(row, ensure_ascii=False)[:500]
+            yield self._json_record(row, mappings, path, label, number, raw, f" (item {number} of the array)")
+
+    def _json_record(self, row: Any, mappings: dict, path: Path, label: str, number: int, raw: str, where: str = "") -> Record | Reject:
+        """A record from one parsed JSON value; ``mappings`` keeps the fields found for each set of
+        keys; ``where`` ends the reason of a reject."""
+        if not isinstance(row, dict):
+            return Reject(label, number, f"expected a JSON object, got {type(row).__name__}{where}", raw)
+        keys = tuple(row)
+        fields = mappings.get(keys)
+        if fields is None:
+            try:
+                fields = mappings[keys] = _Fields(self.config, list(row), f"{label} line {number}", self.canonical)
+            except InputError as exc:
+                fields = mappings[keys] = str(exc).split(": ", 1)[1]
+        if isinstance(fields, str):
+            return Reject(label, number, fields + where, raw)
+        return self._record(row, fields, label, number, raw, f"{path.name}#{number}")
 
     def _csv(self, path: Path, label: str, delimiter: str) -> Iterator[Record | Reject]:
         """Rows of a CSV/TSV file. A stray quote makes the csv module read on to the next quote,
@@ -305,15 +343,31 @@ class RecordReader:
         except Exception as exc:  # openpyxl raises many types for a damaged file
             raise InputError(f"{label}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
         try:
-            rows = book.active.iter_rows(values_only=True)
-            header = [str(c) if c is not None else "" for c in next(rows, [])]
-            fields = _Fields(self.config, header, label, self.canonical)
-            for number, values in enumerate(rows, start=2):
-                if all(v is None or str(v).strip() == "" for v in values):
-                    continue
-                row = {h: v for h, v in zip(header, values)}
-                raw = "\t".join("" if v is None else str(v) for v in values)[:500]
-                yield self._record(row, fields, label, number, raw, f"{path.name}#{number}")
+            # every sheet, in order; where there are several, a record's file names its sheet
+            sheets = []  # (sheet, label, name for default sessions, header, fields or why none)
+            several = len(book.worksheets) > 1
+            for sheet in book.worksheets:
+                where, name = (f"{label}[{sheet.title}]", f"{path.name}[{sheet.title}]") if several else (label, path.name)
+                header = [str(c) if c is not None else "" for c in next(sheet.iter_rows(max_row=1, values_only=True), [])]
+                try:
+                    fields: _Fields | InputError = _Fields(self.config, header, where, self.canonical)
+                except InputError as exc:
+                    fields = exc
+                sheets.append((sheet, where, name, header, fields))
+            if not any(isinstance(fields, _Fields) for *_, fields in sheets):
+                # no sheet has a text column: the file cannot be read, as the first sheet with a header says
+                raise next((fields for *_, header, fields in sheets if header), sheets[0][4])
+            for sheet, where, name, header, fields in sheets:
+                for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+                    if all(v is None or str(v).strip() == "" for v in values):
+                        continue
+                    values = [_cell_text(v) for v in values]
+                    raw = "\t".join("" if v is None else str(v) for v in values)[:500]
+                    if isinstance(fields, InputError):  # a sheet beside the messages, without a text column
+                        yield Reject(where, number, str(fields).split(": ", 1)[1], raw)
+                        continue
+                    row = {h: v for h, v in zip(header, values)}
+                    yield self._record(row, fields, where, number, raw, f"{name}#{number}")
         finally:
             book.close()
 
@@ -355,6 +409,16 @@ class RecordReader:
         row = dict(pending["row"])
         row["session"] = pending["session"]
         return self._record(row, fields, label, pending["line"], pending["raw"][:500], pending["session"])
+
+
+def _cell_text(value: Any) -> Any:
+    """A spreadsheet cell's value as a JSON value: dates and times as ISO 8601 text
+    ("2023-01-05 10:12:01"), which ``parse_time`` reads."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (date, time_of_day)):
+        return value.isoformat()
+    return value
 
 
 _DATE_TIME = re.compile(

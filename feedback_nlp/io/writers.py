@@ -1,7 +1,8 @@
 """Streaming writers for classified messages: JSON Lines, CSV and Parquet.
 
 Rows are flat dicts (see ``batch.MESSAGE_COLUMNS``); nested values (lists, dicts) are written as
-JSON text in CSV and Parquet. CSV is UTF-8 with a byte order mark, so that Excel reads it. JSON Lines and CSV can be reopened to append (resume); Parquet
+JSON text in CSV and Parquet; a value JSON has no type for (a date from a spreadsheet's cell, say)
+is written as its text, so one odd input value cannot stop a run. CSV is UTF-8 with a byte order mark, so that Excel reads it. JSON Lines and CSV can be reopened to append (resume); Parquet
 cannot, which ``classify --resume`` reports.
 """
 
@@ -37,9 +38,14 @@ def output_format(path: Path, fmt: str | None = None) -> str:
     return fmt
 
 
+def _json(value: Any) -> str:
+    """``value`` as JSON text; values JSON has no type for are written as their text."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _flat(value: Any) -> Any:
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
+        return _json(value)
     return value
 
 
@@ -67,7 +73,7 @@ class RowWriter:
 
     def write(self, rows: list[dict]) -> None:
         if self.fmt == "jsonl":
-            self._fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+            self._fh.writelines(_json(r) + "\n" for r in rows)
         elif self.fmt == "csv":
             self._csv.writerows({k: _flat(r.get(k)) for k in self.columns} for r in rows)
         else:

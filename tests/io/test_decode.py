@@ -147,3 +147,30 @@ def test_decode_chinese_utf16_without_bom_is_text_not_binary():
     assert decode_bytes(text.encode("gbk"), "notice.txt").encoding in ("gb18030", "gbk", "gb2312")
     traditional = "關於開展年度業主滿意度調查的通知\n各位業主：為進一步提升服務質量，物業服務中心將於12月1日開展調查。\n" * 20
     assert decode_bytes(traditional.encode("big5"), "notice.txt").encoding.startswith("big5")
+
+
+@pytest.mark.parametrize("cut", [560, 561])  # 561 splits a character: Big5 then counts a byte more than GB18030
+def test_decode_damaged_big5_is_read_as_big5_not_gb18030(cut):
+    # charset-normalizer refuses the file for one stray byte; GB18030 decodes Big5 bytes too, as rare characters
+    data = (TRAD * 20).encode("big5")
+    decoded = decode_bytes(data[:cut] + b"\xff" + data[cut:], "reviews.txt")
+    assert decoded.encoding == "big5" and decoded.confidence < 0.5 and decoded.undecodable >= 1
+    assert decoded.text.startswith(TRAD * 5) and decoded.text.endswith(TRAD * 5)
+
+
+def test_decode_damaged_gbk_and_cp950_pick_their_own_encoding():
+    data = (TEXT * 20).encode("gbk")
+    assert decode_bytes(data[:300] + b"\xff" + data[300:], "x.txt").encoding == "gb18030"
+    # Windows' Big5 has the euro sign, which Big5 lacks
+    data = ("退貨運費€12，" + TRAD * 20).encode("cp950")
+    decoded = decode_bytes(data[:300] + b"\xff" + data[300:], "x.txt")
+    assert decoded.encoding == "cp950" and decoded.text.startswith("退貨運費€12，")
+
+
+@pytest.mark.parametrize(
+    "text", ["一根数据线卖89，你们可真是“良心”价", "说好的‘七天无理由’呢……", "①发货慢②客服不回·差评——再也不买"],
+    ids=["double-quotes", "single-quotes-ellipsis", "circled-numbers-dot-dash"],
+)
+def test_decode_short_utf16_without_bom_with_chinese_punctuation(text):
+    decoded = decode_bytes(text.encode("utf-16-le"), "m.txt")
+    assert decoded.encoding == "utf_16_le" and decoded.text == text

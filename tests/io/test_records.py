@@ -234,3 +234,88 @@ def test_records_parse_time_reads_export_forms_and_refuses_impossible_dates(valu
     assert (when.timetuple()[:6] if when else None) == expected
     assert when is None or when.tzinfo is None
 
+
+
+def test_records_xlsx_date_cells_become_iso_text(reader, tmp_path):
+    import datetime
+
+    openpyxl = pytest.importorskip("openpyxl")
+    from feedback_nlp.io.records import parse_time
+
+    book = openpyxl.Workbook()
+    book.active.append(["会话ID", "时间", "日期", "钟点", "角色", "内容"])
+    book.active.append(["s1", datetime.datetime(2023, 1, 5, 10, 12, 1), datetime.date(2023, 1, 5), datetime.time(10, 12), "顾客", "快递怎么还没到"])
+    book.save(tmp_path / "date.xlsx")
+    (record,) = list(reader.read(tmp_path / "date.xlsx"))
+    assert record.time == "2023-01-05 10:12:01" and parse_time(record.time) == datetime.datetime(2023, 1, 5, 10, 12, 1)
+    # Excel keeps a date as a date and time: openpyxl reads it back as midnight
+    assert record.fields["日期"] in ("2023-01-05", "2023-01-05 00:00:00") and record.fields["钟点"] == "10:12:00"
+    json.dumps(record.fields)  # every field can be written
+
+
+def test_records_xlsx_reads_every_sheet_and_names_it(reader, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "1月"
+    book.active.append(["会话", "角色", "内容"])
+    book.active.append(["x1", "买家", "发错货了"])
+    february = book.create_sheet("2月")
+    february.append(["会话", "角色", "内容"])
+    february.append(["x2", "卖家", "亲，马上给您补发"])
+    notes = book.create_sheet("说明")
+    notes.append(["说明"])
+    notes.append(["导出于2023年2月"])
+    book.create_sheet("空白")
+    book.save(tmp_path / "chats.xlsx")
+    records, rejects = read_all(reader, tmp_path / "chats.xlsx")
+    name = str(tmp_path / "chats.xlsx")
+    assert [(r.file, r.line, r.id, r.session, r.text) for r in records] == [
+        (f"{name}[1月]", 2, "chats.xlsx[1月]:2", "x1", "发错货了"), (f"{name}[2月]", 2, "chats.xlsx[2月]:2", "x2", "亲，马上给您补发")]
+    # a sheet without a text column loses no row silently: each is rejected with the reason
+    assert [(r.file, r.line, r.raw) for r in rejects] == [(f"{name}[说明]", 2, "导出于2023年2月")]
+    assert rejects[0].reason.startswith("no text field") and "fields.text" in rejects[0].reason
+
+
+def test_records_xlsx_without_any_text_column_is_refused(reader, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["a", "b"])
+    book.create_sheet("其他").append(["c"])
+    book.save(tmp_path / "nothing.xlsx")
+    with pytest.raises(InputError, match=r"nothing.xlsx\[Sheet\]: no text field; .* but found a, b"):
+        list(reader.read(tmp_path / "nothing.xlsx"))
+
+
+@pytest.mark.parametrize(
+    "name, encoding, content",
+    [
+        ("chats.jsonl", "utf-8-sig", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in JSONL[:2])),
+        ("chats.jsonl", "utf-16", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in JSONL[:2])),
+        ("transcript.txt", "utf-8-sig", "2023-01-05 10:12:01 顾客小王: 快递怎么还没到\n2023-01-05 10:12:30 客服小李：亲，帮您查一下\n"),
+        ("transcript.txt", "utf-16", "2023-01-05 10:12:01 顾客小王: 快递怎么还没到\n2023-01-05 10:12:30 客服小李：亲，帮您查一下\n"),
+        ("export.csv", "utf-16", "会话ID,发送人,消息内容\ns2,顾客小王,快递怎么还没到\ns2,客服小李,亲，帮您查一下\n"),
+    ],
+    ids=["jsonl-utf8", "jsonl-utf16", "transcript-utf8", "transcript-utf16", "csv-utf16"],
+)
+def test_records_byte_order_mark_costs_no_record(reader, tmp_path, name, encoding, content):
+    path = tmp_path / name
+    path.write_text(content, encoding=encoding)  # "utf-16" writes a BOM
+    records, rejects = read_all(reader, path)
+    assert [r.text for r in records] == ["快递怎么还没到", "亲，帮您查一下"] and not rejects
+    assert records[0].line == 1 + (name == "export.csv") and "\ufeff" not in str(records[0].fields)
+
+
+@pytest.mark.parametrize("indent", [None, 2])  # one line, or pretty-printed over many
+def test_records_json_array_is_read_as_records(reader, tmp_path, indent):
+    path = tmp_path / "chats.json"
+    path.write_text(json.dumps(JSONL[:2] + [[1, 2]], ensure_ascii=False, indent=indent), encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [(r.id, r.line, r.role) for r in records] == [("m1", 1, "customer"), ("m2", 2, "agent")]
+    assert [(r.line, r.reason, r.raw) for r in rejects] == [(3, "expected a JSON object, got list (item 3 of the array)", "[1, 2]")]
+
+
+def test_records_broken_json_array_is_refused_once(reader, tmp_path):
+    path = tmp_path / "chats.json"
+    path.write_text(json.dumps(JSONL[:2], ensure_ascii=False, indent=2)[:-3], encoding="utf-8")
+    with pytest.raises(InputError, match=r"chats.json: not valid JSON \(.* at line \d+ column \d+\); .*convert it to JSON Lines"):
+        list(reader.read(path))
