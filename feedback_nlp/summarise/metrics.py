@@ -48,7 +48,11 @@ _PAGE_COUNT = re.compile(r"(总结|汇报|报告|计划|范文|例文|模板|精
 # the same at the end of a title that names the kind of text anywhere: "…年终工作总结2013年计划 国际化标准5篇"
 _TITLE_GENRE = re.compile(r"总结|汇报|报告|计划|范文|例文|模板")
 _WRITING_VERB = re.compile(r"撰写|起草|编写|上报|报送|提交|完成")  # "上报工作总结3篇" is work done
-_TAIL_WORDS = re.compile(r"(共计|共|累计|合计|达到了?|达|为|是|约|近|超过|至少|力争|争取|低于|高于|(?:提升|提高|上升|回升|恢复|下降|降低|降)[至到])+$")
+# "投诉处理及时率未达到" -> "投诉处理及时率"; 未 alone ("满意率95.6%，未达到96%的目标") says the figure is of the one before
+_TAIL_WORDS = re.compile(
+    r"(共计|共|累计|合计|(?:(?<=.)(?:未能?|没有))?(?:达到了?|达)|为|是|约|近|超过|至少|力争|争取|低于|高于"
+    r"|(?:提升|提高|上升|回升|恢复|下降|降低|降)[至到])+$"
+)
 # a subject that only says how the figure relates to the one before it in the sentence: a share
 # ("6247户，占总体的75%"), a change ("57.99亿元，同比增长24.2%") or a rate ("4803次，平均每天16起");
 # the figure is of the thing the figure before names
@@ -58,7 +62,11 @@ _RELATIVE = re.compile(
     r"|^(?P<done>完成|办结|解决|修复|回访|处理)了?$|^(?P<same>首次|再次|均|也|仍|未|未完成|未能完成|没有完成|超额完成|保持在?|目标(?:值|为)?)$"
     r"|^(?P<share>占.{0,12}?)的?$|^(?P<rate>(?:平均)?每(?:天|日|月|周|年|季度?|人|户))$|^(?P<bare>同比|环比)$"
 )
-_CHANGE_WORD = re.compile(r"(?<=.)(?:同比|环比)?(?:增长|增加|提高|提升|上升|下降|减少|降低)了?$")  # "满意率提高" -> "满意率"
+# "满意率提高", "满意度比上年提高" -> "满意率", "满意度"
+_CHANGE_WORD = re.compile(
+    r"(?<=.)(?:(?:与|比|较)(?:去年|上年|上一年|上月|上季度|上半年|(?:19|20)\d\d年度?)(?:同期)?)?"
+    r"(?:同比|环比)?(?:增长|增加|提高|提升|上升|下降|减少|降低)了?$"
+)
 # a building number, not a count of buildings: "12栋、15栋高层住户", "3栋业主"
 _BUILDING_ID = re.compile(r"[、和及与]\s*\d+\s*[栋幢]|(?:住户|业主|居民|高层|楼道|单元|\d+\s*(?:单元|层|室|号))")
 _CONJUNCTION = re.compile(r"^(?:但是?|而且?|却|并且?|且)")
@@ -228,6 +236,11 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
             subject = previous.subject if previous else ""
             out.append(Metric(value, unit, subject, "baseline", sentence[start : m.end()], qualifier, start, m.end()))
             continue
+        if _earlier_year(sentence, m.start()):
+            # "2023年完成维修1200单，2022年为1000单": an earlier year's value, of the figure before; not listed
+            subject = previous.subject if previous else ""
+            out.append(Metric(value, unit, subject, "baseline", sentence[start : m.end()], qualifier, start, m.end()))
+            continue
         if previous and previous.end <= m.start() and change is None and previous.kind == "baseline" and previous.unit == unit:
             # "由去年的45秒缩短至28秒": the value reached, of the subject named before the change
             kind = "target" if _is_target(sentence, cues, m.start(), m.end()) else default_kind
@@ -243,7 +256,9 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
         relative = _RELATIVE.match(_CONJUNCTION.sub("", subject, count=1))
         prior = previous or carried
         counted = _noun_after(sentence, m.end(), m.group("unit"))
-        if relative and relative.group("done") and counted:
+        if _span_or_threshold(sentence, m, subject):
+            subject = ""  # kept in its sentence, not listed
+        elif relative and relative.group("done") and counted:
             subject = _subject_after(sentence, m.end())  # "完成12部电梯的大修改造": not of the figure before
         elif relative and relative.group("share") and (whole := _clause_before(sentence, m.start())):
             subject = whole + relative.group("share")  # "水压不足投诉较多，占全部投诉的33%"
@@ -258,7 +273,9 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
             subject = _subject_after(sentence, m.end())  # nothing before says what it is of
         elif not names_something(subject) or _HAS.search(subject):
             subject = (
-                _subject_after(sentence, m.end()) or subject or (previous.subject if previous else "")
+                _subject_after(sentence, m.end()) or subject
+                # "投诉量同比下降15.6%，降至320件": the level reached, not the change
+                or (_CHANGE_WORD.sub("", previous.subject) if previous else "")
                 or _clause_before(sentence, m.start())  # "物流问题占比最高，达到35%"
             )
         elif subject.endswith("的") and (noun := _subject_after(sentence, m.end()).removeprefix("的")):
@@ -273,6 +290,24 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
     return out
 
 
+_SPAN_UNITS = DURATION_UNITS | {"个月"}
+_TIME_LIMIT = re.compile(r"\s*(?:以内|之内|内)")
+# what a rule does once a count passes its threshold: "累计超过6次，我们将暂停员工的上岗资格"
+_CONSEQUENCE = re.compile(
+    r"[^，。；]{0,6}[，,]\s*(?:我们|公司|则|就|即|将|会)+[^，。；]{0,8}?(?:暂停|取消|停止|扣|罚|处罚|辞退|开除|解除|通报|降级|调岗|淘汰)"
+)
+
+
+def _span_or_threshold(sentence: str, m: re.Match, subject: str) -> bool:
+    """Whether a figure only says how long something went on, with nothing before it that names
+    what ("通过近2个月的工作和积累", "可以说是24小时工作"; a time limit, "确保48小时内闭环", is a
+    figure), or is a rule's threshold ("违纪累计超过6次，我们将暂停…"): neither is a key figure."""
+    if m.group("unit") in _SPAN_UNITS and not names_something(subject) and not _TIME_LIMIT.match(sentence, m.end()):
+        return True
+    passed = m.group("qualifier") == "超过" or m.group("bound") == "以上" or sentence[: m.start()].endswith("满")
+    return passed and bool(_CONSEQUENCE.match(sentence, m.end()))
+
+
 # words around a subject that say how the figure ranks, not what it is of: "也是历年来交房数量最多的一次"
 _RANK_WORDS = re.compile(r"^(?:[也这还]?是)?(?:历年来|近年来|有史以来|今年以来|成立以来)|(?:最多|最高|最大|最好)的一[次年天个月]$")
 
@@ -281,9 +316,22 @@ def _tidy(subject: str) -> str:
     """A subject as listed: without rank words or a leading particle 的, and a share named as one ("服务态度类占" ->
     "服务态度类占比", "服务态度问题占投诉总量的" -> "服务态度问题占投诉总量")."""
     subject = _RANK_WORDS.sub("", subject) or subject
-    subject = re.sub(r"^的(?![士确])", "", subject) or subject  # "近2个月的工作和积累" -> 工作和积累
+    subject = re.sub(r"^的(?![士确])", "", subject) or subject  # "120余户的入户走访" -> 入户走访
     subject = re.sub(r"(?<=.)(占[^的，,]{1,12})的$", r"\1", subject)
     return re.sub(r"(?<=.)占[了到]?$", "占比", subject)
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
+
+
+def _earlier_year(sentence: str, start: int) -> bool:
+    """Whether the clause of a figure at ``start`` names a year before one named earlier in the
+    sentence ("2023年完成维修1200单，2022年为1000单"): that year's value is what this year's is
+    measured against."""
+    clause = max([0] + [m.end() for m in _CLAUSE_START.finditer(sentence, 0, start)])
+    here = [int(y) for y in _YEAR.findall(sentence, clause, start)]
+    before = [int(y) for y in _YEAR.findall(sentence, 0, clause)]
+    return bool(here and before) and max(here) < max(before)
 
 
 # "由去年的45秒缩短至28秒", "从10%提升到100%": a figure after 由/从 (in its clause) that is followed by

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .sections import SECTIONS, SENTENCE_CUES
+from .sections import SECTIONS, SENTENCE_CUES, section_of_heading
 from .similarity import NEAR_REPEAT, overlap_matrix, similarity_matrix
 from .structure import summary_years
 
@@ -60,8 +60,8 @@ def _candidates(sentences: list[Sentence]) -> list[Sentence]:
 
 # a year of reports often holds monthly ones and a year-end summary: the summary speaks for the year
 _PART_OF_A_YEAR = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]+月|季度|半年|(?<![A-Za-z])[Qq][1-4](?!\d)")
-# a plan for next month or week ("下月满意率力争回升至96%") is not a plan for next year
-_SHORT_HORIZON = re.compile(r"下个?月|下周|下季度|本月|\d{1,2}月(底|份|末)|第?[一二三四1-4]季度")
+# a plan for next month, week, quarter or half ("下月满意率力争回升至96%", "下半年力争…") is not a plan for next year
+_SHORT_HORIZON = re.compile(r"下个?月|下周|下季度|下个?半年|本月|\d{1,2}月(底|份|末)|第?[一二三四1-4]季度")
 # ... unless it speaks of a year as a whole ("2026年第一季度" is a quarter; "年度培训计划" in a
 # quarter's plan is this year's)
 _NEXT_YEAR = re.compile(r"明年|来年|下一?年|新的一年|新一年|(19|20)\d\d年(?!度?第?[一二三四1-4]季度|\d{1,2}月|[一二三四五六七八九十]+月)")
@@ -115,14 +115,18 @@ def report_period(title: str) -> tuple[str, float]:
 # a year a target names: "2013年目标", "13年我们将…"; not a span of years ("工作10年来", "5年内")
 _YEAR_NAMED = re.compile(r"(?<![\d.])((?:19|20)\d\d|\d\d)(?=\s*年(?!来|以来|多|前|内|间|龄|级|代))")
 _NEXT_YEAR_WORDS = re.compile(r"明年|来年|下一?年度?|新的一年|新一年")
+# a plans heading that aims at no one year: "四、长期打算"
+_LONG_TERM = re.compile(r"长期|长远|远景|今后几年|未来几年|[三五]年规划")
 
 
 def figure_period(kind: str, text: str, heading: str, title: str) -> str:
     """The period a key figure is of, as the key-figures table shows it: for a target, the year
     it aims at where its sentence says so, else where the heading or lead-in it stands under does
     ("2013年目标：" over "客户综合满意率不低于90%"; "明年" and "新的一年" count from the year the
-    report sums up); otherwise the period the report covers (``report_period``). A 2012 summary's
-    targets for 2013 are not 2012's."""
+    report sums up); a target under the plans heading of a year's summary that names no year
+    ("三、下一步工作计划", "三、20__年工作计划") is next year's, unless it speaks of the long term or
+    of part of a year ("下半年"); otherwise the period the report covers (``report_period``). A 2012
+    summary's targets for 2013 are not 2012's."""
     if kind == "target":
         summed = summary_years(title)
         for words in (text, heading):
@@ -131,6 +135,11 @@ def figure_period(kind: str, text: str, heading: str, title: str) -> str:
                 return f"{max(years)}年"
             if summed and _NEXT_YEAR_WORDS.search(words):
                 return f"{summed[0] + 1}年"
+        if (
+            sums_up_a_year(title) and section_of_heading(heading) == "plans"
+            and not any(_SHORT_HORIZON.search(w) or _LONG_TERM.search(w) for w in (text, heading))
+        ):
+            return f"{summed[0] + 1}年"
     return report_period(title)[0]
 
 

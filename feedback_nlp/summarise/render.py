@@ -64,6 +64,9 @@ def _period(m: Metric, s: Sentence) -> str:
     return figure_period(m.kind, s.text, s.heading, s.title)
 
 
+_BARE_NUMBER = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?$")
+
+
 def _figure_rows(review: Review) -> tuple[list[str], list[list[str]]]:
     """The key-figures table: its column names and rows. A column of the period each figure is
     of (``figure_period``: "2025年3月", "2025年度", "2026年" for a target set for it) is added when
@@ -74,6 +77,8 @@ def _figure_rows(review: Review) -> tuple[list[str], list[list[str]]]:
     rows = []
     for (m, s), period in zip(review.metrics, periods):
         value = m.text.replace(" ", "")  # as written: "10余份", "80%以上", "1至5个百分点"
+        if _BARE_NUMBER.match(value):
+            value += m.unit  # a Word table's "320" under "投诉件数（件）"
         shown = m.qualifier if m.qualifier in SHOWN_QUALIFIERS else ""
         row = [m.subject, shown + value, "目标" if m.kind == "target" else "实际", _where(s)]
         rows.append(row[:2] + [period or "—"] + row[2:] if with_period else row)
@@ -128,6 +133,11 @@ def to_dict(review: Review) -> dict:
     }
 
 
+def _md_cell(text: str) -> str:
+    """A Markdown table cell: a "|" in the text would end the cell."""
+    return text.replace("|", r"\|")
+
+
 def to_markdown(review: Review) -> str:
     lines = [f"<!-- {DRAFT_MARK} -->", f"# {_title(review)}", ""]
     if review.notes:  # what to check before the draft goes further, where the reader cannot miss it
@@ -153,7 +163,7 @@ def to_markdown(review: Review) -> str:
         if name == "achievements" and review.metrics:
             columns, rows = _figure_rows(review)
             lines += ["", f"| {' | '.join(columns)} |", "|" + "---|" * len(columns)]
-            lines += [f"| {' | '.join(row)} |" for row in rows]
+            lines += [f"| {' | '.join(map(_md_cell, row))} |" for row in rows]
         lines.append("")
     return "\n".join(lines)
 

@@ -134,7 +134,7 @@ def test_metrics_subjects_in_lists_brackets_and_ranges(sentence, figures):
         ("上半年前台共受理报修1100多件，及时率达到了98%", [("前台共受理报修", "1100多件"), ("及时率", "98%")]),
         ("如5号楼2单元一户全年报修漏水达4次", [("如5号楼2单元一户全年报修漏水", "4次")]),
         # a subject never starts with the particle 的 (but 的士 is a word)
-        ("通过近2个月的工作和积累，公司的售后都可以独立处理了", [("工作和积累", "2个月")]),
+        ("全年共计120余户的入户走访", [("入户走访", "120余户")]),
         ("的士司机投诉5起", [("的士司机投诉", "5起")]),
     ],
 )
@@ -278,3 +278,61 @@ def test_metrics_scales_counters_named_years_comparisons_and_list_marks(sentence
 )
 def test_metrics_targets_met_or_missed_and_next_steps(sentence, kinds):
     assert [m.kind for m in extract_metrics(sentence)] == kinds
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # the figure after a change is the level reached, of the thing that changed
+        ("满意度比上年提高2个百分点，达到93%。", [(2.0, "满意度比上年提高", "actual"), (93.0, "满意度", "actual")]),
+        ("投诉量同比下降15.6%，降至320件。", [(15.6, "投诉量同比下降", "actual"), (320.0, "投诉量", "actual")]),
+        # 未 before 达到 is no part of the name, and a change after a missed target does not say 未下降
+        ("全年投诉处理及时率未达到95%的目标，比去年下降0.75个百分点。",
+         [(95.0, "投诉处理及时率", "target"), (0.75, "投诉处理及时率下降", "actual")]),
+    ],
+)
+def test_metrics_a_figure_after_a_change_is_named_for_what_changed(sentence, expected):
+    assert [(m.value, m.subject, m.kind) for m in extract_metrics(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a clause naming an earlier year than the sentence did gives that year's value: a baseline
+        ("2023年完成维修1200单，2022年为1000单。", [(1200.0, "维修", "actual"), (1000.0, "维修", "baseline")]),
+        # a later year is not a baseline
+        ("2023年客户满意度为93%，2024年力争达到95%。", [(93.0, "客户满意度", "actual"), (95.0, "客户满意度", "target")]),
+    ],
+)
+def test_metrics_an_earlier_years_value_is_a_baseline(sentence, expected):
+    assert [(m.value, m.subject, m.kind) for m in extract_metrics(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # how long something went on, with nothing before it that names what: no subject, not listed
+        ("通过近2个月的工作和积累，公司的售后都可以独立处理了", [("", "2个月")]),
+        ("我们也是轮班上岗，可以说是24小时工作，避免产生怨气", [("", "24小时")]),
+        # a rule's threshold is not a count of what happened
+        ("对全年违纪的员工累计超过6次，我们将暂停员工的上岗资格", [("", "6次")]),
+        # a time limit, a named duration and a count that passed a mark still are figures
+        ("24小时内对用户要有明确答复", [("对用户要有明确答复", "24小时")]),
+        ("平均开办时间0.8个工作日", [("平均开办时间", "0.8个工作日")]),
+        ("全年累计加班超过120小时，保障了节日期间的服务", [("加班", "120小时")]),
+    ],
+)
+def test_metrics_durations_of_work_and_rule_thresholds_name_nothing(sentence, expected):
+    found = extract_metrics(sentence)
+    assert [(m.subject, m.text) for m in found] == expected
+    assert [names_something(m.subject) for m in found] == [bool(subject) for subject, _text in expected]
+
+
+def test_metrics_seed_002_durations_and_thresholds_are_not_key_figures():
+    from feedback_nlp.summarise.review import draft_review
+
+    review = draft_review([seed_path("002")])
+    rows = {(m.subject, m.text) for m, _s in review.metrics}
+    assert not rows & {("工作和积累", "2个月"), ("工作", "24小时"), ("对全年违纪的员工", "6次")}
+    # the seed's real figures stay
+    assert {("办理接房", "8483户"), ("更换下发服务质量跟踪卡", "4000余张"), ("发现处理各类员工违纪", "5823人次")} <= rows

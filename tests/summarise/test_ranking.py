@@ -1,6 +1,6 @@
 import pytest
 
-from feedback_nlp.summarise.ranking import bare_figures, rank
+from feedback_nlp.summarise.ranking import bare_figures, figure_period, rank, short_horizon
 from feedback_nlp.summarise.review import Sentence
 
 
@@ -57,3 +57,36 @@ def test_review_rank_skips_template_variants_of_one_sentence():
 )
 def test_ranking_lines_of_bare_figures_are_left_to_the_table(text, bare):
     assert bare_figures(text) is bare
+
+
+@pytest.mark.parametrize(
+    "text, heading, title, period",
+    [
+        # under the plans heading of a year's summary that names no year: next year's
+        ("1、客户满意度提高到95%以上。", "三、下一步工作计划", "2025年度客服中心工作总结", "2026年"),
+        ("2、每季度进行1次集中培训或现场培训。", "20__年工作计划及安排", "2021售后服务年度工作总结范文", "2022年"),
+        # the year named wins; a long-term plan, half a year or a month's plans are not next year's
+        ("客户满意度提高到95%以上。", "三、2027年工作计划", "2025年度客服中心工作总结", "2027年"),
+        ("争取服务满意率稳定在95%以上。", "四、长期打算", "客服中心2025年度工作总结", "2025年度"),
+        ("力争物业费收缴率达到90%。", "二、下半年工作计划", "2025年度客服中心工作总结", "2025年度"),
+        ("力争满意率达到93.5%。", "二、下月工作计划", "2025年3月客服月报", "2025年3月"),
+        # a target under a heading that is no plan keeps its report's period
+        ("完成了年初制定的95%的目标。", "一、主要工作", "2025年度客服中心工作总结", "2025年度"),
+    ],
+)
+def test_ranking_target_period_under_a_plans_heading(text, heading, title, period):
+    assert figure_period("target", text, heading, title) == period
+
+
+@pytest.mark.parametrize(
+    "text, short",
+    [
+        ("下半年力争物业费收缴率达到90%，完成全部坐席的业务培训。", True),
+        ("下个半年完成全部坐席的业务培训。", True),
+        ("下季度力争物业费收缴率达到90%。", True),
+        ("明年下半年完成坐席扩容。", False),
+        ("2026年力争物业费收缴率达到90%。", False),
+    ],
+)
+def test_ranking_a_plan_for_the_second_half_is_not_a_plan_for_next_year(text, short):
+    assert short_horizon(text, "2025年度客服中心工作总结") is short

@@ -289,3 +289,48 @@ def test_render_chart_labels_in_chinese_only_with_a_font_that_draws_it(monkeypat
         assert render.trend_chart_png({"2025-01": 3, "2025-02": 5})[:4] == b"\x89PNG"
     finally:
         render.chinese_font.cache_clear()
+
+
+def test_render_key_figures_escape_bars_and_show_the_unit_of_a_word_tables_bare_number(tmp_path):
+    import docx
+
+    from feedback_nlp import draft_review
+    from feedback_nlp.summarise.metrics import Metric
+    from feedback_nlp.summarise.render import to_dict, to_markdown
+    from feedback_nlp.summarise.review import Review, Sentence
+
+    document = docx.Document()
+    document.add_paragraph("2024年度客服中心工作总结")
+    document.add_paragraph("一、主要指标")
+    table = document.add_table(rows=2, cols=4)
+    for cell, text in zip(table.rows[0].cells + table.rows[1].cells,
+                          ["指标", "2024年", "2023年", "同比", "投诉件数（件）", "320", "410", "-22%"]):
+        cell.text = text
+    report = tmp_path / "t2024.docx"
+    document.save(report)
+    review = draft_review(report)
+    [figure] = [f for f in to_dict(review)["key_figures"] if f["value"] == 320]
+    assert (figure["subject"], figure["unit"]) == ("投诉件数", "件")
+    assert "| 投诉件数 | 320件 |" in to_markdown(review)  # the unit, as in the JSON
+    review.save(tmp_path / "r.docx")
+    rows = [[cell.text for cell in row.cells] for row in docx.Document(tmp_path / "r.docx").tables[0].rows]
+    assert ["投诉件数", "320件"] in [row[:2] for row in rows]
+    # a "|" in a cell would end it in Markdown
+    sentence = Sentence("受理报修|投诉3105件", "achievements", "r.txt", 3, "a", title="2025年度工作总结")
+    metric = Metric(3105, "件", "受理报修|投诉", "actual", "3105件")
+    md = to_markdown(Review(2025, None, {}, [(metric, sentence)], []))
+    assert "| 受理报修\\|投诉 | 3105件 | 2025年度 | 实际 | r.txt:3 |" in md.splitlines()
+
+
+def test_review_command_with_nothing_to_draft_names_the_files(tmp_path):
+    out = tmp_path / "r.md"
+    (tmp_path / "blank.txt").write_text("   \n\n", encoding="utf-8")
+    result = runner.invoke(app, ["review", str(tmp_path / "blank.txt"), "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    assert "no work report content in 1 file (blank.txt); nothing written" in result.stderr
+    folder = tmp_path / "blanks"
+    folder.mkdir()
+    for name in "abcde":
+        (folder / f"{name}.txt").write_text("   \n\n", encoding="utf-8")
+    result = runner.invoke(app, ["review", str(folder), "-o", str(out)])
+    assert result.exit_code == 2 and "in 5 files (a.txt, b.txt, c.txt and 2 more);" in result.stderr

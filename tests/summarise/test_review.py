@@ -378,3 +378,20 @@ def test_review_a_long_numbered_item_naming_a_section_word_opens_no_heading(tmp_
     # "改进" stays a plan under it and does not open a problems heading over the next item
     assert sections[1] == "plans"
     assert sections[3] == "plans" and sections[4] == "plans"
+
+
+def test_review_plans_for_the_second_half_are_not_next_years_and_plans_under_a_yearless_heading_are(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "2025年度客服工作总结.txt").write_text(
+        "2025年度客服中心工作总结\n一、工作概况\n2025年客服中心全年共接待来电46000次，客户满意度达到92.1%。\n"
+        "二、存在的问题\n高峰时段接通率偏低。\n三、下一步工作计划\n1、客户满意度提高到95%以上。\n2、每季度开展1次服务技能培训。\n",
+        encoding="utf-8")
+    (folder / "客服部工作总结.txt").write_text(
+        "客服部工作总结\n一、工作情况\n今年以来客服部共回访业主500户，受理报修320件。\n"
+        "二、下半年工作计划\n下半年力争物业费收缴率达到90%，完成全部坐席的业务培训。\n", encoding="utf-8")
+    review = draft_review(folder, year=2025)
+    assert not any("下半年" in s.text for s in review.sections["plans"])
+    periods = {(f["value"], f["kind"]): f["period"] for f in to_dict(review)["key_figures"]}
+    assert periods[(95, "target")] == "2026年" and periods[(1, "target")] == "2026年"
+    assert (90, "target") not in periods  # the second half's target, beside the year's summary
