@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import yaml
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .errors import ConfigError
 
@@ -92,6 +92,18 @@ class NormaliseConfig(_Strict):
 
     nfkc: bool = True
     fullwidth_to_halfwidth: bool = True
+
+    @field_validator("fullwidth_to_halfwidth")
+    @classmethod
+    def _width_kept_only_without_nfkc(cls, value: bool, info: ValidationInfo) -> bool:
+        if not value and info.data.get("nfkc"):
+            raise ValueError(
+                "full-width forms cannot be kept while normalise.nfkc is true (NFKC folds them to "
+                "half-width too: ＡＢＣ１２３ -> ABC123); set normalise.nfkc=false as well, or leave "
+                "normalise.fullwidth_to_halfwidth true"
+            )
+        return value
+
     fold_punctuation: bool = True
     remove_boilerplate: bool = True
     boilerplate_rules: Path | None = None

@@ -2,6 +2,7 @@ import pytest
 
 from feedback_nlp.config import default_config_dir, load_boilerplate_rules, load_config
 from feedback_nlp.errors import ConfigError
+from feedback_nlp.normalise.text import normalise_text
 
 
 def test_config_default_file_loads_and_resolves_paths():
@@ -67,6 +68,14 @@ def test_config_bare_off_in_yaml_means_off(tmp_path):
     path.write_text("normalise:\n  script: off\n", encoding="utf-8")
     assert load_config(path).normalise.script == "off"
     assert load_config(overrides=["normalise.script=off"]).normalise.script == "off"
+
+
+def test_config_keeping_full_width_needs_nfkc_off_too():
+    # NFKC folds full-width forms as well: the option alone would do nothing, so it is refused
+    with pytest.raises(ConfigError, match=r"normalise\.fullwidth_to_halfwidth.*set normalise\.nfkc=false as well"):
+        load_config(overrides=["normalise.fullwidth_to_halfwidth=false"])
+    cfg = load_config(overrides=["normalise.fullwidth_to_halfwidth=false", "normalise.nfkc=false"])
+    assert normalise_text("ＡＢＣ１２３，订单号：２０２３", cfg.normalise).text == "ＡＢＣ１２３，订单号：２０２３"
 
 
 @pytest.mark.parametrize(

@@ -336,6 +336,14 @@ def test_pipeline_a_broken_character_does_not_break_the_batch(tiny):
     assert results[2]["sentiment"]["label"] is None and results[2]["error"] is None
 
 
+def test_pipeline_mojibake_with_replaced_bytes_is_warned_about_without_a_log_per_text(tiny, caplog):
+    damaged = "12345答应我三天内回访，一周了什么都没有".encode().decode("gbk", errors="replace")
+    with caplog.at_level("WARNING"):
+        result = tiny.predict_one(damaged)
+    assert "cannot be repaired" in result["warning"] and "errors='ignore'" in result["warning"]
+    assert not caplog.records  # a batch of such messages must not flood the log
+
+
 def test_pipeline_confidence_agrees_with_the_probability_shown(tiny):
     from feedback_nlp.pipeline.base import confidence_level
 

@@ -3,14 +3,16 @@
 Placeholders stand for a picture, a voice message, a file ("[图片]", "[语音]"): a message of them
 alone is a turn of the chat, not text to classify, and beside words they are dropped. Messenger
 emoticon codes ("[强]", "[发怒]") are replaced by the emoji they stand for, so that they are read
-as emoji are. The codes are listed in ``configs/chat_codes.yaml``; they are matched after the
-character-level normalisation, so Traditional and full-width forms ("［圖片］") match too.
+as emoji are. The codes are listed in ``configs/chat_codes.yaml``; Traditional and full-width
+forms ("［圖片］", "[語音]", "［ＯＫ］") match too, whether or not the text was normalised first
+(``normalise.script: off`` leaves it in Traditional characters).
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from pathlib import Path
 
 from ..config import load_chat_codes
@@ -24,18 +26,24 @@ class ChatCodeReader:
     """Replaces or drops the codes of one codes file."""
 
     def __init__(self, placeholders: tuple[str, ...], emoticons: dict[str, str]):
-        self.placeholders = frozenset(name.lower() for name in placeholders)
-        self.emoticons = {name.lower(): emoji for name, emoji in emoticons.items()}
-        names = sorted(self.placeholders | set(self.emoticons), key=len, reverse=True)
-        self._code = re.compile(r"\[(" + "|".join(map(re.escape, names)) + r")\]", re.IGNORECASE) if names else None
+        self.placeholders = frozenset(map(_code_name, placeholders))
+        self.emoticons = {_code_name(name): emoji for name, emoji in emoticons.items()}
+        longest = max(map(len, self.placeholders | set(self.emoticons)), default=0)
+        # any short text in square brackets, half- or full-width; its name is looked up after folding
+        self._code = re.compile(rf"[\[［]([^\[\]［］\n]{{1,{longest}}})[\]］]") if longest else None
+
+    def _name(self, match: re.Match) -> str:
+        """The code's name as the codes file writes it, or "" if the brackets hold no code."""
+        name = _code_name(match.group(1))
+        return name if name in self.placeholders or name in self.emoticons else ""
 
     def _replacement(self, match: re.Match) -> str:
-        name = match.group(1).lower()
-        return " " if name in self.placeholders else self.emoticons[name]
+        name = self._name(match)
+        return " " if name in self.placeholders else self.emoticons.get(name, match.group(0))
 
     def replace(self, text: str) -> str:
         """``text`` with each emoticon code as its emoji and each placeholder as a space."""
-        if self._code is None or "[" not in text:
+        if self._code is None or ("[" not in text and "［" not in text):
             return text
         return self._code.sub(self._replacement, text)
 
@@ -45,11 +53,18 @@ class ChatCodeReader:
         text = to_simplified(text.translate(_BRACKETS), "t2s") if "［" in text or "[" in text else text
         if self._code is None or "[" not in text:
             return []
-        found = [m.group(0) for m in self._code.finditer(text) if m.group(1).lower() in self.placeholders]
+        found = [m.group(0) for m in self._code.finditer(text) if self._name(m) in self.placeholders]
         if not found:
             return []
-        rest = self._code.sub(lambda m: " " if m.group(1).lower() in self.placeholders else m.group(0), text)
+        rest = self._code.sub(lambda m: " " if self._name(m) in self.placeholders else m.group(0), text)
         return found if _SPACE_OR_MARKS.fullmatch(rest) else []
+
+
+@functools.lru_cache(maxsize=4096)
+def _code_name(name: str) -> str:
+    """A code's name folded for lookup: half-width, Simplified, lower case ("ＯＫ" and "ok" are
+    "ok", "圖片" is "图片")."""
+    return to_simplified(unicodedata.normalize("NFKC", name), "t2s").lower()
 
 
 def get_reader(path: str | Path | None = None) -> ChatCodeReader:

@@ -12,7 +12,10 @@ pairs the same text writes without inferred bytes (``_choose_by_document``). Cha
 that were never damaged (text added after the corruption) pass through unchanged.
 
 Nothing is repaired silently: the result lists the lines repaired, how many characters needed
-inferred bytes, and where they are.
+inferred bytes, and where they are. A damaged line holding U+FFFD ("�", where the GBK decoder was
+told to replace bytes rather than drop them) is left as it is and listed as unrepaired, with a
+warning: each "�" stands for bytes the search cannot place, and reading around them makes the line
+worse.
 """
 
 from __future__ import annotations
@@ -348,6 +351,7 @@ class MojibakeRepair:
     lines_repaired: list[int] = field(default_factory=list)  # 1-based line numbers
     chars_inferred: int = 0  # characters that needed bytes the decoder had dropped
     inferred_offsets: list[int] = field(default_factory=list)  # offsets into ``text``
+    lines_unrepaired: list[int] = field(default_factory=list)  # damaged, but with "�" for lost bytes: left as they are
 
     @property
     def changed(self) -> bool:
@@ -407,18 +411,21 @@ def _choose_by_document(lm: CharLM, lines: list[str], inferred: dict[int, list[i
         lines[index] = "".join(chars)
 
 
-def repair_mojibake(text: str, lm: CharLM | None = None) -> MojibakeRepair:
+def repair_mojibake(text: str, lm: CharLM | None = None, *, source: str | None = None) -> MojibakeRepair:
     """Repair lines of ``text`` that are UTF-8 decoded as GBK; other lines are returned unchanged.
 
     A line with a single non-ASCII character cannot be judged on its own ("鍋" is a real
     character and also the damaged form of "做"), so such lines are repaired only in a text
-    where longer lines were found damaged.
+    where longer lines were found damaged. A damaged line holding "�" (bytes replaced, not
+    dropped) is left unchanged and listed in ``lines_unrepaired``, with a logged warning naming
+    ``source`` where one is given (a file; a caller repairing many messages reports it per message).
     """
     lm = lm or CharLM.load()
     lines = text.split("\n")
     fixed: list[str] = list(lines)
     inferred_by_line: dict[int, list[int]] = {}
     choices: dict[int, dict[int, list[str]]] = {}  # line -> offset -> characters fitting its bytes
+    unrepaired: list[int] = []
     tables = None
     for single_pass in (False, True):
         if single_pass and not inferred_by_line:
@@ -430,13 +437,17 @@ def repair_mojibake(text: str, lm: CharLM | None = None) -> MojibakeRepair:
             tables = tables or _get_tables(lm)
             candidate, inferred, score, alternatives = _Search(_units(line, tables), tables, lm).run()
             gain = score - lm.score(line) - lm.logp(line[-1:], "\n")
-            if candidate != line and gain >= MIN_GAIN_PER_CHAR * non_ascii:
-                fixed[index] = candidate
-                inferred_by_line[index] = inferred
-                choices[index] = alternatives
+            if candidate == line or gain < MIN_GAIN_PER_CHAR * non_ascii:
+                continue
+            if "\ufffd" in line:  # bytes replaced, not dropped: the search cannot place them
+                unrepaired.append(index + 1)
+                continue
+            fixed[index] = candidate
+            inferred_by_line[index] = inferred
+            choices[index] = alternatives
     if any(choices.values()):
         _choose_by_document(lm, fixed, inferred_by_line, choices)
-    result = MojibakeRepair(text="\n".join(fixed))
+    result = MojibakeRepair(text="\n".join(fixed), lines_unrepaired=sorted(unrepaired))
     offset = 0
     for index, line in enumerate(fixed):
         if index in inferred_by_line:
@@ -446,6 +457,12 @@ def repair_mojibake(text: str, lm: CharLM | None = None) -> MojibakeRepair:
         offset += len(line) + 1
     if result.lines_repaired:
         logger.info("repaired %d mojibake lines, %d characters inferred", len(result.lines_repaired), result.chars_inferred)
+    for line in result.lines_unrepaired if source is not None else ():
+        logger.warning(
+            "%s line %d: looks like UTF-8 read as GBK (mojibake), but with bytes replaced by U+FFFD (�) it "
+            "cannot be repaired; left as it is. Decode the original bytes again, dropping what GBK cannot "
+            "read (errors='ignore') instead of replacing it", source, line
+        )
     return result
 
 
@@ -474,6 +491,8 @@ class TextRead:
         if self.mojibake is not None and self.mojibake.changed:
             out["mojibake_lines_repaired"] = len(self.mojibake.lines_repaired)
             out["mojibake_chars_inferred"] = self.mojibake.chars_inferred
+        if self.mojibake is not None and self.mojibake.lines_unrepaired:
+            out["mojibake_lines_unrepaired"] = self.mojibake.lines_unrepaired
         return out
 
 
@@ -501,6 +520,6 @@ def read_text(
         undecodable=decoded.undecodable,
     )
     if repair:
-        result.mojibake = repair_mojibake(decoded.text)
+        result.mojibake = repair_mojibake(decoded.text, source=label)
         result.text = result.mojibake.text
     return result

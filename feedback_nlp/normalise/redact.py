@@ -16,6 +16,9 @@ from ..config import RedactConfig, load_redact_config
 
 MASK = re.compile(r"\[(?P<kind>[A-Z_]+)#[0-9a-f]{8}\]")  # what a masked value looks like: [PHONE#1a2b3c4d]
 _SEPARATORS = re.compile(r"[\s\-()]")
+# full-width forms to half-width, one character for one ("１３８" -> "138", "＠" -> "@", "（" -> "("):
+# the rules match on the text folded so, and the same positions are masked in the text as written
+_HALF_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def luhn_ok(number: str) -> bool:
@@ -47,21 +50,30 @@ class Redactor:
         return f"[{kind}#{digest}]"
 
     def redact(self, text: str) -> tuple[str, Counter]:
-        """``text`` with personal data masked, and how many of each kind were masked."""
+        """``text`` with personal data masked, and how many of each kind were masked. Values typed
+        in full-width characters (Chinese input methods: "１３８１２３４５６７８") are masked too,
+        with the mask of their half-width form."""
         counts: Counter = Counter()
+        folded = text.translate(_HALF_WIDTH)
         for kind, pattern, luhn in self._rules:
-
-            def replace(m: re.Match, kind=kind, luhn=luhn) -> str:
+            spans: list[tuple[int, int, str]] = []  # what to mask: start, end, the mask
+            for m in pattern.finditer(folded):
                 whole = m.group()
                 if MASK.fullmatch(whole) or (luhn and not luhn_ok(whole)):
-                    return whole
-                if "value" in m.re.groupindex and m.group("value"):
-                    start, end = m.span("value")
-                    counts[kind] += 1
-                    offset = m.start()
-                    return whole[: start - offset] + self.mask(kind, m.group("value")) + whole[end - offset :]
-                counts[kind] += 1
-                return self.mask(kind, whole)
-
-            text = pattern.sub(replace, text)
+                    continue
+                part = "value" if "value" in m.re.groupindex and m.group("value") else 0
+                spans.append((m.start(part), m.end(part), self.mask(kind, m.group(part))))
+            if spans:
+                counts[kind] += len(spans)
+                text, folded = _masked(text, spans), _masked(folded, spans)
         return text, counts
+
+
+def _masked(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` with each span (start, end, mask; in order, not overlapping) replaced by its mask."""
+    pieces, last = [], 0
+    for start, end, mask in spans:
+        pieces += [text[last:start], mask]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)

@@ -204,9 +204,15 @@ class FeedbackClassifier(abc.ABC):
             readable = codes.replace(text)  # "[OK]" is an emoticon, not English
             if not _HAN.search(readable) and _WORD_CHAR.search(readable):
                 warnings.append("no Chinese characters; the models were trained on Chinese text")
-            elif looks_like_mojibake(text) and repair_mojibake(text).changed:
-                warnings.append("text looks like UTF-8 that was read as GBK (mojibake); results are unreliable: "
-                                "repair it first with feedback_nlp.repair_mojibake(text).text")
+            elif looks_like_mojibake(text):
+                repair = repair_mojibake(text)
+                if repair.changed:
+                    warnings.append("text looks like UTF-8 that was read as GBK (mojibake); results are unreliable: "
+                                    "repair it first with feedback_nlp.repair_mojibake(text).text")
+                elif repair.lines_unrepaired:
+                    warnings.append("text looks like UTF-8 that was read as GBK (mojibake) with bytes replaced by "
+                                    "U+FFFD (�), which cannot be repaired; results are unreliable: decode the original "
+                                    "bytes again, dropping what GBK cannot read (errors='ignore')")
             texts.append(text)
             index.append((i, "; ".join(warnings) or None))
         if not texts:

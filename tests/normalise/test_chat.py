@@ -67,3 +67,21 @@ def test_chat_codes_bad_file_is_named_with_what_is_wrong(tmp_path, body, says):
 def test_chat_codes_reader_without_codes_leaves_text_alone():
     reader = ChatCodeReader((), {})
     assert reader.replace("[图片]") == "[图片]" and reader.only_placeholders("[图片]") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("［圖片］這個壞了", "這個壞了"),
+        ("[語音]", ""),
+        ("［图片］［發怒］", "😡"),
+        ("好的［ＯＫ］", "好的👌"),
+        ("[荐书]不错", "[荐书]不错"),  # a bracketed word that is no code stays
+    ],
+)
+def test_chat_codes_traditional_and_full_width_forms_without_script_conversion(text, expected):
+    # the reader matches these forms itself: with script conversion off nothing folds them first
+    config = NormaliseConfig(script="off")
+    assert normalise_records([text], config) == [expected]
+    assert normalise_text(text, config).text == expected
+    assert get_reader().replace(text).strip() == expected

@@ -113,3 +113,18 @@ def test_encoding_read_text_bytes_and_report():
     assert result.text == "退款还没到账"
     assert result.report()["source"] == "msg-17"
     assert result.report()["encoding"] == "gb18030"
+
+
+def test_encoding_mojibake_with_replacement_characters_is_left_and_reported(caplog):
+    # decoded with errors="replace", as most tools do: each "�" stands for bytes lost, which the
+    # search cannot place; reading around them made the line worse and called it repaired
+    clean = "客户投诉处理情况"
+    damaged = "12345答应我三天内回访，一周了什么都没有".encode("utf-8").decode("gbk", errors="replace")
+    assert "\ufffd" in damaged
+    text = damage(clean) + "\n" + damaged
+    with caplog.at_level("WARNING", logger="feedback_nlp.normalise.encoding"):
+        read = read_text(text.encode("utf-8"), name="chat.txt")
+    assert read.text.split("\n") == [clean, damaged]  # the other damaged line is still repaired
+    assert read.mojibake.lines_repaired == [1] and read.mojibake.lines_unrepaired == [2]
+    assert read.report()["mojibake_lines_unrepaired"] == [2]
+    assert "chat.txt line 2" in caplog.text and "cannot be repaired" in caplog.text

@@ -89,3 +89,25 @@ def test_redact_is_idempotent(redactor):
 
 def test_redact_luhn():
     assert luhn_ok("6222021234567890128") and not luhn_ok("6222021234567890129")
+
+
+@pytest.mark.parametrize(
+    "text, kind, value",
+    [
+        # full-width digits and letters, as Chinese input methods type them
+        ("我的电话１３８１２３４５６７８", "PHONE", "１３８１２３４５６７８"),
+        ("邮箱ＡＢＣ＠ＱＱ．ＣＯＭ", "EMAIL", "ＡＢＣ＠ＱＱ．ＣＯＭ"),
+        ("订单号：ＡＢ１２３４５６７８", "ORDER", "ＡＢ１２３４５６７８"),
+        ("固话（010）12345678", "PHONE", "12345678"),
+        ("身份证１１０１０５１９４９１２３１００２Ｘ", "ID_CARD", "１１０１０５１９４９１２３１００２Ｘ"),
+    ],
+)
+def test_redact_masks_full_width_values(redactor, text, kind, value):
+    out, counts = redactor.redact(text)
+    assert value not in out and counts[kind] == 1 and f"[{kind}#" in out
+    assert out.startswith(text[:2])  # the text around the value is kept as written
+
+
+def test_redact_full_width_value_gets_the_mask_of_its_half_width_form(redactor):
+    assert redactor.redact("电话１３８１２３４５６７８，快回")[0] == redactor.redact("电话13812345678，快回")[0]
+    assert redactor.redact("固话（010）12345678")[0] == redactor.redact("固话(010)12345678")[0]

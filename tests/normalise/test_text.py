@@ -124,3 +124,57 @@ def test_record_spans_agree_with_normalise_records_on_messy_texts():
         assert normalised == normalise_records([text])[0]
         assert len(spans) == len(normalised) and all(0 <= s <= e <= len(text) for s, e in spans)
         assert [s for s, _ in spans] == sorted(s for s, _ in spans)
+
+
+COMPLAINTS_WITH_CUE_WORDS = [
+    "我要举报",
+    "扫一扫付款后一直没到账",
+    "我已经分享到朋友圈了，返现呢",
+    "点击下载没反应，APP打不开",
+    "你们盗用我的照片，侵权了，赶紧删除",
+    "免责声明写得不清楚，退款被拒",
+    "位置：小区3号楼门口，快递放哪了",
+    "作者：很失望，书破了",
+    "下一篇：快递还没到吗？",
+    "电话：138-1234-5678",
+    "客服很耐心，点赞",
+    "驿站取件非要关注公众号再授权手机号，老人家真的不会弄",
+]
+
+
+@pytest.mark.parametrize("text", COMPLAINTS_WITH_CUE_WORDS)
+def test_text_boilerplate_keeps_complaints_that_use_its_cue_words(text):
+    result = normalise_text(text)
+    assert result.text == text and result.removed == []
+
+
+def test_text_boilerplate_keeps_complaints_among_boilerplate_lines():
+    text = "\n".join(["当前位置：首页 > 投诉 > 正文", *COMPLAINTS_WITH_CUE_WORDS, "关于我们 | 联系我们 | 举报"])
+    result = normalise_text(text)
+    assert result.text.split("\n") == COMPLAINTS_WITH_CUE_WORDS
+    assert [r.rule for r in result.removed] == ["breadcrumb", "page_footer"]
+
+
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("您的位置：新闻中心 > 正文", "breadcrumb"),
+        ("作者：张三 来源：新华网", "article_meta"),
+        ("发布日期：2021年3月2日", "article_meta"),
+        ("点击下载", "download_notice"),
+        ("分享到：微信 QQ空间 新浪微博", "download_notice"),
+        ("微信扫一扫，关注我们", "download_notice"),
+        ("扫描二维码下载APP", "download_notice"),
+        ("觉得不错，请点赞↓↓↓", "download_notice"),
+        ("如有侵权请联系删除", "copyright"),
+        ("免责声明：本站资源来自网络", "copyright"),
+        ("上一篇：2012年度服务中心年终工作总结", "page_footer"),
+        ("上一页 下一页", "page_footer"),
+        ("客服热线：400-800-1234", "contact_line"),
+        ("传真：(010) 12345678", "contact_line"),
+    ],
+)
+def test_text_boilerplate_removes_the_forms_pages_write(line, rule):
+    result = normalise_text(f"正文第一行\n{line}\n正文第二行")
+    assert result.text == "正文第一行\n正文第二行"
+    assert [(r.line, r.rule) for r in result.removed] == [(2, rule)]
