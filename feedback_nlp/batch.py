@@ -6,8 +6,9 @@ input order. Customer turns get causes and sentiment; agent, bot and system turn
 marked. Every input line ends up in the output or in the reject file with its reason.
 
 After each chunk the outputs are flushed and a checkpoint is written atomically (the number of
-input items done and the byte size of each output); ``resume=True`` cuts the outputs back to that
-point and skips the items already done, so nothing is lost or written twice.
+input items done, the byte size of each output and the settings that change what is written);
+``resume=True`` cuts the outputs back to that point and skips the items already done, so nothing
+is lost or written twice, and refuses settings other than those the run began with.
 
 Session summaries are computed at the end from the message output, so they survive a resume too.
 """
@@ -15,11 +16,13 @@ Session summaries are computed at the end from the message output, so they survi
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import logging
 import os
 import threading
 import time
+import zlib
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from itertools import islice
@@ -195,8 +198,16 @@ def _redacted(row: dict, redactor, keys: tuple[str, ...]) -> dict:
 def _items(files: list[Path], reader: RecordReader, summary: Summary) -> Iterator[Record | Reject]:
     for path in files:
         summary.files += 1
+        read = 0
         try:
-            yield from reader.read(path)
+            for item in reader.read(path):
+                read += 1
+                yield item
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:  # a .gz cut off or damaged: the error names no file
+            failure = (f"{path}: compressed data cut off or damaged after {read:,} records ({exc}); those records are "
+                       "kept, the rest of the file could not be read: compress the export again from its source")
+            summary.files_failed.append(failure)
+            logger.error("%s", failure)
         except (InputError, OSError) as exc:
             summary.files_failed.append(str(exc))
             logger.error("%s", exc)
@@ -224,6 +235,53 @@ def side_file(output: Path, kind: str) -> Path:
     return output.with_name(f"{output.name}.{kind}")
 
 
+def _file_id(path: str | Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def input_files(
+    inputs: list[str | Path],
+    output: Path,
+    *,
+    rejects_output: Path | None = None,
+    sessions_output: Path | None = None,
+    skipped: list[Path] | None = None,
+    left_out: list[Path] | None = None,
+) -> list[Path]:
+    """``expand_inputs`` less the files a run into ``output`` writes (``output``, its rejects,
+    summary and checkpoint files, ``sessions_output``). Found in an input folder (a run into the
+    folder it reads, a second time) they are left out, and added to ``left_out`` when it is given;
+    named as inputs themselves they are refused, as the run would empty them before reading them."""
+    files = expand_inputs(inputs, skipped)
+    own = {
+        "output (-o)": output,
+        "reject file (--rejects, or -o)": rejects_output or side_file(output, "rejects.jsonl"),
+        "sessions file (--sessions)": sessions_output,
+        "summary file (-o)": side_file(output, "summary.json"),
+        "checkpoint file (-o)": side_file(output, "checkpoint.json"),
+    }
+    ids = {_file_id(path): what for what, path in own.items() if path is not None}
+    ids.pop(None, None)
+    if not ids:
+        return files
+    for item in inputs:
+        what = ids.get(_file_id(item)) if os.path.isfile(item) else None
+        if what:
+            name, _, flag = what.partition(" (")
+            raise InputError(f"{item}: is an input and also this run's {name}, which would be overwritten before it is "
+                             f"read; choose another {flag.rstrip(')')}")
+    if skipped is not None:
+        skipped[:] = [p for p in skipped if _file_id(p) not in ids]
+    kept = [p for p in files if _file_id(p) not in ids]
+    if left_out is not None:
+        left_out.extend(p for p in files if _file_id(p) in ids)
+    return kept
+
+
 def classify_files(
     inputs: list[str | Path],
     output: Path,
@@ -249,7 +307,11 @@ def classify_files(
     chunk_size = chunk_size or CHUNK_SIZE
     fmt = output_format(output, fmt)
     skipped: list[Path] = []
-    files = expand_inputs(inputs, skipped)
+    left_out: list[Path] = []
+    files = input_files(inputs, output, rejects_output=rejects_output, sessions_output=sessions_output,
+                        skipped=skipped, left_out=left_out)
+    if left_out:
+        logger.warning("left out of the inputs, as this run writes them: %s", ", ".join(map(str, left_out)))
     if not files:
         found = f" (only {', '.join(p.name for p in skipped[:5])}{', …' if len(skipped) > 5 else ''})" if skipped else ""
         raise InputError(f"no chat-log files found in {', '.join(map(str, inputs))}{found}; "
@@ -265,6 +327,12 @@ def classify_files(
         meta = read_metadata(DEFAULT_MODEL_DIR)
     rejects_output = rejects_output or side_file(output, "rejects.jsonl")
     checkpoint_path = side_file(output, "checkpoint.json")
+    chatlog = chatlog or load_chatlog_config()
+    # what changes the rows written: a resume with other settings would mix two kinds of rows in one output
+    settings = json.loads(json.dumps({
+        "redact": redact, "encoding": encoding, "chatlog": chatlog.model_dump(mode="json"),
+        "sessions": str(sessions_output) if sessions_output is not None else None, "rejects": str(rejects_output),
+    }))
     summary = Summary(files_skipped=[str(p) for p in skipped])
     summary.model = {
         "path": str(model) if model is not None else "shipped default model",
@@ -295,10 +363,6 @@ def classify_files(
                 f"--resume: the inputs or the format changed since {checkpoint_path} was written; "
                 "run without --resume to start again"
             )
-        for path, size in ((output, state["output_bytes"]), (rejects_output, state["rejects_bytes"])):
-            with open(path, "r+b") as fh:
-                fh.truncate(size)  # drop anything written after the last checkpoint
-        done_items = state["items"]
         earlier = state["summary"].get("model")
         if earlier and earlier != summary.model:
             raise FeedbackNLPError(
@@ -306,11 +370,25 @@ def classify_files(
                 f"this run would go on with {summary.model['path']} (trained {summary.model['created']}); "
                 "resume with the same --model, or pass --restart to classify everything again"
             )
+        changed = _changed_settings(state.get("settings"), settings)
+        if changed:
+            raise FeedbackNLPError(
+                f"--resume: the rows written so far into {output} were written with other settings than this run's: "
+                f"{'; '.join(changed)}; resume with the options the run began with, or pass --restart to start again"
+            )
+        for path, size in ((output, state["output_bytes"]), (rejects_output, state["rejects_bytes"])):
+            with open(path, "r+b") as fh:
+                fh.truncate(size)  # drop anything written after the last checkpoint
+        done_items = state["items"]
         model_used = summary.model
         summary = Summary(**{k: Counter(v) if isinstance(getattr(Summary(), k), Counter) else v for k, v in state["summary"].items()})
         summary.model = model_used
         summary.files, summary.files_failed = 0, []  # the files are gone through again from the first
-    reader = RecordReader(chatlog or load_chatlog_config(), encoding=encoding, canonical=functools.partial(to_simplified, mode="t2s"))
+    # the summary and sessions of an earlier run into this output would stand beside a partial one
+    for stale in (side_file(output, "summary.json"), sessions_output):
+        if stale is not None and Path(stale).is_file():
+            Path(stale).unlink()
+    reader = RecordReader(chatlog, encoding=encoding, canonical=functools.partial(to_simplified, mode="t2s"))
     writer = RowWriter(output, fmt, MESSAGE_COLUMNS, append=resume)
     rejects = RowWriter(rejects_output, "jsonl", ["file", "line", "reason", "raw"], append=resume)
     started = time.perf_counter() - summary.seconds
@@ -339,7 +417,7 @@ def classify_files(
             summary.seconds = time.perf_counter() - started
             _write_json_atomic(checkpoint_path, {
                 "items": done_items, "output_bytes": writer.flush(), "rejects_bytes": rejects.flush(),
-                "inputs": _fingerprint(files), "format": fmt, "summary": summary.__dict__,
+                "inputs": _fingerprint(files), "format": fmt, "settings": settings, "summary": summary.__dict__,
             })
             if progress:
                 progress(summary)
@@ -381,6 +459,24 @@ def _bounded(pool, chunks: Iterator[list], ahead: int) -> Iterator[list[tuple[st
             yield pending.popleft().get()
     while pending:
         yield pending.popleft().get()
+
+
+RUN_SETTINGS = {
+    "redact": "--redact", "encoding": "--encoding", "chatlog": "the field mapping (--chatlog, --field, --text-field)",
+    "sessions": "--sessions", "rejects": "--rejects",
+}
+
+
+def _changed_settings(earlier: dict | None, now: dict) -> list[str]:
+    """The settings of ``now`` that differ from a checkpoint's, in words ([] for a checkpoint that
+    has none, written before settings were recorded)."""
+    if earlier is None:
+        return []
+    shown = {True: "on", False: "off", None: "none"}
+    return [
+        name if key == "chatlog" else f"{name} (then {shown.get(earlier.get(key), earlier.get(key))}, now {shown.get(now[key], now[key])})"
+        for key, name in RUN_SETTINGS.items() if earlier.get(key) != now[key]
+    ]
 
 
 def _checkpoint_items(path: Path) -> str:

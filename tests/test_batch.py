@@ -418,3 +418,110 @@ def test_batch_worker_that_cannot_load_its_model_reports_it_with_the_first_chunk
     finally:
         batch._worker_state.clear()
         batch._worker_state.update(state)
+
+
+def test_batch_run_into_an_input_folder_leaves_its_own_files_out(tmp_path, tiny_model_dir, caplog):
+    folder = tmp_path / "f"
+    folder.mkdir()
+    make_export(folder / "a.jsonl", n_sessions=3)
+    out, sessions = folder / "out.jsonl", folder / "s.csv"
+    first = classify_files([folder], out, model=tiny_model_dir, sessions_output=sessions)
+    side = batch.side_file(out, "summary.json")
+    side.write_text("{}", encoding="utf-8")  # as the command writes it
+    batch.side_file(out, "checkpoint.json").write_text("{}", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="feedback_nlp.batch"):
+        second = classify_files([folder], out, model=tiny_model_dir, sessions_output=sessions, restart=True)
+    assert second.read == first.read == 10 and second.files == 1
+    note = next(r.message for r in caplog.records if "left out of the inputs" in r.message)
+    for name in ("out.jsonl", "out.jsonl.rejects.jsonl", "out.jsonl.summary.json", "out.jsonl.checkpoint.json", "s.csv"):
+        assert str(folder / name) in note
+
+
+@pytest.mark.parametrize("option", ["output", "rejects_output", "sessions_output"])
+def test_batch_refuses_to_write_over_an_input(tmp_path, tiny_model_dir, option):
+    export = tmp_path / "s.jsonl"
+    make_export(export, n_sessions=2)
+    before = export.read_bytes()
+    paths = {"output": tmp_path / "out.jsonl", option: tmp_path / "." / "s.jsonl"}  # another spelling, the same file
+    output = paths.pop("output")
+    with pytest.raises(FeedbackNLPError, match=r"s\.jsonl: is an input and also this run's .*choose another"):
+        classify_files([export], output, model=tiny_model_dir, **paths)
+    assert export.read_bytes() == before
+    result = runner.invoke(app, ["classify", str(export), "-o", str(export), "-m", str(tiny_model_dir), "-w", "1"])
+    assert result.exit_code == 2 and "s.jsonl: is an input and also this run's output" in result.stderr
+    assert "choose another -o" in result.stderr and export.read_bytes() == before
+
+
+def test_batch_a_cut_off_gzip_is_named_and_the_other_files_are_classified(tmp_path, tiny_model_dir):
+    import gzip
+
+    make_export(tmp_path / "chats.jsonl", n_sessions=1000)
+    (tmp_path / "in").mkdir()
+    whole = gzip.compress((tmp_path / "chats.jsonl").read_bytes())
+    (tmp_path / "in" / "a_cut.jsonl.gz").write_bytes(whole[: len(whole) * 3 // 4])
+    make_export(tmp_path / "in" / "b.jsonl", n_sessions=2)
+    out = tmp_path / "o.jsonl"
+    summary = classify_files([tmp_path / "in"], out, model=tiny_model_dir)
+    assert summary.files == 2 and len(summary.files_failed) == 1 and "a_cut.jsonl.gz" in summary.files_failed[0]
+    assert summary.as_dict()["counts_add_up"] and summary.read > 7  # b.jsonl, and what came before the damage
+    assert any(r["file"].endswith("b.jsonl") for r in read_jsonl(out))
+    result = runner.invoke(app, ["classify", str(tmp_path / "in"), "-o", str(out), "-m", str(tiny_model_dir), "-w", "1"])
+    assert result.exit_code == 1 and "a_cut.jsonl.gz" in result.stderr and "Aborted" not in result.stderr
+
+
+def test_batch_a_damaged_compressed_stream_counts_as_an_unreadable_file(tmp_path):
+    """However the reader reports a cut-off gzip (EOFError, zlib.error), the file is named and
+    what was read before it is kept."""
+    import zlib
+
+    class Reader:
+        def read(self, path):
+            yield "first"
+            raise (EOFError if path.name == "a.gz" else zlib.error)("Compressed file ended before the end-of-stream marker")
+
+    summary = batch.Summary()
+    items = list(batch._items([tmp_path / "a.gz", tmp_path / "b.gz"], Reader(), summary))
+    assert items == ["first", "first"] and summary.files == 2
+    assert [f.split(":")[0] for f in summary.files_failed] == [str(tmp_path / "a.gz"), str(tmp_path / "b.gz")]
+    assert "after 1 records" in summary.files_failed[0]
+
+
+@pytest.mark.parametrize("change", [{"redact": True}, {"sessions_output": "s.jsonl"}, {"encoding": "gbk"}, {"chatlog": "text"}])
+def test_batch_resume_with_other_settings_is_refused(tmp_path, tiny_model_dir, monkeypatch, change):
+    from feedback_nlp.config import load_chatlog_config
+
+    make_export(tmp_path / "chats.jsonl")
+    out = tmp_path / "msgs.jsonl"
+    original = interrupt_at_chunk(monkeypatch, 3)
+    with pytest.raises(KeyboardInterrupt):
+        classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10)
+    monkeypatch.setattr(batch, "_account", original)
+    kept = out.read_text(encoding="utf-8")
+    if "sessions_output" in change:
+        change = {"sessions_output": tmp_path / change["sessions_output"]}
+    if "chatlog" in change:
+        change = {"chatlog": load_chatlog_config(None, ['fields.text=["content"]'])}
+    named = {"redact": "--redact (then off, now on)", "sessions_output": "--sessions (then none", "encoding": "--encoding (then auto, now gbk)",
+             "chatlog": "the field mapping"}[next(iter(change))]
+    with pytest.raises(FeedbackNLPError, match=r"--resume: .*other settings") as caught:
+        classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, resume=True, **change)
+    assert named in str(caught.value) and "--restart" in str(caught.value)
+    assert out.read_text(encoding="utf-8") == kept  # refused before anything was cut or written
+    summary = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, resume=True)
+    assert summary.read == 91 and summary.as_dict()["counts_add_up"]
+
+
+def test_batch_interrupted_run_leaves_no_summary_or_sessions_of_an_earlier_run(tmp_path, tiny_model_dir, monkeypatch):
+    make_export(tmp_path / "chats.jsonl")
+    out, sessions = tmp_path / "msgs.jsonl", tmp_path / "s.csv"
+    args = ["classify", str(tmp_path / "chats.jsonl"), "-o", str(out), "--sessions", str(sessions), "-m", str(tiny_model_dir), "-w", "1"]
+    assert runner.invoke(app, args).exit_code == 3
+    summary = tmp_path / "msgs.jsonl.summary.json"
+    assert json.loads(summary.read_text(encoding="utf-8"))["read"] == 91 and sessions.exists()
+    monkeypatch.setattr(batch, "CHUNK_SIZE", 10)
+    original = interrupt_at_chunk(monkeypatch, 3)
+    assert runner.invoke(app, args).exit_code == 130
+    assert out.read_text(encoding="utf-8") and not summary.exists() and not sessions.exists()
+    monkeypatch.setattr(batch, "_account", original)
+    assert runner.invoke(app, [*args, "--resume"]).exit_code == 3
+    assert json.loads(summary.read_text(encoding="utf-8"))["read"] == 91 and sessions.exists()

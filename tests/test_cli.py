@@ -151,6 +151,44 @@ def test_cli_classify_missing_model_and_file(tmp_path, tiny_model_dir):
     assert result.exit_code == 2 and "msgs.txt: no such file" in result.stderr
 
 
+@pytest.mark.parametrize("message", ["价格/质量都很差", "链接https://m.jd.com/123打不开", "快递太慢了" * 60])
+def test_cli_classify_message_with_a_slash_or_long_is_a_message(tiny_model_dir, message):
+    result = run("classify", message, "--model", str(tiny_model_dir), "--json", "--no-explain")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["text"] == message
+
+
+def test_cli_classify_what_is_plainly_a_path_must_exist(tiny_model_dir, tmp_path):
+    for missing in (str(tmp_path / "msgs.txt"), "exports/chats.jsonl", str(tmp_path / "notes")):
+        result = run("classify", missing, "--model", str(tiny_model_dir))
+        assert result.exit_code == 2 and f"{missing}: no such file" in result.stderr, missing
+
+
+@pytest.mark.parametrize("end", ["\r\n", "\r", "\n"])
+def test_cli_classify_file_lines_end_in_any_way(tiny_model_dir, tmp_path, end):
+    path = tmp_path / "msgs.txt"
+    path.write_bytes(end.join(["客服态度很差", "", "快递五天了还没到", ""]).encode("utf-8"))
+    for args in ((str(path),), ("-",)):
+        result = run("classify", *args, "--model", str(tiny_model_dir), "--json", "--no-explain", input=path.read_bytes())
+        assert result.exit_code == 0, result.stderr
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [(r["line"], r["text"]) for r in rows] == [(1, "客服态度很差"), (3, "快递五天了还没到")]
+
+
+def test_cli_classify_redact_masks_single_messages(tiny_model_dir):
+    message = "我叫张三，电话13812345678，快递太慢了，太生气了"
+    result = run("classify", message, "--model", str(tiny_model_dir), "--json", "--redact")
+    assert result.exit_code == 0, result.stderr
+    row = json.loads(result.stdout)
+    assert "13812345678" not in result.stdout and "张三" not in result.stdout and "[PHONE#" in row["text"]
+    plain = json.loads(run("classify", message, "--model", str(tiny_model_dir), "--json").stdout)
+    assert row["causes"] == plain["causes"] and row["sentiment"] == plain["sentiment"]  # classified as written
+    evidence = [e for items in (*row["evidence"]["causes"].values(), row["evidence"]["sentiment"]) for e in items]
+    assert evidence and all(row["text"][e["start"]:e["end"]] == e["text"] for e in evidence)  # spans on the masked text
+    table = run("classify", message, "--model", str(tiny_model_dir), "--redact")
+    assert table.exit_code == 0 and "13812345678" not in table.stdout and "[PHONE#" in table.stdout
+
+
 def test_cli_evaluate_writes_json_and_png(tiny_model_dir, tmp_path):
     from tests.test_train import make_small_corpora
 
@@ -245,6 +283,18 @@ def test_cli_normalise_folder_tree_and_output_paths(tmp_path):
     # several inputs cannot go into one existing file
     result = run("normalise", str(tmp_path / "in"), "-o", str(tmp_path / "new" / "deeper" / "x.txt"))
     assert result.exit_code == 2 and "names a folder" in result.stderr
+
+
+def test_cli_normalise_a_folder_of_one_file_or_an_existing_output_folder(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("快递慢", encoding="utf-8")
+    # a folder of inputs writes into -o as a folder, however many files it holds
+    assert run("normalise", str(tmp_path / "in"), "-o", str(tmp_path / "out")).exit_code == 0
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "快递慢\n"
+    # one file into a folder that exists goes inside it
+    (tmp_path / "there").mkdir()
+    assert run("normalise", str(tmp_path / "in" / "a.txt"), "-o", str(tmp_path / "there")).exit_code == 0
+    assert (tmp_path / "there" / "a.txt").read_text(encoding="utf-8") == "快递慢\n"
 
 
 def test_cli_classify_folder_without_output_and_bad_workers(tmp_path):

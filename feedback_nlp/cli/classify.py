@@ -5,8 +5,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import sys
+import zlib
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import List, Optional
 
@@ -19,6 +22,17 @@ from .app import EXPORT_SUFFIXES, _count, _err, _friendly, app
 
 
 TABLE_ROWS = 5000  # more single messages than this get a note that --json or -o suits them better
+FILE_SUFFIXES = (*EXPORT_SUFFIXES, ".txt", ".log", ".xlsx", ".gz")  # an argument ending so names a file
+LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _looks_like_path(source: str) -> bool:
+    """Whether an argument that is no existing file was meant as one: it ends in a file suffix, or
+    names a folder that exists. A message may hold a "/" (价格/质量都很差, a link) all the same."""
+    path = Path(source)
+    if path.suffix.lower() in FILE_SUFFIXES:
+        return True
+    return ("/" in source or os.sep in source) and os.path.isdir(path.parent)
 
 
 def _messages(source: str, cfg: Config) -> List[tuple[Optional[int], str]]:
@@ -27,10 +41,11 @@ def _messages(source: str, cfg: Config) -> List[tuple[Optional[int], str]]:
     if not source.strip():
         return [(None, source)]  # an empty message, classified as such (a warning says so)
     path = Path(source)
-    if source != "-" and path.is_dir():
+    # os.path, not Path: a long message is no file name, and Path.is_file() raises on it
+    if source != "-" and os.path.isdir(source):
         raise FeedbackNLPError(f"{source}: is a folder; to classify the chat exports in it, name an output file with -o")
-    if source != "-" and not path.is_file():
-        if path.suffix in (".txt", ".csv", ".jsonl", ".tsv") or "/" in source:
+    if source != "-" and not os.path.isfile(source):
+        if _looks_like_path(source):
             raise FeedbackNLPError(f"{source}: no such file; pass an existing file or the message text itself")
         return [(None, source)]
     if path.suffix.lower() in EXPORT_SUFFIXES:
@@ -38,7 +53,38 @@ def _messages(source: str, cfg: Config) -> List[tuple[Optional[int], str]]:
              "to classify it as a chat-log export field by field, add -o OUTPUT")
     raw = sys.stdin.buffer.read() if source == "-" else path
     read = read_text(raw, encoding=cfg.input.encoding, max_bytes=cfg.input.max_bytes, name="<stdin>" if source == "-" else None)
-    return [(n, line) for n, line in enumerate(read.text.split("\n"), 1) if line.strip()]
+    return [(n, line) for n, line in enumerate(LINE_END.split(read.text), 1) if line.strip()]
+
+
+def _redact_result(message: str, result: dict, redactor) -> str:
+    """``message`` masked as ``--redact`` masks batch output; the evidence spans in ``result`` are
+    moved onto the masked text, and a word inside a masked value shows (part of) its mask."""
+    masked, _ = redactor.redact(message)
+    if masked == message:
+        return message
+    blocks = SequenceMatcher(None, message, masked, autojunk=False).get_opcodes()
+
+    def moved(start: int, end: int) -> tuple[int, int, bool]:
+        """The span in the masked text, and whether it touches a masked value."""
+        new_start, new_end, touched = len(masked), len(masked), False
+        for tag, i1, i2, j1, j2 in blocks:
+            if i1 <= start < i2:
+                new_start = j1 + start - i1 if tag == "equal" else j1
+            if i1 < end <= i2:
+                new_end = j1 + end - i1 if tag == "equal" else j2
+            touched = touched or (tag != "equal" and start < max(i2, i1 + 1) and i1 < end)
+        return new_start, max(new_start, new_end), touched
+
+    evidence = result.get("evidence") or {}
+    for items in [*(evidence.get("causes") or {}).values(), evidence.get("sentiment") or []]:
+        for item in items:
+            if "start" not in item:
+                continue
+            item["start"], item["end"], touched = moved(item["start"], item["end"])
+            item["text"] = masked[item["start"]:item["end"]]
+            if touched:
+                item["term"] = item["text"]
+    return masked
 
 
 @contextlib.contextmanager
@@ -110,10 +156,18 @@ def classify(
 
     numbered = _messages(inputs[0], load_config(None, [f"input.encoding={encoding}"]))
     clf = FeedbackClassifier.load(model, device=device, runtime=runtime)
+    from ..normalise.redact import Redactor
+
+    redactor = Redactor() if redact else None  # classified as written, shown masked, as in batch output
+
+    def shown(message: str, result: dict) -> str:
+        return message if redactor is None else _redact_result(message, result, redactor)
+
     if as_json:  # streamed, so that a large file neither waits for the end nor holds every result
         for start in range(0, len(numbered), 2048):
             chunk = numbered[start:start + 2048]
             for (line, message), result in zip(chunk, clf.predict([m for _, m in chunk], explain=explain)):
+                message = shown(message, result)
                 typer.echo(json.dumps({**({} if line is None else {"line": line}), "text": message, **result}, ensure_ascii=False))
         return
     if len(numbered) > TABLE_ROWS:
@@ -121,6 +175,7 @@ def classify(
              "and -o classifies chat-log exports in batch")
     messages = [m for _, m in numbered]
     results = clf.predict(messages, explain=explain)
+    numbered = [(line, shown(message, r)) for (line, message), r in zip(numbered, results)]
     from rich.console import Console
     from rich.table import Table
 
@@ -160,9 +215,8 @@ def _classify_batch(
             raise FeedbackNLPError(f"--field {item!r}: write FIELD=COLUMN, e.g. --field text=消息内容")
         overrides.append(f"fields.{name.strip()}={json.dumps([column.strip()], ensure_ascii=False)}")
     chat_cfg = load_chatlog_config(chatlog, overrides)
-    from ..io.records import count_lines, expand_inputs
-
-    from ..batch import CHUNK_SIZE
+    from ..batch import CHUNK_SIZE, input_files
+    from ..io.records import count_lines
 
     if workers < 1:
         raise FeedbackNLPError(f"--workers {workers}: use 1 or more worker processes")
@@ -171,7 +225,14 @@ def _classify_batch(
         _err(f"note: --workers {workers} is more than the {cores} cores here; using {cores}")
         workers = cores
     interactive = sys.stderr.isatty()
-    total = count_lines([p for p in expand_inputs(inputs) if p.is_file()]) or None
+    # the run's own files found in input folders are left out; named as inputs they are refused, here
+    total = 0
+    for path in input_files(inputs, output, rejects_output=rejects, sessions_output=sessions):
+        try:
+            total += count_lines([path])
+        except (EOFError, zlib.error):  # a cut-off .gz: the run reads what it can of it and names it
+            continue
+    total = total or None
     if total and workers > 1:
         workers = min(workers, -(-total // CHUNK_SIZE))  # a worker per chunk at most: each loads the model
     from ..progress import BatchProgress

@@ -65,7 +65,7 @@ def normalise(
         ..., help="Text files or folders (UTF-8/16, GB18030/GBK, Big5, mojibake); '-' reads stdin."
     ),
     output: Optional[Path] = typer.Option(
-        None, "--output", "-o", help="Output file (one input) or folder (several inputs); default: stdout."
+        None, "--output", "-o", help="Output file (one input file) or folder (several inputs, a folder of inputs, or an existing folder); default: stdout."
     ),
     t2s: Optional[bool] = typer.Option(
         None, "--t2s/--no-t2s", help="Convert Traditional to Simplified (default from normalise.script)."
@@ -95,11 +95,12 @@ def normalise(
         extra.append(f"input.encoding={encoding}")
     cfg = load_config(config, extra)
     sources = _expand(inputs)
-    many = len(sources) > 1
+    # a folder of inputs, or -o naming a folder, writes one file per input into -o, however many
+    many = len(sources) > 1 or any(i != "-" and Path(i).is_dir() for i in inputs) or (output is not None and output.is_dir())
     used: set = set()
     if output is not None and many:
         if output.is_file():
-            raise FeedbackNLPError(f"-o {output}: is a file; with several inputs, -o names a folder to write them into")
+            raise FeedbackNLPError(f"-o {output}: is a file; with several inputs or a folder of inputs, -o names a folder to write them into")
         output.mkdir(parents=True, exist_ok=True)
     failed = 0
     for source, name in sources:
