@@ -129,13 +129,21 @@ def _is_mostly_multibyte_utf8(data: bytes) -> bool:
     return valid >= 0.95 * non_ascii
 
 
-def _is_docx(data: bytes) -> bool:
+def _is_docx(data: bytes, label: str) -> bool:
+    """Whether ``data`` is a Word document. One that starts like a Word document (a ZIP package
+    naming word/ parts, or a .docx name) but cannot be opened, such as a file cut off while it
+    was copied, is refused as damaged."""
     if not data.startswith(b"PK\x03\x04"):
         return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "word/document.xml" in archive.namelist()
     except zipfile.BadZipFile:
+        if b"word/" in data or label.lower().endswith(".docx"):
+            raise InputError(
+                f"{label}: a Word document that is damaged or incomplete (cut off?) and cannot be opened; "
+                "open it in Word and save it again as .docx (or as text), or copy it again"
+            ) from None
         return False
 
 
@@ -232,7 +240,7 @@ def _decode_best(data: bytes, label: str) -> Decoded:
 def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") -> Decoded:
     """Decode ``data``; ``encoding`` is "auto" or a codec name that overrides detection. A Word
     document is read as its text whatever ``encoding`` says (encoding "docx")."""
-    if _is_docx(data):
+    if _is_docx(data, label):
         return Decoded(_docx_text(data, label), "docx", 1.0)
     if data.startswith(tuple(mark for mark, _ in SIGNATURES)):
         raise _binary_error(data, label)

@@ -19,6 +19,7 @@ import gzip
 import io
 import json
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as time_of_day, timedelta, timezone
 from pathlib import Path
@@ -32,6 +33,11 @@ SAMPLE_BYTES = 1 << 16  # how much of a file is used to detect its encoding
 ROLES = ("customer", "agent", "bot", "system")
 SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt", ".log", ".xlsx"}
 _SURROGATE = re.compile("[\udc80-\udcff]")  # undecodable bytes, as the "surrogateescape" handler reads them
+# in JSON, half of a character written as two escapes ("\ud83d\ude00"), the other half cut off
+_ANY_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# what a gzip file cut off or damaged raises while it is read
+_DAMAGED_GZIP = (EOFError, zlib.error, gzip.BadGzipFile)
 # a quoted CSV field may hold line breaks, but a record running over this many lines is taken for
 # an unclosed quote: its first line is rejected and the lines after it are read again
 MAX_CSV_RECORD_LINES = 50
@@ -69,8 +75,10 @@ def _same(text: str) -> str:
 class _Fields:
     """Finds the mapped fields in one file's column names."""
 
-    def __init__(self, config: ChatlogConfig, columns: list[str], label: str, canonical: Callable[[str], str] = _same):
-        """``canonical`` maps names before they are compared (Traditional headers: 內容 -> 内容)."""
+    def __init__(self, config: ChatlogConfig, columns: list[str], label: str, canonical: Callable[[str], str] = _same,
+                 need_text: bool = True):
+        """``canonical`` maps names before they are compared (Traditional headers: 內容 -> 内容).
+        Without a text column, raises ``InputError`` when ``need_text``, else leaves it None."""
         def key(name: str) -> str:
             return canonical(name.strip()).lower()
 
@@ -79,17 +87,22 @@ class _Fields:
         for name in ("session", "message_id", "time", "role", "speaker", "text"):
             options = getattr(config.fields, name)
             self.columns[name] = next((lowered[key(o)] for o in options if key(o) in lowered), None)
-        if self.columns["text"] is None:
-            found = ", ".join(shorten(str(c), 30) for c in columns[:12]) + (", …" if len(columns) > 12 else "")
-            raise InputError(
-                f"{label}: no text field; looked for {', '.join(config.fields.text)} but found "
-                f"{found or 'no columns'}; if the file has no header row, add one; otherwise set fields.text "
-                "in configs/chatlog.yaml or pass --text-field"
-            )
+        if need_text and self.columns["text"] is None:
+            raise InputError(f"{label}: {_no_text_field(config, columns, header=True)}")
 
     def get(self, row: dict, name: str) -> Any:
         column = self.columns[name]
         return None if column is None else row.get(column)
+
+
+def _no_text_field(config: ChatlogConfig, columns: list, header: bool) -> str:
+    """Why no text field was found, and what to do; a file with a header row may lack one."""
+    found = ", ".join(shorten(str(c), 30) for c in columns[:12]) + (", …" if len(columns) > 12 else "")
+    return (
+        f"no text field; looked for {', '.join(config.fields.text)} but found {found or 'no columns'}; "
+        f"{'if the file has no header row, add one; otherwise ' if header else ''}set fields.text "
+        "in configs/chatlog.yaml or pass --text-field"
+    )
 
 
 class _Roles:
@@ -149,14 +162,19 @@ def _format_of(path: Path) -> str:
 def _text_stream(path: Path, label: str, encoding: str):
     """A text stream over the (possibly gzipped) file, after its byte order mark if it has one;
     undecodable bytes surface as surrogates."""
+    sample, damaged = b"", False
     with _open_binary(path) as fh:
-        sample = fh.read(SAMPLE_BYTES)
+        try:
+            while len(sample) < SAMPLE_BYTES and (block := fh.read1(SAMPLE_BYTES - len(sample))):
+                sample += block
+        except _DAMAGED_GZIP:  # detect from what comes before the damage; reading on to it raises
+            damaged = True
     if encoding == "auto":
-        if not sample:
+        if not sample and not damaged:
             raise InputError(f"{label}: file is empty; nothing to read")
         # cut the sample at a line end so that a character split in two does not mislead detection
         cut = sample.rfind(b"\n")
-        encoding = decode_bytes(sample[: cut + 1] if 0 < cut and len(sample) == SAMPLE_BYTES else sample, label).encoding
+        encoding = decode_bytes(sample[: cut + 1] if 0 < cut and (len(sample) == SAMPLE_BYTES or damaged) else sample, label).encoding
     binary = _open_binary(path)
     name = codecs.lookup(encoding).name
     # the mark of the encoding read with, skipped: decoded, it would stick to the first field or line
@@ -166,6 +184,19 @@ def _text_stream(path: Path, label: str, encoding: str):
 
 def _undecodable(value: Any) -> bool:
     return isinstance(value, str) and _SURROGATE.search(value) is not None
+
+
+def _mend_surrogates(value: Any) -> Any:
+    """``value`` parsed from JSON with each lone surrogate (half of a character whose two escapes,
+    "\\ud83d\\ude00", were cut apart) replaced by U+FFFD, in keys and strings at any depth, so that it
+    can be written as UTF-8."""
+    if isinstance(value, str):
+        return _ANY_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_mend_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_mend_surrogates(k): _mend_surrogates(v) for k, v in value.items()}
+    return value
 
 
 class RecordReader:
@@ -180,6 +211,10 @@ class RecordReader:
         self.roles = _Roles(config, canonical)
 
     def read(self, path: str | Path) -> Iterator[Record | Reject]:
+        """The records of one file, in file order. Made-up ids and sessions (where the file has
+        none) start with the path as given, so two files of the same name in different folders
+        never share them. A gzip file that is cut off or damaged yields the records read before
+        the damage, then raises ``InputError`` naming the file."""
         path = Path(path)
         label = str(path)
         if not path.exists():
@@ -189,14 +224,20 @@ class RecordReader:
         if path.stat().st_size == 0:
             raise InputError(f"{label}: file is empty; nothing to read")
         kind = _format_of(path)
-        if kind == "jsonl":
-            yield from self._jsonl(path, label)
-        elif kind in ("csv", "tsv"):
-            yield from self._csv(path, label, "\t" if kind == "tsv" else ",")
-        elif kind == "xlsx":
-            yield from self._xlsx(path, label)
-        else:
-            yield from self._transcript(path, label)
+        try:
+            if kind == "jsonl":
+                yield from self._jsonl(path, label)
+            elif kind in ("csv", "tsv"):
+                yield from self._csv(path, label, "\t" if kind == "tsv" else ",")
+            elif kind == "xlsx":
+                yield from self._xlsx(path, label)
+            else:
+                yield from self._transcript(path, label)
+        except _DAMAGED_GZIP as exc:
+            raise InputError(
+                f"{label}: the gzip file is cut off or damaged ({exc}); the records before the damage were "
+                "read; compress the export again, or pass it uncompressed"
+            ) from None
 
     # ---- building records -----------------------------------------------------------------
     def _record(self, row: dict, fields: _Fields, label: str, line: int, raw: str, default_session: str) -> Record | Reject:
@@ -216,7 +257,7 @@ class RecordReader:
         speaker = fields.get(row, "speaker")
         role, from_wording = self.roles.detect_how(fields.get(row, "role"), speaker, text)
         return Record(
-            id=str(message_id) if message_id not in (None, "") else f"{Path(label).name}:{line}",
+            id=str(message_id) if message_id not in (None, "") else f"{label}:{line}",
             session=str(session) if session not in (None, "") else default_session,
             time=str(time) if time not in (None, "") else None,
             role=role,
@@ -242,12 +283,14 @@ class RecordReader:
                     yield from self._json_array(line + fh.read(), mappings, path, label)
                     return
                 array = False
-                raw = line.rstrip("\r\n")
+                raw = line.rstrip("\r\n").lstrip("\ufeff")  # a byte order mark where two exports were joined
                 try:
                     row = json.loads(raw)
                 except json.JSONDecodeError as exc:
                     yield Reject(label, number, f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})", raw[:500])
                     continue
+                if _SURROGATE_ESCAPE.search(raw) and not _undecodable(raw):  # undecodable bytes: _record rejects the row
+                    row = _mend_surrogates(row)
                 yield self._json_record(row, mappings, path, label, number, raw[:500])
 
     def _json_array(self, text: str, mappings: dict, path: Path, label: str) -> Iterator[Record | Reject]:
@@ -262,34 +305,39 @@ class RecordReader:
             ) from None
         if not isinstance(items, list):  # "[" then more than one value: json.loads says "Extra data"
             raise InputError(f"{label}: expected a JSON array of message objects; convert it to JSON Lines (.jsonl)")
+        if _SURROGATE_ESCAPE.search(text) and not _undecodable(text):
+            items = _mend_surrogates(items)
         for number, row in enumerate(items, start=1):
             raw = json.dumps(row, ensure_ascii=False)[:500]
             yield self._json_record(row, mappings, path, label, number, raw, f" (item {number} of the array)")
 
     def _json_record(self, row: Any, mappings: dict, path: Path, label: str, number: int, raw: str, where: str = "") -> Record | Reject:
         """A record from one parsed JSON value; ``mappings`` keeps the fields found for each set of
-        keys; ``where`` ends the reason of a reject."""
+        keys; ``where`` ends the reason of a reject. Exporters leave out a null text (a picture
+        turn): an object without the text field is an empty turn when it has another mapped field,
+        or the keys of an earlier object but its text field; otherwise it is rejected."""
         if not isinstance(row, dict):
             return Reject(label, number, f"expected a JSON object, got {type(row).__name__}{where}", raw)
         keys = tuple(row)
         fields = mappings.get(keys)
         if fields is None:
-            try:
-                fields = mappings[keys] = _Fields(self.config, list(row), f"{label} line {number}", self.canonical)
-            except InputError as exc:
-                fields = mappings[keys] = str(exc).split(": ", 1)[1]
-        if isinstance(fields, str):
-            return Reject(label, number, fields + where, raw)
-        return self._record(row, fields, label, number, raw, f"{path.name}#{number}")
+            fields = mappings[keys] = _Fields(self.config, list(row), label, self.canonical, need_text=False)
+        if fields.columns["text"] is None and not any(fields.columns.values()) and not any(
+            f.columns["text"] is not None and set(k) - {f.columns["text"]} == set(keys) for k, f in mappings.items()
+        ):
+            return Reject(label, number, _no_text_field(self.config, list(row), header=False) + where, raw)
+        return self._record(row, fields, label, number, raw, f"{label}#{number}")
 
     def _csv(self, path: Path, label: str, delimiter: str) -> Iterator[Record | Reject]:
         """Rows of a CSV/TSV file. A stray quote makes the csv module read on to the next quote,
         swallowing the rows between; so a record over several lines whose later lines are whole
-        rows by themselves (the stray quote closed by chance in a later row), or that would run over
-        ``MAX_CSV_RECORD_LINES``, or breaks the parser, has its first line rejected ("unclosed
-        quote") and the lines after it read again. A record over several lines that swallowed no
-        rows but has the wrong number of columns is one reject, as one record. A row that repeats
-        the header (two exports joined) is rejected too."""
+        rows by themselves (the stray quote closed by chance in a later row) unless it is itself
+        one row of the header's width with its quoted field properly closed, or that would run over
+        ``MAX_CSV_RECORD_LINES``, or breaks the parser, or that the file ends inside (a file cut
+        off), has its first line rejected ("unclosed quote") and the lines after it read again. A
+        record over several lines that swallowed no rows but has the wrong number of columns is one
+        reject, as one record. A row that repeats the header (two exports joined, each with its
+        byte order mark or not) is rejected too."""
         with _text_stream(path, label, self.encoding) as fh:
             lines = _PhysicalLines(fh)
             try:
@@ -313,7 +361,10 @@ class RecordReader:
                     row, problem = [], f"the CSV parser stopped: {exc}"
                 taken, number = list(lines.taken), lines.number - len(lines.taken) + 1
                 lines.taken.clear()
-                if problem is None and len(taken) > 1 and _holds_rows(taken[1:], len(header), delimiter):
+                if problem is None and lines.at_end and _ends_in_quotes(taken, delimiter):
+                    problem = "the file ends inside a quoted field"  # the csv module returns the field as it is
+                if (problem is None and len(taken) > 1 and not _is_one_row(taken, len(header), delimiter)
+                        and _holds_rows(taken[1:], len(header), delimiter)):
                     problem = f"the quoted field runs over {len(taken) - 1} lines that are rows themselves"
                 if problem is not None:
                     first = taken[0].rstrip("\r\n") if taken else ""
@@ -328,10 +379,10 @@ class RecordReader:
                     over = f" (one record over {len(taken)} lines)" if len(taken) > 1 else ""
                     yield Reject(label, number, f"{len(row)} columns where the header has {len(header)}{over}", raw)
                     continue
-                if [cell.strip() for cell in row] == [name.strip() for name in header]:
+                if [cell.lstrip("\ufeff").strip() for cell in row] == [name.strip() for name in header]:
                     yield Reject(label, number, "repeated header row", raw)
                     continue
-                yield self._record(dict(zip(header, row)), fields, label, number, raw, f"{path.name}#{number}")
+                yield self._record(dict(zip(header, row)), fields, label, number, raw, f"{label}#{number}")
 
     def _xlsx(self, path: Path, label: str) -> Iterator[Record | Reject]:
         try:
@@ -344,20 +395,20 @@ class RecordReader:
             raise InputError(f"{label}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
         try:
             # every sheet, in order; where there are several, a record's file names its sheet
-            sheets = []  # (sheet, label, name for default sessions, header, fields or why none)
+            sheets = []  # (sheet, label, header, fields or why none)
             several = len(book.worksheets) > 1
             for sheet in book.worksheets:
-                where, name = (f"{label}[{sheet.title}]", f"{path.name}[{sheet.title}]") if several else (label, path.name)
+                where = f"{label}[{sheet.title}]" if several else label
                 header = [str(c) if c is not None else "" for c in next(sheet.iter_rows(max_row=1, values_only=True), [])]
                 try:
                     fields: _Fields | InputError = _Fields(self.config, header, where, self.canonical)
                 except InputError as exc:
                     fields = exc
-                sheets.append((sheet, where, name, header, fields))
+                sheets.append((sheet, where, header, fields))
             if not any(isinstance(fields, _Fields) for *_, fields in sheets):
                 # no sheet has a text column: the file cannot be read, as the first sheet with a header says
-                raise next((fields for *_, header, fields in sheets if header), sheets[0][4])
-            for sheet, where, name, header, fields in sheets:
+                raise next((fields for *_, header, fields in sheets if header), sheets[0][3])
+            for sheet, where, header, fields in sheets:
                 for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
                     if all(v is None or str(v).strip() == "" for v in values):
                         continue
@@ -367,7 +418,7 @@ class RecordReader:
                         yield Reject(where, number, str(fields).split(": ", 1)[1], raw)
                         continue
                     row = {h: v for h, v in zip(header, values)}
-                    yield self._record(row, fields, where, number, raw, f"{name}#{number}")
+                    yield self._record(row, fields, where, number, raw, f"{where}#{number}")
         finally:
             book.close()
 
@@ -380,7 +431,7 @@ class RecordReader:
         pending: dict | None = None
         with _text_stream(path, label, self.encoding) as fh:
             for number, line in enumerate(fh, start=1):
-                raw = line.rstrip("\r\n")
+                raw = line.rstrip("\r\n").lstrip("\ufeff")  # a byte order mark where two exports were joined
                 header = header_re.match(raw)
                 if not raw.strip() or header:
                     if pending:
@@ -394,7 +445,7 @@ class RecordReader:
                 if m:
                     if pending:
                         yield self._finish(pending, fields, label)
-                    session = session_name or f"{path.name}#s{session_no}"
+                    session = session_name or f"{label}#s{session_no}"
                     pending = {"row": {"time": m.group("time"), "speaker": m.group("speaker").strip(), "text": m.group("text")},
                                "line": number, "raw": raw, "session": session}
                 elif pending:
@@ -456,12 +507,30 @@ def _holds_rows(lines: list[str], width: int, delimiter: str) -> bool:
     return any(len(next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])) == width for line in lines)
 
 
+def _is_one_row(lines: list[str], width: int, delimiter: str) -> bool:
+    """Whether ``lines`` read strictly are one row of ``width`` fields: every quoted field closed by
+    a quote before a delimiter or the end of a line (a stray quote closed by chance in a later row
+    is mostly followed by more text)."""
+    try:
+        rows = list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error:
+        return False
+    return len(rows) == 1 and len(rows[0]) == width
+
+
+def _ends_in_quotes(lines: list[str], delimiter: str) -> bool:
+    """Whether the record on ``lines`` ends inside a quoted field: a line after it is then read
+    into that field instead of as a row of its own."""
+    return len(list(csv.reader([*lines, "\n"], delimiter=delimiter))) < 2
+
+
 class _PhysicalLines:
     """The lines of a text stream for ``csv.reader``, numbered, with the lines of the record being
     read kept in ``taken`` and a way to read lines again (``push_back``)."""
 
     def __init__(self, fh):
         self.fh, self.number, self.taken, self._again = fh, 0, [], []
+        self.at_end = False  # the stream has no more lines (lines read again may be left)
 
     def __iter__(self):
         return self
@@ -469,7 +538,13 @@ class _PhysicalLines:
     def __next__(self) -> str:
         if len(self.taken) >= MAX_CSV_RECORD_LINES:  # stops the csv module reading on through the file
             raise csv.Error(f"one record would run over more than {MAX_CSV_RECORD_LINES} lines")
-        line = self._again.pop() if self._again else next(self.fh)
+        if self._again:
+            line = self._again.pop()
+        else:
+            line = next(self.fh, None)
+            if line is None:
+                self.at_end = True
+                raise StopIteration
         self.number += 1
         self.taken.append(line)
         return line
@@ -480,14 +555,15 @@ class _PhysicalLines:
 
 
 def count_lines(paths: list[Path]) -> int:
-    """Lines in the files (gzip-aware), for progress estimates; unreadable files count as 0."""
+    """Lines in the files (gzip-aware), for progress estimates; unreadable files count as 0, and a
+    gzip file cut off or damaged as the lines before the damage (reading it raises ``InputError``)."""
     total = 0
     for path in paths:
         try:
             with _open_binary(path) as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
+                for block in iter(lambda: fh.read1(1 << 20), b""):
                     total += block.count(b"\n")
-        except OSError:
+        except (OSError, *_DAMAGED_GZIP):
             continue
     return total
 

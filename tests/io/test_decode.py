@@ -174,3 +174,18 @@ def test_decode_damaged_gbk_and_cp950_pick_their_own_encoding():
 def test_decode_short_utf16_without_bom_with_chinese_punctuation(text):
     decoded = decode_bytes(text.encode("utf-16-le"), "m.txt")
     assert decoded.encoding == "utf_16_le" and decoded.text == text
+
+
+def test_decode_cut_off_word_document_is_named_damaged(tmp_path):
+    import io
+    import zipfile
+
+    data, _ = read_bytes(_word_document(tmp_path))
+    with pytest.raises(InputError, match=r"trunc.docx: a Word document that is damaged or incomplete .*save it again"):
+        decode_bytes(data[:3000], "trunc.docx")
+    # another damaged ZIP archive is still named as one
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("data/sheet.bin", bytes(range(256)) * 40)
+    with pytest.raises(InputError, match="x.zip: looks like a ZIP archive"):
+        decode_bytes(archive.getvalue()[:3000], "x.zip")

@@ -1,5 +1,6 @@
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
@@ -91,12 +92,35 @@ def test_records_csv_multi_line_record_with_extra_columns_is_one_reject(reader, 
     assert [(r.line, r.reason) for r in rejects] == [(2, "4 columns where the header has 3 (one record over 2 lines)")]
 
 
-def test_records_csv_quote_left_open_in_the_last_row(reader, tmp_path):
+@pytest.mark.parametrize(
+    "tail, rejected",
+    [
+        ('s1,顾客,"到底什么时候退\n', [(3, "unclosed quote")]),
+        # a file cut off inside a message over two lines: the line after it is read again, as a row
+        ('s1,顾客,"第一行\n没写完', [(3, "unclosed quote"), (4, "1 columns where the header has 3")]),
+    ],
+)
+def test_records_csv_file_ending_inside_a_quoted_field_is_rejected(reader, tmp_path, tail, rejected):
     path = tmp_path / "export.csv"
-    path.write_text('会话ID,发送人,消息内容\ns1,顾客,退款呢\ns1,顾客,"到底什么时候退\n', encoding="utf-8")
+    path.write_text("会话ID,发送人,消息内容\ns1,顾客,退款呢\n" + tail, encoding="utf-8")
     records, rejects = read_all(reader, path)
-    # nothing follows that it could swallow: the message is kept as it is
-    assert [r.text.strip() for r in records] == ["退款呢", "到底什么时候退"] and not rejects
+    assert [r.text for r in records] == ["退款呢"]
+    assert [(r.line, r.reason.split(" (")[0]) for r in rejects] == rejected
+    assert "(the file ends inside a quoted field)" in rejects[0].reason and rejects[0].raw == tail.split("\n")[0]
+
+
+def test_records_csv_quoted_message_whose_lines_look_like_rows_is_one_message(reader, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "会话ID,消息ID,角色,消息内容\n"
+        'S1,1,顾客,"我的订单：\n订单号,商品,数量,状态\nA100,电视,1,未发货"\n'
+        "S1,2,客服,亲，帮您查一下\n",
+        encoding="utf-8",
+    )
+    records, rejects = read_all(reader, path)
+    assert [(r.id, r.line, r.text) for r in records] == [
+        ("1", 2, "我的订单：\n订单号,商品,数量,状态\nA100,电视,1,未发货"), ("2", 5, "亲，帮您查一下")]
+    assert not rejects
 
 
 def test_records_xlsx(reader, tmp_path):
@@ -113,8 +137,9 @@ def test_records_xlsx(reader, tmp_path):
     assert not rejects
 
 
-def test_records_transcript_sessions_and_continuations(reader, tmp_path):
-    path = tmp_path / "transcript.txt"
+def test_records_transcript_sessions_and_continuations(reader, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a file given by its name: sessions are named after it
+    path = Path("transcript.txt")
     path.write_text(
         "2023-01-05 10:12:01 顾客小王: 快递怎么还没到\n都三天了\n2023-01-05 10:12:30 客服小李：亲，帮您查一下\n\n"
         "会话ID: S-9\n2023-01-06 09:00:00 张女士: 杯子碎了\n",
@@ -253,8 +278,9 @@ def test_records_xlsx_date_cells_become_iso_text(reader, tmp_path):
     json.dumps(record.fields)  # every field can be written
 
 
-def test_records_xlsx_reads_every_sheet_and_names_it(reader, tmp_path):
+def test_records_xlsx_reads_every_sheet_and_names_it(reader, tmp_path, monkeypatch):
     openpyxl = pytest.importorskip("openpyxl")
+    monkeypatch.chdir(tmp_path)
     book = openpyxl.Workbook()
     book.active.title = "1月"
     book.active.append(["会话", "角色", "内容"])
@@ -266,9 +292,9 @@ def test_records_xlsx_reads_every_sheet_and_names_it(reader, tmp_path):
     notes.append(["说明"])
     notes.append(["导出于2023年2月"])
     book.create_sheet("空白")
-    book.save(tmp_path / "chats.xlsx")
-    records, rejects = read_all(reader, tmp_path / "chats.xlsx")
-    name = str(tmp_path / "chats.xlsx")
+    book.save("chats.xlsx")
+    records, rejects = read_all(reader, "chats.xlsx")
+    name = "chats.xlsx"
     assert [(r.file, r.line, r.id, r.session, r.text) for r in records] == [
         (f"{name}[1月]", 2, "chats.xlsx[1月]:2", "x1", "发错货了"), (f"{name}[2月]", 2, "chats.xlsx[2月]:2", "x2", "亲，马上给您补发")]
     # a sheet without a text column loses no row silently: each is rejected with the reason
@@ -319,3 +345,80 @@ def test_records_broken_json_array_is_refused_once(reader, tmp_path):
     path.write_text(json.dumps(JSONL[:2], ensure_ascii=False, indent=2)[:-3], encoding="utf-8")
     with pytest.raises(InputError, match=r"chats.json: not valid JSON \(.* at line \d+ column \d+\); .*convert it to JSON Lines"):
         list(reader.read(path))
+
+
+def test_records_cut_off_gzip_raises_input_error_after_the_records_before_it(reader, tmp_path):
+    from feedback_nlp.io.records import count_lines
+
+    rows = [{"session_id": f"s{i}", "msg_id": str(i), "content": f"第{i}条：快递{i * 7919 % 1000}天了还没到"} for i in range(5000)]
+    whole = gzip.compress("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8"))
+    path = tmp_path / "chats.jsonl.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    read = []
+    with pytest.raises(InputError, match=r"chats.jsonl.gz: the gzip file is cut off or damaged"):
+        read.extend(reader.read(path))
+    assert 0 < len(read) < len(rows) and all(isinstance(r, Record) for r in read)
+    assert 0 < count_lines([path]) < len(rows)  # the lines before the damage, no EOFError
+
+
+def test_records_json_lone_surrogate_is_replaced_and_undecodable_bytes_still_rejected(reader, tmp_path):
+    path = tmp_path / "chats.jsonl"
+    path.write_bytes(
+        b'{"role":"customer","text":"\\u8868\\u60c5\\u574f\\u4e86\\ud83d \\u5feb\\u9012\\u592a\\u6162","note":["\\ude00"]}\n'
+        b'{"role":"customer","text":"\\ud83d\\ude00 ok"}\n'
+        + '{"role":"customer","text":"坏字节'.encode("utf-8") + b"\xff\xfe" + b'"}\n'
+    )
+    records, rejects = read_all(reader, path)
+    assert [r.text for r in records] == ["表情坏了\ufffd 快递太慢", "\U0001F600 ok"]  # a whole pair is one emoji
+    assert records[0].fields["note"] == ["\ufffd"]
+    json.dumps([r.fields for r in records], ensure_ascii=False).encode("utf-8")  # every field can be written
+    assert [r.line for r in rejects] == [3] and "undecodable bytes" in rejects[0].reason
+    assert rejects[0].raw.endswith("\\xff\\xfe\"}")
+
+
+@pytest.mark.parametrize(
+    "name, first, second",
+    [
+        ("export.csv", "会话ID,发送人,消息内容\ns1,顾客,退款呢\n", "会话ID,发送人,消息内容\ns2,顾客,发错货了\n"),
+        ("chats.jsonl", '{"text": "退款呢"}\n', '{"text": "发错货了"}\n'),
+        ("transcript.txt", "2023-01-05 10:12:01 顾客小王: 退款呢\n", "2023-01-06 09:00:00 张女士: 发错货了\n"),
+    ],
+    ids=["csv", "jsonl", "transcript"],
+)
+def test_records_joined_exports_each_with_a_byte_order_mark(reader, tmp_path, name, first, second):
+    path = tmp_path / name  # cat a b: the second file's mark sits at the start of a line
+    path.write_bytes(("\ufeff" + first + "\ufeff" + second).encode("utf-8"))
+    records, rejects = read_all(reader, path)
+    assert [r.text for r in records] == ["退款呢", "发错货了"]
+    assert [r.reason for r in rejects] == (["repeated header row"] if name == "export.csv" else [])
+
+
+def test_records_made_up_ids_and_sessions_differ_between_folders(reader, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for month in ("2023-01", "2023-02"):
+        Path("months", month).mkdir(parents=True)
+        Path("months", month, "chat.csv").write_text("发送人,消息内容\n顾客小王,退款呢\n", encoding="utf-8")
+        Path("months", month, "chat.txt").write_text("2023-01-05 10:12:01 顾客小王: 退款呢\n", encoding="utf-8")
+    records = [r for p in expand_inputs(["months"]) for r in reader.read(p)]
+    assert len({r.id for r in records}) == len({r.session for r in records}) == len(records) == 4
+    assert records[0].id.startswith(str(Path("months", "2023-01", "chat.csv")))
+    # a single file given by its name keeps the short form
+    Path("chat.csv").write_text("发送人,消息内容\n顾客小王,退款呢\n", encoding="utf-8")
+    (record,) = list(reader.read("chat.csv"))
+    assert (record.id, record.session) == ("chat.csv:2", "chat.csv#2")
+
+
+def test_records_json_row_without_its_text_key_is_an_empty_turn(reader, tmp_path):
+    path = tmp_path / "chats.jsonl"
+    write_jsonl(path, [
+        {"session_id": 123, "msg_id": 11, "role": "customer"},  # a picture: the exporter left out "content": null
+        {"uid": 1, "content": "发错货了"},
+        {"uid": 2},  # the keys of the row before, less its text
+        {"note": "导出于2023年2月"},  # nothing a message has
+    ])
+    records, rejects = read_all(reader, path)
+    assert [(r.id, r.session, r.text) for r in records] == [
+        ("11", "123", ""), (f"{path}:2", f"{path}#2", "发错货了"), (f"{path}:3", f"{path}#3", "")]
+    assert [r.line for r in rejects] == [4]
+    assert rejects[0].reason.startswith("no text field") and "fields.text" in rejects[0].reason
+    assert "header row" not in rejects[0].reason
