@@ -162,10 +162,15 @@ class LinearClassifier(FeedbackClassifier):
         for k, row in enumerate(rows):
             part = order[bounds[k] : bounds[k + 1]]
             units[row] = self._units(X, row, analyses[row], texts[row], (starts[part], columns[part], 1.0 / counts[first[part]]))
+        # a model with idf divides a text's products with its weights by the text's length under
+        # idf, and so are the pulls: each is then the word's share of the decision score
+        lengths = {head: self._plain[head].row_norms(X) if self._plain[head].idf_ is not None else None
+                   for head in {head for _, head, _ in requests}}
         out = {}
         for row, head, j in requests:
             model = self._heads[head][1][chosen[head][row]] if head in chosen else self._plain[head]
-            out[(row, head, j)] = units[row].evidence(model.coef_[j], texts[row])
+            length = lengths[head][row] if lengths[head] is not None else 1.0
+            out[(row, head, j)] = units[row].evidence(model.coef_[j] / length, texts[row])
         return out
 
     def _units(self, X, row: int, analysis: Analysis, text: str, char_hits) -> _Units:
