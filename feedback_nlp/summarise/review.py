@@ -30,10 +30,12 @@ from .classifier import SectionClassifier
 from .ranking import part_of_a_year, report_period, select_sections, short_horizon, sums_up_a_year
 from .sections import (
     CLOSING_HEADING,
+    looks_ahead,
     order_sections,
     pool_paragraphs,
     section_of_sentence,
     weigh_by_heading,
+    weigh_by_tense,
 )
 from .structure import Article, summary_years
 from .units import Unit, read_article_units
@@ -50,6 +52,9 @@ DOMAIN_WORDS = re.compile(
     r"客户|顾客|业主|服务|投诉|满意|售后|客服|维修|报修|物业|收费|回访|接待|工作|完成|部门|公司|中心|问题|年度|计划|指标|率"
 )
 MIN_DOMAIN_DENSITY = 0.02  # domain-word hits per character below which an article is off-topic
+# matters that a unit's report may cover beside its service and a service review leaves out of its
+# quotes and key figures: family-planning statistics ("已婚育龄妇女为54人，出生0人")
+NOT_SERVICE_WORDS = re.compile(r"计划生育|计生|育龄|出生人口|人口出生|出生率|独生子女|生育服务证|节育")
 REPORT_THRESHOLD = 0.5  # with the article model: an article less likely than this to be a report is left out
 
 
@@ -63,8 +68,11 @@ class Sentence:
     score: float = 0.0
     confidence: float = 0.0  # the section classifier's probability of ``section`` for the text alone
     metrics: list[Metric] = field(default_factory=list)
-    title: str = ""  # the article's title, or its first line if short: what it says it sums up
+    # the article's title, or its first line if short: what it says it sums up; for a sentence under a
+    # line inside the article that names the part of a year reported on, that line ("…2012年上半年工作总结")
+    title: str = ""
     heading: str = ""  # the innermost heading or lead-in the sentence stands under
+    article_title: str = ""  # the article's own title, where ``title`` is a part-year line inside it
 
 
 @dataclass
@@ -188,6 +196,12 @@ def _article_is_on_topic(lines: list[str]) -> bool:
     return bool(text) and len(DOMAIN_WORDS.findall(text)) / len(text) >= MIN_DOMAIN_DENSITY
 
 
+def is_service_matter(s: Sentence) -> bool:
+    """Whether a sentence is about the service reviewed and not about a matter such as family
+    planning (``NOT_SERVICE_WORDS``) that a unit's report also covers."""
+    return not NOT_SERVICE_WORDS.search(s.text)
+
+
 def _classify(units: list[Unit], classifier: SectionClassifier | None) -> list[tuple[str, float]]:
     """Section of each sentence unit, with the classifier's probability of that section for the
     sentence alone: its reading of each sentence weighed by the section of its heading and pooled
@@ -201,7 +215,11 @@ def _classify(units: list[Unit], classifier: SectionClassifier | None) -> list[t
         return []
     probs = classifier.predict_proba([u.text for u in units], [u.heading for u in units])
     classes = [str(c) for c in classifier.model.classes_]
-    weighed = np.array([weigh_by_heading(p, classes, u.section, u.inherited, u.item) for p, u in zip(probs, units)])
+    ahead = looks_ahead([u.text for u in units], [u.line for u in units])
+    weighed = np.array([
+        weigh_by_tense(weigh_by_heading(p, classes, u.section, u.inherited, u.item), classes, u.text, u.section, forward)
+        for p, u, forward in zip(probs, units, ahead)
+    ])
     weighed = pool_paragraphs(weighed, [u.line for u in units])
     starts = [0] + [i for i, u in enumerate(units) if u.starts_part and i > 0] + [len(units)]
     sections = [
@@ -308,8 +326,8 @@ def collect_sentences(
             ends_clause = unit.text.rstrip().endswith(("；", ";")) and metrics
             clause_before = (unit.line, metrics[-1]) if ends_clause else None
             sentences.append(
-                Sentence(unit.text, section, label, unit.line, article.title, confidence=confidence, metrics=metrics, title=title,
-                         heading=unit.heading)
+                Sentence(unit.text, section, label, unit.line, article.title, confidence=confidence, metrics=metrics,
+                         title=unit.period or title, heading=unit.heading, article_title=title)
             )
     return sentences, dropped
 
@@ -327,7 +345,7 @@ def article_titles(sentences: list[Sentence]) -> dict[tuple[str, str], str]:
     titles: dict[tuple[str, str], str] = {}
     for s in sentences:
         if (s.file, s.article) not in titles:
-            titles[s.file, s.article] = s.title
+            titles[s.file, s.article] = s.article_title or s.title
     return titles
 
 
@@ -452,15 +470,17 @@ def draft_review(
         dropped += [(file, titles[file, article] or "(untitled)", f"sums up {', '.join(map(str, years))}, not {year}")
                     for (file, article), years in other_years.items()]
         titles = {key: title for key, title in titles.items() if key not in other_years}
-    sections = select_sections(sentences)
+    service = [s for s in sentences if is_service_matter(s)]  # family-planning figures are no service matter
+    sections = select_sections(service)
     metrics: list[tuple[Metric, Sentence]] = []
     seen = set()
     year_summary = any(sums_up_a_year(title) for title in {s.title for s in sentences})
     # every sentence of the articles kept: figures are key whatever the section; the value a change
     # started from ("由去年的45秒缩短至28秒") stays in its sentence. A figure restated in its file
     # (in a table, say) is listed once, as first stated; the same value in another file (another
-    # month's report) is another fact. Beside a year's summary, next month's targets are left out
-    for s in sentences:
+    # month's report) is another fact. Beside a year's summary, next month's targets are left out;
+    # so are figures of matters other than the service (``NOT_SERVICE_WORDS``)
+    for s in service:
         for m in dedupe_metrics(s.metrics):
             if m.kind == "baseline" or not names_something(m.subject) or (s.file, m.key()[:3]) in seen:
                 continue

@@ -183,6 +183,57 @@ def weigh_by_heading(
     return out
 
 
+# words that look ahead: a plan says what is to be done ("将", "力争", "明年", "年底前", "我会"), unless
+# its heading or the sentences before it ("下一步，我们将…；组织…；") say so for it
+LOOKS_AHEAD = re.compile(
+    r"将|(?<![主重需])要(?!求)|计划|打算|争取|力争|力求|拟|明年|来年|下一步|下一?年|下半年|下阶段|今后|未来|目标|确保(?!了)"
+    r"|希望|期望|期待|准备|新的一年|新一年|继续|进一步|必须|应(?:该|当)|年内|[年月]?底前|我们?(?:还|也|一定)?会(?!议)"
+)
+# words of what has been done ("进行了分析", "已建立"); "完成" as well where nothing looks ahead
+# ("三、协助主任完成全站财务管理工作", but "延保销售全年完成40单以上" in a list of targets)
+PAST = re.compile(r"(?<![为除])了(?!解)|已")
+LOOKS_BACK = re.compile(PAST.pattern + "|完成")
+# a sentence that answers the problems just told ("针对以上问题，我公司…成立催费小组"): a measure, not a problem
+ANSWERS_PROBLEMS = re.compile(r"^[^，,。；;]{0,4}(?:针对|为了?解决|面对)[^，,。；;]{0,12}问题[，,]")
+
+
+def looks_ahead(texts: list[str], paragraphs: list[int]) -> list[bool]:
+    """Whether each sentence looks ahead: by its words (``LOOKS_AHEAD``), or as one of a run of
+    sentences of a paragraph (its source line) that started with such words and has not since
+    told of what was done (``PAST``): "下一步，我们将合理安排班次；组织导诊人员学习…；"."""
+    out: list[bool] = []
+    run = False
+    for i, (text, paragraph) in enumerate(zip(texts, paragraphs)):
+        run = run and paragraphs[i - 1] == paragraph
+        out.append(bool(LOOKS_AHEAD.search(text)) or run)
+        run = out[-1] and not PAST.search(text)
+    return out
+
+
+def weigh_by_tense(probs: np.ndarray, classes: list[str], text: str, section: str | None, ahead: bool | None = None) -> np.ndarray:
+    """Section probabilities of one sentence given what its words say of time, outside a plans or
+    problems heading (under which measures to take are listed): a plan looks ahead (``ahead``,
+    by default whether its own words do), so a sentence that does not ("二、规范文秘工作，提高质量
+    和效率。" in a year's summary) keeps ``1 - HEADING_PRIOR`` of its evidence for "plans", and one
+    that looks back as well, by its words ("三、协助主任完成全站财务管理工作", "进行了") or by a
+    heading of work done, that share of it again. A sentence that answers the problems just told
+    ("针对以上问题，…成立催费小组") is a measure taken or planned, not a problem: its evidence for
+    "problems" is discounted the same way."""
+    if ahead is None:
+        ahead = bool(LOOKS_AHEAD.search(text))
+    names = np.array(classes)
+    factor = np.ones(len(classes))
+    if section not in ("plans", "problems") and not ahead:
+        looks_back = section in ("overview", "achievements") or LOOKS_BACK.search(text)
+        factor[names == "plans"] = (1 - HEADING_PRIOR) ** (1 + bool(looks_back))
+    if ANSWERS_PROBLEMS.search(text):
+        factor[names == "problems"] = 1 - HEADING_PRIOR
+    if (factor == 1).all():
+        return probs
+    out = np.asarray(probs, dtype=float) * factor
+    return out / out.sum() if out.sum() > 0 else out
+
+
 # how much the other sentences of a paragraph count towards a sentence's section (the weight of
 # their mean log-probability; chosen by 5-fold cross-validation over the written reports)
 PARAGRAPH_WEIGHT = 0.5

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from ..normalise import normalise_text, read_text
 from ..tokenise import split_sentences
-from .ranking import part_of_a_year
+from .ranking import part_of_a_year, sums_up_a_year
 from .sections import (
+    ANSWERS_PROBLEMS,
     LEAD_IN_STYLE,
     MAX_LEAD_CHARS,
     MAX_TRAILING_HEADING_CHARS,
@@ -27,7 +28,7 @@ from .sections import (
     lead_in,
     section_of_heading,
 )
-from .structure import Article, linked_titles, numbered_lead, split_articles, summary_years
+from .structure import Article, linked_titles, numbered_lead, opening_title, plain_markdown, split_articles, summary_years
 
 MIN_SENTENCE_CHARS = 6
 MAX_TITLE_CHARS = 40
@@ -47,6 +48,9 @@ class Unit:
     # the heading's content, whatever its words: a sentence of a numbered line ("1、…", "（二）…") or
     # one that announces a list of the section it names ("售后服务工作目标量化如下：")
     item: bool = False
+    # the title of a report on part of a year that a line inside the article opened ("机关后勤服务中心
+    # 2012年上半年工作总结"): what the sentence's part of the article reports on, as a title would say
+    period: str = ""
 
 
 def article_units(article: Article, line_map: list[int]) -> list[Unit]:
@@ -55,8 +59,11 @@ def article_units(article: Article, line_map: list[int]) -> list[Unit]:
     out: list[Unit] = []
     opened: list[tuple[int, int, str | None]] = []  # headings: (index in out, depth, own section)
     new_part = False  # a new report began since the last sentence
+    period = ""  # the part of a year a line inside the article said the report after it is of
     for line in article.lines:
         source = line_map[line.number - 1]
+        if named := opening_title(line.text):  # "2012年上半年工作总结"; a year's summary ends the part
+            period = named if part_of_a_year(named) and not sums_up_a_year(named) else ""
         style = line.style or ("plain" if is_plain_heading(line.text) else "")
         if style:
             section = context.open(style, line.text)
@@ -81,10 +88,12 @@ def article_units(article: Article, line_map: list[int]) -> list[Unit]:
         trailing = parts.pop() if len(parts) > 1 and is_plain_heading(parts[-1]) else None
         for text in parts:
             if len(text) >= MIN_SENTENCE_CHARS:
+                # "针对以上问题，…成立催费小组": what was done about the problems listed is not one of them
+                section = None if context.section == "problems" and ANSWERS_PROBLEMS.search(text) else context.section
                 out.append(
                     Unit(
-                        text, source, context.text, context.section, inherited=context.inherited, starts_part=new_part,
-                        item=bool(lead_style),
+                        text, source, context.text, section, inherited=context.inherited and section is not None,
+                        starts_part=new_part, item=bool(lead_style), period=period,
                     )
                 )
                 new_part = False
@@ -130,13 +139,14 @@ def _before_problems(units: list[Unit], opened: list[tuple[int, int, str | None]
 
 def read_article_units(path: str | Path, repaired: dict[str, list[int]] | None = None):
     """Articles of a report file with their units and title; ``repaired`` gets the file's lines
-    that were repaired as mojibake, when there are any. The title of a file's only article is the
-    file's name where that says more of the period covered ("2024年度工作总结.txt" over a text
-    that starts at "一、工作概况")."""
+    that were repaired as mojibake, when there are any. A Markdown report (.md) is read without its
+    markup, its tables like a Word file's (``structure.plain_markdown``). The title of a file's only
+    article is the file's name where that says more of the period covered ("2024年度工作总结.txt"
+    over a text that starts at "一、工作概况")."""
     read = read_text(path)
     if repaired is not None and read.mojibake is not None and read.mojibake.changed:
         repaired[str(path)] = list(read.mojibake.lines_repaired)
-    norm = normalise_text(read.text)
+    norm = normalise_text(plain_markdown(read.text) if Path(path).suffix.lower() == ".md" else read.text)
     articles = split_articles(norm.text, linked_titles(read.text))
     for article in articles:
         first = article.lines[0].text.strip() if article.lines else ""

@@ -74,7 +74,9 @@ def test_review_leaves_out_an_article_that_sums_up_another_year():
     # with --year 2009 the page's 2012 articles are the other years' ones; one without a year stays
     other = draft_review([seed_path("004")], year=2009)
     assert {why for _f, _t, why in other.dropped_articles} == {NOT_A_REPORT, "sums up 2012, not 2009"}
-    assert {s.article for sents in other.sections.values() for s in sents} == {title, "后勤服务中心工作总结计划"}
+    assert set(other.titles.values()) == {title, "后勤服务中心工作总结计划"}
+    # whose body opens with "机关后勤服务中心2012年上半年工作总结": a half year's, not quoted beside a year's summary
+    assert {s.article for sents in other.sections.values() for s in sents} == {title}
 
 
 def test_review_keeps_other_years_when_nothing_else_would_be_left(tmp_path):
@@ -395,3 +397,89 @@ def test_review_plans_for_the_second_half_are_not_next_years_and_plans_under_a_y
     periods = {(f["value"], f["kind"]): f["period"] for f in to_dict(review)["key_figures"]}
     assert periods[(95, "target")] == "2026年" and periods[(1, "target")] == "2026年"
     assert (90, "target") not in periods  # the second half's target, beside the year's summary
+
+
+def test_review_past_work_of_a_years_summary_is_no_plan_and_a_measure_taken_no_problem(tmp_path):
+    # a personal year's summary with no plans heading: numbered items tell what was done
+    # ("协助主任完成…", "完成…工作", "进行了…"), a measure taken follows the problems it answers
+    (tmp_path / "办公室工作总结.txt").write_text(
+        "办公室工作总结\n"
+        "一年来，在站领导的关怀下，我恪尽职守，全身心地投入到工作中，现将一年以来的工作作以汇报：\n"
+        "一、规范文秘工作，提高质量和效率。\n"
+        "二、完成公文处理工作，突出规范性，公文运转准确、及时、有序。组织起草各类报告、请示等文件10余份。\n"
+        "三、协助主任完成全站财务管理工作，与结算中心建立良好的工作关系，做到腿勤、口勤，使票据及时报销，账目清楚。\n"
+        "四、完成全站党风廉政建设的具体工作。\n"
+        "五、物业费收缴\n"
+        "业主欠费原因主要为：\n"
+        "1、前期遗留的维修问题一直未得到解决。\n"
+        "2、业主长期在外地工作，联系不上。\n"
+        "针对以上问题，我站积极应对，对业主拒交物业费的原因进行了分析汇总，并成立催费小组实施电话催缴。\n",
+        encoding="utf-8",
+    )
+    review = draft_review(tmp_path)
+    plans = [s.text for s in review.sections["plans"]]
+    for done in ("一、规范文秘工作", "三、协助主任完成全站财务管理工作", "四、完成全站党风廉政建设"):
+        assert not any(text.startswith(done) for text in plans), (done, plans)
+    assert not any(s.text.startswith("针对以上问题") for s in review.sections["problems"])
+
+
+def test_review_seed_001_files_no_past_work_as_plans_and_seed_004_no_measure_as_a_problem():
+    plans = [s.text for s in draft_review(seed_path("001")).sections["plans"]]
+    for done in ("三、协助主任完成全站财务管理工作", "四、完成全站党风廉政建设", "二、规范文秘工作", "同时我积极学习新知识"):
+        assert not any(text.startswith(done) for text in plans), done
+    plans = {s.line for s in draft_review(seed_path("002")).sections["plans"]}
+    assert not plans & {204, 206, 207}  # under "一、努力做好各项工作" of a year's summary
+    problems = draft_review(seed_path("004")).sections["problems"]
+    assert problems and not any(s.text.startswith("针对以上问题") for s in problems)
+
+
+def test_review_reads_a_markdown_report_without_its_markup_and_its_table_like_a_word_table(tmp_path):
+    (tmp_path / "2025年度总结.md").write_text(
+        "# 2025年度客服中心工作总结\n\n## 一、工作概况\n\n"
+        "2025年，客服中心全年共接待来电**54.9万通**，一次性解决率达到93.5%，详见[月报](http://example.com/a)。\n\n"
+        "## 二、主要成绩\n\n- 全年回访客户3200户，回访满意率达到*98%*。\n\n"
+        "| 指标 | 2025年 | 2024年 |\n|---|---|---|\n| 接通率 | 95.1% | 93.0% |\n| 投诉件数（件） | 320 | 410 |\n\n"
+        "## 三、存在的问题\n\n1. 高峰时段排队时间过长，客户投诉较多。\n\n"
+        "## 四、2026年工作计划\n\n* 2026年力争客户满意度达到`96%`。\n",
+        encoding="utf-8",
+    )
+    review = draft_review(tmp_path)
+    quoted = [s for sentences in review.sections.values() for s in sentences]
+    assert quoted and not [s.text for s in quoted if any(mark in s.text for mark in ("*", "|", "#", "](", "`"))]
+    assert any(s.line == 5 and "54.9万通" in s.text and "详见月报" in s.text for s in quoted)  # lines keep their numbers
+    rows = {(m.subject, m.value, m.unit, m.kind) for m, _s in review.metrics}
+    assert ("客服中心全年共接待来电", 54.9, "万通", "actual") in rows
+    assert ("接通率", 95.1, "%", "actual") in rows and ("投诉件数", 320, "件", "actual") in rows
+    assert not {value for _s, value, _u, _k in rows} & {93.0, 410}  # the 2024 column is last year's
+    assert ("回访满意率", 98, "%", "actual") in rows and ("客户满意度", 96, "%", "target") in rows
+
+
+def test_review_a_part_year_report_inside_a_page_does_not_speak_for_the_year(tmp_path):
+    # a page with a year's summary and, as a line run into its first paragraph, a half-year's
+    (tmp_path / "page.txt").write_text(
+        "第一篇：服务中心2012年度工作总结\n"
+        "2012年，服务中心全年共接待业主来访4803次，圆满完成了全年各项服务工作。\n"
+        "一、主要工作完成情况\n全年完成日常报修3505起，业主满意率达到95%。\n"
+        "第二篇：后勤服务中心工作总结计划\n"
+        "机关后勤服务中心2012年上半年工作总结后勤服务中心工作是机关工作的重要组成部分。"
+        "2012年上半年，后勤服务中心在上级的正确领导下，尽心尽力做好后勤各项服务工作。\n"
+        "一、做好机关膳食保障工作\n机关食堂共计接待客饭1438人次，保障了机关全体员工的就餐。\n"
+        "二、计划生育管理工作基本情况：截止2012年8月31日，我单位总人口为663人，已婚育龄妇女为54人，出生0人。\n",
+        encoding="utf-8",
+    )
+    review = draft_review(tmp_path, year=2012)
+    quoted = [s.text for name in ("overview", "achievements") for s in review.sections[name]]
+    assert quoted and not [text for text in quoted if "上半年" in text or "育龄" in text or "1438" in text]
+    rows = {m.value: (m.subject, s.title) for m, s in review.metrics}
+    assert 4803 in rows and 3505 in rows
+    assert rows[1438][1] == "机关后勤服务中心2012年上半年工作总结"  # listed as the half year's
+    assert not {663, 54, 0} & set(rows)  # family-planning statistics are no service matter
+    assert "后勤服务中心工作总结计划" in review.titles.values()
+
+
+def test_review_seed_004_half_year_and_family_planning_lines_do_not_speak_for_the_year():
+    review = draft_review([seed_path("004")], year=2012)
+    assert not [s for s in review.sections["overview"] if s.line in (106, 122)]
+    rows = {(m.subject, m.value): s for m, s in review.metrics}
+    assert not [key for key in rows if key[0] in ("总人口", "已婚育龄妇女", "出生")]
+    assert "上半年" in rows["本次培训课时", 150].title

@@ -26,7 +26,9 @@ from feedback_nlp.summarise.sections import (
     order_sections,
     pool_paragraphs,
     section_of_heading,
+    looks_ahead,
     weigh_by_heading,
+    weigh_by_tense,
 )
 from feedback_nlp.summarise.structure import split_articles
 from feedback_nlp.summarise.units import article_units
@@ -118,6 +120,40 @@ def test_sections_heading_weighs_content_but_not_other():
     assert CLASSES[int(weigh_by_heading(whole, CLASSES, "overview", item=True).argmax())] == "overview"
     greeting = np.array([0.0, 0.0, 0.0, 0.01, 0.99])  # plainly not content, even as an item
     assert CLASSES[int(weigh_by_heading(greeting, CLASSES, "plans", item=True).argmax())] == "other"
+
+
+@pytest.mark.parametrize(
+    "text, section, ahead, expected",
+    [
+        # a year's summary, no plans heading: what was done is no plan, though it reads like one
+        ("三、协助主任完成全站财务管理工作，做到腿勤、口勤，使票据及时报销，账目清楚。", None, None, "achievements"),
+        ("二、规范文秘工作，提高质量和效率。", None, None, "achievements"),
+        ("售后服务部每一位员工，都齐心协力做好每一项客户服务工作。", "achievements", None, "achievements"),
+        # words that look ahead, a plans or problems heading, or a run of plans keep the plan
+        ("明年将规范文秘工作，提高质量和效率。", None, None, "plans"),
+        ("规范文秘工作，提高质量和效率。", "plans", None, "plans"),
+        ("组织导诊人员学习常见病的就诊知识；", "problems", None, "plans"),
+        ("组织导诊人员学习常见病的就诊知识；", None, True, "plans"),
+        # a measure taken about the problems listed is not a problem
+        ("针对以上问题，我公司进行了分析汇总，并成立催费小组催缴。", None, None, "achievements"),
+        ("针对以上问题，我们将成立催费小组。", None, None, "plans"),
+    ],
+)
+def test_sections_tense_weighs_plans_and_answers_to_problems(text, section, ahead, expected):
+    probs = {
+        "achievements": np.array([0.01, 0.2, 0.05, 0.72, 0.02]),
+        "plans": np.array([0.01, 0.2, 0.05, 0.72, 0.02]),
+    }[expected]
+    if text.startswith("针对"):
+        probs = np.array([0.01, 0.2, 0.5, 0.27, 0.02])
+    weighed = weigh_by_tense(probs, CLASSES, text, section, ahead)
+    assert CLASSES[int(weighed.argmax())] == expected and weighed.sum() == pytest.approx(1.0)
+
+
+def test_sections_a_run_of_plans_in_a_paragraph_looks_ahead_until_it_tells_what_was_done():
+    texts = ["下一步，我们将合理安排班次；", "组织导诊人员学习常见病的就诊知识；", "建立患者意见反馈机制。", "规范文秘工作。",
+             "明年要加强培训，已完成方案。", "组织学习。"]
+    assert looks_ahead(texts, [7, 7, 7, 8, 9, 9]) == [True, True, True, False, True, False]
 
 
 def test_sections_closing_words_end_the_section_they_stand_in():

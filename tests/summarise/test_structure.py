@@ -1,7 +1,7 @@
 import pytest
 
 from feedback_nlp.normalise import normalise_text, read_text
-from feedback_nlp.summarise.structure import heading_level, linked_titles, split_articles
+from feedback_nlp.summarise.structure import heading_level, linked_titles, opening_title, plain_markdown, split_articles
 from tests.conftest import seed_path
 
 
@@ -79,3 +79,33 @@ def test_structure_a_page_that_goes_on_with_a_linked_article_is_split_there():
     # a title repaired from mojibake may differ from its link in a character
     assert len(split_articles(body.replace("学霸分享", "学霸分亨"), links)) == 2
     assert len(split_articles(body)) == 1  # without links, one article
+
+
+def test_structure_markdown_markup_is_taken_off_line_by_line_and_tables_read_as_rows():
+    text = (
+        "# 2025年度工作总结\n## 一、工作概况 ##\n客服中心共接待来电**54.9万通**，详见[月报](http://a.cn/x)。\n"
+        "- 回访满意率达到*98%*，`系统`上线。\n> 引用的话\n1. 高峰时段排队时间过长。\n* [x] 完成\n---\n"
+        "| 指标 | 2025年 | 2024年 |\n|:---|---:|---|\n| 接通率 | **95.1%** | 93.0% |\n"
+        "20__年全年出差人数__人/次\n<!-- 注释 -->页脚 | 版权所有"
+    )
+    assert plain_markdown(text).split("\n") == [
+        "2025年度工作总结", "一、工作概况", "客服中心共接待来电54.9万通，详见月报。", "回访满意率达到98%，系统上线。",
+        "引用的话", "1. 高峰时段排队时间过长。", "完成", "", "指标 2025年 2024年", "", "接通率 95.1% 93.0%",
+        "20__年全年出差人数__人/次", "页脚 | 版权所有",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line, title",
+    [
+        ("机关后勤服务中心2012年上半年工作总结后勤服务中心工作是机关工作的重要组成部分", "机关后勤服务中心2012年上半年工作总结"),
+        ("2025年第三季度工作汇报", "2025年第三季度工作汇报"),
+        ("3月份工作总结", "3月份工作总结"),
+        ("2012年度服务中心年终工作总结", "2012年度服务中心年终工作总结"),
+        ("2012年上半年，后勤服务中心在上级的正确领导下", ""),
+        ("在1月份的工作报告中提出", ""),
+        ("截至2012年12月31日客服中心接待业务4803次", ""),
+    ],
+)
+def test_structure_opening_title_names_the_period_a_line_opens_a_report_on(line, title):
+    assert opening_title(line) == title
