@@ -170,7 +170,7 @@ class LinearClassifier(FeedbackClassifier):
         for row, head, j in requests:
             model = self._heads[head][1][chosen[head][row]] if head in chosen else self._plain[head]
             length = lengths[head][row] if lengths[head] is not None else 1.0
-            out[(row, head, j)] = units[row].evidence(model.coef_[j] / length, texts[row])
+            out[(row, head, j)] = units[row].evidence(model.coef_[j], texts[row], 1.0 / length)
         return out
 
     def _units(self, X, row: int, analysis: Analysis, text: str, char_hits) -> _Units:
@@ -233,12 +233,13 @@ class _Units:
     def __init__(self, spans, names, cols, unit, share, sources):
         self.spans, self.names, self.cols, self.unit, self.share, self.sources = spans, names, cols, unit, share, sources
 
-    def evidence(self, weights: np.ndarray, text: str) -> list[dict]:
-        """The words with the largest positive pull towards the label of ``weights``, with their
-        spans in ``text``; "!w" in a term marks a word inside the scope of a negation."""
+    def evidence(self, weights: np.ndarray, text: str, scale: float = 1.0) -> list[dict]:
+        """The words with the largest positive pull towards the label of ``weights`` (times
+        ``scale``), with their spans in ``text``; "!w" in a term marks a word inside the scope of a
+        negation."""
         if not len(self.cols):
             return []
-        pulls = np.bincount(self.unit, weights[self.cols] * self.share, minlength=len(self.names))
+        pulls = np.bincount(self.unit, weights[self.cols] * (self.share * scale), minlength=len(self.names))
         out = []
         for k in np.argsort(-pulls, kind="stable")[:EVIDENCE_TERMS].tolist():
             if pulls[k] <= 0:
