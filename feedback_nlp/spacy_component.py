@@ -4,7 +4,11 @@
   with the customer-service dictionary (not spaCy's own jieba setup, which uses jieba's global
   default instance).
 - The tokenizer is registered as ``feedback_nlp.jieba_tokenizer.v1`` for spaCy configs:
-  ``[nlp.tokenizer] @tokenizers = "feedback_nlp.jieba_tokenizer.v1"``.
+  ``[nlp.tokenizer] @tokenizers = "feedback_nlp.jieba_tokenizer.v1"`` (``make_nlp`` builds the
+  pipeline that way). ``nlp.to_disk`` writes the tokenizer's settings to ``tokenizer/settings.json``
+  with copies of its user dictionaries and stop-word list, so ``spacy.load`` rebuilds the same
+  tokenizer; the package's entry points let spaCy find the tokenizer and the component without
+  importing feedback_nlp first.
 - The ``feedback_nlp_normaliser`` component (``nlp.add_pipe("feedback_nlp_normaliser")``) sets each
   token's ``norm_`` to its normalised form (Simplified script, half-width letters and digits) and
   ``doc._.feedback_normalised`` to the normalised text of the whole document. spaCy never changes
@@ -15,6 +19,13 @@ Nothing else in the package imports this module.
 
 from __future__ import annotations
 
+import json
+import logging
+import shutil
+from pathlib import Path
+
+from pydantic import ValidationError
+
 try:
     import spacy
     from spacy.language import Language
@@ -22,12 +33,18 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError("the spaCy integration needs spaCy; run: pip install 'feedback-nlp[spacy]'") from exc
 
-from .config import NormaliseConfig, TokeniseConfig
+from .config import NormaliseConfig, TokeniseConfig, format_validation_error
+from .errors import ConfigError, ResourceError
 from .normalise.script import to_simplified
 from .normalise.text import normalise_text
 from .tokenise import get_tokeniser
 
+logger = logging.getLogger(__name__)
+
 DOC_EXTENSION = "feedback_normalised"
+TOKENIZER_NAME = "feedback_nlp.jieba_tokenizer.v1"
+NORMALISER_NAME = "feedback_nlp_normaliser"
+SETTINGS_FILE = "settings.json"
 
 
 class JiebaTokenizer:
@@ -35,7 +52,11 @@ class JiebaTokenizer:
 
     def __init__(self, vocab, config: TokeniseConfig | None = None):
         self.vocab = vocab
-        self.tokeniser = get_tokeniser(config or TokeniseConfig())
+        self._configure(config or TokeniseConfig())
+
+    def _configure(self, config: TokeniseConfig) -> None:
+        self.config = config
+        self.tokeniser = get_tokeniser(config)
 
     def __call__(self, text: str) -> Doc:
         # segment the Simplified form (the dictionaries are Simplified) and cut the original
@@ -49,21 +70,75 @@ class JiebaTokenizer:
             pos += len(piece)
         return Doc(self.vocab, words=words, spaces=[False] * len(words))
 
-    # spaCy serialises tokenizers with the pipeline; ours is rebuilt from the package resources
+    # spaCy saves the tokenizer with the pipeline: we save our settings (the tokenise config);
+    # the shipped dictionary comes from the package, user word lists are copied along on disk
     def to_bytes(self, **_kwargs) -> bytes:
-        return b""
+        """The settings as JSON (word lists by absolute path: they must exist where it is read)."""
+        settings = self.config.model_dump(mode="json")
+        settings["user_dicts"] = [str(Path(p).resolve()) for p in self.config.user_dicts]
+        if self.config.stopwords is not None:
+            settings["stopwords"] = str(Path(self.config.stopwords).resolve())
+        return json.dumps(settings, ensure_ascii=False, indent=2).encode("utf-8")
 
-    def from_bytes(self, _data: bytes, **_kwargs) -> JiebaTokenizer:
+    def from_bytes(self, data: bytes, **_kwargs) -> JiebaTokenizer:
+        self._configure(self._read_settings(json.loads(data.decode("utf-8")), "the tokenizer's bytes", None))
         return self
 
-    def to_disk(self, _path, **_kwargs) -> None:
-        return None
+    def to_disk(self, path, **_kwargs) -> None:
+        """``path/settings.json`` plus copies of the user dictionaries and the stop-word list."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        settings = self.config.model_dump(mode="json")
+        settings["user_dicts"] = []
+        for i, source in enumerate(self.config.user_dicts):
+            name = f"user_dict_{i}{Path(source).suffix or '.txt'}"
+            _copy_word_list(Path(source), path / name)
+            settings["user_dicts"].append(name)
+        if self.config.stopwords is not None:
+            _copy_word_list(Path(self.config.stopwords), path / "stopwords.txt")
+            settings["stopwords"] = "stopwords.txt"
+        text = json.dumps(settings, ensure_ascii=False, indent=2) + "\n"
+        (path / SETTINGS_FILE).write_text(text, encoding="utf-8")
 
-    def from_disk(self, _path, **_kwargs) -> JiebaTokenizer:
+    def from_disk(self, path, **_kwargs) -> JiebaTokenizer:
+        path = Path(path)
+        file = path / SETTINGS_FILE
+        if not file.is_file():
+            # pipelines saved before the settings were written: they used the default settings
+            logger.info("%s not found; the tokenizer keeps its default settings", file)
+            return self
+        try:
+            settings = json.loads(file.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ConfigError(f"{file}: not a JSON settings file ({exc}); save the pipeline again with nlp.to_disk") from None
+        self._configure(self._read_settings(settings, str(file), path))
         return self
 
+    @staticmethod
+    def _read_settings(settings, source: str, base: Path | None) -> TokeniseConfig:
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{source}: expected a JSON object of tokenise settings; save the pipeline again with nlp.to_disk")
+        if base is not None:  # word lists saved next to the settings
+            settings = dict(settings)
+            settings["user_dicts"] = [str(base / name) for name in settings.get("user_dicts") or ()]
+            if settings.get("stopwords"):
+                settings["stopwords"] = str(base / settings["stopwords"])
+        try:
+            return TokeniseConfig.model_validate(settings)
+        except ValidationError as exc:
+            raise ConfigError(f"{format_validation_error(exc, source)}; save the pipeline again with nlp.to_disk") from None
 
-@spacy.registry.tokenizers("feedback_nlp.jieba_tokenizer.v1")
+
+def _copy_word_list(source: Path, target: Path) -> None:
+    if target.exists() and source.exists() and source.samefile(target):
+        return  # saving a loaded pipeline back to its own folder
+    try:
+        shutil.copyfile(source, target)
+    except FileNotFoundError:
+        raise ResourceError(f"word list {source} not found; check tokenise.user_dicts / tokenise.stopwords") from None
+
+
+@spacy.registry.tokenizers(TOKENIZER_NAME)
 def create_tokenizer():
     def make(nlp: Language) -> JiebaTokenizer:
         return JiebaTokenizer(nlp.vocab)
@@ -74,8 +149,14 @@ def create_tokenizer():
 class Normaliser:
     """Pipeline component: normalised token forms and document text."""
 
-    def __init__(self, script: str = "t2s"):
-        self.config = NormaliseConfig(script=script, remove_boilerplate=False)
+    def __init__(self, script: str = "t2s", name: str = NORMALISER_NAME):
+        try:
+            self.config = NormaliseConfig(script=script, remove_boilerplate=False)
+        except ValidationError as exc:
+            raise ConfigError(
+                f"{format_validation_error(exc, f'spaCy component {name!r} ({NORMALISER_NAME})')}; "
+                'fix the "script" setting in the config passed to nlp.add_pipe (or in config.cfg)'
+            ) from None
         if not Doc.has_extension(DOC_EXTENSION):
             Doc.set_extension(DOC_EXTENSION, default=None)
 
@@ -89,15 +170,19 @@ class Normaliser:
         return doc
 
 
-@Language.factory("feedback_nlp_normaliser", default_config={"script": "t2s"})
+@Language.factory(NORMALISER_NAME, default_config={"script": "t2s"})
 def make_normaliser(nlp: Language, name: str, script: str) -> Normaliser:
-    return Normaliser(script=script)
+    return Normaliser(script=script, name=name)
 
 
 def make_nlp(tokenise_config: TokeniseConfig | None = None, normalise: bool = True) -> Language:
-    """A blank Chinese pipeline with our tokenizer and, by default, the normaliser component."""
-    nlp = spacy.blank("zh")
-    nlp.tokenizer = JiebaTokenizer(nlp.vocab, tokenise_config)
+    """A blank Chinese pipeline with our tokenizer and, by default, the normaliser component.
+
+    The pipeline's config names the registered tokenizer, so ``nlp.to_disk`` / ``spacy.load``
+    round-trip (the tokenise settings are saved with the tokenizer)."""
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
+    if tokenise_config is not None:
+        nlp.tokenizer._configure(tokenise_config)
     if normalise:
-        nlp.add_pipe("feedback_nlp_normaliser")
+        nlp.add_pipe(NORMALISER_NAME)
     return nlp

@@ -25,3 +25,79 @@ def test_spacy_registered_tokenizer_and_factory():
     doc = nlp("退換貨很麻煩")
     assert [t.text for t in doc][0] == "退換貨"
     assert doc._.feedback_normalised == "退換貨很麻煩"
+
+
+# a saved pipeline is loaded by a fresh interpreter that has not imported feedback_nlp: spaCy
+# must find the tokenizer and the component through the package's entry points
+_LOAD_IN_FRESH_PROCESS = """
+import json, sys
+import spacy
+assert "feedback_nlp" not in sys.modules
+nlp = spacy.load(sys.argv[1])
+doc = nlp(sys.argv[2])
+print(json.dumps({"tokenizer": nlp.config["nlp"]["tokenizer"]["@tokenizers"], "pipes": nlp.pipe_names,
+                  "words": [t.text for t in doc], "norms": [t.norm_ for t in doc],
+                  "normalised": doc._.feedback_normalised}, ensure_ascii=False))
+"""
+
+
+def _build_with_make_nlp(user_dict):
+    from feedback_nlp.config import TokeniseConfig
+    from feedback_nlp.spacy_component import make_nlp
+
+    return make_nlp(TokeniseConfig(user_dicts=(user_dict,)))
+
+
+def _build_from_config(_user_dict):
+    import feedback_nlp.spacy_component  # noqa: F401  (registers the tokenizer and the factory)
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "feedback_nlp.jieba_tokenizer.v1"}}})
+    nlp.add_pipe("feedback_nlp_normaliser")
+    return nlp
+
+
+@pytest.mark.parametrize("build", [_build_with_make_nlp, _build_from_config], ids=["make_nlp", "config"])
+def test_spacy_pipeline_round_trips_through_to_disk_and_spacy_load_in_a_fresh_process(build, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    user_dict = tmp_path / "words.txt"
+    user_dict.write_text("很麻烦\n", encoding="utf-8")  # without it: 很 / 麻煩
+    nlp = build(user_dict)
+    text = "退換貨很麻煩，物業費收繳率93.81%"
+    doc = nlp(text)
+    expected = {
+        "tokenizer": "feedback_nlp.jieba_tokenizer.v1",
+        "pipes": ["feedback_nlp_normaliser"],
+        "words": [t.text for t in doc],
+        "norms": [t.norm_ for t in doc],
+        "normalised": doc._.feedback_normalised,
+    }
+    assert ("很麻煩" in expected["words"]) == (build is _build_with_make_nlp)
+    saved = tmp_path / "pipeline"
+    nlp.to_disk(saved)
+    user_dict.unlink()  # the saved pipeline carries its own copy
+
+    result = subprocess.run(
+        [sys.executable, "-c", _LOAD_IN_FRESH_PROCESS, str(saved), text],
+        capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == expected
+
+    loaded = spacy.load(saved)
+    assert [t.text for t in loaded(text)] == expected["words"]
+    loaded.to_disk(saved)  # saved again over itself: its word lists stay
+    assert [t.text for t in spacy.load(saved)(text)] == expected["words"]
+    copy = spacy.blank("zh", config=nlp.config).from_bytes(nlp.to_bytes())
+    assert [t.text for t in copy(text)] == expected["words"]
+
+
+def test_spacy_normaliser_bad_setting_names_the_component():
+    import feedback_nlp.spacy_component  # noqa: F401
+    from feedback_nlp.errors import ConfigError
+
+    nlp = spacy.blank("zh")
+    with pytest.raises(ConfigError, match=r"'norm' \(feedback_nlp_normaliser\): key 'script'.*'t2s'.*got 't2x'"):
+        nlp.add_pipe("feedback_nlp_normaliser", name="norm", config={"script": "t2x"})

@@ -67,15 +67,42 @@ def resolve_device(name: str | None = "auto"):
     return device
 
 
+# what a tokenizer is read from, as save_pretrained writes it: a fast tokenizer's tokenizer.json,
+# or the vocabulary of a slow one (WordPiece vocab.txt, BPE vocab.json, SentencePiece *.model)
+TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "vocab.json", "*.model")
+_EXPECTED_FILES = "tokenizer.json, or a vocabulary file: vocab.txt, vocab.json (with merges.txt) or a SentencePiece *.model"
+
+
 def load_tokenizer(path: Path):
+    """The tokenizer in a local folder. Refuses a folder that does not exist, one without tokenizer
+    files (transformers would make up an empty tokenizer that reads every text as [UNK]) and a
+    tokenizer whose vocabulary holds only special tokens."""
     transformers = _transformers()
+    hint = "pass a local folder holding a pretrained model and its tokenizer files (training: transformers.model_name_or_path)"
+    if not path.exists():
+        raise FeedbackNLPError(f"model folder {path} not found; {hint}")
+    if not path.is_dir():
+        raise FeedbackNLPError(f"{path} is not a folder; {hint}")
+    if not any(any(path.glob(pattern)) for pattern in TOKENIZER_FILES):
+        raise FeedbackNLPError(
+            f"{path} holds no tokenizer files (expected {_EXPECTED_FILES}); copy the tokenizer files that "
+            "came with the model into it (tokenizer.save_pretrained writes them)"
+        )
     try:
-        return transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True)
     except (OSError, ValueError) as exc:
         raise FeedbackNLPError(
             f"{path}: no usable tokenizer there ({str(exc).splitlines()[0]}); pass a local folder holding a "
             "pretrained model and its tokenizer files"
         ) from None
+    special = set(tokenizer.all_special_tokens)
+    if all(token in special for token in tokenizer.get_vocab()):
+        raise FeedbackNLPError(
+            f"{path}: the tokenizer's vocabulary holds only special tokens ({', '.join(sorted(special))}), so every "
+            f"text would be read as {tokenizer.unk_token}; the folder needs the model's own tokenizer files "
+            f"({_EXPECTED_FILES})"
+        )
+    return tokenizer
 
 
 def load_classifier(path: Path, **kwargs):

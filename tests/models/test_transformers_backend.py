@@ -3,6 +3,7 @@ corpora with ``tokenizers``, 2 layers) is fine-tuned on a small separable subset
 then saved, reloaded and used through the public API and the batch runner."""
 
 import json
+import re
 import shutil
 
 import numpy as np
@@ -20,7 +21,7 @@ from feedback_nlp.config import load_train_config  # noqa: E402
 from feedback_nlp.errors import FeedbackNLPError  # noqa: E402
 from feedback_nlp.models.base import ModelError  # noqa: E402
 from feedback_nlp.models.corpus import CORPORA_DIR, read_jsonl  # noqa: E402
-from feedback_nlp.models.transformers_backend import build_char_tokenizer, init_bert  # noqa: E402
+from feedback_nlp.models.transformers_backend import build_char_tokenizer, init_bert, load_tokenizer  # noqa: E402
 from feedback_nlp.pipeline import TransformersClassifier  # noqa: E402
 from feedback_nlp.train import train  # noqa: E402
 
@@ -169,6 +170,45 @@ def test_tampered_weights_are_refused(trained, tmp_path):
 def test_config_needs_a_local_pretrained_model():
     with pytest.raises(FeedbackNLPError, match="model_name_or_path"):
         load_train_config(None, ["backend=transformers"])
+
+
+def _train_config(small_corpora, pretrained_path):
+    return load_train_config(
+        None,
+        [
+            "backend=transformers",
+            f"corpora_dir={small_corpora}",
+            f"transformers.model_name_or_path={pretrained_path}",
+            "transformers.max_length=64",
+            "transformers.epochs=1",
+            "transformers.device=cpu",
+        ],
+    )
+
+
+def test_pretrained_folder_without_tokenizer_files_is_refused(small_corpora, pretrained, tmp_path):
+    # transformers would build an empty BertTokenizer from config.json alone: every text [UNK]
+    copy = tmp_path / "bert_no_tokenizer"
+    shutil.copytree(pretrained, copy)
+    for path in copy.iterdir():
+        if path.name.startswith(("tokenizer", "special_tokens", "vocab")):
+            path.unlink()
+    assert (copy / "config.json").is_file() and list(copy.glob("*.safetensors"))
+    with pytest.raises(FeedbackNLPError, match=rf"{re.escape(str(copy))} holds no tokenizer files \(expected tokenizer\.json"):
+        train(_train_config(small_corpora, copy))
+
+
+def test_tokenizer_of_special_tokens_only_is_refused(tmp_path):
+    build_char_tokenizer([], tmp_path / "tok")  # writes tokenizer.json, but no characters in it
+    with pytest.raises(FeedbackNLPError, match=r"tok: the tokenizer's vocabulary holds only special tokens"):
+        load_tokenizer(tmp_path / "tok")
+
+
+def test_missing_pretrained_folder_is_said_so(small_corpora, tmp_path):
+    missing = tmp_path / "no_such_model"
+    with pytest.raises(FeedbackNLPError, match=rf"model folder {re.escape(str(missing))} not found; .*transformers\.model_name_or_path") as info:
+        train(_train_config(small_corpora, missing))
+    assert "Repo id" not in str(info.value)
 
 
 def test_onnx_export_serves_the_same_probabilities(trained, tmp_path):
