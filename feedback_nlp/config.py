@@ -275,12 +275,29 @@ class Taxonomy(_Strict):
         return tuple(label.id for label in self.sentiment.labels)
 
 
+# the longest character n-gram a featurizer can code (features.MAX_CHAR_NGRAM, which a test
+# keeps equal to this: config.py imports nothing from the modules below it)
+MAX_CHAR_NGRAM = 3
+
+
 class FeatureConfig(_Strict):
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (1, 3)
     min_df: int = Field(5, ge=1)
     negation_scope: int = Field(3, ge=0)
     double_negation: bool = False
+
+    @field_validator("word_ngrams", "char_ngrams")
+    @classmethod
+    def _orders(cls, value: tuple[int, int], info: ValidationInfo) -> tuple[int, int]:
+        lo, hi = value
+        unit = "words" if info.field_name == "word_ngrams" else "characters"
+        most = MAX_CHAR_NGRAM if info.field_name == "char_ngrams" else None
+        if not 1 <= lo <= hi or (most is not None and hi > most):
+            limit = f" <= {most}" if most is not None else ""
+            raise ValueError(f"[shortest, longest] n-gram in {unit}, with 1 <= shortest <= longest{limit}, e.g. "
+                             f"{[1, 2] if most is None else [1, most]}")
+        return value
 
 
 class ModelConfig(_Strict):
@@ -376,6 +393,8 @@ def load_train_config(path: str | os.PathLike | None = None, overrides: list[str
     for key in ("corpora_dir", "taxonomy"):
         if data.get(key):
             data[key] = os.path.normpath(cfg_path.parent / data[key])
+    # user dictionaries, stop words, boilerplate rules ...: absolute, as a model keeps them
+    data = _resolve_paths(data, cfg_path.absolute().parent)
     section = data.get("transformers")
     if isinstance(section, dict) and section.get("model_name_or_path"):
         section["model_name_or_path"] = str(cfg_path.parent / Path(section["model_name_or_path"]).expanduser())

@@ -30,6 +30,13 @@ def cause_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: list[str]) -> 
     return out
 
 
+def cause_f1(causes: dict) -> dict[str, float | None]:
+    """The F1 of each cause of ``cause_metrics``'s figures; None for a cause that no item has and
+    none was given (nothing to score: shown as "-", left out of the macro average)."""
+    absent = set(causes.get("labels_absent", ()))
+    return {label: None if label in absent else m["f1"] for label, m in causes["per_label"].items()}
+
+
 def sentiment_metrics(y_true: list[str], y_pred: list[str], labels: list[str], review_mask: np.ndarray | None = None) -> dict:
     """3-class accuracy and confusion matrix; on review lines (neg/pos only), binary accuracy
     with a neutral prediction counted as wrong. A prediction of ``None`` (an item left
@@ -95,14 +102,17 @@ def write_chart(metrics: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    causes = metrics["causes"]["per_label"]
+    f1 = cause_f1(metrics["causes"])
     sent = metrics["sentiment"]
     calibration = (metrics["causes"].get("calibration") or {}).get("bins")
     ratios = [2, 1, 1] if calibration else [2, 1]
     fig, axes = plt.subplots(1, len(ratios), figsize=(6 * len(ratios), 5), gridspec_kw={"width_ratios": ratios})
     ax1, ax2 = axes[0], axes[1]
-    names = list(causes)
-    ax1.barh(names, [causes[n]["f1"] for n in names], color="#4477aa")
+    names = list(f1)
+    ax1.barh(names, [f1[n] or 0.0 for n in names], color="#4477aa")
+    for row, name in enumerate(names):
+        if f1[name] is None:  # no item has it and none was given it: no bar, as "-" in the tables
+            ax1.text(0.01, row, "-  (no item)", va="center", color="#666666")
     ax1.set_xlim(0, 1)
     ax1.invert_yaxis()
     ax1.set_xlabel("F1")

@@ -28,6 +28,7 @@ from .evaluate import calibration_metrics, cause_metrics, confidence_metrics, se
 from .features import TextFeaturizer
 from .models.corpus import (
     CORPORA_DIR,
+    MIN_EVAL_ITEMS,
     SPLITS,
     LabelledFile,
     check_corpora,
@@ -106,14 +107,53 @@ def noisy_items(X, y: list[str], make_model, threshold: float, folds: int = 5) -
     return probs < threshold
 
 
-def out_of_fold_scores(X, Y: np.ndarray, make_model, folds: int) -> np.ndarray:
-    """Decision scores of every training item from a model fitted on the other folds."""
+def calibration_folds(items: int, folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (fitted, held out) item indexes of each fold of ``out_of_fold_scores``."""
     from sklearn.model_selection import KFold
 
+    return list(KFold(folds, shuffle=True, random_state=0).split(np.zeros((items, 1))))
+
+
+def out_of_fold_scores(X, Y: np.ndarray, make_model, folds: int) -> np.ndarray:
+    """Decision scores of every training item from a model fitted on the other folds."""
     scores = np.zeros(Y.shape)
-    for fit_idx, held_idx in KFold(folds, shuffle=True, random_state=0).split(Y):
+    for fit_idx, held_idx in calibration_folds(len(Y), folds):
         scores[held_idx] = make_model().fit(X[fit_idx], Y[fit_idx]).decision_function(X[held_idx])
     return scores
+
+
+def check_cause_items(Y: np.ndarray, labels: list[str], folds: int) -> None:
+    """Refuse, before anything is fitted, cause training items (rows of ``Y``, a column per
+    label) that a cause model cannot learn from: a cause no item has (or every item has), and,
+    with ``folds`` (model.causes_calibration_folds), a cause missing from the items that one of
+    the fold models of ``out_of_fold_scores`` is fitted on."""
+    counts = Y.sum(axis=0)
+    unseen = [c for c, n in zip(labels, counts) if n == 0]
+    if unseen:
+        raise InputError(f"no training item has the cause {', '.join(unseen)}: a cause model learns from examples of it; "
+                         "label some, or train with a taxonomy without it (--set taxonomy=FILE)")
+    everywhere = [c for c, n in zip(labels, counts) if n == len(Y)]
+    if everywhere:
+        raise InputError(f"every one of the {len(Y)} cause training items has the cause {', '.join(everywhere)}: a cause model "
+                         "learns from items with and without it; add training items without it")
+    if not folds:
+        return
+    lower = ("set model.causes_calibration_folds lower (--set model.causes_calibration_folds=0 calibrates the cause "
+             "probabilities on dev alone)")
+    if len(Y) < folds:
+        raise InputError(f"model.causes_calibration_folds is {folds}, but there are only {len(Y)} cause training items; "
+                         f"label more, or {lower}")
+    short = np.zeros(len(labels), bool)
+    for fit_idx, _held in calibration_folds(len(Y), folds):
+        part = Y[fit_idx].sum(axis=0)
+        short |= (part == 0) | (part == len(fit_idx))
+    if short.any():
+        named = ", ".join(f"{c} ({int(n)} item{'s' if n != 1 else ''})" for c, n, s in zip(labels, counts, short) if s)
+        raise InputError(
+            f"too few training items of the cause{'s' if short.sum() > 1 else ''} {named} for model.causes_calibration_folds: "
+            f"{folds}: each of the {folds} fold models that calibrate the cause probabilities is fitted without one fold of "
+            f"the training items and needs items of every cause, so a cause needs at least {folds} training items, spread "
+            f"over the folds; label more items of {'them' if short.sum() > 1 else 'it'}, or {lower}")
 
 
 def train(config: TrainConfig) -> FeedbackClassifier:
@@ -141,6 +181,15 @@ def train_with_file(config: TrainConfig, data: Path, alone: bool = False) -> tup
     own = split_labelled_file(Path(data), taxonomy.cause_ids, taxonomy.sentiment_ids, None if alone else corpora_dir)
     for warning in own.warnings():
         logger.warning(warning)
+    empty = [split for split in ("dev", "test") if not own.splits[split]]
+    if alone and empty:
+        counts = own.counts
+        raise InputError(
+            f"{data}: {sum(counts.values()) + len(own.left_out)} records, {sum(counts.values())} kept and split into train "
+            f"{counts['train']}, dev {counts['dev']}, test {counts['test']}: {' and '.join(empty)} got none, and --data-only "
+            "tunes the cause thresholds on the file's dev split and scores its test split; label more messages (about "
+            f"{MIN_EVAL_ITEMS * 10} or more), or drop --data-only to add them to the corpora"
+        )
     with tempfile.TemporaryDirectory(prefix="feedback_nlp-corpora-") as tmp:
         for note in write_training_corpora(own, Path(tmp), corpora_dir, alone):
             logger.warning(note)
@@ -181,9 +230,18 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
     from sklearn.linear_model import LogisticRegression
 
     s_train, c_train = sentiment_ds["train"], causes_ds["train"]
+    # causes the cause items cannot teach are refused before anything is fitted
+    Y_c = indicator(c_train["causes"], labels)
+    check_cause_items(Y_c, labels, config.model.causes_calibration_folds)
     texts = list(s_train["text"]) + list(c_train["text"])
     logger.info("fitting features on %d texts", len(texts))
     X = featurizer.fit_transform(texts)
+    if not featurizer.n_features_:
+        raise InputError(
+            f"features.min_df is {featurizer.min_df}, but no word or character n-gram is in that many of the {len(texts)} "
+            "training texts (sentiment and cause items), so there are no features to learn from; set features.min_df "
+            "lower (--set features.min_df=2), well below the number of training texts"
+        )
     X_s, X_c = X[: len(s_train)], X[len(s_train) :]
 
     c_dev = causes_ds["dev"]
@@ -246,11 +304,6 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         )
         return StyleAdapted(plain, styles=c_style_names) if causes_by_style else plain
 
-    Y_c = indicator(c_train["causes"], labels)
-    unseen = [c for c, n in zip(labels, Y_c.sum(axis=0)) if n == 0]
-    if unseen:
-        raise InputError(f"no training item has the cause {', '.join(unseen)}: a cause model learns from examples of it; "
-                         "label some, or train with a taxonomy without it (--set taxonomy=FILE)")
     if causes_by_style:
         X_c = StyleAdapted.with_style(X_c, _one_hot(c_styles, c_style_names))
         probs = style_probabilities(style, style.decision_function(X_dev))
@@ -285,8 +338,11 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
 
 
 def _is_review(split) -> np.ndarray:
-    """Which items of a corpus split are review lines (by their source)."""
-    return np.array([s.startswith(REVIEW_SOURCE) for s in split["source"]], dtype=bool)
+    """Which items of a corpus split are review lines (by their source; an item without one, or
+    with null, is a message)."""
+    if "source" not in split.column_names:
+        return np.zeros(len(split), bool)
+    return np.array([isinstance(s, str) and s.startswith(REVIEW_SOURCE) for s in split["source"]], dtype=bool)
 
 
 def _review_styles(split, is_review: np.ndarray, by_domain: bool, model: str) -> list[str]:
@@ -418,7 +474,7 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
     named = [(c["confidence"], bool(Y_true[r, order[c["id"]]])) for r, p in enumerate(c_pred) for c in p["causes"]]
     causes["by_confidence"] = confidence_metrics([lv for lv, _ in named], [ok for _, ok in named])
     # real review lines score much lower than messages: where a split has both, each is scored apart
-    c_reviews = _is_review(causes_split) if "source" in causes_split.column_names else np.zeros(len(c_pred), bool)
+    c_reviews = _is_review(causes_split)
     both_styles = 0 < c_reviews.sum() < len(c_reviews)
     if both_styles:
         causes["by_style"] = {

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from feedback_nlp.config import default_config_dir, load_boilerplate_rules, load_config
@@ -115,3 +117,46 @@ def test_config_cause_weights_by_review_domain_need_the_style_model_that_tells_d
             load_train_config(overrides=["model.causes_by_review_domain=true", off])
     with pytest.raises(ConfigError, match="weight_bits"):
         load_train_config(overrides=["model.weight_bits=4"])
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("features.word_ngrams=[2,1]", r"features\.word_ngrams'.*1 <= shortest <= longest"),
+        ("features.word_ngrams=[0,2]", r"features\.word_ngrams'.*1 <= shortest <= longest"),
+        ("features.char_ngrams=[0,3]", r"features\.char_ngrams'.*1 <= shortest <= longest <= 3"),
+        ("features.char_ngrams=[3,1]", r"features\.char_ngrams'.*1 <= shortest <= longest <= 3"),
+        ("features.char_ngrams=[1,4]", r"features\.char_ngrams'.*1 <= shortest <= longest <= 3"),
+    ],
+)
+def test_train_config_ngram_orders_are_checked(override, message):
+    from feedback_nlp.config import load_train_config
+
+    with pytest.raises(ConfigError, match=message):
+        load_train_config(overrides=[override])
+
+
+def test_train_config_ngram_orders_that_make_features_load():
+    from feedback_nlp import config, features
+    from feedback_nlp.config import load_train_config
+
+    assert config.MAX_CHAR_NGRAM == features.MAX_CHAR_NGRAM
+    cfg = load_train_config(overrides=["features.word_ngrams=[2,2]", "features.char_ngrams=[1,1]"])
+    assert cfg.features.word_ngrams == (2, 2) and cfg.features.char_ngrams == (1, 1)
+
+
+def test_train_config_relative_paths_follow_the_file(tmp_path, monkeypatch):
+    from feedback_nlp.config import load_train_config
+
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "words.txt").write_text("客诉单 n\n", encoding="utf-8")
+    (tmp_path / "cfg" / "train.yaml").write_text(
+        "tokenise:\n  user_dicts: [words.txt]\n  stopwords: stop.txt\nnormalise:\n  chat_codes_file: codes.yaml\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)  # another folder than the config's
+    cfg = load_train_config("cfg/train.yaml")
+    assert cfg.tokenise.user_dicts == (tmp_path / "cfg" / "words.txt",)
+    assert cfg.tokenise.stopwords == tmp_path / "cfg" / "stop.txt"
+    assert cfg.normalise.chat_codes_file == tmp_path / "cfg" / "codes.yaml"
+    # an override is a path as given on the command line
+    assert load_train_config("cfg/train.yaml", ["tokenise.user_dicts=[mine.txt]"]).tokenise.user_dicts == (Path("mine.txt"),)

@@ -1,7 +1,18 @@
+import json
+import re
+
 import numpy as np
 import pytest
 
-from feedback_nlp.evaluate import calibration_metrics, cause_metrics, compare, confidence_metrics, sentiment_metrics
+from feedback_nlp.evaluate import (
+    calibration_metrics,
+    cause_f1,
+    cause_metrics,
+    compare,
+    confidence_metrics,
+    sentiment_metrics,
+    write_chart,
+)
 
 LABELS = ["attitude", "logistics", "price_billing"]
 
@@ -91,3 +102,81 @@ def test_metrics_keep_full_precision_so_a_printed_figure_is_rounded_once():
     predicted = labels[:1486] + ["pos" if x == "neg" else "neg" for x in labels[1486:]]
     figures = sentiment_metrics(labels, predicted, ["neg", "neu", "pos"], np.ones(len(labels), bool))
     assert f"{figures['accuracy']:.3f}" == "0.865" and f"{figures['review_binary_accuracy']:.3f}" == "0.865"
+
+
+def test_cause_f1_of_a_cause_no_item_has_and_none_was_given_is_none():
+    gold, predicted = [["attitude"], ["logistics"], []], [["attitude"], [], ["logistics"]]
+    figures = cause_metrics(_indicator(gold), _indicator(predicted), LABELS)
+    assert cause_f1(figures) == {"attitude": 1.0, "logistics": 0.0, "price_billing": None}
+
+
+def test_chart_draws_no_bar_for_a_cause_no_item_has(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    figures = cause_metrics(_indicator([["attitude"], ["logistics"]]), _indicator([["attitude"], []]), LABELS)
+    drawn = []
+    monkeypatch.setattr(plt, "close", drawn.append)
+    write_chart({"causes": figures, "sentiment": None}, tmp_path / "m.png")
+    bars = drawn[0].axes[0]
+    assert [round(bar.get_width(), 3) for bar in bars.patches] == [1.0, 0.0, 0.0]
+    assert [t.get_text() for t in bars.texts] == ["-  (no item)"]  # price_billing, not logistics (F1 0)
+    plt.close(drawn[0])
+
+
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from feedback_nlp.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_cli_evaluate_compared_models_show_a_cause_no_item_has_as_a_dash(tiny_model_dir, tmp_path):
+    data = tmp_path / "mine.jsonl"
+    rows = [{"text": "快递五天了还没到", "causes": ["logistics"], "sentiment": "neg"}, {"text": "物流太慢了，包裹一直不动", "causes": ["logistics"]}]
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    result = _cli("evaluate", "-m", str(tiny_model_dir), "-m", str(tiny_model_dir), "--data", str(data), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "out" / "1_tiny" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["causes"]["labels_absent"] == ["attitude"]
+    (row,) = [line for line in result.stdout.splitlines() if "attitude F1" in line]
+    assert re.fullmatch(r"\W*attitude F1\W+0\W+-\W+-\W+-\W*", row), row
+    (row,) = [line for line in result.stdout.splitlines() if "logistics F1" in line]
+    assert "1.000" in row and "+0.000" in row
+
+
+def test_cli_evaluate_checks_the_records_of_the_split_it_scores(tiny_model_dir, tmp_path):
+    from tests.test_train import make_small_corpora
+
+    make_small_corpora(tmp_path / "corpora", per_label=3)
+    dev = tmp_path / "corpora" / "causes" / "dev.jsonl"
+    lines = dev.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1][:-1]  # broken JSON
+    lines[3] = json.dumps({"text": "太慢了", "causes": "logistics", "sentiment": "angry"}, ensure_ascii=False)
+    dev.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = _cli("evaluate", "-m", str(tiny_model_dir), "--data", "dev", "--corpora", str(tmp_path / "corpora"), "-o", str(tmp_path / "o"))
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.stderr.split())
+    assert message.startswith("feedback-nlp: error: 2 bad records in the corpora")
+    assert "causes/dev.jsonl line 2: not valid JSON" in message
+    assert "causes/dev.jsonl line 4: causes not a list" in message and "and unknown sentiment label: 'angry'" in message
+    # a CSV file is not read as JSON Lines
+    (tmp_path / "mine.csv").write_text("text,causes\n快递慢,logistics\n", encoding="utf-8")
+    result = _cli("evaluate", "-m", str(tiny_model_dir), "--data", str(tmp_path / "mine.csv"), "-o", str(tmp_path / "o"))
+    assert result.exit_code == 2 and "a CSV file is not read; labelled messages must be a JSON Lines file" in " ".join(result.stderr.split())
+
+
+def test_cli_evaluate_a_split_whose_records_lack_a_source(tiny_model_dir, tmp_path):
+    from tests.test_train import make_small_corpora
+
+    make_small_corpora(tmp_path / "corpora", per_label=3)
+    for name in ("causes", "sentiment"):
+        path = tmp_path / "corpora" / name / "dev.jsonl"
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        rows[0].pop("source")
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "o"
+    result = _cli("evaluate", "-m", str(tiny_model_dir), "--data", "dev", "--corpora", str(tmp_path / "corpora"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    first = json.loads((out / "predictions.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert first["review"] is False

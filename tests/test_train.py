@@ -273,3 +273,78 @@ def test_train_prunes_every_weight_matrix_by_the_config(small):
         assert not ((magnitude > 0) & (magnitude < share * largest - slack)).any(), name
         # the unpruned model has weights of that size: pruning removed them
         assert ((np.abs(full.coef_) > 0) & (np.abs(full.coef_) < share * largest)).any(), name
+
+
+def _rewrite(path, change):
+    rows = [change(i, r) for i, r in enumerate(read_jsonl(path))]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows if r is not None), encoding="utf-8")
+
+
+QUICK = ["features.min_df=1", "model.sentiment_noise_filter=0", "model.causes_calibration_folds=0"]
+
+
+def test_train_and_evaluate_read_a_record_without_a_source_as_a_message(tmp_path):
+    # README: source is optional; where only some records lack it, datasets gives those None
+    from feedback_nlp.train import evaluate_items
+
+    make_small_corpora(tmp_path, per_label=6)
+    for name, split in (("causes", "train"), ("causes", "dev"), ("sentiment", "train"), ("sentiment", "test")):
+        _rewrite(tmp_path / name / f"{split}.jsonl", lambda i, r: {k: v for k, v in r.items() if k != "source" or i % 3})
+    clf = train(load_train_config(overrides=[f"corpora_dir={tmp_path}", *QUICK]))
+    assert "dev" in clf.metadata["metrics"] and clf.styled  # both styles still there: the other records have sources
+    from feedback_nlp.models.corpus import load_corpus
+
+    metrics, items, _ = evaluate_items(clf, load_corpus("sentiment", tmp_path)["test"], load_corpus("causes", tmp_path)["dev"])
+    lacking = [i for i, r in enumerate(read_jsonl(tmp_path / "causes" / "dev.jsonl")) if "source" not in r]
+    assert lacking and all(items[i]["review"] is False for i in lacking)
+
+
+def test_train_refuses_a_cause_too_rare_for_the_calibration_folds_before_fitting(tmp_path):
+    make_small_corpora(tmp_path, per_label=6)
+    _rewrite(tmp_path / "causes" / "train.jsonl", lambda i, r: {**r, "causes": [c for c in r["causes"] if c != "refund_return"]})
+    rows = read_jsonl(tmp_path / "causes" / "train.jsonl")
+    rows[0]["causes"] = ["refund_return"]  # one item: the fold model that holds it out has none
+    (tmp_path / "causes" / "train.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    cfg = load_train_config(overrides=[f"corpora_dir={tmp_path}", "features.min_df=1", "model.causes_calibration_folds=5"])
+    with pytest.raises(InputError, match=r"too few training items of the cause refund_return \(1 item\) for "
+                                         r"model\.causes_calibration_folds: 5.*at least 5 training items.*label more items of it, "
+                                         r"or set model\.causes_calibration_folds lower"):
+        train(cfg)
+
+
+@pytest.mark.parametrize("folds", [0, 2, 5])
+def test_check_cause_items_against_the_folds_that_are_fitted(folds):
+    from feedback_nlp.train import calibration_folds, check_cause_items
+
+    Y = np.zeros((40, 2), np.int8)
+    Y[::2, 0] = 1
+    Y[7, 1] = 1  # one item of the second cause
+    if folds:
+        with pytest.raises(InputError, match=rf"cause b \(1 item\) for model\.causes_calibration_folds: {folds}"):
+            check_cause_items(Y, ["a", "b"], folds)
+        Y[:, 1] = 0
+        Y[[held[0] for _fit, held in calibration_folds(40, folds)], 1] = 1  # one item in each fold: enough
+    check_cause_items(Y, ["a", "b"], folds)
+    with pytest.raises(InputError, match="no training item has the cause b"):
+        check_cause_items(np.stack([Y[:, 0], np.zeros(40, np.int8)], axis=1), ["a", "b"], folds)
+
+
+def test_train_says_min_df_is_too_high_for_the_corpus(tmp_path):
+    make_small_corpora(tmp_path, per_label=3)
+    cfg = load_train_config(overrides=[f"corpora_dir={tmp_path}", "model.sentiment_noise_filter=0",
+                                       "model.causes_calibration_folds=0", "features.min_df=100000"])
+    with pytest.raises(InputError, match=r"features\.min_df is 100000, but no word or character n-gram is in that many of the "
+                                         r"\d+ training texts.*set features\.min_df lower"):
+        train(cfg)
+
+
+def test_train_with_ones_own_file_alone_refuses_a_file_without_dev_or_test_items(tmp_path):
+    from feedback_nlp.models.corpus import split_of
+
+    # messages whose hashes all fall into the training split
+    texts = [f"第{i}个快递等了{i + 3}天还没到" for i in range(200)]
+    rows = [{"text": t, "causes": ["logistics"], "sentiment": "neg"} for t in texts if split_of(text_key(t)) == "train"][:12]
+    (tmp_path / "mine.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(InputError, match=rf"mine\.jsonl: {len(rows)} records, {len(rows)} kept and split into train {len(rows)}, "
+                                         r"dev 0, test 0: dev and test got none.*label more messages.*or drop --data-only"):
+        train_with_file(load_train_config(), tmp_path / "mine.jsonl", alone=True)

@@ -97,11 +97,17 @@ SHIPPED = "shipped"  # ``evaluate --model shipped``: the shipped default model
 
 def _labelled_data(clf, data: str, corpora: Optional[Path]):
     """The sentiment and cause items of ``--data``: a split of the corpora or one's own file, whose
-    labels are checked against the model's."""
-    from ..models.corpus import labelled_file, load_corpus
+    records are checked first (every bad one named with its file and line). In one's own file
+    every cause must be one of the model's; in a split of the corpora, the causes the model does
+    not have are left out of the scores (and named), as a model trained on fewer causes is scored
+    on the shipped corpora."""
+    from ..models.corpus import check_corpora, labelled_file, load_corpus
 
     if data in ("dev", "test"):
-        return load_corpus("sentiment", corpora)[data], load_corpus("causes", corpora)[data]
+        check_corpora(corpora, None, tuple(clf.sentiment_labels_), splits=(data,),
+                      advice="each line is one JSON object: a cause record with text, causes (a list of cause ids) and "
+                      "sentiment, a sentiment record with text and label")
+        return load_corpus("sentiment", corpora, (data,))[data], load_corpus("causes", corpora, (data,))[data]
     if Path(data).suffix.lower() in (".jsonl", ".json") or Path(data).is_file():
         return labelled_file(Path(data), tuple(clf.cause_ids_), tuple(clf.sentiment_labels_))
     raise FeedbackNLPError(f"--data {data!r}: use dev or test, or a JSON Lines file of labelled messages")
@@ -144,6 +150,8 @@ def _print_comparison(result: dict, metrics: list[dict], split: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from ..evaluate import cause_f1
+
     short = [f"{k + 1}" for k in range(len(metrics))]
     table = Table(title=f"models compared on {split}")
     table.add_column("figure")
@@ -155,11 +163,13 @@ def _print_comparison(result: dict, metrics: list[dict], split: str) -> None:
     for key, figure in result["figures"].items():
         diffs = [f"{d['difference']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}]" for d in figure["against_first"]]
         table.add_row(_FIGURE_NAMES[key], str(figure["items"]), *(f"{v:.3f}" for v in figure["values"]), *diffs)
-    per_label = [m["causes"]["per_label"] for m in metrics]
-    for cause in per_label[0]:
-        f1 = [p[cause]["f1"] for p in per_label]
-        support = str(per_label[0][cause]["support"])
-        table.add_row(f"  {cause} F1", support, *(f"{v:.3f}" for v in f1), *(f"{v - f1[0]:+.3f}" for v in f1[1:]))
+    # a cause that no item has and a model never gives: "-", as in the table of one model
+    f1_of = [cause_f1(m["causes"]) for m in metrics]
+    for cause in f1_of[0]:
+        f1 = [f[cause] for f in f1_of]
+        support = str(metrics[0]["causes"]["per_label"][cause]["support"])
+        diffs = ("-" if v is None or f1[0] is None else f"{v - f1[0]:+.3f}" for v in f1[1:])
+        table.add_row(f"  {cause} F1", support, *("-" if v is None else f"{v:.3f}" for v in f1), *diffs)
     console = Console()
     for k, name in zip(short, result["models"]):
         console.print(f"{k}: {name}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import PACKAGE_DIR
-from ..errors import InputError
+from ..errors import InputError, shorten
 from ..normalise.script import to_simplified
 from ..normalise.text import PICTOGRAPH
 
@@ -120,28 +120,41 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 MAX_LISTED = 10  # problems of a corpus named one by one; the rest are counted
+# what to do about a cause id that is not known, when training (the taxonomy can be changed)
+TAXONOMY_ADVICE = ("cause ids must be those of the taxonomy (add a new cause to a copy of configs/taxonomy.yaml and pass it "
+                   "with --set taxonomy=FILE)")
+# a labelled file must be JSON Lines: one object a line, like this one
+JSONL_EXAMPLE = '{"text": "快递五天了还没到", "causes": ["logistics"], "sentiment": "neg"}'
+_NOT_JSONL = {".csv", ".tsv", ".xls", ".xlsx", ".ods", ".parquet"}
 
 
-def check_corpora(corpora_dir: str | Path | None, cause_ids: tuple[str, ...], sentiment_ids: tuple[str, ...]) -> list[str]:
-    """Check every record of both corpora's splits before a model is fitted on them: valid JSON, a
-    text, causes that are a list of the taxonomy's ids, a known sentiment label. Raises one
-    InputError naming the bad records (file and line, the first ``MAX_LISTED``) and counting them
-    by reason; returns warnings: texts that stand in two splits (a test item seen in training
+def check_corpora(
+    corpora_dir: str | Path | None,
+    cause_ids: tuple[str, ...] | None,
+    sentiment_ids: tuple[str, ...],
+    splits: tuple[str, ...] = SPLITS,
+    advice: str = TAXONOMY_ADVICE,
+) -> list[str]:
+    """Check every record of both corpora's ``splits`` before a model is fitted on (or scored
+    on) them: UTF-8, valid JSON, a text, causes that are a list of ``cause_ids`` (any ids, with
+    None), a known sentiment label. Raises one InputError naming the bad records (file and line,
+    the first ``MAX_LISTED``, each with all its problems) and counting them by reason, ending with
+    ``advice``; returns warnings: texts that stand in two splits (a test item seen in training
     inflates the scores)."""
     base = Path(corpora_dir) if corpora_dir else CORPORA_DIR
-    problems: list[tuple[Path, int, str]] = []
+    problems: list[tuple[Path, int, list[str]]] = []
     warnings = []
     for name in ("sentiment", "causes"):
         keys: dict[str, set[str]] = {}
-        for split in SPLITS:
+        for split in splits:
             path = base / name / f"{split}.jsonl"
             if not path.is_file():
                 continue  # load_corpus names the missing files
             keys[split] = set()
-            for number, row in _numbered_rows(path):
-                reason = _bad_record(name, row, cause_ids, sentiment_ids)
-                if reason:
-                    problems.append((path, number, reason))
+            for number, row in _numbered_rows(path, problems):
+                reasons = _bad_record(name, row, cause_ids, sentiment_ids)
+                if reasons:
+                    problems.append((path, number, reasons))
                 else:
                     keys[split].add(text_key(row["text"]))
         for a, b in (("train", "test"), ("train", "dev"), ("dev", "test")):
@@ -150,78 +163,109 @@ def check_corpora(corpora_dir: str | Path | None, cause_ids: tuple[str, ...], se
                 warnings.append(f"corpus {name!r}: {len(shared)} texts of {b} are also in {a} (as written, or but for case, "
                                 "spaces and punctuation); their scores are inflated: keep each text in one split")
     if problems:
-        raise _bad_records_error(problems, "the corpora")
+        raise _bad_records_error(problems, "the corpora", advice)
     return warnings
 
 
-def _bad_records_error(problems: list[tuple[Path, int, str]], where: str) -> InputError:
-    """One error naming bad records (file and line, the first ``MAX_LISTED``), counted by reason."""
+def _bad_records_error(problems: list[tuple[Path, int, list[str]]], where: str, advice: str = TAXONOMY_ADVICE) -> InputError:
+    """One error naming bad records (file and line, the first ``MAX_LISTED``, each with all its
+    problems), counted by reason, ending with what to do (``advice``)."""
     counts: dict[str, int] = defaultdict(int)
-    for _p, _n, reason in problems:
-        counts[reason.split(":")[0]] += 1
-    listed = "; ".join(f"{p} line {n}: {reason}" for p, n, reason in problems[:MAX_LISTED])
+    for _p, _n, reasons in problems:
+        for reason in reasons:
+            counts[reason.split(":")[0]] += 1
+    listed = "; ".join(f"{p} line {n}: {', and '.join(reasons)}" for p, n, reasons in problems[:MAX_LISTED])
     more = f"; and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
     summary = ", ".join(f"{reason} ({n})" for reason, n in counts.items())
     return InputError(f"{len(problems)} bad record{'s' if len(problems) > 1 else ''} in {where} ({summary}): "
-                      f"{listed}{more}. Fix or remove them; cause ids must be those of the taxonomy (add a new cause "
-                      "to a copy of configs/taxonomy.yaml and pass it with --set taxonomy=FILE)")
+                      f"{listed}{more}. Fix or remove them; {advice}")
 
 
-def _numbered_rows(path: Path):
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
+def _numbered_rows(path: Path, problems: list | None = None):
+    """(line number, parsed JSON) of each non-blank line of ``path``. A file that is not UTF-8
+    raises an InputError naming the file and line, and so does a line that is not valid JSON; with
+    ``problems``, such a line is added to that list instead ((path, line, [reason])) and the
+    reading goes on."""
+    with open(path, "rb") as fh:  # bytes, so that a line that is not UTF-8 is named by its number
+        for number, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path} line {number}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} of "
+                                 "the line); save the file as UTF-8 (e.g. iconv -f gbk -t utf-8 IN > OUT, or an editor's "
+                                 "save with encoding UTF-8)") from None
             if not line.strip():
                 continue
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(f"{path} line {number}: not valid JSON ({exc.msg}); fix or remove the line") from None
+                if problems is None:
+                    raise InputError(f"{path} line {number}: not valid JSON ({exc.msg}); fix or remove the line") from None
+                problems.append((path, number, [f"not valid JSON: {exc.msg}"]))
+                continue
             yield number, row
 
 
-def _bad_record(name: str, row, cause_ids: tuple[str, ...], sentiment_ids: tuple[str, ...]) -> str | None:
-    """Why a corpus record cannot be trained on, or None."""
+def _bad_record(name: str, row, cause_ids: tuple[str, ...] | None, sentiment_ids: tuple[str, ...]) -> list[str]:
+    """Every reason why a corpus record cannot be trained on (none: an empty list); with
+    ``cause_ids`` None, any cause id is taken."""
     if not isinstance(row, dict):
-        return "not a JSON object"
+        return ["not a JSON object"]
+    reasons = []
     text = row.get("text")
     if not isinstance(text, str) or not text.strip():
-        return "no text: 'text' is missing, empty or not a string"
+        reasons.append("no text: 'text' is missing, empty or not a string")
     if name == "sentiment":
         label = row.get("label")
-        return None if label in sentiment_ids else f"unknown sentiment label: {label!r} (use {', '.join(sentiment_ids)})"
+        if label not in sentiment_ids:
+            reasons.append(f"unknown sentiment label: {shorten(repr(label))} (use {', '.join(sentiment_ids)})")
+        return reasons
     causes = row.get("causes")
     if not isinstance(causes, list):
-        return f"causes not a list: 'causes' must be a list of cause ids, [] for none (found {causes!r})"
-    unknown = [c for c in causes if c not in cause_ids]
-    if unknown:
-        return f"unknown cause: {', '.join(map(repr, unknown))} is not in the taxonomy"
+        reasons.append(f"causes not a list: 'causes' must be a list of cause ids, [] for none (found {shorten(repr(causes))})")
+    else:
+        unknown = [c for c in causes if not isinstance(c, str) or (cause_ids is not None and c not in cause_ids)]
+        if unknown:
+            reasons.append(f"unknown cause: {', '.join(shorten(repr(c)) for c in unknown)}")
     sentiment = row.get("sentiment")
     if sentiment is not None and sentiment not in sentiment_ids:
-        return f"unknown sentiment label: {sentiment!r} (use {', '.join(sentiment_ids)})"
-    return None
+        reasons.append(f"unknown sentiment label: {shorten(repr(sentiment))} (use {', '.join(sentiment_ids)})")
+    return reasons
 
 
 def labelled_file(path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[str, ...]):
     """One's own labelled messages to evaluate a model on: a JSON Lines file of records with
     ``text``, ``causes`` (a list of cause ids) and optionally ``sentiment``. Returns the sentiment
-    and the cause split as ``datasets.Dataset``s; bad records are refused with their lines."""
+    and the cause split as ``datasets.Dataset``s; bad records are refused with their lines, and a
+    cause the model does not have with the model's causes listed (they are fixed when it is
+    trained)."""
     if not path.is_file():
         raise InputError(f"--data {path}: no such file; pass dev, test or a JSON Lines file of labelled messages")
-    return labelled_datasets(_labelled_rows(path, cause_ids, sentiment_ids))
+    advice = (f"the model's causes were fixed when it was trained: label with its cause ids ({', '.join(cause_ids)}), "
+              "or evaluate a model trained with a taxonomy that has the cause")
+    return labelled_datasets(_labelled_rows(path, cause_ids, sentiment_ids, advice))
 
 
-def _labelled_rows(path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[str, ...]) -> list[dict]:
+def _labelled_rows(path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[str, ...], advice: str = TAXONOMY_ADVICE) -> list[dict]:
     """The records of a file of labelled messages, each with its ``line``; every bad record is
-    named in one error (``_bad_records_error``), as is a file with none."""
+    named in one error (``_bad_records_error``, ending with ``advice``), as is a file with none.
+    A CSV or spreadsheet file is refused before it is read: the file must be JSON Lines."""
+    jsonl = ("a JSON Lines file, one object a line with text, causes (a list of cause ids, [] for none) and optionally "
+             f"sentiment: {JSONL_EXAMPLE}")
+    if path.suffix.lower() in _NOT_JSONL:
+        raise InputError(f"{path}: a {path.suffix.lstrip('.').upper()} file is not read; labelled messages must be {jsonl}")
     problems, rows = [], []
-    for number, row in _numbered_rows(path):
-        reason = _bad_record("causes", row, cause_ids, sentiment_ids)
-        if reason:
-            problems.append((path, number, reason))
+    for number, row in _numbered_rows(path, problems):
+        reasons = _bad_record("causes", row, cause_ids, sentiment_ids)
+        if reasons:
+            problems.append((path, number, reasons))
         else:
             rows.append({**row, "line": number})
     if problems:
-        raise _bad_records_error(problems, str(path))
+        if not rows and all(r[0].startswith("not valid JSON") for _p, _n, r in problems):
+            raise InputError(f"{path}: no line is a JSON object ({problems[0][2][0]} on line {problems[0][1]}); "
+                             f"labelled messages must be {jsonl}")
+        raise _bad_records_error(problems, str(path), advice)
     if not rows:
         raise InputError(f"{path}: no labelled messages in it")
     return rows
@@ -232,7 +276,7 @@ def labelled_datasets(rows: list[dict]):
     sentiment) as ``datasets.Dataset``s; the sentiment split holds those with a sentiment label."""
     from datasets import Dataset
 
-    source = [str(r.get("source", "")) for r in rows]
+    source = [str(r.get("source") or "") for r in rows]  # none given, or null: not a review line
     causes = Dataset.from_dict({"text": [r["text"] for r in rows], "causes": [r["causes"] for r in rows], "source": source})
     rated = [(r, s) for r, s in zip(rows, source) if r.get("sentiment")]
     sentiment = Dataset.from_dict({"text": [r["text"] for r, _s in rated], "label": [r["sentiment"] for r, _s in rated],
@@ -355,15 +399,24 @@ def write_training_corpora(own: LabelledFile, target: Path, corpora_dir: Path, a
         for split in SPLITS:
             with open(target / name / f"{split}.jsonl", "w", encoding="utf-8", newline="\n") as fh:
                 if with_base:
-                    base = (corpora_dir / name / f"{split}.jsonl").read_text(encoding="utf-8")
+                    base = _read_utf8(corpora_dir / name / f"{split}.jsonl")
                     fh.write(base if not base or base.endswith("\n") else base + "\n")
                 fh.writelines(json.dumps({**r, "source": OWN_SOURCE}, ensure_ascii=False) + "\n" for r in records[name][split])
     return notes
 
 
-def _check_present(name: str, base: Path) -> None:
+def _read_utf8(path: Path) -> str:
+    """The text of a UTF-8 file; one that is not UTF-8 is refused naming the file and line."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path} line {line}: not UTF-8 text; save the file as UTF-8 (e.g. iconv -f gbk -t utf-8 IN > OUT)") from None
+
+
+def _check_present(name: str, base: Path, splits: tuple[str, ...] = SPLITS) -> None:
     """Refuse a corpus whose split files are not all there, saying where corpora come from."""
-    missing = [str(base / name / f"{split}.jsonl") for split in SPLITS if not (base / name / f"{split}.jsonl").is_file()]
+    missing = [str(base / name / f"{split}.jsonl") for split in splits if not (base / name / f"{split}.jsonl").is_file()]
     if missing:
         raise InputError(
             f"corpus {name!r}: missing {', '.join(missing)}; point corpora_dir at a folder holding sentiment/ and "
@@ -372,17 +425,22 @@ def _check_present(name: str, base: Path) -> None:
         )
 
 
-def load_corpus(name: str, corpora_dir: str | Path | None = None):
-    """The ``sentiment`` or ``causes`` corpus as a ``datasets.DatasetDict`` with train/dev/test."""
+def load_corpus(name: str, corpora_dir: str | Path | None = None, splits: tuple[str, ...] = SPLITS):
+    """The ``sentiment`` or ``causes`` corpus as a ``datasets.DatasetDict`` with ``splits``
+    (train/dev/test). Each split is read on its own, so the splits may have different fields; each
+    has a ``source`` column: "" where a split's records give none, None where some records of it
+    give none (either way the item is a written message, not a review line)."""
     import datasets
-    from datasets import load_dataset
+    from datasets import DatasetDict, load_dataset
 
     datasets.disable_progress_bars()  # a progress bar per split would drown the command's own output
 
     base = Path(corpora_dir) if corpora_dir else CORPORA_DIR
-    files = {split: str(base / name / f"{split}.jsonl") for split in SPLITS}
-    _check_present(name, base)
-    loaded = load_dataset("json", data_files=files)
-    if "source" not in loaded["train"].column_names:  # where an item came from: optional in one's own corpora
-        loaded = loaded.map(lambda row: {"source": ""})
+    _check_present(name, base, splits)
+    loaded = DatasetDict({
+        split: load_dataset("json", data_files={split: str(base / name / f"{split}.jsonl")})[split] for split in splits
+    })
+    for split in splits:
+        if "source" not in loaded[split].column_names:  # where an item came from: optional in one's own corpora
+            loaded[split] = loaded[split].map(lambda row: {"source": ""})
     return loaded

