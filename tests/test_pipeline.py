@@ -330,7 +330,8 @@ def test_pipeline_evidence_is_quick_on_long_texts(tiny):
 
 def test_pipeline_a_broken_character_does_not_break_the_batch(tiny):
     half_emoji = json.loads('"快递太慢了\\ud83d"')  # a JSON escape cut in two
-    results = tiny.predict(["快递慢", half_emoji, "\ud83d"])
+    results = tiny.predict(["快递慢", half_emoji, "\ud83d", "快递慢[强]\ud83d", "快递慢\ud83d[图片]"])
+    assert all("broken character" in r["warning"] for r in results[3:])
     assert results[0]["causes"] and results[0]["warning"] is None
     assert results[1]["causes"] and "broken character" in results[1]["warning"]
     assert results[2]["sentiment"]["label"] is None and results[2]["error"] is None

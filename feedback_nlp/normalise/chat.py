@@ -30,33 +30,34 @@ class ChatCodeReader:
         self.emoticons = {_code_name(name): emoji for name, emoji in emoticons.items()}
         longest = max(map(len, self.placeholders | set(self.emoticons)), default=0)
         # any short text in square brackets, half- or full-width; its name is looked up after folding
-        self._code = re.compile(rf"[\[［]([^\[\]［］\n]{{1,{longest}}})[\]］]") if longest else None
+        self.pattern = re.compile(rf"[\[［]([^\[\]［］\n]{{1,{longest}}})[\]］]") if longest else None
 
     def _name(self, match: re.Match) -> str:
         """The code's name as the codes file writes it, or "" if the brackets hold no code."""
         name = _code_name(match.group(1))
         return name if name in self.placeholders or name in self.emoticons else ""
 
-    def _replacement(self, match: re.Match) -> str:
+    def replacement(self, match: re.Match) -> str:
+        """What a code found by ``pattern`` is replaced by (itself, where it is no code)."""
         name = self._name(match)
         return " " if name in self.placeholders else self.emoticons.get(name, match.group(0))
 
     def replace(self, text: str) -> str:
         """``text`` with each emoticon code as its emoji and each placeholder as a space."""
-        if self._code is None or ("[" not in text and "［" not in text):
+        if self.pattern is None or ("[" not in text and "［" not in text):
             return text
-        return self._code.sub(self._replacement, text)
+        return self.pattern.sub(self.replacement, text)
 
     def only_placeholders(self, text: str) -> list[str]:
         """The placeholders of a text that holds nothing else but spaces and punctuation
         ("[图片]", "[图片][图片]", "［图片］"); an empty list for any other text."""
         text = to_simplified(text.translate(_BRACKETS), "t2s") if "［" in text or "[" in text else text
-        if self._code is None or "[" not in text:
+        if self.pattern is None or "[" not in text:
             return []
-        found = [m.group(0) for m in self._code.finditer(text) if self._name(m) in self.placeholders]
+        found = [m.group(0) for m in self.pattern.finditer(text) if self._name(m) in self.placeholders]
         if not found:
             return []
-        rest = self._code.sub(lambda m: " " if self._name(m) in self.placeholders else m.group(0), text)
+        rest = self.pattern.sub(lambda m: " " if self._name(m) in self.placeholders else m.group(0), text)
         return found if _SPACE_OR_MARKS.fullmatch(rest) else []
 
 

@@ -133,10 +133,50 @@ def _count_changed(before: str, after: str) -> int:
     return sum(_count_diff(x, y) for x, y in zip(a, b) if x != y)
 
 
+class Substitution:
+    """A regular-expression substitution as a normalising step, which can also carry the input
+    span of each character through to its result (``carry``)."""
+
+    def __init__(self, pattern: re.Pattern, replacement):
+        self.pattern = pattern
+        self.replacement = replacement  # a string, or a function of the match
+
+    def __call__(self, text: str) -> str:
+        return self.pattern.sub(self.replacement, text)
+
+    def carry(self, text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+        """The step's result and, for each of its characters, the span of the input its source
+        had (``spans``: the span of each character of ``text``): characters left alone keep
+        theirs, a replacement as long as what it replaced takes theirs one for one, any other
+        takes the span of all it replaced ("[强]" -> "👍")."""
+        pieces: list[str] = []
+        out: list[tuple[int, int]] = []
+        last = 0
+        for match in self.pattern.finditer(text):
+            start, end = match.span()
+            new = self.replacement if isinstance(self.replacement, str) else self.replacement(match)
+            pieces += [text[last:start], new]
+            out += spans[last:start]
+            if len(new) == end - start:
+                out += spans[start:end]
+            elif end > start:
+                out += [(spans[start][0], spans[end - 1][1])] * len(new)
+            else:
+                edge = spans[start - 1][1] if start else 0
+                out += [(edge, edge)] * len(new)
+            last = end
+        pieces.append(text[last:])
+        out += spans[last:]
+        return "".join(pieces), out
+
+
+_TO_CHINESE_FORMS = Substitution(_ASCII_PUNCT, lambda m: _TO_CHINESE[m.group()])
+_REPEATS_FOLDED = Substitution(_REPEATS, lambda m: "…" if m.group(1) else m.group(2))
+
+
 def fold_punctuation(text: str) -> str:
     """Chinese punctuation forms next to Chinese text, and runs of repeated marks folded."""
-    text = _ASCII_PUNCT.sub(lambda m: _TO_CHINESE[m.group()], text)
-    return _REPEATS.sub(lambda m: "…" if m.group(1) else m.group(2), text)
+    return _REPEATS_FOLDED(_TO_CHINESE_FORMS(text))
 
 
 def _char_steps(cfg: NormaliseConfig) -> list:
@@ -147,21 +187,22 @@ def _char_steps(cfg: NormaliseConfig) -> list:
         steps.append(("unicode_folded", fold_width))
     if cfg.script != "off":
         steps.append(("script_converted", functools.partial(to_simplified, mode=cfg.script)))
-    if cfg.chat_codes:  # after width and script folding, so "［圖片］" is "[图片]"
-        steps.append(("chat_codes_read", get_reader(cfg.chat_codes_file).replace))
+    reader = get_reader(cfg.chat_codes_file) if cfg.chat_codes else None
+    if reader is not None and reader.pattern is not None:
+        steps.append(("chat_codes_read", Substitution(reader.pattern, reader.replacement)))
     if cfg.fold_punctuation:
         steps.append(("punctuation_folded", fold_punctuation))
     return steps
 
 
+_CONTROL_REMOVED = Substitution(_CONTROL, "")
+_SPACES_PLAIN = Substitution(_ODD_SPACE, " ")
+_SPACES_FOLDED = Substitution(_MULTI_SPACE, " ")
+
+
 def _record_steps(cfg: NormaliseConfig) -> list:
     """The steps of ``normalise_records`` between joining the texts and splitting them again."""
-    return [
-        functools.partial(_CONTROL.sub, ""),
-        functools.partial(_ODD_SPACE.sub, " "),
-        *(step for _name, step in _char_steps(cfg)),
-        functools.partial(_MULTI_SPACE.sub, " "),
-    ]
+    return [_CONTROL_REMOVED, _SPACES_PLAIN, *(step for _name, step in _char_steps(cfg)), _SPACES_FOLDED]
 
 
 def _one_line(text: str) -> str:
@@ -181,98 +222,60 @@ def normalise_records(texts: list[str], config: NormaliseConfig | None = None) -
 def record_spans(text: str, config: NormaliseConfig | None = None) -> tuple[str, list[tuple[int, int]]]:
     """``normalise_records([text])[0]`` and, for each of its characters, the span of ``text`` it
     came from: an emoticon code read as an emoji ("[强]" -> "👍") has the code's span, each "I" of
-    "Ⅱ" -> "II" the numeral's, a kept "！" of "！！！" its own. Each step is followed on its own: a
-    step that keeps the length changes characters one for one (script, width, punctuation forms);
-    one that does not is aligned with its input, which is quick as such a step changes little."""
+    "Ⅱ" -> "II" the numeral's, the "！" left of "！！！" the whole run's. Each step carries the spans through
+    itself (``_carried``)."""
     out = _one_line(text)
     spans = [(i, i + 1) for i in range(len(out))]
-    for step in [*_record_steps(config or NormaliseConfig()), str.strip]:
-        changed = step(out)
-        if len(changed) != len(out):
-            spans = _carried(out, changed, spans, step)
-        out = changed
-    return out, spans
+    for step in _record_steps(config or NormaliseConfig()):
+        out, spans = _carried(step, out, spans)
+    start = len(out) - len(out.lstrip())
+    end = len(out.rstrip())
+    return out[start:end], spans[start:end]
 
 
-_PIECEWISE_MAX = 64  # changed blocks up to this long are split into the pieces the step changed
-_ANCHOR = 2  # characters that must agree after a changed block for the texts to be in step again
-_WINDOW = 32  # how far ahead a changed block may end, in either text
-
-
-def _blocks(before: str, after: str):
-    """Equal and changed blocks of two texts, as difflib's opcodes (tag, i1, i2, j1, j2), found by
-    walking both texts in step: a normalising step changes a few short runs, so this is linear
-    where difflib is quadratic on long texts that repeat themselves."""
-    i = j = 0
-    n, m = len(before), len(after)
-    while i < n or j < m:
-        start_i, start_j = i, j
-        while i < n and j < m and before[i] == after[j]:
-            i, j = i + 1, j + 1
-        if i > start_i:
-            yield "equal", start_i, i, start_j, j
-        if i == n or j == m:
-            if i < n or j < m:
-                yield "replace", i, n, j, m
-            return
-        found = _resync(before, after, i, j)
-        if found is None:  # nothing in step within the window: hand the rest to difflib
-            for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before[i:], after[j:], autojunk=False).get_opcodes():
-                yield tag, i + i1, i + i2, j + j1, j + j2
-            return
-        yield "replace", i, found[0], j, found[1]
-        i, j = found
-
-
-def _resync(before: str, after: str, i: int, j: int) -> tuple[int, int] | None:
-    """The nearest positions after ``i`` and ``j`` from which both texts agree again: the
-    shortest changed block first, and of equally long ones the one closest to a character for a
-    character ("!" -> "！" rather than "！" put in and "!" taken out)."""
-    for size in range(1, _WINDOW + 1):
-        for skew in range(size + 1):
-            for di, dj in {(size, size - skew), (size - skew, size)}:
-                a, b = i + di, j + dj
-                k = min(_ANCHOR, len(before) - a, len(after) - b)
-                if k < 0 or (k == 0 and (a, b) != (len(before), len(after))):
-                    continue
-                if before[a : a + k] == after[b : b + k]:
-                    return a, b
-    return None
-
-
-def _carried(before: str, after: str, spans: list[tuple[int, int]], step) -> list[tuple[int, int]]:
-    """The source spans of the characters of ``after`` (``step(before)``), from those of
-    ``before``: a character of a changed block stands for the piece of the block that ``step``
-    made it from ("[强][强]" -> "👍👍": each emoji its code), or the whole block where the block
-    cannot be cut into such pieces."""
-    out: list[tuple[int, int]] = []
-    for tag, i1, i2, j1, j2 in _blocks(before, after):
+def _carried(step, text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """``step(text)`` and the input span of each of its characters. Substitutions say where each
+    replacement came from; NFKC is applied to each character with its combining marks; a step
+    that changes characters one for one (width, script) keeps the spans; anything else is aligned
+    with its input by difflib, each changed block standing for all it replaced."""
+    if isinstance(step, Substitution):
+        return step.carry(text, spans)
+    if step is fold_punctuation:
+        return _REPEATS_FOLDED.carry(*_TO_CHINESE_FORMS.carry(text, spans))
+    changed = step(text)
+    if changed == text:
+        return text, spans
+    if step is nfkc_safe:
+        clusters = _clusters(text)
+        pieces = [step(text[a:b]) for a, b in clusters]
+        if "".join(pieces) == changed:
+            out: list[tuple[int, int]] = []
+            for (a, b), piece in zip(clusters, pieces):
+                out += spans[a:b] if len(piece) == b - a else [(spans[a][0], spans[b - 1][1])] * len(piece)
+            return changed, out
+    elif len(changed) == len(text):
+        return changed, spans
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, text, changed, autojunk=False).get_opcodes():
         if tag == "equal":
             out += spans[i1:i2]
-        elif i2 == i1:  # inserted: an empty span where it was put
+        elif i2 > i1:
+            out += [(spans[i1][0], spans[i2 - 1][1])] * (j2 - j1)
+        else:
             edge = spans[i1 - 1][1] if i1 else 0
             out += [(edge, edge)] * (j2 - j1)
-        elif j2 > j1:
-            pieces = _pieces(before[i1:i2], after[j1:j2], step) if i2 - i1 <= _PIECEWISE_MAX else None
-            for start, end, width in pieces or [(0, i2 - i1, j2 - j1)]:
-                out += [(spans[i1 + start][0], spans[i1 + end - 1][1])] * width
-    return out
+    return changed, out
 
 
-def _pieces(old: str, new: str, step) -> list[tuple[int, int, int]] | None:
-    """``old`` cut into pieces that ``step`` turns, one after another, into ``new``: (start, end,
-    length of what the piece became) each; None if there is no such cut."""
-    pieces, start, done = [], 0, 0
-    while start < len(old):
-        for end in range(start + 1, len(old) + 1):
-            made = step(old[start:end])
-            if made and new.startswith(made, done):
-                break
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """Spans of each character with the combining marks after it."""
+    out: list[list[int]] = []
+    for i, char in enumerate(text):
+        if out and unicodedata.combining(char):
+            out[-1][1] = i + 1
         else:
-            return None
-        pieces.append((start, end, len(made)))
-        start, done = end, done + len(made)
-    return pieces if done == len(new) else None
+            out.append([i, i + 1])
+    return [(a, b) for a, b in out]
 
 
 def normalise_text(text: str, config: NormaliseConfig | None = None) -> NormalisedText:

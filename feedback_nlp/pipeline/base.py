@@ -186,6 +186,10 @@ class FeedbackClassifier(abc.ABC):
             if len(text) > MAX_CHARS:
                 text = text[:MAX_CHARS]
                 warnings.append(f"text has {len(item)} characters; only the first {MAX_CHARS} were classified")
+            text, broken = _SURROGATE.subn("\ufffd", text)  # as long as before, so spans still fit the input
+            if broken:  # they cannot be encoded, by OpenCC or a writer; normalising takes U+FFFD out
+                warnings.append(f"text has {broken} broken character{'s' if broken > 1 else ''} (half of an emoji or "
+                                "the like, e.g. from a cut JSON escape); left out")
             if not text.strip():
                 results[i] = self._empty_result(item, warning="empty text; nothing to classify")
                 continue
@@ -197,10 +201,6 @@ class FeedbackClassifier(abc.ABC):
                 results[i] = self._empty_result(item, warning=f"only {''.join(placeholders)}, a picture, voice message, file or "
                                                               "the like sent instead of text; not classified")
                 continue
-            broken = len(_SURROGATE.findall(text))
-            if broken:  # normalising takes them out; they cannot be written as UTF-8
-                warnings.append(f"text has {broken} broken character{'s' if broken > 1 else ''} (half of an emoji or "
-                                "the like, e.g. from a cut JSON escape); left out")
             readable = codes.replace(text)  # "[OK]" is an emoticon, not English
             if not _HAN.search(readable) and _WORD_CHAR.search(readable):
                 warnings.append("no Chinese characters; the models were trained on Chinese text")

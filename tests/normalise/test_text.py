@@ -103,10 +103,10 @@ def test_text_on_input_lines_keeps_line_numbers():
 @pytest.mark.parametrize(
     "text, pieces",
     [
-        ("物業費太貴！！！", [("物", "物"), ("业", "業"), ("费", "費"), ("太", "太"), ("贵", "貴"), ("！", "！")]),
+        ("物業費太貴！！！", [("物", "物"), ("业", "業"), ("费", "費"), ("太", "太"), ("贵", "貴"), ("！", "！！！")]),
         ("[强][强]好", [("👍", "[强]"), ("👍", "[强]"), ("好", "好")]),
         ("买的是Ⅱ代", [("买", "买"), ("的", "的"), ("是", "是"), ("I", "Ⅱ"), ("I", "Ⅱ"), ("代", "代")]),
-        ("  快递\u200b太慢\r\n了!!", [("快", "快"), ("递", "递"), ("太", "太"), ("慢", "慢"), (" ", "\r"), ("了", "了"), ("！", "!"), ("!", "!")]),
+        ("  快递\u200b太慢\r\n了!!", [("快", "快"), ("递", "递"), ("太", "太"), ("慢", "慢"), (" ", "\r\n"), ("了", "了"), ("！", "!"), ("!", "!")]),
     ],
 )
 def test_record_spans_give_each_character_its_source(text, pieces):
@@ -178,3 +178,29 @@ def test_text_boilerplate_removes_the_forms_pages_write(line, rule):
     result = normalise_text(f"正文第一行\n{line}\n正文第二行")
     assert result.text == "正文第一行\n正文第二行"
     assert [(r.line, r.rule) for r in result.removed] == [(2, rule)]
+
+
+@pytest.mark.parametrize(
+    "text, char, source",
+    [
+        ("[捂脸]差差", "差", "差"),  # a repeated character after a code keeps its own place
+        ("。。很很", "很", "很"),
+        ("！！没!", "没", "没"),
+        ("e\u0301慢Ⅱ", "慢", "慢"),  # NFKC joins e and its accent and spells out Ⅱ in one step
+        ("ﬁ诉e\u0301", "诉", "诉"),
+    ],
+)
+def test_record_spans_keep_their_place_next_to_joined_and_folded_characters(text, char, source):
+    normalised, spans = record_spans(text)
+    starts = [start for c, (start, end) in zip(normalised, spans) if c == char]
+    assert starts and all(text[start : start + len(source)] == source for start in starts)
+    assert all(end > start for start, end in spans)
+
+
+def test_record_spans_are_quick_on_texts_that_change_every_other_character():
+    import time
+
+    for text in ("好。。" * 650, "e\u0301慢" * 600, "[强]好" * 400):
+        started = time.perf_counter()
+        normalised, spans = record_spans(text)
+        assert time.perf_counter() - started < 0.5 and len(spans) == len(normalised)
