@@ -331,8 +331,9 @@ class RecordReader:
     def _csv(self, path: Path, label: str, delimiter: str) -> Iterator[Record | Reject]:
         """Rows of a CSV/TSV file. A stray quote makes the csv module read on to the next quote,
         swallowing the rows between; so a record over several lines whose later lines are whole
-        rows by themselves (the stray quote closed by chance in a later row) unless it is itself
-        one row of the header's width with its quoted field properly closed, or that would run over
+        rows by themselves (the stray quote closed by chance in a later row), unless it is itself
+        one row of the header's width with its quoted field properly closed and those lines do not
+        start as the file's rows go on (``_rows_go_on``), or that would run over
         ``MAX_CSV_RECORD_LINES``, or breaks the parser, or that the file ends inside (a file cut
         off), has its first line rejected ("unclosed quote") and the lines after it read again. A
         record over several lines that swallowed no rows but has the wrong number of columns is one
@@ -363,8 +364,8 @@ class RecordReader:
                 lines.taken.clear()
                 if problem is None and lines.at_end and _ends_in_quotes(taken, delimiter):
                     problem = "the file ends inside a quoted field"  # the csv module returns the field as it is
-                if (problem is None and len(taken) > 1 and not _is_one_row(taken, len(header), delimiter)
-                        and _holds_rows(taken[1:], len(header), delimiter)):
+                if (problem is None and len(taken) > 1 and _holds_rows(taken[1:], len(header), delimiter)
+                        and (not _is_one_row(taken, len(header), delimiter) or _rows_go_on(taken, delimiter))):
                     problem = f"the quoted field runs over {len(taken) - 1} lines that are rows themselves"
                 if problem is not None:
                     first = taken[0].rstrip("\r\n") if taken else ""
@@ -516,6 +517,15 @@ def _is_one_row(lines: list[str], width: int, delimiter: str) -> bool:
     except csv.Error:
         return False
     return len(rows) == 1 and len(rows[0]) == width
+
+
+def _rows_go_on(lines: list[str], delimiter: str) -> bool:
+    """Whether a line after the first of a record starts as the rows of the file do after it: with
+    the record's own first field (a session id) or, where that is a number, with a number (the
+    next message ids). Then a quote that closed by chance swallowed those rows, though the record
+    reads as one row."""
+    first = [next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [""])[0].strip() for line in lines]
+    return any(f == first[0] or (first[0].isdigit() and f.isdigit()) for f in first[1:] if f)
 
 
 def _ends_in_quotes(lines: list[str], delimiter: str) -> bool:

@@ -123,6 +123,22 @@ def test_records_csv_quoted_message_whose_lines_look_like_rows_is_one_message(re
     assert not rejects
 
 
+@pytest.mark.parametrize("first", ["1", "S1"])
+def test_records_csv_stray_quote_closed_by_chance_in_a_later_row_swallows_nothing(reader, tmp_path, first):
+    # the record reads as one row of the header's width, but its later lines start as the rows go
+    # on (the next message ids, or the same session): they are rows, read again after a reject
+    following = ("2", "3") if first == "1" else ("S1", "S1")
+    path = tmp_path / "export.csv"
+    path.write_text(
+        f'id,text,role\n{first},"我说的是这个,customer\n{following[0]},快递太慢了,customer\n'
+        f'{following[1]},他说好",customer\n{first}x,电梯坏了,customer\n',
+        encoding="utf-8",
+    )
+    records, rejects = read_all(reader, path)
+    assert [r.line for r in rejects] == [2] and "unclosed quote" in rejects[0].reason
+    assert [r.text for r in records][:1] == ["快递太慢了"] and records[-1].text == "电梯坏了"
+
+
 def test_records_xlsx(reader, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
