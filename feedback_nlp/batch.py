@@ -226,6 +226,8 @@ def _write_json_atomic(path: Path, data: dict) -> None:
 
 
 def _fingerprint(files: list[Path]) -> list[list]:
+    """Each input as named (made-up ids and sessions are built from that name, so a resume must
+    name them the same way) and its size."""
     return [[str(p), p.stat().st_size if p.exists() else -1] for p in files]
 
 
@@ -264,6 +266,12 @@ def input_files(
         "summary file (-o)": side_file(output, "summary.json"),
         "checkpoint file (-o)": side_file(output, "checkpoint.json"),
     }
+    named = [(what, Path(path).resolve()) for what, path in own.items() if path is not None]
+    for k, (what, path) in enumerate(named):  # one file for two of the run's outputs: one would overwrite the other
+        other = next((w for w, p in named[:k] if p == path), None)
+        if other:
+            raise InputError(f"{path}: named as this run's {other.split(' (')[0]} and its {what.split(' (')[0]}; "
+                             "give each its own file")
     ids = {_file_id(path): what for what, path in own.items() if path is not None}
     ids.pop(None, None)
     if not ids:
@@ -274,12 +282,39 @@ def input_files(
             name, _, flag = what.partition(" (")
             raise InputError(f"{item}: is an input and also this run's {name}, which would be overwritten before it is "
                              f"read; choose another {flag.rstrip(')')}")
+    if sessions_output is not None and Path(sessions_output).is_file() and not _is_sessions_file(Path(sessions_output)):
+        raise InputError(f"{sessions_output}: exists and is not a sessions file written by feedback-nlp, and --sessions "
+                         "would overwrite it; choose another --sessions")
     if skipped is not None:
         skipped[:] = [p for p in skipped if _file_id(p) not in ids]
     kept = [p for p in files if _file_id(p) not in ids]
     if left_out is not None:
         left_out.extend(p for p in files if _file_id(p) in ids)
     return kept
+
+
+def _is_sessions_file(path: Path) -> bool:
+    """Whether ``path`` holds session rows as ``write_sessions`` writes them (or nothing), so that
+    a run may remove or overwrite it."""
+    fmt = output_format(path)
+    try:
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            return pq.read_schema(path).names == SESSION_COLUMNS
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            first = fh.readline().strip()
+    except (OSError, ValueError):
+        return False
+    if not first:
+        return True
+    if fmt == "csv":
+        return first.split(",") == SESSION_COLUMNS
+    try:
+        row = json.loads(first)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(row, dict) and list(row) == SESSION_COLUMNS
 
 
 def classify_files(
@@ -331,7 +366,8 @@ def classify_files(
     # what changes the rows written: a resume with other settings would mix two kinds of rows in one output
     settings = json.loads(json.dumps({
         "redact": redact, "encoding": encoding, "chatlog": chatlog.model_dump(mode="json"),
-        "sessions": str(sessions_output) if sessions_output is not None else None, "rejects": str(rejects_output),
+        "sessions": str(Path(sessions_output).resolve()) if sessions_output is not None else None,
+        "rejects": str(Path(rejects_output).resolve()),
     }))
     summary = Summary(files_skipped=[str(p) for p in skipped])
     summary.model = {
@@ -359,9 +395,11 @@ def classify_files(
             raise FeedbackNLPError(f"--resume: no checkpoint {checkpoint_path}; run without --resume to start")
         state = json.loads(checkpoint_path.read_text(encoding="utf-8"))
         if state["inputs"] != _fingerprint(files) or state["format"] != fmt:
+            named = ", ".join(str(p) for p, _size in state["inputs"][:3]) + (", …" if len(state["inputs"]) > 3 else "")
             raise FeedbackNLPError(
-                f"--resume: the inputs or the format changed since {checkpoint_path} was written; "
-                "run without --resume to start again"
+                f"--resume: the inputs or the format changed since {checkpoint_path} was written (the run read "
+                f"{named} as {state['format']}); name the inputs as the run did (made-up ids are built from those "
+                "names), or run without --resume to start again"
             )
         earlier = state["summary"].get("model")
         if earlier and earlier != summary.model:
@@ -472,6 +510,8 @@ def _changed_settings(earlier: dict | None, now: dict) -> list[str]:
     has none, written before settings were recorded)."""
     if earlier is None:
         return []
+    # paths as written before they were resolved (a relative -o): resolved here, from where this run is
+    earlier = {k: str(Path(v).resolve()) if k in ("sessions", "rejects") and v else v for k, v in earlier.items()}
     shown = {True: "on", False: "off", None: "none"}
     return [
         name if key == "chatlog" else f"{name} (then {shown.get(earlier.get(key), earlier.get(key))}, now {shown.get(now[key], now[key])})"

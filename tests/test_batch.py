@@ -2,6 +2,7 @@
 sessions, redaction, resume after an interruption, and the CLI's messages."""
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -9,7 +10,7 @@ from typer.testing import CliRunner
 from feedback_nlp import batch
 from feedback_nlp.batch import classify_files, summarise_sessions
 from feedback_nlp.cli import app
-from feedback_nlp.errors import FeedbackNLPError
+from feedback_nlp.errors import FeedbackNLPError, InputError
 from feedback_nlp.summarise.feedback import analyse_chats
 
 
@@ -509,6 +510,36 @@ def test_batch_resume_with_other_settings_is_refused(tmp_path, tiny_model_dir, m
     assert out.read_text(encoding="utf-8") == kept  # refused before anything was cut or written
     summary = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, resume=True)
     assert summary.read == 91 and summary.as_dict()["counts_add_up"]
+
+
+def test_batch_resume_names_the_same_output_relative_or_absolute(tmp_path, tiny_model_dir, monkeypatch):
+    make_export(tmp_path / "chats.jsonl")
+    monkeypatch.chdir(tmp_path)
+    original = interrupt_at_chunk(monkeypatch, 3)
+    with pytest.raises(KeyboardInterrupt):
+        classify_files(["chats.jsonl"], Path("msgs.jsonl"), model=tiny_model_dir, chunk_size=10, sessions_output=Path("s.csv"))
+    monkeypatch.setattr(batch, "_account", original)
+    summary = classify_files(["chats.jsonl"], tmp_path / "msgs.jsonl", model=tiny_model_dir, chunk_size=10,
+                             resume=True, sessions_output=tmp_path / "s.csv")
+    assert summary.read == 91 and summary.as_dict()["counts_add_up"]
+
+
+def test_batch_sessions_file_must_be_its_own_and_one_of_feedback_nlp(tmp_path, tiny_model_dir):
+    make_export(tmp_path / "chats.jsonl")
+    notes = tmp_path / "notes.csv"
+    notes.write_text("a user's own table\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not a sessions file written by feedback-nlp"):
+        classify_files([tmp_path / "chats.jsonl"], tmp_path / "msgs.jsonl", model=tiny_model_dir, sessions_output=notes)
+    assert notes.read_text(encoding="utf-8") == "a user's own table\n"
+    with pytest.raises(InputError, match="give each its own file"):
+        classify_files([tmp_path / "chats.jsonl"], tmp_path / "msgs.jsonl", model=tiny_model_dir,
+                       sessions_output=tmp_path / "msgs.jsonl")
+    # a sessions file the tool wrote is written over, in any of its formats
+    for name in ("s.csv", "s.jsonl", "s.parquet"):
+        classify_files([tmp_path / "chats.jsonl"], tmp_path / "msgs.jsonl", model=tiny_model_dir, sessions_output=tmp_path / name)
+        summary = classify_files([tmp_path / "chats.jsonl"], tmp_path / "msgs.jsonl", model=tiny_model_dir,
+                                 sessions_output=tmp_path / name)
+        assert summary.sessions > 0
 
 
 def test_batch_interrupted_run_leaves_no_summary_or_sessions_of_an_earlier_run(tmp_path, tiny_model_dir, monkeypatch):
