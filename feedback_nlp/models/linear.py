@@ -132,13 +132,14 @@ class LinearModel:
 
     def save(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = {"intercept": self.intercept_, "calibration": self.calibration_}
+        coef = np.ascontiguousarray(self.coef_)  # a view into a classifier's matrix of all weights is not
         if self.coef_scale_ is not None:
             # coef_ is int8 * scale, so the integers come back exactly
-            arrays |= {"coef_int8": np.rint(self.coef_ / self.coef_scale_[:, None]).astype(np.int8), "coef_scale": self.coef_scale_}
+            arrays |= {"coef_int8": np.rint(coef / self.coef_scale_[:, None]).astype(np.int8), "coef_scale": self.coef_scale_}
         else:
-            half = self.coef_.astype(np.float16) if _fits_half(self.coef_) else None
-            exact = half is not None and np.array_equal(half.astype(np.float32), self.coef_)  # written without loss
-            arrays["coef"] = half if exact else self.coef_
+            half = coef.astype(np.float16) if _fits_half(coef) else None
+            exact = half is not None and np.array_equal(half.astype(np.float32), coef)  # written without loss
+            arrays["coef"] = half if exact else coef
         if self.idf_ is not None:
             arrays["idf"] = self.idf_
         with open(path, "wb") as fh:

@@ -60,8 +60,18 @@ class LinearClassifier(FeedbackClassifier):
                     names = [MESSAGE, *sorted(styled[head])]
                     self._check_styles(head, names)
                     self._heads[head] = (names, [base] + [styled[head][n] for n in names[1:]])
-            weights = [m.coef_ for _, models in self._heads.values() for m in models] + [style.coef_]
-            self._styled = np.ascontiguousarray(np.vstack(weights).T)
+            # all weights in one matrix, features by labels, for one sparse product a batch; each
+            # model's weights become a view into it, copied in one model at a time, so that memory
+            # holds one copy of them, not two (35 MB a process for the default model)
+            parts = [m for _, models in self._heads.values() for m in models] + [style]
+            dtype = np.result_type(*[m.coef_ for m in parts])
+            self._styled = np.empty((featurizer.n_features_, sum(m.coef_.shape[0] for m in parts)), dtype=dtype)
+            start = 0
+            for m in parts:
+                k = m.coef_.shape[0]
+                self._styled[:, start : start + k] = m.coef_.T
+                m.coef_ = self._styled[:, start : start + k].T
+                start += k
         self._word_names = featurizer.word_feature_names()
         self._n_word = len(self._word_names)
 
