@@ -39,6 +39,9 @@ BOMS = [
 # what text that charset-normalizer refuses is decoded with, in order of preference; cp950 is
 # Windows' Big5, with the euro sign
 FALLBACKS = ["utf_8", "gb18030", "big5", "cp950"]
+# below this many bytes charset-normalizer has too little to go on: GBK and Big5 are told apart by
+# the share of common characters each reading gives
+SHORT_TEXT_BYTES = 256
 MAX_UNDECODABLE_SHARE = 0.02
 SAMPLE_LIMIT = 1 << 16  # more replaced bytes than this and the input is refused
 
@@ -94,29 +97,39 @@ def _looks_utf16(data: bytes) -> str | None:
         return "utf_16_le"
     if even_nul > 0.3 and odd_nul < 0.05:
         return "utf_16_be"
+    if len(data) % 2 and len(data) <= len(sample):
+        return None  # a whole text of an odd number of bytes is not UTF-16
     return _looks_utf16_chinese(sample)
 
 
-# characters of Chinese text: CJK ideographs, CJK and full-width punctuation, printable ASCII, and
-# the punctuation and numbering Chinese text takes from elsewhere (· — ‘ ’ “ ” … ‰ ※ № Ⅰ ①)
+# characters of Chinese text: CJK ideographs, CJK and full-width punctuation, printable ASCII, the
+# punctuation and numbering Chinese text takes from elsewhere (· — ‘ ’ “ ” … ‰ ※ № Ⅰ ①), and the
+# emoji of chat (symbols and dingbats, the pictographs beyond U+FFFF, variation selector and joiner)
 _PLAUSIBLE = re.compile(
     r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u0020-\u007e\n\r\t"
-    r"\u00b7\u00d7\u2014\u2015\u2018\u2019\u201c\u201d\u2026\u2030\u203b\u2116\u2160-\u216b\u2460-\u2473]"
+    r"\u00b7\u00d7\u2014\u2015\u2018\u2019\u201c\u201d\u2026\u2030\u203b\u2116\u2160-\u216b\u2460-\u2473"
+    r"\u2600-\u27bf\u2b50\u2b55\ufe0f\u200d\U0001f000-\U0001faff]"
 )
 
 
+# control characters that text files do not hold (tab, line feed, vertical tab, form feed and
+# carriage return excepted)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _looks_utf16_chinese(sample: bytes) -> str | None:
-    """The byte order of CJK-heavy UTF-16 without a BOM (it has almost no NUL bytes): the one in
-    which at least 90% of the characters are those of Chinese text. GBK or Big5 read as UTF-16
-    falls far short, and so does the other byte order."""
+    """The byte order of CJK-heavy UTF-16 without a BOM (it has almost no NUL bytes): one in which
+    at least 90% of the characters are those of Chinese text; GBK or Big5 read as UTF-16 falls far
+    short. A short text can pass in both byte orders ("赞" is U+8D5E, its bytes swapped U+5E8D
+    "庍"): the one with more common characters is taken."""
     sample = sample[: len(sample) // 2 * 2]
-    best, share = None, 0.0
+    readings = []
     for codec in ("utf_16_le", "utf_16_be"):
         text = sample.decode(codec, errors="replace")
         plausible = len(_PLAUSIBLE.findall(text)) / max(len(text), 1)
-        if plausible > share:
-            best, share = codec, plausible
-    return best if share >= 0.9 else None
+        if plausible >= 0.9:
+            readings.append((_common_share(text), plausible, codec))
+    return max(readings)[2] if readings else None
 
 
 def _is_mostly_multibyte_utf8(data: bytes) -> bool:
@@ -218,6 +231,29 @@ def _common_share(text: str) -> float:
     return sum(c in common for c in ideographs) / len(ideographs) if ideographs else 0.0
 
 
+_PUNCTUATION_OR_EMOJI = re.compile(r"[\u3000-\u303f\uff00-\uffef\u2600-\u27bf\ufe0f\U0001f000-\U0001faff]")
+
+
+def _decode_short(data: bytes) -> Decoded | None:
+    """A short text that GB18030 or Big5 decode: the reading in which more of the non-ASCII
+    characters are common characters, CJK punctuation or emoji, GB18030 where they tie ("垃圾" in GBK
+    bytes reads as Big5 "嶼僵", common characters too). None where neither decodes it."""
+    common = _common_characters()
+    readings = []
+    for order, codec in enumerate(("gb18030", "big5")):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        wide = [c for c in text if c > "\x7f"]
+        share = sum(c in common or _PUNCTUATION_OR_EMOJI.match(c) is not None for c in wide) / max(len(wide), 1)
+        readings.append((-share, order, codec, text))
+    if not readings:
+        return None
+    _, _, codec, text = min(readings)
+    return Decoded(text, codec, 0.5)
+
+
 def _decode_best(data: bytes, label: str) -> Decoded:
     """``data`` in the encoding of ``FALLBACKS`` that leaves the fewest bytes undecodable. A damaged
     byte splits the characters around it differently in each encoding, so counts up to three times
@@ -254,7 +290,12 @@ def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") ->
         if data.startswith(mark):
             return _decode_with(data[len(mark) :], codec, label, 1.0, bom=True)
     try:
-        return Decoded(data.decode("utf-8"), "utf_8", 1.0)
+        text = data.decode("utf-8")
+        # UTF-16 without a BOM is often valid UTF-8 too (ASCII-heavy: every other byte NUL; a short
+        # CJK text by chance), but then reads with control characters that text does not have
+        if _CONTROL.search(text) and (utf16 := _looks_utf16(data)):
+            return _decode_with(data, utf16, label, 0.9)
+        return Decoded(text, "utf_8", 1.0)
     except UnicodeDecodeError as exc:
         # a file cut in the middle of its last character is still UTF-8
         if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
@@ -271,6 +312,8 @@ def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") ->
         raise InputError(f"{label}: an old Office file (.doc/.xls); save it as .docx, .xlsx or text and pass that")
     if _is_binary(data):
         raise _binary_error(data, label)
+    if len(data) < SHORT_TEXT_BYTES and (short := _decode_short(data)):
+        return short
     match = from_bytes(data, cp_isolation=CANDIDATES).best()
     if match is None:
         # charset-normalizer refuses text with a few bad bytes

@@ -176,6 +176,38 @@ def test_decode_short_utf16_without_bom_with_chinese_punctuation(text):
     assert decoded.encoding == "utf_16_le" and decoded.text == text
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text", ["这家再也不来了😤", "比心❤️", "楼道灯坏了半个月🌚\n🐌🐌🐌"], ids=["face", "heart-selector", "two-lines"])
+def test_decode_short_utf16_without_bom_with_emoji(codec, text):
+    # emoji are two UTF-16 units each (a surrogate pair) and often carry a variation selector
+    decoded = decode_bytes(text.encode(codec), "m.txt")
+    assert decoded.encoding == codec.replace("-", "_") and decoded.text == text
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text",
+    ["This hotel is far from a 4-star hotel, very disappointed", "1.按摩电话太多", "智商税", "赞赞赞", "醉了"],
+    ids=["english", "digits-then-chinese", "valid-utf8-by-chance", "both-orders-cjk", "two-characters"],
+)
+def test_decode_utf16_without_bom_that_also_decodes_otherwise(codec, text):
+    # these bytes are also valid UTF-8 (with control characters), or CJK in the other byte order
+    decoded = decode_bytes(text.encode(codec), "m.txt")
+    assert decoded.encoding == codec.replace("-", "_") and decoded.text == text
+
+
+@pytest.mark.parametrize(
+    "text, codec",
+    [("垃圾", "gb18030"), ("醉了", "gb18030"), ("一、硬件", "gb18030"), ("赞赞赞", "gb18030"),
+     ("設施老舊", "big5"), ("好滴~", "big5"), ("我問下我老公", "big5"), ("沒什麼意思。後悔中。", "big5")],
+)
+def test_decode_short_gbk_and_big5(text, codec):
+    # a few characters give charset-normalizer too little to go on; both encodings decode most of
+    # these bytes, and the reading with common characters is the right one
+    decoded = decode_bytes(text.encode(codec), "m.txt")
+    assert decoded.encoding == codec and decoded.text == text
+
+
 def test_decode_cut_off_word_document_is_named_damaged(tmp_path):
     import io
     import zipfile
