@@ -154,6 +154,8 @@ def _summary(read, norm, target: Optional[Path]) -> str:
             f"mojibake repaired on {_count(len(read.mojibake.lines_repaired), 'line')} "
             f"({_count(read.mojibake.chars_inferred, 'character')} inferred)"
         )
+    for codec, lines in read.other_lines.items():
+        parts.append(f"{_count(len(lines), 'line')} in {codec}")
     if read.undecodable:
         parts.append(f"{_count(read.undecodable, 'undecodable byte')} dropped")
     script = norm.changes.get("script_converted", 0)

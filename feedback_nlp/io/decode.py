@@ -16,7 +16,8 @@ import io
 import logging
 import re
 import zipfile
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -42,6 +43,9 @@ FALLBACKS = ["utf_8", "gb18030", "big5", "cp950"]
 # below this many bytes charset-normalizer has too little to go on: GBK and Big5 are told apart by
 # the share of common characters each reading gives
 SHORT_TEXT_BYTES = 256
+# lines that are not UTF-8 in a file that mostly is are read as GB18030 or Big5 when at least this
+# share of their characters are common characters (or punctuation, or emoji)
+MIXED_MIN_COMMON = 0.8
 MAX_UNDECODABLE_SHARE = 0.02
 SAMPLE_LIMIT = 1 << 16  # more replaced bytes than this and the input is refused
 
@@ -53,6 +57,24 @@ class Decoded:
     confidence: float
     bom: bool = False
     undecodable: int = 0
+    # a file that mixes encodings (lines pasted together from two exports): the 1-based numbers of
+    # the lines read in an encoding other than ``encoding``, by that encoding
+    other_lines: dict[str, list[int]] = field(default_factory=dict)
+
+    def mixed_warning(self, label: str) -> str | None:
+        """A message naming the lines read in another encoding, or None."""
+        if not self.other_lines:
+            return None
+        parts = [f"{lines_named(lines)} as {codec}" for codec, lines in self.other_lines.items()]
+        return (f"{label}: mixes encodings: read as {self.encoding} except {'; '.join(parts)}; "
+                "check those lines, and convert the file to one encoding (UTF-8) at its source")
+
+
+def lines_named(lines: list[int], shown: int = 5) -> str:
+    """"line 3", "lines 3, 7", or the first ``shown`` and how many more."""
+    head = ", ".join(map(str, lines[:shown]))
+    more = f" and {len(lines) - shown} more" if len(lines) > shown else ""
+    return f"line{'s' if len(lines) > 1 else ''} {head}{more}"
 
 
 def read_bytes(source: str | Path | bytes, *, max_bytes: int | None = None, name: str | None = None) -> tuple[bytes, str]:
@@ -234,10 +256,10 @@ def _common_share(text: str) -> float:
 _PUNCTUATION_OR_EMOJI = re.compile(r"[\u3000-\u303f\uff00-\uffef\u2600-\u27bf\ufe0f\U0001f000-\U0001faff]")
 
 
-def _decode_short(data: bytes) -> Decoded | None:
-    """A short text that GB18030 or Big5 decode: the reading in which more of the non-ASCII
-    characters are common characters, CJK punctuation or emoji, GB18030 where they tie ("垃圾" in GBK
-    bytes reads as Big5 "嶼僵", common characters too). None where neither decodes it."""
+def _gb_or_big5(data: bytes) -> tuple[Decoded, float] | None:
+    """Text that GB18030 or Big5 decode: the reading in which more of the non-ASCII characters
+    are common characters, CJK punctuation or emoji, GB18030 where they tie ("垃圾" in GBK bytes
+    reads as Big5 "嶼僵", common characters too), and that share. None where neither decodes it."""
     common = _common_characters()
     readings = []
     for order, codec in enumerate(("gb18030", "big5")):
@@ -250,8 +272,64 @@ def _decode_short(data: bytes) -> Decoded | None:
         readings.append((-share, order, codec, text))
     if not readings:
         return None
-    _, _, codec, text = min(readings)
-    return Decoded(text, codec, 0.5)
+    share, _, codec, text = min(readings)
+    return Decoded(text, codec, 0.5), -share
+
+
+def decode_line_elsewhere(data: bytes, encoding: str) -> tuple[str, str] | None:
+    """The bytes of one line that do not decode in their file's ``encoding``, read in the other
+    encoding of Chinese text they are in (a line pasted in from another export): UTF-8 in a
+    GB18030 or Big5 file; in a UTF-8 file GB18030 or Big5, when most of the characters that
+    reading gives are common ones. The text and that encoding, or None (damaged bytes)."""
+    if codecs.lookup(encoding).name != "utf-8":
+        try:
+            return data.decode("utf-8"), "utf_8"
+        except UnicodeDecodeError:
+            return None
+    found = _gb_or_big5(data)
+    if found is None or found[1] < MIXED_MIN_COMMON:
+        return None
+    return found[0].text, found[0].encoding
+
+
+def _decode_by_line(data: bytes) -> Decoded | None:
+    """``data`` read line by line where it mixes UTF-8 with GB18030 or Big5, or None where it does
+    not: text in one encoding, or damaged UTF-8 (``decode_line_elsewhere``). Lines of ASCII alone
+    belong to every encoding; the encoding of most other lines is the file's. A line that decodes
+    in none of them (cut off, damaged) is read in the file's encoding with its undecodable bytes
+    counted and dropped."""
+    lines = data.split(b"\n")  # the byte 0x0A is a line feed in all three encodings
+    texts: list[str] = []
+    codec_of: dict[int, str] = {}  # each line with other than ASCII, by its encoding
+    broken: list[int] = []
+    for k, line in enumerate(lines):
+        if line.isascii():
+            texts.append(line.decode("ascii"))
+            continue
+        found = decode_line_elsewhere(line, "gb18030")  # UTF-8
+        found = found or decode_line_elsewhere(line, "utf-8")  # GB18030 or Big5
+        if found is None:
+            texts.append("")
+            broken.append(k)
+        else:
+            texts.append(found[0])
+            codec_of[k] = found[1]
+    counts = Counter(codec_of.values())
+    if len(counts) < 2:
+        return None
+    encoding = counts.most_common(1)[0][0]
+    bad = 0
+    for k in broken:
+        text = lines[k].decode(encoding, errors="replace")
+        bad += text.count("\ufffd")
+        texts[k] = text.replace("\ufffd", "")
+    if bad > MAX_UNDECODABLE_SHARE * len(data) and bad > 3:
+        return None
+    other: dict[str, list[int]] = {}
+    for k, codec in codec_of.items():
+        if codec != encoding:
+            other.setdefault(codec, []).append(k + 1)
+    return Decoded("\n".join(texts), encoding, 0.8, undecodable=bad, other_lines=other)
 
 
 def _decode_best(data: bytes, label: str) -> Decoded:
@@ -304,7 +382,7 @@ def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") ->
     lenient = data.decode("utf-8", errors="replace")
     bad = lenient.count("\ufffd")
     if bad <= 0.01 * len(lenient) and _is_mostly_multibyte_utf8(data):
-        return Decoded(lenient.replace("\ufffd", ""), "utf_8", 0.9, undecodable=bad)
+        return _decode_by_line(data) or Decoded(lenient.replace("\ufffd", ""), "utf_8", 0.9, undecodable=bad)
     utf16 = _looks_utf16(data)
     if utf16:
         return _decode_with(data, utf16, label, 0.9)
@@ -312,10 +390,10 @@ def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") ->
         raise InputError(f"{label}: an old Office file (.doc/.xls); save it as .docx, .xlsx or text and pass that")
     if _is_binary(data):
         raise _binary_error(data, label)
-    if len(data) < SHORT_TEXT_BYTES and (short := _decode_short(data)):
-        return short
+    if len(data) < SHORT_TEXT_BYTES and (short := _gb_or_big5(data)):
+        return short[0]
     match = from_bytes(data, cp_isolation=CANDIDATES).best()
     if match is None:
-        # charset-normalizer refuses text with a few bad bytes
-        return _decode_best(data, label)
+        # charset-normalizer refuses text with a few bad bytes, and text that mixes encodings
+        return _decode_by_line(data) or _decode_best(data, label)
     return Decoded(str(match), match.encoding, max(0.0, 1.0 - match.chaos))

@@ -18,6 +18,7 @@ import csv
 import gzip
 import io
 import json
+import logging
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -27,7 +28,9 @@ from typing import Any, Callable, Iterator
 
 from ..config import ChatlogConfig
 from ..errors import InputError, InputNotFoundError, shorten
-from .decode import BOMS, decode_bytes
+from .decode import BOMS, decode_bytes, decode_line_elsewhere, lines_named
+
+logger = logging.getLogger(__name__)
 
 SAMPLE_BYTES = 1 << 16  # how much of a file is used to detect its encoding
 ROLES = ("customer", "agent", "bot", "system")
@@ -209,6 +212,8 @@ class RecordReader:
         self.encoding = encoding
         self.canonical = canonical
         self.roles = _Roles(config, canonical)
+        self._read_as: dict[str, str] = {}  # the encoding each text file is read in
+        self._elsewhere: dict[str, dict[str, list[int]]] = {}  # lines read in another one, by encoding
 
     def read(self, path: str | Path) -> Iterator[Record | Reject]:
         """The records of one file, in file order. Made-up ids and sessions (where the file has
@@ -224,6 +229,7 @@ class RecordReader:
         if path.stat().st_size == 0:
             raise InputError(f"{label}: file is empty; nothing to read")
         kind = _format_of(path)
+        self._elsewhere[label] = {}
         try:
             if kind == "jsonl":
                 yield from self._jsonl(path, label)
@@ -238,17 +244,49 @@ class RecordReader:
                 f"{label}: the gzip file is cut off or damaged ({exc}); the records before the damage were "
                 "read; compress the export again, or pass it uncompressed"
             ) from None
+        elsewhere = self._elsewhere.pop(label)
+        if elsewhere:
+            parts = "; ".join(f"{lines_named(lines)} as {codec}" for codec, lines in elsewhere.items())
+            logger.warning(
+                "%s: mixes encodings: read as %s except %s; check those records, and convert the file to "
+                "one encoding (UTF-8) at its source", label, self._read_as.get(label), parts
+            )
+
+    def _stream(self, path: Path, label: str):
+        fh = _text_stream(path, label, self.encoding)
+        self._read_as[label] = fh.encoding
+        return fh
+
+    def _read_elsewhere(self, row: dict, label: str, line: int) -> dict | None:
+        """``row`` with each value that has undecodable bytes read in the other encoding its bytes
+        are in (``decode_line_elsewhere``), or None where one is in none."""
+        encoding = self._read_as.get(label, "utf-8")
+        out = {}
+        for key, value in row.items():
+            if _undecodable(value):
+                found = decode_line_elsewhere(value.encode(encoding, "surrogateescape"), encoding)
+                if found is None:
+                    return None
+                value, codec = found
+                lines = self._elsewhere.setdefault(label, {}).setdefault(codec, [])
+                if not lines or lines[-1] != line:
+                    lines.append(line)
+            out[key] = value
+        return out
 
     # ---- building records -----------------------------------------------------------------
     def _record(self, row: dict, fields: _Fields, label: str, line: int, raw: str, default_session: str) -> Record | Reject:
+        if any(_undecodable(v) for v in row.values()):
+            mended = self._read_elsewhere(row, label, line)
+            if mended is None:
+                return Reject(label, line, "undecodable bytes; pass --encoding with the file's encoding", raw)
+            row = mended
         text = fields.get(row, "text")
         if text is None:
             text = ""  # an empty cell or null: a picture, file or sticker in many exports, kept as a turn
         if not isinstance(text, (str, int, float)) or isinstance(text, bool):
             return Reject(label, line, f"text field has type {type(text).__name__}, expected a string", raw)
         text = str(text)
-        if any(_undecodable(v) for v in row.values()):
-            return Reject(label, line, "undecodable bytes; pass --encoding with the file's encoding", raw)
         if len(text) > self.config.max_text_chars:
             return Reject(label, line, f"text has {len(text)} characters, over max_text_chars={self.config.max_text_chars}", raw[:200])
         session = fields.get(row, "session")
@@ -275,7 +313,7 @@ class RecordReader:
         that array instead (``_json_array``)."""
         mappings: dict[tuple, _Fields | str] = {}  # rows may differ in their keys
         array = _format_suffix(path) == ".json"
-        with _text_stream(path, label, self.encoding) as fh:
+        with self._stream(path, label) as fh:
             for number, line in enumerate(fh, start=1):
                 if not line.strip():
                     continue
@@ -339,7 +377,7 @@ class RecordReader:
         record over several lines that swallowed no rows but has the wrong number of columns is one
         reject, as one record. A row that repeats the header (two exports joined, each with its
         byte order mark or not) is rejected too."""
-        with _text_stream(path, label, self.encoding) as fh:
+        with self._stream(path, label) as fh:
             lines = _PhysicalLines(fh)
             try:
                 header = next(csv.reader(lines, delimiter=delimiter))
@@ -430,7 +468,7 @@ class RecordReader:
         fields.columns["session"] = "session"  # transcripts name sessions by header or position
         session_no, session_name = 1, None
         pending: dict | None = None
-        with _text_stream(path, label, self.encoding) as fh:
+        with self._stream(path, label) as fh:
             for number, line in enumerate(fh, start=1):
                 raw = line.rstrip("\r\n").lstrip("\ufeff")  # a byte order mark where two exports were joined
                 header = header_re.match(raw)

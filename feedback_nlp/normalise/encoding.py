@@ -477,6 +477,8 @@ class TextRead:
     bom: bool = False
     undecodable: int = 0  # bytes that could not be decoded (replaced, then removed)
     mojibake: MojibakeRepair | None = None
+    # the lines read in another encoding than ``encoding``, by that encoding (a file that mixes them)
+    other_lines: dict[str, list[int]] = field(default_factory=dict)
 
     def report(self) -> dict:
         """A JSON-ready summary of what was done."""
@@ -488,6 +490,8 @@ class TextRead:
             "undecodable_bytes": self.undecodable,
             "chars": len(self.text),
         }
+        if self.other_lines:
+            out["lines_in_other_encodings"] = self.other_lines
         if self.mojibake is not None and self.mojibake.changed:
             out["mojibake_lines_repaired"] = len(self.mojibake.lines_repaired)
             out["mojibake_chars_inferred"] = self.mojibake.chars_inferred
@@ -518,7 +522,10 @@ def read_text(
         confidence=decoded.confidence,
         bom=decoded.bom,
         undecodable=decoded.undecodable,
+        other_lines=decoded.other_lines,
     )
+    if decoded.other_lines:
+        logger.warning("%s", decoded.mixed_warning(label))
     if repair:
         result.mojibake = repair_mojibake(decoded.text, source=label)
         result.text = result.mojibake.text

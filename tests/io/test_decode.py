@@ -208,6 +208,32 @@ def test_decode_short_gbk_and_big5(text, codec):
     assert decoded.encoding == codec and decoded.text == text
 
 
+def test_decode_file_that_mixes_encodings_reads_each_line_in_its_own():
+    utf8 = "".join(f"第{i}行：客服态度很好，物流也很快\n" for i in range(1, 201)).encode("utf-8")
+    gbk = "".join(f"第{i}行：退款一直没到账，电话也打不通\n" for i in range(201, 204)).encode("gbk")
+    big5 = "第204行：電話一直打不通\n".encode("big5")
+    decoded = decode_bytes(utf8 + gbk + big5 + utf8[:40], "export.txt")
+    assert decoded.encoding == "utf_8" and decoded.undecodable == 0
+    assert "第202行：退款一直没到账，电话也打不通\n第203行" in decoded.text and "第204行：電話一直打不通\n第1行" in decoded.text
+    assert decoded.other_lines == {"gb18030": [201, 202, 203], "big5": [204]}
+    assert decoded.mixed_warning("export.txt").startswith(
+        "export.txt: mixes encodings: read as utf_8 except lines 201, 202, 203 as gb18030; line 204 as big5;"
+    )
+    # half and half (charset-normalizer gives up on it), and mostly GBK with UTF-8 lines
+    half = decode_bytes(utf8 + gbk * 60, "export.txt")
+    assert half.encoding == "utf_8" and half.other_lines["gb18030"] == list(range(201, 381))
+    mostly_gbk = decode_bytes(gbk * 70 + b"".join(utf8.splitlines(keepends=True)[:6]), "export.txt")
+    assert mostly_gbk.encoding == "gb18030" and mostly_gbk.other_lines == {"utf_8": list(range(211, 217))}
+    assert mostly_gbk.text.endswith("第6行：客服态度很好，物流也很快\n")
+
+
+def test_decode_damaged_utf8_is_not_read_as_gbk():
+    # damaged UTF-8 often decodes as GB18030, but as rare characters: it stays damaged UTF-8
+    utf8 = "".join(f"第{i}行：客服态度很好，物流也很快\n" for i in range(1, 201)).encode("utf-8")
+    decoded = decode_bytes(utf8[:301] + utf8[302:], "export.txt")
+    assert decoded.encoding == "utf_8" and decoded.undecodable >= 1 and not decoded.other_lines
+
+
 def test_decode_cut_off_word_document_is_named_damaged(tmp_path):
     import io
     import zipfile

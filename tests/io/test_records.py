@@ -377,6 +377,23 @@ def test_records_cut_off_gzip_raises_input_error_after_the_records_before_it(rea
     assert 0 < count_lines([path]) < len(rows)  # the lines before the damage, no EOFError
 
 
+def test_records_lines_pasted_in_from_another_encoding_are_read_in_it(reader, tmp_path, caplog):
+    # a UTF-8 export with rows pasted in from a GBK and a Big5 export: those rows are read in their
+    # own encoding and named in one warning; damaged bytes are still rejected
+    path = tmp_path / "export.csv"
+    good = "".join(f"空调不制冷，第{i}次报修了,user\n" for i in range(40)).encode("utf-8")
+    path.write_bytes(
+        "text,role\n".encode() + good + "退款一直没到账,顾客\n".encode("gbk") + "電話一直打不通,user\n".encode("big5")
+        + good[:30] + b"\xff\xfe\xfa bad,user\n"
+    )
+    with caplog.at_level("WARNING", logger="feedback_nlp.io.records"):
+        records, rejects = read_all(reader, path)
+    assert records[40].text == "退款一直没到账" and records[40].role == "customer" and records[40].line == 42
+    assert records[41].text == "電話一直打不通" and records[41].line == 43
+    assert len(records) == 42 and [r.line for r in rejects] == [44] and "undecodable bytes" in rejects[0].reason
+    assert "export.csv: mixes encodings: read as utf_8 except line 42 as gb18030; line 43 as big5" in caplog.text
+
+
 def test_records_json_lone_surrogate_is_replaced_and_undecodable_bytes_still_rejected(reader, tmp_path):
     path = tmp_path / "chats.jsonl"
     path.write_bytes(
