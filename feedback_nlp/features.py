@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -122,6 +123,52 @@ def _char_code(gram: str) -> int:
     return code
 
 
+@dataclass
+class NgramHits:
+    """Where the n-grams of a batch of texts occur, as ``TextFeaturizer.transform`` found them:
+    every occurrence of a known character n-gram (its text, where it starts, its column), and every
+    word n-gram of each text in the order ``_grams`` lists them (its text, its column or -1)."""
+
+    char_rows: np.ndarray
+    char_starts: np.ndarray
+    char_columns: np.ndarray
+    word_rows: np.ndarray
+    word_columns: np.ndarray
+    n_terms: np.ndarray  # the number of terms of each text
+    word_ngrams: tuple[int, int]
+
+    def take(self, rows: list[int]) -> NgramHits:
+        """The hits of the texts ``rows`` (ascending), renumbered 0, 1, ... in that order."""
+        new = np.full(len(self.n_terms), -1)
+        new[rows] = np.arange(len(rows))
+        char = new[self.char_rows] >= 0
+        word = new[self.word_rows] >= 0
+        return NgramHits(new[self.char_rows[char]], self.char_starts[char], self.char_columns[char],
+                         new[self.word_rows[word]], self.word_columns[word], self.n_terms[rows], self.word_ngrams)
+
+    def first_words(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The first occurrence of each known word n-gram in its text: the text, the column, the
+        index of the term it starts at and its length in terms; ordered by text, then column."""
+        n_grams = np.bincount(self.word_rows, minlength=len(self.n_terms))
+        first = np.concatenate([[0], np.cumsum(n_grams)])
+        known = np.flatnonzero(self.word_columns >= 0)
+        keys = self.word_rows[known] * (int(self.word_columns.max(initial=0)) + 1) + self.word_columns[known]
+        where = known[np.unique(keys, return_index=True)[1]]  # sorted by text, then column
+        rows = self.word_rows[where]
+        # a text's word n-grams are its terms, then its pairs of terms, ...: the place of an n-gram
+        # in that list tells where it starts and how many terms it has
+        place = where - first[rows]
+        n_terms = self.n_terms[rows]
+        lengths = np.zeros(len(where), np.int64)
+        lo, hi = self.word_ngrams
+        for n in range(lo, hi + 1):
+            block = np.maximum(n_terms - n + 1, 0)  # the text's n-grams of n terms
+            inside = (lengths == 0) & (place < block)
+            lengths[inside] = n
+            place = np.where(lengths == 0, place - block, place)
+        return rows, self.word_columns[where], place, lengths
+
+
 class TextFeaturizer:
     """Messages -> sparse binary n-gram features (word, character, contrast clause).
 
@@ -199,31 +246,36 @@ class TextFeaturizer:
         analyses = analyses if analyses is not None else self.analyse(texts)
         return self.fit(texts, analyses).transform(texts, analyses)
 
-    def transform(self, texts, analyses: list[Analysis] | None = None):
+    def transform(self, texts, analyses: list[Analysis] | None = None, hits: bool = False):
+        """The feature matrix of ``texts``; with ``hits``, also where each known n-gram occurs in
+        them (``NgramHits``), for evidence."""
         analyses = analyses if analyses is not None else self.analyse(texts)
         word_lookup, _char_lookup, tail_lookup = self._lookups
-        rows: list[int] = []
-        cols: list = []
-        for r, a in enumerate(analyses):
-            words, _chars, tails = self._grams(a, chars=False)
-            found: set = set(map(word_lookup.get, words))
-            found.update(map(tail_lookup.get, tails))
-            found.discard(None)
-            cols.extend(found)
-            rows.extend([r] * len(found))
-        char_rows, char_cols = self._char_features([a.text for a in analyses])
-        all_rows = np.concatenate([np.asarray(rows, np.int64), char_rows])
-        all_cols = np.concatenate([np.asarray(cols, np.int64), char_cols])
+        words: list[int] = []  # the column of each word n-gram of each text, -1 where unknown
+        tails: list[int] = []
+        n_words, n_tails = [], []
+        for a in analyses:
+            grams, _chars, tail = self._grams(a, chars=False)
+            words.extend(map(word_lookup.get, grams, repeat(-1)))
+            tails.extend(map(tail_lookup.get, tail, repeat(-1)))
+            n_words.append(len(grams))
+            n_tails.append(len(tail))
+        word_cols = np.array(words, np.int64)
+        word_rows = np.repeat(np.arange(len(analyses)), n_words)
+        tail_cols = np.array(tails, np.int64)
+        tail_rows = np.repeat(np.arange(len(analyses)), n_tails)
+        char_rows, char_starts, char_cols = self.char_ngram_hits([a.text for a in analyses])
+        known_words, known_tails = word_cols >= 0, tail_cols >= 0
+        all_rows = np.concatenate([word_rows[known_words], tail_rows[known_tails], char_rows])
+        all_cols = np.concatenate([word_cols[known_words], tail_cols[known_tails], char_cols])
         X = sp.coo_matrix(
             (np.ones(len(all_rows), np.float32), (all_rows, all_cols)), shape=(len(analyses), self.n_features_)
         ).tocsr()  # sums repeated n-grams ...
         X.data[:] = 1.0  # ... which binary features do not count
-        return X
-
-    def _char_features(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(row, column) of every character n-gram found, computed for all texts at once."""
-        rows, _starts, columns = self.char_ngram_hits(texts)
-        return rows, columns
+        if not hits:
+            return X
+        n_terms = np.array([len(a.terms) for a in analyses], np.int64)
+        return X, NgramHits(char_rows, char_starts, char_cols, word_rows, word_cols, n_terms, self.word_ngrams)
 
     def char_ngram_hits(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every occurrence of a known character n-gram in ``texts``: the text it is in, where it

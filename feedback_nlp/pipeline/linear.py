@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..features import Analysis, TextFeaturizer
+from ..features import Analysis, NgramHits, TextFeaturizer
 from ..models.base import ModelError, load_objects, save_objects
 from ..models.linear import MESSAGE, LinearModel, blend_styles, covers, style_names, style_probabilities, style_weights
 from ..normalise.text import record_spans
@@ -72,8 +72,6 @@ class LinearClassifier(FeedbackClassifier):
                 self._styled[:, start : start + k] = m.coef_.T
                 m.coef_ = self._styled[:, start : start + k].T
                 start += k
-        self._word_names = featurizer.word_feature_names()
-        self._n_word = len(self._word_names)
 
     def _check_styles(self, head: str, names: list[str]) -> None:
         """Each style the style model tells apart must be served by exactly one of a model's sets of
@@ -120,12 +118,12 @@ class LinearClassifier(FeedbackClassifier):
 
     def _score(self, texts):
         analyses = self.featurizer.analyse(texts)
-        X = self.featurizer.transform(texts, analyses=analyses)
+        X, hits = self.featurizer.transform(texts, analyses=analyses, hits=True)
         cause_probs, sent_probs, weights = self._probabilities(X)
         sent_probs = self._contrast_adjusted(analyses, sent_probs)
         # the set of weights each text is mostly read with, for its evidence
         chosen = {head: w.argmax(axis=1) for head, w in weights.items()}
-        return cause_probs, sent_probs, (analyses, X, chosen), [None] * len(texts)
+        return cause_probs, sent_probs, (analyses, X, hits, chosen), [None] * len(texts)
 
     def _probabilities(self, X) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """Cause and sentiment probabilities of feature rows, and for each model split by style,
@@ -160,81 +158,85 @@ class LinearClassifier(FeedbackClassifier):
         return np.diff(state[1].indptr) == 0  # no feature of the text is in the vocabulary
 
     def _explain(self, texts, state, requests):
-        analyses, X, chosen = state
+        analyses, X, hits, chosen = state
         rows = sorted({row for row, _, _ in requests})
-        # the character n-grams of all these texts at once, each with the share of its column's
-        # pull an occurrence gets (one over the number of times it occurs in its text)
-        which, starts, columns = self.featurizer.char_ngram_hits([analyses[r].text for r in rows])
-        _, first, counts = np.unique(which * self.featurizer.n_features_ + columns, return_inverse=True, return_counts=True)
-        order = np.argsort(which, kind="stable")
-        bounds = np.searchsorted(which[order], np.arange(len(rows) + 1))
-        units: dict[int, _Units] = {}
-        for k, row in enumerate(rows):
-            part = order[bounds[k] : bounds[k + 1]]
-            units[row] = self._units(X, row, analyses[row], texts[row], (starts[part], columns[part], 1.0 / counts[first[part]]))
+        units = self._units([analyses[r] for r in rows], [texts[r] for r in rows], hits.take(rows))
         # a model with idf divides a text's products with its weights by the text's length under
         # idf, and so are the pulls: each is then the word's share of the decision score
         lengths = {head: self._plain[head].row_norms(X) if self._plain[head].idf_ is not None else None
                    for head in {head for _, head, _ in requests}}
+        position = {row: k for k, row in enumerate(rows)}
         out = {}
         for row, head, j in requests:
             model = self._heads[head][1][chosen[head][row]] if head in chosen else self._plain[head]
             length = lengths[head][row] if lengths[head] is not None else 1.0
-            out[(row, head, j)] = units[row].evidence(model.coef_[j], texts[row], 1.0 / length)
+            out[(row, head, j)] = units[position[row]].evidence(model.coef_[j], texts[row], 1.0 / length)
         return out
 
-    def _units(self, X, row: int, analysis: Analysis, text: str, char_hits) -> _Units:
-        """The words of one text that evidence names, and which features count towards each. A
-        word's pull is its own weight plus that of the character n-grams that start inside it
-        (shared among their occurrences): in "退货退款要多久" the n-grams 退, 退款, 退货 make the
-        word 退货退款 evidence even where the word itself is too rare to have a weight of its own."""
-        spans: dict[tuple[int, int], int] = {}  # span in the analysed text -> unit
-        names: list[str] = []
-        terms, term_spans = analysis.terms, analysis.spans
-        term_unit = []
-        for span, term in zip(term_spans, terms):
-            unit = spans.setdefault(span, len(names))
-            if unit == len(names):
-                names.append(term)
-            term_unit.append(unit)
-        first: dict[str, int] = {}  # each word n-gram of the text -> where it first starts
-        lo, hi = self.featurizer.word_ngrams
-        for n in range(lo, hi + 1):
-            grams = terms if n == 1 else list(map(" ".join, zip(*(terms[k:] for k in range(n)))))
-            first.update({gram: i for i, gram in reversed(list(enumerate(grams)))})
-        row_cols = X.indices[X.indptr[row] : X.indptr[row + 1]]
-        word_cols, word_units = [], []
-        for col in row_cols[row_cols < self._n_word].tolist():
-            name = self._word_names[col]
-            i = first.get(name)
-            if i is None:
-                continue
-            n = name.count(" ") + 1
-            if n == 1:
-                unit = term_unit[i]
+    def _units(self, analyses: list[Analysis], texts: list[str], hits: NgramHits) -> list[_Units]:
+        """The words of each text that evidence names, and which features count towards each. A
+        word's pull is its own weight (with the n-grams of words that start at it) plus that of the
+        character n-grams that start inside it, each shared among its occurrences in the text: in
+        "退货退款要多久" the n-grams 退, 退款, 退货 make the word 退货退款 evidence even where the word
+        itself is too rare to have a weight of its own."""
+        # each distinct term span is a unit, named by its first term
+        spans: list[dict[tuple[int, int], int]] = []
+        names: list[list[str]] = []
+        term_units: list[list[int]] = []
+        for a in analyses:
+            found: dict[tuple[int, int], int] = {}
+            term_units.append([found.setdefault(span, len(found)) for span in a.spans])
+            spans.append(found)
+            names.append(list(a.terms) if len(found) == len(a.terms) else [a.terms[a.spans.index(span)] for span in found])
+        # the character n-grams of all texts at once, each with the share of its column's pull an
+        # occurrence gets (one over the number of times it occurs in its text) and the term it
+        # starts in (none: it starts between terms, in punctuation or spaces)
+        which, starts, columns = hits.char_rows, hits.char_starts, hits.char_columns
+        _, first, counts = np.unique(which * self.featurizer.n_features_ + columns, return_inverse=True, return_counts=True)
+        share = 1.0 / counts[first]
+        offsets = np.zeros(len(analyses) + 1, np.int64)  # where each text starts in the joined texts
+        offsets[1:] = np.cumsum([len(a.text) + 1 for a in analyses])
+        bounds = np.array([span for a in analyses for span in a.spans], np.int64).reshape(-1, 2)
+        bounds += np.repeat(offsets[:-1], [len(a.spans) for a in analyses])[:, None]
+        at = starts + offsets[which]
+        k = np.maximum(np.searchsorted(bounds[:, 0], at, side="right") - 1, 0)
+        keep = (at >= bounds[k, 0]) & (at < bounds[k, 1]) if len(bounds) else np.zeros(len(at), bool)
+        order = np.flatnonzero(keep)[np.argsort(which[keep], kind="stable")]
+        char_units = np.array([u for units in term_units for u in units], np.int64)[k[order]] if len(bounds) else k[order]
+        char_cols, char_share = columns[order], share[order]
+        edges = np.searchsorted(which[order], np.arange(len(analyses) + 1))
+        word_rows, word_cols_all, word_terms, word_lengths = hits.first_words()
+        word_edges = np.searchsorted(word_rows, np.arange(len(analyses) + 1)).tolist()
+        word_cols_all, word_terms, word_lengths = word_cols_all.tolist(), word_terms.tolist(), word_lengths.tolist()
+        out = []
+        for r, (a, text) in enumerate(zip(analyses, texts)):
+            found, unit_names, term_unit = spans[r], names[r], term_units[r]
+            word_cols, word_units = [], []
+            w0, w1 = word_edges[r], word_edges[r + 1]
+            for col, i, n in zip(word_cols_all[w0:w1], word_terms[w0:w1], word_lengths[w0:w1]):
+                if n == 1:
+                    unit = term_unit[i]
+                else:
+                    unit = found.setdefault((a.spans[i][0], a.spans[i + n - 1][1]), len(found))
+                    if unit == len(unit_names):
+                        unit_names.append(" ".join(a.terms[i : i + n]))
+                word_cols.append(col)
+                word_units.append(unit)
+            lo, hi = edges[r], edges[r + 1]
+            if a.origin is None and a.text == text:
+                sources = None  # normalising changed nothing
             else:
-                unit = spans.setdefault((term_spans[i][0], term_spans[i + n - 1][1]), len(names))
-                if unit == len(names):
-                    names.append(name)
-            word_cols.append(col)
-            word_units.append(unit)
-        # character n-grams (``char_hits``: start, column, share): each occurrence counts towards
-        # the term it starts in
-        starts, char_cols, char_share = char_hits
-        bounds = np.array(term_spans, np.int64).reshape(-1, 2)
-        k = np.maximum(np.searchsorted(bounds[:, 0], starts, side="right") - 1, 0)
-        in_term = (starts >= bounds[k, 0]) & (starts < bounds[k, 1]) if len(bounds) else np.zeros(len(starts), bool)
-        char_units = np.array(term_unit, np.int64)[k] if len(bounds) else starts
-        cols = np.concatenate([np.array(word_cols, np.int64), char_cols[in_term]])
-        units = np.concatenate([np.array(word_units, np.int64), char_units[in_term]])
-        share = np.concatenate([np.ones(len(word_cols)), char_share[in_term]])
-        if analysis.origin is None and analysis.text == text:
-            sources = None  # normalising changed nothing
-        else:
-            sources = record_spans(text, self.featurizer._norm_cfg)[1]
-            if analysis.origin is not None:
-                sources = [sources[k] for k in analysis.origin]
-        return _Units(list(spans), names, cols, units, share, sources)
+                sources = record_spans(text, self.featurizer._norm_cfg)[1]
+                if a.origin is not None:
+                    sources = [sources[k] for k in a.origin]
+            out.append(_Units(
+                list(found), unit_names,
+                np.concatenate([np.array(word_cols, np.int64), char_cols[lo:hi]]),
+                np.concatenate([np.array(word_units, np.int64), char_units[lo:hi]]),
+                np.concatenate([np.ones(len(word_cols)), char_share[lo:hi]]),
+                sources,
+            ))
+        return out
 
 
 class _Units:
