@@ -1,5 +1,6 @@
-"""Speed of the classifier: model load time and single-process prediction throughput on
-40-character messages, where that time goes, next to SnowNLP's sentiment on the same messages.
+"""Speed of the classifier: model load time, single-process prediction throughput on 40-character
+messages in batches and one message a call, where the time goes, next to SnowNLP's sentiment on the
+same messages.
 
     python scripts/bench_classify.py [--model DIR] [--messages 20000]
 
@@ -70,6 +71,14 @@ def main() -> int:
         seconds[explain] = time.perf_counter() - start
         print(f"predict (explain={explain}): {len(msgs) / seconds[explain]:,.0f} messages/s")
     stages(clf, msgs, seconds[False])
+    # a service that classifies each message as it comes pays the fixed costs of a call every time
+    single = msgs[:2000]
+    for explain in (False, True):
+        start = time.perf_counter()
+        for m in single:
+            clf.predict_one(m, explain=explain)
+        each = (time.perf_counter() - start) / len(single)
+        print(f"predict_one (explain={explain}), one message a call: {each * 1e3:.2f} ms a message ({1 / each:,.0f}/s)")
     try:
         from snownlp import SnowNLP
     except ImportError:

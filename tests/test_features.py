@@ -63,3 +63,30 @@ def test_features_double_negation_is_saved_with_the_vocabulary(double):
     assert TextFeaturizer.from_dict(data).analyse(["不是不好"])[0].terms == [AFFIRMED, "好"]
     del data["params"]["double_negation"]  # a featurizer saved before the option existed
     assert TextFeaturizer.from_dict(data).double_negation is False
+
+
+def test_features_few_texts_and_many_give_the_same_matrix_and_hits(monkeypatch):
+    # a few short texts take the lookup and sorting paths, a batch the array and COO paths: the
+    # features and n-gram hits must not depend on which
+    import numpy as np
+
+    import feedback_nlp.features as features
+
+    texts = ["快递三天了还没到，客服也不回", "東西不錯但是客服太慢！！", "ＡＰＰ登不上去", "", "好评👍", "a"] * 3
+    featurizer = TextFeaturizer(min_df=1).fit(texts[:6])
+    monkeypatch.setattr(features, "SMALL_BATCH_CHARS", 10**9)
+    monkeypatch.setattr(features, "SMALL_MATRIX_ENTRIES", 10**9)
+    small = featurizer.transform(texts, hits=True)
+    monkeypatch.setattr(features, "SMALL_BATCH_CHARS", 0)
+    monkeypatch.setattr(features, "SMALL_MATRIX_ENTRIES", 0)
+    large = featurizer.transform(texts, hits=True)
+    assert small[0].nnz > 0 and (small[0] != large[0]).nnz == 0
+    assert np.array_equal(small[0].indices, large[0].indices) and small[0].has_sorted_indices
+    for name in ("char_rows", "char_starts", "char_columns", "word_rows", "word_columns"):
+        assert np.array_equal(getattr(small[1], name), getattr(large[1], name)), name
+    assert len(small[1].char_rows) > 0
+    for few in (["", "~"], ["快递"], []):  # no n-gram at all, one text, none
+        monkeypatch.setattr(features, "SMALL_MATRIX_ENTRIES", 10**9)
+        X = featurizer.transform(few)
+        monkeypatch.setattr(features, "SMALL_MATRIX_ENTRIES", 0)
+        assert X.shape == (len(few), featurizer.n_features_) and (X != featurizer.transform(few)).nnz == 0

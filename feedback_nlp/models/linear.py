@@ -18,6 +18,7 @@ calibration, thresholds and metrics of training are those of the pruned model.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -93,8 +94,14 @@ class LinearModel:
         self.multilabel = multilabel
 
     def row_norms(self, X) -> np.ndarray:
-        sq = X.multiply(X).multiply(self.idf_**2) if self.idf_ is not None else X.multiply(X)
-        norms = np.sqrt(np.asarray(sq.sum(axis=1)).ravel())
+        """The length of each row of ``X`` under idf (1 for an empty row). Squares times idf^2 summed
+        by one sparse product: the same sums as scipy's elementwise ``multiply`` and ``sum`` give, to
+        the bit, in a tenth of the time on a single text."""
+        if not (sp.issparse(X) and X.format == "csr"):
+            X = sp.csr_matrix(X)
+        squares = sp.csr_matrix((X.data * X.data, X.indices, X.indptr), shape=X.shape)
+        weights = self.idf_**2 if self.idf_ is not None else np.ones(X.shape[1], X.dtype)
+        norms = np.sqrt(np.asarray(squares @ weights).ravel())
         norms[norms == 0] = 1.0
         return norms
 
@@ -214,4 +221,10 @@ def covers(head_style: str, style: str) -> bool:
 def style_weights(head_styles: list[str], styles: list[str], probs: np.ndarray) -> np.ndarray:
     """Each text's weight for each of a model's ``head_styles``: the summed probabilities of the
     ``styles`` each covers."""
-    return np.stack([probs[:, [i for i, s in enumerate(styles) if covers(h, s)]].sum(axis=1) for h in head_styles], axis=1)
+    return np.stack([probs[:, columns].sum(axis=1) for columns in _covered(tuple(head_styles), tuple(styles))], axis=1)
+
+
+@functools.lru_cache(maxsize=64)
+def _covered(head_styles: tuple[str, ...], styles: tuple[str, ...]) -> list[list[int]]:
+    """For each of ``head_styles``, the indices of the ``styles`` it covers."""
+    return [[i for i, s in enumerate(styles) if covers(h, s)] for h in head_styles]

@@ -213,6 +213,8 @@ def normalise_records(texts: list[str], config: NormaliseConfig | None = None) -
     """Normalise many short texts (chat messages) at once: the character-level steps of
     ``normalise_text`` run over all of them joined, which is much faster than one call each.
     Line breaks inside a text become spaces; no boilerplate removal, no report."""
+    if not texts:
+        return []
     out = "\n".join(map(_one_line, texts))
     for step in _record_steps(config or NormaliseConfig()):
         out = step(out)

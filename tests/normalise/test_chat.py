@@ -38,6 +38,7 @@ def test_chat_codes_are_read_in_normalisation_after_script_and_width_folding():
     assert result.text == "第一行\n还没到😡" and result.changes["chat_codes_read"] > 0
     # switched off, the codes stay as written
     assert normalise_records(["还没到[发怒]"], NormaliseConfig(chat_codes=False)) == ["还没到[发怒]"]
+    assert normalise_records([]) == [] and normalise_records([""]) == [""]  # no texts: no records
 
 
 def test_chat_codes_from_ones_own_file(tmp_path):
