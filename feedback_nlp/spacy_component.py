@@ -4,8 +4,9 @@
   with the customer-service dictionary (not spaCy's own jieba setup, which uses jieba's global
   default instance).
 - The tokenizer is registered as ``feedback_nlp.jieba_tokenizer.v1`` for spaCy configs:
-  ``[nlp.tokenizer] @tokenizers = "feedback_nlp.jieba_tokenizer.v1"`` (``make_nlp`` builds the
-  pipeline that way). ``nlp.to_disk`` writes the tokenizer's settings to ``tokenizer/settings.json``
+  ``[nlp.tokenizer] @tokenizers = "feedback_nlp.jieba_tokenizer.v1"``, with the ``tokenise``
+  settings of ``configs/default.yaml`` as its arguments (``hmm = true``, ``user_dicts =
+  ["my_words.txt"]``); ``make_nlp`` builds the pipeline that way. ``nlp.to_disk`` writes the tokenizer's settings to ``tokenizer/settings.json``
   with copies of its user dictionaries and stop-word list, so ``spacy.load`` rebuilds the same
   tokenizer; the package's entry points let spaCy find the tokenizer and the component without
   importing feedback_nlp first.
@@ -23,6 +24,7 @@ import json
 import logging
 import shutil
 from pathlib import Path
+from typing import Optional
 
 from pydantic import ValidationError
 
@@ -56,7 +58,16 @@ class JiebaTokenizer:
 
     def _configure(self, config: TokeniseConfig) -> None:
         self.config = config
-        self.tokeniser = get_tokeniser(config)
+        self._tokeniser = None
+
+    @property
+    def tokeniser(self):
+        """Built on first use: ``spacy.load`` creates the tokenizer from config.cfg, whose word
+        lists may be where the pipeline was saved, not here, and then ``from_disk`` points it at
+        the copies saved with the pipeline."""
+        if self._tokeniser is None:
+            self._tokeniser = get_tokeniser(self.config)
+        return self._tokeniser
 
     def __call__(self, text: str) -> Doc:
         # segment the Simplified form (the dictionaries are Simplified) and cut the original
@@ -139,9 +150,26 @@ def _copy_word_list(source: Path, target: Path) -> None:
 
 
 @spacy.registry.tokenizers(TOKENIZER_NAME)
-def create_tokenizer():
+def create_tokenizer(
+    engine: str = "auto",
+    hmm: bool = False,
+    user_dicts: list[str] = [],  # noqa: B006  (spaCy reads defaults from the signature; never mutated)
+    stopwords: Optional[str] = None,
+    drop_stopwords: bool = False,
+    keep_whitespace: bool = False,
+):
+    """The tokenizer, with the ``tokenise`` settings of ``configs/default.yaml`` as arguments, so a
+    spaCy config can set them in its ``[nlp.tokenizer]`` block (``user_dicts = ["my_words.txt"]``)."""
+    settings = {"engine": engine, "hmm": hmm, "user_dicts": list(user_dicts), "stopwords": stopwords,
+                "drop_stopwords": drop_stopwords, "keep_whitespace": keep_whitespace}
+    try:
+        config = TokeniseConfig.model_validate(settings)
+    except ValidationError as exc:
+        raise ConfigError(
+            f"{format_validation_error(exc, f'spaCy tokenizer {TOKENIZER_NAME!r}')}; fix the [nlp.tokenizer] block of the config"
+        ) from None
     def make(nlp: Language) -> JiebaTokenizer:
-        return JiebaTokenizer(nlp.vocab)
+        return JiebaTokenizer(nlp.vocab, config)
 
     return make
 
@@ -180,9 +208,8 @@ def make_nlp(tokenise_config: TokeniseConfig | None = None, normalise: bool = Tr
 
     The pipeline's config names the registered tokenizer, so ``nlp.to_disk`` / ``spacy.load``
     round-trip (the tokenise settings are saved with the tokenizer)."""
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
-    if tokenise_config is not None:
-        nlp.tokenizer._configure(tokenise_config)
+    settings = (tokenise_config or TokeniseConfig()).model_dump(mode="json")
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME, **settings}}})
     if normalise:
         nlp.add_pipe(NORMALISER_NAME)
     return nlp

@@ -56,7 +56,19 @@ def _build_from_config(_user_dict):
     return nlp
 
 
-@pytest.mark.parametrize("build", [_build_with_make_nlp, _build_from_config], ids=["make_nlp", "config"])
+def _build_from_config_with_settings(user_dict):
+    import feedback_nlp.spacy_component  # noqa: F401  (registers the tokenizer and the factory)
+
+    tokenizer = {"@tokenizers": "feedback_nlp.jieba_tokenizer.v1", "user_dicts": [str(user_dict)], "hmm": False}
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": tokenizer}})
+    nlp.add_pipe("feedback_nlp_normaliser")
+    return nlp
+
+
+@pytest.mark.parametrize(
+    "build", [_build_with_make_nlp, _build_from_config, _build_from_config_with_settings],
+    ids=["make_nlp", "config", "config-with-settings"],
+)
 def test_spacy_pipeline_round_trips_through_to_disk_and_spacy_load_in_a_fresh_process(build, tmp_path):
     import json
     import subprocess
@@ -74,7 +86,7 @@ def test_spacy_pipeline_round_trips_through_to_disk_and_spacy_load_in_a_fresh_pr
         "norms": [t.norm_ for t in doc],
         "normalised": doc._.feedback_normalised,
     }
-    assert ("很麻煩" in expected["words"]) == (build is _build_with_make_nlp)
+    assert ("很麻煩" in expected["words"]) == (build is not _build_from_config)
     saved = tmp_path / "pipeline"
     nlp.to_disk(saved)
     user_dict.unlink()  # the saved pipeline carries its own copy
@@ -101,3 +113,12 @@ def test_spacy_normaliser_bad_setting_names_the_component():
     nlp = spacy.blank("zh")
     with pytest.raises(ConfigError, match=r"'norm' \(feedback_nlp_normaliser\): key 'script'.*'t2s'.*got 't2x'"):
         nlp.add_pipe("feedback_nlp_normaliser", name="norm", config={"script": "t2x"})
+
+
+def test_spacy_tokenizer_bad_setting_in_the_config_is_named():
+    import feedback_nlp.spacy_component  # noqa: F401
+    from feedback_nlp.errors import ConfigError
+
+    tokenizer = {"@tokenizers": "feedback_nlp.jieba_tokenizer.v1", "engine": "pkuseg"}
+    with pytest.raises(ConfigError, match=r"jieba_tokenizer.v1': key 'engine'.*got 'pkuseg'.*\[nlp.tokenizer\]"):
+        spacy.blank("zh", config={"nlp": {"tokenizer": tokenizer}})
