@@ -35,7 +35,9 @@ logger = logging.getLogger(__name__)
 SAMPLE_BYTES = 1 << 16  # how much of a file is used to detect its encoding
 ROLES = ("customer", "agent", "bot", "system")
 SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt", ".log", ".xlsx"}
-_SURROGATE = re.compile("[\udc80-\udcff]")  # undecodable bytes, as the "surrogateescape" handler reads them
+# undecodable bytes, as ``_escape_bytes`` reads them (the "surrogateescape" form, for bytes below
+# 0x80 too: a UTF-16 file cut after an odd byte ends in one)
+_SURROGATE = re.compile("[\udc00-\udcff]")
 # in JSON, half of a character written as two escapes ("\ud83d\ude00"), the other half cut off
 _ANY_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -182,7 +184,20 @@ def _text_stream(path: Path, label: str, encoding: str):
     name = codecs.lookup(encoding).name
     # the mark of the encoding read with, skipped: decoded, it would stick to the first field or line
     binary.read(next((len(mark) for mark, codec in BOMS if sample.startswith(mark) and codecs.lookup(codec).name == name), 0))
-    return io.TextIOWrapper(binary, encoding=encoding, errors="surrogateescape", newline="")
+    return io.TextIOWrapper(binary, encoding=encoding, errors=_ESCAPE_BYTES, newline="")
+
+
+def _escape_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """A decoding error handler: each byte that cannot be decoded becomes U+DC00 plus its value, as
+    with "surrogateescape", which refuses bytes below 0x80 (and so a UTF-16 file cut after an odd
+    byte): the record that holds them is rejected, with the bytes shown."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return "".join(chr(0xDC00 + b) for b in exc.object[exc.start : exc.end]), exc.end
+
+
+_ESCAPE_BYTES = "feedback_nlp.escape_bytes"
+codecs.register_error(_ESCAPE_BYTES, _escape_bytes)
 
 
 def _undecodable(value: Any) -> bool:
@@ -264,7 +279,11 @@ class RecordReader:
         out = {}
         for key, value in row.items():
             if _undecodable(value):
-                found = decode_line_elsewhere(value.encode(encoding, "surrogateescape"), encoding)
+                try:
+                    data = value.encode(encoding, "surrogateescape")
+                except UnicodeEncodeError:
+                    return None  # bytes below 0x80 that could not be read: not a line in another encoding
+                found = decode_line_elsewhere(data, encoding)
                 if found is None:
                     return None
                 value, codec = found
@@ -325,7 +344,10 @@ class RecordReader:
                 try:
                     row = json.loads(raw)
                 except json.JSONDecodeError as exc:
-                    yield Reject(label, number, f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})", raw[:500])
+                    reason = f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
+                    if _undecodable(raw):  # bytes that could not be read broke the JSON
+                        reason = f"undecodable bytes; pass --encoding with the file's encoding ({reason})"
+                    yield Reject(label, number, reason, raw[:500])
                     continue
                 if _SURROGATE_ESCAPE.search(raw) and not _undecodable(raw):  # undecodable bytes: _record rejects the row
                     row = _mend_surrogates(row)

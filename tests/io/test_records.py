@@ -394,6 +394,23 @@ def test_records_lines_pasted_in_from_another_encoding_are_read_in_it(reader, tm
     assert "export.csv: mixes encodings: read as utf_8 except line 42 as gb18030; line 43 as big5" in caplog.text
 
 
+@pytest.mark.parametrize("suffix", [".txt", ".csv", ".jsonl"])
+def test_records_utf16_file_cut_after_an_odd_byte(reader, tmp_path, suffix):
+    # UTF-16 without a BOM whose last unit lost a byte: the codec cannot read the odd byte, and
+    # "surrogateescape" refuses bytes below 0x80; the lines before it are read, the last rejected
+    lines = {
+        ".txt": [f"2023-01-05 10:12:0{i} 顾客小王: 快递第{i}天还没到" for i in range(5)],
+        ".csv": ["text,role"] + [f"快递第{i}天还没到,customer" for i in range(5)],
+        ".jsonl": [json.dumps({"role": "customer", "text": f"快递第{i}天还没到"}, ensure_ascii=False) for i in range(5)],
+    }[suffix]
+    path = tmp_path / f"export{suffix}"
+    path.write_bytes("\n".join(lines).encode("utf-16-le") + b"\n")  # the line feed's second byte is missing
+    records, rejects = read_all(reader, path)
+    assert [r.text for r in records[:4]] == [f"快递第{i}天还没到" for i in range(4)]
+    assert len(records) + len(rejects) == 5 and all("undecodable bytes" in r.reason for r in rejects)
+    assert all(r.raw.encode("utf-8") for r in rejects)  # shown as \xNN, writable
+
+
 def test_records_json_lone_surrogate_is_replaced_and_undecodable_bytes_still_rejected(reader, tmp_path):
     path = tmp_path / "chats.jsonl"
     path.write_bytes(
