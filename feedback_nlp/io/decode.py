@@ -306,8 +306,10 @@ def _decode_by_line(data: bytes) -> Decoded | None:
         if line.isascii():
             texts.append(line.decode("ascii"))
             continue
-        found = decode_line_elsewhere(line, "gb18030")  # UTF-8
-        found = found or decode_line_elsewhere(line, "utf-8")  # GB18030 or Big5
+        try:
+            found = line.decode("utf-8"), "utf_8"
+        except UnicodeDecodeError:
+            found = decode_line_elsewhere(line, "utf-8")  # GB18030 or Big5
         if found is None:
             texts.append("")
             broken.append(k)
