@@ -32,6 +32,8 @@ from .decode import BOMS, decode_bytes, decode_line_elsewhere, lines_named
 
 logger = logging.getLogger(__name__)
 
+_DELIMITERS = (",", "\t", ";", "|")  # what separates the columns of a CSV or TSV file
+
 SAMPLE_BYTES = 1 << 16  # how much of a file is used to detect its encoding
 ROLES = ("customer", "agent", "bot", "system")
 SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt", ".log", ".xlsx"}
@@ -405,6 +407,15 @@ class RecordReader:
                 header = next(csv.reader(lines, delimiter=delimiter))
             except StopIteration:
                 raise InputError(f"{label}: no header row; the first row must name the columns") from None
+            if len(header) == 1:
+                # a header of one column: the columns may be separated by another character (a
+                # .csv saved as tab-separated, or with ";" by a European Excel)
+                first = "".join(lines.taken)
+                split = {d: next(csv.reader([first], delimiter=d)) for d in _DELIMITERS if d != delimiter}
+                other = max(split, key=lambda d: len(split[d]))
+                if len(split[other]) > 1:
+                    delimiter, header = other, split[other]
+                    logger.info("%s: the columns are separated by %r", label, delimiter)
             lines.taken.clear()
             if header and header[0].startswith("\ufeff"):
                 header[0] = header[0][1:]

@@ -394,6 +394,17 @@ def test_records_lines_pasted_in_from_another_encoding_are_read_in_it(reader, tm
     assert "export.csv: mixes encodings: read as utf_8 except line 42 as gb18030; line 43 as big5" in caplog.text
 
 
+@pytest.mark.parametrize("delimiter", ["\t", ";", "|"], ids=["tab", "semicolon", "bar"])
+def test_records_csv_with_another_delimiter(reader, tmp_path, delimiter):
+    # a .csv saved as tab-separated, or with ";" by a European Excel: the header tells
+    path = tmp_path / "export.csv"
+    rows = [["会话ID", "时间", "角色", "内容"], ["1", "2023-01-01 10:00", "顾客", "快递怎么还没到, 都三天了"], ["1", "2023-01-01 10:01", "客服", "亲，帮您查一下"]]
+    path.write_text("\n".join(delimiter.join(r) for r in rows) + "\n", encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [(r.role, r.text, r.session) for r in records] == [("customer", "快递怎么还没到, 都三天了", "1"), ("agent", "亲，帮您查一下", "1")]
+    assert not rejects
+
+
 @pytest.mark.parametrize("suffix", [".txt", ".csv", ".jsonl"])
 def test_records_utf16_file_cut_after_an_odd_byte(reader, tmp_path, suffix):
     # UTF-16 without a BOM whose last unit lost a byte: the codec cannot read the odd byte, and
