@@ -33,6 +33,7 @@ from .decode import BOMS, decode_bytes, decode_line_elsewhere, lines_named
 logger = logging.getLogger(__name__)
 
 _DELIMITERS = (",", "\t", ";", "|")  # what separates the columns of a CSV or TSV file
+MAX_TITLE_ROWS = 10  # title lines an export may have above its header row
 
 SAMPLE_BYTES = 1 << 16  # how much of a file is used to detect its encoding
 ROLES = ("customer", "agent", "bot", "system")
@@ -403,22 +404,9 @@ class RecordReader:
         byte order mark or not) is rejected too."""
         with self._stream(path, label) as fh:
             lines = _PhysicalLines(fh)
-            try:
-                header = next(csv.reader(lines, delimiter=delimiter))
-            except StopIteration:
-                raise InputError(f"{label}: no header row; the first row must name the columns") from None
-            if len(header) == 1:
-                # a header of one column: the columns may be separated by another character (a
-                # .csv saved as tab-separated, or with ";" by a European Excel)
-                first = "".join(lines.taken)
-                split = {d: next(csv.reader([first], delimiter=d)) for d in _DELIMITERS if d != delimiter}
-                other = max(split, key=lambda d: len(split[d]))
-                if len(split[other]) > 1:
-                    delimiter, header = other, split[other]
-                    logger.info("%s: the columns are separated by %r", label, delimiter)
-            lines.taken.clear()
-            if header and header[0].startswith("\ufeff"):
-                header[0] = header[0][1:]
+            header, delimiter, titles = self._csv_header(lines, label, delimiter)
+            for number, title in titles:
+                yield Reject(label, number, "a title above the header row, not a message", title[:500])
             fields = _Fields(self.config, header, label, self.canonical)
             reader = csv.reader(lines, delimiter=delimiter)
             while True:
@@ -456,6 +444,44 @@ class RecordReader:
                     continue
                 yield self._record(dict(zip(header, row)), fields, label, number, raw, f"{label}#{number}")
 
+    def _csv_header(self, lines: _PhysicalLines, label: str, delimiter: str) -> tuple[list[str], str, list[tuple[int, str]]]:
+        """The header row, the separator of the columns, and the title lines above the header
+        (number, text). The header is the first of the first ``MAX_TITLE_ROWS`` + 1 rows that names
+        a text column ("客服聊天记录导出（2023年1月）" above it is a title); where none does, the
+        first row (and the missing text column is reported). A header of one column may be
+        separated by another character than ``delimiter`` (a .csv saved as tab-separated, or with
+        ";" by a European Excel)."""
+        read: list[list[str]] = []  # the physical lines of each row read
+        for _ in range(MAX_TITLE_ROWS + 1):
+            try:
+                row = next(csv.reader(lines, delimiter=delimiter))
+            except StopIteration:
+                break
+            read.append(list(lines.taken))
+            lines.taken.clear()
+            found = delimiter
+            if len(row) == 1:
+                split = {d: next(csv.reader(read[-1], delimiter=d)) for d in _DELIMITERS if d != delimiter}
+                other = max(split, key=lambda d: len(split[d]))
+                if len(split[other]) > 1:
+                    found, row = other, split[other]
+            row = _without_bom(row)
+            if _Fields(self.config, row, label, self.canonical, need_text=False).columns["text"] is not None:
+                if found != delimiter:
+                    logger.info("%s: the columns are separated by %r", label, found)
+                number = lines.number - sum(map(len, read)) + 1
+                titles = []
+                for taken in read[:-1]:
+                    if "".join(taken).strip():
+                        titles.append((number, "".join(taken).rstrip("\r\n")))
+                    number += len(taken)
+                return row, found, titles
+        if not read:
+            raise InputError(f"{label}: no header row; the first row must name the columns")
+        # no row names a text column: the first is the header, and _Fields says what is missing
+        lines.push_back([line for taken in read[1:] for line in taken])
+        return _without_bom(next(csv.reader(read[0], delimiter=delimiter), [])), delimiter, []
+
     def _xlsx(self, path: Path, label: str) -> Iterator[Record | Reject]:
         try:
             from openpyxl import load_workbook
@@ -467,21 +493,27 @@ class RecordReader:
             raise InputError(f"{label}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
         try:
             # every sheet, in order; where there are several, a record's file names its sheet
-            sheets = []  # (sheet, label, header, fields or why none)
+            sheets = []  # (sheet, label, header row number, titles above it, header, fields or why none)
             several = len(book.worksheets) > 1
             for sheet in book.worksheets:
                 where = f"{label}[{sheet.title}]" if several else label
-                header = [str(c) if c is not None else "" for c in next(sheet.iter_rows(max_row=1, values_only=True), [])]
+                top = [[str(c) if c is not None else "" for c in r] for r in sheet.iter_rows(max_row=MAX_TITLE_ROWS + 1, values_only=True)]
+                # the header is the first row that names a text column (a title may stand above it)
+                at = next((i for i, r in enumerate(top) if _Fields(self.config, r, where, self.canonical, need_text=False).columns["text"]), 0)
+                header = top[at] if top else []
+                titles = [(n, "\t".join(t).rstrip("\t")) for n, t in enumerate(top[:at], start=1) if any(cell.strip() for cell in t)]
                 try:
                     fields: _Fields | InputError = _Fields(self.config, header, where, self.canonical)
                 except InputError as exc:
                     fields = exc
-                sheets.append((sheet, where, header, fields))
+                sheets.append((sheet, where, at + 1, titles, header, fields))
             if not any(isinstance(fields, _Fields) for *_, fields in sheets):
                 # no sheet has a text column: the file cannot be read, as the first sheet with a header says
-                raise next((fields for *_, header, fields in sheets if header), sheets[0][3])
-            for sheet, where, header, fields in sheets:
-                for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+                raise next((fields for *_, header, fields in sheets if header), sheets[0][5])
+            for sheet, where, header_row, titles, header, fields in sheets:
+                for number, title in titles:
+                    yield Reject(where, number, "a title above the header row, not a message", title[:500])
+                for number, values in enumerate(sheet.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
                     if all(v is None or str(v).strip() == "" for v in values):
                         continue
                     values = [_cell_text(v) for v in values]
@@ -597,6 +629,11 @@ def _rows_go_on(lines: list[str], delimiter: str) -> bool:
     reads as one row."""
     first = [next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [""])[0].strip() for line in lines]
     return any(f == first[0] or (first[0].isdigit() and f.isdigit()) for f in first[1:] if f)
+
+
+def _without_bom(row: list[str]) -> list[str]:
+    """A header row without the byte order mark a file may start with."""
+    return [row[0][1:], *row[1:]] if row and row[0].startswith("\ufeff") else row
 
 
 def _ends_in_quotes(lines: list[str], delimiter: str) -> bool:

@@ -405,6 +405,36 @@ def test_records_csv_with_another_delimiter(reader, tmp_path, delimiter):
     assert not rejects
 
 
+def test_records_title_rows_above_the_header_are_set_aside(reader, tmp_path):
+    # exports often put a title, and a blank line, above the header row
+    csv_path = tmp_path / "export.csv"
+    csv_path.write_text(
+        "客服聊天记录导出（2023年1月）\n\n会话ID\t角色\t内容\n1\t顾客\t快递怎么还没到\n1\t客服\t\"亲，\n帮您查一下\"\n",
+        encoding="utf-8",
+    )
+    records, rejects = read_all(reader, csv_path)
+    assert [(r.line, r.role, r.text) for r in records] == [(4, "customer", "快递怎么还没到"), (5, "agent", "亲，\n帮您查一下")]
+    assert [(r.line, r.reason, r.raw) for r in rejects] == [(1, "a title above the header row, not a message", "客服聊天记录导出（2023年1月）")]
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["客服聊天记录导出（2023年1月）"], [], ["会话ID", "角色", "内容"], [1, "顾客", "快递怎么还没到"]):
+        sheet.append(row)
+    xlsx_path = tmp_path / "export.xlsx"
+    book.save(xlsx_path)
+    records, rejects = read_all(reader, xlsx_path)
+    assert [(r.line, r.role, r.text) for r in records] == [(4, "customer", "快递怎么还没到")]
+    assert [(r.line, r.raw) for r in rejects] == [(1, "客服聊天记录导出（2023年1月）")]
+
+
+def test_records_csv_without_a_text_column_in_its_first_rows_still_names_the_first_row(reader, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"no text field.*found a, b"):
+        read_all(reader, path)
+
+
 @pytest.mark.parametrize("suffix", [".txt", ".csv", ".jsonl"])
 def test_records_utf16_file_cut_after_an_odd_byte(reader, tmp_path, suffix):
     # UTF-16 without a BOM whose last unit lost a byte: the codec cannot read the odd byte, and
