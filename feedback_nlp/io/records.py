@@ -332,7 +332,9 @@ class RecordReader:
     # ---- formats ------------------------------------------------------------------------
     def _jsonl(self, path: Path, label: str) -> Iterator[Record | Reject]:
         """One JSON object per line; a .json file whose first line starts a JSON array is read as
-        that array instead (``_json_array``)."""
+        that array instead (``_json_array``), and one that holds a single JSON object (on one line
+        or pretty-printed) whose messages are a list under one key, {"data": [{…}, …]}, as that
+        list."""
         mappings: dict[tuple, _Fields | str] = {}  # rows may differ in their keys
         array = _format_suffix(path) == ".json"
         with self._stream(path, label) as fh:
@@ -342,6 +344,13 @@ class RecordReader:
                 if array and line.lstrip().startswith("["):
                     yield from self._json_array(line + fh.read(), mappings, path, label)
                     return
+                if array and line.lstrip().lstrip("\ufeff").startswith("{"):
+                    wrapped = self._json_wrapper(line, fh, label)
+                    if wrapped is not None:
+                        key, items, text = wrapped
+                        logger.info("%s: the messages are the list under %r", label, key)
+                        yield from self._json_items(items, text, mappings, path, label, f"the list {key!r}")
+                        return
                 array = False
                 raw = line.rstrip("\r\n").lstrip("\ufeff")  # a byte order mark where two exports were joined
                 try:
@@ -356,23 +365,48 @@ class RecordReader:
                     row = _mend_surrogates(row)
                 yield self._json_record(row, mappings, path, label, number, raw[:500])
 
+    def _json_wrapper(self, first: str, fh, label: str) -> tuple[str, list, str] | None:
+        """For a .json file that opens with an object: the key of its list of messages, that list
+        and the whole text, where the file is one object without a text field of its own that holds a list
+        of objects under exactly one key; None where its first line is a message of JSON Lines
+        (the lines are then read one by one). A pretty-printed object is read whole into memory."""
+        try:
+            obj, text = json.loads(first), first
+        except json.JSONDecodeError:
+            text = first + fh.read()  # "{" alone on the first line: a pretty-printed object
+            obj = _whole_json(text, label)
+            if not isinstance(obj, dict):
+                raise InputError(f"{label}: expected a JSON object holding a list of messages; convert it to JSON Lines (.jsonl)")
+        if not isinstance(obj, dict) or _Fields(self.config, list(obj), label, self.canonical, need_text=False).columns["text"]:
+            if text is first:
+                return None  # one message on the first line of JSON Lines
+            raise InputError(f"{label}: holds one JSON object with a text field, not a list of messages; "
+                             "write one message object per line (JSON Lines, .jsonl)")
+        lists = [k for k, v in obj.items() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+        if len(lists) != 1:
+            if text is first:
+                return None
+            found = f"lists of objects under {', '.join(map(repr, lists))}" if lists else "no list of objects"
+            raise InputError(f"{label}: a JSON object with {found}; expected one list of messages, e.g. "
+                             '{"data": [{"text": …}, …]}, or JSON Lines (.jsonl)')
+        return lists[0], obj[lists[0]], text
+
     def _json_array(self, text: str, mappings: dict, path: Path, label: str) -> Iterator[Record | Reject]:
         """The objects of a JSON array (on one line or pretty-printed over many), read whole into
-        memory; a record's line is its position in the array (1 for the first object)."""
-        try:
-            items = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{label}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
-                "fix it, or convert it to JSON Lines (one message object per line, .jsonl)"
-            ) from None
+        memory (``_json_items``)."""
+        items = _whole_json(text, label)
         if not isinstance(items, list):  # "[" then more than one value: json.loads says "Extra data"
             raise InputError(f"{label}: expected a JSON array of message objects; convert it to JSON Lines (.jsonl)")
+        yield from self._json_items(items, text, mappings, path, label, "the array")
+
+    def _json_items(self, items: list, text: str, mappings: dict, path: Path, label: str, of: str) -> Iterator[Record | Reject]:
+        """Records from a list of parsed messages (``text``: the JSON they were parsed from); a
+        record's line is its position in the list (1 for the first object)."""
         if _SURROGATE_ESCAPE.search(text) and not _undecodable(text):
             items = _mend_surrogates(items)
         for number, row in enumerate(items, start=1):
             raw = json.dumps(row, ensure_ascii=False)[:500]
-            yield self._json_record(row, mappings, path, label, number, raw, f" (item {number} of the array)")
+            yield self._json_record(row, mappings, path, label, number, raw, f" (item {number} of {of})")
 
     def _json_record(self, row: Any, mappings: dict, path: Path, label: str, number: int, raw: str, where: str = "") -> Record | Reject:
         """A record from one parsed JSON value; ``mappings`` keeps the fields found for each set of
@@ -629,6 +663,17 @@ def _rows_go_on(lines: list[str], delimiter: str) -> bool:
     reads as one row."""
     first = [next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [""])[0].strip() for line in lines]
     return any(f == first[0] or (first[0].isdigit() and f.isdigit()) for f in first[1:] if f)
+
+
+def _whole_json(text: str, label: str) -> Any:
+    """A whole file parsed as one JSON value; ``InputError`` where it is not valid JSON."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{label}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+            "fix it, or convert it to JSON Lines (one message object per line, .jsonl)"
+        ) from None
 
 
 def _without_bom(row: list[str]) -> list[str]:

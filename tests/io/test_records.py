@@ -405,6 +405,31 @@ def test_records_csv_with_another_delimiter(reader, tmp_path, delimiter):
     assert not rejects
 
 
+@pytest.mark.parametrize("indent", [None, 2], ids=["one-line", "pretty-printed"])
+def test_records_json_object_holding_the_list_of_messages(reader, tmp_path, indent):
+    # many exports wrap the messages: {"total": 2, "data": [{...}, {...}]}
+    path = tmp_path / "export.json"
+    messages = [{"role": "customer", "content": "快递怎么还没到"}, {"role": "agent", "content": "亲，帮您查一下"}, {"role": "customer"}]
+    path.write_text(json.dumps({"code": 0, "total": 3, "data": messages}, ensure_ascii=False, indent=indent), encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [(r.line, r.role, r.text) for r in records] == [(1, "customer", "快递怎么还没到"), (2, "agent", "亲，帮您查一下"), (3, "customer", "")]
+    assert not rejects
+
+
+def test_records_json_object_that_is_not_a_list_of_messages_is_named(reader, tmp_path):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"a": [{"text": "x"}], "b": [{"text": "y"}]}, indent=1), encoding="utf-8")
+    with pytest.raises(InputError, match=r"export.json: a JSON object with lists of objects under 'a', 'b'; expected one list"):
+        read_all(reader, path)
+    path.write_text(json.dumps({"text": "快递怎么还没到"}, ensure_ascii=False, indent=1), encoding="utf-8")
+    with pytest.raises(InputError, match=r"one JSON object with a text field, not a list of messages"):
+        read_all(reader, path)
+    # JSON Lines in a .json file are still read line by line
+    path.write_text('{"text": "快递怎么还没到"}\n{"text": "好评"}\n', encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [r.text for r in records] == ["快递怎么还没到", "好评"] and not rejects
+
+
 def test_records_title_rows_above_the_header_are_set_aside(reader, tmp_path):
     # exports often put a title, and a blank line, above the header row
     csv_path = tmp_path / "export.csv"
