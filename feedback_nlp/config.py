@@ -186,9 +186,19 @@ class ChatlogRoles(_Strict):
 
 class TranscriptConfig(_Strict):
     line_pattern: str
+    speaker_line_patterns: tuple[str, ...] = ()
     session_header: str
 
     _compiles = field_validator("line_pattern", "session_header")(_check_regex)
+
+    @field_validator("speaker_line_patterns")
+    @classmethod
+    def _speaker_lines_compile(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            _check_regex(pattern)
+            if not {"time", "speaker"} <= set(re.compile(pattern).groupindex):
+                raise ValueError(f"needs the groups (?P<time>...) and (?P<speaker>...): {pattern!r}")
+        return value
 
 
 class ChatlogConfig(_Strict):

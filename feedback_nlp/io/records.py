@@ -562,11 +562,15 @@ class RecordReader:
 
     def _transcript(self, path: Path, label: str) -> Iterator[Record | Reject]:
         line_re = re.compile(self.config.transcript.line_pattern)
+        speaker_res = [re.compile(p) for p in self.config.transcript.speaker_line_patterns]
         header_re = re.compile(self.config.transcript.session_header)
         fields = _Fields(self.config, ["time", "speaker", "text"], label)
         fields.columns["session"] = "session"  # transcripts name sessions by header or position
         session_no, session_name = 1, None
         pending: dict | None = None
+        # whether messages start on a line of their own ("2023-01-05 10:12:01 顾客小王", the text
+        # below): blank lines then end messages, not sessions
+        speaker_lines = False
         with self._stream(path, label) as fh:
             for number, line in enumerate(fh, start=1):
                 raw = line.rstrip("\r\n").lstrip("\ufeff")  # a byte order mark where two exports were joined
@@ -575,22 +579,29 @@ class RecordReader:
                     if pending:
                         yield self._finish(pending, fields, label)
                         pending = None
-                    if header or session_name is not None or number > 1:
+                    if header or (not speaker_lines and (session_name is not None or number > 1)):
                         session_no += 1
-                    session_name = (header.group("session") or header.group("session2")) if header and header.groupdict() else None
+                    if header or not speaker_lines:
+                        session_name = (header.group("session") or header.group("session2")) if header and header.groupdict() else None
                     continue
                 m = line_re.match(raw)
-                if m:
+                alone = None if m else next((s for r in speaker_res if (s := r.match(raw))), None)
+                if m or alone:
                     if pending:
                         yield self._finish(pending, fields, label)
+                    speaker_lines = alone is not None
+                    found = m or alone
                     session = session_name or f"{label}#s{session_no}"
-                    pending = {"row": {"time": m.group("time"), "speaker": m.group("speaker").strip(), "text": m.group("text")},
+                    pending = {"row": {"time": found.group("time"), "speaker": found.group("speaker").strip(),
+                                       "text": m.group("text") if m else None},
                                "line": number, "raw": raw, "session": session}
                 elif pending:
-                    pending["row"]["text"] += "\n" + raw.strip()
+                    text = pending["row"]["text"]
+                    pending["row"]["text"] = raw.strip() if text is None else text + "\n" + raw.strip()
                     pending["raw"] += "\n" + raw
                 else:
-                    yield Reject(label, number, "not a message line (expected 'time speaker: text')", raw[:500])
+                    yield Reject(label, number, "not a message line (expected 'time speaker: text', or 'time speaker' "
+                                                "with the text on the lines below)", raw[:500])
         if pending:
             yield self._finish(pending, fields, label)
 

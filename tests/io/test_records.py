@@ -171,6 +171,40 @@ def test_records_transcript_sessions_and_continuations(reader, tmp_path, monkeyp
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # QQ / WeChat style: time and speaker on a line, the message below, a blank line between
+        "2023-01-05 10:12:01 顾客小王\n快递怎么还没到\n都三天了\n\n2023-01-05 10:13:00 客服小李\n亲，帮您查一下\n\n"
+        "2023-01-05 10:14:00 顾客小王\n\n",
+        # the speaker first
+        "顾客小王 2023-01-05 10:12:01\n快递怎么还没到\n都三天了\n\n客服小李 2023-01-05 10:13:00\n亲，帮您查一下\n\n"
+        "顾客小王 2023-01-05 10:14:00\n",
+        # the time in brackets, a full-width colon
+        "[2023-01-05 10:12:01] 顾客小王：快递怎么还没到\n都三天了\n【2023-01-05 10:13:00】客服小李：亲，帮您查一下\n"
+        "[2023-01-05 10:14:00] 顾客小王：\n",
+    ],
+    ids=["time-speaker-then-text", "speaker-time-then-text", "bracketed-time"],
+)
+def test_records_transcript_layouts_of_chat_exports(reader, tmp_path, text):
+    path = tmp_path / "chat.txt"
+    path.write_text(text, encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [(r.session, r.role, r.speaker, r.text) for r in records] == [
+        (f"{path}#s1", "customer", "顾客小王", "快递怎么还没到\n都三天了"),
+        (f"{path}#s1", "agent", "客服小李", "亲，帮您查一下"),
+        (f"{path}#s1", "customer", "顾客小王", ""),  # a picture or sticker: an empty turn
+    ]
+    assert records[1].time == "2023-01-05 10:13:00" and not rejects
+
+
+def test_records_transcript_speaker_line_patterns_need_time_and_speaker(tmp_path):
+    from feedback_nlp.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"needs the groups \(\?P<time>"):
+        load_chatlog_config(overrides=["transcript.speaker_line_patterns=['^(?P<speaker>\\S+)$']"])
+
+
+@pytest.mark.parametrize(
     "role, speaker, text, expected",
     [
         ("customer", None, "亲，帮您查一下", "customer"),  # an explicit role field wins
