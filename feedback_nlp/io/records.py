@@ -28,12 +28,10 @@ from typing import Any, Callable, Iterator
 
 from ..config import ChatlogConfig
 from ..errors import InputError, InputNotFoundError, shorten
+from .csv_rows import MAX_TITLE_ROWS, PhysicalLines, ends_in_quotes, find_header, holds_rows, is_one_row, rows_go_on
 from .decode import BOMS, decode_bytes, decode_line_elsewhere, lines_named
 
 logger = logging.getLogger(__name__)
-
-_DELIMITERS = (",", "\t", ";", "|")  # what separates the columns of a CSV or TSV file
-MAX_TITLE_ROWS = 10  # title lines an export may have above its header row
 
 SAMPLE_BYTES = 1 << 16  # how much of a file is used to detect its encoding
 ROLES = ("customer", "agent", "bot", "system")
@@ -46,9 +44,6 @@ _ANY_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 # what a gzip file cut off or damaged raises while it is read
 _DAMAGED_GZIP = (EOFError, zlib.error, gzip.BadGzipFile)
-# a quoted CSV field may hold line breaks, but a record running over this many lines is taken for
-# an unclosed quote: its first line is rejected and the lines after it are read again
-MAX_CSV_RECORD_LINES = 50
 
 
 @dataclass
@@ -430,15 +425,15 @@ class RecordReader:
         swallowing the rows between; so a record over several lines whose later lines are whole
         rows by themselves (the stray quote closed by chance in a later row), unless it is itself
         one row of the header's width with its quoted field properly closed and those lines do not
-        start as the file's rows go on (``_rows_go_on``), or that would run over
+        start as the file's rows go on (``rows_go_on``), or that would run over
         ``MAX_CSV_RECORD_LINES``, or breaks the parser, or that the file ends inside (a file cut
         off), has its first line rejected ("unclosed quote") and the lines after it read again. A
         record over several lines that swallowed no rows but has the wrong number of columns is one
         reject, as one record. A row that repeats the header (two exports joined, each with its
         byte order mark or not) is rejected too."""
         with self._stream(path, label) as fh:
-            lines = _PhysicalLines(fh)
-            header, delimiter, titles = self._csv_header(lines, label, delimiter)
+            lines = PhysicalLines(fh)
+            header, delimiter, titles = find_header(lines, label, delimiter, self._names_text)
             for number, title in titles:
                 yield Reject(label, number, "a title above the header row, not a message", title[:500])
             fields = _Fields(self.config, header, label, self.canonical)
@@ -455,10 +450,10 @@ class RecordReader:
                     row, problem = [], f"the CSV parser stopped: {exc}"
                 taken, number = list(lines.taken), lines.number - len(lines.taken) + 1
                 lines.taken.clear()
-                if problem is None and lines.at_end and _ends_in_quotes(taken, delimiter):
+                if problem is None and lines.at_end and ends_in_quotes(taken, delimiter):
                     problem = "the file ends inside a quoted field"  # the csv module returns the field as it is
-                if (problem is None and len(taken) > 1 and _holds_rows(taken[1:], len(header), delimiter)
-                        and (not _is_one_row(taken, len(header), delimiter) or _rows_go_on(taken, delimiter))):
+                if (problem is None and len(taken) > 1 and holds_rows(taken[1:], len(header), delimiter)
+                        and (not is_one_row(taken, len(header), delimiter) or rows_go_on(taken, delimiter))):
                     problem = f"the quoted field runs over {len(taken) - 1} lines that are rows themselves"
                 if problem is not None:
                     first = taken[0].rstrip("\r\n") if taken else ""
@@ -478,43 +473,9 @@ class RecordReader:
                     continue
                 yield self._record(dict(zip(header, row)), fields, label, number, raw, f"{label}#{number}")
 
-    def _csv_header(self, lines: _PhysicalLines, label: str, delimiter: str) -> tuple[list[str], str, list[tuple[int, str]]]:
-        """The header row, the separator of the columns, and the title lines above the header
-        (number, text). The header is the first of the first ``MAX_TITLE_ROWS`` + 1 rows that names
-        a text column ("客服聊天记录导出（2023年1月）" above it is a title); where none does, the
-        first row (and the missing text column is reported). A header of one column may be
-        separated by another character than ``delimiter`` (a .csv saved as tab-separated, or with
-        ";" by a European Excel)."""
-        read: list[list[str]] = []  # the physical lines of each row read
-        for _ in range(MAX_TITLE_ROWS + 1):
-            try:
-                row = next(csv.reader(lines, delimiter=delimiter))
-            except StopIteration:
-                break
-            read.append(list(lines.taken))
-            lines.taken.clear()
-            found = delimiter
-            if len(row) == 1:
-                split = {d: next(csv.reader(read[-1], delimiter=d)) for d in _DELIMITERS if d != delimiter}
-                other = max(split, key=lambda d: len(split[d]))
-                if len(split[other]) > 1:
-                    found, row = other, split[other]
-            row = _without_bom(row)
-            if _Fields(self.config, row, label, self.canonical, need_text=False).columns["text"] is not None:
-                if found != delimiter:
-                    logger.info("%s: the columns are separated by %r", label, found)
-                number = lines.number - sum(map(len, read)) + 1
-                titles = []
-                for taken in read[:-1]:
-                    if "".join(taken).strip():
-                        titles.append((number, "".join(taken).rstrip("\r\n")))
-                    number += len(taken)
-                return row, found, titles
-        if not read:
-            raise InputError(f"{label}: no header row; the first row must name the columns")
-        # no row names a text column: the first is the header, and _Fields says what is missing
-        lines.push_back([line for taken in read[1:] for line in taken])
-        return _without_bom(next(csv.reader(read[0], delimiter=delimiter), [])), delimiter, []
+    def _names_text(self, columns: list[str]) -> bool:
+        """Whether a row of column names has a text column (a header, not a title above it)."""
+        return _Fields(self.config, columns, "", self.canonical, need_text=False).columns["text"] is not None
 
     def _xlsx(self, path: Path, label: str) -> Iterator[Record | Reject]:
         try:
@@ -533,7 +494,7 @@ class RecordReader:
                 where = f"{label}[{sheet.title}]" if several else label
                 top = [[str(c) if c is not None else "" for c in r] for r in sheet.iter_rows(max_row=MAX_TITLE_ROWS + 1, values_only=True)]
                 # the header is the first row that names a text column (a title may stand above it)
-                at = next((i for i, r in enumerate(top) if _Fields(self.config, r, where, self.canonical, need_text=False).columns["text"]), 0)
+                at = next((i for i, r in enumerate(top) if self._names_text(r)), 0)
                 header = top[at] if top else []
                 titles = [(n, "\t".join(t).rstrip("\t")) for n, t in enumerate(top[:at], start=1) if any(cell.strip() for cell in t)]
                 try:
@@ -651,31 +612,6 @@ def parse_time(value: Any) -> datetime | None:
     return when.astimezone(CHINA_STANDARD_TIME).replace(tzinfo=None) if when.tzinfo else when
 
 
-def _holds_rows(lines: list[str], width: int, delimiter: str) -> bool:
-    """Whether any of ``lines``, read alone, is a row of ``width`` fields."""
-    return any(len(next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])) == width for line in lines)
-
-
-def _is_one_row(lines: list[str], width: int, delimiter: str) -> bool:
-    """Whether ``lines`` read strictly are one row of ``width`` fields: every quoted field closed by
-    a quote before a delimiter or the end of a line (a stray quote closed by chance in a later row
-    is mostly followed by more text)."""
-    try:
-        rows = list(csv.reader(lines, delimiter=delimiter, strict=True))
-    except csv.Error:
-        return False
-    return len(rows) == 1 and len(rows[0]) == width
-
-
-def _rows_go_on(lines: list[str], delimiter: str) -> bool:
-    """Whether a line after the first of a record starts as the rows of the file do after it: with
-    the record's own first field (a session id) or, where that is a number, with a number (the
-    next message ids). Then a quote that closed by chance swallowed those rows, though the record
-    reads as one row."""
-    first = [next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [""])[0].strip() for line in lines]
-    return any(f == first[0] or (first[0].isdigit() and f.isdigit()) for f in first[1:] if f)
-
-
 def _whole_json(text: str, label: str) -> Any:
     """A whole file parsed as one JSON value; ``InputError`` where it is not valid JSON."""
     try:
@@ -685,47 +621,6 @@ def _whole_json(text: str, label: str) -> Any:
             f"{label}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
             "fix it, or convert it to JSON Lines (one message object per line, .jsonl)"
         ) from None
-
-
-def _without_bom(row: list[str]) -> list[str]:
-    """A header row without the byte order mark a file may start with."""
-    return [row[0][1:], *row[1:]] if row and row[0].startswith("\ufeff") else row
-
-
-def _ends_in_quotes(lines: list[str], delimiter: str) -> bool:
-    """Whether the record on ``lines`` ends inside a quoted field: a line after it is then read
-    into that field instead of as a row of its own."""
-    return len(list(csv.reader([*lines, "\n"], delimiter=delimiter))) < 2
-
-
-class _PhysicalLines:
-    """The lines of a text stream for ``csv.reader``, numbered, with the lines of the record being
-    read kept in ``taken`` and a way to read lines again (``push_back``)."""
-
-    def __init__(self, fh):
-        self.fh, self.number, self.taken, self._again = fh, 0, [], []
-        self.at_end = False  # the stream has no more lines (lines read again may be left)
-
-    def __iter__(self):
-        return self
-
-    def __next__(self) -> str:
-        if len(self.taken) >= MAX_CSV_RECORD_LINES:  # stops the csv module reading on through the file
-            raise csv.Error(f"one record would run over more than {MAX_CSV_RECORD_LINES} lines")
-        if self._again:
-            line = self._again.pop()
-        else:
-            line = next(self.fh, None)
-            if line is None:
-                self.at_end = True
-                raise StopIteration
-        self.number += 1
-        self.taken.append(line)
-        return line
-
-    def push_back(self, lines: list[str]) -> None:
-        self._again.extend(reversed(lines))
-        self.number -= len(lines)
 
 
 def count_lines(paths: list[Path]) -> int:
