@@ -11,7 +11,7 @@ import typer
 
 from ..config import Config, load_config
 from ..errors import FeedbackNLPError
-from ..io.records import visible_files
+from ..io.inputs import visible_files
 from ..normalise.encoding import read_text
 from ..normalise.text import normalise_text
 from ..tokenise import get_tokeniser, split_sentences

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ..io.records import named_paths, visible_files
+from ..io.inputs import named_paths, visible_files
 from .metrics import Metric, dedupe_metrics, extract_metrics, group_by_metric, names_something
 from .tables import table_header, table_row_metrics
 from .classifier import SectionClassifier

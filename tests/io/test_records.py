@@ -6,7 +6,8 @@ import pytest
 
 from feedback_nlp.config import load_chatlog_config
 from feedback_nlp.errors import InputError, InputNotFoundError
-from feedback_nlp.io.records import Record, RecordReader, Reject, expand_inputs
+from feedback_nlp.io.inputs import expand_inputs
+from feedback_nlp.io.records import Record, RecordReader, Reject
 
 
 @pytest.fixture(scope="module")
@@ -239,15 +240,6 @@ def test_records_too_long_text_is_rejected(tmp_path):
     assert len(records) == 1 and "over max_text_chars=10" in rejects[0].reason
 
 
-def test_records_expand_inputs_finds_known_files(tmp_path):
-    (tmp_path / "a.jsonl").write_text("{}", encoding="utf-8")
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "b.csv.gz").write_bytes(b"")
-    (tmp_path / "notes.pdf").write_bytes(b"")
-    found = expand_inputs([tmp_path])
-    assert [p.name for p in found] == ["a.jsonl", "b.csv.gz"]
-
-
 @pytest.mark.parametrize("role, speaker, text", [("顧客", None, "好"), (None, "客服小李", "好"), (None, "小王", "您好，很高興為您服務")])
 def test_records_role_detection_reads_traditional(role, speaker, text):
     from feedback_nlp.normalise.script import to_simplified
@@ -273,17 +265,6 @@ def test_records_headerless_file_error_is_short_and_says_what_to_do(tmp_path):
     with pytest.raises(InputError, match="header row") as info:
         list(RecordReader(load_chatlog_config()).read(path))
     assert len(str(info.value)) < 400
-
-
-def test_visible_files_come_in_natural_order(tmp_path):
-    from feedback_nlp.io.records import visible_files
-
-    for name in ("2024年10月.txt", "2024年2月.txt", "2024年1月.txt", "export_10.csv", "export_9.csv", ".hidden.txt"):
-        (tmp_path / name).write_text("x", encoding="utf-8")
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "a.txt").write_text("x", encoding="utf-8")
-    assert [p.relative_to(tmp_path).as_posix() for p in visible_files(tmp_path)] == [
-        "2024年1月.txt", "2024年2月.txt", "2024年10月.txt", "export_9.csv", "export_10.csv", "sub/a.txt"]
 
 
 @pytest.mark.parametrize(
