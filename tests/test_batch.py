@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from feedback_nlp import batch
-from feedback_nlp.batch import classify_files, summarise_sessions
+from feedback_nlp.batch import classify_files
 from feedback_nlp.cli import app
 from feedback_nlp.errors import FeedbackNLPError, InputError
 from feedback_nlp.summarise.feedback import analyse_chats
@@ -127,21 +127,6 @@ def test_batch_resume_without_checkpoint_says_so(tmp_path, tiny_model_dir):
     make_export(tmp_path / "chats.jsonl", n_sessions=2)
     with pytest.raises(Exception, match="no checkpoint"):
         classify_files([tmp_path / "chats.jsonl"], tmp_path / "m.jsonl", model=tiny_model_dir, resume=True)
-
-
-def test_batch_sessions_trend_and_complained_again():
-    rows = [
-        {"session": "a", "time": "2023-01-01 10:00:00", "role": "customer", "sentiment_score": -0.9, "causes": ["logistics"], "is_complaint": True},
-        {"session": "a", "time": "2023-01-01 10:02:00", "role": "agent", "sentiment_score": None, "causes": [], "is_complaint": None},
-        {"session": "a", "time": "2023-01-01 10:03:00", "role": "customer", "sentiment_score": -0.8, "causes": ["attitude"], "is_complaint": True},
-        {"session": "b", "time": "2023/01/02 09:00", "role": "customer", "sentiment_score": -0.6, "causes": [], "is_complaint": True},
-        {"session": "b", "time": "2023/01/02 09:01", "role": "agent", "sentiment_score": None, "causes": [], "is_complaint": None},
-        {"session": "b", "time": "2023/01/02 09:09", "role": "customer", "sentiment_score": 0.7, "causes": [], "is_complaint": False},
-    ]
-    a, b = summarise_sessions(rows)
-    assert a["complained_again"] and a["trend"] == "stable" and a["causes"] == ["logistics", "attitude"]
-    assert a["first_response_seconds"] == 120.0
-    assert not b["complained_again"] and b["trend"] == "improved" and b["duration_seconds"] == 540.0
 
 
 runner = CliRunner()

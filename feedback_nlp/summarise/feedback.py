@@ -13,7 +13,8 @@ from collections import Counter
 from itertools import islice
 from pathlib import Path
 
-from ..batch import _read_rows, side_file, summarise_sessions
+from ..batch import side_file
+from ..sessions import read_rows, summarise_sessions
 from ..io.records import parse_time
 from ..errors import InputError, InputNotFoundError
 from ..io.writers import output_format
@@ -82,7 +83,7 @@ def _classified_rows(path: str | Path, fmt: str | None = None, limit: int | None
         raise InputNotFoundError(f"--chats {path}: no such file; {_CLASSIFY_HINT}")
     fmt = output_format(path, fmt)
     try:
-        rows = list(islice(_read_rows(path, fmt, columns=None), limit))
+        rows = list(islice(read_rows(path, fmt, columns=None), limit))
     except KeyError as exc:  # a CSV without the classifier's columns
         raise _not_messages(path, fmt, f"has no {exc} column") from None
     except UnicodeDecodeError:  # classify writes UTF-8; an export straight from a system may be GBK

@@ -1,0 +1,42 @@
+"""One row per session from classified messages."""
+
+import json
+
+import pytest
+
+from feedback_nlp.io.writers import RowWriter
+from feedback_nlp.sessions import SESSION_COLUMNS, is_sessions_file, read_rows, summarise_sessions, write_sessions
+
+
+def test_sessions_trend_and_complained_again():
+    rows = [
+        {"session": "a", "time": "2023-01-01 10:00:00", "role": "customer", "sentiment_score": -0.9, "causes": ["logistics"], "is_complaint": True},
+        {"session": "a", "time": "2023-01-01 10:02:00", "role": "agent", "sentiment_score": None, "causes": [], "is_complaint": None},
+        {"session": "a", "time": "2023-01-01 10:03:00", "role": "customer", "sentiment_score": -0.8, "causes": ["attitude"], "is_complaint": True},
+        {"session": "b", "time": "2023/01/02 09:00", "role": "customer", "sentiment_score": -0.6, "causes": [], "is_complaint": True},
+        {"session": "b", "time": "2023/01/02 09:01", "role": "agent", "sentiment_score": None, "causes": [], "is_complaint": None},
+        {"session": "b", "time": "2023/01/02 09:09", "role": "customer", "sentiment_score": 0.7, "causes": [], "is_complaint": False},
+    ]
+    a, b = summarise_sessions(rows)
+    assert a["complained_again"] and a["trend"] == "stable" and a["causes"] == ["logistics", "attitude"]
+    assert a["first_response_seconds"] == 120.0
+    assert not b["complained_again"] and b["trend"] == "improved" and b["duration_seconds"] == 540.0
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_sessions_written_from_each_message_format(tmp_path, fmt):
+    rows = [
+        {"session": "a", "time": "2023-01-01 10:00:00", "role": "customer", "causes": ["logistics"], "sentiment_score": -0.9, "is_complaint": True},
+        {"session": "a", "time": "2023-01-01 10:02:00", "role": "agent", "causes": [], "sentiment_score": None, "is_complaint": None},
+    ]
+    messages = tmp_path / f"m.{fmt}"
+    writer = RowWriter(messages, fmt, ["session", "time", "role", "causes", "sentiment_score", "is_complaint"])
+    writer.write(rows)
+    writer.close()
+    assert [(r["session"], r["causes"], r["sentiment_score"]) for r in read_rows(messages, fmt)] == [
+        ("a", ["logistics"], -0.9), ("a", [], None)]
+    output = tmp_path / "sessions.jsonl"
+    assert write_sessions(messages, fmt, output) == 1 and is_sessions_file(output)
+    (row,) = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert list(row) == SESSION_COLUMNS and row["first_response_seconds"] == 120.0
+    assert not is_sessions_file(messages)  # a file of messages is not a sessions file
