@@ -33,7 +33,8 @@ from typing import Callable, Iterable, Iterator
 from .config import ChatlogConfig, load_chatlog_config
 from .errors import FeedbackNLPError, InputError
 from .io.inputs import expand_inputs
-from .io.records import SUFFIXES, TIME_FORMATS, Record, RecordReader, Reject, parse_time
+from .io.records import SUFFIXES, Record, RecordReader, Reject
+from .io.times import TIME_FORMATS, parse_time
 from .io.writers import RESUMABLE, RowWriter, output_format
 from .normalise.encoding import looks_like_mojibake, repair_mojibake
 from .normalise.script import to_simplified

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .io.records import parse_time
+from .io.times import parse_time
 from .io.writers import RowWriter, output_format
 
 SESSION_COLUMNS = [

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..batch import side_file
 from ..sessions import read_rows, summarise_sessions
-from ..io.records import parse_time
+from ..io.times import parse_time
 from ..errors import InputError, InputNotFoundError
 from ..io.writers import output_format
 from ..normalise.redact import MASK, Redactor

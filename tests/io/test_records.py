@@ -267,36 +267,11 @@ def test_records_headerless_file_error_is_short_and_says_what_to_do(tmp_path):
     assert len(str(info.value)) < 400
 
 
-@pytest.mark.parametrize(
-    "value, expected",
-    [
-        ("2023-06-07 20:03:47", (2023, 6, 7, 20, 3, 47)),
-        ("2023/6/7 20:03", (2023, 6, 7, 20, 3, 0)),
-        ("2023年6月7日 20时03分15秒", (2023, 6, 7, 20, 3, 15)),
-        ("2024年8月6日 14时42分", (2024, 8, 6, 14, 42, 0)),
-        ("2023-06-07T12:03:47Z", (2023, 6, 7, 20, 3, 47)),  # a zone is converted to China Standard Time
-        ("2023.06.07", (2023, 6, 7, 0, 0, 0)),
-        ("2023-06-07T20:03:47+08:00", (2023, 6, 7, 20, 3, 47)),
-        ("2023-13-45 25:61:00", None),
-        ("2023/02/30 10:00", None),
-        ("昨天下午", None),
-        ("", None),
-    ],
-)
-def test_records_parse_time_reads_export_forms_and_refuses_impossible_dates(value, expected):
-    from feedback_nlp.io.records import parse_time
-
-    when = parse_time(value)
-    assert (when.timetuple()[:6] if when else None) == expected
-    assert when is None or when.tzinfo is None
-
-
-
 def test_records_xlsx_date_cells_become_iso_text(reader, tmp_path):
     import datetime
 
     openpyxl = pytest.importorskip("openpyxl")
-    from feedback_nlp.io.records import parse_time
+    from feedback_nlp.io.times import parse_time
 
     book = openpyxl.Workbook()
     book.active.append(["会话ID", "时间", "日期", "钟点", "角色", "内容"])

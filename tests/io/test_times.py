@@ -1,0 +1,27 @@
+"""The time field of chat exports."""
+
+import pytest
+
+from feedback_nlp.io.times import parse_time
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2023-06-07 20:03:47", (2023, 6, 7, 20, 3, 47)),
+        ("2023/6/7 20:03", (2023, 6, 7, 20, 3, 0)),
+        ("2023年6月7日 20时03分15秒", (2023, 6, 7, 20, 3, 15)),
+        ("2024年8月6日 14时42分", (2024, 8, 6, 14, 42, 0)),
+        ("2023-06-07T12:03:47Z", (2023, 6, 7, 20, 3, 47)),  # a zone is converted to China Standard Time
+        ("2023.06.07", (2023, 6, 7, 0, 0, 0)),
+        ("2023-06-07T20:03:47+08:00", (2023, 6, 7, 20, 3, 47)),
+        ("2023-13-45 25:61:00", None),
+        ("2023/02/30 10:00", None),
+        ("昨天下午", None),
+        ("", None),
+    ],
+)
+def test_times_parse_time_reads_export_forms_and_refuses_impossible_dates(value, expected):
+    when = parse_time(value)
+    assert (when.timetuple()[:6] if when else None) == expected
+    assert when is None or when.tzinfo is None
