@@ -298,11 +298,19 @@ _CONSEQUENCE = re.compile(
 )
 
 
+# a ceiling a rule or policy allows, right before the figure: "生育险最多可以报1400元",
+# "每人每年最高可报销3000元" (a record, "最高日接听量达到1200个", names what it is of in between)
+_ALLOWANCE = re.compile(r"(?:最多|最高|至多|上限为?)(?:可以?|能)?(?:报销?|赔付?|赔偿|领取?|补贴|补助|返还?|退)$")
+
+
 def _span_or_threshold(sentence: str, m: re.Match, subject: str) -> bool:
     """Whether a figure only says how long something went on, with nothing before it that names
     what ("通过近2个月的工作和积累", "可以说是24小时工作"; a time limit, "确保48小时内闭环", is a
-    figure), or is a rule's threshold ("违纪累计超过6次，我们将暂停…"): neither is a key figure."""
+    figure), or is a rule's threshold ("违纪累计超过6次，我们将暂停…") or the most a policy allows
+    ("生育险最多可以报1400元"): none is a key figure."""
     if m.group("unit") in _SPAN_UNITS and not names_something(subject) and not _TIME_LIMIT.match(sentence, m.end()):
+        return True
+    if _ALLOWANCE.search(sentence, 0, m.start()):
         return True
     passed = m.group("qualifier") == "超过" or m.group("bound") == "以上" or sentence[: m.start()].endswith("满")
     return passed and bool(_CONSEQUENCE.match(sentence, m.end()))

@@ -316,6 +316,10 @@ def test_metrics_an_earlier_years_value_is_a_baseline(sentence, expected):
         ("我们也是轮班上岗，可以说是24小时工作，避免产生怨气", [("", "24小时")]),
         # a rule's threshold is not a count of what happened
         ("对全年违纪的员工累计超过6次，我们将暂停员工的上岗资格", [("", "6次")]),
+        # nor is the most a policy allows (seed 004), though a record high is
+        ("生育险最多可以报1400元", [("", "1400元")]),
+        ("每人每年最高可报销3000元", [("", "3000元")]),
+        ("最高日接听量达到1200个", [("最高日接听量", "1200个")]),
         # a time limit, a named duration and a count that passed a mark still are figures
         ("24小时内对用户要有明确答复", [("对用户要有明确答复", "24小时")]),
         ("平均开办时间0.8个工作日", [("平均开办时间", "0.8个工作日")]),
