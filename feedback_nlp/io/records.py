@@ -530,20 +530,21 @@ class RecordReader:
         session_no, session_name = 1, None
         pending: dict | None = None
         # whether messages start on a line of their own ("2023-01-05 10:12:01 顾客小王", the text
-        # below): blank lines then end messages, not sessions
+        # below): blank lines then separate messages (or paragraphs of one), not sessions
         speaker_lines = False
         with self._stream(path, label) as fh:
             for number, line in enumerate(fh, start=1):
                 raw = line.rstrip("\r\n").lstrip("\ufeff")  # a byte order mark where two exports were joined
                 header = header_re.match(raw)
+                if speaker_lines and not raw.strip():
+                    continue  # between messages, or between paragraphs of one: the next line tells
                 if not raw.strip() or header:
                     if pending:
                         yield self._finish(pending, fields, label)
                         pending = None
-                    if header or (not speaker_lines and (session_name is not None or number > 1)):
+                    if header or session_name is not None or number > 1:
                         session_no += 1
-                    if header or not speaker_lines:
-                        session_name = (header.group("session") or header.group("session2")) if header and header.groupdict() else None
+                    session_name = (header.group("session") or header.group("session2")) if header and header.groupdict() else None
                     continue
                 m = line_re.match(raw)
                 alone = None if m else next((s for r in speaker_res if (s := r.match(raw))), None)

@@ -175,8 +175,8 @@ def test_records_transcript_sessions_and_continuations(reader, tmp_path, monkeyp
     "text",
     [
         # QQ / WeChat style: time and speaker on a line, the message below, a blank line between
-        "2023-01-05 10:12:01 顾客小王\n快递怎么还没到\n都三天了\n\n2023-01-05 10:13:00 客服小李\n亲，帮您查一下\n\n"
-        "2023-01-05 10:14:00 顾客小王\n\n",
+        "2023-01-05 10:12:01 顾客小王\n快递怎么还没到\n\n都三天了\n\n2023-01-05 10:13:00 客服小李\n亲，帮您查一下\n\n"
+        "2023-01-05 10:14:00 顾客小王\n\n",  # a blank line inside a message too
         # the speaker first
         "顾客小王 2023-01-05 10:12:01\n快递怎么还没到\n都三天了\n\n客服小李 2023-01-05 10:13:00\n亲，帮您查一下\n\n"
         "顾客小王 2023-01-05 10:14:00\n",
