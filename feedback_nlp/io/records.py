@@ -24,7 +24,8 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as time_of_day
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from itertools import chain, islice
+from typing import Any, Callable, Iterable, Iterator
 
 from ..config import ChatlogConfig
 from ..errors import InputError, InputNotFoundError, shorten
@@ -34,6 +35,8 @@ from .decode import BOMS, decode_bytes, decode_line_elsewhere, lines_named
 logger = logging.getLogger(__name__)
 
 SAMPLE_BYTES = 1 << 16  # how much of a file is used to detect its encoding
+# a text file none of whose first lines is a transcript's is a plain list of messages, one a line
+PLAIN_PROBE_LINES = 50
 ROLES = ("customer", "agent", "bot", "system")
 SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt", ".log", ".xlsx"}
 # undecodable bytes, as ``_escape_bytes`` reads them (the "surrogateescape" form, for bytes below
@@ -533,7 +536,12 @@ class RecordReader:
         # below): blank lines then separate messages (or paragraphs of one), not sessions
         speaker_lines = False
         with self._stream(path, label) as fh:
-            for number, line in enumerate(fh, start=1):
+            head = list(islice(fh, PLAIN_PROBE_LINES))
+            if not any(r.match(line) for line in head for r in (line_re, header_re, *speaker_res)):
+                # no line of a transcript near the top: a plain list, one message a line
+                yield from self._plain_lines(chain(head, fh), label)
+                return
+            for number, line in enumerate(chain(head, fh), start=1):
                 raw = line.rstrip("\r\n").lstrip("\ufeff")  # a byte order mark where two exports were joined
                 header = header_re.match(raw)
                 if speaker_lines and not raw.strip():
@@ -566,6 +574,16 @@ class RecordReader:
                                                 "with the text on the lines below)", raw[:500])
         if pending:
             yield self._finish(pending, fields, label)
+
+    def _plain_lines(self, lines: Iterable[str], label: str) -> Iterator[Record | Reject]:
+        """A text file of messages, one a line (reviews, complaints pasted from a form): each line
+        is a message and a session of its own; blank lines are skipped."""
+        fields = _Fields(self.config, ["text"], label)
+        fields.columns["session"] = "session"
+        for number, line in enumerate(lines, start=1):
+            raw = line.rstrip("\r\n").lstrip("\ufeff")
+            if raw.strip():
+                yield self._record({"text": raw.strip(), "session": f"{label}#{number}"}, fields, label, number, raw[:500], f"{label}#{number}")
 
     def _finish(self, pending: dict, fields: _Fields, label: str) -> Record | Reject:
         row = dict(pending["row"])

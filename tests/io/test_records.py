@@ -198,6 +198,23 @@ def test_records_transcript_layouts_of_chat_exports(reader, tmp_path, text):
     assert records[1].time == "2023-01-05 10:13:00" and not rejects
 
 
+def test_records_plain_text_file_is_one_message_a_line(reader, tmp_path):
+    # reviews or complaints pasted one a line: no time, no speaker
+    path = tmp_path / "reviews.txt"
+    path.write_text("快递三天了还没到\n\n客服态度太差了\n亲，帮您查一下\n", encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [(r.line, r.session, r.role, r.text) for r in records] == [
+        (1, f"{path}#1", "customer", "快递三天了还没到"),
+        (3, f"{path}#3", "customer", "客服态度太差了"),
+        (4, f"{path}#4", "agent", "亲，帮您查一下"),  # the wording tells an agent's reply
+    ]
+    assert not rejects
+    # a transcript with a few lines of preamble is still a transcript
+    path.write_text("消息记录（此消息记录为文本格式，不支持重新导入）\n2023-01-05 10:12:01 顾客小王: 快递怎么还没到\n", encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [r.text for r in records] == ["快递怎么还没到"] and [r.line for r in rejects] == [1]
+
+
 def test_records_transcript_speaker_line_patterns_need_time_and_speaker(tmp_path):
     from feedback_nlp.errors import ConfigError
 
