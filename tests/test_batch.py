@@ -232,6 +232,15 @@ def test_batch_keeps_messages_whose_time_is_not_a_date_and_says_so(tmp_path, tin
     assert [r["time_iso"] for r in rows[1:]] == [None, None, None]
 
 
+def classify_interrupted(monkeypatch, n: int, *args, **kwargs) -> None:
+    """``classify_files(*args, **kwargs)`` stopped with Ctrl-C while its ``n``-th chunk is being
+    written, as a user would stop it."""
+    original = interrupt_at_chunk(monkeypatch, n)
+    with pytest.raises(KeyboardInterrupt):
+        classify_files(*args, **kwargs)
+    monkeypatch.setattr(batch, "_account", original)
+
+
 def interrupt_at_chunk(monkeypatch, n: int):
     """Make a batch run stop with Ctrl-C when its ``n``-th chunk is being written; returns the
     function to put back."""
@@ -274,10 +283,7 @@ def test_batch_csv_output_opens_in_excel_and_resumes_byte_for_byte(tmp_path, tin
     reference, out = tmp_path / "ref.csv", tmp_path / "msgs.csv"
     classify_files([tmp_path / "chats.jsonl"], reference, fmt="csv", model=tiny_model_dir, chunk_size=10)
     assert reference.read_bytes().startswith(b"\xef\xbb\xbfid,")  # a byte order mark: Excel reads UTF-8
-    original = interrupt_at_chunk(monkeypatch, 4)
-    with pytest.raises(KeyboardInterrupt):
-        classify_files([tmp_path / "chats.jsonl"], out, fmt="csv", model=tiny_model_dir, chunk_size=10)
-    monkeypatch.setattr(batch, "_account", original)
+    classify_interrupted(monkeypatch, 4, [tmp_path / "chats.jsonl"], out, fmt="csv", model=tiny_model_dir, chunk_size=10)
     classify_files([tmp_path / "chats.jsonl"], out, fmt="csv", model=tiny_model_dir, chunk_size=10, resume=True)
     assert out.read_bytes() == reference.read_bytes()  # no second mark where the run went on
     assert analyse_chats(out)["messages"] > 0
@@ -286,10 +292,7 @@ def test_batch_csv_output_opens_in_excel_and_resumes_byte_for_byte(tmp_path, tin
 def test_batch_interrupted_parquet_is_not_emptied_by_resume(tmp_path, tiny_model_dir, monkeypatch):
     make_export(tmp_path / "chats.jsonl")
     out = tmp_path / "msgs.parquet"
-    original = interrupt_at_chunk(monkeypatch, 4)
-    with pytest.raises(KeyboardInterrupt):
-        classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10)
-    monkeypatch.setattr(batch, "_account", original)
+    classify_interrupted(monkeypatch, 4, [tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10)
     size = out.stat().st_size
     with pytest.raises(FeedbackNLPError, match="a Parquet output cannot be resumed; pass --restart"):
         classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, resume=True)
@@ -478,10 +481,7 @@ def test_batch_resume_with_other_settings_is_refused(tmp_path, tiny_model_dir, m
 
     make_export(tmp_path / "chats.jsonl")
     out = tmp_path / "msgs.jsonl"
-    original = interrupt_at_chunk(monkeypatch, 3)
-    with pytest.raises(KeyboardInterrupt):
-        classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10)
-    monkeypatch.setattr(batch, "_account", original)
+    classify_interrupted(monkeypatch, 3, [tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10)
     kept = out.read_text(encoding="utf-8")
     if "sessions_output" in change:
         change = {"sessions_output": tmp_path / change["sessions_output"]}
@@ -500,10 +500,7 @@ def test_batch_resume_with_other_settings_is_refused(tmp_path, tiny_model_dir, m
 def test_batch_resume_names_the_same_output_relative_or_absolute(tmp_path, tiny_model_dir, monkeypatch):
     make_export(tmp_path / "chats.jsonl")
     monkeypatch.chdir(tmp_path)
-    original = interrupt_at_chunk(monkeypatch, 3)
-    with pytest.raises(KeyboardInterrupt):
-        classify_files(["chats.jsonl"], Path("msgs.jsonl"), model=tiny_model_dir, chunk_size=10, sessions_output=Path("s.csv"))
-    monkeypatch.setattr(batch, "_account", original)
+    classify_interrupted(monkeypatch, 3, ["chats.jsonl"], Path("msgs.jsonl"), model=tiny_model_dir, chunk_size=10, sessions_output=Path("s.csv"))
     summary = classify_files(["chats.jsonl"], tmp_path / "msgs.jsonl", model=tiny_model_dir, chunk_size=10,
                              resume=True, sessions_output=tmp_path / "s.csv")
     assert summary.read == 91 and summary.as_dict()["counts_add_up"]
