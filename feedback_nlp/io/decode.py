@@ -127,10 +127,11 @@ def _looks_utf16(data: bytes) -> str | None:
 # characters of Chinese text: CJK ideographs, CJK and full-width punctuation, printable ASCII, the
 # punctuation and numbering Chinese text takes from elsewhere (· — ‘ ’ “ ” … ‰ ※ № Ⅰ ①), and the
 # emoji of chat (symbols and dingbats, the pictographs beyond U+FFFF, variation selector and joiner)
+_EMOJI = r"\u2600-\u27bf\u2b50\u2b55\ufe0f\u200d\U0001f000-\U0001faff"  # as a character class's ranges
 _PLAUSIBLE = re.compile(
     r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u0020-\u007e\n\r\t"
     r"\u00b7\u00d7\u2014\u2015\u2018\u2019\u201c\u201d\u2026\u2030\u203b\u2116\u2160-\u216b\u2460-\u2473"
-    r"\u2600-\u27bf\u2b50\u2b55\ufe0f\u200d\U0001f000-\U0001faff]"
+    + _EMOJI + "]"
 )
 
 
@@ -253,7 +254,7 @@ def _common_share(text: str) -> float:
     return sum(c in common for c in ideographs) / len(ideographs) if ideographs else 0.0
 
 
-_PUNCTUATION_OR_EMOJI = re.compile(r"[\u3000-\u303f\uff00-\uffef\u2600-\u27bf\ufe0f\U0001f000-\U0001faff]")
+_PUNCTUATION_OR_EMOJI = re.compile(r"[\u3000-\u303f\uff00-\uffef" + _EMOJI + "]")
 
 
 def _gb_or_big5(data: bytes) -> tuple[Decoded, float] | None:
