@@ -261,6 +261,17 @@ def test_default_model_evidence_names_a_word_its_character_ngrams_carry(clf):
     assert entries[0]["text"] == "退货退款" and text[entries[0]["start"] : entries[0]["end"]] == "退货退款"
 
 
+def test_default_model_evidence_is_the_same_one_text_at_a_time_and_in_a_batch(clf):
+    # a few requests are worked out one by one, a batch's all together: both must name the same
+    # words with the same weights (review lines and messages use different sets of weights)
+    texts = [r["text"] for r in read_jsonl(CORPORA_DIR / "causes" / "test.jsonl")[:60]]
+    texts += [r["text"] for r in read_jsonl(CORPORA_DIR / "sentiment" / "test.jsonl")[:60]]
+    texts += ["快遞五天了還沒到！！！客服態度很差", "东西不错但是客服太慢", "  物业费太贵了\u200b", "[强][强]"]
+    batch = clf.predict(texts)
+    assert sum(len(r["evidence"]["causes"]) for r in batch) > 30  # the batch path holds many requests
+    assert [clf.predict_one(t)["evidence"] for t in texts] == [r["evidence"] for r in batch]
+
+
 def test_default_model_is_loaded_once_by_threads_at_the_same_time():
     from concurrent.futures import ThreadPoolExecutor
 
