@@ -2,13 +2,14 @@
 of the whole process tree, on generated exports of 10k, 100k and 1M messages.
 
     python scripts/bench_batch.py [--sizes 10000 100000 1000000] [--workers 1 2]
-                                  [--agent-share 0.5] [--output-format csv]
+                                  [--agent-share 0.5] [--output-format csv] [--explain]
 
 Exports are JSON Lines of customer messages of about 40 characters cut from the corpora; with
 --agent-share, that share of the rows are agent replies, which are written but not classified, so
 the main process reads and writes faster than the workers classify. Each run is the real command
 (`feedback-nlp classify ... -o ...`) in a subprocess; the memory of the whole process tree and of
-the main process alone is sampled from /proc every 0.2 s (Linux). Prints a table; checks nothing.
+the main process alone is sampled from /proc every 0.2 s (Linux). --explain writes the evidence
+column too. Prints a table; checks nothing.
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ def tree_rss_kb(root: int) -> tuple[int, int]:
     return total, rss.get(root, 0)
 
 
-def run(export: Path, out: Path, workers: int) -> tuple[float, int, int]:
+def run(export: Path, out: Path, workers: int, explain: bool = False) -> tuple[float, int, int]:
     cmd = [sys.executable, "-m", "feedback_nlp", "classify", str(export), "-o", str(out), "-w", str(workers)]
+    cmd += ["--explain"] * explain
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = main_peak = 0
@@ -81,6 +83,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--agent-share", type=float, default=0.0, help="share of rows that are agent replies (0 to 1)")
     parser.add_argument("--output-format", choices=["jsonl", "csv", "parquet"], default="jsonl")
+    parser.add_argument("--explain", action="store_true", help="write the evidence of each message too")
     args = parser.parse_args()
     print(f"{'messages':>10}{'workers':>8}{'seconds':>9}{'msgs/s':>9}{'peak RSS MB':>13}{'main MB':>9}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -89,7 +92,7 @@ def main() -> int:
             make_export(export, n, args.agent_share)
             rates = {}
             for w in args.workers:
-                elapsed, peak, main = run(export, Path(tmp) / f"out_{n}_{w}.{args.output_format}", w)
+                elapsed, peak, main = run(export, Path(tmp) / f"out_{n}_{w}.{args.output_format}", w, args.explain)
                 rates[w] = n / elapsed
                 print(f"{n:>10,}{w:>8}{elapsed:>9.1f}{n / elapsed:>9,.0f}{peak / 1024:>13,.0f}{main / 1024:>9,.0f}", flush=True)
             if 1 in rates and 2 in rates:

@@ -90,6 +90,51 @@ def test_batch_redact_masks_every_output(tmp_path, tiny_model_dir):
     assert summary.redacted["PHONE"] == 6  # in the text and again in the original fields
 
 
+def evidence_of(row):
+    return [e for es in row["evidence"]["causes"].values() for e in es] + row["evidence"]["sentiment"]
+
+
+def test_batch_explain_writes_the_evidence_of_each_customer_message(tmp_path, tiny_model_dir):
+    make_export(tmp_path / "chats.jsonl", n_sessions=3)
+    plain = tmp_path / "plain.csv"
+    classify_files([tmp_path / "chats.jsonl"], plain, model=tiny_model_dir)
+    assert "evidence" not in plain.read_text(encoding="utf-8-sig").splitlines()[0].split(",")  # off unless asked for
+    out = tmp_path / "msgs.jsonl"
+    summary = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, explain=True, workers=2, chunk_size=4)
+    rows = read_jsonl(out)
+    assert summary.as_dict()["counts_add_up"]
+    customer = [r for r in rows if r["role"] == "customer"]
+    assert all(r["evidence"] is None for r in rows if r["role"] == "agent")
+    assert all(set(r["evidence"]["causes"]) == set(r["causes"]) for r in customer)
+    assert "logistics" in customer[0]["evidence"]["causes"]
+    entries = [(r["text"], e) for r in customer for e in evidence_of(r)]
+    assert entries and all(text[e["start"] : e["end"]] == e["text"] for text, e in entries)
+    # the same classification as without evidence
+    classify_files([tmp_path / "chats.jsonl"], tmp_path / "without.jsonl", model=tiny_model_dir)
+    assert [{k: v for k, v in r.items() if k != "evidence"} for r in rows] == read_jsonl(tmp_path / "without.jsonl")
+
+
+def test_batch_explain_with_redact_points_into_the_masked_text(tmp_path, tiny_model_dir):
+    lines = ["session,role,content", "s1,customer,快递13812345678还没到，太慢了", "s1,customer,打了13812345678没人接，快递丢了"]
+    (tmp_path / "chats.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "msgs.jsonl"
+    classify_files([tmp_path / "chats.csv"], out, model=tiny_model_dir, explain=True, redact=True)
+    rows = read_jsonl(out)
+    assert "13812345678" not in out.read_text(encoding="utf-8")
+    assert all("[PHONE#" in r["text"] for r in rows)
+    entries = [(r["text"], e) for r in rows for e in evidence_of(r)]
+    assert entries and all(text[e["start"] : e["end"]] == e["text"] for text, e in entries)
+
+
+def test_batch_cli_explain_is_off_in_batch_mode_unless_asked_for(tmp_path, tiny_model_dir):
+    make_export(tmp_path / "chats.jsonl", n_sessions=2)
+    for flags, expected in (([], False), (["--explain"], True)):
+        out = tmp_path / f"o{len(flags)}.jsonl"
+        result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), "-o", str(out), "-m", str(tiny_model_dir), "-w", "1", *flags])
+        assert result.exit_code == 3, result.output  # the broken line is rejected
+        assert ("evidence" in read_jsonl(out)[0]) == expected
+
+
 def test_batch_resume_after_interruption(tmp_path, tiny_model_dir, monkeypatch):
     make_export(tmp_path / "chats.jsonl")
     out = tmp_path / "msgs.jsonl"
@@ -475,7 +520,8 @@ def test_batch_a_damaged_compressed_stream_counts_as_an_unreadable_file(tmp_path
     assert "after 1 records" in summary.files_failed[0]
 
 
-@pytest.mark.parametrize("change", [{"redact": True}, {"sessions_output": "s.jsonl"}, {"encoding": "gbk"}, {"chatlog": "text"}])
+@pytest.mark.parametrize("change", [{"redact": True}, {"explain": True}, {"sessions_output": "s.jsonl"}, {"encoding": "gbk"},
+                                    {"chatlog": "text"}])
 def test_batch_resume_with_other_settings_is_refused(tmp_path, tiny_model_dir, monkeypatch, change):
     from feedback_nlp.config import load_chatlog_config
 
@@ -487,7 +533,7 @@ def test_batch_resume_with_other_settings_is_refused(tmp_path, tiny_model_dir, m
         change = {"sessions_output": tmp_path / change["sessions_output"]}
     if "chatlog" in change:
         change = {"chatlog": load_chatlog_config(None, ['fields.text=["content"]'])}
-    named = {"redact": "--redact (then off, now on)", "sessions_output": "--sessions (then none", "encoding": "--encoding (then auto, now gbk)",
+    named = {"redact": "--redact (then off, now on)", "explain": "--explain (then off, now on)", "sessions_output": "--sessions (then none", "encoding": "--encoding (then auto, now gbk)",
              "chatlog": "the field mapping"}[next(iter(change))]
     with pytest.raises(FeedbackNLPError, match=r"--resume: .*other settings") as caught:
         classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, resume=True, **change)

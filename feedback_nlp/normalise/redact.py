@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from difflib import SequenceMatcher
 from pathlib import Path
+from typing import Iterable
 
 from ..config import RedactConfig, load_redact_config
 
@@ -67,6 +69,38 @@ class Redactor:
                 counts[kind] += len(spans)
                 text, folded = _masked(text, spans), _masked(folded, spans)
         return text, counts
+
+
+    def redact_spans(self, text: str, entries: Iterable[dict]) -> str:
+        """``text`` masked as ``redact`` masks it, with the spans of ``entries`` (dicts with "start"
+        and "end" in ``text``, such as the evidence words of a classification) moved onto the masked
+        text: each entry's "text" becomes what the masked text holds there, and an entry that
+        touches a masked value shows (part of) the mask as its "term" too, not the value."""
+        masked, _ = self.redact(text)
+        if masked == text:
+            return text
+        blocks = SequenceMatcher(None, text, masked, autojunk=False).get_opcodes()
+        for entry in entries:
+            if "start" not in entry:
+                continue
+            start, end, touched = _moved(blocks, entry["start"], entry["end"], len(masked))
+            entry["start"], entry["end"], entry["text"] = start, end, masked[start:end]
+            if touched:
+                entry["term"] = entry["text"]
+        return masked
+
+
+def _moved(blocks: list[tuple], start: int, end: int, length: int) -> tuple[int, int, bool]:
+    """The span ``start``-``end`` of a text moved by the edits ``blocks`` (difflib opcodes) onto the
+    edited text, and whether it touches an edit."""
+    new_start, new_end, touched = length, length, False
+    for tag, i1, i2, j1, j2 in blocks:
+        if i1 <= start < i2:
+            new_start = j1 + start - i1 if tag == "equal" else j1
+        if i1 < end <= i2:
+            new_end = j1 + end - i1 if tag == "equal" else j2
+        touched = touched or (tag != "equal" and start < max(i2, i1 + 1) and i1 < end)
+    return new_start, max(new_start, new_end), touched
 
 
 def _masked(text: str, spans: list[tuple[int, int, str]]) -> str:

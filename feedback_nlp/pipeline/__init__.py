@@ -10,7 +10,7 @@ model knows) have no sentiment label. Prediction reads only fitted arrays, so on
 serve many threads.
 """
 
-from .base import BATCH_SIZE, DEFAULT_MODEL_DIR, MAX_CHARS, FeedbackClassifier, backend_options, confidence_level
+from .base import BATCH_SIZE, DEFAULT_MODEL_DIR, MAX_CHARS, FeedbackClassifier, backend_options, confidence_level, evidence_entries
 from .linear import LinearClassifier
 from .transformer import TransformersClassifier
 
@@ -23,4 +23,5 @@ __all__ = [
     "TransformersClassifier",
     "backend_options",
     "confidence_level",
+    "evidence_entries",
 ]

@@ -294,6 +294,12 @@ class FeedbackClassifier(abc.ABC):
         }
 
 
+def evidence_entries(result: dict) -> list[dict]:
+    """The evidence words of a result (those of each cause, then those of the sentiment), as one
+    list of the result's own entries."""
+    evidence = result.get("evidence") or {}
+    return [entry for entries in [*(evidence.get("causes") or {}).values(), evidence.get("sentiment") or []] for entry in entries]
+
 def _with_span(entry: dict, span: tuple[int, int], text: str, sources: list[tuple[int, int]] | None) -> dict:
     """``entry`` with the span of its words in the input ``text`` (``sources``: the input span of
     each character of the normalised text; None where normalising changed nothing), without the

@@ -111,3 +111,20 @@ def test_redact_masks_full_width_values(redactor, text, kind, value):
 def test_redact_full_width_value_gets_the_mask_of_its_half_width_form(redactor):
     assert redactor.redact("电话１３８１２３４５６７８，快回")[0] == redactor.redact("电话13812345678，快回")[0]
     assert redactor.redact("固话（010）12345678")[0] == redactor.redact("固话(010)12345678")[0]
+
+
+def test_redact_spans_moves_spans_onto_the_masked_text(redactor):
+    text = "电话13812345678打不通，快递也没到"
+    after = {"start": text.index("快递"), "end": text.index("快递") + 2, "text": "快递", "term": "快递"}
+    inside = {"start": 4, "end": 8, "text": text[4:8], "term": "1234"}
+    untouched = {"term": "没到"}  # an entry without a span (a model that gives none) is left as it is
+    masked = redactor.redact_spans(text, [after, inside, untouched])
+    assert masked == redactor.redact(text)[0] and "13812345678" not in masked
+    assert masked[after["start"] : after["end"]] == after["text"] == "快递" and after["term"] == "快递"
+    # a word inside the masked number shows part of the mask, never the digits
+    assert masked[inside["start"] : inside["end"]] == inside["text"] == inside["term"]
+    mask = masked[masked.index("[") : masked.index("]") + 1]
+    assert inside["text"] and inside["text"] in mask and "1234" not in inside["term"]
+    assert untouched == {"term": "没到"}
+    same = {"start": 0, "end": 2, "text": "快递", "term": "快递"}
+    assert redactor.redact_spans("快递没到", [same]) == "快递没到" and same["start"] == 0
