@@ -75,15 +75,19 @@ class Redactor:
         """``text`` masked as ``redact`` masks it, with the spans of ``entries`` (dicts with "start"
         and "end" in ``text``, such as the evidence words of a classification) moved onto the masked
         text: each entry's "text" becomes what the masked text holds there, and an entry that
-        touches a masked value shows (part of) the mask as its "term" too, not the value."""
+        touches a masked value spans its whole mask, which is its "term" too, not the value."""
         masked, _ = self.redact(text)
         if masked == text:
             return text
         blocks = SequenceMatcher(None, text, masked, autojunk=False).get_opcodes()
+        masks = [m.span() for m in MASK.finditer(masked)]
         for entry in entries:
             if "start" not in entry:
                 continue
             start, end, touched = _moved(blocks, entry["start"], entry["end"], len(masked))
+            for mask_start, mask_end in masks:  # a mask is shown whole (its digits may align with the value's)
+                if mask_start < max(end, start + 1) and start < mask_end:
+                    start, end = min(start, mask_start), max(end, mask_end)
             entry["start"], entry["end"], entry["text"] = start, end, masked[start:end]
             if touched:
                 entry["term"] = entry["text"]
