@@ -17,9 +17,9 @@ echo "== complaint causes and sentiment of the hotel reviews (Big5 file, read an
 .venv/bin/feedback-nlp classify corpora/samples/text/hotel_reviews_big5.txt
 .venv/bin/feedback-nlp classify corpora/samples/text/hotel_reviews_big5.txt --json > "$OUT/hotel_reviews_classified.jsonl"
 echo
-echo "== batch: a year of chat sessions (GBK CSV export), customer turns classified, personal data masked"
+echo "== batch: a year of chat sessions (GBK CSV export), customer turns classified with their evidence words, personal data masked"
 status=0
-.venv/bin/feedback-nlp classify corpora/samples/chats/ -o "$OUT/chats.jsonl" --sessions "$OUT/sessions.csv" --redact || status=$?
+.venv/bin/feedback-nlp classify corpora/samples/chats/ -o "$OUT/chats.jsonl" --sessions "$OUT/sessions.csv" --redact --explain || status=$?
 # exit code 3 means some records went to the reject file; anything else non-zero is a failure
 if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then exit "$status"; fi
 echo
@@ -30,5 +30,5 @@ head -n 20 "$OUT/review.md"
 echo
 echo "Normalised text in $OUT/text/, tokens (space-separated) in $OUT/tokens/,"
 echo "classifications (JSON Lines, with evidence spans) in $OUT/hotel_reviews_classified.jsonl,"
-echo "classified chat messages in $OUT/chats.jsonl, one row per session in $OUT/sessions.csv,"
+echo "classified chat messages (with evidence) in $OUT/chats.jsonl, one row per session in $OUT/sessions.csv,"
 echo "the review draft in $OUT/review.md and $OUT/review.docx."
