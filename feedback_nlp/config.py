@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,7 +19,7 @@ import yaml
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from .errors import ConfigError
+from .errors import ConfigError, ResourceError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 RESOURCES_DIR = PACKAGE_DIR / "resources"
@@ -404,7 +405,7 @@ def load_train_config(path: str | os.PathLike | None = None, overrides: list[str
         if data.get(key):
             data[key] = os.path.normpath(cfg_path.parent / data[key])
     # user dictionaries, stop words, boilerplate rules ...: absolute, as a model keeps them
-    data = _resolve_paths(data, cfg_path.absolute().parent)
+    data = resolve_paths(data, cfg_path.absolute().parent)
     section = data.get("transformers")
     if isinstance(section, dict) and section.get("model_name_or_path"):
         section["model_name_or_path"] = str(cfg_path.parent / Path(section["model_name_or_path"]).expanduser())
@@ -458,21 +459,62 @@ def _read_yaml(path: Path) -> Any:
         raise ConfigError(f"config file {path} is not valid YAML: {exc}") from None
 
 
-def _resolve_paths(data: dict, base: Path) -> dict:
-    """Make the relative paths in a config mapping absolute, relative to ``base``."""
+# settings that name files, by section: resolved relative to the file that names them, and copied
+# into a saved model or pipeline with ``bundle_files``
+FILE_SETTINGS = {"normalise": ("boilerplate_rules", "chat_codes_file"), "tokenise": ("user_dicts", "stopwords")}
+
+
+def _map_files(data: dict, change) -> dict:
+    """A copy of the config mapping ``data`` with the value of each setting that names files
+    (``FILE_SETTINGS``) replaced by ``change(setting, key, value)``."""
     out = {section: dict(values) if isinstance(values, dict) else values for section, values in data.items()}
-    norm = out.get("normalise")
-    if isinstance(norm, dict):
-        for key in ("boilerplate_rules", "chat_codes_file"):
-            if norm.get(key):
-                norm[key] = str(base / norm[key])
-    tok = out.get("tokenise")
-    if isinstance(tok, dict):
-        if tok.get("user_dicts"):
-            tok["user_dicts"] = [str(base / p) for p in tok["user_dicts"]]
-        if tok.get("stopwords"):
-            tok["stopwords"] = str(base / tok["stopwords"])
+    for section, keys in FILE_SETTINGS.items():
+        values = out.get(section)
+        if not isinstance(values, dict):
+            continue
+        for key in keys:
+            if values.get(key):
+                values[key] = change(f"{section}.{key}", key, values[key])
     return out
+
+
+def resolve_paths(data: dict, base: Path) -> dict:
+    """Make the relative paths in a config mapping absolute, relative to ``base`` (absolute paths
+    stay as they are)."""
+    def absolute(_setting: str, _key: str, value):
+        return [str(base / p) for p in value] if isinstance(value, (list, tuple)) else str(base / value)
+
+    return _map_files(data, absolute)
+
+
+def bundle_files(data: dict, directory: Path, folder: str = "") -> tuple[dict, list[Path]]:
+    """A config mapping whose files (word lists, rules; ``FILE_SETTINGS``) are copied into
+    ``directory / folder`` and named relative to ``directory``, so that a saved model or pipeline
+    carries the files it was made with; and the copies. ``resolve_paths`` reads them back."""
+    copies: list[Path] = []
+
+    def copy(setting: str, key: str, value):
+        many = isinstance(value, (list, tuple))
+        names = []
+        for i, source in enumerate(map(Path, value if many else [value])):
+            name = f"{folder}{key}{f'_{i}' if many else ''}{source.suffix or '.txt'}"
+            _copy_file(source, directory / name, setting)
+            names.append(name)
+            copies.append(directory / name)
+        return names if many else names[0]
+
+    return _map_files(data, copy), copies
+
+
+def _copy_file(source: Path, target: Path, setting: str) -> None:
+    if target.exists() and source.exists() and source.samefile(target):
+        return  # saving a loaded model or pipeline back to its own folder
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copyfile(source, target)
+    except FileNotFoundError:
+        raise ResourceError(f"{source}: not found, so it cannot be copied into {target.parent} ({setting}); "
+                            f"restore the file or change {setting}") from None
 
 
 def _parse_override(item: str) -> tuple[list[str], Any]:
@@ -488,7 +530,7 @@ def load_config(path: str | os.PathLike | None = None, overrides: list[str] | tu
     data = _read_yaml(cfg_path)
     if not isinstance(data, dict):
         raise ConfigError(f"{cfg_path}: top level must be a mapping of sections, got {type(data).__name__}")
-    data = _apply_overrides(_resolve_paths(data, cfg_path.parent), overrides)
+    data = _apply_overrides(resolve_paths(data, cfg_path.parent), overrides)
     return _validate(Config, data, str(cfg_path), overrides)
 
 

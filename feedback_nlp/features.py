@@ -17,11 +17,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from itertools import repeat
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-from .config import NormaliseConfig, TokeniseConfig
+from .config import NormaliseConfig, TokeniseConfig, bundle_files, resolve_paths
 from .errors import ConfigError
 from .normalise.text import normalise_records
 from .tokenise import Tokeniser, get_tokeniser
@@ -183,6 +184,9 @@ class NgramHits:
             lengths[inside] = n
             place = np.where(lengths == 0, place - block, place)
         return rows, self.word_columns[where], place, lengths
+
+
+WORD_LISTS = "word_lists/"  # where a saved model keeps the files its featurizer reads
 
 
 class TextFeaturizer:
@@ -361,9 +365,26 @@ class TextFeaturizer:
             "vocabulary": {"word": self.word_vocabulary_, "char": self.char_vocabulary_, "tail": self.tail_vocabulary_},
         }
 
+    def bundle(self, directory: Path) -> tuple[dict, list[Path]]:
+        """``to_dict()`` with the files its settings name (user dictionaries, stop words, chat
+        codes) copied into ``directory/word_lists`` and named relative to ``directory``, so that a
+        saved model reads the words it was trained with on any machine; and the copies."""
+        data = self.to_dict()
+        params = dict(data["params"])
+        files = {"normalise": params["normalise"], "tokenise": params["tokenise"]}
+        bundled, copies = bundle_files(files, directory, WORD_LISTS)
+        params.update(bundled)
+        return {**data, "params": params}, copies
+
     @classmethod
-    def from_dict(cls, data: dict) -> TextFeaturizer:
-        feat = cls(**data["params"])
+    def from_dict(cls, data: dict, base: Path | None = None) -> TextFeaturizer:
+        """A featurizer from ``to_dict()``'s data; ``base``: the directory that file names in its
+        settings are relative to (a saved model's, see ``bundle``)."""
+        params = data["params"]
+        if base is not None:
+            files = resolve_paths({"normalise": params.get("normalise") or {}, "tokenise": params.get("tokenise") or {}}, base)
+            params = {**params, **files}
+        feat = cls(**params)
         vocab = data["vocabulary"]
         feat._set_vocabularies(vocab["word"], vocab["char"], vocab["tail"])
         return feat

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 from pathlib import Path
 from typing import Optional
 
@@ -35,8 +34,8 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError("the spaCy integration needs spaCy; run: pip install 'feedback-nlp[spacy]'") from exc
 
-from .config import NormaliseConfig, TokeniseConfig, format_validation_error
-from .errors import ConfigError, ResourceError
+from .config import NormaliseConfig, TokeniseConfig, bundle_files, format_validation_error, resolve_paths
+from .errors import ConfigError
 from .normalise.script import to_simplified
 from .normalise.text import normalise_text
 from .tokenise import get_tokeniser
@@ -99,15 +98,7 @@ class JiebaTokenizer:
         """``path/settings.json`` plus copies of the user dictionaries and the stop-word list."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        settings = self.config.model_dump(mode="json")
-        settings["user_dicts"] = []
-        for i, source in enumerate(self.config.user_dicts):
-            name = f"user_dict_{i}{Path(source).suffix or '.txt'}"
-            _copy_word_list(Path(source), path / name)
-            settings["user_dicts"].append(name)
-        if self.config.stopwords is not None:
-            _copy_word_list(Path(self.config.stopwords), path / "stopwords.txt")
-            settings["stopwords"] = "stopwords.txt"
+        settings = bundle_files({"tokenise": self.config.model_dump(mode="json")}, path)[0]["tokenise"]
         text = json.dumps(settings, ensure_ascii=False, indent=2) + "\n"
         (path / SETTINGS_FILE).write_text(text, encoding="utf-8")
 
@@ -130,23 +121,11 @@ class JiebaTokenizer:
         if not isinstance(settings, dict):
             raise ConfigError(f"{source}: expected a JSON object of tokenise settings; save the pipeline again with nlp.to_disk")
         if base is not None:  # word lists saved next to the settings
-            settings = dict(settings)
-            settings["user_dicts"] = [str(base / name) for name in settings.get("user_dicts") or ()]
-            if settings.get("stopwords"):
-                settings["stopwords"] = str(base / settings["stopwords"])
+            settings = resolve_paths({"tokenise": settings}, base)["tokenise"]
         try:
             return TokeniseConfig.model_validate(settings)
         except ValidationError as exc:
             raise ConfigError(f"{format_validation_error(exc, source)}; save the pipeline again with nlp.to_disk") from None
-
-
-def _copy_word_list(source: Path, target: Path) -> None:
-    if target.exists() and source.exists() and source.samefile(target):
-        return  # saving a loaded pipeline back to its own folder
-    try:
-        shutil.copyfile(source, target)
-    except FileNotFoundError:
-        raise ResourceError(f"word list {source} not found; check tokenise.user_dicts / tokenise.stopwords") from None
 
 
 @spacy.registry.tokenizers(TOKENIZER_NAME)

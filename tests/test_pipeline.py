@@ -3,6 +3,7 @@ handling, evidence spans, and the refusal of changed or foreign model files."""
 
 import json
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -38,6 +39,50 @@ def test_pipeline_save_load_round_trip(tiny, tmp_path):
     loaded = FeedbackClassifier.load(tmp_path / "m")
     texts = [t for t, _, _ in DATA] + ["快递慢", "態度很差！！！"]
     assert loaded.predict(texts) == tiny.predict(texts)
+
+
+def test_pipeline_model_carries_the_word_lists_it_was_trained_with(tmp_path):
+    import shutil
+
+    import numpy as np
+
+    from feedback_nlp.features import TextFeaturizer
+    from feedback_nlp.models.sklearn_backend import NBLogistic
+    from feedback_nlp.pipeline import LinearClassifier
+
+    words = tmp_path / "mine" / "words.txt"
+    words.parent.mkdir()
+    words.write_text("快递小哥 100 n\n物业费账单 100 n\n", encoding="utf-8")
+    codes = tmp_path / "mine" / "codes.yaml"
+    shutil.copyfile(Path(__file__).resolve().parents[1] / "configs" / "chat_codes.yaml", codes)
+    texts = [t for t, _, _ in DATA]
+    feat = TextFeaturizer(min_df=1, normalise={"remove_boilerplate": False, "chat_codes_file": str(codes)},
+                          tokenise={"user_dicts": [str(words)]})
+    X = feat.fit_transform(texts)
+    causes = NBLogistic(C=50.0, multilabel=True, classes=CAUSES).fit(X, np.array([[int(c in cs) for c in CAUSES] for _, cs, _ in DATA]))
+    sentiment = NBLogistic(C=50.0, classes=["neg", "neu", "pos"]).fit(X, [s for _, _, s in DATA])
+    meta = build_tiny_classifier().metadata
+    clf = LinearClassifier(feat, causes.linear_, sentiment.linear_, {k: meta[k] for k in ("backend", "thresholds", "cause_names",
+                                                                                         "neutral_bias", "positive_gate", "neutral_gate")})
+    probe = ["快递小哥五天了还没到", "物业费账单不对", "[强]"]
+    expected = clf.predict(probe)
+    clf.save(tmp_path / "m")
+    shutil.rmtree(tmp_path / "mine")  # the model goes to another machine, without the user's files
+    meta = json.loads((tmp_path / "m" / "metadata.json").read_text(encoding="utf-8"))
+    assert {"word_lists/user_dicts_0.txt", "word_lists/chat_codes_file.yaml"} <= set(meta["files"])
+    saved = json.loads((tmp_path / "m" / "featurizer.json").read_text(encoding="utf-8"))["params"]
+    assert saved["tokenise"]["user_dicts"] == ["word_lists/user_dicts_0.txt"]  # relative: the folder can move
+    shutil.move(tmp_path / "m", tmp_path / "moved")
+    loaded = FeedbackClassifier.load(tmp_path / "moved")
+    assert loaded.predict(probe) == expected
+    assert "快递小哥" in loaded.featurizer.analyse(["快递小哥到了"])[0].terms
+    loaded.save(tmp_path / "again")  # a loaded model saves its word lists again
+    assert FeedbackClassifier.load(tmp_path / "again").predict(probe) == expected
+    # a word list changed after training would change every prediction: refused like any model file
+    with open(tmp_path / "moved" / "word_lists" / "user_dicts_0.txt", "a", encoding="utf-8") as fh:
+        fh.write("还没到 100 v\n")
+    with pytest.raises(ModelError, match="user_dicts_0.txt: contents do not match"):
+        FeedbackClassifier.load(tmp_path / "moved")
 
 
 def test_pipeline_refuses_changed_model_file(tiny, tmp_path):

@@ -62,11 +62,14 @@ def library_versions(backend: str = "sklearn") -> dict[str, str]:
     return out
 
 
-def save_objects(directory: Path, models: dict[str, LinearModel], data: dict[str, Any], metadata: dict) -> None:
+def save_objects(
+    directory: Path, models: dict[str, LinearModel], data: dict[str, Any], metadata: dict, files: list[Path] = ()
+) -> None:
     """Write ``models`` as .npz files, ``data`` as JSON files and ``metadata.json`` (with the
-    models' settings and the hash of every file) into ``directory``."""
+    models' settings and the hash of every file, ``files`` already in ``directory`` included)
+    into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
-    paths = []
+    paths = list(files)
     for name, model in models.items():
         path = directory / f"{name}.npz"
         model.save(path)
@@ -240,4 +243,8 @@ def load_objects(
             objects[name] = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise ModelError(f"{path} is not valid JSON ({exc.msg}); the model directory is damaged") from None
+    loaded = {f"{name}.npz" for name in names} | {f"{name}.json" for name in data_names}
+    for filename in meta["files"]:  # the rest (word lists the featurizer reads) are checked too
+        if filename not in loaded:
+            _checked(directory, meta, filename)
     return objects, meta

@@ -96,7 +96,7 @@ class LinearClassifier(FeedbackClassifier):
     @classmethod
     def _load_dir(cls, directory: Path) -> LinearClassifier:
         objects, meta = load_objects(directory, ["causes", "sentiment"], ["featurizer"], optional_prefixes=("causes_", "sentiment_", STYLE))
-        featurizer = TextFeaturizer.from_dict(objects.pop("featurizer"))
+        featurizer = TextFeaturizer.from_dict(objects.pop("featurizer"), base=directory)
         for name in objects:
             if objects[name].coef_.shape[1] != featurizer.n_features_:
                 raise ModelError(
@@ -110,11 +110,13 @@ class LinearClassifier(FeedbackClassifier):
         parts = {f"{head}_{name}": m for head, sets in self.styled.items() for name, m in sets.items()}
         if self.style_model is not None:
             parts[STYLE] = self.style_model
+        featurizer, files = self.featurizer.bundle(Path(path))
         save_objects(
             Path(path),
             {"causes": self.causes_model, "sentiment": self.sentiment_model} | parts,
-            {"featurizer": self.featurizer.to_dict()},
+            {"featurizer": featurizer},
             self._saved_metadata(),
+            files,
         )
 
     def _score(self, texts):

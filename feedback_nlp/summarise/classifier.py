@@ -113,7 +113,8 @@ class SectionClassifier:
 
     def save(self, directory: Path) -> None:
         models = {"sections": self.model} | ({"articles": self.articles} if self.articles is not None else {})
-        save_objects(Path(directory), models, {"featurizer": self.featurizer.to_dict()}, self.metadata)
+        featurizer, files = self.featurizer.bundle(Path(directory))
+        save_objects(Path(directory), models, {"featurizer": featurizer}, self.metadata, files)
 
     @classmethod
     def load(cls, directory: str | Path | None = None) -> SectionClassifier | None:
@@ -130,7 +131,7 @@ class SectionClassifier:
                 f"{directory}: the article model was trained on features {meta.get('article_features')}, this "
                 f"feedback_nlp computes {list(FEATURES)}; retrain with scripts/train_sections.py"
             )
-        return cls(TextFeaturizer.from_dict(objects["featurizer"]), objects["sections"], meta, objects.get("articles"))
+        return cls(TextFeaturizer.from_dict(objects["featurizer"], base=directory), objects["sections"], meta, objects.get("articles"))
 
 
 @functools.lru_cache(maxsize=1)
