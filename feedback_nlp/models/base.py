@@ -24,7 +24,7 @@ import platform
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Iterable
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -63,7 +63,7 @@ def library_versions(backend: str = "sklearn") -> dict[str, str]:
 
 
 def save_objects(
-    directory: Path, models: dict[str, LinearModel], data: dict[str, Any], metadata: dict, files: list[Path] = ()
+    directory: Path, models: dict[str, LinearModel], data: dict[str, Any], metadata: dict, files: Iterable[Path] = ()
 ) -> None:
     """Write ``models`` as .npz files, ``data`` as JSON files and ``metadata.json`` (with the
     models' settings and the hash of every file, ``files`` already in ``directory`` included)
