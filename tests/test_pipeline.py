@@ -407,6 +407,12 @@ def test_pipeline_is_thread_safe(tiny):
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(lambda t: tiny.predict_one(t, explain=False), texts))
     assert results == expected
+    # with evidence, batches (worked out all at once) and single texts side by side
+    batches = [texts[i : i + 40] for i in range(0, len(texts), 40)]
+    expected = [tiny.predict(batch) for batch in batches]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert list(pool.map(tiny.predict, batches * 3)) == expected * 3
+        assert list(pool.map(tiny.predict_one, texts)) == [r for batch in expected for r in batch]
 
 
 def test_pipeline_batches_give_the_same_results(tiny):
