@@ -249,7 +249,9 @@ def _carried(step, text: str, spans: list[tuple[int, int]]) -> tuple[str, list[t
         return text, spans
     if step is nfkc_safe:
         clusters = _clusters(text)
-        pieces = [step(text[a:b]) for a, b in clusters]
+        # a piece NFKC leaves alone holds no protected character (each is one NFKC changes), so
+        # nfkc_safe leaves it alone too: only the others are worth a call
+        pieces = [piece if unicodedata.is_normalized("NFKC", piece) else step(piece) for piece in (text[a:b] for a, b in clusters)]
         if "".join(pieces) == changed:
             out: list[tuple[int, int]] = []
             for (a, b), piece in zip(clusters, pieces):

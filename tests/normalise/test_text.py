@@ -204,3 +204,13 @@ def test_record_spans_are_quick_on_texts_that_change_every_other_character():
         started = time.perf_counter()
         normalised, spans = record_spans(text)
         assert time.perf_counter() - started < 0.5 and len(spans) == len(normalised)
+
+
+def test_every_protected_character_is_one_nfkc_changes():
+    # record_spans skips nfkc_safe for pieces NFKC leaves alone, which is right only while every
+    # protected character is one that NFKC would change
+    import unicodedata
+
+    from feedback_nlp.normalise.text import _PROTECTED
+
+    assert not [c for c in _PROTECTED if unicodedata.is_normalized("NFKC", c)]
