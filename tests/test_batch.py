@@ -323,14 +323,16 @@ def test_batch_refuses_to_overwrite_an_unfinished_run(tmp_path, tiny_model_dir, 
     assert not (tmp_path / "msgs.jsonl.checkpoint.json").exists()
 
 
-def test_batch_csv_output_opens_in_excel_and_resumes_byte_for_byte(tmp_path, tiny_model_dir, monkeypatch):
+@pytest.mark.parametrize("explain", [False, True])
+def test_batch_csv_output_opens_in_excel_and_resumes_byte_for_byte(tmp_path, tiny_model_dir, monkeypatch, explain):
     make_export(tmp_path / "chats.jsonl")
     reference, out = tmp_path / "ref.csv", tmp_path / "msgs.csv"
-    classify_files([tmp_path / "chats.jsonl"], reference, fmt="csv", model=tiny_model_dir, chunk_size=10)
+    classify_files([tmp_path / "chats.jsonl"], reference, fmt="csv", model=tiny_model_dir, chunk_size=10, explain=explain)
     assert reference.read_bytes().startswith(b"\xef\xbb\xbfid,")  # a byte order mark: Excel reads UTF-8
-    classify_interrupted(monkeypatch, 4, [tmp_path / "chats.jsonl"], out, fmt="csv", model=tiny_model_dir, chunk_size=10)
-    classify_files([tmp_path / "chats.jsonl"], out, fmt="csv", model=tiny_model_dir, chunk_size=10, resume=True)
-    assert out.read_bytes() == reference.read_bytes()  # no second mark where the run went on
+    classify_interrupted(monkeypatch, 4, [tmp_path / "chats.jsonl"], out, fmt="csv", model=tiny_model_dir, chunk_size=10,
+                         explain=explain)
+    classify_files([tmp_path / "chats.jsonl"], out, fmt="csv", model=tiny_model_dir, chunk_size=10, resume=True, explain=explain)
+    assert out.read_bytes() == reference.read_bytes()  # no second mark (nor header) where the run went on
     assert analyse_chats(out)["messages"] > 0
 
 
