@@ -260,8 +260,8 @@ class _Units:
         self.per_text, self.n_units = per_text, n_units
 
     def evidence(self, texts: list[int], weights: list[tuple], scales: np.ndarray) -> list[list[tuple[dict, tuple]]]:
-        """For each request (its text, its model and label, its scale): the words
-        with the largest positive pull towards the label (their weight times the scale), each as
+        """For each request (its text, its model and label, its scale): the words with the largest
+        positive pull towards the label (the weights of their features times the scale), each as
         (entry, span in the normalised text), largest first; "!w" in a term marks a word inside the
         scope of a negation. A few requests are worked out one by one; more, all together in array
         operations (fewer calls, each on more data): the two give the same words and weights."""
