@@ -273,7 +273,8 @@ def _classify_batch(
         _err(f"{summary.sessions:,} sessions -> {sessions}")
     summary_path = side_file(output, "summary.json")
     summary_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    _err(f"messages -> {output}, summary -> {summary_path}")
+    written = "messages with evidence" if explain else "messages"
+    _err(f"{written} -> {output}, summary -> {summary_path}")
     if summary.files_skipped:
         names = ", ".join(Path(p).name for p in summary.files_skipped[:5]) + (", …" if len(summary.files_skipped) > 5 else "")
         _err(f"skipped {len(summary.files_skipped)} files in the input folders that are not chat exports: {names}")
