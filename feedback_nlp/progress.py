@@ -40,6 +40,8 @@ class BatchProgress:
         rate = summary.read / summary.seconds if summary.seconds else 0.0
         line = f"{summary.read:,} records, {summary.rejected:,} rejected, {rate:,.0f}/s"
         share = 0.0
+        if self.total and summary.read > self.total:
+            self.total = None  # more records than the estimate: it was wrong (a JSON document on one line)
         if self.total:
             # the line count includes header and blank lines, so only the end of the run says 100%
             share = 1.0 if done else min(summary.read / self.total, 1.0)

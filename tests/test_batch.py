@@ -222,6 +222,13 @@ def test_batch_count_lines_reads_gzip(tmp_path):
     with gzip.open(tmp_path / "b.jsonl.gz", "wt", encoding="utf-8") as fh:
         fh.write("x\n" * 5)
     assert count_lines([tmp_path / "a.jsonl", tmp_path / "b.jsonl.gz", tmp_path / "missing"]) == 8
+    # a .json file: JSON Lines, or one pretty-printed document whose objects take several lines each
+    rows = [{"session": f"s{i}", "role": "customer", "content": "快递还没到", "meta": {"shop": 1}} for i in range(40)]
+    (tmp_path / "lines.json").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    (tmp_path / "pretty.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    (tmp_path / "one_line.json").write_text(json.dumps({"data": rows}), encoding="utf-8")
+    assert count_lines([tmp_path / "lines.json"]) == count_lines([tmp_path / "pretty.json"]) == 40
+    assert count_lines([tmp_path / "one_line.json"]) == 1  # no better estimate without reading it
 
 
 def test_batch_count_lines_counts_the_rows_of_a_workbook(tmp_path):

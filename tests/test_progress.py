@@ -22,3 +22,16 @@ def test_progress_time_left_is_timed_after_the_first_chunk(monkeypatch):
     # 2,000 records in the 21 s since the first chunk: 8,000 left take about 84 s, not the 4 min
     # that the rate since the start (4,000 in 81 s) would give
     assert lines[1].endswith("about 1m24s left") and "33.3%" in lines[1] and len(lines) == 2
+
+
+def test_progress_drops_a_share_the_records_have_outgrown(monkeypatch):
+    # a JSON document on one line counts as one line: more records than that shows no share
+    lines: list[str] = []
+    clock = iter([100.0, 111.0, 122.0])
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: next(clock))
+    progress = BatchProgress(total=1_500, interactive=False, write_line=lines.append)
+    progress(SimpleNamespace(read=1_000, rejected=0, seconds=10.0))
+    progress(SimpleNamespace(read=2_000, rejected=0, seconds=21.0))
+    progress(SimpleNamespace(read=3_000, rejected=0, seconds=32.0))
+    assert "66.7%" in lines[0]
+    assert lines[1:] == ["2,000 records, 0 rejected, 95/s", "3,000 records, 0 rejected, 94/s"]

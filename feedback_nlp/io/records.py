@@ -623,12 +623,24 @@ def count_lines(paths: list[Path]) -> int:
             if _format_suffix(path) == ".xlsx":
                 total += _sheet_rows(path)
                 continue
+            # a .json file may hold JSON Lines or one pretty-printed document, whose objects take
+            # several lines each: its lines that open an object are counted instead
+            json_doc = _format_suffix(path) == ".json"
             with _open_binary(path) as fh:
+                ended = True  # the block before ended a line
                 for block in iter(lambda: fh.read1(1 << 20), b""):
-                    total += block.count(b"\n")
+                    if json_doc:
+                        total += len(_OBJECT_LINE.findall(block)) + bool(ended and _OBJECT_START.match(block))
+                        ended = block.endswith(b"\n")
+                    else:
+                        total += block.count(b"\n")
         except (OSError, zipfile.BadZipFile, *_DAMAGED_GZIP):
             continue
     return total
+
+
+_OBJECT_LINE = re.compile(rb"\n[ \t]*\{")  # a line that opens a JSON object
+_OBJECT_START = re.compile(rb"[ \t]*\{")
 
 
 def _sheet_rows(path: Path) -> int:
