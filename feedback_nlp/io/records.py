@@ -392,8 +392,20 @@ class RecordReader:
 
     def _json_array(self, text: str, mappings: dict, path: Path, label: str) -> Iterator[Record | Reject]:
         """The objects of a JSON array (on one line or pretty-printed over many), read whole into
-        memory (``_json_items``)."""
-        items = _whole_json(text, label)
+        memory (``_json_items``). An array cut off or broken part way (a download that stopped)
+        gives the messages before the break, then ``InputError`` naming where it broke."""
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError:
+            items, error = _array_items(text)
+            if not items or error is None:
+                _whole_json(text, label)  # raises, saying where the JSON is broken
+            yield from self._json_items(items, text, mappings, path, label, "the array")
+            raise InputError(
+                f"{label}: not valid JSON after item {len(items)} of the array ({error.msg.removesuffix(' at')} at line "
+                f"{error.lineno} column {error.colno}); the {len(items):,} messages before it are kept, the rest could not "
+                "be read: export the file again, or fix it"
+            ) from None
         if not isinstance(items, list):  # "[" then more than one value: json.loads says "Extra data"
             raise InputError(f"{label}: expected a JSON array of message objects; convert it to JSON Lines (.jsonl)")
         yield from self._json_items(items, text, mappings, path, label, "the array")
@@ -602,13 +614,37 @@ def _cell_text(value: Any) -> Any:
     return value
 
 
+_SPACE = re.compile(r"\s*")
+
+
+def _array_items(text: str) -> tuple[list, json.JSONDecodeError | None]:
+    """The items of the JSON array that ``text`` holds, up to where it breaks off, and the error
+    there (None: the array is whole, though something may follow it)."""
+    decoder, items = json.JSONDecoder(), []
+    at = _SPACE.match(text, text.index("[") + 1).end()
+    if text.startswith("]", at):
+        return items, None
+    while True:
+        try:
+            item, at = decoder.raw_decode(text, at)
+        except json.JSONDecodeError as exc:
+            return items, exc
+        items.append(item)
+        at = _SPACE.match(text, at).end()
+        if text.startswith("]", at):
+            return items, None
+        if not text.startswith(",", at):
+            return items, json.JSONDecodeError("Expecting ',' delimiter", text, at)
+        at = _SPACE.match(text, at + 1).end()
+
+
 def _whole_json(text: str, label: str) -> Any:
     """A whole file parsed as one JSON value; ``InputError`` where it is not valid JSON."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{label}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+            f"{label}: not valid JSON ({exc.msg.removesuffix(' at')} at line {exc.lineno} column {exc.colno}); "
             "fix it, or convert it to JSON Lines (one message object per line, .jsonl)"
         ) from None
 

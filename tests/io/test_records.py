@@ -365,9 +365,27 @@ def test_records_json_array_is_read_as_records(reader, tmp_path, indent):
 
 def test_records_broken_json_array_is_refused_once(reader, tmp_path):
     path = tmp_path / "chats.json"
-    path.write_text(json.dumps(JSONL[:2], ensure_ascii=False, indent=2)[:-3], encoding="utf-8")
+    path.write_text(json.dumps(JSONL[:2], ensure_ascii=False, indent=2)[:30], encoding="utf-8")  # no whole item
     with pytest.raises(InputError, match=r"chats.json: not valid JSON \(.* at line \d+ column \d+\); .*convert it to JSON Lines"):
         list(reader.read(path))
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("damage", ["cut", "broken"])
+def test_records_json_array_cut_off_keeps_the_messages_before_the_break(reader, tmp_path, indent, damage):
+    # a download that stopped part way, or an item damaged in the middle: the items before it are
+    # read, then the file is named as failed with where it broke
+    text = json.dumps(JSONL[:3], ensure_ascii=False, indent=indent)
+    third = text.rindex("{")
+    text = text[: third + 5] if damage == "cut" else text[:third] + "{oops, " + text[third + 1 :]
+    path = tmp_path / "chats.json"
+    path.write_text(text, encoding="utf-8")
+    read = []
+    with pytest.raises(InputError, match=r"chats.json: not valid JSON after item 2 of the array \(.* at line \d+ column \d+\); "
+                                         r"the 2 messages before it are kept, the rest could not be read: export the file again"):
+        for item in reader.read(path):
+            read.append(item)
+    assert [(r.id, r.line) for r in read] == [("m1", 1), ("m2", 2)]
 
 
 def test_records_cut_off_gzip_raises_input_error_after_the_records_before_it(reader, tmp_path):
