@@ -650,9 +650,9 @@ def _whole_json(text: str, label: str) -> Any:
 
 
 def count_lines(paths: list[Path]) -> int:
-    """Lines in the files (gzip-aware; the rows of each sheet of a workbook), for progress
-    estimates; unreadable files count as 0, and a gzip file cut off or damaged as the lines before
-    the damage (reading it raises ``InputError``)."""
+    """Lines in the files (gzip-aware; the rows of each sheet of a workbook, the lines that open an
+    object in a .json file), for progress estimates; unreadable files count as 0, and a gzip file
+    cut off or damaged as the lines before the damage (reading it raises ``InputError``)."""
     total = 0
     for path in paths:
         try:
