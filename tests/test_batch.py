@@ -213,46 +213,6 @@ def test_batch_cli_progress_lines_with_eta(tmp_path, tiny_model_dir, monkeypatch
     assert progress and "%" in progress[0] and "records" in progress[0] and "/s" in progress[0]
 
 
-def test_batch_count_lines_reads_gzip(tmp_path):
-    import gzip
-
-    from feedback_nlp.io.records import count_lines
-
-    (tmp_path / "a.jsonl").write_text("1\n2\n3\n", encoding="utf-8")
-    with gzip.open(tmp_path / "b.jsonl.gz", "wt", encoding="utf-8") as fh:
-        fh.write("x\n" * 5)
-    assert count_lines([tmp_path / "a.jsonl", tmp_path / "b.jsonl.gz", tmp_path / "missing"]) == 8
-    # a .json file: JSON Lines, or one pretty-printed document whose objects take several lines each
-    rows = [{"session": f"s{i}", "role": "customer", "content": "快递还没到", "meta": {"shop": 1}} for i in range(40)]
-    (tmp_path / "lines.json").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    (tmp_path / "pretty.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
-    (tmp_path / "one_line.json").write_text(json.dumps({"data": rows}), encoding="utf-8")
-    assert count_lines([tmp_path / "lines.json"]) == count_lines([tmp_path / "pretty.json"]) == 40
-    assert count_lines([tmp_path / "one_line.json"]) == 1  # no better estimate without reading it
-
-
-def test_batch_count_lines_counts_the_rows_of_a_workbook(tmp_path):
-    # progress estimates: a workbook is a zip file, whose line breaks say nothing of its rows
-    import openpyxl
-
-    from feedback_nlp.io.records import count_lines
-
-    book = openpyxl.Workbook()
-    book.active.append(["session", "role", "content"])
-    for i in range(1200):
-        book.active.append([f"s{i}", "customer", "快递还没到"])
-    book.save(tmp_path / "sized.xlsx")
-    streamed = openpyxl.Workbook(write_only=True)  # written without the sheet's size
-    for name, n in (("1月", 30), ("2月", 20)):
-        sheet = streamed.create_sheet(name)
-        for i in range(n):
-            sheet.append([f"s{i}", "customer", "<row> 不是一行"])
-    streamed.save(tmp_path / "streamed.xlsx")
-    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
-    assert count_lines([tmp_path / "sized.xlsx"]) == 1201
-    assert count_lines([tmp_path / "streamed.xlsx", tmp_path / "broken.xlsx"]) == 50
-
-
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "big5", "utf-16"])
 def test_batch_csv_in_each_encoding(tmp_path, tiny_model_dir, encoding):
     text = "會話,角色,內容\nk1,顧客,快遞五天了還沒到\nk1,客服,您好，很高興為您服務\n" if encoding == "big5" else "会话,角色,内容\nk1,顾客,快递五天了还没到\nk1,客服,您好，很高兴为您服务\n"

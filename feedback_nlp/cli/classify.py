@@ -191,7 +191,7 @@ def _classify_batch(
         overrides.append(f"fields.{name.strip()}={json.dumps([column.strip()], ensure_ascii=False)}")
     chat_cfg = load_chatlog_config(chatlog, overrides)
     from ..batch import CHUNK_SIZE, input_files
-    from ..io.records import count_lines
+    from ..io.inputs import count_lines
 
     if workers < 1:
         raise FeedbackNLPError(f"--workers {workers}: use 1 or more worker processes")

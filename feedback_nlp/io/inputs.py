@@ -1,13 +1,15 @@
 """The files a run reads: paths as given, each checked to exist, and the files inside folders in
-natural order (numbers in names read as numbers), hidden ones left out."""
+natural order (numbers in names read as numbers), hidden ones left out; and about how many records
+they hold, for progress estimates."""
 
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 from ..errors import InputError, InputNotFoundError
-from .records import SUFFIXES
+from .records import DAMAGED_GZIP, SUFFIXES, format_suffix, open_binary
 
 
 def _natural_key(path: Path) -> list:
@@ -59,3 +61,52 @@ def expand_inputs(inputs: list[str | Path], skipped: list[Path] | None = None) -
         else:
             out.append(path)
     return out
+
+
+def count_lines(paths: list[Path]) -> int:
+    """Lines in the files (gzip-aware; the rows of each sheet of a workbook, the lines that open an
+    object in a .json file), for progress estimates; unreadable files count as 0, and a gzip file
+    cut off or damaged as the lines before the damage (reading it raises ``InputError``)."""
+    total = 0
+    for path in paths:
+        try:
+            if format_suffix(path) == ".xlsx":
+                total += _sheet_rows(path)
+                continue
+            # a .json file may hold JSON Lines or one pretty-printed document, whose objects take
+            # several lines each: its lines that open an object are counted instead
+            json_doc = format_suffix(path) == ".json"
+            with open_binary(path) as fh:
+                ended = True  # the block before ended a line
+                for block in iter(lambda: fh.read1(1 << 20), b""):
+                    if json_doc:
+                        total += len(_OBJECT_LINE.findall(block)) + bool(ended and _OBJECT_START.match(block))
+                        ended = block.endswith(b"\n")
+                    else:
+                        total += block.count(b"\n")
+        except (OSError, zipfile.BadZipFile, *DAMAGED_GZIP):
+            continue
+    return total
+
+
+_OBJECT_LINE = re.compile(rb"\n[ \t]*\{")  # a line that opens a JSON object
+_OBJECT_START = re.compile(rb"[ \t]*\{")
+
+
+def _sheet_rows(path: Path) -> int:
+    """The rows of every sheet of a workbook, counted in its XML without parsing it (a workbook
+    holds no lines to count, and not every writer records a sheet's size)."""
+    rows = 0
+    with zipfile.ZipFile(path) as book:
+        for name in book.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            with book.open(name) as fh:
+                tail = b""
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    text = tail + block
+                    rows += text.count(b"<row ") + text.count(b"<row>")
+                    tail = text[-5:]  # a tag cut by the block's end is counted with the next one
+                    rows -= tail.count(b"<row ") + tail.count(b"<row>")
+                rows += tail.count(b"<row ") + tail.count(b"<row>")
+    return rows

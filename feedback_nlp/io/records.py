@@ -20,7 +20,6 @@ import io
 import json
 import logging
 import re
-import zipfile
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as time_of_day
@@ -47,7 +46,7 @@ _SURROGATE = re.compile("[\udc00-\udcff]")
 _ANY_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 # what a gzip file cut off or damaged raises while it is read
-_DAMAGED_GZIP = (EOFError, zlib.error, gzip.BadGzipFile)
+DAMAGED_GZIP = (EOFError, zlib.error, gzip.BadGzipFile)
 
 
 @dataclass
@@ -143,13 +142,13 @@ class _Roles:
         return ("agent" if any(p.search(opening) for p in self.agent_text) else "customer"), True
 
 
-def _open_binary(path: Path):
+def open_binary(path: Path):
     with open(path, "rb") as fh:
         magic = fh.read(2)
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
 
 
-def _format_suffix(path: Path) -> str:
+def format_suffix(path: Path) -> str:
     """The suffix that tells the format, lower case, after any ".gz"."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
@@ -158,7 +157,7 @@ def _format_suffix(path: Path) -> str:
 
 
 def _format_of(path: Path) -> str:
-    suffix = _format_suffix(path)
+    suffix = format_suffix(path)
     if suffix in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
     if suffix in (".csv", ".tsv", ".xlsx"):
@@ -170,11 +169,11 @@ def _text_stream(path: Path, label: str, encoding: str):
     """A text stream over the (possibly gzipped) file, after its byte order mark if it has one;
     undecodable bytes surface as surrogates."""
     sample, damaged = b"", False
-    with _open_binary(path) as fh:
+    with open_binary(path) as fh:
         try:
             while len(sample) < SAMPLE_BYTES and (block := fh.read1(SAMPLE_BYTES - len(sample))):
                 sample += block
-        except _DAMAGED_GZIP:  # detect from what comes before the damage; reading on to it raises
+        except DAMAGED_GZIP:  # detect from what comes before the damage; reading on to it raises
             damaged = True
     if encoding == "auto":
         if not sample and not damaged:
@@ -182,7 +181,7 @@ def _text_stream(path: Path, label: str, encoding: str):
         # cut the sample at a line end so that a character split in two does not mislead detection
         cut = sample.rfind(b"\n")
         encoding = decode_bytes(sample[: cut + 1] if 0 < cut and (len(sample) == SAMPLE_BYTES or damaged) else sample, label).encoding
-    binary = _open_binary(path)
+    binary = open_binary(path)
     name = codecs.lookup(encoding).name
     # the mark of the encoding read with, skipped: decoded, it would stick to the first field or line
     binary.read(next((len(mark) for mark, codec in BOMS if sample.startswith(mark) and codecs.lookup(codec).name == name), 0))
@@ -256,7 +255,7 @@ class RecordReader:
                 yield from self._xlsx(path, label)
             else:
                 yield from self._transcript(path, label)
-        except _DAMAGED_GZIP as exc:
+        except DAMAGED_GZIP as exc:
             raise InputError(
                 f"{label}: the gzip file is cut off or damaged ({exc}); the records before the damage were "
                 "read; compress the export again, or pass it uncompressed"
@@ -335,7 +334,7 @@ class RecordReader:
         or pretty-printed) whose messages are a list under one key, {"data": [{…}, …]}, as that
         list."""
         mappings: dict[tuple, _Fields | str] = {}  # rows may differ in their keys
-        array = _format_suffix(path) == ".json"
+        array = format_suffix(path) == ".json"
         with self._stream(path, label) as fh:
             for number, line in enumerate(fh, start=1):
                 if not line.strip():
@@ -647,52 +646,3 @@ def _whole_json(text: str, label: str) -> Any:
             f"{label}: not valid JSON ({exc.msg.removesuffix(' at')} at line {exc.lineno} column {exc.colno}); "
             "fix it, or convert it to JSON Lines (one message object per line, .jsonl)"
         ) from None
-
-
-def count_lines(paths: list[Path]) -> int:
-    """Lines in the files (gzip-aware; the rows of each sheet of a workbook, the lines that open an
-    object in a .json file), for progress estimates; unreadable files count as 0, and a gzip file
-    cut off or damaged as the lines before the damage (reading it raises ``InputError``)."""
-    total = 0
-    for path in paths:
-        try:
-            if _format_suffix(path) == ".xlsx":
-                total += _sheet_rows(path)
-                continue
-            # a .json file may hold JSON Lines or one pretty-printed document, whose objects take
-            # several lines each: its lines that open an object are counted instead
-            json_doc = _format_suffix(path) == ".json"
-            with _open_binary(path) as fh:
-                ended = True  # the block before ended a line
-                for block in iter(lambda: fh.read1(1 << 20), b""):
-                    if json_doc:
-                        total += len(_OBJECT_LINE.findall(block)) + bool(ended and _OBJECT_START.match(block))
-                        ended = block.endswith(b"\n")
-                    else:
-                        total += block.count(b"\n")
-        except (OSError, zipfile.BadZipFile, *_DAMAGED_GZIP):
-            continue
-    return total
-
-
-_OBJECT_LINE = re.compile(rb"\n[ \t]*\{")  # a line that opens a JSON object
-_OBJECT_START = re.compile(rb"[ \t]*\{")
-
-
-def _sheet_rows(path: Path) -> int:
-    """The rows of every sheet of a workbook, counted in its XML without parsing it (a workbook
-    holds no lines to count, and not every writer records a sheet's size)."""
-    rows = 0
-    with zipfile.ZipFile(path) as book:
-        for name in book.namelist():
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                continue
-            with book.open(name) as fh:
-                tail = b""
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    text = tail + block
-                    rows += text.count(b"<row ") + text.count(b"<row>")
-                    tail = text[-5:]  # a tag cut by the block's end is counted with the next one
-                    rows -= tail.count(b"<row ") + tail.count(b"<row>")
-                rows += tail.count(b"<row ") + tail.count(b"<row>")
-    return rows

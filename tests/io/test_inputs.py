@@ -1,9 +1,11 @@
-"""Which files a run reads."""
+"""Which files a run reads, and how many records they hold for progress estimates."""
+
+import json
 
 import pytest
 
 from feedback_nlp.errors import InputError, InputNotFoundError
-from feedback_nlp.io.inputs import expand_inputs, named_paths, visible_files
+from feedback_nlp.io.inputs import count_lines, expand_inputs, named_paths, visible_files
 
 
 def test_inputs_expand_finds_known_files(tmp_path):
@@ -32,3 +34,39 @@ def test_inputs_named_paths_must_exist_and_not_be_empty(tmp_path):
         named_paths(["", tmp_path], what="reports")
     with pytest.raises(InputError, match="no inputs given"):
         named_paths([])
+
+
+def test_inputs_count_lines_reads_gzip_and_json_documents(tmp_path):
+    import gzip
+
+    (tmp_path / "a.jsonl").write_text("1\n2\n3\n", encoding="utf-8")
+    with gzip.open(tmp_path / "b.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write("x\n" * 5)
+    assert count_lines([tmp_path / "a.jsonl", tmp_path / "b.jsonl.gz", tmp_path / "missing"]) == 8
+    # a .json file: JSON Lines, or one pretty-printed document whose objects take several lines each
+    rows = [{"session": f"s{i}", "role": "customer", "content": "快递还没到", "meta": {"shop": 1}} for i in range(40)]
+    (tmp_path / "lines.json").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    (tmp_path / "pretty.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    (tmp_path / "one_line.json").write_text(json.dumps({"data": rows}), encoding="utf-8")
+    assert count_lines([tmp_path / "lines.json"]) == count_lines([tmp_path / "pretty.json"]) == 40
+    assert count_lines([tmp_path / "one_line.json"]) == 1  # no better estimate without reading it
+
+
+def test_inputs_count_lines_counts_the_rows_of_a_workbook(tmp_path):
+    # progress estimates: a workbook is a zip file, whose line breaks say nothing of its rows
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["session", "role", "content"])
+    for i in range(1200):
+        book.active.append([f"s{i}", "customer", "快递还没到"])
+    book.save(tmp_path / "sized.xlsx")
+    streamed = openpyxl.Workbook(write_only=True)  # written without the sheet's size
+    for name, n in (("1月", 30), ("2月", 20)):
+        sheet = streamed.create_sheet(name)
+        for i in range(n):
+            sheet.append([f"s{i}", "customer", "<row> 不是一行"])
+    streamed.save(tmp_path / "streamed.xlsx")
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    assert count_lines([tmp_path / "sized.xlsx"]) == 1201
+    assert count_lines([tmp_path / "streamed.xlsx", tmp_path / "broken.xlsx"]) == 50

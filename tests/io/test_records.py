@@ -389,7 +389,7 @@ def test_records_json_array_cut_off_keeps_the_messages_before_the_break(reader, 
 
 
 def test_records_cut_off_gzip_raises_input_error_after_the_records_before_it(reader, tmp_path):
-    from feedback_nlp.io.records import count_lines
+    from feedback_nlp.io.inputs import count_lines
 
     rows = [{"session_id": f"s{i}", "msg_id": str(i), "content": f"第{i}条：快递{i * 7919 % 1000}天了还没到"} for i in range(5000)]
     whole = gzip.compress("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8"))
