@@ -121,6 +121,7 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
     if "error" in _worker_state:  # the worker could not load the model: said once, by the first chunk
         raise _worker_state["error"]
     clf, redactor, explain = _worker_state["clf"], _worker_state["redactor"], _worker_state["explain"]
+    from .pipeline import evidence_entries  # loaded with the model by now
     repaired = {i: _repair(item) for i, item in enumerate(items) if isinstance(item, Record)}
     to_classify = [i for i, item in enumerate(items)
                    if isinstance(item, Record) and item.role in CLASSIFIED_ROLES and item.text.strip()]
@@ -155,8 +156,6 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
             row.update(causes=[], cause_probabilities={}, sentiment=None, sentiment_score=None, is_complaint=None)
         if explain:  # spans in the text as written: repaired, and masked where the text is
             if pred is not None and redactor is not None:
-                from .pipeline import evidence_entries
-
                 redactor.redact_spans(item.text, evidence_entries(pred))
             row[EVIDENCE_COLUMN] = pred["evidence"] if pred is not None else None
         empty = None if item.text.strip() else EMPTY_TEXT
