@@ -120,10 +120,10 @@ def classify(
             field_map = [*field_map, f"text={text_field}"]
         _classify_batch(
             inputs, output, fmt, sessions, rejects, workers, resume, restart, redact, chatlog, field_map, encoding, model, device,
-            runtime, bool(explain),
+            runtime, bool(explain),  # batch mode: evidence only when asked for
         )
         return
-    explain = explain is not False
+    explain = explain is not False  # single messages: evidence unless --no-explain
     if len(inputs) != 1:
         raise FeedbackNLPError("several inputs need -o OUTPUT (batch mode); without it, pass one message or one file")
     from ..pipeline import FeedbackClassifier, evidence_entries
