@@ -300,6 +300,7 @@ def evidence_entries(result: dict) -> list[dict]:
     evidence = result.get("evidence") or {}
     return [entry for entries in [*(evidence.get("causes") or {}).values(), evidence.get("sentiment") or []] for entry in entries]
 
+
 def _with_span(entry: dict, span: tuple[int, int], text: str, sources: list[tuple[int, int]] | None) -> dict:
     """``entry`` with the span of its words in the input ``text`` (``sources``: the input span of
     each character of the normalised text; None where normalising changed nothing), without the
