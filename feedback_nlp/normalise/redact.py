@@ -70,7 +70,6 @@ class Redactor:
                 text, folded = _masked(text, spans), _masked(folded, spans)
         return text, counts
 
-
     def redact_spans(self, text: str, entries: Iterable[dict]) -> str:
         """``text`` masked as ``redact`` masks it, with the spans of ``entries`` (dicts with "start"
         and "end" in ``text``, such as the evidence words of a classification) moved onto the masked
@@ -84,27 +83,27 @@ class Redactor:
         for entry in entries:
             if "start" not in entry:
                 continue
-            start, end, touched = _moved(blocks, entry["start"], entry["end"], len(masked))
+            start, end = _moved(blocks, entry["start"], entry["end"], len(masked))
+            touched = False
             for mask_start, mask_end in masks:  # a mask is shown whole (its digits may align with the value's)
                 if mask_start < max(end, start + 1) and start < mask_end:
-                    start, end = min(start, mask_start), max(end, mask_end)
+                    start, end, touched = min(start, mask_start), max(end, mask_end), True
             entry["start"], entry["end"], entry["text"] = start, end, masked[start:end]
             if touched:
                 entry["term"] = entry["text"]
         return masked
 
 
-def _moved(blocks: list[tuple], start: int, end: int, length: int) -> tuple[int, int, bool]:
+def _moved(blocks: list[tuple], start: int, end: int, length: int) -> tuple[int, int]:
     """The span ``start``-``end`` of a text moved by the edits ``blocks`` (difflib opcodes) onto the
-    edited text, and whether it touches an edit."""
-    new_start, new_end, touched = length, length, False
+    edited text."""
+    new_start, new_end = length, length
     for tag, i1, i2, j1, j2 in blocks:
         if i1 <= start < i2:
             new_start = j1 + start - i1 if tag == "equal" else j1
         if i1 < end <= i2:
             new_end = j1 + end - i1 if tag == "equal" else j2
-        touched = touched or (tag != "equal" and start < max(i2, i1 + 1) and i1 < end)
-    return new_start, max(new_start, new_end), touched
+    return new_start, max(new_start, new_end)
 
 
 def _masked(text: str, spans: list[tuple[int, int, str]]) -> str:

@@ -127,3 +127,13 @@ def test_redact_spans_moves_spans_onto_the_masked_text(redactor):
     assert untouched == {"term": "没到"}
     same = {"start": 0, "end": 2, "text": "快递", "term": "快递"}
     assert redactor.redact_spans("快递没到", [same]) == "快递没到" and same["start"] == 0
+
+
+def test_redact_spans_never_keeps_a_masked_digit_as_the_term(redactor):
+    # the mask's hex digits can align with a digit of the value: the word inside it still shows
+    # the mask as its term, not the digit it was
+    text = "身份证11010519491231002X没到，快递住阳光花园8幢1单元602电话13812345678"
+    entry = {"start": 33, "end": 34, "text": text[33:34], "term": text[33:34]}
+    masked = redactor.redact_spans(text, [entry])
+    assert entry["text"].startswith("[ADDRESS#") and masked[entry["start"] : entry["end"]] == entry["text"]
+    assert entry["term"] == entry["text"]
