@@ -64,14 +64,18 @@ def expand_inputs(inputs: list[str | Path], skipped: list[Path] | None = None) -
 
 
 def count_lines(paths: list[Path]) -> int:
-    """Lines in the files (gzip-aware; the rows of each sheet of a workbook, the lines that open an
-    object in a .json file), for progress estimates; unreadable files count as 0, and a gzip file
+    """About how many records the files hold, for progress estimates (gzip-aware): the lines of
+    JSON Lines and CSV files, the rows of each sheet of a workbook, the lines that open an object in
+    a .json file, the message lines of a transcript. Unreadable files count as 0, and a gzip file
     cut off or damaged as the lines before the damage (reading it raises ``InputError``)."""
     total = 0
     for path in paths:
         try:
             if format_suffix(path) == ".xlsx":
                 total += _sheet_rows(path)
+                continue
+            if format_suffix(path) not in _NOT_TRANSCRIPTS:
+                total += _transcript_messages(path)
                 continue
             # a .json file may hold JSON Lines or one pretty-printed document, whose objects take
             # several lines each: its lines that open an object are counted instead
@@ -91,6 +95,27 @@ def count_lines(paths: list[Path]) -> int:
 
 _OBJECT_LINE = re.compile(rb"\n[ \t]*\{")  # a line that opens a JSON object
 _OBJECT_START = re.compile(rb"[ \t]*\{")
+_NOT_TRANSCRIPTS = {".jsonl", ".ndjson", ".json", ".csv", ".tsv"}
+# a line with a message's time near its start ("2023-01-05 10:12:01 顾客小王: …", "[2023/1/5 10:12]
+# 客服", or the speaker first, "顾客小王 2023-01-05 10:12:01"): one a message in a transcript
+_STAMP_LINE = re.compile(rb"(?m)^[^\n]{0,48}?\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]\d{1,2}:\d{2}")
+
+
+def _transcript_messages(path: Path) -> int:
+    """The messages of a text file: its lines with a time near the start where it has any (a
+    transcript, whose messages often take a line for the time and speaker, one or more for the
+    text and a blank one), else its lines (a plain list, one message a line). UTF-16 files, whose
+    digits are not single bytes, count by lines."""
+    lines = stamps = 0
+    with open_binary(path) as fh:
+        rest = b""
+        for block in iter(lambda: fh.read1(1 << 20), b""):
+            lines += block.count(b"\n")
+            cut = block.rfind(b"\n") + 1  # whole lines only: a time cut by the block's end is seen once
+            stamps += len(_STAMP_LINE.findall(rest + block[:cut]))
+            rest = block[cut:] if cut else (rest + block)[-4096:]  # a line that long is no message's header
+        stamps += len(_STAMP_LINE.findall(rest))
+    return stamps or lines
 
 
 def _sheet_rows(path: Path) -> int:

@@ -70,3 +70,23 @@ def test_inputs_count_lines_counts_the_rows_of_a_workbook(tmp_path):
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     assert count_lines([tmp_path / "sized.xlsx"]) == 1201
     assert count_lines([tmp_path / "streamed.xlsx", tmp_path / "broken.xlsx"]) == 50
+
+
+def test_inputs_count_lines_counts_the_messages_of_a_transcript(tmp_path):
+    # a QQ or WeChat export takes three or more lines a message (time and speaker, the text, a blank
+    # line): counting lines put the progress share at a third when the run ended
+    from feedback_nlp.config import load_chatlog_config
+    from feedback_nlp.io.records import Record, RecordReader
+
+    qq = "".join(f"2023-01-05 10:{i % 60:02d}:01 顾客小王\n快递怎么还没到\n第二行\n\n" for i in range(300))
+    (tmp_path / "qq.txt").write_text("会话ID: S1\n" + qq, encoding="gb18030")
+    one_line = "".join(f"[2023/1/5 10:{i % 60:02d}] 客服: 您好\n" for i in range(120))
+    (tmp_path / "one_line.log").write_text(one_line, encoding="utf-8")
+    speaker_first = "".join(f"客服小李 2023-01-05 10:{i % 60:02d}:01\n您好\n\n" for i in range(50))
+    (tmp_path / "speaker_first.txt").write_text(speaker_first, encoding="utf-8")
+    (tmp_path / "plain.txt").write_text("物流太慢\n\n客服态度差\n发票怎么开\n", encoding="utf-8")
+    reader = RecordReader(load_chatlog_config())
+    for name, expected in (("qq.txt", 300), ("one_line.log", 120), ("speaker_first.txt", 50), ("plain.txt", 4)):
+        assert count_lines([tmp_path / name]) == expected, name
+    for name in ("qq.txt", "one_line.log", "speaker_first.txt"):
+        assert sum(isinstance(r, Record) for r in reader.read(tmp_path / name)) == count_lines([tmp_path / name])
