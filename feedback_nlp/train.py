@@ -483,6 +483,13 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
             for style, mask in (("review", c_reviews), (MESSAGE, ~c_reviews))
         }
     sentiment_of = dict(zip(sentiment_split["text"], sentiment_split["label"])) if len(sentiment_split) else {}
+    # a message with no complaint counted as one inflates a cause's count in a report; praise that
+    # names a topic ("客服态度很好", "物流也快") is the commonest such message
+    none = [r for r, gold in enumerate(causes_split["causes"]) if not gold]
+    praise = [r for r in none if sentiment_of.get(causes_split["text"][r]) == "pos"]
+    for key, rows in (("none_given_a_cause", none), ("praise_given_a_cause", praise)):
+        if rows:
+            causes[key] = {"items": len(rows), "given": int(Y_pred[rows].any(axis=1).sum())}
     items = []
     for r, (text, gold, p) in enumerate(zip(causes_split["text"], causes_split["causes"], c_pred)):
         predicted = [c["id"] for c in p["causes"]]

@@ -227,6 +227,15 @@ def test_cli_evaluate_writes_json_and_png(tiny_model_dir, tmp_path):
         assert by_style[style]["items"] == len(mine) > 0
         assert by_style[style]["micro"] == pytest.approx(2 * tp / (labelled + given), abs=1e-4)
     assert f"causes micro-F1 of review lines {by_style['review']['micro']:.3f}" in result.stdout
+    # messages without a cause that were given one, and the praise among them (sentiment pos)
+    sentiment_of = {json.loads(line)["text"]: json.loads(line)["label"]
+                    for line in (tmp_path / "corpora" / "sentiment" / "dev.jsonl").read_text(encoding="utf-8").splitlines()}
+    none = [i for i in items if not i["causes"]]
+    praise = [i for i in none if sentiment_of.get(i["text"]) == "pos"]
+    assert metrics["causes"]["none_given_a_cause"] == {"items": len(none), "given": sum(bool(i["predicted"]) for i in none)}
+    expected = {"items": len(praise), "given": sum(bool(i["predicted"]) for i in praise)} if praise else None
+    assert len(none) > 0 and metrics["causes"].get("praise_given_a_cause") == expected
+    assert f"items without a cause given one: {metrics['causes']['none_given_a_cause']['given']} of {len(none)}" in " ".join(result.stdout.split())
 
 
 def test_cli_evaluate_compares_models_on_the_same_items(tiny_model_dir, tmp_path):

@@ -348,3 +348,18 @@ def test_train_with_ones_own_file_alone_refuses_a_file_without_dev_or_test_items
     with pytest.raises(InputError, match=rf"mine\.jsonl: {len(rows)} records, {len(rows)} kept and split into train {len(rows)}, "
                                          r"dev 0, test 0: dev and test got none.*label more messages.*or drop --data-only"):
         train_with_file(load_train_config(), tmp_path / "mine.jsonl", alone=True)
+
+
+def test_evaluate_counts_messages_without_a_cause_given_one_and_the_praise_among_them(tiny_model_dir):
+    from datasets import Dataset
+
+    from feedback_nlp.train import evaluate_items
+
+    clf = FeedbackClassifier.load(tiny_model_dir)
+    texts = ["客服态度很好，谢谢", "物流很快，好评", "请问几点营业", "客服态度太差了", "等了两个小时没人理"]
+    causes = Dataset.from_list([{"text": t, "causes": c, "source": "written"} for t, c in zip(texts, [[], [], [], ["attitude"], ["response_time"]])])
+    sentiment = Dataset.from_list([{"text": t, "label": s, "source": "written"} for t, s in zip(texts, ["pos", "pos", "neu", "neg", "neg"])])
+    metrics, items, _ = evaluate_items(clf, sentiment, causes)
+    given = [bool(i["predicted"]) for i in items]
+    assert metrics["causes"]["none_given_a_cause"] == {"items": 3, "given": sum(given[:3])}
+    assert metrics["causes"]["praise_given_a_cause"] == {"items": 2, "given": sum(given[:2])}

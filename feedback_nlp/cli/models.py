@@ -223,6 +223,12 @@ def _print_metrics(metrics: dict, split: str) -> None:
             f"causes given, by confidence: {_by_confidence(causes['by_confidence'])}; "
             f"calibration of every cause probability: Brier {_figure(calibration['brier'])}, ECE {_figure(calibration['ece'])}"
         )
+    if causes.get("none_given_a_cause", {}).get("items"):
+        none, praise = causes["none_given_a_cause"], causes.get("praise_given_a_cause")
+        line = f"items without a cause given one: {none['given']} of {none['items']} ({none['given'] / none['items']:.1%})"
+        if praise:
+            line += f"; of them praise (sentiment pos): {praise['given']} of {praise['items']} ({praise['given'] / praise['items']:.1%})"
+        console.print(line)
     if "by_style" in causes:
         review, message = causes["by_style"]["review"], causes["by_style"]["message"]
         console.print(
