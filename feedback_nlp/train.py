@@ -77,8 +77,10 @@ def indicator(rows_causes: list[list[str]], labels: list[str]) -> np.ndarray:
     return Y
 
 
-def tune_thresholds(Y: np.ndarray, P: np.ndarray) -> np.ndarray:
-    """Per label, the threshold on the grid with the best F1 on (Y, P)."""
+def tune_thresholds(Y: np.ndarray, P: np.ndarray, tolerance: float = 0.0) -> np.ndarray:
+    """Per label, the highest threshold on the grid whose F1 on (Y, P) is within ``tolerance`` of
+    the best: where F1 is flat over a range of thresholds, the one that gives the fewest false
+    alarms."""
     best = np.full(Y.shape[1], 0.5)
     for j in range(Y.shape[1]):
         scores = []
@@ -87,7 +89,8 @@ def tune_thresholds(Y: np.ndarray, P: np.ndarray) -> np.ndarray:
             tp = float((pred & (Y[:, j] == 1)).sum())
             denom = pred.sum() + Y[:, j].sum()
             scores.append(2 * tp / denom if denom else 0.0)
-        best[j] = THRESHOLD_GRID[int(np.argmax(scores))]
+        scores = np.array(scores)
+        best[j] = THRESHOLD_GRID[scores >= scores.max() - tolerance - 1e-12].max()
     return best
 
 
@@ -318,7 +321,7 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         Y_held = np.vstack([Y_c, Y_held])
     causes.calibrate_scores(scores, Y_held)
     causes_model = causes.linear_for("message") if causes_by_style else causes.linear_
-    thresholds = tune_thresholds(Y_held, causes_model.calibrated(scores))
+    thresholds = tune_thresholds(Y_held, causes_model.calibrated(scores), config.model.threshold_tolerance)
     metadata = _metadata(
         config,
         taxonomy,
@@ -428,7 +431,7 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
     Y_dev = indicator(c_dev["causes"], labels)
     causes = fine_tune(
         pretrained, tokenizer, "causes", texts(c_train), indicator(c_train["causes"], labels), texts(c_dev),
-        lambda P: _micro_f1(Y_dev, P, tune_thresholds(Y_dev, P)), labels, settings, device,
+        lambda P: _micro_f1(Y_dev, P, tune_thresholds(Y_dev, P, config.model.threshold_tolerance)), labels, settings, device,
     )
     s_train, s_dev = capped(sentiment_ds["train"]), sentiment_ds["dev"]
     s_index = {label: i for i, label in enumerate(sentiment_labels)}
@@ -438,7 +441,7 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
         texts(s_dev), lambda P: float((P.argmax(1) == y_dev).mean()), sentiment_labels, settings, device,
     )
     heads = TransformerHeads(tokenizer, causes, sentiment, settings.max_length, settings.eval_batch_size, device)
-    thresholds = tune_thresholds(Y_dev, heads.predict_proba(texts(c_dev))[0])
+    thresholds = tune_thresholds(Y_dev, heads.predict_proba(texts(c_dev))[0], config.model.threshold_tolerance)
     metadata = _metadata(
         config,
         taxonomy,
