@@ -42,13 +42,18 @@ def test_default_model_stays_under_10_mb():
 
 
 def test_default_model_test_split_floors(test_metrics, clf):
-    # reached at training time: causes micro-F1 0.837, macro-F1 0.841; sentiment 0.902 (3-class),
-    # 0.866 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
+    # reached at training time: causes micro-F1 0.830, macro-F1 0.833; sentiment 0.903 (3-class),
+    # 0.865 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
+    # Messages without a cause given one: 56 of 602 (15 of the 255 praise messages among them;
+    # 77 and 32 with the model before the praise messages were in training).
     causes, sentiment = test_metrics["causes"], test_metrics["sentiment"]
     assert causes["micro"]["f1"] >= 0.82
     assert causes["macro"]["f1"] >= 0.82
     assert sentiment["accuracy"] >= 0.88
     assert sentiment["review_binary_accuracy"] >= 0.85
+    none, praise = causes["none_given_a_cause"], causes["praise_given_a_cause"]
+    assert none["items"] >= 500 and none["given"] <= 0.11 * none["items"]
+    assert praise["items"] >= 200 and praise["given"] <= 0.08 * praise["items"]
     recorded = clf.metadata["metrics"]["test"]
     assert abs(recorded["causes"]["micro"]["f1"] - causes["micro"]["f1"]) < 0.01
 
@@ -238,6 +243,19 @@ def test_default_model_written_messages_of_the_test_split(clf, raw_file, most_un
     assert sum(bool(p["causes"]) for p in unnamed) <= most_unnamed_with_a_cause * len(unnamed)
     assert sum(set(r["causes"]) == {c["id"] for c in p["causes"]} for r, p in named) >= least_named_exact * len(named)
     assert sum(p["sentiment"]["label"] == sentiment[r["text"]] for r, p in zip(items, predictions)) >= 0.8 * len(items)
+
+
+def test_default_model_praise_that_names_a_topic_of_the_test_split_is_not_a_complaint(clf):
+    # 37 praise messages in the test split, about the topic of every cause ("退款好快😍"): 6 get a
+    # cause (10 with the model before them); the 27 of the praise-and-complaint file that name a
+    # complaint: 21 get exactly its causes (19 before)
+    praise = _test_split_items("written_praise_topics.jsonl", "causes")
+    assert len(praise) >= 30 and all(not r["causes"] for r in praise)
+    assert sum(bool(p["causes"]) for p in clf.predict([r["text"] for r in praise], explain=False)) <= 0.25 * len(praise)
+    mixed = [r for r in _test_split_items("written_praise_contrast.jsonl", "causes") if r["causes"]]
+    predictions = clf.predict([r["text"] for r in mixed], explain=False)
+    assert len(mixed) >= 20
+    assert sum(set(r["causes"]) == {c["id"] for c in p["causes"]} for r, p in zip(mixed, predictions)) >= 0.7 * len(mixed)
 
 
 def test_default_model_slow_representative_is_response_time_only(clf):
