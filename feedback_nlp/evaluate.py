@@ -213,6 +213,13 @@ def compare(
         counts = [_cause_counts(items, labels) for items in cause_items]
         groups["causes_micro_f1"] = ([c.reshape(len(c), -1, 3).sum(axis=1) for c in counts], _micro_f1)
         groups["causes_macro_f1"] = (counts, _macro_f1)
+        # the messages without a cause that a model left without one (the higher, the fewer false
+        # complaints counted in a report)
+        if any(not item["causes"] for item in cause_items[0]):
+            groups["no_cause_kept"] = (
+                [np.array([[float(not i["predicted"]), 1.0] for i in items if not i["causes"]]) for items in cause_items],
+                _accuracy,
+            )
     if sentiment_items and sentiment_items[0]:
         def correct(items, only_reviews=False):
             kept = [i for i in items if i["review"] or not only_reviews]

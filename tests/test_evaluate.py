@@ -50,6 +50,18 @@ def test_compare_figures_are_those_of_cause_metrics_and_a_clear_gain_is_outside_
     gain = result["figures"]["causes_micro_f1"]["against_first"][0]
     assert gain["difference"] > 0.1 and 0 < gain["low"] <= gain["difference"] <= gain["high"]
     assert gain["share_of_resamples_better"] == 1.0
+    # neither model gives a cause to a message without one: every such message is kept clear
+    assert result["figures"]["no_cause_kept"] == {"values": [1.0, 1.0], "items": 100, "against_first": [
+        {"difference": 0.0, "low": 0.0, "high": 0.0, "share_of_resamples_better": 0.0}]}
+
+
+def test_compare_counts_messages_without_a_cause_that_a_model_left_without_one():
+    gold = [[], [], [], ["attitude"]] * 10
+    first = [["attitude"], ["logistics"], [], ["attitude"]] * 10  # two of three given a cause
+    second = [[], [], ["logistics"], ["attitude"]] * 10  # one of three
+    figure = compare([_items(gold, first), _items(gold, second)], [], LABELS, resamples=200)["figures"]["no_cause_kept"]
+    assert figure["values"] == [pytest.approx(1 / 3), pytest.approx(2 / 3)] and figure["items"] == 30
+    assert figure["against_first"][0]["difference"] == pytest.approx(1 / 3)
 
 
 def test_compare_sentiment_and_review_lines_apart():

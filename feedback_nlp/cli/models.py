@@ -139,6 +139,7 @@ def _evaluate_one(clf, name: str, data: str, labelled, output: Path, quiet: bool
 _FIGURE_NAMES = {
     "causes_micro_f1": "causes micro-F1",
     "causes_macro_f1": "causes macro-F1",
+    "no_cause_kept": "no cause, none given",
     "sentiment_accuracy": "sentiment 3-class accuracy",
     "review_binary_accuracy": "review lines binary accuracy",
 }
