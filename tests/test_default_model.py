@@ -42,9 +42,9 @@ def test_default_model_stays_under_10_mb():
 
 
 def test_default_model_test_split_floors(test_metrics, clf):
-    # reached at training time: causes micro-F1 0.830, macro-F1 0.833; sentiment 0.903 (3-class),
-    # 0.865 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
-    # Messages without a cause given one: 56 of 602 (15 of the 255 praise messages among them;
+    # reached at training time: causes micro-F1 0.830, macro-F1 0.832; sentiment 0.903 (3-class),
+    # 0.864 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
+    # Messages without a cause given one: 59 of 602 (16 of the 255 praise messages among them;
     # 77 and 32 with the model before the praise messages were in training).
     causes, sentiment = test_metrics["causes"], test_metrics["sentiment"]
     assert causes["micro"]["f1"] >= 0.82
@@ -256,6 +256,18 @@ def test_default_model_praise_that_names_a_topic_of_the_test_split_is_not_a_comp
     predictions = clf.predict([r["text"] for r in mixed], explain=False)
     assert len(mixed) >= 20
     assert sum(set(r["causes"]) == {c["id"] for c in p["causes"]} for r, p in zip(mixed, predictions)) >= 0.7 * len(mixed)
+
+
+def test_default_model_broken_goods_of_the_test_split_are_product_quality(clf):
+    # 24 messages about broken or spoiled goods in the test split: 17 get product_quality, and 4
+    # get repair_maintenance, which the guideline keeps for facilities and repairs (11 and 7 with
+    # the model before them)
+    items = [r for r in _test_split_items("written_goods_defects.jsonl", "causes") if "product_quality" in r["causes"]]
+    predictions = clf.predict([r["text"] for r in items], explain=False)
+    assert len(items) >= 20
+    assert sum("product_quality" in {c["id"] for c in p["causes"]} for p in predictions) >= 0.65 * len(items)
+    wrong = [r for r, p in zip(items, predictions) if "repair_maintenance" in {c["id"] for c in p["causes"]} - set(r["causes"])]
+    assert len(wrong) <= 0.25 * len(items)
 
 
 def test_default_model_slow_representative_is_response_time_only(clf):
