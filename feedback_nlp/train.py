@@ -488,8 +488,9 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
     sentiment_of = dict(zip(sentiment_split["text"], sentiment_split["label"])) if len(sentiment_split) else {}
     # a message with no complaint counted as one inflates a cause's count in a report; praise that
     # names a topic ("客服态度很好", "物流也快") is the commonest such message
+    texts = causes_split["text"]  # a column of a dataset is built anew at each access
     none = [r for r, gold in enumerate(causes_split["causes"]) if not gold]
-    praise = [r for r in none if sentiment_of.get(causes_split["text"][r]) == "pos"]
+    praise = [r for r in none if sentiment_of.get(texts[r]) == "pos"]
     for key, rows in (("none_given_a_cause", none), ("praise_given_a_cause", praise)):
         if rows:
             causes[key] = {"items": len(rows), "given": int(Y_pred[rows].any(axis=1).sum())}
