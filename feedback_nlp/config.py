@@ -318,6 +318,7 @@ class ModelConfig(_Strict):
     positive_gate: float = Field(0.9, gt=0, le=1.01)
     neutral_gate: float = Field(1.01, gt=0, le=1.01)
     threshold_tolerance: float = Field(0.0, ge=0, le=0.1)
+    shared_threshold: bool = False
     sentiment_nb: bool = True
     sentiment_noise_filter: float = Field(0.1, ge=0, lt=1)
     sentiment_tfidf: bool = False

@@ -77,21 +77,20 @@ def indicator(rows_causes: list[list[str]], labels: list[str]) -> np.ndarray:
     return Y
 
 
-def tune_thresholds(Y: np.ndarray, P: np.ndarray, tolerance: float = 0.0) -> np.ndarray:
+def tune_thresholds(Y: np.ndarray, P: np.ndarray, tolerance: float = 0.0, shared: bool = False) -> np.ndarray:
     """Per label, the highest threshold on the grid whose F1 on (Y, P) is within ``tolerance`` of
     the best: where F1 is flat over a range of thresholds, the one that gives the fewest false
-    alarms."""
-    best = np.full(Y.shape[1], 0.5)
-    for j in range(Y.shape[1]):
-        scores = []
-        for t in THRESHOLD_GRID:
-            pred = P[:, j] >= t
-            tp = float((pred & (Y[:, j] == 1)).sum())
-            denom = pred.sum() + Y[:, j].sum()
-            scores.append(2 * tp / denom if denom else 0.0)
-        scores = np.array(scores)
-        best[j] = THRESHOLD_GRID[scores >= scores.max() - tolerance - 1e-12].max()
-    return best
+    alarms. ``shared``: one threshold for every label, by the micro-F1 of all labels together."""
+    Y = Y == 1
+    # true positives, and predicted plus labelled items, of each label at each threshold
+    tp = np.array([((P >= t) & Y).sum(axis=0) for t in THRESHOLD_GRID], float)
+    denom = np.array([(P >= t).sum(axis=0) + Y.sum(axis=0) for t in THRESHOLD_GRID], float)
+    if shared:
+        tp, denom = tp.sum(axis=1, keepdims=True), denom.sum(axis=1, keepdims=True)
+    scores = np.divide(2 * tp, denom, out=np.zeros_like(tp), where=denom > 0)
+    near = scores >= scores.max(axis=0) - tolerance - 1e-12
+    best = np.array([THRESHOLD_GRID[near[:, j]].max() for j in range(scores.shape[1])])
+    return np.broadcast_to(best, (Y.shape[1],)).copy()
 
 
 def noisy_items(X, y: list[str], make_model, threshold: float, folds: int = 5) -> np.ndarray:
@@ -321,7 +320,7 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         Y_held = np.vstack([Y_c, Y_held])
     causes.calibrate_scores(scores, Y_held)
     causes_model = causes.linear_for("message") if causes_by_style else causes.linear_
-    thresholds = tune_thresholds(Y_held, causes_model.calibrated(scores), config.model.threshold_tolerance)
+    thresholds = tune_thresholds(Y_held, causes_model.calibrated(scores), config.model.threshold_tolerance, config.model.shared_threshold)
     metadata = _metadata(
         config,
         taxonomy,
@@ -431,7 +430,8 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
     Y_dev = indicator(c_dev["causes"], labels)
     causes = fine_tune(
         pretrained, tokenizer, "causes", texts(c_train), indicator(c_train["causes"], labels), texts(c_dev),
-        lambda P: _micro_f1(Y_dev, P, tune_thresholds(Y_dev, P, config.model.threshold_tolerance)), labels, settings, device,
+        lambda P: _micro_f1(Y_dev, P, tune_thresholds(Y_dev, P, config.model.threshold_tolerance, config.model.shared_threshold)),
+        labels, settings, device,
     )
     s_train, s_dev = capped(sentiment_ds["train"]), sentiment_ds["dev"]
     s_index = {label: i for i, label in enumerate(sentiment_labels)}
@@ -441,7 +441,7 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
         texts(s_dev), lambda P: float((P.argmax(1) == y_dev).mean()), sentiment_labels, settings, device,
     )
     heads = TransformerHeads(tokenizer, causes, sentiment, settings.max_length, settings.eval_batch_size, device)
-    thresholds = tune_thresholds(Y_dev, heads.predict_proba(texts(c_dev))[0], config.model.threshold_tolerance)
+    thresholds = tune_thresholds(Y_dev, heads.predict_proba(texts(c_dev))[0], config.model.threshold_tolerance, config.model.shared_threshold)
     metadata = _metadata(
         config,
         taxonomy,

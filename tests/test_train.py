@@ -374,3 +374,14 @@ def test_tune_thresholds_takes_the_highest_threshold_within_the_tolerance_of_the
     Y = np.array([1] * 11 + [0] * 10)[:, None]
     assert tune_thresholds(Y, P)[0] == 0.3
     assert tune_thresholds(Y, P, tolerance=0.01)[0] == 0.8  # the same F1 within 0.01, fewer false alarms
+
+
+def test_tune_thresholds_shared_takes_one_threshold_by_the_micro_f1_of_all_labels():
+    from feedback_nlp.train import tune_thresholds
+
+    # label 0 alone is best at 0.3 (a negative at 0.2), label 1 alone at 0.1 (its positive at 0.1);
+    # shared, 0.1 finds all 4 labels with one false alarm (micro-F1 0.889), 0.3 finds 3 with none (0.857)
+    P = np.array([[0.9, 0.9], [0.3, 0.1], [0.2, 0.05], [0.05, 0.05]])
+    Y = np.array([[1, 1], [1, 1], [0, 0], [0, 0]])
+    assert list(tune_thresholds(Y, P)) == [0.3, 0.1]
+    assert list(tune_thresholds(Y, P, shared=True)) == [0.1, 0.1]
