@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
+
+from .models.corpus import review_mask
+from .models.linear import MESSAGE
+
+if TYPE_CHECKING:
+    from .pipeline import FeedbackClassifier
+
+logger = logging.getLogger(__name__)
 
 
 def cause_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: list[str]) -> dict:
@@ -205,7 +215,7 @@ def compare(
     interval of each difference from a paired bootstrap over the items: a difference whose
     interval holds 0 is within what another sample of the same size could give.
 
-    ``cause_items`` and ``sentiment_items`` are ``train.evaluate_items``'s item lists, one per
+    ``cause_items`` and ``sentiment_items`` are ``evaluate_items``'s item lists, one per
     model, in the same order of the same texts."""
     rng = np.random.default_rng(seed)
     groups: dict[str, tuple[list[np.ndarray], object]] = {}
@@ -242,3 +252,85 @@ def compare(
             })
         figures[name] = {"values": values, "items": int(len(counts[0])), "against_first": against}
     return {"resamples": resamples, "seed": seed, "figures": figures}
+
+
+def indicator(rows_causes: list[list[str]], labels: list[str]) -> np.ndarray:
+    """0/1 matrix of the causes of each row; causes not in ``labels`` are left out (and logged)."""
+    index = {c: i for i, c in enumerate(labels)}
+    Y = np.zeros((len(rows_causes), len(labels)), dtype=np.int8)
+    unknown: set[str] = set()
+    for r, causes in enumerate(rows_causes):
+        for c in causes:
+            if c in index:
+                Y[r, index[c]] = 1
+            else:
+                unknown.add(c)
+    if unknown:
+        logger.warning("causes not known to the model are left out of the evaluation: %s", ", ".join(sorted(unknown)))
+    return Y
+
+
+def evaluate(clf: FeedbackClassifier, sentiment_split, causes_split) -> dict:
+    """Cause and sentiment metrics of ``clf`` on one split of each corpus."""
+    return evaluate_items(clf, sentiment_split, causes_split)[0]
+
+
+def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tuple[dict, list[dict], list[dict]]:
+    """``evaluate``'s metrics, with each item of the cause split as labelled and as predicted
+    (text, causes, predicted, missed, extra, the probability of each cause named, sentiment and
+    predicted sentiment, and where the split has review lines and messages, review), for reading the
+    errors one by one; and each item of the sentiment split
+    (text, sentiment, predicted_sentiment, review: whether it is a review line)."""
+    c_pred = clf.predict(causes_split["text"], explain=False)
+    Y_true = indicator(causes_split["causes"], clf.cause_ids_)
+    Y_pred = indicator([[c["id"] for c in p["causes"]] for p in c_pred], clf.cause_ids_)
+    causes = cause_metrics(Y_true, Y_pred, clf.cause_ids_)
+    order = {c: i for i, c in enumerate(clf.cause_ids_)}  # a label the model lacks goes last
+    scored = [r for r, p in enumerate(c_pred) if p["sentiment"]["label"] is not None]  # not the empty or unreadable ones
+    P = np.array([[c_pred[r]["cause_probabilities"].get(c, 0.0) for c in clf.cause_ids_] for r in scored]).reshape(-1, len(clf.cause_ids_))
+    causes["calibration"] = calibration_metrics(P, Y_true[scored])
+    named = [(c["confidence"], bool(Y_true[r, order[c["id"]]])) for r, p in enumerate(c_pred) for c in p["causes"]]
+    causes["by_confidence"] = confidence_metrics([lv for lv, _ in named], [ok for _, ok in named])
+    # real review lines score much lower than messages: where a split has both, each is scored apart
+    c_reviews = review_mask(causes_split)
+    both_styles = 0 < c_reviews.sum() < len(c_reviews)
+    if both_styles:
+        causes["by_style"] = {
+            style: {avg: cause_metrics(Y_true[mask], Y_pred[mask], clf.cause_ids_)[avg]["f1"] for avg in ("micro", "macro")}
+            | {"items": int(mask.sum())}
+            for style, mask in (("review", c_reviews), (MESSAGE, ~c_reviews))
+        }
+    sentiment_of = dict(zip(sentiment_split["text"], sentiment_split["label"])) if len(sentiment_split) else {}
+    # a message with no complaint counted as one inflates a cause's count in a report; praise that
+    # names a topic ("客服态度很好", "物流也快") is the commonest such message
+    texts = causes_split["text"]  # a column of a dataset is built anew at each access
+    none = [r for r, gold in enumerate(causes_split["causes"]) if not gold]
+    praise = [r for r in none if sentiment_of.get(texts[r]) == "pos"]
+    for key, rows in (("none_given_a_cause", none), ("praise_given_a_cause", praise)):
+        if rows:
+            causes[key] = {"items": len(rows), "given": int(Y_pred[rows].any(axis=1).sum())}
+    items = []
+    for r, (text, gold, p) in enumerate(zip(causes_split["text"], causes_split["causes"], c_pred)):
+        predicted = [c["id"] for c in p["causes"]]
+        named = sorted(set(gold) | set(predicted), key=lambda c: (order.get(c, len(order)), c))
+        items.append({
+            "text": text, "causes": list(gold), "predicted": predicted,
+            "missed": [c for c in gold if c not in predicted], "extra": [c for c in predicted if c not in gold],
+            "probabilities": {c: round((p.get("cause_probabilities") or {}).get(c, 0.0), 4) for c in named},
+            "sentiment": sentiment_of.get(text), "predicted_sentiment": p["sentiment"]["label"],
+        } | ({"review": bool(c_reviews[r])} if both_styles else {}))
+    if not len(sentiment_split):  # one's own file may label causes only
+        return {"causes": causes, "sentiment": None}, items, []
+    s_results = [p["sentiment"] for p in clf.predict(sentiment_split["text"], explain=False)]
+    s_pred = [p["label"] for p in s_results]
+    reviews = review_mask(sentiment_split)
+    sentiment = sentiment_metrics(list(sentiment_split["label"]), s_pred, clf.sentiment_labels_, reviews)
+    sentiment["by_confidence"] = confidence_metrics(
+        [p["confidence"] for p in s_results], [p == gold for p, gold in zip(s_pred, sentiment_split["label"])]
+    )
+    metrics = {"causes": causes, "sentiment": sentiment}
+    sentiment_items = [
+        {"text": text, "sentiment": label, "predicted_sentiment": pred, "review": bool(review)}
+        for text, label, pred, review in zip(sentiment_split["text"], sentiment_split["label"], s_pred, reviews)
+    ]
+    return metrics, items, sentiment_items

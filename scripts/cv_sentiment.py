@@ -33,8 +33,8 @@ import numpy as np
 
 from feedback_nlp.config import load_train_config
 from feedback_nlp.evaluate import compare, sentiment_metrics
-from feedback_nlp.models.corpus import CORPORA_DIR, hash_bucket, near_duplicate_clusters, read_jsonl, text_key
-from feedback_nlp.train import REVIEW_SOURCE, train
+from feedback_nlp.models.corpus import CORPORA_DIR, REVIEW_SOURCE, hash_bucket, near_duplicate_clusters, read_jsonl, text_key
+from feedback_nlp.train import train
 
 
 def fold_of_items(rows: list[dict], folds: int) -> list[int]:

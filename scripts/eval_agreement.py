@@ -17,9 +17,8 @@ from __future__ import annotations
 import argparse
 
 from feedback_nlp import FeedbackClassifier
-from feedback_nlp.evaluate import cause_metrics
-from feedback_nlp.models.corpus import CORPORA_DIR, load_corpus, read_jsonl
-from feedback_nlp.train import REVIEW_SOURCE, indicator
+from feedback_nlp.evaluate import cause_metrics, indicator
+from feedback_nlp.models.corpus import CORPORA_DIR, REVIEW_SOURCE, load_corpus, read_jsonl
 
 SECOND = CORPORA_DIR / "causes" / "test_second_annotation.jsonl"
 

@@ -14,7 +14,7 @@ import sys
 
 from feedback_nlp.models.corpus import CORPORA_DIR, read_jsonl
 from feedback_nlp.pipeline import FeedbackClassifier
-from feedback_nlp.train import REVIEW_SOURCE
+from feedback_nlp.models.corpus import REVIEW_SOURCE
 
 
 def main() -> int:

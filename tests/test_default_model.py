@@ -9,7 +9,7 @@ import pytest
 from feedback_nlp import FeedbackClassifier
 from feedback_nlp.models.corpus import CORPORA_DIR, load_corpus, read_jsonl
 from feedback_nlp.pipeline import DEFAULT_MODEL_DIR
-from feedback_nlp.train import evaluate
+from feedback_nlp.evaluate import evaluate
 
 
 @pytest.fixture(scope="module")

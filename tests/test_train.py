@@ -285,7 +285,7 @@ QUICK = ["features.min_df=1", "model.sentiment_noise_filter=0", "model.causes_ca
 
 def test_train_and_evaluate_read_a_record_without_a_source_as_a_message(tmp_path):
     # README: source is optional; where only some records lack it, datasets gives those None
-    from feedback_nlp.train import evaluate_items
+    from feedback_nlp.evaluate import evaluate_items
 
     make_small_corpora(tmp_path, per_label=6)
     for name, split in (("causes", "train"), ("causes", "dev"), ("sentiment", "train"), ("sentiment", "test")):
@@ -353,7 +353,7 @@ def test_train_with_ones_own_file_alone_refuses_a_file_without_dev_or_test_items
 def test_evaluate_counts_messages_without_a_cause_given_one_and_the_praise_among_them(tiny_model_dir):
     from datasets import Dataset
 
-    from feedback_nlp.train import evaluate_items
+    from feedback_nlp.evaluate import evaluate_items
 
     clf = FeedbackClassifier.load(tiny_model_dir)
     texts = ["客服态度很好，谢谢", "物流很快，好评", "请问几点营业", "客服态度太差了", "等了两个小时没人理"]

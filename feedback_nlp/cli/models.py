@@ -118,7 +118,7 @@ def _evaluate_one(clf, name: str, data: str, labelled, output: Path, quiet: bool
     metrics.png and predictions.jsonl to ``output``; return the metrics with the cause and
     sentiment items."""
     from ..evaluate import write_chart
-    from ..train import evaluate_items
+    from ..evaluate import evaluate_items
 
     metrics, items, sentiment_items = evaluate_items(clf, *labelled)
     metrics = {"model": name, "data": data, **metrics}

