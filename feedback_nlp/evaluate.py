@@ -281,7 +281,8 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
     predicted sentiment, and where the split has review lines and messages, review), for reading the
     errors one by one; and each item of the sentiment split
     (text, sentiment, predicted_sentiment, review: whether it is a review line)."""
-    c_pred = clf.predict(causes_split["text"], explain=False)
+    texts = causes_split["text"]  # a column of a dataset is built anew at each access
+    c_pred = clf.predict(texts, explain=False)
     Y_true = indicator(causes_split["causes"], clf.cause_ids_)
     Y_pred = indicator([[c["id"] for c in p["causes"]] for p in c_pred], clf.cause_ids_)
     causes = cause_metrics(Y_true, Y_pred, clf.cause_ids_)
@@ -303,14 +304,13 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
     sentiment_of = dict(zip(sentiment_split["text"], sentiment_split["label"])) if len(sentiment_split) else {}
     # a message with no complaint counted as one inflates a cause's count in a report; praise that
     # names a topic ("客服态度很好", "物流也快") is the commonest such message
-    texts = causes_split["text"]  # a column of a dataset is built anew at each access
     none = [r for r, gold in enumerate(causes_split["causes"]) if not gold]
     praise = [r for r in none if sentiment_of.get(texts[r]) == "pos"]
     for key, rows in (("none_given_a_cause", none), ("praise_given_a_cause", praise)):
         if rows:
             causes[key] = {"items": len(rows), "given": int(Y_pred[rows].any(axis=1).sum())}
     items = []
-    for r, (text, gold, p) in enumerate(zip(causes_split["text"], causes_split["causes"], c_pred)):
+    for r, (text, gold, p) in enumerate(zip(texts, causes_split["causes"], c_pred)):
         predicted = [c["id"] for c in p["causes"]]
         named = sorted(set(gold) | set(predicted), key=lambda c: (order.get(c, len(order)), c))
         items.append({

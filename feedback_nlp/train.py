@@ -79,6 +79,11 @@ def tune_thresholds(Y: np.ndarray, P: np.ndarray, tolerance: float = 0.0, shared
     return np.broadcast_to(best, (Y.shape[1],)).copy()
 
 
+def _tuned_thresholds(config: TrainConfig, Y: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """``tune_thresholds`` with the config's tolerance and sharing."""
+    return tune_thresholds(Y, P, config.model.threshold_tolerance, config.model.shared_threshold)
+
+
 def noisy_items(X, y: list[str], make_model, threshold: float, folds: int = 5) -> np.ndarray:
     """Mask of training items whose own label gets less than ``threshold`` probability from a
     model trained on the other folds: likely label noise (review lines labelled by the file
@@ -306,7 +311,7 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         Y_held = np.vstack([Y_c, Y_held])
     causes.calibrate_scores(scores, Y_held)
     causes_model = causes.linear_for("message") if causes_by_style else causes.linear_
-    thresholds = tune_thresholds(Y_held, causes_model.calibrated(scores), config.model.threshold_tolerance, config.model.shared_threshold)
+    thresholds = _tuned_thresholds(config, Y_held, causes_model.calibrated(scores))
     metadata = _metadata(
         config,
         taxonomy,
@@ -408,8 +413,7 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
     Y_dev = indicator(c_dev["causes"], labels)
     causes = fine_tune(
         pretrained, tokenizer, "causes", texts(c_train), indicator(c_train["causes"], labels), texts(c_dev),
-        lambda P: _micro_f1(Y_dev, P, tune_thresholds(Y_dev, P, config.model.threshold_tolerance, config.model.shared_threshold)),
-        labels, settings, device,
+        lambda P: _micro_f1(Y_dev, P, _tuned_thresholds(config, Y_dev, P)), labels, settings, device,
     )
     s_train, s_dev = capped(sentiment_ds["train"]), sentiment_ds["dev"]
     s_index = {label: i for i, label in enumerate(sentiment_labels)}
@@ -419,7 +423,7 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
         texts(s_dev), lambda P: float((P.argmax(1) == y_dev).mean()), sentiment_labels, settings, device,
     )
     heads = TransformerHeads(tokenizer, causes, sentiment, settings.max_length, settings.eval_batch_size, device)
-    thresholds = tune_thresholds(Y_dev, heads.predict_proba(texts(c_dev))[0], config.model.threshold_tolerance, config.model.shared_threshold)
+    thresholds = _tuned_thresholds(config, Y_dev, heads.predict_proba(texts(c_dev))[0])
     metadata = _metadata(
         config,
         taxonomy,

@@ -70,16 +70,17 @@ def count_lines(paths: list[Path]) -> int:
     cut off or damaged as the lines before the damage (reading it raises ``InputError``)."""
     total = 0
     for path in paths:
+        suffix = format_suffix(path)
         try:
-            if format_suffix(path) == ".xlsx":
+            if suffix == ".xlsx":
                 total += _sheet_rows(path)
                 continue
-            if format_suffix(path) not in _NOT_TRANSCRIPTS:
+            if suffix not in _NOT_TRANSCRIPTS:
                 total += _transcript_messages(path)
                 continue
             # a .json file may hold JSON Lines or one pretty-printed document, whose objects take
             # several lines each: its lines that open an object are counted instead
-            json_doc = format_suffix(path) == ".json"
+            json_doc = suffix == ".json"
             with open_binary(path) as fh:
                 ended = True  # the block before ended a line
                 for block in iter(lambda: fh.read1(1 << 20), b""):
