@@ -226,20 +226,35 @@ def record_spans(text: str, config: NormaliseConfig | None = None) -> tuple[str,
     came from: an emoticon code read as an emoji ("[强]" -> "👍") has the code's span, each "I" of
     "Ⅱ" -> "II" the numeral's, the "！" left of "！！！" the whole run's. Each step carries the spans through
     itself (``_carried``)."""
-    out = _one_line(text)
+    return records_spans([text], config)[0]
+
+
+def records_spans(texts: list[str], config: NormaliseConfig | None = None) -> list[tuple[str, list[tuple[int, int]]]]:
+    """``record_spans`` of each of ``texts``, worked out for all of them joined, as
+    ``normalise_records`` does (each step is one call for the batch, not one a text)."""
+    if not texts:
+        return []
+    out = "\n".join(map(_one_line, texts))
     spans = [(i, i + 1) for i in range(len(out))]
     for step in _record_steps(config or NormaliseConfig()):
         out, spans = _carried(step, out, spans)
-    start = len(out) - len(out.lstrip())
-    end = len(out.rstrip())
-    return out[start:end], spans[start:end]
+    results = []
+    begin, offset = 0, 0
+    for text in texts:
+        end = out.find("\n", begin)
+        end = len(out) if end < 0 else end
+        line = out[begin:end]
+        start, stop = begin + len(line) - len(line.lstrip()), begin + len(line.rstrip())
+        results.append((out[start:stop], [(a - offset, b - offset) for a, b in spans[start:stop]]))
+        begin, offset = end + 1, offset + len(text) + 1
+    return results
 
 
 def _carried(step, text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
     """``step(text)`` and the input span of each of its characters. Substitutions say where each
     replacement came from; NFKC is applied to each character with its combining marks; a step
     that changes characters one for one (width, script) keeps the spans; anything else is aligned
-    with its input by difflib, each changed block standing for all it replaced."""
+    with its input by difflib, line by line, each changed block standing for all it replaced."""
     if isinstance(step, Substitution):
         return step.carry(text, spans)
     if step is fold_punctuation:
@@ -248,27 +263,57 @@ def _carried(step, text: str, spans: list[tuple[int, int]]) -> tuple[str, list[t
     if changed == text:
         return text, spans
     if step is nfkc_safe:
-        clusters = _clusters(text)
-        # a piece NFKC leaves alone holds no protected character (each is one NFKC changes), so
-        # nfkc_safe leaves it alone too: only the others are worth a call
-        pieces = [piece if unicodedata.is_normalized("NFKC", piece) else step(piece) for piece in (text[a:b] for a, b in clusters)]
+        # NFKC works within lines: a line it left alone keeps its spans; in the others each
+        # character (with its combining marks) is folded on its own. A piece NFKC leaves alone
+        # holds no protected character (each is one NFKC changes), so nfkc_safe leaves it alone
+        # too: only the others are worth a call
+        pieces, out = [], []
+        at = 0
+        for line, changed_line in zip(text.split("\n"), changed.split("\n")):
+            if at:
+                pieces.append("\n")
+                out.append(spans[at - 1])
+            if line == changed_line:
+                pieces.append(line)
+                out += spans[at : at + len(line)]
+            else:
+                for a, b in _clusters(line):
+                    piece = line[a:b]
+                    if not unicodedata.is_normalized("NFKC", piece):
+                        piece = step(piece)
+                    pieces.append(piece)
+                    a, b = a + at, b + at
+                    out += spans[a:b] if len(piece) == b - a else [(spans[a][0], spans[b - 1][1])] * len(piece)
+            at += len(line) + 1
         if "".join(pieces) == changed:
-            out: list[tuple[int, int]] = []
-            for (a, b), piece in zip(clusters, pieces):
-                out += spans[a:b] if len(piece) == b - a else [(spans[a][0], spans[b - 1][1])] * len(piece)
             return changed, out
     elif len(changed) == len(text):
         return changed, spans
-    out = []
+    lines, changed_lines = text.split("\n"), changed.split("\n")
+    if len(lines) != len(changed_lines):
+        return changed, _aligned(text, changed, spans, 0)
+    out, at = [], 0
+    for line, changed_line in zip(lines, changed_lines):
+        if at:
+            out.append(spans[at - 1])  # the line break
+        out += _aligned(line, changed_line, spans[at : at + len(line)], spans[at - 1][1] if at else 0)
+        at += len(line) + 1
+    return changed, out
+
+
+def _aligned(text: str, changed: str, spans: list[tuple[int, int]], edge: int) -> list[tuple[int, int]]:
+    """The input span of each character of ``changed``, aligned with ``text`` by difflib; ``edge``:
+    where ``text`` starts in the input."""
+    out: list[tuple[int, int]] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, text, changed, autojunk=False).get_opcodes():
         if tag == "equal":
             out += spans[i1:i2]
         elif i2 > i1:
             out += [(spans[i1][0], spans[i2 - 1][1])] * (j2 - j1)
         else:
-            edge = spans[i1 - 1][1] if i1 else 0
-            out += [(edge, edge)] * (j2 - j1)
-    return changed, out
+            at = spans[i1 - 1][1] if i1 else edge
+            out += [(at, at)] * (j2 - j1)
+    return out
 
 
 def _clusters(text: str) -> list[tuple[int, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import numpy as np
 from ..features import Analysis, NgramHits, TextFeaturizer
 from ..models.base import ModelError, load_objects, save_objects
 from ..models.linear import MESSAGE, LinearModel, blend_styles, covers, style_names, style_probabilities, style_weights
-from ..normalise.text import record_spans
+from ..normalise.text import records_spans
 from .base import _HAN, DEFAULT_MODEL_DIR, EVIDENCE_TERMS, FeedbackClassifier, _with_span
 
 # Share of the sentiment decided by the clause after the last contrast word (但是, 不过…): in
@@ -185,56 +186,59 @@ class LinearClassifier(FeedbackClassifier):
         character n-grams that start inside it, each shared among its occurrences in the text: in
         "退货退款要多久" the n-grams 退, 退款, 退货 make the word 退货退款 evidence even where the word
         itself is too rare to have a weight of its own."""
-        # each distinct term span is a unit, named by its first term
-        spans: list[dict[tuple[int, int], int]] = []
-        names: list[list[str]] = []
-        term_units: list[list[int]] = []
-        for a in analyses:
-            found: dict[tuple[int, int], int] = {}
-            term_units.append([found.setdefault(span, len(found)) for span in a.spans])
-            spans.append(found)
-            names.append(list(a.terms) if len(found) == len(a.terms) else [a.terms[a.spans.index(span)] for span in found])
+        # all texts joined, each followed by one spare position, so that a span of the joined text
+        # tells its text, and one integer (start times width plus end) tells a span
+        offsets = np.zeros(len(analyses) + 1, np.int64)
+        offsets[1:] = np.cumsum([len(a.text) + 1 for a in analyses])
+        width = int(offsets[-1]) + 1
+        n_terms = np.array([len(a.spans) for a in analyses], np.int64)
+        term_text = np.repeat(np.arange(len(analyses)), n_terms)
+        first_term = np.concatenate([[0], np.cumsum(n_terms)])  # each text's first term among all
+        bounds = np.array(list(chain.from_iterable(chain.from_iterable(a.spans for a in analyses))), np.int64).reshape(-1, 2)
+        bounds += offsets[term_text][:, None]
+        # each distinct span of a term or a known word n-gram is a unit, numbered in each text in
+        # the order of its first occurrence (terms first, then word n-grams by column) and named by it
+        word_rows, word_cols, word_terms, word_lengths = hits.first_words()
+        word_first = first_term[word_rows] + word_terms
+        word_bounds = np.stack([bounds[word_first, 0], bounds[word_first + word_lengths - 1, 1]], axis=1)
+        keys = np.concatenate([bounds[:, 0] * width + bounds[:, 1], word_bounds[:, 0] * width + word_bounds[:, 1]])
+        key_text = np.concatenate([term_text, word_rows])
+        uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        unit_text = key_text[first]
+        order = np.lexsort((first, unit_text))  # by text, then first occurrence
+        sizes = np.bincount(unit_text, minlength=len(analyses))
+        unit_base = np.concatenate([[0], np.cumsum(sizes)])
+        local = np.empty(len(uniq), np.int64)
+        local[order] = np.arange(len(uniq)) - unit_base[unit_text[order]]
+        key_units = local[inverse.reshape(-1)]
+        term_units, word_units = key_units[: len(bounds)], key_units[len(bounds) :]
+        # each unit, in order of text and number: its first term in its text, its length in terms,
+        # its span in its text
+        at_first = first[order]
+        is_term = at_first < len(bounds)
+        from_word = np.where(is_term, 0, at_first - len(bounds))
+        unit_term = np.where(is_term, at_first, word_first[from_word] if len(word_first) else 0) - first_term[unit_text[order]]
+        unit_len = np.where(is_term, 1, word_lengths[from_word] if len(word_lengths) else 1)
+        unit_span = np.stack([uniq[order] // width, uniq[order] % width], axis=1) - offsets[unit_text[order]][:, None]
         # the character n-grams of all texts at once, each with the share of its column's pull an
         # occurrence gets (one over the number of times it occurs in its text) and the term it
         # starts in (none: it starts between terms, in punctuation or spaces)
         which, starts, columns = hits.char_rows, hits.char_starts, hits.char_columns
-        _, first, counts = np.unique(which * self.featurizer.n_features_ + columns, return_inverse=True, return_counts=True)
-        share = 1.0 / counts[first]
-        offsets = np.zeros(len(analyses) + 1, np.int64)  # where each text starts in the joined texts
-        offsets[1:] = np.cumsum([len(a.text) + 1 for a in analyses])
-        bounds = np.array([span for a in analyses for span in a.spans], np.int64).reshape(-1, 2)
-        bounds += np.repeat(offsets[:-1], [len(a.spans) for a in analyses])[:, None]
+        _, repeat, counts = np.unique(which * self.featurizer.n_features_ + columns, return_inverse=True, return_counts=True)
+        share = 1.0 / counts[repeat]
         at = starts + offsets[which]
         k = np.maximum(np.searchsorted(bounds[:, 0], at, side="right") - 1, 0)
         keep = (at >= bounds[k, 0]) & (at < bounds[k, 1]) if len(bounds) else np.zeros(len(at), bool)
-        order = np.flatnonzero(keep)[np.argsort(which[keep], kind="stable")]
-        char_units = np.array([u for units in term_units for u in units], np.int64)[k[order]] if len(bounds) else k[order]
-        char_cols, char_share = columns[order], share[order]
-        edges = np.searchsorted(which[order], np.arange(len(analyses) + 1))
-        word_rows, word_cols_all, word_terms, word_lengths = hits.first_words()
+        kept = np.flatnonzero(keep)[np.argsort(which[keep], kind="stable")]
+        char_units = term_units[k[kept]] if len(bounds) else k[kept]
+        char_cols, char_share = columns[kept], share[kept]
+        edges = np.searchsorted(which[kept], np.arange(len(analyses) + 1))
         word_edges = np.searchsorted(word_rows, np.arange(len(analyses) + 1))
-        word_terms, word_lengths, bounds_of_words = word_terms.tolist(), word_lengths.tolist(), word_edges.tolist()
-        spans_out, sources_out, word_units, sizes = [], [], [], []
-        for r, (a, text) in enumerate(zip(analyses, texts)):
-            found, unit_names, term_unit = spans[r], names[r], term_units[r]
-            w0, w1 = bounds_of_words[r], bounds_of_words[r + 1]
-            for i, n in zip(word_terms[w0:w1], word_lengths[w0:w1]):
-                if n == 1:
-                    unit = term_unit[i]
-                else:
-                    unit = found.setdefault((a.spans[i][0], a.spans[i + n - 1][1]), len(found))
-                    if unit == len(unit_names):
-                        unit_names.append(" ".join(a.terms[i : i + n]))
-                word_units.append(unit)
-            sizes.append(len(unit_names))
-            if a.origin is None and a.text == text:
-                sources = None  # normalising changed nothing
-            else:
-                sources = record_spans(text, self.featurizer._norm_cfg)[1]
-                if a.origin is not None:
-                    sources = [sources[k] for k in a.origin]
-            spans_out.append(list(found))
-            sources_out.append(sources)
+        sources_out: list[list[tuple[int, int]] | None] = [None] * len(analyses)  # None: normalising changed nothing
+        changed = [r for r, (a, text) in enumerate(zip(analyses, texts)) if a.origin is not None or a.text != text]
+        for r, (_, sources) in zip(changed, records_spans([texts[r] for r in changed], self.featurizer._norm_cfg)):
+            origin = analyses[r].origin
+            sources_out[r] = sources if origin is None else [sources[j] for j in origin]
         # each text's features in turn: its word n-grams, then its character n-grams
         n_words, n_chars = np.diff(word_edges), np.diff(edges)
         per_text = n_words + n_chars
@@ -243,21 +247,25 @@ class LinearClassifier(FeedbackClassifier):
         char_at = np.arange(len(char_cols)) + np.repeat(text_at + n_words - edges[:-1], n_chars)
         size = int(per_text.sum())
         feature_cols, feature_units, feature_share = np.empty(size, np.int64), np.empty(size, np.int64), np.ones(size)
-        feature_cols[word_at], feature_units[word_at] = word_cols_all, word_units
+        feature_cols[word_at], feature_units[word_at] = word_cols, word_units
         feature_cols[char_at], feature_units[char_at], feature_share[char_at] = char_cols, char_units, char_share
-        return _Units(spans_out, names, sources_out, feature_cols, feature_units, feature_share, per_text, np.array(sizes, np.int64))
+        return _Units([a.terms for a in analyses], sources_out, feature_cols, feature_units, feature_share, per_text,
+                      sizes, (unit_base, unit_term, unit_len, unit_span))
 
 
 class _Units:
     """The words of a batch of texts that evidence can name, and the features that count towards
     each word; see ``LinearClassifier._units``. ``cols``, ``unit`` and ``share`` hold each text's
-    features in turn (``per_text`` of them), ``unit`` numbering the words of each text from 0."""
+    features in turn (``per_text`` of them), ``unit`` numbering the words of each text from 0;
+    ``words`` says where the words of each text start among all, and each word's first term in
+    its text, its length in terms and its span in its text."""
 
-    def __init__(self, spans, names, sources, cols, unit, share, per_text, n_units):
-        self.spans, self.names, self.sources = spans, names, sources
+    def __init__(self, terms, sources, cols, unit, share, per_text, n_units, words):
+        self.terms, self.sources = terms, sources
         self.cols, self.unit, self.share = cols, unit, share
         self.starts = np.concatenate([[0], np.cumsum(per_text)])
         self.per_text, self.n_units = per_text, n_units
+        self.unit_base, self.unit_term, self.unit_len, self.unit_span = words
 
     def evidence(self, texts: list[int], weights: list[tuple], scales: np.ndarray) -> list[list[tuple[dict, tuple]]]:
         """For each request (its text, its model and label, its scale): the words with the largest
@@ -297,19 +305,29 @@ class _Units:
         best = best[np.argsort(owner[best], kind="stable")]
         rank = np.arange(len(best)) - np.searchsorted(owner[best], owner[best])
         best = best[rank < EVIDENCE_TERMS]
+        owners = owner[best]
         out: list[list[tuple[dict, tuple]]] = [[] for _ in range(len(texts))]
-        text_of, base_of = texts.tolist(), base.tolist()
-        for k, q, pull in zip(best.tolist(), owner[best].tolist(), pulls[best].tolist()):
-            t, u = text_of[q], k - base_of[q]
-            out[order_of[q]].append(({"term": self.names[t][u], "weight": round(pull, 3)}, self.spans[t][u]))
+        for q, found in zip(owners.tolist(), self._named(texts[owners], best - base[owners], pulls[best])):
+            out[order_of[q]].append(found)
         return out
 
     def _words(self, t: int, weights: np.ndarray, scale: float) -> list[tuple[dict, tuple]]:
         """``evidence`` for one request: text ``t``, the weights of its label, the scale."""
         at = slice(self.starts[t], self.starts[t + 1])
         pulls = np.bincount(self.unit[at], weights[self.cols[at]] * (self.share[at] * scale), minlength=self.n_units[t])
-        best = [k for k in np.argsort(-pulls, kind="stable")[:EVIDENCE_TERMS].tolist() if pulls[k] > 0]
-        return [({"term": self.names[t][k], "weight": round(float(pulls[k]), 3)}, self.spans[t][k]) for k in best]
+        best = np.argsort(-pulls, kind="stable")[:EVIDENCE_TERMS]
+        best = best[pulls[best] > 0]
+        return self._named(np.full(len(best), t), best, pulls[best])
+
+    def _named(self, texts: np.ndarray, units: np.ndarray, pulls: np.ndarray) -> list[tuple[dict, tuple]]:
+        """(entry, span in the normalised text) of each word ``units`` of ``texts`` with its pull."""
+        at = self.unit_base[texts] + units
+        out = []
+        for t, k, n, (start, end), pull in zip(texts.tolist(), self.unit_term[at].tolist(), self.unit_len[at].tolist(),
+                                               self.unit_span[at].tolist(), pulls.tolist()):
+            term = self.terms[t][k] if n == 1 else " ".join(self.terms[t][k : k + n])
+            out.append(({"term": term, "weight": round(pull, 3)}, (start, end)))
+        return out
 
 
 _default_lock = threading.Lock()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..config import NormaliseConfig
 from ..models.base import verify_files, write_metadata
-from ..normalise.text import normalise_records, record_spans
+from ..normalise.text import normalise_records, records_spans
 from .base import EVIDENCE_TERMS, FeedbackClassifier, _with_span
 
 
@@ -72,7 +72,8 @@ class TransformersClassifier(FeedbackClassifier):
                     break
             else:
                 rounds.append([request])
-        sources = {row: record_spans(texts[row], self._norm_cfg)[1] for row in {r[0] for r in requests}}
+        rows = sorted({r[0] for r in requests})
+        sources = {row: spans for row, (_, spans) in zip(rows, records_spans([texts[row] for row in rows], self._norm_cfg))}
         for group in rounds:
             for head in ("causes", "sentiment"):
                 part = [r for r in group if r[1] == head]

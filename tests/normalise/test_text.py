@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from feedback_nlp.config import NormaliseConfig
-from feedback_nlp.normalise.text import normalise_records, normalise_text, record_spans
+from feedback_nlp.normalise.text import normalise_records, normalise_text, record_spans, records_spans
 from tests.conftest import seed_text
 
 CASES = json.loads((Path(__file__).parents[1] / "data" / "normalise_cases.json").read_text(encoding="utf-8"))
@@ -124,6 +124,35 @@ def test_record_spans_agree_with_normalise_records_on_messy_texts():
         assert normalised == normalise_records([text])[0]
         assert len(spans) == len(normalised) and all(0 <= s <= e <= len(text) for s, e in spans)
         assert [s for s, _ in spans] == sorted(s for s, _ in spans)
+
+
+
+def test_records_spans_of_a_batch_are_those_of_each_text_alone():
+    rng = __import__("random").Random(2)
+    pieces = ["物業費", "！！！", "。。。", "[强]", "\r\n", "\u200b", "Ⅱ", "ＡＢＣ", "  ", "太慢了!!", "ﬁ", "e\u0301", "😡", "，", "..."]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 9))) for _ in range(400)] + ["", "  ", "\n"]
+    batch = records_spans(texts)
+    assert batch == [record_spans(text) for text in texts]
+    assert [normalised for normalised, _ in batch] == normalise_records(texts)
+
+
+def test_a_step_that_changes_lengths_is_aligned_line_by_line():
+    # a step other than a substitution or NFKC is aligned by difflib, within each joined text
+    from feedback_nlp.normalise.text import _carried
+
+    def step(text):  # each line that changes, changes its length
+        return text.replace("ab", "x")
+
+    lines = ["abcab", "cab", "", "xabc", "ab"]
+    joined = "\n".join(lines)
+    out, spans = _carried(step, joined, [(i, i + 1) for i in range(len(joined))])
+    assert out == step(joined)
+    at, offset = 0, 0
+    for line in lines:
+        alone, alone_spans = _carried(step, line, [(i, i + 1) for i in range(len(line))])
+        assert out[at : at + len(alone)] == alone
+        assert [(a - offset, b - offset) for a, b in spans[at : at + len(alone)]] == alone_spans
+        at, offset = at + len(alone) + 1, offset + len(line) + 1
 
 
 COMPLAINTS_WITH_CUE_WORDS = [
