@@ -259,15 +259,38 @@ def test_default_model_praise_that_names_a_topic_of_the_test_split_is_not_a_comp
 
 
 def test_default_model_broken_goods_of_the_test_split_are_product_quality(clf):
-    # 24 messages about broken or spoiled goods in the test split: 17 get product_quality, and 4
-    # get repair_maintenance, which the guideline keeps for facilities and repairs (11 and 7 with
-    # the model before them)
+    # 24 messages about broken or spoiled goods in the test split: 18 get product_quality, and 1
+    # gets repair_maintenance, which the guideline keeps for facilities and repairs (11 and 7 with
+    # the first model trained on them, 17 and 4 before the short reports of defects)
     items = [r for r in _test_split_items("written_goods_defects.jsonl", "causes") if "product_quality" in r["causes"]]
     predictions = clf.predict([r["text"] for r in items], explain=False)
     assert len(items) >= 20
     assert sum("product_quality" in {c["id"] for c in p["causes"]} for p in predictions) >= 0.65 * len(items)
     wrong = [r for r, p in zip(items, predictions) if "repair_maintenance" in {c["id"] for c in p["causes"]} - set(r["causes"])]
-    assert len(wrong) <= 0.25 * len(items)
+    assert len(wrong) <= 0.15 * len(items)
+
+
+def test_default_model_short_reports_of_defects_of_the_test_split(clf):
+    # 22 short messages in the test split on the boundary of goods and facilities ("手机坏了",
+    # "路灯坏了", "请问坏了可以保修吗"): 18 get exactly their causes (14 with the model before them)
+    items = _test_split_items("written_short_defects.jsonl", "causes")
+    predictions = clf.predict([r["text"] for r in items], explain=False)
+    assert len(items) >= 15
+    assert sum(set(r["causes"]) == {c["id"] for c in p["causes"]} for r, p in zip(items, predictions)) >= 0.7 * len(items)
+
+
+@pytest.mark.parametrize(
+    "texts, cause, least",
+    [
+        # goods the customer bought: 8 of 8 get product_quality (4 with the model before)
+        (["电子秤坏了", "闹钟坏了", "蓝牙音箱坏了", "加湿器坏了", "新买的台灯不亮", "买的锅漏了", "充电线坏了", "鞋底断了"], "product_quality", 7),
+        # facilities: 7 of 7 get repair_maintenance (7 before)
+        (["路灯不亮了", "小区大门的道闸坏了", "酒店房间的空调坏了", "楼道的声控灯坏了", "房间的热水器坏了", "楼下单元门的锁坏了",
+          "车库的灯坏了好几天了"], "repair_maintenance", 6),
+    ],
+)
+def test_default_model_tells_broken_goods_from_broken_facilities(clf, texts, cause, least):
+    assert sum(cause in {c["id"] for c in p["causes"]} for p in clf.predict(texts, explain=False)) >= least
 
 
 def test_default_model_slow_representative_is_response_time_only(clf):
