@@ -263,42 +263,52 @@ def _carried(step, text: str, spans: list[tuple[int, int]]) -> tuple[str, list[t
     if changed == text:
         return text, spans
     if step is nfkc_safe:
-        # NFKC works within lines: a line it left alone keeps its spans; in the others each
-        # character (with its combining marks) is folded on its own. A piece NFKC leaves alone
-        # holds no protected character (each is one NFKC changes), so nfkc_safe leaves it alone
-        # too: only the others are worth a call
-        pieces, out = [], []
-        at = 0
-        for line, changed_line in zip(text.split("\n"), changed.split("\n")):
-            if at:
-                pieces.append("\n")
-                out.append(spans[at - 1])
-            if line == changed_line:
-                pieces.append(line)
-                out += spans[at : at + len(line)]
-            else:
-                for a, b in _clusters(line):
-                    piece = line[a:b]
-                    if not unicodedata.is_normalized("NFKC", piece):
-                        piece = step(piece)
-                    pieces.append(piece)
-                    a, b = a + at, b + at
-                    out += spans[a:b] if len(piece) == b - a else [(spans[a][0], spans[b - 1][1])] * len(piece)
-            at += len(line) + 1
-        if "".join(pieces) == changed:
+        out = _line_by_line(text, changed, spans, _nfkc_line)
+        if out is not None:
             return changed, out
     elif len(changed) == len(text):
         return changed, spans
+    out = _line_by_line(text, changed, spans, _aligned)
+    return changed, out if out is not None else _aligned(text, changed, spans, 0)
+
+
+def _line_by_line(text: str, changed: str, spans: list[tuple[int, int]], carry_line) -> list[tuple[int, int]] | None:
+    """The input span of each character of ``changed``, worked out line by line (the steps work
+    within lines): a line left alone keeps its spans, the others get ``carry_line(line, changed
+    line, its spans, where it starts in the input)``. None where the lines do not pair up or
+    ``carry_line`` gives None."""
     lines, changed_lines = text.split("\n"), changed.split("\n")
     if len(lines) != len(changed_lines):
-        return changed, _aligned(text, changed, spans, 0)
-    out, at = [], 0
+        return None
+    out: list[tuple[int, int]] = []
+    at = 0
     for line, changed_line in zip(lines, changed_lines):
         if at:
             out.append(spans[at - 1])  # the line break
-        out += _aligned(line, changed_line, spans[at : at + len(line)], spans[at - 1][1] if at else 0)
+        part = spans[at : at + len(line)]
+        if line != changed_line:
+            part = carry_line(line, changed_line, part, spans[at - 1][1] if at else 0)
+            if part is None:
+                return None
+        out += part
         at += len(line) + 1
-    return changed, out
+    return out
+
+
+def _nfkc_line(line: str, changed: str, spans: list[tuple[int, int]], edge: int) -> list[tuple[int, int]] | None:
+    """The input span of each character of ``nfkc_safe(line)`` (``changed``), each character with
+    its combining marks folded on its own; None where that is not how the whole line folds. A
+    piece NFKC leaves alone holds no protected character (each is one NFKC changes), so nfkc_safe
+    leaves it alone too: only the others are worth a call."""
+    pieces: list[str] = []
+    out: list[tuple[int, int]] = []
+    for a, b in _clusters(line):
+        piece = line[a:b]
+        if not unicodedata.is_normalized("NFKC", piece):
+            piece = nfkc_safe(piece)
+        pieces.append(piece)
+        out += spans[a:b] if len(piece) == b - a else [(spans[a][0], spans[b - 1][1])] * len(piece)
+    return out if "".join(pieces) == changed else None
 
 
 def _aligned(text: str, changed: str, spans: list[tuple[int, int]], edge: int) -> list[tuple[int, int]]:

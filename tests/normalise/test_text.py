@@ -126,7 +126,6 @@ def test_record_spans_agree_with_normalise_records_on_messy_texts():
         assert [s for s, _ in spans] == sorted(s for s, _ in spans)
 
 
-
 def test_records_spans_of_a_batch_are_those_of_each_text_alone():
     rng = __import__("random").Random(2)
     pieces = ["物業費", "！！！", "。。。", "[强]", "\r\n", "\u200b", "Ⅱ", "ＡＢＣ", "  ", "太慢了!!", "ﬁ", "e\u0301", "😡", "，", "..."]
