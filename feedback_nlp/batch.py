@@ -71,6 +71,7 @@ class Summary:
     seconds: float = 0.0
     sessions: int | None = None  # sessions written (None: no session file asked for)
     model: dict = field(default_factory=dict)  # the model that classified: folder, backend, when trained, data hash
+    thresholds: dict | None = None  # the causes whose thresholds this run set, instead of the model's
 
     def as_dict(self) -> dict:
         out = {k: (dict(v) if isinstance(v, Counter) else v) for k, v in self.__dict__.items()}
@@ -89,12 +90,15 @@ _worker_state: dict = {}
 
 
 def _init_worker(
-    model: str | None, redact: bool, device: str | None = None, runtime: str = "torch", threads: int = 0, explain: bool = False
+    model: str | None, redact: bool, device: str | None = None, runtime: str = "torch", threads: int = 0, explain: bool = False,
+    thresholds: dict[str, float] | None = None,
 ) -> None:
     from .normalise.redact import Redactor
     from .pipeline import FeedbackClassifier
 
     clf = FeedbackClassifier.load(model, device=device, runtime=runtime)
+    if thresholds:
+        clf = clf.with_thresholds(thresholds)
     if threads and clf.backend == "transformers" and runtime == "torch":
         import torch
 
@@ -317,6 +321,7 @@ def classify_files(
     resume: bool = False,
     restart: bool = False,
     explain: bool = False,
+    thresholds: dict[str, float] | None = None,
     chunk_size: int | None = None,
     progress: Callable[[Summary], None] | None = None,
 ) -> Summary:
@@ -324,7 +329,8 @@ def classify_files(
     run into ``output`` (its checkpoint is there) is continued with ``resume`` or started over
     with ``restart``; with neither, the call refuses rather than overwrite that work. ``explain``
     adds the column ``evidence`` (the words behind each cause and the sentiment, with their spans
-    in the text written), at about 60% of the speed."""
+    in the text written), at about 60% of the speed. ``thresholds`` ({cause id: probability})
+    replaces the model's thresholds for those causes (``FeedbackClassifier.with_thresholds``)."""
     chunk_size = chunk_size or CHUNK_SIZE
     fmt = output_format(output, fmt)
     skipped: list[Path] = []
@@ -346,6 +352,10 @@ def classify_files(
         from .pipeline import DEFAULT_MODEL_DIR
 
         meta = read_metadata(DEFAULT_MODEL_DIR)
+    if thresholds:  # refused before anything is written, as the model is
+        from .pipeline import checked_thresholds
+
+        thresholds = checked_thresholds(list(meta.get("thresholds") or {}), thresholds)
     rejects_output = rejects_output or side_file(output, "rejects.jsonl")
     checkpoint_path = side_file(output, "checkpoint.json")
     chatlog = chatlog or load_chatlog_config()
@@ -354,8 +364,9 @@ def classify_files(
         "redact": redact, "explain": explain, "encoding": encoding, "chatlog": chatlog.model_dump(mode="json"),
         "sessions": str(Path(sessions_output).resolve()) if sessions_output is not None else None,
         "rejects": str(Path(rejects_output).resolve()),
+        "thresholds": thresholds or None,
     }))
-    summary = Summary(files_skipped=[str(p) for p in skipped])
+    summary = Summary(files_skipped=[str(p) for p in skipped], thresholds=thresholds or None)
     summary.model = {
         "path": str(model) if model is not None else "shipped default model",
         "backend": meta.get("backend"),
@@ -429,11 +440,11 @@ def classify_files(
         if workers > 1:
             threads = max(1, (os.cpu_count() or 1) // workers)
             pool = get_context("spawn").Pool(
-                workers, initializer=_init_pool_worker, initargs=(model_arg, redact, device, runtime, threads, explain)
+                workers, initializer=_init_pool_worker, initargs=(model_arg, redact, device, runtime, threads, explain, thresholds)
             )
             results = _bounded(pool, chunks, ahead=2 * workers)
         else:
-            _init_worker(model_arg, redact, device, runtime, explain=explain)
+            _init_worker(model_arg, redact, device, runtime, explain=explain, thresholds=thresholds)
             results = map(_process_chunk, chunks)
         for result in results:
             _account(result, writer, rejects, summary)
@@ -487,12 +498,12 @@ def _bounded(pool, chunks: Iterator[list], ahead: int) -> Iterator[list[tuple[st
 
 RUN_SETTINGS = {
     "redact": "--redact", "explain": "--explain", "encoding": "--encoding", "chatlog": "the field mapping (--chatlog, --field, --text-field)",
-    "sessions": "--sessions", "rejects": "--rejects",
+    "sessions": "--sessions", "rejects": "--rejects", "thresholds": "--threshold",
 }
 
 
 # the value of a setting that checkpoints written before it was recorded stand for
-SETTING_DEFAULTS = {"explain": False}
+SETTING_DEFAULTS = {"explain": False, "thresholds": None}
 
 
 def _changed_settings(earlier: dict | None, now: dict) -> list[str]:
@@ -503,9 +514,13 @@ def _changed_settings(earlier: dict | None, now: dict) -> list[str]:
     # paths as written before they were resolved (a relative -o): resolved here, from where this run is
     earlier = {k: str(Path(v).resolve()) if k in ("sessions", "rejects") and v else v for k, v in earlier.items()}
     earlier = {**SETTING_DEFAULTS, **earlier}
-    shown = {True: "on", False: "off", None: "none"}
+    def shown(value) -> str:
+        if isinstance(value, dict):  # thresholds
+            return " ".join(f"{k}={v}" for k, v in value.items())
+        return {True: "on", False: "off", None: "none"}.get(value, value)
+
     return [
-        name if key == "chatlog" else f"{name} (then {shown.get(earlier.get(key), earlier.get(key))}, now {shown.get(now[key], now[key])})"
+        name if key == "chatlog" else f"{name} (then {shown(earlier.get(key))}, now {shown(now[key])})"
         for key, name in RUN_SETTINGS.items() if earlier.get(key) != now[key]
     ]
 

@@ -270,6 +270,27 @@ def indicator(rows_causes: list[list[str]], labels: list[str]) -> np.ndarray:
     return Y
 
 
+OPERATING_POINTS = tuple(round(0.1 * k, 1) for k in range(1, 10))  # thresholds at which each cause is scored
+
+
+def operating_points(clf: FeedbackClassifier, texts: list[str], Y_true: np.ndarray, thresholds=OPERATING_POINTS) -> dict:
+    """Precision, recall and F1 of each cause, and micro-averaged, with every cause's threshold set
+    to each of ``thresholds`` in turn (the gates and the rest of the model as they are): what
+    ``with_thresholds`` would trade, for choosing one."""
+    per_label = {c: {"precision": [], "recall": [], "f1": []} for c in clf.cause_ids_}
+    micro: dict[str, list[float]] = {"precision": [], "recall": [], "f1": []}
+    for t in thresholds:
+        predicted = clf.with_thresholds(float(t)).predict(texts, explain=False)
+        scores = cause_metrics(Y_true, indicator([[c["id"] for c in p["causes"]] for p in predicted], clf.cause_ids_), clf.cause_ids_)
+        for c in clf.cause_ids_:
+            for k in ("precision", "recall", "f1"):
+                per_label[c][k].append(round(scores["per_label"][c][k], 4))
+        for k in micro:
+            micro[k].append(round(scores["micro"][k], 4))
+    return {"thresholds": list(thresholds), "per_label": per_label, "micro": micro,
+            "model_thresholds": {c: round(float(t), 4) for c, t in zip(clf.cause_ids_, clf.thresholds_)}}
+
+
 def evaluate(clf: FeedbackClassifier, sentiment_split, causes_split) -> dict:
     """Cause and sentiment metrics of ``clf`` on one split of each corpus."""
     return evaluate_items(clf, sentiment_split, causes_split)[0]
@@ -292,6 +313,7 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
     causes["calibration"] = calibration_metrics(P, Y_true[scored])
     named = [(c["confidence"], bool(Y_true[r, order[c["id"]]])) for r, p in enumerate(c_pred) for c in p["causes"]]
     causes["by_confidence"] = confidence_metrics([lv for lv, _ in named], [ok for _, ok in named])
+    causes["operating_points"] = operating_points(clf, texts, Y_true)
     # real review lines score much lower than messages: where a split has both, each is scored apart
     c_reviews = review_mask(causes_split)
     both_styles = 0 < c_reviews.sum() < len(c_reviews)

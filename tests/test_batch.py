@@ -575,3 +575,37 @@ def test_batch_interrupted_run_leaves_no_summary_or_sessions_of_an_earlier_run(t
     monkeypatch.setattr(batch, "_account", original)
     assert runner.invoke(app, [*args, "--resume"]).exit_code == 3
     assert json.loads(summary.read_text(encoding="utf-8"))["read"] == 91 and sessions.exists()
+
+
+def test_batch_thresholds_set_for_a_run_are_used_recorded_and_kept_on_resume(tmp_path, tiny_model_dir, monkeypatch):
+    make_export(tmp_path / "chats.jsonl")
+    plain = classify_files([tmp_path / "chats.jsonl"], tmp_path / "plain.jsonl", model=tiny_model_dir)
+    assert plain.thresholds is None
+    out = tmp_path / "msgs.jsonl"
+    summary = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, thresholds={"attitude": 1.0})
+    assert summary.thresholds == {"attitude": 1.0} and summary.as_dict()["thresholds"] == {"attitude": 1.0}
+    assert plain.causes["attitude"] > 0 and "attitude" not in summary.causes
+    assert {c: n for c, n in summary.causes.items()} == {c: n for c, n in plain.causes.items() if c != "attitude"}
+    assert all("attitude" not in (r["causes"] or []) for r in read_jsonl(out))
+    with pytest.raises(FeedbackNLPError, match="attitud is not a cause of this model"):
+        classify_files([tmp_path / "chats.jsonl"], tmp_path / "other.jsonl", model=tiny_model_dir, thresholds={"attitud": 0.2})
+    assert not (tmp_path / "other.jsonl").exists()
+    # an interrupted run goes on only with the thresholds it began with
+    original = batch._account
+
+    calls = []
+
+    def crash(*args, **kwargs):  # after two chunks and their checkpoints
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "_account", crash)
+    with pytest.raises(KeyboardInterrupt):
+        classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, restart=True, thresholds={"attitude": 1.0})
+    monkeypatch.setattr(batch, "_account", original)
+    with pytest.raises(FeedbackNLPError, match=r"--threshold \(then attitude=1.0, now none\)"):
+        classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, resume=True)
+    resumed = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, resume=True, thresholds={"attitude": 1.0})
+    assert resumed.as_dict()["counts_add_up"] and resumed.causes == summary.causes

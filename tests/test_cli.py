@@ -457,3 +457,34 @@ def test_cli_train_with_ones_own_file(tmp_path):
     assert "causes on the test split of mine.jsonl" in result.stdout
     assert re.search(r"saved to \S+ \(\d+\.\d MB\)", result.stderr)  # the size, which a shipped model keeps small
     assert {p.name for p in (tmp_path / "m" / "data").iterdir()} == {"train.jsonl", "dev.jsonl", "test.jsonl", "left_out.jsonl"}
+
+
+def test_cli_thresholds_chosen_by_the_user_in_classify_and_evaluate(tiny_model_dir, tmp_path):
+    from tests.test_train import make_small_corpora
+
+    make_small_corpora(tmp_path / "corpora", per_label=3)
+    corpora = ["--data", "dev", "--corpora", str(tmp_path / "corpora")]
+    result = run("evaluate", "--model", str(tiny_model_dir), *corpora, "-o", str(tmp_path / "plain"))
+    assert result.exit_code == 0, result.stderr
+    plain = json.loads((tmp_path / "plain" / "metrics.json").read_text(encoding="utf-8"))
+    points = plain["causes"]["operating_points"]
+    assert plain["thresholds_set"] is None and points["thresholds"] == [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+    assert set(points["per_label"]) == set(plain["causes"]["per_label"]) == set(points["model_thresholds"])
+    assert "causes micro-F1 with every threshold at 0.1:" in " ".join(result.stdout.split())
+    # the figures at a threshold are those of an evaluation with every threshold set to it
+    result = run("evaluate", "--model", str(tiny_model_dir), *corpora, "-o", str(tmp_path / "set"), "--threshold", "0.3")
+    assert result.exit_code == 0, result.stderr
+    at = json.loads((tmp_path / "set" / "metrics.json").read_text(encoding="utf-8"))
+    assert set(at["thresholds_set"].values()) == {0.3} and "thresholds set for this evaluation: " in result.stderr
+    assert at["causes"]["micro"]["f1"] == pytest.approx(points["micro"]["f1"][2], abs=1e-4)
+    for cause, figures in points["per_label"].items():
+        assert at["causes"]["per_label"][cause]["recall"] == pytest.approx(figures["recall"][2], abs=1e-4)
+    # a threshold for one cause, in classify; mistakes are named
+    result = run("classify", "快递太慢了", "--model", str(tiny_model_dir), "--json", "--threshold", "1", "--threshold", "logistics=0")
+    assert result.exit_code == 0, result.stderr
+    assert [c["id"] for c in json.loads(result.stdout)["causes"]] == ["logistics"]
+    assert "thresholds set: " in result.stderr and "logistics 0" in result.stderr
+    for bad, message in (("logistcs=0.3", "logistcs is not a cause of this model"), ("high", "--threshold 'high': write a probability"),
+                         ("2", "a threshold is a probability from 0 to 1")):
+        result = run("classify", "快递太慢了", "--model", str(tiny_model_dir), "--threshold", bad)
+        assert result.exit_code == 2 and message in result.stderr, result.stderr

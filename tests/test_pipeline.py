@@ -477,3 +477,37 @@ def test_pipeline_no_evidence_field_without_explain(tiny):
     results = tiny.predict(["快递五天了还没到", "？？？", None, ""], explain=False)
     assert all("evidence" not in r for r in results)
     assert all("evidence" in r for r in tiny.predict(["快递五天了还没到", "？？？"]))
+
+
+def test_pipeline_with_thresholds_chooses_causes_at_the_thresholds_given(tiny, tmp_path):
+    texts = [t for t, _, _ in DATA]
+    before = tiny.predict(texts, explain=False)
+    cause = CAUSES[0]
+    lowered = tiny.with_thresholds({cause: 0.0})
+    # every cause the model lets through at all (not gated as praise) now gets the lowered one;
+    # the other causes and everything else are as before
+    for b, a in zip(before, lowered.predict(texts, explain=False)):
+        assert a["cause_probabilities"] == b["cause_probabilities"] and a["sentiment"] == b["sentiment"]
+        assert [c for c in a["causes"] if c["id"] != cause] == [c for c in b["causes"] if c["id"] != cause]
+    gained = [a for a in lowered.predict(texts, explain=False) if cause in {c["id"] for c in a["causes"]}]
+    assert len(gained) > sum(cause in {c["id"] for c in b["causes"]} for b in before)
+    # one number for every cause, then one cause again; the original is untouched
+    strict = tiny.with_thresholds(1.0).with_thresholds({cause: 0.5})
+    assert strict.threshold_overrides_ == {**dict.fromkeys(CAUSES, 1.0), cause: 0.5}
+    assert all(c["id"] == cause for r in strict.predict(texts, explain=False) for c in r["causes"])
+    assert tiny.threshold_overrides_ == {} and tiny.predict(texts, explain=False) == before
+    # the model directory keeps the thresholds it was trained with
+    strict.save(tmp_path / "m")
+    assert FeedbackClassifier.load(tmp_path / "m").predict(texts, explain=False) == before
+
+
+@pytest.mark.parametrize("thresholds, message", [
+    ({"atitude": 0.3}, "atitude is not a cause of this model; its causes are"),
+    ({CAUSES[0]: 1.5}, "a threshold is a probability from 0 to 1"),
+    ({CAUSES[0]: float("nan")}, "a threshold is a probability from 0 to 1"),
+    ({CAUSES[0]: "0.3"}, "a threshold is a probability from 0 to 1"),
+    ("0.3", "give one number for every cause, or cause ids with numbers"),
+])
+def test_pipeline_with_thresholds_refuses_what_is_not_a_threshold(tiny, thresholds, message):
+    with pytest.raises(FeedbackNLPError, match=message):
+        tiny.with_thresholds(thresholds)

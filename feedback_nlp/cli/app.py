@@ -75,6 +75,35 @@ def _main(
 EXPORT_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".json")
 
 
+THRESHOLD_HELP = ("Choose causes at another probability than the model's tuned thresholds: 0.4 for every cause, "
+                  "attitude=0.3 for one; give it again for more (a number for every cause applies first).")
+
+
+def _thresholds(specs: list[str], model) -> dict[str, float] | None:
+    """``--threshold`` options ("0.4" for every cause, "attitude=0.3" for one) as {cause id:
+    probability} over the causes of ``model`` (None: the shipped model), checked."""
+    if not specs:
+        return None
+    from ..models.base import read_metadata
+    from ..pipeline import DEFAULT_MODEL_DIR, checked_thresholds
+
+    every: dict[str, float] = {}
+    some: dict[str, float] = {}
+    causes = list(read_metadata(model or DEFAULT_MODEL_DIR).get("thresholds") or {})
+    for spec in specs:
+        cause, sep, value = spec.rpartition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            raise FeedbackNLPError(f"--threshold {spec!r}: write a probability for every cause (0.4) or CAUSE=PROBABILITY "
+                                   "(attitude=0.3)") from None
+        if sep:
+            some[cause.strip()] = number
+        else:
+            every = dict.fromkeys(causes, number)
+    return checked_thresholds(causes, {**every, **some})
+
+
 def _count(n: int, noun: str) -> str:
     """"1 line", "2 lines"."""
     return f"{n:,} {noun}{'' if n == 1 else 's'}"

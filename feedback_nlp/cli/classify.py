@@ -17,7 +17,7 @@ import typer
 from ..config import Config, load_config
 from ..errors import FeedbackNLPError
 from ..normalise.encoding import read_text
-from .app import EXPORT_SUFFIXES, _count, _err, _friendly, app
+from .app import EXPORT_SUFFIXES, THRESHOLD_HELP, _count, _err, _friendly, _thresholds, app
 
 
 TABLE_ROWS = 5000  # more single messages than this get a note that --json or -o suits them better
@@ -108,6 +108,7 @@ def classify(
              "as it takes about 40% of the speed; written as the column 'evidence').",
     ),
     as_json: bool = typer.Option(False, "--json", help="Single messages: one JSON object per message instead of a table."),
+    threshold: List[str] = typer.Option([], "--threshold", metavar="[CAUSE=]P", help=THRESHOLD_HELP),
 ) -> None:
     """Complaint causes and sentiment: of one message, of each line of a text file, or (with -o) of
     whole chat-log exports.
@@ -115,12 +116,13 @@ def classify(
     Batch mode exit codes: 0 all records classified or kept; 3 some records were rejected (see the
     reject file); 1 some input files could not be read at all.
     """
+    thresholds = _thresholds(threshold, model)
     if output is not None:
         if text_field:
             field_map = [*field_map, f"text={text_field}"]
         _classify_batch(
             inputs, output, fmt, sessions, rejects, workers, resume, restart, redact, chatlog, field_map, encoding, model, device,
-            runtime, bool(explain),  # batch mode: evidence only when asked for
+            runtime, bool(explain), thresholds,  # batch mode: evidence only when asked for
         )
         return
     explain = explain is not False  # single messages: evidence unless --no-explain
@@ -130,6 +132,9 @@ def classify(
 
     numbered = _messages(inputs[0], load_config(None, [f"input.encoding={encoding}"]))
     clf = FeedbackClassifier.load(model, device=device, runtime=runtime)
+    if thresholds:
+        clf = clf.with_thresholds(thresholds)
+        _err("thresholds set: " + ", ".join(f"{c} {t:g}" for c, t in thresholds.items()))
     from ..normalise.redact import Redactor
 
     redactor = Redactor() if redact else None  # classified as written, shown masked, as in batch output
@@ -174,7 +179,7 @@ def classify(
 
 def _classify_batch(
     inputs, output, fmt, sessions, rejects, workers, resume, restart, redact, chatlog, field_map, encoding, model, device, runtime,
-    explain,
+    explain, thresholds,
 ) -> None:
     from ..batch import classify_files, side_file
     from ..config import load_chatlog_config
@@ -220,7 +225,7 @@ def _classify_batch(
             summary = classify_files(
                 inputs, output, fmt=fmt, sessions_output=sessions, rejects_output=rejects, workers=workers, model=model,
                 device=device, runtime=runtime, chatlog=chat_cfg, encoding=encoding, redact=redact, resume=resume,
-                restart=restart, explain=explain, progress=progress,
+                restart=restart, explain=explain, thresholds=thresholds, progress=progress,
             )
     except KeyboardInterrupt:
         if interactive:
@@ -245,6 +250,8 @@ def _classify_batch(
         f"+ {summary.rejected:,} rejected, in {summary.seconds:.1f} s ({report['messages_per_second'] or 0:,.0f}/s)"
     )
     _err(f"model: {summary.model['path']} ({summary.model['backend']}, trained {summary.model['created']})")
+    if summary.thresholds:
+        _err("thresholds set for this run: " + ", ".join(f"{c} {t:g}" for c, t in summary.thresholds.items()))
     if summary.causes:
         _err("causes: " + ", ".join(f"{c} {n}" for c, n in summary.causes.most_common()))
     if summary.sentiment:

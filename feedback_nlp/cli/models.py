@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import FeedbackNLPError
-from .app import _err, _friendly, app
+from .app import THRESHOLD_HELP, _err, _friendly, _thresholds, app
 
 
 @app.command(short_help="Train the cause and sentiment models into a model directory.")
@@ -65,6 +65,7 @@ def evaluate(
     ),
     output: Path = typer.Option(Path("out/evaluation"), "--output", "-o", help="Folder for metrics.json and metrics.png."),
     corpora: Optional[Path] = typer.Option(None, "--corpora", help="Corpora folder (default: the repository's corpora/)."),
+    threshold: List[str] = typer.Option([], "--threshold", metavar="[CAUSE=]P", help=THRESHOLD_HELP + " Applies to every model."),
 ) -> None:
     """Per-cause precision/recall/F1, micro and macro averages, sentiment accuracy and confusion
     matrix. With several models: each one's figures, and each difference from the first with a 95%
@@ -79,6 +80,10 @@ def evaluate(
     if len(set(ids)) > 1:
         listed = "; ".join(f"{name}: {', '.join(i)}" for name, i in zip(names, ids))
         raise FeedbackNLPError(f"the models name different causes ({listed}); compare models trained on the same taxonomy")
+    thresholds = _thresholds(threshold, paths[0])
+    if thresholds:
+        classifiers = [clf.with_thresholds(thresholds) for clf in classifiers]
+        _err("thresholds set for this evaluation: " + ", ".join(f"{c} {t:g}" for c, t in thresholds.items()))
     labelled = _labelled_data(classifiers[0], data, corpora)  # read once: every model is scored on the same items
     if len(classifiers) == 1:
         _evaluate_one(classifiers[0], names[0], data, labelled, output)
@@ -121,7 +126,7 @@ def _evaluate_one(clf, name: str, data: str, labelled, output: Path, quiet: bool
     from ..evaluate import evaluate_items
 
     metrics, items, sentiment_items = evaluate_items(clf, *labelled)
-    metrics = {"model": name, "data": data, **metrics}
+    metrics = {"model": name, "data": data, "thresholds_set": clf.threshold_overrides_ or None, **metrics}
     output.mkdir(parents=True, exist_ok=True)
     (output / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
     write_chart(metrics, output / "metrics.png")
@@ -223,6 +228,14 @@ def _print_metrics(metrics: dict, split: str) -> None:
         console.print(
             f"causes given, by confidence: {_by_confidence(causes['by_confidence'])}; "
             f"calibration of every cause probability: Brier {_figure(calibration['brier'])}, ECE {_figure(calibration['ece'])}"
+        )
+    if "operating_points" in causes:
+        points = causes["operating_points"]
+        console.print(
+            "causes micro-F1 with every threshold at "
+            + ", ".join(f"{t:g}: {f:.3f}" for t, f in zip(points["thresholds"], points["micro"]["f1"]))
+            + "; each cause's precision and recall at these thresholds are in metrics.json (operating_points); "
+            "choose others with --threshold"
         )
     if causes.get("none_given_a_cause", {}).get("items"):
         none, praise = causes["none_given_a_cause"], causes.get("praise_given_a_cause")

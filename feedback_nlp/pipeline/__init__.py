@@ -10,7 +10,16 @@ model knows) have no sentiment label. Prediction reads only fitted arrays, so on
 serve many threads.
 """
 
-from .base import BATCH_SIZE, DEFAULT_MODEL_DIR, MAX_CHARS, FeedbackClassifier, backend_options, confidence_level, evidence_entries
+from .base import (
+    BATCH_SIZE,
+    DEFAULT_MODEL_DIR,
+    MAX_CHARS,
+    FeedbackClassifier,
+    backend_options,
+    checked_thresholds,
+    confidence_level,
+    evidence_entries,
+)
 from .linear import LinearClassifier
 from .transformer import TransformersClassifier
 
@@ -22,6 +31,7 @@ __all__ = [
     "LinearClassifier",
     "TransformersClassifier",
     "backend_options",
+    "checked_thresholds",
     "confidence_level",
     "evidence_entries",
 ]

@@ -10,12 +10,13 @@ no sentiment label.
 from __future__ import annotations
 
 import abc
+import copy
 import itertools
 import logging
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -46,6 +47,27 @@ def _missing(item: Any) -> bool:
     return isinstance(item, (float, np.floating)) and item != item
 
 
+def checked_thresholds(cause_ids: list[str], thresholds: float | Mapping[str, float]) -> dict[str, float]:
+    """``thresholds`` as {cause id: threshold}: one number for every cause, or a mapping for some.
+    Unknown causes and values outside [0, 1] are refused, named."""
+    if isinstance(thresholds, (int, float, np.floating)) and not isinstance(thresholds, bool):
+        thresholds = dict.fromkeys(cause_ids, thresholds)
+    if not isinstance(thresholds, Mapping):
+        raise FeedbackNLPError(f"thresholds: got {type(thresholds).__name__}; give one number for every cause, "
+                               "or cause ids with numbers, e.g. {'attitude': 0.3}")
+    unknown = [str(c) for c in thresholds if c not in cause_ids]
+    if unknown:
+        raise FeedbackNLPError(f"thresholds: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not a cause of this "
+                               f"model; its causes are {', '.join(cause_ids)}")
+    checked = {}
+    for cause, value in thresholds.items():
+        number = value if isinstance(value, (int, float, np.floating)) and not isinstance(value, bool) else None
+        if number is None or not 0.0 <= number <= 1.0:
+            raise FeedbackNLPError(f"thresholds: {cause} = {value!r}; a threshold is a probability from 0 to 1")
+        checked[cause] = float(number)
+    return checked
+
+
 def confidence_level(probability: float) -> str:
     """high (>= 0.8), medium (>= 0.6) or low."""
     return "high" if probability >= 0.8 else "medium" if probability >= 0.6 else "low"
@@ -66,12 +88,25 @@ class FeedbackClassifier(abc.ABC):
         self.cause_ids_ = [str(c) for c in cause_ids]
         self.cause_names_ = metadata.get("cause_names", {})
         self.thresholds_ = np.array([metadata["thresholds"][c] for c in self.cause_ids_])
+        self.threshold_overrides_: dict[str, float] = {}  # set by ``with_thresholds``
         self.sentiment_labels_ = [str(c) for c in sentiment_labels]
         self.neutral_bias_ = float(metadata.get("neutral_bias") or 0.0)
         # praise is not a complaint, nor is a plain question: no causes when the positive or the
         # neutral probability reaches its gate (1.01: no gate)
         self.positive_gate_ = float(metadata.get("positive_gate") or 1.01)
         self.neutral_gate_ = float(metadata.get("neutral_gate") or 1.01)
+
+    def with_thresholds(self, thresholds: float | Mapping[str, float]) -> FeedbackClassifier:
+        """A classifier that shares this one's models and chooses causes at other thresholds: one
+        number for every cause, or {cause id: threshold} for some (the others keep theirs). A lower
+        threshold finds more of a cause's messages and gives it to more that lack it; score the
+        choice on labelled messages of your own (``feedback-nlp evaluate --threshold``). This
+        classifier is unchanged, and ``save`` writes the thresholds the model was trained with."""
+        changed = checked_thresholds(self.cause_ids_, thresholds)
+        clf = copy.copy(self)
+        clf.threshold_overrides_ = {**self.threshold_overrides_, **changed}
+        clf.thresholds_ = np.array([clf.threshold_overrides_.get(c, t) for c, t in zip(self.cause_ids_, self.thresholds_)])
+        return clf
 
     # ---- persistence -------------------------------------------------------------------
     @classmethod
