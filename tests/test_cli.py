@@ -216,6 +216,12 @@ def test_cli_evaluate_writes_json_and_png(tiny_model_dir, tmp_path):
     sentiment = metrics["sentiment"]
     assert sum(m["items"] for m in sentiment["by_confidence"].values()) == sentiment["items"] - sentiment["unclassified"]
     assert 0 <= metrics["causes"]["calibration"]["brier"] <= 1
+    # the confusion matrix printed as a table: a row per label as labelled, with its count per label predicted
+    matrix = sentiment["confusion_matrix"]
+    lines = [" ".join(line.replace("│", " ").split()) for line in result.stdout.splitlines()]
+    for label, row in zip(sentiment["labels"], matrix):
+        recall = f"{row[sentiment['labels'].index(label)] / sum(row):.3f}" if sum(row) else "-"
+        assert f"{label} {' '.join(map(str, row))} {recall}" in lines
     assert "causes given, by confidence: high" in result.stdout and "ECE" in result.stdout
     # review lines and messages scored apart, each figure from its own items
     by_style = metrics["causes"]["by_style"]

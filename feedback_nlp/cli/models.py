@@ -261,8 +261,28 @@ def _print_metrics(metrics: dict, split: str) -> None:
         line += (f"; {n} {'item was' if n == 1 else 'items were'} not classified (no words, or none the model knows) "
                  f"and {'counts' if n == 1 else 'count'} as wrong")
     console.print(line)
+    if sent.get("confusion_matrix"):
+        console.print(_confusion_table(sent, split))
     if "by_confidence" in sent:
         console.print(f"sentiment, by confidence: {_by_confidence(sent['by_confidence'])}")
+
+
+def _confusion_table(sent: dict, split: str):
+    """The sentiment confusion matrix as a table: a row per label as labelled, a column per label
+    as predicted, with each label's recall and precision (items not classified are in no cell)."""
+    import numpy as np
+    from rich.table import Table
+
+    labels, matrix = sent["labels"], np.array(sent["confusion_matrix"])
+    table = Table(title=f"sentiment on {split}")
+    for col in ("labelled \\ predicted", *labels, "recall"):
+        table.add_column(col, justify="right" if col in (*labels, "recall") else "left")
+    for i, label in enumerate(labels):
+        row = matrix[i]
+        table.add_row(label, *(str(n) for n in row), _figure(row[i] / row.sum() if row.sum() else None))
+    predicted = matrix.sum(axis=0)
+    table.add_row("precision", *(_figure(matrix[j, j] / predicted[j] if predicted[j] else None) for j in range(len(labels))), "")
+    return table
 
 
 def _figure(value) -> str:
