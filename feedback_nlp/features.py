@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +39,7 @@ _BASE = 0x110001  # one more than the number of code points: character n-grams a
 MAX_CHAR_NGRAM = 3  # _BASE ** 3 still fits in 64 bits
 SMALL_MATRIX_ENTRIES = 5000  # fewer n-grams than this in a batch: its matrix is built by sorting them
 SMALL_BATCH_CHARS = 100  # fewer characters than this: character n-grams are looked up one by one
+SMALL_BATCH_TERMS = 200  # fewer terms than this: word n-grams are joined and looked up one by one
 
 
 @dataclass
@@ -261,6 +262,74 @@ class TextFeaturizer:
         order = np.argsort(codes)
         self._char_codes = codes[order]
         self._char_columns = (order + len(words)).astype(np.int64)
+        self._word_codes = self._word_ngram_codes(words)
+
+    def _word_ngram_codes(self, words: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
+        """Each word n-gram of more than one term as one integer (its terms' columns as digits in
+        base len(words)), sorted, with its column: n-grams are then looked up for a whole batch at
+        once (terms hold no spaces: the tokeniser splits whitespace off). None where that cannot be
+        done (too many digits for 64 bits, or an n-gram whose terms are not all in the vocabulary, as
+        they are in any vocabulary ``fit`` made), and ``transform`` joins and looks up strings instead."""
+        lo, hi = self.word_ngrams
+        base = len(words) + 1
+        if lo != 1 or hi < 2 or base ** hi >= 2**63:
+            return None
+        column = self._lookups[0]
+        codes, columns = [], []
+        for col, gram in enumerate(words):
+            parts = gram.split(" ")
+            if len(parts) == 1:
+                continue
+            if len(parts) > hi or any(p not in column for p in parts):
+                return None
+            code = 0
+            for p in parts:
+                code = code * base + column[p] + 1
+            codes.append(code)
+            columns.append(col)
+        order = np.argsort(np.array(codes, np.int64))
+        return np.array(codes, np.int64)[order], np.array(columns, np.int64)[order]
+
+    def _word_ngram_columns(self, analyses: list[Analysis]) -> tuple[np.ndarray, np.ndarray] | None:
+        """The column of each word n-gram of each text in the order ``_grams`` lists them (-1 where
+        unknown), and each one's text; computed for all texts at once from the columns of their
+        terms (None: not possible for this vocabulary, see ``_word_ngram_codes``, or a batch too
+        small to be worth the fixed costs of array operations)."""
+        if self._word_codes is None or sum(len(a.terms) for a in analyses) < SMALL_BATCH_TERMS:
+            return None
+        sorted_codes, sorted_columns = self._word_codes
+        lo, hi = self.word_ngrams
+        base = len(self.word_vocabulary_) + 1
+        n_terms = np.fromiter(map(len, (a.terms for a in analyses)), np.int64, len(analyses))
+        terms = list(chain.from_iterable(a.terms for a in analyses))
+        unigram = np.fromiter(map(self._lookups[0].get, terms, repeat(-1)), np.int64, len(terms))
+        text_of = np.repeat(np.arange(len(analyses)), n_terms)
+        # each text's n-grams: its terms, then its pairs of terms, ...; where each block starts
+        blocks = [np.maximum(n_terms - n + 1, 0) for n in range(lo, hi + 1)]
+        per_text = np.sum(blocks, axis=0)
+        text_start = np.concatenate([[0], np.cumsum(per_text)])
+        out = np.empty(int(text_start[-1]), np.int64)
+        term_start = np.concatenate([[0], np.cumsum(n_terms)])
+        offset = text_start[:-1].copy()
+        for n, block in zip(range(lo, hi + 1), blocks):
+            # the n-grams of n terms that start at each term of a text with at least n terms left
+            starts = np.flatnonzero(np.arange(len(terms)) - term_start[text_of] <= n_terms[text_of] - n)
+            if n == 1:
+                values = unigram
+            else:
+                code = np.zeros(len(starts), np.int64)
+                known = np.ones(len(starts), bool)
+                for k in range(n):
+                    part = unigram[starts + k]
+                    known &= part >= 0
+                    code = code * base + part + 1
+                where = np.minimum(np.searchsorted(sorted_codes, code), max(len(sorted_codes) - 1, 0))
+                found = known & (sorted_codes[where] == code) if len(sorted_codes) else np.zeros(len(code), bool)
+                values = np.where(found, sorted_columns[where] if len(sorted_codes) else -1, -1)
+            owner = text_of[starts]
+            out[offset[owner] + starts - term_start[owner]] = values
+            offset += block
+        return out, np.repeat(np.arange(len(analyses)), per_text)
 
     def fit_transform(self, texts, analyses: list[Analysis] | None = None):
         analyses = analyses if analyses is not None else self.analyse(texts)
@@ -274,14 +343,21 @@ class TextFeaturizer:
         words: list[int] = []  # the column of each word n-gram of each text, -1 where unknown
         tails: list[int] = []
         n_words, n_tails = [], []
+        batched = self._word_ngram_columns(analyses)
         for a in analyses:
-            grams, _chars, tail = self._grams(a, chars=False)
-            words.extend(map(word_lookup.get, grams, repeat(-1)))
+            if batched is None:
+                grams, _chars, tail = self._grams(a, chars=False)
+                words.extend(map(word_lookup.get, grams, repeat(-1)))
+                n_words.append(len(grams))
+            else:
+                tail = a.tail and [*a.tail, *(" ".join(a.tail[i : i + 2]) for i in range(len(a.tail) - 1))]
             tails.extend(map(tail_lookup.get, tail, repeat(-1)))
-            n_words.append(len(grams))
             n_tails.append(len(tail))
-        word_cols = np.array(words, np.int64)
-        word_rows = np.repeat(np.arange(len(analyses)), n_words)
+        if batched is None:
+            word_cols = np.array(words, np.int64)
+            word_rows = np.repeat(np.arange(len(analyses)), n_words)
+        else:
+            word_cols, word_rows = batched
         tail_cols = np.array(tails, np.int64)
         tail_rows = np.repeat(np.arange(len(analyses)), n_tails)
         char_rows, char_starts, char_cols = self.char_ngram_hits([a.text for a in analyses])

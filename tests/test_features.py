@@ -65,7 +65,8 @@ def test_features_double_negation_is_saved_with_the_vocabulary(double):
     assert TextFeaturizer.from_dict(data).double_negation is False
 
 
-def test_features_few_texts_and_many_give_the_same_matrix_and_hits(monkeypatch):
+@pytest.mark.parametrize("word_ngrams", [(1, 2), (1, 3), (2, 2)])
+def test_features_few_texts_and_many_give_the_same_matrix_and_hits(monkeypatch, word_ngrams):
     # a few short texts take the lookup and sorting paths, a batch the array and COO paths: the
     # features and n-gram hits must not depend on which
     import numpy as np
@@ -73,13 +74,19 @@ def test_features_few_texts_and_many_give_the_same_matrix_and_hits(monkeypatch):
     import feedback_nlp.features as features
 
     texts = ["快递三天了还没到，客服也不回", "東西不錯但是客服太慢！！", "ＡＰＰ登不上去", "", "好评👍", "a"] * 3
-    featurizer = TextFeaturizer(min_df=1).fit(texts[:6])
+    featurizer = TextFeaturizer(word_ngrams=word_ngrams, min_df=1).fit(texts[:6])
+    texts += ["快递三天了还没回", "客服也不到"]  # known terms in pairs the vocabulary lacks
     monkeypatch.setattr(features, "SMALL_BATCH_CHARS", 10**9)
     monkeypatch.setattr(features, "SMALL_MATRIX_ENTRIES", 10**9)
+    monkeypatch.setattr(features, "SMALL_BATCH_TERMS", 10**9)
     small = featurizer.transform(texts, hits=True)
     monkeypatch.setattr(features, "SMALL_BATCH_CHARS", 0)
     monkeypatch.setattr(features, "SMALL_MATRIX_ENTRIES", 0)
+    monkeypatch.setattr(features, "SMALL_BATCH_TERMS", 0)
     large = featurizer.transform(texts, hits=True)
+    # word n-grams of several terms are looked up as numbers, where the vocabulary allows it
+    assert (featurizer._word_codes is None) == (word_ngrams == (2, 2))
+    assert (small[1].word_columns == -1).any() and (small[1].word_columns >= 0).any()
     assert small[0].nnz > 0 and (small[0] != large[0]).nnz == 0
     assert np.array_equal(small[0].indices, large[0].indices) and small[0].has_sorted_indices
     for name in ("char_rows", "char_starts", "char_columns", "word_rows", "word_columns"):
