@@ -494,3 +494,27 @@ def test_cli_thresholds_chosen_by_the_user_in_classify_and_evaluate(tiny_model_d
                          ("2", "a threshold is a probability from 0 to 1")):
         result = run("classify", "快递太慢了", "--model", str(tiny_model_dir), "--threshold", bad)
         assert result.exit_code == 2 and message in result.stderr, result.stderr
+
+
+def test_cli_info_checks_the_files_and_names_what_the_model_is(tiny_model_dir, tmp_path):
+    import shutil
+
+    meta = json.loads((tiny_model_dir / "metadata.json").read_text(encoding="utf-8"))
+    result = run("info", "-m", str(tiny_model_dir))
+    assert result.exit_code == 0, result.stderr
+    out = " ".join(result.stdout.split())
+    assert f"({meta['backend']}, " in out and f"{len(meta['files'])} files checked against their hashes" in out
+    assert f"trained {meta['created']}" in out
+    for cause, threshold in meta["thresholds"].items():
+        assert f"{cause} " in out and f" {threshold:g} " in out
+    result = run("info", "-m", str(tiny_model_dir), "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == meta
+    # a changed file is refused, named, as loading refuses it
+    copy = tmp_path / "m"
+    shutil.copytree(tiny_model_dir, copy)
+    name = sorted(meta["files"])[0]
+    (copy / name).write_bytes((copy / name).read_bytes() + b"x")
+    result = run("info", "-m", str(copy))
+    assert result.exit_code == 2 and name in result.stderr
+    result = run("info", "-m", str(tmp_path / "nothing"))
+    assert result.exit_code == 2 and "not found" in result.stderr

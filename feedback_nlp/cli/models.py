@@ -1,4 +1,4 @@
-"""``feedback-nlp train``, ``evaluate`` and ``export-onnx``: model directories."""
+"""``feedback-nlp train``, ``evaluate``, ``info`` and ``export-onnx``: model directories."""
 
 from __future__ import annotations
 
@@ -184,6 +184,66 @@ def _print_comparison(result: dict, metrics: list[dict], split: str) -> None:
         f"intervals from {result['resamples']} resamples of the items, the same for every model: "
         "a difference whose interval holds 0 is within what another sample of this size could give"
     )
+
+
+@app.command(short_help="What a model directory holds: backend, when and on what it was trained, thresholds, scores.")
+@_friendly
+def info(
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model directory (default: the shipped model)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the model's metadata.json as it is."),
+) -> None:
+    """Check a model directory's files against the hashes its metadata records, and print what it
+    is: backend, when it was trained and with which library versions, the hash of its training
+    data, its size, each cause's threshold and F1 on the held-out test split, and its headline
+    scores on dev and test."""
+    from ..models.base import verify_files
+    from ..pipeline import DEFAULT_MODEL_DIR
+
+    directory = model or DEFAULT_MODEL_DIR
+    meta = verify_files(directory)
+    if as_json:  # the file as written, once its files are checked
+        typer.echo((directory / "metadata.json").read_text(encoding="utf-8"))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    size = sum((directory / name).stat().st_size for name in meta["files"]) + (directory / "metadata.json").stat().st_size
+    data = meta.get("training_data") or {}
+    versions = ", ".join(f"{k} {v}" for k, v in (meta.get("versions") or {}).items())
+    console = Console()
+    console.print(f"model: {directory if model else 'shipped default model'} ({meta.get('backend')}, {size / 1e6:.1f} MB, "
+                  f"{len(meta['files'])} files checked against their hashes)")
+    console.print(f"trained {meta.get('created')} with {versions}")
+    items = data.get("items", "?")
+    if isinstance(items, dict):  # per corpus and split
+        items = ", ".join(f"{split} {n:,}" for split, n in items.items())
+    console.print(f"training data: {items} items; sha256 {str(data.get('sha256'))[:16]}…; "
+                  f"taxonomy version {meta.get('taxonomy_version')}")
+    metrics = meta.get("metrics") or {}
+    for split in ("dev", "test"):
+        m = metrics.get(split)
+        if m:
+            sent = m.get("sentiment") or {}
+            line = (f"{split}: causes micro-F1 {m['causes']['micro']['f1']:.3f}, macro-F1 {m['causes']['macro']['f1']:.3f} "
+                    f"({m['causes']['items']} items)")
+            if sent:
+                line += f"; sentiment 3-class accuracy {sent['accuracy']:.3f} ({sent['items']} items)"
+                if "review_binary_accuracy" in sent:
+                    line += f", review lines binary {sent['review_binary_accuracy']:.3f}"
+            console.print(line)
+    test = (metrics.get("test") or {}).get("causes", {}).get("per_label", {})
+    names = meta.get("cause_names") or {}
+    table = Table(title="causes")
+    for col in ("cause", "name", "threshold", "test F1", "test items"):
+        table.add_column(col, justify="left" if col in ("cause", "name") else "right")
+    for cause, threshold in (meta.get("thresholds") or {}).items():
+        scores = test.get(cause) or {}
+        table.add_row(cause, names.get(cause, ""), f"{threshold:g}", _figure(scores.get("f1")), str(scores.get("support", "-")))
+    console.print(table)
+    gates = [f"{name} {meta[key]:g}" for key, name in (("positive_gate", "positive gate"), ("neutral_gate", "neutral gate"),
+                                                       ("neutral_bias", "neutral bias")) if meta.get(key) is not None]
+    if gates:
+        console.print("sentiment settings: " + ", ".join(gates) + " (a gate of 1.01 is off)")
 
 
 @app.command("export-onnx", short_help="Add ONNX files to a transformers model directory.")
