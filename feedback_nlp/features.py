@@ -129,9 +129,13 @@ def _binary_csr(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> s
         X.data[:] = 1.0  # ... which binary features do not count
         return X
     keys = np.sort(rows * shape[1] + cols)
-    keys = keys[np.diff(keys, prepend=-1) != 0]
-    indptr = np.searchsorted(keys, np.arange(shape[0] + 1) * shape[1])
-    return sp.csr_matrix((np.ones(len(keys), np.float32), keys % shape[1], indptr), shape=shape)
+    first = np.ones(len(keys), bool)  # the first of each run of equal keys (np.diff's prepend costs more)
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    keys = keys[first]
+    # 32-bit indices, as the COO path gives: scipy converts 64-bit ones itself, at twice the cost
+    index = np.int32 if shape[1] < 2**31 and len(keys) < 2**31 else np.int64
+    indptr = np.searchsorted(keys, np.arange(shape[0] + 1) * shape[1]).astype(index)
+    return sp.csr_matrix((np.ones(len(keys), np.float32), (keys % shape[1]).astype(index), indptr), shape=shape)
 
 
 def _char_code(gram: str) -> int:
@@ -411,17 +415,19 @@ class TextFeaturizer:
         """``char_ngram_hits`` by looking each n-gram up in the vocabulary, in the same order
         (n-gram length, text, start): faster than the arrays for a few short texts."""
         lookup = self._lookups[1]
-        rows, starts, columns = [], [], []
+        rows: list[int] = []
+        starts: list[int] = []
+        columns: list[int] = []
         lo, hi = self.char_ngrams
         for n in range(lo, hi + 1):
             for row, text in enumerate(texts):
                 grams = text if n == 1 else [text[i : i + n] for i in range(len(text) - n + 1)]
-                for start, col in enumerate(map(lookup.get, grams)):
-                    if col is not None:
-                        rows.append(row)
-                        starts.append(start)
-                        columns.append(col)
-        return np.array(rows, np.int64), np.array(starts, np.int64), np.array(columns, np.int64)
+                columns.extend(map(lookup.get, grams, repeat(-1)))
+                rows.extend(repeat(row, len(grams)))
+                starts.extend(range(len(grams)))
+        columns_ = np.array(columns, np.int64)
+        known = columns_ >= 0
+        return np.array(rows, np.int64)[known], np.array(starts, np.int64)[known], columns_[known]
 
     # ---- names and persistence -------------------------------------------------------------
     def word_feature_names(self) -> list[str]:

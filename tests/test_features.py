@@ -89,6 +89,7 @@ def test_features_few_texts_and_many_give_the_same_matrix_and_hits(monkeypatch, 
     assert (small[1].word_columns == -1).any() and (small[1].word_columns >= 0).any()
     assert small[0].nnz > 0 and (small[0] != large[0]).nnz == 0
     assert np.array_equal(small[0].indices, large[0].indices) and small[0].has_sorted_indices
+    assert small[0].indices.dtype == large[0].indices.dtype and small[0].indptr.dtype == large[0].indptr.dtype
     for name in ("char_rows", "char_starts", "char_columns", "word_rows", "word_columns"):
         assert np.array_equal(getattr(small[1], name), getattr(large[1], name)), name
     assert len(small[1].char_rows) > 0
