@@ -211,9 +211,10 @@ def _resampled(counts: list[np.ndarray], figure, resamples: int, rng: np.random.
 def compare(
     cause_items: list[list[dict]], sentiment_items: list[list[dict]], labels: list[str], resamples: int = RESAMPLES, seed: int = 0
 ) -> dict:
-    """Figures of several models on the same labelled items, each against the first, with a 95%
-    interval of each difference from a paired bootstrap over the items: a difference whose
-    interval holds 0 is within what another sample of the same size could give.
+    """Figures of several models on the same labelled items, each with its 95% interval and each
+    against the first, with a 95% interval of each difference from a paired bootstrap over the
+    items: a difference whose interval holds 0 is within what another sample of the same size
+    could give. With one model: its figures and how far another sample could move them.
 
     ``cause_items`` and ``sentiment_items`` are ``evaluate_items``'s item lists, one per
     model, in the same order of the same texts."""
@@ -250,7 +251,8 @@ def compare(
                 "difference": values[m] - values[0], "low": float(low), "high": float(high),
                 "share_of_resamples_better": round(float((diff > 0).mean()), 4),
             })
-        figures[name] = {"values": values, "items": int(len(counts[0])), "against_first": against}
+        intervals = [[float(x) for x in np.percentile(draws[:, m], [2.5, 97.5])] for m in range(len(counts))]
+        figures[name] = {"values": values, "intervals": intervals, "items": int(len(counts[0])), "against_first": against}
     return {"resamples": resamples, "seed": seed, "figures": figures}
 
 

@@ -216,6 +216,11 @@ def test_cli_evaluate_writes_json_and_png(tiny_model_dir, tmp_path):
     sentiment = metrics["sentiment"]
     assert sum(m["items"] for m in sentiment["by_confidence"].values()) == sentiment["items"] - sentiment["unclassified"]
     assert 0 <= metrics["causes"]["calibration"]["brier"] <= 1
+    # how far another sample could move each figure
+    micro = metrics["intervals"]["causes_micro_f1"]
+    assert micro["value"] == pytest.approx(metrics["causes"]["micro"]["f1"]) and micro["low"] <= micro["value"] <= micro["high"]
+    assert metrics["intervals"]["sentiment_accuracy"]["value"] == pytest.approx(metrics["sentiment"]["accuracy"])
+    assert f"causes micro-F1 {micro['value']:.3f} [{micro['low']:.3f}, {micro['high']:.3f}]" in " ".join(result.stdout.split())
     # the confusion matrix printed as a table: a row per label as labelled, with its count per label predicted
     matrix = sentiment["confusion_matrix"]
     lines = [" ".join(line.replace("│", " ").split()) for line in result.stdout.splitlines()]

@@ -34,6 +34,23 @@ def test_compare_the_same_predictions_differ_by_nothing():
     assert micro["values"][0] == micro["values"][1]
     assert micro["against_first"][0] == {"difference": 0.0, "low": 0.0, "high": 0.0, "share_of_resamples_better": 0.0}
     assert "sentiment_accuracy" not in result["figures"]  # no sentiment items given
+    # each model's own interval: the same items, the same resamples, the same interval
+    assert micro["intervals"][0] == micro["intervals"][1]
+    low, high = micro["intervals"][0]
+    assert low < micro["values"][0] < high and high - low < 0.5
+
+
+def test_compare_one_model_gives_its_figures_with_intervals_that_narrow_with_more_items():
+    gold = [["attitude"], ["logistics"], [], ["price_billing", "attitude"]]
+    predicted = [["attitude"], [], ["logistics"], ["price_billing"]]
+    widths = []
+    for copies in (10, 100):
+        micro = compare([_items(gold * copies, predicted * copies)], [], LABELS, resamples=300)["figures"]["causes_micro_f1"]
+        assert micro["against_first"] == [] and micro["items"] == 4 * copies
+        low, high = micro["intervals"][0]
+        assert low <= micro["values"][0] <= high
+        widths.append(high - low)
+    assert widths[1] < widths[0] / 2  # ten times the items: about a third as wide
 
 
 def test_compare_figures_are_those_of_cause_metrics_and_a_clear_gain_is_outside_the_interval():
@@ -51,7 +68,7 @@ def test_compare_figures_are_those_of_cause_metrics_and_a_clear_gain_is_outside_
     assert gain["difference"] > 0.1 and 0 < gain["low"] <= gain["difference"] <= gain["high"]
     assert gain["share_of_resamples_better"] == 1.0
     # neither model gives a cause to a message without one: every such message is kept clear
-    assert result["figures"]["no_cause_kept"] == {"values": [1.0, 1.0], "items": 100, "against_first": [
+    assert result["figures"]["no_cause_kept"] == {"values": [1.0, 1.0], "intervals": [[1.0, 1.0], [1.0, 1.0]], "items": 100, "against_first": [
         {"difference": 0.0, "low": 0.0, "high": 0.0, "share_of_resamples_better": 0.0}]}
 
 

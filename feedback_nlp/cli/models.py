@@ -122,11 +122,17 @@ def _evaluate_one(clf, name: str, data: str, labelled, output: Path, quiet: bool
     """Score one model on ``labelled`` (sentiment and cause items); write metrics.json,
     metrics.png and predictions.jsonl to ``output``; return the metrics with the cause and
     sentiment items."""
-    from ..evaluate import write_chart
-    from ..evaluate import evaluate_items
+    from ..evaluate import compare, evaluate_items, write_chart
 
     metrics, items, sentiment_items = evaluate_items(clf, *labelled)
     metrics = {"model": name, "data": data, "thresholds_set": clf.threshold_overrides_ or None, **metrics}
+    # how far another sample of the same size could move each figure (bootstrap over the items)
+    figures = compare([items], [sentiment_items], list(clf.cause_ids_))
+    metrics["intervals"] = {
+        "resamples": figures["resamples"],
+        **{k: {"value": f["values"][0], "low": f["intervals"][0][0], "high": f["intervals"][0][1], "items": f["items"]}
+           for k, f in figures["figures"].items()},
+    }
     output.mkdir(parents=True, exist_ok=True)
     (output / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
     write_chart(metrics, output / "metrics.png")
@@ -312,6 +318,7 @@ def _print_metrics(metrics: dict, split: str) -> None:
     sent = metrics["sentiment"]
     if sent is None:
         console.print(f"sentiment on {split}: no item has a sentiment label")
+        _print_intervals(metrics, console)
         return
     line = f"sentiment on {split}: 3-class accuracy {sent['accuracy']:.3f} ({sent['items']} items)"
     if "review_binary_accuracy" in sent:
@@ -325,6 +332,16 @@ def _print_metrics(metrics: dict, split: str) -> None:
         console.print(_confusion_table(sent, split))
     if "by_confidence" in sent:
         console.print(f"sentiment, by confidence: {_by_confidence(sent['by_confidence'])}")
+    _print_intervals(metrics, console)
+
+
+def _print_intervals(metrics: dict, console) -> None:
+    intervals = {k: v for k, v in (metrics.get("intervals") or {}).items() if k in _FIGURE_NAMES}
+    if intervals:
+        console.print(
+            f"95% intervals (bootstrap over the items, {metrics['intervals']['resamples']:,} resamples): "
+            + "; ".join(f"{_FIGURE_NAMES[k]} {v['value']:.3f} [{v['low']:.3f}, {v['high']:.3f}]" for k, v in intervals.items())
+        )
 
 
 def _confusion_table(sent: dict, split: str):
