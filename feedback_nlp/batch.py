@@ -514,6 +514,7 @@ def _changed_settings(earlier: dict | None, now: dict) -> list[str]:
     # paths as written before they were resolved (a relative -o): resolved here, from where this run is
     earlier = {k: str(Path(v).resolve()) if k in ("sessions", "rejects") and v else v for k, v in earlier.items()}
     earlier = {**SETTING_DEFAULTS, **earlier}
+
     def shown(value) -> str:
         if isinstance(value, dict):  # thresholds
             return " ".join(f"{k}={v}" for k, v in value.items())
