@@ -104,6 +104,11 @@ def _terms(
     return Analysis(norm, terms, spans, terms[tail_start:], tail_offset)
 
 
+def _tail_grams(tail: list[str]) -> list[str]:
+    """The n-grams of the clause after a contrast word: its terms and its pairs of terms."""
+    return tail + [" ".join(tail[i : i + 2]) for i in range(len(tail) - 1)]
+
+
 def _negates(word: str) -> bool:
     """Whether a word is a negation or starts with one that negates the rest (不好, 没用)."""
     return _KINDS.get(word) == _NEGATION or (len(word) > 1 and word[0] in "不没" and word not in NOT_NEGATING)
@@ -239,9 +244,7 @@ class TextFeaturizer:
         lo, hi = self.char_ngrams
         for n in range(lo, hi + 1 if chars else lo):
             char_grams.extend(text if n == 1 else [text[i : i + n] for i in range(len(text) - n + 1)])
-        tail = analysis.tail
-        tails = tail + [" ".join(tail[i : i + 2]) for i in range(len(tail) - 1)]
-        return words, char_grams, tails
+        return words, char_grams, _tail_grams(analysis.tail)
 
     def fit(self, texts, analyses: list[Analysis] | None = None) -> TextFeaturizer:
         analyses = analyses if analyses is not None else self.analyse(texts)
@@ -354,7 +357,7 @@ class TextFeaturizer:
                 words.extend(map(word_lookup.get, grams, repeat(-1)))
                 n_words.append(len(grams))
             else:
-                tail = a.tail and [*a.tail, *(" ".join(a.tail[i : i + 2]) for i in range(len(a.tail) - 1))]
+                tail = _tail_grams(a.tail)
             tails.extend(map(tail_lookup.get, tail, repeat(-1)))
             n_tails.append(len(tail))
         if batched is None:
