@@ -104,6 +104,11 @@ def _thresholds(specs: list[str], model) -> dict[str, float] | None:
     return checked_thresholds(causes, {**every, **some})
 
 
+def _shown_thresholds(thresholds: dict[str, float]) -> str:
+    """"attitude 0.3, logistics 0.5": thresholds a user set, for a line on stderr."""
+    return ", ".join(f"{c} {t:g}" for c, t in thresholds.items())
+
+
 def _count(n: int, noun: str) -> str:
     """"1 line", "2 lines"."""
     return f"{n:,} {noun}{'' if n == 1 else 's'}"

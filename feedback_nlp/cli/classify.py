@@ -17,7 +17,7 @@ import typer
 from ..config import Config, load_config
 from ..errors import FeedbackNLPError
 from ..normalise.encoding import read_text
-from .app import EXPORT_SUFFIXES, THRESHOLD_HELP, _count, _err, _friendly, _thresholds, app
+from .app import EXPORT_SUFFIXES, THRESHOLD_HELP, _count, _err, _friendly, _shown_thresholds, _thresholds, app
 
 
 TABLE_ROWS = 5000  # more single messages than this get a note that --json or -o suits them better
@@ -134,7 +134,7 @@ def classify(
     clf = FeedbackClassifier.load(model, device=device, runtime=runtime)
     if thresholds:
         clf = clf.with_thresholds(thresholds)
-        _err("thresholds set: " + ", ".join(f"{c} {t:g}" for c, t in thresholds.items()))
+        _err("thresholds set: " + _shown_thresholds(thresholds))
     from ..normalise.redact import Redactor
 
     redactor = Redactor() if redact else None  # classified as written, shown masked, as in batch output
@@ -251,7 +251,7 @@ def _classify_batch(
     )
     _err(f"model: {summary.model['path']} ({summary.model['backend']}, trained {summary.model['created']})")
     if summary.thresholds:
-        _err("thresholds set for this run: " + ", ".join(f"{c} {t:g}" for c, t in summary.thresholds.items()))
+        _err("thresholds set for this run: " + _shown_thresholds(summary.thresholds))
     if summary.causes:
         _err("causes: " + ", ".join(f"{c} {n}" for c, n in summary.causes.most_common()))
     if summary.sentiment:

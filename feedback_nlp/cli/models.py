@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import FeedbackNLPError
-from .app import THRESHOLD_HELP, _err, _friendly, _thresholds, app
+from .app import THRESHOLD_HELP, _err, _friendly, _shown_thresholds, _thresholds, app
 
 
 @app.command(short_help="Train the cause and sentiment models into a model directory.")
@@ -83,7 +83,7 @@ def evaluate(
     thresholds = _thresholds(threshold, paths[0])
     if thresholds:
         classifiers = [clf.with_thresholds(thresholds) for clf in classifiers]
-        _err("thresholds set for this evaluation: " + ", ".join(f"{c} {t:g}" for c, t in thresholds.items()))
+        _err("thresholds set for this evaluation: " + _shown_thresholds(thresholds))
     labelled = _labelled_data(classifiers[0], data, corpora)  # read once: every model is scored on the same items
     if len(classifiers) == 1:
         _evaluate_one(classifiers[0], names[0], data, labelled, output)
