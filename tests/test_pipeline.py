@@ -511,3 +511,26 @@ def test_pipeline_with_thresholds_chooses_causes_at_the_thresholds_given(tiny, t
 def test_pipeline_with_thresholds_refuses_what_is_not_a_threshold(tiny, thresholds, message):
     with pytest.raises(FeedbackNLPError, match=message):
         tiny.with_thresholds(thresholds)
+
+
+def test_evidence_weights_round_as_round_does():
+    import numpy as np
+
+    from feedback_nlp.pipeline.linear import rounded
+
+    rng = np.random.default_rng(0)
+    # random weights, and values on or next to a half of the last digit, where scaling could tip them
+    values = np.concatenate([rng.random(20000) * 3, np.arange(20000) / 2000.0, np.arange(20000) / 2000.0 + 1e-12,
+                             np.arange(20000) / 2000.0 - 1e-12, [0.0, 1e-9, 2.675, 1.0005, 0.0015]])
+    assert [repr(v) for v in rounded(values, 3)] == [repr(round(v, 3)) for v in values.tolist()]
+
+
+def test_occurrences_count_each_key():
+    import numpy as np
+
+    from feedback_nlp.pipeline.linear import occurrences
+
+    keys = np.random.default_rng(1).integers(0, 50, 1000)
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    assert occurrences(keys).tolist() == counts[inverse].tolist()
+    assert occurrences(np.zeros(0, np.int64)).tolist() == []

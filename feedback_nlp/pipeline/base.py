@@ -336,15 +336,24 @@ def evidence_entries(result: dict) -> list[dict]:
     return [entry for entries in [*(evidence.get("causes") or {}).values(), evidence.get("sentiment") or []] for entry in entries]
 
 
-def _with_span(entry: dict, span: tuple[int, int], text: str, sources: list[tuple[int, int]] | None) -> dict:
-    """``entry`` with the span of its words in the input ``text`` (``sources``: the input span of
-    each character of the normalised text; None where normalising changed nothing), without the
-    spaces and invisible characters that normalising took out at its edges ("快递\u200b" -> "快递")."""
+def input_span(span: tuple[int, int], text: str, sources: list[tuple[int, int]] | None, plain: bool = False) -> tuple[int, int]:
+    """The span in the input ``text`` of the words at ``span`` of its normalised text (``sources``:
+    the input span of each character of the normalised text; None where normalising changed
+    nothing), without the spaces and invisible characters that normalising took out at its edges
+    ("快递\u200b" -> "快递"); ``plain``: the text has none of those, so nothing is trimmed."""
     start, end = span if sources is None else (sources[span[0]][0], sources[span[1] - 1][1])
+    if plain:
+        return start, end
     while end > start and _invisible(text[end - 1]):
         end -= 1
     while start < end and _invisible(text[start]):
         start += 1
+    return start, end
+
+
+def _with_span(entry: dict, span: tuple[int, int], text: str, sources: list[tuple[int, int]] | None) -> dict:
+    """``entry`` with the span of its words in the input ``text`` (see ``input_span``)."""
+    start, end = input_span(span, text, sources)
     entry.update(start=start, end=end, text=text[start:end])
     return entry
 

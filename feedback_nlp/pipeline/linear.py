@@ -13,7 +13,7 @@ from ..features import Analysis, NgramHits, TextFeaturizer
 from ..models.base import ModelError, load_objects, save_objects
 from ..models.linear import MESSAGE, LinearModel, blend_styles, covers, style_names, style_probabilities, style_weights
 from ..normalise.text import records_spans
-from .base import _HAN, DEFAULT_MODEL_DIR, EVIDENCE_TERMS, FeedbackClassifier, _with_span
+from .base import _HAN, DEFAULT_MODEL_DIR, EVIDENCE_TERMS, FeedbackClassifier, input_span
 
 # Share of the sentiment decided by the clause after the last contrast word (但是, 不过…): in
 # "东西不错但是客服太慢" that clause carries the verdict.
@@ -176,9 +176,7 @@ class LinearClassifier(FeedbackClassifier):
             weights.append((model, j))
             scales.append(1.0 / lengths[head][row] if lengths[head] is not None else 1.0)
         found = units.evidence([position[row] for row, _, _ in requests], weights, np.array(scales))
-        return {request: [_with_span(entry, span, texts[request[0]], units.sources[position[request[0]]])
-                          for entry, span in found[q]]
-                for q, request in enumerate(requests)}
+        return dict(zip(requests, found))
 
     def _units(self, analyses: list[Analysis], texts: list[str], hits: NgramHits) -> _Units:
         """The words of each text that evidence names, and which features count towards each. A
@@ -224,8 +222,7 @@ class LinearClassifier(FeedbackClassifier):
         # occurrence gets (one over the number of times it occurs in its text) and the term it
         # starts in (none: it starts between terms, in punctuation or spaces)
         which, starts, columns = hits.char_rows, hits.char_starts, hits.char_columns
-        _, repeat, counts = np.unique(which * self.featurizer.n_features_ + columns, return_inverse=True, return_counts=True)
-        share = 1.0 / counts[repeat]
+        share = 1.0 / occurrences(which * self.featurizer.n_features_ + columns)
         at = starts + offsets[which]
         k = np.maximum(np.searchsorted(bounds[:, 0], at, side="right") - 1, 0)
         keep = (at >= bounds[k, 0]) & (at < bounds[k, 1]) if len(bounds) else np.zeros(len(at), bool)
@@ -249,7 +246,7 @@ class LinearClassifier(FeedbackClassifier):
         feature_cols, feature_units, feature_share = np.empty(size, np.int64), np.empty(size, np.int64), np.ones(size)
         feature_cols[word_at], feature_units[word_at] = word_cols, word_units
         feature_cols[char_at], feature_units[char_at], feature_share[char_at] = char_cols, char_units, char_share
-        return _Units([a.terms for a in analyses], sources_out, feature_cols, feature_units, feature_share, per_text,
+        return _Units(texts, [a.terms for a in analyses], sources_out, feature_cols, feature_units, feature_share, per_text,
                       sizes, (unit_base, unit_term, unit_len, unit_span))
 
 
@@ -260,17 +257,19 @@ class _Units:
     ``words`` says where the words of each text start among all, and each word's first term in
     its text, its length in terms and its span in its text."""
 
-    def __init__(self, terms, sources, cols, unit, share, per_text, n_units, words):
-        self.terms, self.sources = terms, sources
+    def __init__(self, texts, terms, sources, cols, unit, share, per_text, n_units, words):
+        self.texts, self.terms, self.sources = texts, terms, sources
+        # texts without a space or an invisible character (control, format): no span needs trimming
+        self.plain = [text.isprintable() and " " not in text for text in texts]
         self.cols, self.unit, self.share = cols, unit, share
         self.starts = np.concatenate([[0], np.cumsum(per_text)])
         self.per_text, self.n_units = per_text, n_units
         self.unit_base, self.unit_term, self.unit_len, self.unit_span = words
 
-    def evidence(self, texts: list[int], weights: list[tuple], scales: np.ndarray) -> list[list[tuple[dict, tuple]]]:
+    def evidence(self, texts: list[int], weights: list[tuple], scales: np.ndarray) -> list[list[dict]]:
         """For each request (its text, its model and label, its scale): the words with the largest
         positive pull towards the label (the weights of their features times the scale), each as
-        (entry, span in the normalised text), largest first; "!w" in a term marks a word inside the
+        its evidence entry, largest first; "!w" in a term marks a word inside the
         scope of a negation. A few requests are worked out one by one; more, all together in array
         operations (fewer calls, each on more data): the two give the same words and weights."""
         if len(texts) <= FEW_REQUESTS:
@@ -306,12 +305,14 @@ class _Units:
         rank = np.arange(len(best)) - np.searchsorted(owner[best], owner[best])
         best = best[rank < EVIDENCE_TERMS]
         owners = owner[best]
-        out: list[list[tuple[dict, tuple]]] = [[] for _ in range(len(texts))]
-        for q, found in zip(owners.tolist(), self._named(texts[owners], best - base[owners], pulls[best])):
-            out[order_of[q]].append(found)
+        named = self._named(texts[owners], best - base[owners], pulls[best])
+        edges = np.searchsorted(owners, np.arange(len(texts) + 1)).tolist()  # each request's entries
+        out: list[list[dict]] = [[]] * len(texts)
+        for q, lo, hi in zip(order_of, edges[:-1], edges[1:]):
+            out[q] = named[lo:hi]
         return out
 
-    def _words(self, t: int, weights: np.ndarray, scale: float) -> list[tuple[dict, tuple]]:
+    def _words(self, t: int, weights: np.ndarray, scale: float) -> list[dict]:
         """``evidence`` for one request: text ``t``, the weights of its label, the scale."""
         at = slice(self.starts[t], self.starts[t + 1])
         pulls = np.bincount(self.unit[at], weights[self.cols[at]] * (self.share[at] * scale), minlength=self.n_units[t])
@@ -319,15 +320,44 @@ class _Units:
         best = best[pulls[best] > 0]
         return self._named(np.full(len(best), t), best, pulls[best])
 
-    def _named(self, texts: np.ndarray, units: np.ndarray, pulls: np.ndarray) -> list[tuple[dict, tuple]]:
-        """(entry, span in the normalised text) of each word ``units`` of ``texts`` with its pull."""
+    def _named(self, texts: np.ndarray, units: np.ndarray, pulls: np.ndarray) -> list[dict]:
+        """The evidence entry of each word ``units`` of ``texts`` with its pull: its term, weight,
+        and span in the input text (see ``input_span``)."""
         at = self.unit_base[texts] + units
         out = []
-        for t, k, n, (start, end), pull in zip(texts.tolist(), self.unit_term[at].tolist(), self.unit_len[at].tolist(),
-                                               self.unit_span[at].tolist(), pulls.tolist()):
+        for t, k, n, (start, end), weight in zip(texts.tolist(), self.unit_term[at].tolist(), self.unit_len[at].tolist(),
+                                                 self.unit_span[at].tolist(), rounded(pulls, 3)):
             term = self.terms[t][k] if n == 1 else " ".join(self.terms[t][k : k + n])
-            out.append(({"term": term, "weight": round(pull, 3)}, (start, end)))
+            text = self.texts[t]
+            if self.sources[t] is not None or not self.plain[t]:
+                start, end = input_span((start, end), text, self.sources[t], self.plain[t])
+            out.append({"term": term, "weight": weight, "start": start, "end": end, "text": text[start:end]})
         return out
+
+
+def occurrences(keys: np.ndarray) -> np.ndarray:
+    """How many times each element of ``keys`` occurs in it (as ``np.unique`` with
+    ``return_inverse`` and ``return_counts`` tells, without its second sort)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])) if len(keys) else np.zeros(0, np.int64)
+    runs = np.diff(np.append(starts, len(keys)))
+    out = np.empty(len(keys), np.int64)
+    out[order] = np.repeat(runs, runs)
+    return out
+
+
+def rounded(values: np.ndarray, digits: int) -> list[float]:
+    """``[round(v, digits) for v in values]``, in array operations: a value is scaled, rounded to
+    the nearest integer and scaled back (a correctly rounded division, so the same float as
+    ``round`` gives), except where its scaled value lies so near a half that the scaling's own
+    rounding could tip it; those few go through ``round``."""
+    scale = 10.0**digits
+    scaled = values * scale
+    out = (np.rint(scaled) / scale).tolist()
+    for i in np.flatnonzero(np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5) < 1e-6).tolist():
+        out[i] = round(float(values[i]), digits)
+    return out
 
 
 _default_lock = threading.Lock()
