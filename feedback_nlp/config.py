@@ -318,6 +318,7 @@ class ModelConfig(_Strict):
     positive_gate: float = Field(0.9, gt=0, le=1.01)
     neutral_gate: float = Field(1.01, gt=0, le=1.01)
     threshold_tolerance: float = Field(0.0, ge=0, le=0.1)
+    threshold_share_of_f1: float = Field(0.0, ge=0, le=1)
     shared_threshold: bool = False
     sentiment_nb: bool = True
     sentiment_noise_filter: float = Field(0.1, ge=0, lt=1)
@@ -341,6 +342,13 @@ class ModelConfig(_Strict):
         if value == 1:
             raise ValueError("causes_calibration_folds: 0 (calibrate on dev only) or at least 2 folds")
         return value
+
+    @model_validator(mode="after")
+    def _one_threshold_rule(self) -> ModelConfig:
+        if self.threshold_tolerance and self.threshold_share_of_f1:
+            raise ValueError("threshold_tolerance (the highest threshold near the best F1) and threshold_share_of_f1 (a share "
+                             "of the best F1) are two rules for the cause thresholds; set one of them to 0")
+        return self
 
     @model_validator(mode="after")
     def _domains_need_styles(self) -> ModelConfig:

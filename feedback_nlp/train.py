@@ -3,7 +3,7 @@
 Both backends learn the sentiment model from the sentiment corpus and the cause model from the
 cause corpus, and give each cause the threshold that maximises its F1 on held-out items (the
 dev split, for scikit-learn optionally with out-of-fold scores of the training items; within a
-tolerance, the highest such threshold; or one threshold for every cause).
+tolerance, the highest such threshold; or a share of the best F1; or one threshold for every cause).
 - scikit-learn (default): one featurizer is fitted on the training texts of both corpora; the
   cause probabilities are calibrated (Platt) before thresholds are tuned, on dev, or on dev
   together with out-of-fold scores of the training items (dev alone is small, so per-label
@@ -63,10 +63,14 @@ def data_fingerprint(corpora_dir: Path) -> dict:
     return {"sha256": digest.hexdigest(), "items": counts}
 
 
-def tune_thresholds(Y: np.ndarray, P: np.ndarray, tolerance: float = 0.0, shared: bool = False) -> np.ndarray:
+def tune_thresholds(Y: np.ndarray, P: np.ndarray, tolerance: float = 0.0, shared: bool = False, share: float = 0.0) -> np.ndarray:
     """Per label, the highest threshold on the grid whose F1 on (Y, P) is within ``tolerance`` of
     the best: where F1 is flat over a range of thresholds, the one that gives the fewest false
-    alarms. ``shared``: one threshold for every label, by the micro-F1 of all labels together."""
+    alarms. ``shared``: one threshold for every label, by the micro-F1 of all labels together.
+
+    ``share`` above 0: instead, that share of the best F1, to three decimals (never below the
+    grid's lowest threshold). For calibrated probabilities the threshold of the best expected F1 is half the
+    best F1; unlike the best point of a flat curve, it hardly moves when the items change."""
     Y = Y == 1
     # true positives, and predicted plus labelled items, of each label at each threshold
     tp = np.array([((P >= t) & Y).sum(axis=0) for t in THRESHOLD_GRID], float)
@@ -74,14 +78,18 @@ def tune_thresholds(Y: np.ndarray, P: np.ndarray, tolerance: float = 0.0, shared
     if shared:
         tp, denom = tp.sum(axis=1, keepdims=True), denom.sum(axis=1, keepdims=True)
     scores = np.divide(2 * tp, denom, out=np.zeros_like(tp), where=denom > 0)
+    if share:
+        best = np.maximum(np.round(scores.max(axis=0) * share, 3), THRESHOLD_GRID[0])  # to 0.001, as it is shown
+        return np.broadcast_to(best, (Y.shape[1],)).copy()
     near = scores >= scores.max(axis=0) - tolerance - 1e-12
     best = np.array([THRESHOLD_GRID[near[:, j]].max() for j in range(scores.shape[1])])
     return np.broadcast_to(best, (Y.shape[1],)).copy()
 
 
 def _tuned_thresholds(config: TrainConfig, Y: np.ndarray, P: np.ndarray) -> np.ndarray:
-    """``tune_thresholds`` with the config's tolerance and sharing."""
-    return tune_thresholds(Y, P, config.model.threshold_tolerance, config.model.shared_threshold)
+    """``tune_thresholds`` with the config's rule and sharing."""
+    model = config.model
+    return tune_thresholds(Y, P, model.threshold_tolerance, model.shared_threshold, model.threshold_share_of_f1)
 
 
 def noisy_items(X, y: list[str], make_model, threshold: float, folds: int = 5) -> np.ndarray:
@@ -327,7 +335,11 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
     if sentiment_by_style:
         styled["sentiment"] = {name: sentiment.linear_for(name) for name in s_style_names[1:]}
     sentiment_model = sentiment.linear_for(MESSAGE) if sentiment_by_style else sentiment.linear_
-    return LinearClassifier(featurizer, causes_model, sentiment_model, metadata, styled, style)
+    clf = LinearClassifier(featurizer, causes_model, sentiment_model, metadata, styled, style)
+    # the items the thresholds were tuned on (labels, calibrated probabilities), so that other
+    # rules for choosing thresholds can be tried on the same items (scripts/cv_causes.py); not saved
+    clf.calibration_items_ = (Y_held, causes_model.calibrated(scores))
+    return clf
 
 
 def _review_styles(split, is_review: np.ndarray, by_domain: bool, model: str) -> list[str]:

@@ -33,19 +33,8 @@ import numpy as np
 
 from feedback_nlp.config import load_train_config
 from feedback_nlp.evaluate import compare, sentiment_metrics
-from feedback_nlp.models.corpus import CORPORA_DIR, REVIEW_SOURCE, hash_bucket, near_duplicate_clusters, read_jsonl, text_key
+from feedback_nlp.models.corpus import CORPORA_DIR, REVIEW_SOURCE, cluster_folds, read_jsonl
 from feedback_nlp.train import train
-
-
-def fold_of_items(rows: list[dict], folds: int) -> list[int]:
-    """Each item's fold: near duplicates share one, from a hash of their cluster's first text."""
-    keys = [text_key(r["text"]) for r in rows]
-    out = [0] * len(rows)
-    for members in near_duplicate_clusters(keys):
-        fold = hash_bucket(min(keys[m] for m in members), folds)
-        for m in members:
-            out[m] = fold
-    return out
 
 
 def write_fold_corpora(target: Path, corpora: Path, fitted: list[dict], held: list[dict]) -> None:
@@ -100,7 +89,7 @@ def main() -> None:
     config = load_train_config(args.config, overrides=args.set)
     corpora = Path(config.corpora_dir or CORPORA_DIR)
     rows = [r for split in ("train", "dev") for r in read_jsonl(corpora / "sentiment" / f"{split}.jsonl")]
-    folds = fold_of_items(rows, args.folds)
+    folds = cluster_folds([r["text"] for r in rows], args.folds)
     predicted: dict[str, str | None] = {}
     labels: list[str] = []
     for k in range(args.folds):

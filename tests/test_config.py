@@ -109,6 +109,14 @@ def test_train_config_review_domains_need_the_sentiment_style_split():
     assert not load_train_config(overrides=off).model.sentiment_by_style
 
 
+def test_train_config_takes_one_rule_for_the_cause_thresholds():
+    from feedback_nlp.config import load_train_config
+
+    with pytest.raises(ConfigError, match="threshold_tolerance.*threshold_share_of_f1.*set one of them to 0"):
+        load_train_config(overrides=["model.threshold_tolerance=0.005"])  # the shipped config takes a share
+    assert load_train_config(overrides=["model.threshold_tolerance=0.005", "model.threshold_share_of_f1=0"]).model.threshold_tolerance
+
+
 def test_config_cause_weights_by_review_domain_need_the_style_model_that_tells_domains_apart():
     from feedback_nlp.config import load_train_config
 

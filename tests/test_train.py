@@ -240,6 +240,46 @@ def test_cross_validation_script_reads_every_item_once_and_compares_runs(small, 
     assert "sentiment_accuracy" in out and "difference +0.0000 (95% interval +0.0000 to +0.0000)" in out
 
 
+def test_cause_cross_validation_reads_every_item_once_under_each_rule(small, tmp_path, monkeypatch, capsys):
+    base, _clf = small
+    cv = load_script("cv_causes")
+    saved = tmp_path / "cv.json"
+    rows = [r for split in ("train", "dev") for r in read_jsonl(base / "causes" / f"{split}.jsonl")]
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps({"text": "物业互相推诿，没人管", "causes": ["attitude"], "sentiment": "neg"}, ensure_ascii=False) + "\n",
+                     encoding="utf-8")
+    args = ["cv_causes.py", "--folds", "3", "--set", f"corpora_dir={base}", "--set", "features.min_df=1",
+            "--set", "model.sentiment_noise_filter=0", "--set", "model.causes_calibration_folds=0"]
+    monkeypatch.setattr("sys.argv", [*args, "--save", str(saved)])
+    cv.main()
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert set(data["items"]) == set(cv.RULES)
+    for rule, items in data["items"].items():
+        assert [i["id"] for i in items] == [r["id"] for r in rows], rule  # every item read once, by a model that did not see it
+        assert all(set(i["predicted"]) <= set(data["labels"]) for i in items)
+        assert len(data["thresholds"][rule]) == 3 and all(len(t) == len(data["labels"]) for t in data["thresholds"][rule])
+    out = capsys.readouterr().out
+    assert "fold 3/3" in out and f"all folds ({len(rows)} items)" in out and "half_best_f1: causes_micro_f1" in out
+    # an added file is fitted on in every fold, never scored; the runs are compared item for item
+    monkeypatch.setattr("sys.argv", [*args, "--add", str(extra), "--compare", str(saved)])
+    cv.main()
+    out = capsys.readouterr().out
+    assert "items fitted" in out and f"against {saved}, trained: causes_micro_f1" in out and "thresholds moved" in out
+
+
+def test_threshold_rules_of_cross_validation():
+    cv = load_script("cv_causes")
+    Y = np.array([[1, 0], [1, 0], [0, 1], [0, 0]])
+    P = np.array([[0.9, 0.2], [0.6, 0.1], [0.3, 0.8], [0.2, 0.8]])
+    rules = cv.rule_thresholds(Y, P, load_train_config(overrides=["model.threshold_tolerance=0", "model.threshold_share_of_f1=0"]).model)
+    assert set(rules) == set(cv.RULES)
+    assert (P[:, 0] >= rules["best"][0]).tolist() == [True, True, False, False]  # F1 1 for the first cause
+    assert rules["half_best_f1"][0] == 0.5  # half of that best F1
+    assert rules["half_best_f1"][1] == 0.333  # best F1 2/3 (both high ones taken), to three decimals
+    assert rules["shared"][0] == rules["shared"][1]
+    assert (rules["trained"] == rules["best"]).all()  # no tolerance, no share
+
+
 def test_train_twice_gives_the_same_weights(small):
     base, clf = small
     again = train(load_train_config(overrides=[f"corpora_dir={base}", "features.min_df=1"]))

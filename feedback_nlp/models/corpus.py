@@ -107,6 +107,18 @@ def near_duplicate_clusters(keys: list[str]) -> list[list[int]]:
     return list(clusters.values())
 
 
+def cluster_folds(texts: list[str], folds: int) -> list[int]:
+    """Each text's fold out of ``folds``, for cross-validation: near duplicates share one, from a
+    hash of their cluster's first key, as they share a split."""
+    keys = [text_key(t) for t in texts]
+    out = [0] * len(texts)
+    for members in near_duplicate_clusters(keys):
+        fold = hash_bucket(min(keys[m] for m in members), folds)
+        for m in members:
+            out[m] = fold
+    return out
+
+
 def leak_free_splits(keys: list[str]) -> dict[str, str]:
     """The split of each key (``split_of``), shared by every member of a cluster of near
     duplicates, so that no text has a near copy in another split."""

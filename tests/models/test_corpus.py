@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from feedback_nlp.config import load_taxonomy
-from feedback_nlp.models.corpus import CORPORA_DIR, SPLITS, near_duplicate_pairs, read_jsonl, split_of, text_key
+from feedback_nlp.models.corpus import CORPORA_DIR, SPLITS, cluster_folds, near_duplicate_pairs, read_jsonl, split_of, text_key
 from tests.conftest import load_script
 
 
@@ -76,13 +76,11 @@ def test_corpus_near_duplicate_detection_finds_variants():
 
 
 def test_corpus_cross_validation_folds_keep_near_duplicates_together():
-    cv = load_script("cv_sentiment")
     texts = ["快递三天了还没到，太慢了！！", "快递三天了还没到,太慢了", *[f"第{i}号房间的空调坏了{i * 7}天" for i in range(40)]]
-    rows = [{"text": t} for t in texts]
-    folds = cv.fold_of_items(rows, 5)
+    folds = cluster_folds(texts, 5)
     assert folds[0] == folds[1]  # near duplicates: one fold, as in one split
     assert set(folds) == set(range(5))  # every fold gets items
-    assert folds == cv.fold_of_items(rows, 5)  # the same folds on every run
+    assert folds == cluster_folds(texts, 5)  # the same folds on every run
 
 
 def test_corpus_second_annotation_covers_test_items_and_agrees():
