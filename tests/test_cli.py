@@ -118,6 +118,25 @@ def test_cli_classify_file_table(tiny_model_dir, tmp_path):
     assert "attitude" in result.stdout and "evidence" not in result.stdout
 
 
+def test_cli_classify_table_names_the_nearest_cause_of_a_complaint_without_one(tiny_model_dir, tmp_path):
+    from feedback_nlp.cli.classify import _causes_cell
+
+    path = tmp_path / "msgs.txt"
+    path.write_text("客服态度很差，爱答不理\n", encoding="utf-8")
+    result = run("classify", str(path), "--model", str(tiny_model_dir), "--no-explain", "--threshold", "attitude=1.0")
+    assert result.exit_code == 0, result.stderr
+    assert "nearest" in result.stdout and "neg" in result.stdout
+    negative = {"label": "neg"}
+    assert _causes_cell({"causes": [], "cause_probabilities": {"attitude": 0.42, "logistics": 0.05}, "sentiment": negative},
+                        {"attitude": 0.43, "logistics": 0.45}) == "- (nearest: attitude 0.42 < 0.43)"
+    # nothing near, a message that is not negative, or one given a cause: no hint
+    assert _causes_cell({"causes": [], "cause_probabilities": {"attitude": 0.05}, "sentiment": negative}, {"attitude": 0.43}) == "-"
+    assert _causes_cell({"causes": [], "cause_probabilities": {"attitude": 0.42}, "sentiment": {"label": "neu"}},
+                        {"attitude": 0.43}) == "-"
+    given = [{"id": "attitude", "probability": 0.9}]
+    assert _causes_cell({"causes": given, "cause_probabilities": {"attitude": 0.9}, "sentiment": negative}, {"attitude": 0.43}) == "attitude 0.90"
+
+
 def test_cli_classify_file_json_keeps_line_numbers(tiny_model_dir, tmp_path):
     path = tmp_path / "msgs.txt"
     path.write_text("客服态度很差，爱答不理\n\n   \n快递五天了还没到\n", encoding="utf-8")

@@ -163,7 +163,7 @@ def classify(
     for col in ("line",) * numbers + ("message", "causes", "sentiment") + ("evidence",) * explain:
         table.add_column(col, overflow="fold", justify="right" if col == "line" else "left")
     for (line, message), r in zip(numbered, results):
-        causes = ", ".join(f"{c['id']} {c['probability']:.2f}" for c in r["causes"]) or "-"
+        causes = _causes_cell(r, dict(zip(clf.cause_ids_, clf.thresholds_)))
         sentiment = "-" if r["sentiment"]["label"] is None else f"{r['sentiment']['label']} {r['sentiment']['score']:+.2f}"
         words = []
         if explain:
@@ -175,6 +175,21 @@ def classify(
         cells = (message[:80], causes, sentiment + (f" ({note})" if note else "")) + ("; ".join(words),) * explain
         table.add_row(*((str(line),) * numbers + cells))
     Console().print(table)
+
+
+def _causes_cell(result: dict, thresholds: dict[str, float]) -> str:
+    """The causes of a result, each with its probability; for a negative message without one, the
+    nearest cause below its threshold ("- (nearest: attitude 0.42 < 0.43)"), where it has a
+    probability of 0.1 or more, so that a reader sees how close it came."""
+    if result["causes"]:
+        return ", ".join(f"{c['id']} {c['probability']:.2f}" for c in result["causes"])
+    probabilities = result.get("cause_probabilities") or {}
+    if result["sentiment"]["label"] != "neg" or not probabilities:
+        return "-"
+    nearest = max(probabilities, key=probabilities.get)
+    if probabilities[nearest] < 0.1:
+        return "-"
+    return f"- (nearest: {nearest} {probabilities[nearest]:.2f} < {thresholds[nearest]:.2f})"
 
 
 def _classify_batch(
