@@ -69,8 +69,9 @@ def tune_thresholds(Y: np.ndarray, P: np.ndarray, tolerance: float = 0.0, shared
     alarms. ``shared``: one threshold for every label, by the micro-F1 of all labels together.
 
     ``share`` above 0: instead, that share of the best F1, to three decimals (never below the
-    grid's lowest threshold). For calibrated probabilities the threshold of the best expected F1 is half the
-    best F1; unlike the best point of a flat curve, it hardly moves when the items change."""
+    grid's lowest threshold). For calibrated probabilities the threshold of the best expected F1
+    is half the best F1; unlike the best point of a flat curve, it hardly moves when the items
+    change."""
     Y = Y == 1
     # true positives, and predicted plus labelled items, of each label at each threshold
     tp = np.array([((P >= t) & Y).sum(axis=0) for t in THRESHOLD_GRID], float)
