@@ -3,6 +3,7 @@ below what it reached when trained: see its metadata.json), and handles negation
 Known failures are listed as expected failures, not deleted."""
 
 import copy
+from pathlib import Path
 
 import pytest
 
@@ -47,9 +48,9 @@ def test_default_model_stays_under_10_mb():
 
 
 def test_default_model_test_split_floors(test_metrics, clf):
-    # reached at training time: causes micro-F1 0.831, macro-F1 0.837; sentiment 0.901 (3-class),
+    # reached at training time: causes micro-F1 0.834, macro-F1 0.841; sentiment 0.902 (3-class),
     # 0.863 binary on review lines. The product targets (0.85 / 0.80 / 0.85 / 0.87) are not all met.
-    # Messages without a cause given one: 59 of 618 (18 of the 267 praise messages among them;
+    # Messages without a cause given one: 58 of 628 (17 of the 267 praise messages among them;
     # 77 and 32 of 602 and 255 with the model before the praise messages were in training).
     causes, sentiment = test_metrics["causes"], test_metrics["sentiment"]
     assert causes["micro"]["f1"] >= 0.82
@@ -370,6 +371,19 @@ def test_default_model_plain_question_is_not_a_complaint(clf):
     assert clf.neutral_gate_ > 1
     assert result["cause_probabilities"]["logistics"] < clf.thresholds_[logistics]
     assert result["causes"] == [] and not result["is_complaint"]
+
+
+def test_default_model_bare_enquiries_written_apart_are_not_complaints(clf):
+    # tests/data/enquiries_heldout.jsonl: 30 short enquiries that name a complaint topic ("退货流程是啥",
+    # "修空调的几点到") and 15 complaints asked as questions, written apart from the corpus's bare
+    # enquiries and not in the corpus: 24 and 13 when those were added (23 and 13 before)
+    rows = read_jsonl(Path(__file__).parent / "data" / "enquiries_heldout.jsonl")
+    results = clf.predict([r["text"] for r in rows], explain=False)
+    plain = [p for r, p in zip(rows, results) if not r["causes"]]
+    complaints = [p for r, p in zip(rows, results) if r["causes"]]
+    assert len(plain) == 30 and len(complaints) == 15
+    assert sum(not p["causes"] for p in plain) >= 22
+    assert sum(bool(p["causes"]) for p in complaints) >= 12
 
 
 def test_default_model_neutral_gate_drops_causes_of_neutral_messages(clf):
