@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import TrainConfig, load_taxonomy
+from .config import ModelConfig, TrainConfig, load_taxonomy
 from .errors import InputError
 from .evaluate import evaluate, indicator
 from .features import TextFeaturizer
@@ -87,9 +87,8 @@ def tune_thresholds(Y: np.ndarray, P: np.ndarray, tolerance: float = 0.0, shared
     return np.broadcast_to(best, (Y.shape[1],)).copy()
 
 
-def _tuned_thresholds(config: TrainConfig, Y: np.ndarray, P: np.ndarray) -> np.ndarray:
-    """``tune_thresholds`` with the config's rule and sharing."""
-    model = config.model
+def configured_thresholds(model: ModelConfig, Y: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """``tune_thresholds`` with the model config's rule and sharing."""
     return tune_thresholds(Y, P, model.threshold_tolerance, model.shared_threshold, model.threshold_share_of_f1)
 
 
@@ -320,7 +319,7 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
         Y_held = np.vstack([Y_c, Y_held])
     causes.calibrate_scores(scores, Y_held)
     causes_model = causes.linear_for("message") if causes_by_style else causes.linear_
-    thresholds = _tuned_thresholds(config, Y_held, causes_model.calibrated(scores))
+    thresholds = configured_thresholds(config.model, Y_held, causes_model.calibrated(scores))
     metadata = _metadata(
         config,
         taxonomy,
@@ -426,7 +425,7 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
     Y_dev = indicator(c_dev["causes"], labels)
     causes = fine_tune(
         pretrained, tokenizer, "causes", texts(c_train), indicator(c_train["causes"], labels), texts(c_dev),
-        lambda P: _micro_f1(Y_dev, P, _tuned_thresholds(config, Y_dev, P)), labels, settings, device,
+        lambda P: _micro_f1(Y_dev, P, configured_thresholds(config.model, Y_dev, P)), labels, settings, device,
     )
     s_train, s_dev = capped(sentiment_ds["train"]), sentiment_ds["dev"]
     s_index = {label: i for i, label in enumerate(sentiment_labels)}
@@ -436,7 +435,7 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
         texts(s_dev), lambda P: float((P.argmax(1) == y_dev).mean()), sentiment_labels, settings, device,
     )
     heads = TransformerHeads(tokenizer, causes, sentiment, settings.max_length, settings.eval_batch_size, device)
-    thresholds = _tuned_thresholds(config, Y_dev, heads.predict_proba(texts(c_dev))[0])
+    thresholds = configured_thresholds(config.model, Y_dev, heads.predict_proba(texts(c_dev))[0])
     metadata = _metadata(
         config,
         taxonomy,

@@ -52,7 +52,7 @@ import numpy as np
 from feedback_nlp.config import ModelConfig, load_train_config
 from feedback_nlp.evaluate import cause_metrics, compare, indicator
 from feedback_nlp.models.corpus import CORPORA_DIR, REVIEW_SOURCE, cluster_folds, read_jsonl, text_key
-from feedback_nlp.train import train, tune_thresholds
+from feedback_nlp.train import configured_thresholds, train, tune_thresholds
 
 RULES = ("trained", "best", "half_best_f1", "shared")
 
@@ -61,7 +61,7 @@ def rule_thresholds(Y: np.ndarray, P: np.ndarray, model: ModelConfig) -> dict[st
     """The thresholds of each rule of ``RULES`` on the calibration items (labels ``Y``, calibrated
     probabilities ``P``); ``trained`` by the model config's rule."""
     return {
-        "trained": tune_thresholds(Y, P, model.threshold_tolerance, model.shared_threshold, model.threshold_share_of_f1),
+        "trained": configured_thresholds(model, Y, P),
         "best": tune_thresholds(Y, P),
         "half_best_f1": tune_thresholds(Y, P, share=0.5),
         "shared": tune_thresholds(Y, P, shared=True),
@@ -178,6 +178,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="feedback_nlp-cv-") as tmp:
             write_fold_corpora(Path(tmp), corpora, splits)
             clf = train(load_train_config(args.config, overrides=[*args.set, f"corpora_dir={tmp}"]))
+        if not hasattr(clf, "calibration_items_"):
+            raise SystemExit(f"backend {config.backend}: this script compares the threshold rules of the scikit-learn backend, "
+                             "whose training keeps the items it tuned the thresholds on")
         labels = clf.cause_ids_
         Y, P = clf.calibration_items_
         chosen = rule_thresholds(Y, P, config.model)
