@@ -51,7 +51,7 @@ import numpy as np
 
 from feedback_nlp.config import ModelConfig, load_train_config
 from feedback_nlp.evaluate import cause_metrics, compare, indicator
-from feedback_nlp.models.corpus import CORPORA_DIR, REVIEW_SOURCE, cluster_folds, read_jsonl, text_key
+from feedback_nlp.models.corpus import CORPORA_DIR, REVIEW_SOURCE, cluster_folds, read_jsonl, text_key, write_corpora_with
 from feedback_nlp.train import configured_thresholds, train, tune_thresholds
 
 RULES = ("trained", "best", "half_best_f1", "shared")
@@ -66,20 +66,6 @@ def rule_thresholds(Y: np.ndarray, P: np.ndarray, model: ModelConfig) -> dict[st
         "half_best_f1": tune_thresholds(Y, P, share=0.5),
         "shared": tune_thresholds(Y, P, shared=True),
     }
-
-
-def write_fold_corpora(target: Path, corpora: Path, splits: dict[tuple[str, str], list[dict]]) -> None:
-    """Corpora whose (corpus, split) files in ``splits`` hold those rows; the other files are
-    the configured corpora's."""
-    for name in ("sentiment", "causes"):
-        (target / name).mkdir(parents=True)
-        for split in ("train", "dev", "test"):
-            path = target / name / f"{split}.jsonl"
-            if (name, split) in splits:
-                with open(path, "w", encoding="utf-8") as fh:
-                    fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in splits[name, split])
-            else:
-                path.symlink_to((corpora / name / f"{split}.jsonl").resolve())
 
 
 def read_added(paths: list[Path]) -> list[dict]:
@@ -176,7 +162,7 @@ def main() -> None:
         splits = {("causes", "train"): fitted, ("causes", "dev"): dev,
                   ("sentiment", "train"): [r for r in sentiment_train if text_key(r["text"]) not in unseen]}
         with tempfile.TemporaryDirectory(prefix="feedback_nlp-cv-") as tmp:
-            write_fold_corpora(Path(tmp), corpora, splits)
+            write_corpora_with(Path(tmp), corpora, splits)
             clf = train(load_train_config(args.config, overrides=[*args.set, f"corpora_dir={tmp}"]))
         if not hasattr(clf, "calibration_items_"):
             raise SystemExit(f"backend {config.backend}: this script compares the threshold rules of the scikit-learn backend, "

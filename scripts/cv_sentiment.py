@@ -33,20 +33,8 @@ import numpy as np
 
 from feedback_nlp.config import load_train_config
 from feedback_nlp.evaluate import compare, sentiment_metrics
-from feedback_nlp.models.corpus import CORPORA_DIR, REVIEW_SOURCE, cluster_folds, read_jsonl
+from feedback_nlp.models.corpus import CORPORA_DIR, REVIEW_SOURCE, cluster_folds, read_jsonl, write_corpora_with
 from feedback_nlp.train import train
-
-
-def write_fold_corpora(target: Path, corpora: Path, fitted: list[dict], held: list[dict]) -> None:
-    """Corpora whose sentiment train split is ``fitted`` and whose sentiment dev split is ``held``
-    (training does not fit on dev); the sentiment test split and the cause splits are the
-    configured corpora's."""
-    (target / "sentiment").mkdir(parents=True)
-    for split, rows in (("train", fitted), ("dev", held)):
-        with open(target / "sentiment" / f"{split}.jsonl", "w", encoding="utf-8") as fh:
-            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    (target / "sentiment" / "test.jsonl").symlink_to((corpora / "sentiment" / "test.jsonl").resolve())
-    (target / "causes").symlink_to((corpora / "causes").resolve(), target_is_directory=True)
 
 
 def items_of(rows: list[dict], predicted: dict[str, str | None]) -> list[dict]:
@@ -96,7 +84,8 @@ def main() -> None:
         held = [r for r, f in zip(rows, folds) if f == k]
         fitted = [r for r, f in zip(rows, folds) if f != k]
         with tempfile.TemporaryDirectory(prefix="feedback_nlp-cv-") as tmp:
-            write_fold_corpora(Path(tmp), corpora, fitted, held)
+            # training does not fit on the sentiment dev split, so the held-out fold stands there
+            write_corpora_with(Path(tmp), corpora, {("sentiment", "train"): fitted, ("sentiment", "dev"): held})
             clf = train(load_train_config(args.config, overrides=[*args.set, f"corpora_dir={tmp}"]))
         results = clf.predict([r["text"] for r in held], explain=False)
         predicted.update({r["id"]: p["sentiment"]["label"] for r, p in zip(held, results)})

@@ -390,6 +390,20 @@ def _corpus_keys(corpora_dir: Path) -> dict[str, str]:
     return out
 
 
+def write_corpora_with(target: Path, corpora_dir: Path, splits: dict[tuple[str, str], list[dict]]) -> None:
+    """Corpora in ``target`` whose (corpus, split) files named in ``splits`` hold those records
+    and whose other split files are links to those of ``corpora_dir`` (cross-validation folds)."""
+    for name in ("sentiment", "causes"):
+        (target / name).mkdir(parents=True)
+        for split in SPLITS:
+            path = target / name / f"{split}.jsonl"
+            if (name, split) in splits:
+                with open(path, "w", encoding="utf-8", newline="\n") as fh:
+                    fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in splits[name, split])
+            else:
+                path.symlink_to((Path(corpora_dir) / name / f"{split}.jsonl").resolve())
+
+
 def write_training_corpora(own: LabelledFile, target: Path, corpora_dir: Path, alone: bool = False) -> list[str]:
     """Corpora for training in ``target``: those in ``corpora_dir`` with one's own split added to
     them, or, ``alone``, one's own split only for the causes (and for sentiment when its training
