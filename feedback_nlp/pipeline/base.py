@@ -263,8 +263,8 @@ class FeedbackClassifier(abc.ABC):
             if label in self.sentiment_labels_:
                 chosen &= (sent_probs[:, self.sentiment_labels_.index(label)] < gate)[:, None]
         chosen &= ~unknown[:, None]
-        chosen_rows = [sorted(np.flatnonzero(chosen[r]).tolist(), key=lambda j, r=r: -cause_probs[r, j]) for r in range(len(texts))]
-        sentiments = [self._sentiment(sent_probs[r]) for r in range(len(texts))]
+        chosen_rows = _chosen_in_order(cause_probs, chosen)
+        sentiments = self._sentiments(sent_probs)
         evidence = {}
         if explain:
             requests = [(r, "causes", j) for r in range(len(texts)) for j in chosen_rows[r]]
@@ -307,14 +307,19 @@ class FeedbackClassifier(abc.ABC):
             results[i] = result
         return results  # type: ignore[return-value]
 
-    def _sentiment(self, probs: np.ndarray) -> tuple[str, float, float]:
+    def _sentiments(self, probs: np.ndarray) -> list[tuple[str, float, float]]:
+        """Each row's sentiment label (the most likely, after the neutral bias), its score (the
+        positive probability less the negative) and the label's probability; worked out for all
+        rows at once."""
+        labels = self.sentiment_labels_
         adjusted = probs.copy()
-        if "neu" in self.sentiment_labels_:
-            adjusted[self.sentiment_labels_.index("neu")] -= self.neutral_bias_
-        label = self.sentiment_labels_[int(adjusted.argmax())]
-        p = dict(zip(self.sentiment_labels_, probs))
-        score = float(p.get("pos", 0.0) - p.get("neg", 0.0))
-        return label, score, float(p[label])
+        if "neu" in labels:
+            adjusted[:, labels.index("neu")] -= self.neutral_bias_
+        best = adjusted.argmax(axis=1)
+        column = {label: probs[:, labels.index(label)] if label in labels else np.zeros(len(probs)) for label in ("pos", "neg")}
+        scores = (column["pos"] - column["neg"]).tolist()
+        chosen = probs[np.arange(len(probs)), best].tolist()
+        return [(labels[k], score, p) for k, score, p in zip(best.tolist(), scores, chosen)]
 
     def _empty_result(self, original, warning: str | None = None, error: str | None = None) -> dict:
         # nothing was classified: no sentiment, so that counting labels does not count these as neutral
@@ -327,6 +332,15 @@ class FeedbackClassifier(abc.ABC):
             "error": error,
             "evidence": {"causes": {}, "sentiment": []},
         }
+
+
+def _chosen_in_order(probs: np.ndarray, chosen: np.ndarray) -> list[list[int]]:
+    """The columns ``chosen`` in each row, most likely first (ties in column order)."""
+    order = np.argsort(-probs, axis=1, kind="stable")
+    picked = np.take_along_axis(chosen, order, axis=1)
+    flat = order[picked].tolist()
+    edges = np.concatenate([[0], np.cumsum(picked.sum(axis=1))]).tolist()
+    return [flat[lo:hi] for lo, hi in zip(edges[:-1], edges[1:])]
 
 
 def evidence_entries(result: dict) -> list[dict]:
