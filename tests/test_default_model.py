@@ -386,6 +386,35 @@ def test_default_model_bare_enquiries_written_apart_are_not_complaints(clf):
     assert sum(bool(p["causes"]) for p in complaints) >= 12
 
 
+def test_default_model_phenomena_written_apart(clf):
+    # tests/data/phenomena_heldout.jsonl: 140 messages written apart from the corpus and not in it,
+    # on five patterns that were misread: staff passing the buck (推诿, 踢皮球, "不归我们管") read as
+    # sales_pressure or as nothing, praise of a price with a negation ("价格不贵") read as a price
+    # complaint, plain questions about returns read as refund_return, and praise of the staff before
+    # a problem left unsolved read as praise. With the model before the files written for them, and
+    # with the model trained on them: attitude in 16 and 19 of 25 shirking complaints; no price cause
+    # in 11 and 13 of 15 price praises; no cause in 16 and 20 of 25 return enquiries; refund_return in
+    # 13 and 14 of 15 return complaints; competence in 14 and 18 of 20 praise-then-unsolved messages
+    # (negative: 18 and 20); exactly right 100 and 112 of 140
+    rows = read_jsonl(Path(__file__).parent / "data" / "phenomena_heldout.jsonl")
+    results = clf.predict([r["text"] for r in rows], explain=False)
+    by: dict[str, list] = {}
+    for r, p in zip(rows, results):
+        by.setdefault(r["phenomenon"], []).append((r, {c["id"] for c in p["causes"]}, p["sentiment"]["label"]))
+    assert {k: len(v) for k, v in by.items()} == {"shirking": 25, "price_praise": 20, "price_complaint": 15, "return_enquiry": 25,
+                                                  "return_complaint": 15, "praise_then_unresolved": 20, "unresolved": 10,
+                                                  "resolved_praise": 10}
+    assert sum("attitude" in got for _, got, _ in by["shirking"]) >= 17
+    assert sum("price_billing" not in got for r, got, _ in by["price_praise"] if not r["causes"]) >= 12
+    assert sum("price_billing" in got for _, got, _ in by["price_complaint"]) >= 14
+    assert sum(not got for _, got, _ in by["return_enquiry"]) >= 18
+    assert sum("refund_return" in got for _, got, _ in by["return_complaint"]) >= 13
+    unsolved = by["praise_then_unresolved"]
+    assert sum("competence" in got for _, got, _ in unsolved) >= 16 and sum(label == "neg" for *_, label in unsolved) >= 18
+    assert sum(not got and label == "pos" for _, got, label in by["resolved_praise"]) >= 9
+    assert sum(set(r["causes"]) == got for r, got, _ in (x for v in by.values() for x in v)) >= 105
+
+
 def test_default_model_neutral_gate_drops_causes_of_neutral_messages(clf):
     # the gate (model.neutral_gate) still works when a model is trained with one
     text = "您好，我被多扣了20块钱，能帮我查一下吗"
