@@ -386,6 +386,16 @@ def test_default_model_bare_enquiries_written_apart_are_not_complaints(clf):
     assert sum(bool(p["causes"]) for p in complaints) >= 12
 
 
+def _by_phenomenon(clf, name: str) -> dict[str, list]:
+    """The items of a held-out file of ``tests/data/`` by their phenomenon, each as (item, the causes
+    predicted, the sentiment predicted)."""
+    rows = read_jsonl(Path(__file__).parent / "data" / name)
+    by: dict[str, list] = {}
+    for r, p in zip(rows, clf.predict([r["text"] for r in rows], explain=False)):
+        by.setdefault(r["phenomenon"], []).append((r, {c["id"] for c in p["causes"]}, p["sentiment"]["label"]))
+    return by
+
+
 def test_default_model_phenomena_written_apart(clf):
     # tests/data/phenomena_heldout.jsonl: 140 messages written apart from the corpus and not in it,
     # on five patterns that were misread: staff passing the buck (推诿, 踢皮球, "不归我们管") read as
@@ -395,12 +405,9 @@ def test_default_model_phenomena_written_apart(clf):
     # with the model trained on them: attitude in 16 and 19 of 25 shirking complaints; no price cause
     # in 11 and 13 of 15 price praises; no cause in 16 and 20 of 25 return enquiries; refund_return in
     # 13 and 14 of 15 return complaints; competence in 14 and 18 of 20 praise-then-unsolved messages
-    # (negative: 18 and 20); exactly right 100 and 112 of 140
-    rows = read_jsonl(Path(__file__).parent / "data" / "phenomena_heldout.jsonl")
-    results = clf.predict([r["text"] for r in rows], explain=False)
-    by: dict[str, list] = {}
-    for r, p in zip(rows, results):
-        by.setdefault(r["phenomenon"], []).append((r, {c["id"] for c in p["causes"]}, p["sentiment"]["label"]))
+    # (negative: 18 and 20); exactly right 100 and 112 of 140 (18 shirking and 111 after the files of
+    # topics and symptoms below)
+    by = _by_phenomenon(clf, "phenomena_heldout.jsonl")
     assert {k: len(v) for k, v in by.items()} == {"shirking": 25, "price_praise": 20, "price_complaint": 15, "return_enquiry": 25,
                                                   "return_complaint": 15, "praise_then_unresolved": 20, "unresolved": 10,
                                                   "resolved_praise": 10}
@@ -422,17 +429,13 @@ def test_default_model_topics_and_symptoms_written_apart(clf):
     # 没过期，倒出来却结成一坨一坨的"). With the model before the files written for them, and with the
     # model trained on them: no cause for 24 and 25 of 30 enquiries and 22 and 23 of 25 praises;
     # product_quality for 26 and 27 of 30 symptoms; exactly right 83 and 86 of 100
-    rows = read_jsonl(Path(__file__).parent / "data" / "topics_symptoms_heldout.jsonl")
-    results = clf.predict([r["text"] for r in rows], explain=False)
-    by: dict[str, list] = {}
-    for r, p in zip(rows, results):
-        by.setdefault(r["phenomenon"], []).append((r, {c["id"] for c in p["causes"]}))
+    by = _by_phenomenon(clf, "topics_symptoms_heldout.jsonl")
     assert {k: len(v) for k, v in by.items()} == {"topic_enquiry": 30, "topic_praise": 25, "product_symptom": 30, "symptom_praise": 15}
-    assert sum(not got for _, got in by["topic_enquiry"]) >= 23
-    assert sum(not got for _, got in by["topic_praise"]) >= 21
-    assert sum("product_quality" in got for _, got in by["product_symptom"]) >= 25
-    assert sum(not got for _, got in by["symptom_praise"]) >= 10
-    assert sum(set(r["causes"]) == got for v in by.values() for r, got in v) >= 82
+    assert sum(not got for _, got, _ in by["topic_enquiry"]) >= 23
+    assert sum(not got for _, got, _ in by["topic_praise"]) >= 21
+    assert sum("product_quality" in got for _, got, _ in by["product_symptom"]) >= 25
+    assert sum(not got for _, got, _ in by["symptom_praise"]) >= 10
+    assert sum(set(r["causes"]) == got for v in by.values() for r, got, _ in v) >= 82
 
 
 def test_default_model_neutral_gate_drops_causes_of_neutral_messages(clf):
