@@ -46,7 +46,9 @@ PICTOGRAPH = re.compile(r"[\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0
 # the mark is matched first and its context checked after: much faster than a leading lookbehind
 _ASCII_PUNCT = re.compile(rf"[,!?:;](?:(?<=[{_HAN}].)|(?=[{_HAN}]))|\((?=[{_HAN}])|\)(?<=[{_HAN}].)")
 _TO_CHINESE = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
-_REPEATS = re.compile(r"(。{2,}|\.{3,}|…{2,})|([！？，、；：~～!?])\2+")
+# every repeat starts with two of these marks: the lookahead lets the engine pass over the rest of
+# the text fast (four times faster on chat messages)
+_REPEATS = re.compile(r"(?=[。.…！？，、；：~～!?]{2})(?:(。{2,}|\.{3,}|…{2,})|([！？，、；：~～!?])\2+)")
 
 
 @dataclass
@@ -105,6 +107,45 @@ _PROTECT_RARE = {ord(c): 0xE000 + i for i, c in enumerate(_PROTECTED) if c not i
 _UNPROTECT_RARE = {v: k for k, v in _PROTECT_RARE.items()}
 
 
+@functools.lru_cache(maxsize=1)
+def _nfkc_runs() -> re.Pattern:
+    """The runs of characters that NFKC may change, each with the character before it. Every other
+    character of the Basic Multilingual Plane is one NFKC leaves as it is, whatever is next to it: it
+    has no compatibility or canonical mapping, is no combining mark and never joins the character
+    before it in a composition ("e" + U+0301 -> "é", Hangul vowels and finals). Worked out from the
+    running Python's Unicode data, once per process (about 0.1 s)."""
+    joins_previous = {*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)}  # Hangul vowels and finals
+    for cp in range(0x30000):  # canonical pairs are all in the first planes
+        mapping = unicodedata.decomposition(chr(cp))
+        if mapping and mapping[0] != "<" and len(parts := mapping.split()) == 2:
+            joins_previous.add(int(parts[1], 16))
+    ranges: list[tuple[int, int]] = []
+    start = None
+    for cp in range(0x10001):
+        char = chr(cp)
+        left_alone = (cp < 0x10000 and not 0xD800 <= cp < 0xE000 and cp not in joins_previous
+                      and not unicodedata.combining(char) and unicodedata.normalize("NFKC", char) == char)
+        if left_alone and start is None:
+            start = cp
+        elif not left_alone and start is not None:
+            ranges.append((start, cp - 1))
+            start = None
+    alone = "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
+    return re.compile(f"[{alone}]?[^{alone}]+")
+
+
+def _nfkc_match(match: re.Match) -> str:
+    return unicodedata.normalize("NFKC", match.group())
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, several times faster on Chinese text, where few
+    characters change: only the runs of characters that may change are normalised (``_nfkc_runs``)."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return _nfkc_runs().sub(_nfkc_match, text)
+
+
 def nfkc_safe(text: str) -> str:
     """NFKC, except for the characters listed in ``_PROTECTED``.
 
@@ -117,7 +158,7 @@ def nfkc_safe(text: str) -> str:
         text = text.translate(_PROTECT_RARE)
     for i, char in enumerate(_COMMON_PROTECTED):
         text = text.replace(char, chr(0xF000 + i))
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     for i, char in enumerate(_COMMON_PROTECTED):
         text = text.replace(chr(0xF000 + i), char)
     return text.translate(_UNPROTECT_RARE) if rare else text

@@ -242,3 +242,35 @@ def test_every_protected_character_is_one_nfkc_changes():
     from feedback_nlp.normalise.text import _PROTECTED
 
     assert not [c for c in _PROTECTED if unicodedata.is_normalized("NFKC", c)]
+
+
+def test_nfkc_is_unicodedata_nfkc_for_every_character():
+    # nfkc normalises only runs of the characters NFKC may change, each with the character before it
+    import unicodedata
+
+    from feedback_nlp.normalise.text import nfkc
+
+    chars = [chr(cp) for cp in range(0x20000) if not 0xD800 <= cp < 0xE000]
+    assert [c for c in chars if nfkc(c) != unicodedata.normalize("NFKC", c)] == []
+    # each next to the kinds of character it could join or be reordered with
+    for neighbour in ("a", "e", "好", "가", "\u1100", "\u0301", "\u0323", "\u3099", "\uff76", "\u0b47"):
+        for c in chars[:0x3100]:
+            for text in (neighbour + c, c + neighbour):
+                assert nfkc(text) == unicodedata.normalize("NFKC", text), ascii(text)
+
+
+def test_nfkc_is_unicodedata_nfkc_on_mixed_strings():
+    import random
+    import unicodedata
+
+    from feedback_nlp.normalise.text import nfkc
+
+    rng = random.Random(0)
+    pool = [chr(c) for r in ((0x300, 0x370), (0x900, 0x960), (0xB3E, 0xB58), (0xCC0, 0xCD7), (0x1100, 0x1200),
+                             (0x3099, 0x309F), (0xAC00, 0xAC20), (0xF900, 0xF910), (0xFF00, 0xFF70)) for c in range(*r)]
+    pool += list("abcAEOU好的，。！？ ～１２３㎡①…ﬁかはカハ\n") + ["\U0001F600", "\U0001D15E", "\U0001D165", "\U00011099", "\U000110BA",
+                                                          "\U0002F800"]
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(1, 10))) for _ in range(30000)]
+    assert [t for t in texts if nfkc(t) != unicodedata.normalize("NFKC", t)] == []
+    messy = "ＡＢＣ１２３，好！！！東西不錯～～ e\u0301 \u1100\u1161\u11a8 ① ㎡ 😀 ﬁ\n" * 50
+    assert nfkc(messy) == unicodedata.normalize("NFKC", messy)
