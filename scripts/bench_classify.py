@@ -11,6 +11,7 @@ padded or trimmed to 40 characters. Prints figures; checks nothing.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 
@@ -35,17 +36,19 @@ def stages(clf, msgs: list[str], total: float) -> None:
     """Where a prediction's time goes, for a backend with n-gram features: reading the text
     (normalise, tokenise, negation marks) and looking its n-grams up, each timed on its own, and
     the rest of ``total`` (the seconds ``predict`` without evidence took: models, contrast clauses,
-    result records)."""
+    result records), with the garbage collector paused, as ``predict`` pauses it."""
     featurizer = getattr(clf, "featurizer", None)
     if featurizer is None:
         return
     timings = {}
+    gc.disable()  # as predict pauses it for each batch
     start = time.perf_counter()
     analyses = featurizer.analyse(msgs)
     timings["read text (normalise, tokenise, negation)"] = time.perf_counter() - start
     start = time.perf_counter()
     featurizer.transform(msgs, analyses=analyses)
     timings["n-gram features"] = time.perf_counter() - start
+    gc.enable()
     timings["models, contrast clauses, result records"] = max(total - sum(timings.values()), 0.0)
     for stage, seconds in timings.items():
         print(f"  {stage}: {seconds / len(msgs) * 1e6:,.1f} µs a message ({seconds / total:.0%})")

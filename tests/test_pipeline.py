@@ -534,3 +534,38 @@ def test_occurrences_count_each_key():
     _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
     assert occurrences(keys).tolist() == counts[inverse].tolist()
     assert occurrences(np.zeros(0, np.int64)).tolist() == []
+
+
+def test_pipeline_leaves_the_garbage_collector_as_it_found_it(tiny, monkeypatch):
+    # the collector is paused while a batch is classified, and back as it was after it, in every thread
+    import gc
+
+    texts = [t for t, _, _ in DATA] * 10
+    assert gc.isenabled()
+    seen = []
+    score = type(tiny)._score
+
+    def watched(self, batch):
+        seen.append(gc.isenabled())
+        return score(self, batch)
+
+    monkeypatch.setattr(type(tiny), "_score", watched)
+    tiny.predict(texts)
+    assert seen == [False] and gc.isenabled()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda t: tiny.predict_one(t), texts))
+    assert not any(seen[1:]) and gc.isenabled()
+    gc.disable()
+    try:
+        tiny.predict(texts)
+        assert not gc.isenabled()  # a caller's choice stays
+    finally:
+        gc.enable()
+
+    def failing(self, batch):
+        raise RuntimeError("a backend failed")
+
+    monkeypatch.setattr(type(tiny), "_score", failing)
+    with pytest.raises(RuntimeError):
+        tiny.predict(texts)
+    assert gc.isenabled()

@@ -128,3 +128,16 @@ def test_encoding_mojibake_with_replacement_characters_is_left_and_reported(capl
     assert read.mojibake.lines_repaired == [1] and read.mojibake.lines_unrepaired == [2]
     assert read.report()["mojibake_lines_unrepaired"] == [2]
     assert "chat.txt line 2" in caplog.text and "cannot be repaired" in caplog.text
+
+
+def test_encoding_mojibake_flags_of_a_batch_are_those_of_each_text():
+    from feedback_nlp.normalise.encoding import SMALL_BATCH, looks_like_mojibake, mojibake_flags
+
+    clean = ["快递五天了还没到，客服也不回复", "好评", "the parcel is late", "", "第一行\n第二行 😀", "價格太貴了！！", "鍋"]
+    damaged = [damage(t) for t in clean[:2] + ["东西坏了，客服也不理人\n换货要等一个月", "退款到现在都没收到，说好的三天呢"]]
+    replaced = "快递五天了还没到，客服也不回复".encode("utf-8").decode("gbk", errors="replace")
+    texts = (clean + damaged + [replaced, "\n", "a\nb\n"]) * 2  # more than SMALL_BATCH: worked out joined
+    flags = mojibake_flags(texts)
+    assert len(texts) >= SMALL_BATCH and flags == [looks_like_mojibake(t) for t in texts]
+    assert flags[: len(clean)] == [False] * len(clean) and flags[len(clean) : len(clean) + 4] == [True, False, True, True]
+    assert mojibake_flags([]) == [] and mojibake_flags(texts[:3]) == flags[:3]
