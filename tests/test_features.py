@@ -98,3 +98,25 @@ def test_features_few_texts_and_many_give_the_same_matrix_and_hits(monkeypatch, 
         X = featurizer.transform(few)
         monkeypatch.setattr(features, "SMALL_MATRIX_ENTRIES", 0)
         assert X.shape == (len(few), featurizer.n_features_) and (X != featurizer.transform(few)).nnz == 0
+
+
+def test_code_table_finds_every_code_and_only_those():
+    import numpy as np
+
+    from feedback_nlp.features import CodeTable
+
+    rng = np.random.default_rng(0)
+    for n in (0, 1, 5, 1000, 50000):
+        codes = np.unique(rng.integers(0, 2**62, n))
+        # codes that share their low or high bits, as n-gram codes of neighbouring characters do
+        codes = np.unique(np.concatenate([codes, np.arange(n) * 2**40, np.arange(n) + 7]))
+        columns = rng.permutation(len(codes))
+        table = CodeTable(codes, columns)
+        assert len(table) == len(codes)
+        assert np.array_equal(table.lookup(codes), columns)
+        others = np.setdiff1d(rng.integers(0, 2**62, 3 * n + 10), codes)
+        assert (table.lookup(others) == -1).all()
+        mixed = np.concatenate([codes, others])[rng.permutation(len(codes) + len(others))]
+        expected = {int(c): int(v) for c, v in zip(codes, columns)}
+        assert table.lookup(mixed).tolist() == [expected.get(int(c), -1) for c in mixed]
+    assert CodeTable(np.array([3]), np.array([9])).lookup(np.zeros(0, np.int64)).tolist() == []
