@@ -71,6 +71,11 @@ def _terms(
         start = end
         end += len(word)
         kind = kinds.get(word)
+        if kind is None and not scope and not affirmed:  # most words: what the rest of the loop does with them
+            if not (word.isspace() or word in stop):
+                terms.append(word)
+                spans.append((start, end))
+            continue
         if kind == _END:
             scope = 0
             continue
