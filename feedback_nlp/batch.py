@@ -36,7 +36,7 @@ from .io.inputs import expand_inputs
 from .io.records import SUFFIXES, Record, RecordReader, Reject
 from .io.times import TIME_FORMATS, parse_time
 from .io.writers import RESUMABLE, RowWriter, output_format
-from .normalise.encoding import looks_like_mojibake, repair_mojibake
+from .normalise.encoding import mojibake_flags, repair_mojibake
 from .normalise.script import to_simplified
 from .sessions import is_sessions_file, write_sessions
 
@@ -126,7 +126,9 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
         raise _worker_state["error"]
     clf, redactor, explain = _worker_state["clf"], _worker_state["redactor"], _worker_state["explain"]
     from .pipeline import evidence_entries  # loaded with the model by now
-    repaired = {i: _repair(item) for i, item in enumerate(items) if isinstance(item, Record)}
+    records = [i for i, item in enumerate(items) if isinstance(item, Record)]
+    flagged = mojibake_flags([items[i].text for i in records])
+    repaired = {i: _repair(items[i]) if flag else None for i, flag in zip(records, flagged)}
     to_classify = [i for i, item in enumerate(items)
                    if isinstance(item, Record) and item.role in CLASSIFIED_ROLES and item.text.strip()]
     predictions = dict(zip(to_classify, clf.predict([items[i].text for i in to_classify], explain=explain)))
@@ -173,10 +175,9 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
 
 
 def _repair(record: Record) -> str | None:
-    """Repair a message that is plainly UTF-8 read as GBK (mojibake) in place; returns a note
-    for the row's warning, or None. Short messages cannot be judged alone and are left as read."""
-    if not looks_like_mojibake(record.text):
-        return None
+    """Repair a message that looks like UTF-8 read as GBK (mojibake, ``looks_like_mojibake``) in
+    place; returns a note for the row's warning, or None. Short messages cannot be judged alone
+    and are left as read."""
     repair = repair_mojibake(record.text)
     if not repair.changed:
         return None

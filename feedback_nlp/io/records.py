@@ -111,6 +111,10 @@ def _no_text_field(config: ChatlogConfig, columns: list, header: bool) -> str:
     )
 
 
+ROLE_VALUES_KEPT = 4096  # distinct role-field values whose role is remembered
+_NOT_SEEN = object()
+
+
 class _Roles:
     def __init__(self, config: ChatlogConfig, canonical: Callable[[str], str] = _same):
         self.canonical = canonical
@@ -121,17 +125,29 @@ class _Roles:
         words = sorted(self.values, key=len, reverse=True)
         self.in_name = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
         self.agent_text = [re.compile(p) for p in config.agent_patterns]
+        self._seen: dict[str, str | None] = {}
 
     def detect(self, role: Any, speaker: Any, text: str) -> str:
         """Role from the role field, else from the speaker's name, else from agent phrases, each
         read through ``canonical`` first (e.g. Traditional to Simplified, so "顧客" is "顾客")."""
         return self.detect_how(role, speaker, text)[0]
 
+    def _role_value(self, role: str) -> str | None:
+        """The role a role field's value names, or None; remembered for the first values seen (an
+        export repeats a handful of them, and reading each through ``canonical`` costs more than
+        the rest of a record)."""
+        found = self._seen.get(role, _NOT_SEEN)
+        if found is _NOT_SEEN:
+            found = self.values.get(self.canonical(role.strip()).lower()) if role.strip() else None
+            if len(self._seen) < ROLE_VALUES_KEPT:
+                self._seen[role] = found
+        return found
+
     def detect_how(self, role: Any, speaker: Any, text: str) -> tuple[str, bool]:
         """The role (``detect``), and whether only the wording of the message told it."""
         canonical = self.canonical
-        if role is not None and str(role).strip():
-            found = self.values.get(canonical(str(role).strip()).lower())
+        if role is not None:
+            found = self._role_value(role if isinstance(role, str) else str(role))
             if found:
                 return found, False
         if speaker and self.in_name is not None:

@@ -238,6 +238,23 @@ def test_records_role_detection(reader, role, speaker, text, expected):
     assert reader.roles.detect(role, speaker, text) == expected
 
 
+def test_records_role_values_are_read_the_same_once_remembered(monkeypatch):
+    """A role field's value is looked up once and remembered; values past what is kept are read
+    each time, and every answer stays what reading it afresh gives."""
+    from feedback_nlp.io import records as records_module
+
+    monkeypatch.setattr(records_module, "ROLE_VALUES_KEPT", 3)
+    reader = RecordReader(load_chatlog_config(), canonical=lambda t: t.replace("顧", "顾"))
+    values = ["顧客", " customer ", "ROBOT", "客服", "访客", "", "   ", 7, "顧客", "客服", 7]
+    fresh = RecordReader(load_chatlog_config(), canonical=lambda t: t.replace("顧", "顾"))
+    for _ in range(2):
+        for value in values:
+            fresh.roles._seen.clear()
+            assert reader.roles.detect(value, None, "好的") == fresh.roles.detect(value, None, "好的"), value
+    assert len(reader.roles._seen) == 3
+    assert reader.roles.detect("顧客", None, "您好，很高兴为您服务") == "customer"
+
+
 def test_records_errors_name_the_input(reader, tmp_path):
     with pytest.raises(InputNotFoundError, match="nope.jsonl: no such file"):
         list(reader.read(tmp_path / "nope.jsonl"))
