@@ -41,8 +41,9 @@ def output_format(path: Path, fmt: str | None = None) -> str:
 
 
 # dates and dataclasses go to ``str`` as the json module's ``default=str`` sends them; keys that
-# are not strings are written as their text, as the json module does
-_ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+# are not strings are written as their text, as the json module does; numpy numbers as numbers
+_ORJSON_OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+                   | orjson.OPT_SERIALIZE_NUMPY)
 
 
 def _json_bytes(value: Any) -> bytes:

@@ -74,16 +74,18 @@ def test_row_writer_writes_what_the_fast_encoder_refuses_as_the_json_module_does
     assert "😀" in lines[3]  # written as UTF-8, not as escapes
 
 
-def test_row_writer_writes_nan_as_null(tmp_path):
+def test_row_writer_writes_nan_as_null_and_numpy_numbers_as_numbers(tmp_path):
     import json
+
+    import numpy as np
 
     from feedback_nlp.io.writers import RowWriter
 
     path = tmp_path / "out.jsonl"
     writer = RowWriter(path, "jsonl", ["id", "fields"])
-    writer.write([{"id": "m1", "fields": {"金额": float("nan"), "数量": float("inf")}}])
+    writer.write([{"id": "m1", "fields": {"金额": float("nan"), "数量": float("inf"), "分": np.float64(0.25), "件": np.int64(3)}}])
     writer.close()
-    assert json.loads(path.read_text(encoding="utf-8"))["fields"] == {"金额": None, "数量": None}
+    assert json.loads(path.read_text(encoding="utf-8"))["fields"] == {"金额": None, "数量": None, "分": 0.25, "件": 3}
 
 
 def test_row_writer_appends_to_json_lines(tmp_path):
