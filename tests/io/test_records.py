@@ -580,3 +580,32 @@ def test_records_json_row_without_its_text_key_is_an_empty_turn(reader, tmp_path
     assert [r.line for r in rejects] == [4]
     assert rejects[0].reason.startswith("no text field") and "fields.text" in rejects[0].reason
     assert "header row" not in rejects[0].reason
+
+
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        ({"text": "快递还没到", "role": "customer"}, False),
+        ({"text": "快递\udcb5还没到", "role": "customer"}, True),
+        ({"text": "快递还没到", "line": 3, "tags": ["a"], "role": "\udcc4"}, True),
+        ({"text": None, "line": 3}, False),
+        ({}, False),
+    ],
+)
+def test_records_undecodable_values_found_in_rows_of_any_values(row, expected):
+    from feedback_nlp.io.records import _undecodable_values
+
+    assert _undecodable_values(row) is expected
+
+
+def test_records_pickle_whole():
+    """Records go to worker processes by pickle; every field must survive the trip."""
+    import dataclasses
+    import pickle
+
+    from feedback_nlp.io.records import Record
+
+    values = {f.name: f"v{i}" for i, f in enumerate(dataclasses.fields(Record))}
+    values.update(line=7, fields={"内容": "快递", "n": 1}, role_from_wording=True)
+    record = Record(**values)
+    assert pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)) == record
