@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 
 from ..errors import InputError
@@ -49,11 +51,26 @@ _ORJSON_OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | o
 def _json_bytes(value: Any) -> bytes:
     """``value`` as UTF-8 JSON; values JSON has no type for are written as their text. orjson
     writes a message row about six times as fast as the json module; what it refuses (an integer
-    beyond 64 bits, a string with a lone surrogate) goes through the json module as before."""
+    beyond 64 bits, a string with a lone surrogate) goes through the json module, with numbers
+    written as orjson writes them."""
     try:
         return orjson.dumps(value, default=str, option=_ORJSON_OPTIONS)
     except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+        return json.dumps(_as_orjson_numbers(value), ensure_ascii=False, default=str).encode("utf-8")
+
+
+def _as_orjson_numbers(value: Any) -> Any:
+    """``value`` with NaN and infinities as None and numpy numbers as Python numbers, at any depth,
+    as orjson writes them."""
+    if isinstance(value, dict):
+        return {k: _as_orjson_numbers(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_orjson_numbers(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _json(value: Any) -> str:

@@ -88,6 +88,25 @@ def test_row_writer_writes_nan_as_null_and_numpy_numbers_as_numbers(tmp_path):
     assert json.loads(path.read_text(encoding="utf-8"))["fields"] == {"金额": None, "数量": None, "分": 0.25, "件": 3}
 
 
+def test_row_writer_writes_numbers_alike_beside_what_the_fast_encoder_refuses(tmp_path):
+    """A row with an integer beyond 64 bits goes through the json module; its other numbers are
+    still written as in any other row."""
+    import json
+
+    import numpy as np
+
+    from feedback_nlp.io.writers import RowWriter
+
+    path = tmp_path / "out.jsonl"
+    writer = RowWriter(path, "jsonl", ["id", "fields"])
+    fields = {"订单号": 2**70, "金额": float("nan"), "多": [float("-inf"), (np.float32(0.5),)], "件": np.int64(3)}
+    writer.write([{"id": "m1", "fields": fields}])
+    writer.close()
+    text = path.read_text(encoding="utf-8")
+    assert "NaN" not in text and "Infinity" not in text
+    assert json.loads(text)["fields"] == {"订单号": 2**70, "金额": None, "多": [None, [0.5]], "件": 3}
+
+
 def test_row_writer_appends_to_json_lines(tmp_path):
     import json
 
