@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from .config import NormaliseConfig, TokeniseConfig, bundle_files, resolve_paths
 from .errors import ConfigError
-from .normalise.text import normalise_records
+from .normalise.text import code_points, normalise_records
 from .tokenise import Tokeniser, get_tokeniser
 
 NEGATIONS = frozenset("不 没 没有 别 未 无 非 不是 不太 不够 不会 不能 不要 不用 并不 从不 毫不 绝不 难以 从没".split())
@@ -439,7 +439,7 @@ class TextFeaturizer:
             return self._char_ngram_hits_by_lookup(texts)
         # code point + 1 for each character, 0 between texts (and at the end)
         joined = "\0".join(texts) + "\0"
-        points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64) + 1
+        points = code_points(joined).astype(np.int64) + 1
         points[points == 1] = 0
         row_of = np.cumsum(points == 0) - (points == 0)
         codes_list, pos_list = [], []

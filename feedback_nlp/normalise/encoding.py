@@ -32,6 +32,7 @@ import numpy as np
 
 from ..io.decode import Decoded, decode_bytes, read_bytes
 from .charlm import CharLM
+from .text import code_points
 
 logger = logging.getLogger(__name__)
 
@@ -345,10 +346,6 @@ def looks_like_mojibake(text: str) -> bool:
     return non_ascii > 3 and _reads_back_as_chinese(text, non_ascii)
 
 
-def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), np.uint32)
-
-
 SMALL_BATCH = 16  # fewer texts than this: ``mojibake_flags`` tests them one by one
 
 
@@ -361,9 +358,9 @@ def mojibake_flags(texts: list[str]) -> list[bool]:
     if any("\n" in t for t in texts):
         texts = [t.replace("\n", " ") for t in texts]  # ASCII either way: the test does not count them
     joined = "\n".join(texts)
-    points = _code_points(joined)
+    points = code_points(joined)
     non_ascii = np.bincount(np.cumsum(points == 10)[points >= 0x80], minlength=len(texts))
-    redecoded = _code_points(joined.encode("gbk", errors="ignore").decode("utf-8", errors="ignore"))
+    redecoded = code_points(joined.encode("gbk", errors="ignore").decode("utf-8", errors="ignore"))
     line = np.cumsum(redecoded == 10)
     if len(line) and line[-1] != len(texts) - 1:  # cannot happen (see above); one text at a time then
         return [looks_like_mojibake(t) for t in texts]

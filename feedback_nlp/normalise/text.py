@@ -23,6 +23,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..config import NormaliseConfig
 from .boilerplate import RemovedLine, get_filter
 from .chat import get_reader
@@ -105,6 +107,11 @@ _COMMON_PROTECTED = "，！？：；（）…"
 _RARE_PROTECTED = re.compile("[" + re.escape(_PROTECTED[len(_COMMON_PROTECTED) :]) + "]")
 _PROTECT_RARE = {ord(c): 0xE000 + i for i, c in enumerate(_PROTECTED) if c not in _COMMON_PROTECTED}
 _UNPROTECT_RARE = {v: k for k, v in _PROTECT_RARE.items()}
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code point of each character of ``text``, as an array."""
+    return np.frombuffer(text.encode("utf-32-le"), np.uint32)
 
 
 @functools.lru_cache(maxsize=1)
