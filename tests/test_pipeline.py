@@ -536,6 +536,25 @@ def test_occurrences_count_each_key():
     assert occurrences(np.zeros(0, np.int64)).tolist() == []
 
 
+def test_largest_per_group_is_what_sorting_by_group_then_value_gives():
+    import numpy as np
+
+    from feedback_nlp.pipeline.linear import largest_per_group
+
+    rng = np.random.default_rng(3)
+    for _ in range(500):
+        n = int(rng.integers(0, 60))
+        groups = np.sort(rng.integers(0, 8, n))
+        values = np.round(rng.normal(size=n), int(rng.integers(0, 3)))  # few decimals: many ties
+        values[rng.random(n) < 0.1] = np.nan
+        for k in (1, 3, 5):
+            # every positive value, by group, then largest first, ties in index order: the first k of each group
+            positive = np.flatnonzero(values > 0)
+            ranked = sorted(positive.tolist(), key=lambda i: (groups[i], -values[i], i))
+            expected = [i for i in ranked if sum(groups[j] == groups[i] for j in ranked[: ranked.index(i)]) < k]
+            assert largest_per_group(values, groups, k).tolist() == expected
+
+
 def test_pipeline_leaves_the_garbage_collector_as_it_found_it(tiny, monkeypatch):
     # the collector is paused while a batch is classified, and back as it was after it, in every thread
     import gc

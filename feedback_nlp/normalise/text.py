@@ -192,30 +192,32 @@ class Substitution:
     def __call__(self, text: str) -> str:
         return self.pattern.sub(self.replacement, text)
 
-    def carry(self, text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    def carry(self, text: str, spans: np.ndarray) -> tuple[str, np.ndarray]:
         """The step's result and, for each of its characters, the span of the input its source
-        had (``spans``: the span of each character of ``text``): characters left alone keep
-        theirs, a replacement as long as what it replaced takes theirs one for one, any other
-        takes the span of all it replaced ("[强]" -> "👍")."""
+        had (``spans``: the span of each character of ``text``, one row each): characters left
+        alone keep theirs, a replacement as long as what it replaced takes theirs one for one, any
+        other takes the span of all it replaced ("[强]" -> "👍")."""
+        matches = list(self.pattern.finditer(text))
+        if not matches:
+            return text, spans
         pieces: list[str] = []
-        out: list[tuple[int, int]] = []
+        # the pieces of the result in turn: where each came from in ``text``, how long it was there
+        # and is now (a gap between matches, then a match, and so on)
+        came, was, now = [], [], []
         last = 0
-        for match in self.pattern.finditer(text):
+        for match in matches:
             start, end = match.span()
             new = self.replacement if isinstance(self.replacement, str) else self.replacement(match)
             pieces += [text[last:start], new]
-            out += spans[last:start]
-            if len(new) == end - start:
-                out += spans[start:end]
-            elif end > start:
-                out += [(spans[start][0], spans[end - 1][1])] * len(new)
-            else:
-                edge = spans[start - 1][1] if start else 0
-                out += [(edge, edge)] * len(new)
+            came += [last, start]
+            was += [start - last, end - start]
+            now += [start - last, len(new)]
             last = end
         pieces.append(text[last:])
-        out += spans[last:]
-        return "".join(pieces), out
+        came.append(last)
+        was.append(len(text) - last)
+        now.append(len(text) - last)
+        return "".join(pieces), _pieces_spans(spans, came, was, now, [w == n for w, n in zip(was, now)])
 
 
 _TO_CHINESE_FORMS = Substitution(_ASCII_PUNCT, lambda m: _TO_CHINESE[m.group()])
@@ -280,29 +282,51 @@ def record_spans(text: str, config: NormaliseConfig | None = None) -> tuple[str,
 def records_spans(texts: list[str], config: NormaliseConfig | None = None) -> list[tuple[str, list[tuple[int, int]]]]:
     """``record_spans`` of each of ``texts``, worked out for all of them joined, as
     ``normalise_records`` does (each step is one call for the batch, not one a text)."""
+    out, spans, bounds, offsets = records_sources(texts, config)
+    results = []
+    for (start, stop), offset in zip(bounds, offsets):
+        part = spans[start:stop] - offset
+        results.append((out[start:stop], list(zip(part[:, 0].tolist(), part[:, 1].tolist()))))
+    return results
+
+
+def records_sources(texts: list[str], config: NormaliseConfig | None = None) -> tuple[str, np.ndarray, list[tuple[int, int]], list[int]]:
+    """``records_spans`` in arrays, for callers that look up a few characters of many texts: the
+    normalised texts joined, each with a line of its own; the span in the input texts joined
+    (each followed by one character) of each character of that, one row each; where each
+    normalised text is in the first; where each input text starts in the second."""
     if not texts:
-        return []
+        return "", np.zeros((0, 2), np.int64), [], []
     out = "\n".join(map(_one_line, texts))
-    spans = [(i, i + 1) for i in range(len(out))]
+    spans = identity_spans(len(out))
     for step in _record_steps(config or NormaliseConfig()):
         out, spans = _carried(step, out, spans)
-    results = []
+    bounds, offsets = [], []
     begin, offset = 0, 0
     for text in texts:
         end = out.find("\n", begin)
         end = len(out) if end < 0 else end
         line = out[begin:end]
-        start, stop = begin + len(line) - len(line.lstrip()), begin + len(line.rstrip())
-        results.append((out[start:stop], [(a - offset, b - offset) for a, b in spans[start:stop]]))
+        bounds.append((begin + len(line) - len(line.lstrip()), begin + len(line.rstrip())))
+        offsets.append(offset)
         begin, offset = end + 1, offset + len(text) + 1
-    return results
+    return out, spans, bounds, offsets
 
 
-def _carried(step, text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
-    """``step(text)`` and the input span of each of its characters. Substitutions say where each
-    replacement came from; NFKC is applied to each character with its combining marks; a step
-    that changes characters one for one (width, script) keeps the spans; anything else is aligned
-    with its input by difflib, line by line, each changed block standing for all it replaced."""
+def identity_spans(n: int) -> np.ndarray:
+    """The spans of the characters of a text of ``n`` characters in itself, one row each."""
+    out = np.empty((n, 2), np.int64)
+    out[:, 0] = np.arange(n)
+    out[:, 1] = out[:, 0] + 1
+    return out
+
+
+def _carried(step, text: str, spans: np.ndarray) -> tuple[str, np.ndarray]:
+    """``step(text)`` and the input span of each of its characters (``spans``: those of ``text``,
+    one row each). Substitutions say where each replacement came from; NFKC is applied to each
+    character with its combining marks; a step that changes characters one for one (width,
+    script) keeps the spans; anything else is aligned with its input by difflib, line by line,
+    each changed block standing for all it replaced."""
     if isinstance(step, Substitution):
         return step.carry(text, spans)
     if step is fold_punctuation:
@@ -311,67 +335,119 @@ def _carried(step, text: str, spans: list[tuple[int, int]]) -> tuple[str, list[t
     if changed == text:
         return text, spans
     if step is nfkc_safe:
-        out = _line_by_line(text, changed, spans, _nfkc_line)
-        if out is not None:
-            return changed, out
+        pieces = _line_by_line(text, changed, _nfkc_line)
+        if pieces is not None:
+            return changed, _pieces_spans(spans, *pieces)
     elif len(changed) == len(text):
         return changed, spans
-    out = _line_by_line(text, changed, spans, _aligned)
-    return changed, out if out is not None else _aligned(text, changed, spans, 0)
+    pieces = _line_by_line(text, changed, _aligned)
+    return changed, _pieces_spans(spans, *(pieces if pieces is not None else _aligned(text, changed)))
 
 
-def _line_by_line(text: str, changed: str, spans: list[tuple[int, int]], carry_line) -> list[tuple[int, int]] | None:
-    """The input span of each character of ``changed``, worked out line by line (the steps work
-    within lines): a line left alone keeps its spans, the others get ``carry_line(line, changed
-    line, its spans, where it starts in the input)``. None where the lines do not pair up or
-    ``carry_line`` gives None."""
+Pieces = tuple[list[int], list[int], list[int], list[bool]]
+
+
+def _pieces_spans(spans: np.ndarray, came: list[int], was: list[int], now: list[int], kept: list[bool]) -> np.ndarray:
+    """The spans of a text made of pieces of another (``spans``: those of the other's characters),
+    each piece from ``came`` on, ``was`` characters long there and ``now`` characters long: a piece
+    ``kept`` takes the spans of its characters one for one (it is as long as it was), any other
+    takes the span of all it came from, and one from nothing (an insertion) the empty span where
+    it was put. Worked out for all pieces at once."""
+    came_, was_, now_ = (np.array(v, np.int64) for v in (came, was, now))
+    total = int(now_.sum())
+    one_for_one = np.repeat(np.array(kept, bool), now_)
+    first = np.repeat(came_, now_)
+    step = np.arange(total) - np.repeat(np.cumsum(now_) - now_, now_)
+    lo = np.where(one_for_one, first + step, first)
+    hi = np.where(one_for_one, lo, np.repeat(came_ + was_ - 1, now_))
+    out = np.zeros((total, 2), np.int64)
+    if len(spans):  # an insertion's indices may fall outside: its span is set below
+        out[:, 0] = spans[np.minimum(lo, len(spans) - 1), 0]
+        out[:, 1] = spans[np.maximum(hi, 0), 1]
+    inserted = np.repeat((was_ == 0) & (now_ > 0), now_)
+    if inserted.any():  # the end of the character before, where there is one (else 0)
+        before = first[inserted] - 1
+        out[inserted] = np.where(before >= 0, spans[np.maximum(before, 0), 1] if len(spans) else 0, 0)[:, None]
+    return out
+
+
+def _line_by_line(text: str, changed: str, line_pieces) -> Pieces | None:
+    """The pieces (see ``_pieces_spans``) ``changed`` is made of, worked out line by line (the
+    steps work within lines): a line left alone is kept whole, the others are cut into
+    ``line_pieces(line, changed line)``. None where the lines do not pair up or ``line_pieces``
+    gives None."""
     lines, changed_lines = text.split("\n"), changed.split("\n")
     if len(lines) != len(changed_lines):
         return None
-    out: list[tuple[int, int]] = []
-    at = 0
+    came, was, now, kept = [], [], [], []
+    at = left = 0  # where the line starts; the lines from ``left`` up to it are left alone
     for line, changed_line in zip(lines, changed_lines):
-        if at:
-            out.append(spans[at - 1])  # the line break
-        part = spans[at : at + len(line)]
         if line != changed_line:
-            part = carry_line(line, changed_line, part, spans[at - 1][1] if at else 0)
-            if part is None:
+            pieces = line_pieces(line, changed_line)
+            if pieces is None:
                 return None
-        out += part
+            came += [left, *(at + c for c in pieces[0])]
+            was += [at - left, *pieces[1]]
+            now += [at - left, *pieces[2]]
+            kept += [True, *pieces[3]]
+            left = at + len(line)
         at += len(line) + 1
-    return out
+    came.append(left)
+    was.append(len(text) - left)
+    now.append(len(text) - left)
+    kept.append(True)
+    return came, was, now, kept
 
 
-def _nfkc_line(line: str, changed: str, spans: list[tuple[int, int]], edge: int) -> list[tuple[int, int]] | None:
-    """The input span of each character of ``nfkc_safe(line)`` (``changed``), each character with
-    its combining marks folded on its own; None where that is not how the whole line folds. A
-    piece NFKC leaves alone holds no protected character (each is one NFKC changes), so nfkc_safe
-    leaves it alone too: only the others are worth a call."""
+def _nfkc_line(line: str, changed: str) -> Pieces | None:
+    """The pieces (see ``_pieces_spans``) ``nfkc_safe(line)`` (``changed``) is made of: each
+    character with its combining marks, folded on its own; None where that is not how the whole
+    line folds. A piece NFKC leaves alone holds no protected character (each is one NFKC
+    changes), so nfkc_safe leaves it alone too: only the others are worth a call."""
     pieces: list[str] = []
-    out: list[tuple[int, int]] = []
-    for a, b in _clusters(line):
-        piece = line[a:b]
-        if not unicodedata.is_normalized("NFKC", piece):
-            piece = nfkc_safe(piece)
-        pieces.append(piece)
-        out += spans[a:b] if len(piece) == b - a else [(spans[a][0], spans[b - 1][1])] * len(piece)
-    return out if "".join(pieces) == changed else None
+    came, was, now = [], [], []
+    left = 0  # the characters from here up to the next run NFKC may change are left alone
+    for run in _nfkc_runs().finditer(line):
+        start = run.start()
+        if start > left:
+            pieces.append(line[left:start])
+            came.append(left)
+            was.append(start - left)
+            now.append(start - left)
+        for a, b in _clusters(run.group()):  # a character's combining marks are in its run
+            piece = _nfkc_piece(run.group()[a:b])
+            pieces.append(piece)
+            came.append(start + a)
+            was.append(b - a)
+            now.append(len(piece))
+        left = run.end()
+    if left < len(line):
+        pieces.append(line[left:])
+        came.append(left)
+        was.append(len(line) - left)
+        now.append(len(line) - left)
+    if "".join(pieces) != changed:
+        return None
+    return came, was, now, [w == n for w, n in zip(was, now)]
 
 
-def _aligned(text: str, changed: str, spans: list[tuple[int, int]], edge: int) -> list[tuple[int, int]]:
-    """The input span of each character of ``changed``, aligned with ``text`` by difflib; ``edge``:
-    where ``text`` starts in the input."""
-    out: list[tuple[int, int]] = []
+@functools.lru_cache(maxsize=4096)
+def _nfkc_piece(piece: str) -> str:
+    """``nfkc_safe`` of a character with its combining marks; the same few (，～０-９) come up
+    again and again."""
+    return piece if unicodedata.is_normalized("NFKC", piece) else nfkc_safe(piece)
+
+
+def _aligned(text: str, changed: str) -> Pieces:
+    """The pieces (see ``_pieces_spans``) ``changed`` is made of, aligned with ``text`` by
+    difflib: the blocks it leaves equal are kept, each other one stands for all it replaced."""
+    came, was, now, kept = [], [], [], []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, text, changed, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out += spans[i1:i2]
-        elif i2 > i1:
-            out += [(spans[i1][0], spans[i2 - 1][1])] * (j2 - j1)
-        else:
-            at = spans[i1 - 1][1] if i1 else edge
-            out += [(at, at)] * (j2 - j1)
-    return out
+        came.append(i1)
+        was.append(i2 - i1)
+        now.append(j2 - j1)
+        kept.append(tag == "equal")
+    return came, was, now, kept
 
 
 def _clusters(text: str) -> list[tuple[int, int]]:

@@ -12,7 +12,7 @@ import numpy as np
 from ..features import Analysis, NgramHits, TextFeaturizer
 from ..models.base import ModelError, load_objects, save_objects
 from ..models.linear import MESSAGE, LinearModel, blend_styles, covers, style_names, style_probabilities, style_weights
-from ..normalise.text import records_spans
+from ..normalise.text import records_sources
 from .base import _HAN, DEFAULT_MODEL_DIR, EVIDENCE_TERMS, FeedbackClassifier, input_span
 
 # Share of the sentiment decided by the clause after the last contrast word (但是, 不过…): in
@@ -231,11 +231,7 @@ class LinearClassifier(FeedbackClassifier):
         char_cols, char_share = columns[kept], share[kept]
         edges = np.searchsorted(which[kept], np.arange(len(analyses) + 1))
         word_edges = np.searchsorted(word_rows, np.arange(len(analyses) + 1))
-        sources_out: list[list[tuple[int, int]] | None] = [None] * len(analyses)  # None: normalising changed nothing
-        changed = [r for r, (a, text) in enumerate(zip(analyses, texts)) if a.origin is not None or a.text != text]
-        for r, (_, sources) in zip(changed, records_spans([texts[r] for r in changed], self.featurizer._norm_cfg)):
-            origin = analyses[r].origin
-            sources_out[r] = sources if origin is None else [sources[j] for j in origin]
+        sources = self._sources(analyses, texts)
         # each text's features in turn: its word n-grams, then its character n-grams
         n_words, n_chars = np.diff(word_edges), np.diff(edges)
         per_text = n_words + n_chars
@@ -246,8 +242,29 @@ class LinearClassifier(FeedbackClassifier):
         feature_cols, feature_units, feature_share = np.empty(size, np.int64), np.empty(size, np.int64), np.ones(size)
         feature_cols[word_at], feature_units[word_at] = word_cols, word_units
         feature_cols[char_at], feature_units[char_at], feature_share[char_at] = char_cols, char_units, char_share
-        return _Units(texts, [a.terms for a in analyses], sources_out, feature_cols, feature_units, feature_share, per_text,
+        return _Units(texts, [a.terms for a in analyses], sources, feature_cols, feature_units, feature_share, per_text,
                       sizes, (unit_base, unit_term, unit_len, unit_span))
+
+    def _sources(self, analyses: list[Analysis], texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Where each character of each analysed text came from in its input text: a table of
+        spans in the input, one row a character, and where each text's rows start in it (-1: the
+        text is its input, which normalising left as it was)."""
+        base = np.full(len(analyses), -1, np.int64)
+        changed = [r for r, (a, text) in enumerate(zip(analyses, texts)) if a.origin is not None or a.text != text]
+        if not changed:
+            return np.zeros((0, 2), np.int64), base
+        _, spans, bounds, offsets = records_sources([texts[r] for r in changed], self.featurizer._norm_cfg)
+        rows, shifts = [], []
+        at = 0
+        for r, (start, _stop), offset in zip(changed, bounds, offsets):
+            origin = analyses[r].origin
+            rows.append(np.arange(start, start + len(analyses[r].text)) if origin is None else start + np.asarray(origin, np.int64))
+            shifts.append(offset)
+            base[r] = at
+            at += len(rows[-1])
+        sizes = [len(part) for part in rows]
+        table = spans[np.concatenate(rows)] - np.repeat(np.array(shifts, np.int64), sizes)[:, None]
+        return table, base
 
 
 class _Units:
@@ -258,7 +275,8 @@ class _Units:
     its text, its length in terms and its span in its text."""
 
     def __init__(self, texts, terms, sources, cols, unit, share, per_text, n_units, words):
-        self.texts, self.terms, self.sources = texts, terms, sources
+        self.texts, self.terms = texts, terms
+        self.sources, self.source_base = sources  # see LinearClassifier._sources
         # texts without a space or an invisible character (control, format): no span needs trimming
         self.plain = [text.isprintable() and " " not in text for text in texts]
         self.cols, self.unit, self.share = cols, unit, share
@@ -292,18 +310,15 @@ class _Units:
             lo, hi = first[done], first[done + len(qs)]
             values[lo:hi] = model.coef_[j][self.cols[at[lo:hi]]]
             done += len(qs)
-        values *= self.share[at] * scales[order_of][request]
+        shares = self.share[at]
+        shares *= np.repeat(scales[order_of], counts)
+        values *= shares
         # each request's words numbered after those of the requests before it
         sizes = self.n_units[texts]
         base = np.concatenate([[0], np.cumsum(sizes)])
         pulls = np.bincount(base[request] + self.unit[at], values, minlength=int(base[-1]))
         owner = np.repeat(np.arange(len(texts)), sizes)
-        # by request, then largest pull, ties in word order (two stable sorts: lexsort is slower)
-        best = np.flatnonzero(pulls > 0)
-        best = best[np.argsort(-pulls[best], kind="stable")]
-        best = best[np.argsort(owner[best], kind="stable")]
-        rank = np.arange(len(best)) - np.searchsorted(owner[best], owner[best])
-        best = best[rank < EVIDENCE_TERMS]
+        best = largest_per_group(pulls, owner, EVIDENCE_TERMS)
         owners = owner[best]
         named = self._named(texts[owners], best - base[owners], pulls[best])
         edges = np.searchsorted(owners, np.arange(len(texts) + 1)).tolist()  # each request's entries
@@ -324,15 +339,46 @@ class _Units:
         """The evidence entry of each word ``units`` of ``texts`` with its pull: its term, weight,
         and span in the input text (see ``input_span``)."""
         at = self.unit_base[texts] + units
+        spans = self.unit_span[at]
+        base = self.source_base[texts]
+        moved = np.flatnonzero(base >= 0)  # words of texts that normalising changed: their spans in the input
+        if len(moved):
+            spans[moved, 0] = self.sources[base[moved] + spans[moved, 0], 0]
+            spans[moved, 1] = self.sources[base[moved] + spans[moved, 1] - 1, 1]
         out = []
-        for t, k, n, (start, end), weight in zip(texts.tolist(), self.unit_term[at].tolist(), self.unit_len[at].tolist(),
-                                                 self.unit_span[at].tolist(), rounded(pulls, 3)):
+        plain = self.plain
+        for t, k, n, start, end, weight in zip(texts.tolist(), self.unit_term[at].tolist(), self.unit_len[at].tolist(),
+                                               spans[:, 0].tolist(), spans[:, 1].tolist(), rounded(pulls, 3)):
             term = self.terms[t][k] if n == 1 else " ".join(self.terms[t][k : k + n])
             text = self.texts[t]
-            if self.sources[t] is not None or not self.plain[t]:
-                start, end = input_span((start, end), text, self.sources[t], self.plain[t])
+            if not plain[t]:
+                start, end = input_span((start, end), text, None)
             out.append({"term": term, "weight": weight, "start": start, "end": end, "text": text[start:end]})
         return out
+
+
+def largest_per_group(values: np.ndarray, groups: np.ndarray, k: int) -> np.ndarray:
+    """The indices of the ``k`` largest positive ``values`` of each group (``groups``: each value's
+    group, in ascending order), by group, then largest value first, ties in index order: as two
+    stable sorts would give, but found as ``k`` rounds of each group's maximum, a few passes over
+    the values each, since a group has few values and only the first ``k`` are wanted."""
+    at = np.flatnonzero(values > 0)
+    rounds = []
+    for rank in range(k):
+        if not len(at):
+            break
+        found, group = values[at], groups[at]
+        starts = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))
+        largest = np.maximum.reduceat(found, starts)
+        top = np.flatnonzero(found == np.repeat(largest, np.diff(np.append(starts, len(at)))))
+        top = top[np.concatenate([[True], group[top[1:]] != group[top[:-1]]])]  # the first of each group's ties
+        rounds.append(at[top])
+        at = np.delete(at, top)
+    if not rounds:
+        return np.zeros(0, np.int64)
+    picked = np.concatenate(rounds)
+    rank = np.repeat(np.arange(len(rounds)), [len(r) for r in rounds])
+    return picked[np.lexsort((rank, groups[picked]))]
 
 
 def occurrences(keys: np.ndarray) -> np.ndarray:

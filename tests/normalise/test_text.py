@@ -137,18 +137,20 @@ def test_records_spans_of_a_batch_are_those_of_each_text_alone():
 
 def test_a_step_that_changes_lengths_is_aligned_line_by_line():
     # a step other than a substitution or NFKC is aligned by difflib, within each joined text
-    from feedback_nlp.normalise.text import _carried
+    from feedback_nlp.normalise.text import _carried, identity_spans as _identity
 
     def step(text):  # each line that changes, changes its length
         return text.replace("ab", "x")
 
     lines = ["abcab", "cab", "", "xabc", "ab"]
     joined = "\n".join(lines)
-    out, spans = _carried(step, joined, [(i, i + 1) for i in range(len(joined))])
+    out, spans = _carried(step, joined, _identity(len(joined)))
+    spans = [tuple(s) for s in spans.tolist()]
     assert out == step(joined)
     at, offset = 0, 0
     for line in lines:
-        alone, alone_spans = _carried(step, line, [(i, i + 1) for i in range(len(line))])
+        alone, alone_spans = _carried(step, line, _identity(len(line)))
+        alone_spans = [tuple(s) for s in alone_spans.tolist()]
         assert out[at : at + len(alone)] == alone
         assert [(a - offset, b - offset) for a, b in spans[at : at + len(alone)]] == alone_spans
         at, offset = at + len(alone) + 1, offset + len(line) + 1
