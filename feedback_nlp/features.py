@@ -37,7 +37,6 @@ _END, _NEGATION, _CONTRAST = 1, 2, 3
 _KINDS = {**{w: _CONTRAST for w in CONTRASTS}, **{w: _NEGATION for w in NEGATIONS}, **{w: _END for w in CLAUSE_END}}
 _BASE = 0x110001  # one more than the number of code points: character n-grams as base-_BASE numbers
 MAX_CHAR_NGRAM = 3  # _BASE ** 3 still fits in 64 bits
-SMALL_MATRIX_ENTRIES = 5000  # fewer n-grams than this in a batch: its matrix is built by sorting them
 SMALL_BATCH_CHARS = 100  # fewer characters than this: character n-grams are looked up one by one
 SMALL_BATCH_TERMS = 200  # fewer terms than this: word n-grams are joined and looked up one by one
 
@@ -131,13 +130,10 @@ def _without(text: str, pairs: list[tuple[int, int]]) -> tuple[str, tuple[int, .
 
 
 def _binary_csr(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
-    """A binary matrix with a 1 at each (row, column), repeats counted once, columns in order. A
-    few texts' worth is sorted here, in half the time scipy's COO format takes (a single message
-    spends most of its time in such fixed costs); a batch goes through COO, faster on many."""
-    if len(rows) >= SMALL_MATRIX_ENTRIES:
-        X = sp.coo_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=shape).tocsr()  # sums repeats ...
-        X.data[:] = 1.0  # ... which binary features do not count
-        return X
+    """A binary matrix with a 1 at each (row, column), repeats counted once, columns in order: the
+    entries' keys (row times width plus column) sorted, repeats dropped. A third faster than
+    scipy's COO format, which sorts each row's columns and sums their repeats, from one message to
+    batches of 100,000."""
     keys = np.sort(rows * shape[1] + cols)
     first = np.ones(len(keys), bool)  # the first of each run of equal keys (np.diff's prepend costs more)
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
@@ -187,9 +183,13 @@ class CodeTable:
 
     def lookup(self, codes: np.ndarray) -> np.ndarray:
         """The column of each code, -1 where it is not in the table."""
-        out = np.full(len(codes), -1, np.int64)
         slots = self._slots(codes)
-        todo = np.arange(len(codes))
+        # the first slot of every code, on whole arrays (most codes end there); then the few left
+        keys = self._keys[slots]
+        found = keys == codes
+        out = np.where(found, self._values[slots], -1).astype(np.int64, copy=False)
+        todo = np.flatnonzero(~found & (keys != self._EMPTY))
+        slots = (slots[todo] + 1) & self._mask
         while len(todo):
             keys = self._keys[slots]
             found = keys == codes[todo]

@@ -77,11 +77,9 @@ def test_features_few_texts_and_many_give_the_same_matrix_and_hits(monkeypatch, 
     featurizer = TextFeaturizer(word_ngrams=word_ngrams, min_df=1).fit(texts[:6])
     texts += ["快递三天了还没回", "客服也不到"]  # known terms in pairs the vocabulary lacks
     monkeypatch.setattr(features, "SMALL_BATCH_CHARS", 10**9)
-    monkeypatch.setattr(features, "SMALL_MATRIX_ENTRIES", 10**9)
     monkeypatch.setattr(features, "SMALL_BATCH_TERMS", 10**9)
     small = featurizer.transform(texts, hits=True)
     monkeypatch.setattr(features, "SMALL_BATCH_CHARS", 0)
-    monkeypatch.setattr(features, "SMALL_MATRIX_ENTRIES", 0)
     monkeypatch.setattr(features, "SMALL_BATCH_TERMS", 0)
     large = featurizer.transform(texts, hits=True)
     # word n-grams of several terms are looked up as numbers, where the vocabulary allows it
@@ -94,10 +92,26 @@ def test_features_few_texts_and_many_give_the_same_matrix_and_hits(monkeypatch, 
         assert np.array_equal(getattr(small[1], name), getattr(large[1], name)), name
     assert len(small[1].char_rows) > 0
     for few in (["", "~"], ["快递"], []):  # no n-gram at all, one text, none
-        monkeypatch.setattr(features, "SMALL_MATRIX_ENTRIES", 10**9)
         X = featurizer.transform(few)
-        monkeypatch.setattr(features, "SMALL_MATRIX_ENTRIES", 0)
-        assert X.shape == (len(few), featurizer.n_features_) and (X != featurizer.transform(few)).nnz == 0
+        assert X.shape == (len(few), featurizer.n_features_) and X.has_sorted_indices
+        assert [X.indptr[i + 1] > X.indptr[i] for i in range(len(few))] == [text == "快递" for text in few]
+
+
+def test_binary_matrix_is_scipys_with_repeats_counted_once():
+    import numpy as np
+    import scipy.sparse as sp
+
+    from feedback_nlp.features import _binary_csr
+
+    rng = np.random.default_rng(4)
+    for n_rows, n_cols, n in ((5, 7, 40), (1, 3, 0), (300, 50_000, 20_000), (4, 2, 8)):
+        rows, cols = rng.integers(0, n_rows, n), rng.integers(0, n_cols, n)
+        X = _binary_csr(rows, cols, (n_rows, n_cols))
+        expected = sp.coo_matrix((np.ones(n, np.float32), (rows, cols)), shape=(n_rows, n_cols)).tocsr()
+        expected.data[:] = 1.0
+        assert X.shape == expected.shape and X.dtype == np.float32 and X.has_sorted_indices
+        assert np.array_equal(X.indptr, expected.indptr) and np.array_equal(X.indices, expected.indices)
+        assert np.array_equal(X.data, expected.data) and X.indices.dtype == expected.indices.dtype
 
 
 def test_code_table_finds_every_code_and_only_those():
