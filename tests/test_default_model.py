@@ -340,15 +340,24 @@ def test_default_model_evidence_names_a_word_its_character_ngrams_carry(clf):
     assert entries[0]["text"] == "退货退款" and text[entries[0]["start"] : entries[0]["end"]] == "退货退款"
 
 
-def test_default_model_evidence_is_the_same_one_text_at_a_time_and_in_a_batch(clf):
-    # a few requests are worked out one by one, a batch's all together: both must name the same
-    # words with the same weights (review lines and messages use different sets of weights)
-    texts = [r["text"] for r in read_jsonl(CORPORA_DIR / "causes" / "test.jsonl")[:60]]
-    texts += [r["text"] for r in read_jsonl(CORPORA_DIR / "sentiment" / "test.jsonl")[:60]]
-    texts += ["快遞五天了還沒到！！！客服態度很差", "东西不错但是客服太慢", "  物业费太贵了\u200b", "[强][强]"]
+def test_default_model_evidence_is_the_same_one_text_at_a_time_and_in_a_batch(clf, monkeypatch):
+    # a few texts are worked out in plain Python, a batch's all together in arrays: both must name
+    # the same words with the same weights (review lines and messages use different sets of
+    # weights), to the bit
+    from feedback_nlp.pipeline import linear
+
+    texts = [r["text"] for r in read_jsonl(CORPORA_DIR / "causes" / "test.jsonl")[:300]]
+    texts += [r["text"] for r in read_jsonl(CORPORA_DIR / "sentiment" / "test.jsonl")[:300]]
+    texts += ["快遞五天了還沒到！！！客服態度很差", "东西不错但是客服太慢", "  物业费太贵了\u200b", "[强][强]", "不是不好，就是慢",
+              "没有不满意的地方", "Ａｐｐ登不上 ，，，", "e\u0301好评①号楼", "价格。。。太贵了！！！！？？", "好" * 300]
     batch = clf.predict(texts)
-    assert sum(len(r["evidence"]["causes"]) for r in batch) > 30  # the batch path holds many requests
+    assert sum(len(r["evidence"]["causes"]) for r in batch) > 150  # the batch path holds many requests
     assert [clf.predict_one(t)["evidence"] for t in texts] == [r["evidence"] for r in batch]
+    # batches of a few texts, and the same batches through the arrays
+    few = [clf.predict(texts[i : i + 7]) for i in range(0, len(texts), 7)]
+    monkeypatch.setattr(linear, "FEW_TEXTS", 0)
+    assert few == [clf.predict(texts[i : i + 7]) for i in range(0, len(texts), 7)]
+    assert [r for part in few for r in part] == batch
 
 
 def test_default_model_is_loaded_once_by_threads_at_the_same_time():

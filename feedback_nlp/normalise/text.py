@@ -345,6 +345,7 @@ def _carried(step, text: str, spans: np.ndarray) -> tuple[str, np.ndarray]:
 
 
 Pieces = tuple[list[int], list[int], list[int], list[bool]]
+FEW_PIECE_CHARS = 1000  # pieces of fewer characters than this: their spans are worked out in lists
 
 
 def _pieces_spans(spans: np.ndarray, came: list[int], was: list[int], now: list[int], kept: list[bool]) -> np.ndarray:
@@ -352,22 +353,33 @@ def _pieces_spans(spans: np.ndarray, came: list[int], was: list[int], now: list[
     each piece from ``came`` on, ``was`` characters long there and ``now`` characters long: a piece
     ``kept`` takes the spans of its characters one for one (it is as long as it was), any other
     takes the span of all it came from, and one from nothing (an insertion) the empty span where
-    it was put. Worked out for all pieces at once."""
-    came_, was_, now_ = (np.array(v, np.int64) for v in (came, was, now))
-    total = int(now_.sum())
-    one_for_one = np.repeat(np.array(kept, bool), now_)
-    first = np.repeat(came_, now_)
-    step = np.arange(total) - np.repeat(np.cumsum(now_) - now_, now_)
-    lo = np.where(one_for_one, first + step, first)
-    hi = np.where(one_for_one, lo, np.repeat(came_ + was_ - 1, now_))
+    it was put."""
+    total = sum(now)
+    if total < FEW_PIECE_CHARS:  # a text or two: lists, then two array operations
+        lo: list[int] | np.ndarray = []
+        hi: list[int] | np.ndarray = []
+        for c, w, n, k in zip(came, was, now, kept):
+            if k:
+                lo += range(c, c + n)
+                hi += range(c, c + n)
+            else:
+                lo += [c] * n
+                hi += [c + w - 1] * n
+    else:  # a batch: each step in array operations over all pieces at once
+        came_, was_, now_ = (np.array(v, np.int64) for v in (came, was, now))
+        one_for_one = np.repeat(np.array(kept, bool), now_)
+        lo = np.repeat(came_, now_)
+        lo = np.where(one_for_one, lo + np.arange(total) - np.repeat(np.cumsum(now_) - now_, now_), lo)
+        hi = np.where(one_for_one, lo, np.repeat(came_ + was_ - 1, now_))
     out = np.zeros((total, 2), np.int64)
-    if len(spans):  # an insertion's indices may fall outside: its span is set below
+    if len(spans) and total:  # an insertion's indices may fall outside: its span is set below
         out[:, 0] = spans[np.minimum(lo, len(spans) - 1), 0]
         out[:, 1] = spans[np.maximum(hi, 0), 1]
-    inserted = np.repeat((was_ == 0) & (now_ > 0), now_)
-    if inserted.any():  # the end of the character before, where there is one (else 0)
-        before = first[inserted] - 1
-        out[inserted] = np.where(before >= 0, spans[np.maximum(before, 0), 1] if len(spans) else 0, 0)[:, None]
+    at = 0
+    for c, w, n in zip(came, was, now):
+        if not w and n:  # an insertion: the end of the character before, where there is one (else 0)
+            out[at : at + n] = spans[c - 1, 1] if c else 0
+        at += n
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections import Counter
 from itertools import chain
 from pathlib import Path
 
@@ -12,14 +13,14 @@ import numpy as np
 from ..features import Analysis, NgramHits, TextFeaturizer
 from ..models.base import ModelError, load_objects, save_objects
 from ..models.linear import MESSAGE, LinearModel, blend_styles, covers, style_names, style_probabilities, style_weights
-from ..normalise.text import records_sources
+from ..normalise.text import records_sources, records_spans
 from .base import _HAN, DEFAULT_MODEL_DIR, EVIDENCE_TERMS, FeedbackClassifier, input_span
 
 # Share of the sentiment decided by the clause after the last contrast word (但是, 不过…): in
 # "东西不错但是客服太慢" that clause carries the verdict.
 CONTRAST_WEIGHT = 0.3  # the largest share that did not lower dev accuracy (0.4 did)
 HEADS = ("causes", "sentiment")
-FEW_REQUESTS = 16  # evidence for up to this many is worked out request by request (faster for a few)
+FEW_TEXTS = 16  # evidence for up to this many texts is worked out text by text in plain Python (faster for a few)
 STYLE = "style"  # the part that says which style of text each text is
 
 
@@ -164,19 +165,81 @@ class LinearClassifier(FeedbackClassifier):
     def _explain(self, texts, state, requests):
         analyses, X, hits, chosen = state
         rows = sorted({row for row, _, _ in requests})
-        units = self._units([analyses[r] for r in rows], [texts[r] for r in rows], hits.take(rows))
         # a model with idf divides a text's products with its weights by the text's length under
         # idf, and so are the pulls: each is then the word's share of the decision score
         lengths = {head: self._plain[head].row_norms(X) if self._plain[head].idf_ is not None else None
                    for head in {head for _, head, _ in requests}}
-        position = {row: k for k, row in enumerate(rows)}
         weights, scales = [], []
         for row, head, j in requests:
             model = self._heads[head][1][chosen[head][row]] if head in chosen else self._plain[head]
             weights.append((model, j))
             scales.append(1.0 / lengths[head][row] if lengths[head] is not None else 1.0)
-        found = units.evidence([position[row] for row, _, _ in requests], weights, np.array(scales))
+        if len(rows) <= FEW_TEXTS:
+            words = {row: self._text_words(analyses[row], texts[row], hits, row) for row in rows}
+            found = [words[row].evidence(model.coef_[j], float(scale)) for (row, _, _), (model, j), scale in zip(requests, weights, scales)]
+        else:
+            units = self._units([analyses[r] for r in rows], [texts[r] for r in rows], hits.take(rows))
+            position = {row: k for k, row in enumerate(rows)}
+            found = units.evidence([position[row] for row, _, _ in requests], weights, np.array(scales))
         return dict(zip(requests, found))
+
+    def _text_words(self, analysis: Analysis, text: str, hits: NgramHits, row: int) -> _TextWords:
+        """``_units`` of one text, worked out in plain Python: for a few texts, several times faster
+        than the array operations, whose fixed costs a batch shares. The same words, numbered the
+        same, with the same features in the same order, so that evidence is the same to the bit."""
+        spans = analysis.spans
+        number: dict[tuple[int, int], int] = {}  # a span's word
+        words: list[tuple[int, int, tuple[int, int]]] = []  # each word's first term, length in terms, span
+        term_words = []
+        for i, span in enumerate(spans):  # the terms' words first, in order
+            if span not in number:
+                number[span] = len(words)
+                words.append((i, 1, span))
+            term_words.append(number[span])
+        # then the words of known word n-grams, by column, each at its first occurrence; a text's
+        # word n-grams are its terms, then its pairs of terms, ... (see TextFeaturizer._grams)
+        in_row = np.flatnonzero(hits.word_rows == row)
+        columns = hits.word_columns[in_row].tolist()
+        first: dict[int, tuple[int, int]] = {}
+        place = 0
+        lo, hi = hits.word_ngrams
+        for n in range(lo, hi + 1):
+            for i in range(len(spans) - n + 1):
+                if columns[place] >= 0 and columns[place] not in first:
+                    first[columns[place]] = (i, n)
+                place += 1
+        # each feature that counts: its column, its word, the share of the column's pull it gets
+        columns_of: list[int] = []
+        word_of: list[int] = []
+        shares: list[float] = []
+        for column in sorted(first):
+            i, n = first[column]
+            span = (spans[i][0], spans[i + n - 1][1])
+            if span not in number:
+                number[span] = len(words)
+                words.append((i, n, span))
+            columns_of.append(column)
+            word_of.append(number[span])
+            shares.append(1.0)
+        # then each occurrence of a known character n-gram that starts inside a term, in the order
+        # found, with its share: one over the times its n-gram occurs in the text
+        in_row = np.flatnonzero(hits.char_rows == row)
+        starts, char_columns = hits.char_starts[in_row].tolist(), hits.char_columns[in_row].tolist()
+        times = Counter(char_columns)
+        word_at = [-1] * (len(analysis.text) + 1)  # the word of the term at each character (-1: none)
+        for (start, end), word in zip(spans, term_words):
+            word_at[start:end] = [word] * (end - start)
+        for start, column in zip(starts, char_columns):
+            if word_at[start] >= 0:
+                columns_of.append(column)
+                word_of.append(word_at[start])
+                shares.append(1.0 / times[column])
+        sources = None
+        if analysis.origin is not None or analysis.text != text:
+            sources = records_spans([text], self.featurizer._norm_cfg)[0][1]
+            if analysis.origin is not None:
+                sources = [sources[j] for j in analysis.origin]
+        return _TextWords(text, analysis.terms, words, (columns_of, word_of, shares), sources)
 
     def _units(self, analyses: list[Analysis], texts: list[str], hits: NgramHits) -> _Units:
         """The words of each text that evidence names, and which features count towards each. A
@@ -288,10 +351,8 @@ class _Units:
         """For each request (its text, its model and label, its scale): the words with the largest
         positive pull towards the label (the weights of their features times the scale), each as
         its evidence entry, largest first; "!w" in a term marks a word inside the
-        scope of a negation. A few requests are worked out one by one; more, all together in array
-        operations (fewer calls, each on more data): the two give the same words and weights."""
-        if len(texts) <= FEW_REQUESTS:
-            return [self._words(t, model.coef_[j], scale) for t, (model, j), scale in zip(texts, weights, scales)]
+        scope of a negation. All requests are worked out together in array operations (fewer
+        calls, each on more data)."""
         # requests with the same weights next to each other, so that each set of weights is read once
         groups: dict[tuple, list[int]] = {}
         for q, (model, j) in enumerate(weights):
@@ -326,14 +387,6 @@ class _Units:
         for q, lo, hi in zip(order_of, edges[:-1], edges[1:]):
             out[q] = named[lo:hi]
         return out
-
-    def _words(self, t: int, weights: np.ndarray, scale: float) -> list[dict]:
-        """``evidence`` for one request: text ``t``, the weights of its label, the scale."""
-        at = slice(self.starts[t], self.starts[t + 1])
-        pulls = np.bincount(self.unit[at], weights[self.cols[at]] * (self.share[at] * scale), minlength=self.n_units[t])
-        best = np.argsort(-pulls, kind="stable")[:EVIDENCE_TERMS]
-        best = best[pulls[best] > 0]
-        return self._named(np.full(len(best), t), best, pulls[best])
 
     def _named(self, texts: np.ndarray, units: np.ndarray, pulls: np.ndarray) -> list[dict]:
         """The evidence entry of each word ``units`` of ``texts`` with its pull: its term, weight,
@@ -379,6 +432,29 @@ def largest_per_group(values: np.ndarray, groups: np.ndarray, k: int) -> np.ndar
     picked = np.concatenate(rounds)
     rank = np.repeat(np.arange(len(rounds)), [len(r) for r in rounds])
     return picked[np.lexsort((rank, groups[picked]))]
+
+
+class _TextWords:
+    """The words of one text that evidence can name, and the features that count towards each;
+    see ``LinearClassifier._text_words``."""
+
+    def __init__(self, text, terms, words, features, sources):
+        self.text, self.terms, self.words, self.sources = text, terms, words, sources
+        self.plain = text.isprintable() and " " not in text
+        self.columns, self.word_of = (np.array(values, np.int64) for values in features[:2])
+        self.shares = np.array(features[2], np.float64)
+
+    def evidence(self, weights: np.ndarray, scale: float) -> list[dict]:
+        """As ``_Units.evidence`` for a request on this text: its weights and its scale."""
+        pulls = np.bincount(self.word_of, weights[self.columns] * (self.shares * scale), minlength=len(self.words))
+        best = sorted((-pull, word) for word, pull in enumerate(pulls.tolist()) if pull > 0)[:EVIDENCE_TERMS]
+        out = []
+        for pull, word in best:
+            k, n, span = self.words[word]
+            start, end = input_span(span, self.text, self.sources, self.plain)
+            term = self.terms[k] if n == 1 else " ".join(self.terms[k : k + n])
+            out.append({"term": term, "weight": round(-pull, 3), "start": start, "end": end, "text": self.text[start:end]})
+        return out
 
 
 def occurrences(keys: np.ndarray) -> np.ndarray:

@@ -126,7 +126,13 @@ def test_record_spans_agree_with_normalise_records_on_messy_texts():
         assert [s for s, _ in spans] == sorted(s for s, _ in spans)
 
 
-def test_records_spans_of_a_batch_are_those_of_each_text_alone():
+@pytest.mark.parametrize("few_piece_chars", [None, 0, 10**9])
+def test_records_spans_of_a_batch_are_those_of_each_text_alone(few_piece_chars, monkeypatch):
+    # spans are worked out in lists for a text or two and in arrays for a batch: the two agree
+    from feedback_nlp.normalise import text
+
+    if few_piece_chars is not None:
+        monkeypatch.setattr(text, "FEW_PIECE_CHARS", few_piece_chars)
     rng = __import__("random").Random(2)
     pieces = ["物業費", "！！！", "。。。", "[强]", "\r\n", "\u200b", "Ⅱ", "ＡＢＣ", "  ", "太慢了!!", "ﬁ", "e\u0301", "😡", "，", "..."]
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 9))) for _ in range(400)] + ["", "  ", "\n"]
