@@ -516,7 +516,7 @@ def test_pipeline_with_thresholds_refuses_what_is_not_a_threshold(tiny, threshol
 def test_evidence_weights_round_as_round_does():
     import numpy as np
 
-    from feedback_nlp.pipeline.linear import rounded
+    from feedback_nlp.pipeline.evidence import rounded
 
     rng = np.random.default_rng(0)
     # random weights, and values on or next to a half of the last digit, where scaling could tip them
@@ -528,7 +528,7 @@ def test_evidence_weights_round_as_round_does():
 def test_occurrences_count_each_key():
     import numpy as np
 
-    from feedback_nlp.pipeline.linear import occurrences
+    from feedback_nlp.pipeline.evidence import occurrences
 
     keys = np.random.default_rng(1).integers(0, 50, 1000)
     _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
@@ -539,7 +539,7 @@ def test_occurrences_count_each_key():
 def test_largest_per_group_is_what_sorting_by_group_then_value_gives():
     import numpy as np
 
-    from feedback_nlp.pipeline.linear import largest_per_group
+    from feedback_nlp.pipeline.evidence import largest_per_group
 
     rng = np.random.default_rng(3)
     for _ in range(500):
