@@ -349,7 +349,8 @@ def test_default_model_evidence_is_the_same_one_text_at_a_time_and_in_a_batch(cl
     texts = [r["text"] for r in read_jsonl(CORPORA_DIR / "causes" / "test.jsonl")[:300]]
     texts += [r["text"] for r in read_jsonl(CORPORA_DIR / "sentiment" / "test.jsonl")[:300]]
     texts += ["快遞五天了還沒到！！！客服態度很差", "东西不错但是客服太慢", "  物业费太贵了\u200b", "[强][强]", "不是不好，就是慢",
-              "没有不满意的地方", "Ａｐｐ登不上 ，，，", "e\u0301好评①号楼", "价格。。。太贵了！！！！？？", "好" * 300]
+              "没有不满意的地方", "Ａｐｐ登不上 ，，，", "e\u0301好评①号楼", "价格。。。太贵了！！！！？？", "好" * 300,
+              "发货ｶﾞ", "ﬁ［OK］", "价格贵１２３豈", "\u1100\u1161 服务差"]  # kana and jamo that NFKC composes
     batch = clf.predict(texts)
     assert sum(len(r["evidence"]["causes"]) for r in batch) > 150  # the batch path holds many requests
     assert [clf.predict_one(t)["evidence"] for t in texts] == [r["evidence"] for r in batch]

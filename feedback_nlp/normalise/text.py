@@ -337,8 +337,10 @@ def _carried(step, text: str, spans: np.ndarray) -> tuple[str, np.ndarray]:
     """``step(text)`` and the input span of each of its characters (``spans``: those of ``text``,
     one row each). Substitutions say where each replacement came from; NFKC is applied to each
     character with its combining marks; a step that changes characters one for one (width,
-    script) keeps the spans; anything else is aligned with its input by difflib, line by line,
-    each changed block standing for all it replaced."""
+    script) keeps the spans; anything else, and a line NFKC does not fold character by character
+    (Hangul jamo that compose), is aligned with its input by difflib, line by line, each changed
+    block standing for all it replaced. Each line's spans are thus the same whatever lines are
+    joined to it: a text's spans do not depend on the batch it came in."""
     if isinstance(step, Substitution):
         return step.carry(text, spans)
     if step is fold_punctuation:
@@ -348,11 +350,10 @@ def _carried(step, text: str, spans: np.ndarray) -> tuple[str, np.ndarray]:
         return text, spans
     if step is nfkc_safe:
         pieces = _line_by_line(text, changed, _nfkc_line)
-        if pieces is not None:
-            return changed, _pieces_spans(spans, *pieces)
     elif len(changed) == len(text):
         return changed, spans
-    pieces = _line_by_line(text, changed, _aligned)
+    else:
+        pieces = _line_by_line(text, changed, _aligned)
     return changed, _pieces_spans(spans, *(pieces if pieces is not None else _aligned(text, changed)))
 
 
@@ -398,8 +399,8 @@ def _pieces_spans(spans: np.ndarray, came: list[int], was: list[int], now: list[
 def _line_by_line(text: str, changed: str, line_pieces) -> Pieces | None:
     """The pieces (see ``_pieces_spans``) ``changed`` is made of, worked out line by line (the
     steps work within lines): a line left alone is kept whole, the others are cut into
-    ``line_pieces(line, changed line)``. None where the lines do not pair up or ``line_pieces``
-    gives None."""
+    ``line_pieces(line, changed line)``, or aligned by difflib where that gives None. None where
+    the lines do not pair up."""
     lines, changed_lines = text.split("\n"), changed.split("\n")
     if len(lines) != len(changed_lines):
         return None
@@ -407,9 +408,7 @@ def _line_by_line(text: str, changed: str, line_pieces) -> Pieces | None:
     at = left = 0  # where the line starts; the lines from ``left`` up to it are left alone
     for line, changed_line in zip(lines, changed_lines):
         if line != changed_line:
-            pieces = line_pieces(line, changed_line)
-            if pieces is None:
-                return None
+            pieces = line_pieces(line, changed_line) or _aligned(line, changed_line)
             came += [left, *(at + c for c in pieces[0])]
             was += [at - left, *pieces[1]]
             now += [at - left, *pieces[2]]
