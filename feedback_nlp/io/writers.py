@@ -50,7 +50,7 @@ _ORJSON_OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | o
 
 def _json_bytes(value: Any) -> bytes:
     """``value`` as UTF-8 JSON; values JSON has no type for are written as their text. orjson
-    writes a message row about six times as fast as the json module; what it refuses (an integer
+    writes a message row about four times as fast as the json module; what it refuses (an integer
     beyond 64 bits, a string with a lone surrogate) goes through the json module, with numbers
     written as orjson writes them."""
     try:
