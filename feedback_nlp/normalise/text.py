@@ -212,24 +212,16 @@ class Substitution:
         matches = list(self.pattern.finditer(text))
         if not matches:
             return text, spans
-        pieces: list[str] = []
-        # the pieces of the result in turn: where each came from in ``text``, how long it was there
-        # and is now (a gap between matches, then a match, and so on)
-        came, was, now = [], [], []
+        parts: list[tuple[int, int, str]] = []  # a gap between matches, then a match, and so on
         last = 0
         for match in matches:
             start, end = match.span()
             new = self.replacement if isinstance(self.replacement, str) else self.replacement(match)
-            pieces += [text[last:start], new]
-            came += [last, start]
-            was += [start - last, end - start]
-            now += [start - last, len(new)]
+            parts += [(last, start - last, text[last:start]), (start, end - start, new)]
             last = end
-        pieces.append(text[last:])
-        came.append(last)
-        was.append(len(text) - last)
-        now.append(len(text) - last)
-        return "".join(pieces), _pieces_spans(spans, came, was, now, [w == n for w, n in zip(was, now)])
+        parts.append((last, len(text) - last, text[last:]))
+        out, pieces = _made_of(parts)
+        return out, _pieces_spans(spans, *pieces)
 
 
 _TO_CHINESE_FORMS = Substitution(_ASCII_PUNCT, lambda m: _TO_CHINESE[m.group()])
@@ -361,6 +353,15 @@ Pieces = tuple[list[int], list[int], list[int], list[bool]]
 FEW_PIECE_CHARS = 1000  # pieces of fewer characters than this: their spans are worked out in lists
 
 
+def _made_of(parts: list[tuple[int, int, str]]) -> tuple[str, Pieces]:
+    """The text made of ``parts`` (each: where it came from, how long it was there, what it is
+    now) and its pieces (see ``_pieces_spans``), a part as long as it was kept one for one."""
+    came = [c for c, _, _ in parts]
+    was = [w for _, w, _ in parts]
+    now = [len(new) for _, _, new in parts]
+    return "".join(new for _, _, new in parts), (came, was, now, [w == n for w, n in zip(was, now)])
+
+
 def _pieces_spans(spans: np.ndarray, came: list[int], was: list[int], now: list[int], kept: list[bool]) -> np.ndarray:
     """The spans of a text made of pieces of another (``spans``: those of the other's characters),
     each piece from ``came`` on, ``was`` characters long there and ``now`` characters long: a piece
@@ -427,31 +428,17 @@ def _nfkc_line(line: str, changed: str) -> Pieces | None:
     character with its combining marks, folded on its own; None where that is not how the whole
     line folds. A piece NFKC leaves alone holds no protected character (each is one NFKC
     changes), so nfkc_safe leaves it alone too: only the others are worth a call."""
-    pieces: list[str] = []
-    came, was, now = [], [], []
+    parts: list[tuple[int, int, str]] = []
     left = 0  # the characters from here up to the next run NFKC may change are left alone
     for start, end in _nfkc_spans(line):
-        if start > left:
-            pieces.append(line[left:start])
-            came.append(left)
-            was.append(start - left)
-            now.append(start - left)
         run = line[start:end]
-        for a, b in _clusters(run):  # a character's combining marks are in its run
-            piece = _nfkc_piece(run[a:b])
-            pieces.append(piece)
-            came.append(start + a)
-            was.append(b - a)
-            now.append(len(piece))
+        parts.append((left, start - left, line[left:start]))
+        # a character's combining marks are in its run
+        parts += [(start + a, b - a, _nfkc_piece(run[a:b])) for a, b in _clusters(run)]
         left = end
-    if left < len(line):
-        pieces.append(line[left:])
-        came.append(left)
-        was.append(len(line) - left)
-        now.append(len(line) - left)
-    if "".join(pieces) != changed:
-        return None
-    return came, was, now, [w == n for w, n in zip(was, now)]
+    parts.append((left, len(line) - left, line[left:]))
+    out, pieces = _made_of(parts)
+    return pieces if out == changed else None
 
 
 @functools.lru_cache(maxsize=4096)
