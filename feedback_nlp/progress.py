@@ -1,8 +1,9 @@
 """The progress line of a batch run on the terminal: share done, records, rate and time left.
 
 On a terminal the line is redrawn in place about twice a second, with a bar; in logs (stderr not a
-terminal) a line is written every 10 s. The time left is timed from the first chunk on, so that
-loading the model and starting the workers do not count as work.
+terminal) a line is written every 10 s from the first chunk on, so a run shorter than that writes
+only its summary, and each line can tell the time left. The time left is timed from the first chunk
+on, so that loading the model and starting the workers do not count as work.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class BatchProgress:
         now = time.monotonic()
         if self.first is None:
             self.first = (now, summary.read)
+            if not self.interactive:
+                self.last = now  # a log's first line waits for a pace to tell the time left by
         if not done and now - self.last < (0.5 if self.interactive else 10.0):
             return
         self.last = now

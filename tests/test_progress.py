@@ -15,21 +15,29 @@ def test_progress_time_left_is_timed_after_the_first_chunk(monkeypatch):
     clock = iter([100.0, 105.0, 121.0])  # the first chunk came after 60 s of loading
     monkeypatch.setattr(progress_module.time, "monotonic", lambda: next(clock))
     progress = BatchProgress(total=12_000, interactive=False, write_line=lines.append)
-    progress(SimpleNamespace(read=2_000, rejected=0, seconds=60.0))
-    progress(SimpleNamespace(read=3_000, rejected=1, seconds=65.0))  # 5 s after the last line: quiet in logs
+    progress(SimpleNamespace(read=2_000, rejected=0, seconds=60.0))  # quiet: no pace yet
+    progress(SimpleNamespace(read=3_000, rejected=1, seconds=65.0))  # 5 s after the first chunk: quiet in logs
     progress(SimpleNamespace(read=4_000, rejected=1, seconds=81.0), done=False)
-    assert lines[0].endswith("estimating the time left") and "16.7%" in lines[0]
     # 2,000 records in the 21 s since the first chunk: 8,000 left take about 84 s, not the 4 min
     # that the rate since the start (4,000 in 81 s) would give
-    assert lines[1].endswith("about 1m24s left") and "33.3%" in lines[1] and len(lines) == 2
+    assert lines == [" 33.3% 4,000 records, 1 rejected, 49/s, about 1m24s left"]
+
+
+def test_progress_writes_no_line_to_a_log_for_a_run_of_one_chunk(monkeypatch):
+    # the run's summary follows at once: a line saying 99.9% and no time left would only confuse
+    lines: list[str] = []
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: 100.0)
+    BatchProgress(total=1_526, interactive=False, write_line=lines.append)(SimpleNamespace(read=1_525, rejected=0, seconds=0.8))
+    assert lines == []
 
 
 def test_progress_drops_a_share_the_records_have_outgrown(monkeypatch):
     # a JSON document on one line counts as one line: more records than that shows no share
     lines: list[str] = []
-    clock = iter([100.0, 111.0, 122.0])
+    clock = iter([100.0, 111.0, 122.0, 133.0])
     monkeypatch.setattr(progress_module.time, "monotonic", lambda: next(clock))
     progress = BatchProgress(total=1_500, interactive=False, write_line=lines.append)
+    progress(SimpleNamespace(read=500, rejected=0, seconds=0.0))
     progress(SimpleNamespace(read=1_000, rejected=0, seconds=10.0))
     progress(SimpleNamespace(read=2_000, rejected=0, seconds=21.0))
     progress(SimpleNamespace(read=3_000, rejected=0, seconds=32.0))

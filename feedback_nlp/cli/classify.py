@@ -268,9 +268,9 @@ def _classify_batch(
     if summary.thresholds:
         _err("thresholds set for this run: " + _shown_thresholds(summary.thresholds))
     if summary.causes:
-        _err("causes: " + ", ".join(f"{c} {n}" for c, n in summary.causes.most_common()))
+        _err("causes: " + ", ".join(f"{c} {n:,}" for c, n in summary.causes.most_common()))
     if summary.sentiment:
-        _err("sentiment: " + ", ".join(f"{c} {n}" for c, n in summary.sentiment.most_common()))
+        _err("sentiment: " + ", ".join(f"{c} {n:,}" for c, n in summary.sentiment.most_common()))
     if summary.redacted:
         _err("masked: " + ", ".join(f"{c} {n}" for c, n in summary.redacted.most_common()))
     if summary.repaired:
