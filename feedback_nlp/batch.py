@@ -373,7 +373,7 @@ def classify_files(
         "backend": meta.get("backend"),
         "created": meta.get("created"),
         "training_data_sha256": meta.get("training_data", {}).get("sha256"),
-        "cause_names": meta.get("cause_names", {}),  # a review of the output names the causes as the model does
+        "cause_names": meta.get("cause_names") or {},  # a review of the output names the causes as the model does
     }
     done_items = 0
     if resume and restart:

@@ -5,6 +5,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from feedback_nlp.errors import FeedbackNLPError
@@ -154,6 +155,13 @@ def _reordered(meta: dict, part: str, key: str) -> None:
     meta["models"][part]["classes"] = meta[key][::-1]
 
 
+def _as_trained(meta: dict) -> None:
+    """The lists of labels and names a trained model's metadata has beside its parts' own."""
+    meta["causes"] = list(meta["models"]["causes"]["classes"])
+    meta["cause_names"] = {c: c.upper() for c in meta["causes"]}
+    meta["sentiment_labels"] = list(meta["models"]["sentiment"]["classes"])
+
+
 @pytest.mark.parametrize(
     "edit, message",
     [
@@ -172,16 +180,40 @@ def _reordered(meta: dict, part: str, key: str) -> None:
         (lambda m: m["files"].pop("featurizer.json"), "featurizer.json is not listed"),
         (lambda m: _reordered(m, "sentiment", "sentiment_labels"), "the sentiment part has the labels"),
         (lambda m: _reordered(m, "causes", "causes"), "the causes part has the labels"),
+        (lambda m: m.update(format_version="99"), "format_version"),  # no version, not a newer one
+        (lambda m: m["models"]["causes"].update(multilabel=False), "'multilabel' False"),
+        (lambda m: m["models"]["sentiment"].update(multilabel=True), "'multilabel' True"),
+        (lambda m: (_as_trained(m), m.update(sentiment_labels=None)), "'sentiment_labels' missing"),
+        (lambda m: m.update(cause_names=["服务态度"]), "cause_names"),
+        # every list of causes reordered alike but the names: one cause's weights would get another's name
+        (lambda m: (_as_trained(m), m["causes"].reverse(),
+                    [part["classes"].reverse() for name, part in m["models"].items() if name.startswith("causes")]),
+         "do not name the same causes in the same order"),
     ],
     ids=["threshold-missing", "thresholds-removed", "threshold-text", "format-text", "gate-null", "gate-missing",
          "bias-missing", "threshold-negative", "threshold-over-one", "backend-missing", "files-missing", "part-removed", "file-unlisted",
-         "sentiment-labels-reordered", "cause-labels-reordered"],
+         "sentiment-labels-reordered", "cause-labels-reordered", "format-number-as-text", "causes-one-label",
+         "sentiment-several-labels", "sentiment-labels-missing", "cause-names-list", "causes-renamed"],
 )
 def test_pipeline_names_what_was_edited_in_metadata(tiny, tmp_path, edit, message):
     directory = _edited(tiny, tmp_path, edit)
     with pytest.raises(ModelError, match="metadata.json") as caught:
         FeedbackClassifier.load(directory)
     assert message in str(caught.value)
+
+
+def test_pipeline_names_a_metadata_file_saved_in_another_encoding(tiny, tmp_path):
+    directory = _edited(tiny, tmp_path, lambda m: m.update(cause_names={c: "服务态度" for c in m["models"]["causes"]["classes"]}))
+    path = directory / "metadata.json"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))  # as an editor on Windows may save it
+    with pytest.raises(ModelError, match="metadata.json is not UTF-8"):
+        FeedbackClassifier.load(directory)
+
+
+def test_pipeline_a_model_without_cause_names_names_causes_by_id(tiny, tmp_path):
+    directory = _edited(tiny, tmp_path, lambda m: m.update(cause_names=None))
+    (result,) = FeedbackClassifier.load(directory).predict(["快递五天了还没到"])
+    assert [(c["id"], c["name"]) for c in result["causes"]] == [("logistics", "logistics")]
 
 
 def test_pipeline_warns_about_a_model_from_a_newer_release(tiny, tmp_path, caplog):
@@ -205,7 +237,7 @@ def test_pipeline_warns_about_a_model_from_a_newer_release(tiny, tmp_path, caplo
         ("12345", "warning", "not classified"),
         ("😀😀", "warning", "not classified"),
         ("\x00", "warning", "not classified"),
-        ("快递慢" * 1000, "warning", "only the first 2000"),
+        ("快递慢" * 1000, "warning", "only the first 2,000"),
         # UTF-8 read as GBK: "快递五天了还没到，客服也不回复"
         ("快递五天了还没到，客服也不回复".encode("utf-8").decode("gbk", errors="ignore"), "warning", "mojibake"),
     ],
@@ -228,7 +260,7 @@ def test_pipeline_bad_items_do_not_break_the_batch(tiny, item, field, message):
 def test_pipeline_a_long_text_keeps_every_warning(tiny):
     # cut to its first characters and not Chinese: both are said, the first is not overwritten
     (result,) = tiny.predict(["the parcel is late. " * 200])
-    assert "only the first 2000" in result["warning"]
+    assert "only the first 2,000" in result["warning"]
     assert "no Chinese characters" in result["warning"]
 
 
@@ -255,6 +287,27 @@ def test_pipeline_chat_placeholders_are_turns_not_text(tiny):
         assert "[图片]快递五天了还没到"[entry["start"] : entry["end"]] == entry["text"]
     # an emoticon code is not English text
     assert "no Chinese" not in (emoticon["warning"] or "")
+
+
+def test_pipeline_a_placeholder_beside_digits_is_not_read_and_beside_an_emoji_is(tiny):
+    # "[图片]" holds the characters 图片, but it is no word of the customer's: a picture and an
+    # order number say nothing to classify, and must not count as a complaint
+    (number,) = tiny.predict(["[图片]20231108"])
+    assert number["sentiment"]["label"] is None and number["is_complaint"] is False
+    assert "no words" in number["warning"]
+    # a picture and an emoji is a reply, read as the emoji alone is
+    alone, beside = tiny.predict(["👍", "[图片]👍"])
+    assert beside["sentiment"]["label"] == alone["sentiment"]["label"] is not None
+    assert "only [图片]" not in (beside["warning"] or "")
+
+
+def test_pipeline_leading_whitespace_does_not_count_towards_the_length_limit(tiny):
+    text = " " * 2500 + "快递五天了还没到" * 300
+    (result,) = tiny.predict([text])
+    assert [c["id"] for c in result["causes"]] == ["logistics"]
+    assert "text has 2,400 characters after 2,500 leading spaces" in result["warning"]
+    for entry in result["evidence"]["causes"]["logistics"]:
+        assert entry["start"] >= 2500 and text[entry["start"] : entry["end"]] == entry["text"]
 
 
 @pytest.mark.parametrize("texts, hint", [({"快递慢": 1}, "values()"), ({"快递慢"}, "a list")], ids=["dict", "set"])
@@ -296,6 +349,17 @@ def test_pipeline_iter_predict_reads_a_generator_one_batch_at_a_time(tiny):
 def test_pipeline_refuses_a_batch_size_that_would_lose_or_break_the_batch(tiny, size):
     with pytest.raises(ValueError, match="batch_size"):
         tiny.predict(["快递慢", "好评"], batch_size=size)
+
+
+def test_pipeline_takes_numpy_integers_as_a_batch_size(tiny):
+    # a size worked out with numpy (len(df) // 8) is a whole number too
+    assert tiny.predict(["快递慢", "好评", "快递慢"], batch_size=np.int64(2)) == tiny.predict(["快递慢", "好评", "快递慢"])
+
+
+def test_pipeline_characters_beyond_the_basic_block_are_chinese(tiny):
+    # CJK extension B (𠮷) and compatibility ideographs (豈, as Big5/HKSCS data hold them)
+    for result in tiny.predict(["𠮷野家", "\uf900更"]):
+        assert "no Chinese characters" not in (result["warning"] or "")
 
 
 def test_pipeline_load_of_a_file_asks_for_the_folder(tmp_path):
@@ -380,6 +444,8 @@ def test_pipeline_a_broken_character_does_not_break_the_batch(tiny):
     assert results[0]["causes"] and results[0]["warning"] is None
     assert results[1]["causes"] and "broken character" in results[1]["warning"]
     assert results[2]["sentiment"]["label"] is None and results[2]["error"] is None
+    # not classified, and still told why: the broken character as well as the empty rest
+    assert "broken character" in results[2]["warning"] and "no words" in results[2]["warning"]
 
 
 def test_pipeline_mojibake_with_replaced_bytes_is_warned_about_without_a_log_per_text(tiny, caplog):

@@ -104,12 +104,13 @@ class Metadata(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     format: str
-    format_version: int
+    format_version: Annotated[int, Field(strict=True)]  # "99" typed as text is no version
     backend: str | None = None
     versions: dict[str, str] = {}
     files: dict[str, str]
     models: dict[str, dict[str, Any]] = {}
     causes: list[str] | None = None
+    cause_names: dict[str, str] | None = None  # the Chinese name of each cause
     sentiment_labels: list[str] | None = None
     thresholds: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = None
     # a complaint classifier's decision settings; required with its causes (checked below)
@@ -129,12 +130,24 @@ class Metadata(BaseModel):
             unset = [k for k in ("neutral_bias", "positive_gate", "neutral_gate") if getattr(self, k) is None]
             if unset:
                 raise ValueError(f"{', '.join(repr(k) for k in unset)} missing: a classifier's decisions depend on it")
-        for head, labels in (("causes", self.causes), ("sentiment", self.sentiment_labels)):
+        if self.causes and self.cause_names is not None and list(self.cause_names) != self.causes:
+            # both are written in the taxonomy's order: a list reordered by hand would give one cause's
+            # weights another's name
+            raise ValueError(f"'causes' {self.causes} and 'cause_names' {list(self.cause_names)} do not name the same "
+                             "causes in the same order")
+        for head, labels, multilabel in (("causes", self.causes, True), ("sentiment", self.sentiment_labels, False)):
             for name, part in self.models.items():
-                classes = part.get("classes") if isinstance(part, dict) else None
-                if labels and (name == head or name.startswith(head + "_")) and classes is not None and list(classes) != labels:
+                if not (name == head or name.startswith(head + "_")) or not isinstance(part, dict):
+                    continue
+                classes = part.get("classes")
+                if labels and classes is not None and list(classes) != labels:
                     raise ValueError(f"the {name} part has the labels {classes} where the model has {labels} (in this "
                                      "order); parts of different models were put together, or a list was edited")
+                if "multilabel" in part and part["multilabel"] is not multilabel:
+                    raise ValueError(f"the {name} part has 'multilabel' {part['multilabel']!r}: {head} are "
+                                     f"{'several labels' if multilabel else 'one label'} a text, so it must be {multilabel!r}")
+        if self.causes and self.sentiment_labels is None and "sentiment" in self.models:
+            raise ValueError("'sentiment_labels' missing: a classifier's sentiment parts are read by it")
         weights = {name.removesuffix(".npz") for name in self.files if name.endswith(".npz") and "/" not in name}
         if weights != set(self.models):
             unlisted = sorted(weights ^ set(self.models))
@@ -167,6 +180,9 @@ def read_metadata(directory: Path) -> dict:
         raise ModelError(f"{directory} has no {METADATA}; it is not a feedback_nlp model directory") from None
     except json.JSONDecodeError as exc:
         raise ModelError(f"{path} is not valid JSON ({exc.msg}); the model directory is damaged") from None
+    except UnicodeDecodeError:
+        raise ModelError(f"{path} is not UTF-8 (saved again in another encoding, such as GBK, by an editor?); restore it "
+                         "from the trained model or retrain with 'feedback-nlp train'") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
         raise ModelError(f"{path}: not a feedback_nlp model (format {found!r})")

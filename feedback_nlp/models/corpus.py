@@ -21,7 +21,7 @@ import numpy as np
 from ..config import PACKAGE_DIR
 from ..errors import InputError, shorten
 from ..normalise.script import to_simplified
-from ..normalise.text import PICTOGRAPH
+from ..normalise.chat import PICTOGRAPH
 
 CORPORA_DIR = PACKAGE_DIR.parent / "corpora"
 SPLITS = ("train", "dev", "test")

@@ -18,7 +18,9 @@ from pathlib import Path
 from ..config import load_chat_codes
 from .script import to_simplified
 
-_SPACE_OR_MARKS = re.compile(r"[\s\W_]*")
+# pictographs: emoji and dingbats, which chats use as words ("👍", "😡😡" alone is a reply)
+PICTOGRAPH = re.compile(r"[\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]")
+_SPACE_OR_MARKS = re.compile(r"[\s\W_]*")  # emoji are \W too: tested apart
 _BRACKETS = str.maketrans("［］", "[]")  # full-width brackets, for texts not normalised yet
 
 
@@ -50,7 +52,8 @@ class ChatCodeReader:
 
     def only_placeholders(self, text: str) -> list[str]:
         """The placeholders of a text that holds nothing else but spaces and punctuation
-        ("[图片]", "[图片][图片]", "［图片］"); an empty list for any other text."""
+        ("[图片]", "[图片][图片]", "［图片］"); an empty list for any other text ("[图片]😡" says
+        something)."""
         text = to_simplified(text.translate(_BRACKETS), "t2s") if "［" in text or "[" in text else text
         if self.pattern is None or "[" not in text:
             return []
@@ -58,7 +61,7 @@ class ChatCodeReader:
         if not found:
             return []
         rest = self.pattern.sub(lambda m: " " if self._name(m) in self.placeholders else m.group(0), text)
-        return found if _SPACE_OR_MARKS.fullmatch(rest) else []
+        return found if _SPACE_OR_MARKS.fullmatch(rest) and not PICTOGRAPH.search(rest) else []
 
 
 @functools.lru_cache(maxsize=4096)

@@ -44,8 +44,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-
 _ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f]")
 _MULTI_SPACE = re.compile(r" {2,}")
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# pictographs: emoji and dingbats, which chats use as words ("👍", "😡😡" alone is a reply)
-PICTOGRAPH = re.compile(r"[\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]")
 # the mark is matched first and its context checked after: much faster than a leading lookbehind
 _ASCII_PUNCT = re.compile(rf"[,!?:;](?:(?<=[{_HAN}].)|(?=[{_HAN}]))|\((?=[{_HAN}])|\)(?<=[{_HAN}].)")
 _TO_CHINESE = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}

@@ -15,6 +15,7 @@ import copy
 import gc
 import itertools
 import logging
+import operator
 import re
 import threading
 import unicodedata
@@ -26,9 +27,8 @@ import numpy as np
 from ..config import RESOURCES_DIR
 from ..errors import FeedbackNLPError
 from ..models.base import ModelError, read_metadata
-from ..normalise.chat import get_reader
 from ..normalise.encoding import mojibake_flags, repair_mojibake
-from ..normalise.text import PICTOGRAPH
+from ..normalise.chat import PICTOGRAPH, get_reader
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ DEFAULT_MODEL_DIR = RESOURCES_DIR / "model"
 MAX_CHARS = 2000  # longer messages are cut (with a warning): the models saw chat-length text
 BATCH_SIZE = 2048
 EVIDENCE_TERMS = 3
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")  # with the extensions beyond U+FFFF
 _WORD_CHAR = re.compile(r"[^\W\d_]")  # a letter or character of any script
 _SURROGATE = re.compile("[\ud800-\udfff]")  # half of a character: an emoji whose JSON escape was cut in two
 NOT_KNOWN = "none of its words, characters or emoji is known to the model; not classified"
@@ -89,7 +89,7 @@ class FeedbackClassifier(abc.ABC):
     def __init__(self, cause_ids: list[str], sentiment_labels: list[str], metadata: dict):
         self.metadata = metadata
         self.cause_ids_ = [str(c) for c in cause_ids]
-        self.cause_names_ = metadata.get("cause_names", {})
+        self.cause_names_ = metadata.get("cause_names") or {}
         self.thresholds_ = np.array([metadata["thresholds"][c] for c in self.cause_ids_])
         self.threshold_overrides_: dict[str, float] = {}  # set by ``with_thresholds``
         self.sentiment_labels_ = [str(c) for c in sentiment_labels]
@@ -188,10 +188,14 @@ class FeedbackClassifier(abc.ABC):
                 f"{method}() takes a list of texts, not a {type(texts).__name__} (it would classify its keys, or lose "
                 f"the order results come back in); pass {hint}"
             )
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        try:
+            size = operator.index(batch_size)  # an int, or numpy's integers; not 64.0 or "64"
+        except TypeError:
+            size = 0
+        if isinstance(batch_size, bool) or size < 1:
             raise ValueError(f"{method}(): batch_size={batch_size!r}; pass a whole number of texts, 1 or more "
                              f"(default {BATCH_SIZE})")
-        return self._iter_batches(iter(texts), explain, batch_size)
+        return self._iter_batches(iter(texts), explain, size)
 
     def _iter_batches(self, items: Iterator[Any], explain: bool, batch_size: int) -> Iterator[dict]:
         while batch := list(itertools.islice(items, batch_size)):
@@ -225,24 +229,29 @@ class FeedbackClassifier(abc.ABC):
             warnings = []
             text = item
             if len(text) > MAX_CHARS:
-                text = text[:MAX_CHARS]
-                warnings.append(f"text has {len(item)} characters; only the first {MAX_CHARS} were classified")
+                # leading whitespace does not count: the text still starts where the input does
+                lead = len(text) - len(text.lstrip())
+                if len(text) - lead > MAX_CHARS:
+                    text = text[: lead + MAX_CHARS]
+                    after = f" after {lead:,} leading spaces or line breaks" if lead else ""
+                    warnings.append(f"text has {len(item) - lead:,} characters{after}; only the first {MAX_CHARS:,} were classified")
             text, broken = _SURROGATE.subn("\ufffd", text)  # as long as before, so spans still fit the input
             if broken:  # they cannot be encoded, by OpenCC or a writer; normalising takes U+FFFD out
                 warnings.append(f"text has {broken} broken character{'s' if broken > 1 else ''} (half of an emoji or "
                                 "the like, e.g. from a cut JSON escape); left out")
             if not text.strip():
-                results[i] = self._empty_result(item, warning="empty text; nothing to classify")
-                continue
-            if not _WORD_CHAR.search(text) and not PICTOGRAPH.search(text):  # "？？？", "12345": nothing to read
-                results[i] = self._empty_result(item, warning="no words, only digits, punctuation or symbols; not classified")
+                results[i] = self._empty_result(item, warning="; ".join([*warnings, "empty text; nothing to classify"]))
                 continue
             placeholders = codes.only_placeholders(text)
             if placeholders:  # "[图片]": a chat turn that was a picture, a voice message, a file
                 results[i] = self._empty_result(item, warning=f"only {''.join(placeholders)}, a picture, voice message, file or "
                                                               "the like sent instead of text; not classified")
                 continue
-            readable = codes.replace(text)  # "[OK]" is an emoticon, not English
+            readable = codes.replace(text)  # "[OK]" is an emoticon, not English; "[图片]" is no word
+            if not _WORD_CHAR.search(readable) and not PICTOGRAPH.search(readable):  # "？？？", "12345": nothing to read
+                results[i] = self._empty_result(
+                    item, warning="; ".join([*warnings, "no words, only digits, punctuation or symbols; not classified"]))
+                continue
             if not _HAN.search(readable) and _WORD_CHAR.search(readable):
                 warnings.append("no Chinese characters; the models were trained on Chinese text")
             else:
