@@ -49,6 +49,9 @@ MESSAGE_COLUMNS = [
     "causes", "cause_probabilities", "sentiment", "sentiment_score", "is_complaint", "warning", "fields",
 ]
 EVIDENCE_COLUMN = "evidence"  # written with explain=True (--explain): the words behind each cause and the sentiment
+# each column's type in Parquet: the first rows may leave a column empty (agents' turns, not classified)
+MESSAGE_TYPES = dict.fromkeys(MESSAGE_COLUMNS + [EVIDENCE_COLUMN], "string") | {
+    "line": "int64", "sentiment_score": "double", "is_complaint": "bool"}
 
 
 @dataclass
@@ -425,7 +428,7 @@ def classify_files(
         if stale is not None and Path(stale).is_file():
             Path(stale).unlink()
     reader = RecordReader(chatlog, encoding=encoding, canonical=functools.partial(to_simplified, mode="t2s"))
-    writer = RowWriter(output, fmt, MESSAGE_COLUMNS + [EVIDENCE_COLUMN] * explain, append=resume)
+    writer = RowWriter(output, fmt, MESSAGE_COLUMNS + [EVIDENCE_COLUMN] * explain, append=resume, types=MESSAGE_TYPES)
     rejects = RowWriter(rejects_output, "jsonl", ["file", "line", "reason", "raw"], append=resume)
     started = time.perf_counter() - summary.seconds
     items = _items(files, reader, summary)

@@ -81,6 +81,21 @@ def test_batch_csv_and_parquet(tmp_path, tiny_model_dir, fmt):
         assert out.read_text(encoding="utf-8").count("\n") == summary.written + 1
 
 
+def test_batch_parquet_whose_first_chunk_has_no_classified_message(tmp_path, tiny_model_dir):
+    # agents' turns first: their score and complaint columns are empty, and must not fix those
+    # columns' types as text for the messages that follow
+    rows = ["session,role,content"] + [f"s{i},agent,亲，在的" for i in range(12)] + [f"s{i},customer,快递五天了还没到" for i in range(3)]
+    (tmp_path / "chats.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "msgs.parquet"
+    summary = classify_files([tmp_path / "chats.csv"], out, model=tiny_model_dir, chunk_size=5)
+    table = pq.read_table(out)
+    assert table.num_rows == summary.written == 15
+    assert str(table.schema.field("sentiment_score").type) == "double" and str(table.schema.field("is_complaint").type) == "bool"
+    assert table.column("is_complaint").to_pylist()[-3:] == [True] * 3
+
+
 def test_batch_redact_masks_every_output(tmp_path, tiny_model_dir):
     make_export(tmp_path / "chats.jsonl", n_sessions=3)
     out = tmp_path / "msgs.jsonl"

@@ -35,6 +35,7 @@ from .decode import BOMS, decode_bytes, decode_line_elsewhere, lines_named
 logger = logging.getLogger(__name__)
 
 SAMPLE_BYTES = 1 << 16  # how much of a file is used to detect its encoding
+TEXTLESS_HELD = 1000  # messages of JSON without a text field held back before the file is refused
 # a text file none of whose first lines is a transcript's is a plain list of messages, one a line
 PLAIN_PROBE_LINES = 50
 ROLES = ("customer", "agent", "bot", "system")
@@ -188,7 +189,8 @@ def _format_of(path: Path) -> str:
 
 def _text_stream(path: Path, label: str, encoding: str):
     """A text stream over the (possibly gzipped) file, after its byte order mark if it has one;
-    undecodable bytes surface as surrogates."""
+    undecodable bytes surface as surrogates. A Word document (.docx) gives its paragraphs and
+    table rows, one a line; another ZIP file is refused, naming it."""
     sample, damaged = b"", False
     with open_binary(path) as fh:
         try:
@@ -196,6 +198,9 @@ def _text_stream(path: Path, label: str, encoding: str):
                 sample += block
         except DAMAGED_GZIP:  # detect from what comes before the damage; reading on to it raises
             damaged = True
+    if sample.startswith(b"PK\x03\x04"):  # a Word document is a ZIP package: read whole, as its text
+        with open_binary(path) as fh:
+            return io.StringIO(decode_bytes(fh.read(), label).text, newline="")
     if encoding == "auto":
         if not sample and not damaged:
             raise InputError(f"{label}: file is empty; nothing to read")
@@ -363,8 +368,26 @@ class RecordReader:
         """One JSON object per line; a .json file whose first line starts a JSON array is read as
         that array instead (``_json_array``), and one that holds a single JSON object (on one line
         or pretty-printed) whose messages are a list under one key, {"data": [{…}, …]}, as that
-        list."""
-        mappings: dict[tuple, _Fields | str] = {}  # rows may differ in their keys
+        list. A file none of whose first ``TEXTLESS_HELD`` messages has a text field is refused,
+        as a CSV file without a text column is: its text is under a name not mapped."""
+        mappings: dict[tuple, _Fields] = {}  # rows may differ in their keys
+        held: list[Record] = []  # turns without a text field, until one message has it
+        for item in self._json_rows(path, label, mappings):
+            if held is not None and isinstance(item, Record):
+                if mappings[tuple(item.fields)].columns["text"] is None:
+                    held.append(item)
+                    if len(held) < TEXTLESS_HELD:
+                        continue
+                    raise InputError(f"{label}: the first {len(held):,} messages have "
+                                     f"{_no_text_field(self.config, list(held[0].fields), header=False)}")
+                yield from held
+                held = None
+            yield item
+        if held:
+            raise InputError(f"{label}: {_no_text_field(self.config, list(held[0].fields), header=False)}")
+
+    def _json_rows(self, path: Path, label: str, mappings: dict) -> Iterator[Record | Reject]:
+        """The records and rejects of ``_jsonl``, turns without a text field among them."""
         array = format_suffix(path) == ".json"
         with self._stream(path, label) as fh:
             for number, line in enumerate(fh, start=1):
@@ -376,9 +399,11 @@ class RecordReader:
                 if array and line.lstrip().lstrip("\ufeff").startswith("{"):
                     wrapped = self._json_wrapper(line, fh, label)
                     if wrapped is not None:
-                        key, items, text = wrapped
+                        key, obj, text = wrapped
                         logger.info("%s: the messages are the list under %r", label, key)
-                        yield from self._json_items(items, text, mappings, path, label, f"the list {key!r}")
+                        yield from self._json_items(obj[key], text, mappings, path, label, f"the list {key!r}", self._shared(obj, label))
+                        # one such object on one line: more may follow, one a line (a page or a session each)
+                        yield from self._wrapper_lines(fh, key, number, len(obj[key]), mappings, path, label)
                         return
                 array = False
                 raw = line.rstrip("\r\n").lstrip("\ufeff")  # a byte order mark where two exports were joined
@@ -394,8 +419,35 @@ class RecordReader:
                     row = _mend_surrogates(row)
                 yield self._json_record(row, mappings, path, label, number, raw[:500])
 
-    def _json_wrapper(self, first: str, fh, label: str) -> tuple[str, list, str] | None:
-        """For a .json file that opens with an object: the key of its list of messages, that list
+    def _wrapper_lines(self, fh, key: str, line: int, done: int, mappings: dict, path: Path, label: str) -> Iterator[Record | Reject]:
+        """The messages of the objects on the lines after ``line`` that hold their list under
+        ``key`` as the first line's does (a session or a page of an export a line), numbered on from
+        the ``done`` before them; any other line is rejected, naming the key."""
+        for number, raw in enumerate(fh, start=line + 1):
+            if not raw.strip():
+                continue
+            raw = raw.rstrip("\r\n")
+            try:
+                obj = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                yield Reject(label, number, f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})", raw[:500])
+                continue
+            items = obj.get(key) if isinstance(obj, dict) else None
+            if not isinstance(items, list):
+                yield Reject(label, number, f"expected an object holding its messages under {key!r}, as the first line's does", raw[:500])
+                continue
+            yield from self._json_items(items, raw, mappings, path, label, f"the list {key!r} on line {number}",
+                                        self._shared(obj, label), first=done + 1)
+            done += len(items)
+
+    def _shared(self, obj: dict, label: str) -> dict:
+        """What an object holding a list of messages says of all of them: its session field
+        ({"session_id": "s1", "messages": […]}). Not its time, which may be the export's."""
+        column = _Fields(self.config, list(obj), label, self.canonical, need_text=False).columns["session"]
+        return {column: obj[column]} if column is not None and not isinstance(obj[column], (list, dict)) else {}
+
+    def _json_wrapper(self, first: str, fh, label: str) -> tuple[str, dict, str] | None:
+        """For a .json file that opens with an object: the key of its list of messages, the object
         and the whole text, where the file is one object without a text field of its own that holds a list
         of objects under exactly one key; None where its first line is a message of JSON Lines
         (the lines are then read one by one). A pretty-printed object is read whole into memory."""
@@ -418,7 +470,7 @@ class RecordReader:
             found = f"lists of objects under {', '.join(map(repr, lists))}" if lists else "no list of objects"
             raise InputError(f"{label}: a JSON object with {found}; expected one list of messages, e.g. "
                              '{"data": [{"text": …}, …]}, or JSON Lines (.jsonl)')
-        return lists[0], obj[lists[0]], text
+        return lists[0], obj, text
 
     def _json_array(self, text: str, mappings: dict, path: Path, label: str) -> Iterator[Record | Reject]:
         """The objects of a JSON array (on one line or pretty-printed over many), read whole into
@@ -440,14 +492,20 @@ class RecordReader:
             raise InputError(f"{label}: expected a JSON array of message objects; convert it to JSON Lines (.jsonl)")
         yield from self._json_items(items, text, mappings, path, label, "the array")
 
-    def _json_items(self, items: list, text: str, mappings: dict, path: Path, label: str, of: str) -> Iterator[Record | Reject]:
+    def _json_items(self, items: list, text: str, mappings: dict, path: Path, label: str, of: str,
+                    shared: dict | None = None, first: int = 1) -> Iterator[Record | Reject]:
         """Records from a list of parsed messages (``text``: the JSON they were parsed from); a
-        record's line is its position in the list (1 for the first object)."""
+        record's line is its position among the file's messages (``first`` for the first object).
+        ``shared``: fields of the object holding the list, for the messages that lack them."""
         if _SURROGATE_ESCAPE.search(text) and not _undecodable(text):
             items = _mend_surrogates(items)
-        for number, row in enumerate(items, start=1):
+            shared = _mend_surrogates(shared) if shared else shared
+        for position, row in enumerate(items, start=1):
             raw = json.dumps(row, ensure_ascii=False)[:500]
-            yield self._json_record(row, mappings, path, label, number, raw, f" (item {number} of {of})")
+            if shared and isinstance(row, dict):
+                row = {**shared, **row}
+            number = first + position - 1
+            yield self._json_record(row, mappings, path, label, number, raw, f" (item {position} of {of})")
 
     def _json_record(self, row: Any, mappings: dict, path: Path, label: str, number: int, raw: str, where: str = "") -> Record | Reject:
         """A record from one parsed JSON value; ``mappings`` keeps the fields found for each set of

@@ -32,6 +32,7 @@ def parse_time(value: Any) -> datetime | None:
             parts = [int(p) if p else 0 for p in found.groups()]
             return datetime(*parts)
         when = datetime.fromisoformat(text)
-    except ValueError:
+        # "9999-12-31T23:59:59Z" is a real date whose China time falls past the last one Python has
+        return when.astimezone(CHINA_STANDARD_TIME).replace(tzinfo=None) if when.tzinfo else when
+    except (ValueError, OverflowError):
         return None
-    return when.astimezone(CHINA_STANDARD_TIME).replace(tzinfo=None) if when.tzinfo else when

@@ -87,10 +87,14 @@ def _flat(value: Any) -> Any:
 class RowWriter:
     """Writes rows to ``path`` in ``fmt``; ``append`` continues an existing JSONL/CSV file."""
 
-    def __init__(self, path: Path, fmt: str, columns: list[str], append: bool = False):
+    def __init__(self, path: Path, fmt: str, columns: list[str], append: bool = False, types: dict[str, str] | None = None):
+        """``types``: the Parquet type of columns ("string", "int64", "double", "bool"), so that a
+        column left empty in the first rows (no message classified yet) is not given the wrong
+        type; columns not named take the type of their first rows' values."""
         if fmt not in FORMATS:
             raise InputError(f"output format {fmt!r} is not known; use one of {', '.join(FORMATS)}")
         self.path, self.fmt, self.columns = path, fmt, columns
+        self.types = types or {}
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "parquet":
             if append:
@@ -123,11 +127,16 @@ class RowWriter:
         if not rows:
             return
         table = {k: [_flat(r.get(k)) for r in rows] for k in self.columns}
+        for k, kind in self.types.items():
+            if kind == "string" and k in table:  # a time cell of a spreadsheet, a number as an id: as text
+                table[k] = [v if v is None or isinstance(v, str) else str(v) for v in table[k]]
         if self._pq_writer is None:
-            self._schema = pa.Table.from_pydict(table).schema
-            self._schema = pa.schema(
-                [pa.field(f.name, pa.string() if pa.types.is_null(f.type) else f.type) for f in self._schema]
-            )
+            found = pa.Table.from_pydict({k: v for k, v in table.items() if k not in self.types}).schema
+            self._schema = pa.schema([
+                pa.field(k, pa.type_for_alias(self.types[k]) if k in self.types
+                         else pa.string() if pa.types.is_null(found.field(k).type) else found.field(k).type)
+                for k in self.columns
+            ])
             self._pq_writer = pq.ParquetWriter(self.path, self._schema)
         self._pq_writer.write_table(pa.Table.from_pydict(table, schema=self._schema))
 

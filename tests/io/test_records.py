@@ -215,6 +215,23 @@ def test_records_plain_text_file_is_one_message_a_line(reader, tmp_path):
     assert [r.text for r in records] == ["快递怎么还没到"] and [r.line for r in rejects] == [1]
 
 
+def test_records_word_document_is_one_message_a_paragraph_and_another_zip_is_named(reader, tmp_path):
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    for line in ("快递三天了还没到", "", "客服态度太差了"):
+        document.add_paragraph(line)
+    document.save(tmp_path / "complaints.docx")
+    records, rejects = read_all(reader, tmp_path / "complaints.docx")
+    assert [r.text for r in records] == ["快递三天了还没到", "客服态度太差了"] and not rejects
+    with zipfile.ZipFile(tmp_path / "backup.txt", "w") as archive:  # a ZIP archive under a text file's name
+        archive.writestr("chats.csv", "content\n快递慢\n")
+    with pytest.raises(InputError, match="backup.txt: looks like a ZIP archive"):
+        read_all(reader, tmp_path / "backup.txt")
+
+
 def test_records_transcript_speaker_line_patterns_need_time_and_speaker(tmp_path):
     from feedback_nlp.errors import ConfigError
 
@@ -456,6 +473,39 @@ def test_records_json_object_holding_the_list_of_messages(reader, tmp_path, inde
     records, rejects = read_all(reader, path)
     assert [(r.line, r.role, r.text) for r in records] == [(1, "customer", "快递怎么还没到"), (2, "agent", "亲，帮您查一下"), (3, "customer", "")]
     assert not rejects
+
+
+def test_records_json_lines_whose_text_is_under_a_name_not_mapped_are_refused(reader, tmp_path, monkeypatch):
+    # as a CSV file without a text column is: not written as turns without text (pictures), silently
+    path = tmp_path / "reviews.jsonl"
+    write_jsonl(path, [{"session_id": f"s{i}", "comment": "快递五天了还没到"} for i in range(3)])
+    with pytest.raises(InputError, match=r"reviews.jsonl: no text field; looked for .* but found session_id, comment; .*--text-field"):
+        read_all(reader, path)
+    # a long file is refused once its first messages have shown it, without reading it all
+    monkeypatch.setattr("feedback_nlp.io.records.TEXTLESS_HELD", 2)
+    with pytest.raises(InputError, match=r"reviews.jsonl: the first 2 messages have no text field"):
+        read_all(reader, path)
+    # turns without text before the first message with it are kept, in their order
+    write_jsonl(path, [{"session_id": "s1", "msg_id": "m1"}, {"session_id": "s1", "content": "快递慢"}])
+    records, rejects = read_all(reader, path)
+    assert [(r.line, r.text) for r in records] == [(1, ""), (2, "快递慢")] and not rejects
+
+
+def test_records_json_objects_holding_messages_one_a_line_are_all_read(reader, tmp_path):
+    # a session (or a page of an export) a line: every line's messages, each in its line's session,
+    # numbered on through the file; a line of another shape is rejected, not dropped
+    sessions = [
+        {"session_id": "s1", "messages": [{"role": "customer", "text": "快递五天了还没到"}, {"role": "agent", "text": "亲，帮您查一下"}]},
+        {"session_id": "s2", "messages": [{"role": "customer", "text": "东西坏了"}]},
+        {"total": 1},
+        {"session_id": "s3", "messages": [{"role": "customer", "text": "价格太贵", "session_id": "own"}]},
+    ]
+    path = tmp_path / "sessions.json"
+    path.write_text("\n".join(json.dumps(s, ensure_ascii=False) for s in sessions) + "\n", encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [(r.line, r.session, r.text) for r in records] == [
+        (1, "s1", "快递五天了还没到"), (2, "s1", "亲，帮您查一下"), (3, "s2", "东西坏了"), (4, "own", "价格太贵")]
+    assert [(r.line, r.reason) for r in rejects] == [(3, "expected an object holding its messages under 'messages', as the first line's does")]
 
 
 def test_records_json_object_that_is_not_a_list_of_messages_is_named(reader, tmp_path):

@@ -18,6 +18,7 @@ from feedback_nlp.io.times import parse_time
         ("2023-13-45 25:61:00", None),
         ("2023/02/30 10:00", None),
         ("昨天下午", None),
+        ("9999-12-31T23:59:59Z", None),  # in China time past the last date there is: not a date, no crash
         ("", None),
     ],
 )
