@@ -401,6 +401,12 @@ def test_cli_review_does_not_read_its_own_earlier_draft(tmp_path):
     assert result.exit_code == 0 and "1 report ->" in result.stderr
     assert "left out 3 reviews drafted by feedback-nlp review earlier" in result.stderr
     assert "earlier." not in (tmp_path / "again.md").read_text(encoding="utf-8")
+    # a report named as the output is not overwritten: the run is refused before drafting
+    (folder / "notes.md").write_text("2022年客服中心工作总结\n全年共受理客户来电12000次。\n", encoding="utf-8")
+    for given in (folder, folder / "notes.md"):
+        result = run("review", str(given), "-o", str(folder / "notes.md"))
+        assert result.exit_code == 2 and "notes.md is one of the reports read, not an earlier draft" in result.stderr
+    assert "全年共受理客户来电12000次" in (folder / "notes.md").read_text(encoding="utf-8")
 
 
 def test_cli_export_files_read_as_text_get_a_note(tmp_path, tiny_model_dir):

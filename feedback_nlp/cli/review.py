@@ -30,13 +30,17 @@ def review(
     Exit codes: 0 drafted; 1 drafted without some reports that could not be read (named in the
     warnings); 2 nothing drafted (bad paths or options, no report could be read, or nothing in
     them is a work report; no file is written)."""
+    from ..errors import InputError
     from ..summarise.render import check_review_path, write_review
     from ..summarise.review import NOT_A_REPORT, draft_review, report_files
 
     check_review_path(output)  # before the drafting, not after it
     skipped: list[Path] = []
     drafts: list[Path] = []
-    files = [f for f in report_files(reports, skipped, drafts) if f.resolve() != output.resolve()]
+    files = report_files(reports, skipped, drafts)  # an earlier draft is no report: among ``drafts``
+    if any(f.resolve() == output.resolve() for f in files):
+        raise InputError(f"-o {output} is one of the reports read, not an earlier draft: the review would overwrite it; "
+                         "name another file for the review")
     drafts = [f for f in drafts if f.resolve() != output.resolve()]  # the draft being replaced goes unsaid
     drafted = draft_review(files, year=year, org=org, chats=chats, keep_other_years=keep_other_years)
     old_office = [p for p in skipped if p.suffix.lower() in OLD_OFFICE]
