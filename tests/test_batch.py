@@ -189,6 +189,24 @@ def test_batch_resume_without_checkpoint_says_so(tmp_path, tiny_model_dir):
         classify_files([tmp_path / "chats.jsonl"], tmp_path / "m.jsonl", model=tiny_model_dir, resume=True)
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_batch_undecodable_bytes_beside_the_message_do_not_stop_the_run(tmp_path, tiny_model_dir, fmt):
+    # a Latin-1 byte in a nested value and in a key of a UTF-8 file, a GBK title line above a UTF-8
+    # header: the messages are classified, the title rejected, the bytes kept as escapes
+    (tmp_path / "a.jsonl").write_bytes(
+        '{"text": "快递五天了还没到", "meta": {"note": "caf'.encode() + b"\xe9" + b'"}}\n'
+        + b'{"text": "\xe5\xae\xa2\xe6\x9c\x8d\xe6\x80\x81\xe5\xba\xa6\xe5\xbe\x88\xe5\xb7\xae", "caf\xe9": 1}\n'
+    )
+    rows = "".join(f"第{i}次报修了，空调还是不制冷\n" for i in range(40))
+    (tmp_path / "b.csv").write_bytes("客服聊天记录导出（2023年1月）\n".encode("gbk") + f"text\n{rows}".encode())
+    out, rejects = tmp_path / f"msgs.{fmt}", tmp_path / "rejects.jsonl"
+    summary = classify_files([tmp_path / "a.jsonl", tmp_path / "b.csv"], out, model=tiny_model_dir, rejects_output=rejects)
+    assert (summary.read, summary.written, summary.rejected, summary.files_failed) == (43, 42, 1, [])
+    assert "a title above the header row" in rejects.read_text(encoding="utf-8")
+    written = out.read_text(encoding="utf-8-sig")
+    assert "\\udce9" in written and "快递五天了还没到" in written and "客服态度很差" in written
+
+
 runner = CliRunner()
 
 

@@ -261,7 +261,7 @@ def _classify_batch(
     report = summary.as_dict()
     rejects_path = rejects or side_file(output, "rejects.jsonl")
     _err(
-        f"{summary.read:,} records read = {summary.written:,} written ({summary.classified:,} customer messages classified) "
+        f"{_count(summary.read, 'record')} read = {summary.written:,} written ({_count(summary.classified, 'customer message')} classified) "
         f"+ {summary.rejected:,} rejected, in {summary.seconds:.1f} s ({report['messages_per_second'] or 0:,.0f}/s)"
     )
     _err(f"model: {summary.model['path']} ({summary.model['backend']}, trained {summary.model['created']})")

@@ -84,6 +84,21 @@ def _same(text: str) -> str:
     return text
 
 
+def _tolerant(canonical: Callable[[str], str]) -> Callable[[str], str]:
+    """``canonical``, leaving a name or phrase as it is where it holds undecodable bytes, which
+    OpenCC cannot encode (a GBK title line or column name in a UTF-8 file, a key of JSON)."""
+    if canonical is _same:
+        return canonical
+
+    def read(text: str) -> str:
+        try:
+            return canonical(text)
+        except UnicodeEncodeError:
+            return text
+
+    return read
+
+
 class _Fields:
     """Finds the mapped fields in one file's column names."""
 
@@ -262,7 +277,7 @@ class RecordReader:
         Traditional-to-Simplified conversion)."""
         self.config = config
         self.encoding = encoding
-        self.canonical = canonical
+        self.canonical = canonical = _tolerant(canonical)
         self.roles = _Roles(config, canonical)
         self._read_as: dict[str, str] = {}  # the encoding each text file is read in
         self._elsewhere: dict[str, dict[str, list[int]]] = {}  # lines read in another one, by encoding

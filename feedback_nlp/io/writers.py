@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -48,15 +49,22 @@ _ORJSON_OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | o
                    | orjson.OPT_SERIALIZE_NUMPY)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # only inside JSON strings: an escape there is valid JSON
+
+
 def _json_bytes(value: Any) -> bytes:
     """``value`` as UTF-8 JSON; values JSON has no type for are written as their text. orjson
     writes a message row about four times as fast as the json module; what it refuses (an integer
     beyond 64 bits, a string with a lone surrogate) goes through the json module, with numbers
-    written as orjson writes them."""
+    written as orjson writes them, and lone surrogates as JSON escapes."""
     try:
         return orjson.dumps(value, default=str, option=_ORJSON_OPTIONS)
     except orjson.JSONEncodeError:
-        return json.dumps(_as_orjson_numbers(value), ensure_ascii=False, default=str).encode("utf-8")
+        text = json.dumps(_as_orjson_numbers(value), ensure_ascii=False, default=str)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable input bytes in a field kept as it came (a nested value, a key)
+        return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")  # as JSON escapes
 
 
 def _as_orjson_numbers(value: Any) -> Any:
