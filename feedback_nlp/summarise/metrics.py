@@ -24,24 +24,30 @@ UNIT_NAMES = {"美金": "美元", "万美金": "万美元"}
 # "达到" alone is not here: "一次性解决率达到87.5%" reports a result
 TARGET_QUALIFIERS = ("不低于", "不少于", "不超过", "不高于", "提高到", "提升到", "降低到", "控制在", "确保", "力争", "争取", "逐步达到")
 TARGET_CUES = ("目标", "计划", "力争", "争取", "确保", "明年", "下一年", "下年度", "预计", "下月", "下个月", "下季度", "下一季度", "下一步")
-_TARGET_CUE = re.compile("|".join(TARGET_CUES).replace("计划", "计划(?!生育|经济)"))  # 计划生育 is a field of work
+# 计划生育 is a field of work; 计划完成率 and 目标达成率 name results ("全年工单计划完成率为102%")
+_TARGET_CUE = re.compile(
+    "|".join(TARGET_CUES).replace("计划", "计划(?!生育|经济|(?:完成|执行|达成|兑现)率)").replace("目标", "目标(?!(?:完成|达成)率)")
+)
+# a plan the work followed, not a target: "按照年初工作计划，全年共完成维修1200单"
+_PLAN_FOLLOWED = re.compile(r"(?:按照|根据|依据|依照|按)[^，。；;,]{0,10}$")
 # the qualifiers worth showing beside a figure: "不低于90%", "约4885件"; "为", "共" add nothing
 SHOWN_QUALIFIERS = TARGET_QUALIFIERS + ("约", "近", "超过")
 _QUALIFIER = "|".join(TARGET_QUALIFIERS + ("约", "近", "超过", "共计", "共", "累计", "合计", "为", "是", "达"))
 _NUMBER = re.compile(
     rf"(?<![0-9A-Za-z.\-第])(?<!\d[,，、])(?P<qualifier>{_QUALIFIER})?\s*"
-    rf"(?:(?P<low>\d+(?:\.\d+)?)\s*(?:至|到|~|～|-|—)\s*)?"  # a range: "提高1至5个百分点", "3-5天"
-    rf"(?P<value>[-+]?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<approx>余|多)?(?P<scale>万|亿)?(?P<unit>{'|'.join(map(re.escape, UNITS))})"
+    rf"(?:(?P<low>\d+(?:\.\d+)?)\s*(?:至|到|~|～|-|—|–)\s*)?"  # a range: "提高1至5个百分点", "3-5天"
+    rf"(?P<value>[-+−–]?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?:余|多)?(?P<scale>千|万|亿)?(?:余|多)?(?P<unit>{'|'.join(map(re.escape, UNITS))})"
     r"(?P<bound>以上|以下|以内|左右)?"
 )
+_MINUS = str.maketrans("−–", "--")
 _CLAUSE_START = re.compile(r"[，。；;：:！？!?)）\n]|——|其中|以及|并且|同时")
 _CLAUSE_END = re.compile(r"[，。；;：:！？!?()（）\n]")
 _LEAD_WORDS = re.compile(
     r"^(由于|因为|另外?|此外|同时|并且?|而且)?(全[镇县市区乡村](?=\S{2}))?(截至|截止到?|到(?=\d|目前))?\s*(目前为止|目前)?"
     r"((\d{4}|20[xX_*]{2}|[xX_*]{2,4})年度?)?(\d{1,2}\s*[-—至~]\s*\d{1,2}月份?|\d{1,2}月份?)?(\d{1,2}日)?"
     r"(底|末|年度|全年|本年度|[上下]半年度?|前三季度|第?[一二三四1-4]季度)?[，, ]*"
-    r"(我(公司|部|部门|中心|单位|镇)|本(公司|部|部门|中心)|(?:公司|中心|部门)(?=将|要|计划|力争))?(共计|共|累计|全年)?(将|要)?"
-    r"(计划|预计|力争|争取|确保|将|要)?((完成|实现)了?)?"
+    r"(我(公司|部门|部|中心|单位|镇)|本(公司|部门|部|中心)|(?:公司|中心|部门)(?=将|要|计划|力争))?(?:共计|共|累计|全年)*(将|要(?!求))?"
+    r"(计划(?!完成率)|预计|力争|争取|确保|将|要(?!求))?((完成|实现)了?(?!率))?"
 )
 # a count of texts in the title of a page of sample reports: "售后客服工作总结例文5篇", "模板（精选7篇"
 _PAGE_COUNT = re.compile(r"(总结|汇报|报告|计划|范文|例文|模板|精选|精通)[】）)（(【\s]*(精选|精通|共)?$")
@@ -51,7 +57,7 @@ _WRITING_VERB = re.compile(r"撰写|起草|编写|上报|报送|提交|完成") 
 # "投诉处理及时率未达到" -> "投诉处理及时率"; 未 alone ("满意率95.6%，未达到96%的目标") says the figure is of the one before
 _TAIL_WORDS = re.compile(
     r"(共计|共|累计|合计|(?:(?<=.)(?:未能?|没有))?(?:达到了?|达)|为|是|约|近|超过|至少|力争|争取|低于|高于"
-    r"|(?:提升|提高|上升|回升|恢复|下降|降低|降)[至到])+$"
+    r"|(?:提升|提高|上升|回升|恢复|下降|降低|降|缩短|减少|增加|延长)了?[至到为])+$"
 )
 # a subject that only says how the figure relates to the one before it in the sentence: a share
 # ("6247户，占总体的75%"), a change ("57.99亿元，同比增长24.2%") or a rate ("4803次，平均每天16起");
@@ -201,10 +207,10 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
     (a sentence in a plan section may pass "target"). ``carried``: the last figure of the clause
     this sentence goes on from ("入住面积9850.47㎡；占…的82.39%"), for a share or change that
     opens the sentence."""
-    cues = [m.start() for m in _TARGET_CUE.finditer(sentence)]
+    cues = [m.start() for m in _TARGET_CUE.finditer(sentence) if not _PLAN_FOLLOWED.search(sentence, 0, m.start())]
     out: list[Metric] = []
     for m in _NUMBER.finditer(sentence):
-        value = float(m.group("value").replace(",", ""))
+        value = float(m.group("value").replace(",", "").translate(_MINUS))
         unit = (m.group("scale") or "") + m.group("unit")  # "54.9万通": counted in ten thousands
         qualifier = m.group("qualifier") or ""
         if unit in ("个", "份") and sentence.startswith("月", m.end()):
@@ -224,7 +230,7 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
         ends_title = not sentence[m.end() :].strip(" 】）)") and _TITLE_GENRE.search(before)
         if unit == "篇" and (_PAGE_COUNT.search(before) or ends_title) and not _WRITING_VERB.search(before):
             continue  # "工作总结范文5篇" counts the texts on a web page, not work done
-        if out and out[-1].end == m.start() and out[-1].unit == unit and m.group("value")[0] in "-+":
+        if out and out[-1].end == m.start() and out[-1].unit == unit and m.group("value")[0] in "-+−–":
             # "降低10%-15%": the dash joins a range, it is not a minus sign
             out[-1] = replace(out[-1], value=abs(value), text=sentence[out[-1].start : m.end()], end=m.end())
             continue
@@ -253,6 +259,8 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
             continue
         kind = "target" if qualifier in TARGET_QUALIFIERS or _is_target(sentence, cues, m.start(), m.end()) else default_kind
         subject = _subject(sentence, m.start(), previous.end if previous else 0)
+        if _TO_LEVEL.fullmatch(subject):
+            subject = ""  # "投诉量同比下降15.6%至320件", "缩短了12秒，降为28秒": the level reached, below
         relative = _RELATIVE.match(_CONJUNCTION.sub("", subject, count=1))
         prior = previous or carried
         counted = _noun_after(sentence, m.end(), m.group("unit"))
@@ -350,6 +358,8 @@ _COMPARED_WITH = re.compile(
     r"(?:与|比|较|相比|相较于?)(?:去年|上年|上一年|上月|上季度|上年同期|去年同期|同期|年初|(?:19|20)\d\d年度?|第?[一二三四1-4]季度)"
     r"(?:同期)?的?\s*$"
 )
+# all that stands between a change and the level it reached: "至", "降" (of "降为")
+_TO_LEVEL = re.compile(r"(?:降|升|增|减|缩短|延长|提升|提高|下降|降低|上升|减少|增加|增长)?了?[至到为]|降|升")
 _CHANGE_TO = re.compile(r"\s*[^，。；;,：:！？!?\d]{0,6}?(?:至|到)\s*[-+]?\d")
 
 

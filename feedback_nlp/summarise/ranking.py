@@ -88,6 +88,8 @@ def month_bound(s: Sentence) -> bool:
 
 _CHINESE_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"十一": 11, "十二": 12}
 _MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*月|(十[一二]|[一二三四五六七八九十])月")
+_MONTHS = re.compile(r"(?<!\d)(\d{1,2})\s*(?:月份?)?\s*(?:-|—|–|~|～|至|到)\s*(\d{1,2})\s*月")
+_FIRST_QUARTERS = re.compile(r"前([二三2-3])(?:个)?季度")
 _QUARTER = re.compile(r"第?([一二三四1-4])季度|(?<![A-Za-z])[Qq]([1-4])(?!\d)")
 _HALF = re.compile(r"([上下])半年")
 
@@ -98,6 +100,13 @@ def report_period(title: str) -> tuple[str, float]:
     the year: months, then their quarter, half and whole year."""
     years = summary_years(title) or [int(m.group(1)) for m in re.finditer(r"(?<!\d)((?:19|20)\d\d)(?!\d)", title)][:1]
     year = f"{years[0]}年" if years else ""
+    if m := _MONTHS.search(title):  # "1-11月": a total of months, not the last month's
+        first, last = int(m.group(1)), int(m.group(2))
+        if 1 <= first < last <= 12:
+            return f"{year}{first}-{last}月", last + 0.2
+    if m := _FIRST_QUARTERS.search(title):
+        quarters = int(_CHINESE_NUMBERS.get(m.group(1), m.group(1)))
+        return f"{year}前{'一二三四'[quarters - 1]}季度", 3 * quarters + 0.55
     if m := _MONTH.search(title):
         month = int(m.group(1)) if m.group(1) else _CHINESE_NUMBERS[m.group(2)]
         if 1 <= month <= 12:

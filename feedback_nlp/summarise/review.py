@@ -129,7 +129,12 @@ class Review:
                 f"{Path(file).name}无法读取，本稿未包含其内容。") for file, why in self.unreadable]
         out += self._repair_checks()
         fb = self.feedback
-        if fb is not None and not fb.get("customer_messages"):
+        if fb is not None and not fb.get("customer_messages") and fb.get("outside_year"):
+            out.append((f"none of the messages in the classified chats is dated in {self.year}, the year of the review "
+                        f"({fb['outside_year']:,} are of other years), so the customer-feedback section has no figures: "
+                        "check --year, or pass chats of that year",
+                        f"所附客户对话中没有{self.year}年的消息（{fb['outside_year']}条为其他年份），客户反馈分析没有数据。"))
+        elif fb is not None and not fb.get("customer_messages"):
             out.append(("the classified chats hold no customer messages, so the customer-feedback section has no "
                         "figures: check --chats", "所附客户对话分类结果中没有客户消息，客户反馈分析没有数据。"))
         undated = (fb or {}).get("complaints_undated", 0)
@@ -161,7 +166,7 @@ class Review:
             out.append((f"{Path(file).name}: the article \"{title}\" sums up {', '.join(map(str, years))}, "
                         f"not {self.year}, and the draft draws on it: check --year",
                         f"{Path(file).name}中的《{title}》总结的是{'、'.join(map(str, years))}年，不是{self.year}年，本稿引用了它。"))
-        if (fb or {}).get("outside_year"):
+        if (fb or {}).get("outside_year") and fb.get("customer_messages"):
             out.append((f"{fb['outside_year']} messages in the classified chats are dated outside {self.year} and are "
                         "left out of the customer feedback", f"客户对话中有{fb['outside_year']}条消息的日期不在{self.year}年内，"
                         "未计入客户反馈分析。"))

@@ -190,7 +190,10 @@ def plain_markdown(text: str) -> str:
 
 
 # "2012年度…", "企业服务中心09年工作总结", and a four-digit year without 年 ("2021售后服务年度工作总结")
-_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d(?!\d)|\d\d(?=年))(年)?")
+# two digits before 年 are a year ("13年工作总结"), not a span of years ("成立10年", "从事客服工作15年")
+_TITLE_YEAR = re.compile(
+    r"(?<!\d)((?:19|20)\d\d(?!\d)|(?<!成立)(?<!工作)(?<!从事)(?<!入职)(?<!服务)(?<![已近满第这历连])\d\d(?=年(?!来|以来|多|前|内|间)))(年)?"
+)
 _SUMMARY_WORD = re.compile(r"总结|报告|汇报|回顾|简报|月报|季报|年报|小结")
 # what a year without 年 must be followed by to be the year summed up (a quarter, "2025Q3报告", is of it)
 _WHOLE_YEAR = re.compile(r"年度|年终|全年|^[\s_\-]*[Qq][1-4](?!\d)")

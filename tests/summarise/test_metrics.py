@@ -39,6 +39,25 @@ from tests.conftest import seed_path
         ("完成了年初制定的95%的目标", 95, "%", "年初制定的目标", "target"),
         ("实现了销售收入200万元", 200, "万元", "销售收入", "actual"),
         ("了解客户需求12次", 12, "次", "了解客户需求", "actual"),
+        # a plan's completion rate is a result; a plan followed is no target
+        ("全年工单计划完成率为102%，客户满意率为95%。", 102, "%", "工单计划完成率", "actual"),
+        ("6、年度计划完成率为102%。", 102, "%", "计划完成率", "actual"),
+        ("按照年初工作计划，全年共完成维修1200单，客户满意率为95%。", 95, "%", "客户满意率", "actual"),
+        ("目标达成率为98%。", 98, "%", "目标达成率", "actual"),
+        ("根据计划，明年满意率提高到97%。", 97, "%", "明年满意率", "target"),
+        # the level a change reached is of the subject before the change
+        ("投诉量同比下降15.6%至320件。", 320, "件", "投诉量", "actual"),
+        ("客户满意率提升3.2个百分点至96.5%。", 96.5, "%", "客户满意率", "actual"),
+        ("首次响应时间缩短至2小时。", 2, "小时", "首次响应时间", "actual"),
+        ("我部门全年共受理投诉120件。", 120, "件", "受理投诉", "actual"),
+        ("要求维修人员30分钟内到达现场。", 30, "分钟", "要求维修人员", "actual"),
+        # a minus sign of a typeset table (U+2212) or an en dash is a sign
+        ("投诉量同比增长−20.9%。", -20.9, "%", "投诉量同比增长", "actual"),
+        ("人工接通率同比–1.2个百分点", -1.2, "个百分点", "人工接通率同比", "actual"),
+        # counts with 余 or 多 after the scale
+        ("全年接待3.5万余人次，受理1.2万多件", 3.5, "万人次", "接待", "actual"),
+        ("全年接待3.5万余人次，受理1.2万多件", 1.2, "万件", "受理", "actual"),
+        ("走访8千余户", 8, "千户", "走访", "actual"),
     ],
 )
 def test_metrics_value_unit_subject_kind(sentence, value, unit, subject, kind):

@@ -1,6 +1,6 @@
 import pytest
 
-from feedback_nlp.summarise.ranking import bare_figures, figure_period, rank, short_horizon
+from feedback_nlp.summarise.ranking import bare_figures, figure_period, rank, report_period, short_horizon
 from feedback_nlp.summarise.review import Sentence
 
 
@@ -90,3 +90,18 @@ def test_ranking_target_period_under_a_plans_heading(text, heading, title, perio
 )
 def test_ranking_a_plan_for_the_second_half_is_not_a_plan_for_next_year(text, short):
     assert short_horizon(text, "2025年度客服中心工作总结") is short
+
+
+@pytest.mark.parametrize(
+    "title, period",
+    [
+        ("2023年3月工作总结", "2023年3月"),
+        ("2023年1-11月客服工作总结", "2023年1-11月"),  # a total of months, not November's
+        ("2023年1月至11月工作总结", "2023年1-11月"),
+        ("2024年前三季度工作总结", "2024年前三季度"),
+        ("2023年第三季度总结", "2023年第三季度"),
+        ("2023年度工作总结", "2023年度"),
+    ],
+)
+def test_ranking_report_period_of_a_span_of_months_is_the_span(title, period):
+    assert report_period(title)[0] == period

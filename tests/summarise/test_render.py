@@ -33,7 +33,9 @@ def test_render_review_formats(tmp_path, tiny_model_dir):
     assert all({"text", "file", "line"} <= set(s) for sents in data["sections"].values() for s in sents)
     # the chats are of 2023, the review of 2012: none of them counts, and the draft says why
     assert data["customer_feedback"]["customer_messages"] == 0 and data["customer_feedback"]["outside_year"] == 36
-    assert any("36 messages in the classified chats are dated outside 2012" in w for w in data["warnings"])
+    assert any("none of the messages in the classified chats is dated in 2012, the year of the review (36 are of other years)" in w
+               for w in data["warnings"])
+    assert not any("hold no customer messages" in w for w in data["warnings"])  # they hold 36, of 2023
     (tmp_path / "2023.txt").write_text("2023年客服中心工作总结\n一、工作概况\n全年共受理客户来电12000次。\n", encoding="utf-8")
     result = runner.invoke(app, ["review", str(tmp_path / "2023.txt"), "--chats", str(classified), "-o", str(tmp_path / "r.json")])
     assert result.exit_code == 0, result.stderr

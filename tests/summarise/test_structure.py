@@ -109,3 +109,13 @@ def test_structure_markdown_markup_is_taken_off_line_by_line_and_tables_read_as_
 )
 def test_structure_opening_title_names_the_period_a_line_opens_a_report_on(line, title):
     assert opening_title(line) == title
+
+
+@pytest.mark.parametrize(
+    "title, years",
+    [("13年客服工作总结", [2013]), ("客服部13年工作总结", [2013]), ("客服中心成立10年工作回顾", []), ("从事客服工作15年总结", [])],
+)
+def test_structure_two_digits_before_nian_are_a_year_unless_they_count_years(title, years):
+    from feedback_nlp.summarise.structure import summary_years
+
+    assert summary_years(title) == years
