@@ -299,7 +299,9 @@ def _classify_batch(
     _err(f"{written} -> {output}, summary -> {summary_path}")
     if summary.files_skipped:
         names = ", ".join(Path(p).name for p in summary.files_skipped[:5]) + (", …" if len(summary.files_skipped) > 5 else "")
-        _err(f"skipped {len(summary.files_skipped)} files in the input folders that are not chat exports: {names}")
+        one = len(summary.files_skipped) == 1
+        _err(f"skipped {_count(len(summary.files_skipped), 'file')} in the input folders that "
+             f"{'is not a chat export' if one else 'are not chat exports'}: {names}")
     for failure in summary.files_failed:
         _err(f"error: {failure}")
     if summary.files_failed:

@@ -32,9 +32,17 @@ def find_header(
     read: list[list[str]] = []  # the physical lines of each row read
     for _ in range(MAX_TITLE_ROWS + 1):
         try:
-            row = next(csv.reader(lines, delimiter=delimiter))
+            row: list[str] | None = next(csv.reader(lines, delimiter=delimiter))
         except StopIteration:
             break
+        except csv.Error:  # a quote that never closes: MAX_CSV_RECORD_LINES lines read into one field
+            row = None
+        if (row is None or not names_text(row)) and len(lines.taken) > 1:
+            # a title line that opens with a quote ('"客服聊天记录导出"（2023年1月）') swallowed the
+            # lines after it, the header among them: the line alone is the title, the rest is read again
+            lines.push_back(lines.taken[1:])
+            del lines.taken[1:]
+            row = next(csv.reader([lines.taken[0].rstrip("\r\n")], delimiter=delimiter), [])
         read.append(list(lines.taken))
         lines.taken.clear()
         found = delimiter

@@ -54,7 +54,7 @@ def expand_inputs(inputs: list[str | Path], skipped: list[Path] | None = None) -
     for path in named_paths(inputs):
         if path.is_dir():
             for p in visible_files(path):
-                if p.suffix.lower() in SUFFIXES or p.suffix == ".gz":
+                if p.suffix.lower() in SUFFIXES or (p.suffix.lower() == ".gz" and format_suffix(p) in SUFFIXES):  # not .tar.gz
                     out.append(p)
                 elif skipped is not None:
                     skipped.append(p)

@@ -185,6 +185,11 @@ def open_binary(path: Path):
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
 
 
+# CSV fields as long as this are read whole and then refused by max_text_chars, not taken for an
+# unclosed quote (the csv module stops at 128 KiB: a picture pasted as base64 into a message)
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 26))
+
+
 def format_suffix(path: Path) -> str:
     """The suffix that tells the format, lower case, after any ".gz"."""
     suffixes = [s.lower() for s in path.suffixes]
@@ -200,6 +205,17 @@ def _format_of(path: Path) -> str:
     if suffix in (".csv", ".tsv", ".xlsx"):
         return suffix[1:]
     return "transcript"
+
+
+def _reads_as_transcript(head: list[str], patterns: tuple[re.Pattern, ...]) -> bool:
+    """Whether the first lines of a text file are a transcript: a quarter or more of them open a
+    message or a session, or one does below a few lines of title; a list of reviews one of which
+    starts with a date ("2023-01-05 10:12 下单，到现在还没发货") is not one."""
+    filled = [i for i, line in enumerate(head) if line.strip()]
+    opening = [i for i in filled if any(r.match(head[i]) for r in patterns)]
+    if not opening:
+        return False
+    return len(opening) >= 0.25 * len(filled) or not any(i > opening[0] for i in filled if i not in opening)
 
 
 def _text_stream(path: Path, label: str, encoding: str):
@@ -353,13 +369,13 @@ class RecordReader:
                 return Reject(label, line, "undecodable bytes; pass --encoding with the file's encoding", raw)
             row = mended
         text = fields.get(row, "text")
-        if text is None:
-            text = ""  # an empty cell or null: a picture, file or sticker in many exports, kept as a turn
+        if text is None or (isinstance(text, float) and text != text):
+            text = ""  # an empty cell, null or NaN: a picture, file or sticker in many exports, kept as a turn
         if not isinstance(text, (str, int, float)) or isinstance(text, bool):
             return Reject(label, line, f"text field has type {type(text).__name__}, expected a string", raw)
         text = str(text)
         if len(text) > self.config.max_text_chars:
-            return Reject(label, line, f"text has {len(text)} characters, over max_text_chars={self.config.max_text_chars}", raw[:200])
+            return Reject(label, line, f"text has {len(text):,} characters, over max_text_chars={self.config.max_text_chars}", raw[:200])
         session = fields.get(row, "session")
         message_id = fields.get(row, "message_id")
         time = fields.get(row, "time")
@@ -403,15 +419,18 @@ class RecordReader:
 
     def _json_rows(self, path: Path, label: str, mappings: dict) -> Iterator[Record | Reject]:
         """The records and rejects of ``_jsonl``, turns without a text field among them."""
-        array = format_suffix(path) == ".json"
+        wrapped_ok = format_suffix(path) == ".json"
+        first = True
         with self._stream(path, label) as fh:
             for number, line in enumerate(fh, start=1):
                 if not line.strip():
                     continue
-                if array and line.lstrip().startswith("["):
+                if first and line.lstrip().lstrip("\ufeff").startswith("["):
+                    # a JSON array, whatever the name says (one saved as .jsonl): read as one
                     yield from self._json_array(line + fh.read(), mappings, path, label)
                     return
-                if array and line.lstrip().lstrip("\ufeff").startswith("{"):
+                first = False
+                if wrapped_ok and line.lstrip().lstrip("\ufeff").startswith("{"):
                     wrapped = self._json_wrapper(line, fh, label)
                     if wrapped is not None:
                         key, obj, text = wrapped
@@ -420,10 +439,10 @@ class RecordReader:
                         # one such object on one line: more may follow, one a line (a page or a session each)
                         yield from self._wrapper_lines(fh, key, number, len(obj[key]), mappings, path, label)
                         return
-                array = False
+                wrapped_ok = False
                 raw = line.rstrip("\r\n").lstrip("\ufeff")  # a byte order mark where two exports were joined
                 try:
-                    row = json.loads(raw)
+                    row = json.loads(raw, strict=False)  # a tab or NUL left raw inside a string, as some exporters do
                 except json.JSONDecodeError as exc:
                     reason = f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
                     if _undecodable(raw):  # bytes that could not be read broke the JSON
@@ -443,7 +462,7 @@ class RecordReader:
                 continue
             raw = raw.rstrip("\r\n")
             try:
-                obj = json.loads(raw)
+                obj = json.loads(raw, strict=False)
             except json.JSONDecodeError as exc:
                 yield Reject(label, number, f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})", raw[:500])
                 continue
@@ -602,7 +621,13 @@ class RecordReader:
         except ImportError:
             raise ImportError("reading .xlsx needs openpyxl; run: pip install openpyxl") from None
         try:
-            book = load_workbook(path, read_only=True, data_only=True)
+            source = path
+            if path.suffix.lower() == ".gz":  # a gzipped workbook: unpacked in memory, as openpyxl needs a seekable file
+                with open_binary(path) as fh:
+                    source = io.BytesIO(fh.read())
+            book = load_workbook(source, read_only=True, data_only=True)
+        except DAMAGED_GZIP:
+            raise InputError(f"{label}: the gzip file is cut off or damaged; copy or export it again") from None
         except Exception as exc:  # openpyxl raises many types for a damaged file
             raise InputError(f"{label}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
         try:
@@ -653,8 +678,8 @@ class RecordReader:
         speaker_lines = False
         with self._stream(path, label) as fh:
             head = list(islice(fh, PLAIN_PROBE_LINES))
-            if not any(r.match(line) for line in head for r in (line_re, header_re, *speaker_res)):
-                # no line of a transcript near the top: a plain list, one message a line
+            if not _reads_as_transcript(head, (line_re, header_re, *speaker_res)):
+                # no line of a transcript near the top, or a few among plain lines: one message a line
                 yield from self._plain_lines(chain(head, fh), label)
                 return
             for number, line in enumerate(chain(head, fh), start=1):

@@ -13,8 +13,12 @@ def test_inputs_expand_finds_known_files(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.csv.gz").write_bytes(b"")
     (tmp_path / "notes.pdf").write_bytes(b"")
-    found = expand_inputs([tmp_path])
-    assert [p.name for p in found] == ["a.jsonl", "b.csv.gz"]
+    (tmp_path / "sub" / "EXPORT.CSV.GZ").write_bytes(b"")  # as Windows names it
+    (tmp_path / "backup.tar.gz").write_bytes(b"")  # an archive of exports is no export: skipped, said so
+    skipped = []
+    found = expand_inputs([tmp_path], skipped)
+    assert sorted(p.name for p in found) == ["EXPORT.CSV.GZ", "a.jsonl", "b.csv.gz"]
+    assert sorted(p.name for p in skipped) == ["backup.tar.gz", "notes.pdf"]
 
 
 def test_inputs_visible_files_come_in_natural_order(tmp_path):

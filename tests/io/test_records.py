@@ -152,6 +152,44 @@ def test_records_xlsx(reader, tmp_path):
     records, rejects = read_all(reader, tmp_path / "chats.xlsx")
     assert [(r.session, r.role, r.line) for r in records] == [("x1", "customer", 2), ("x1", "agent", 4)]
     assert not rejects
+    # gzipped, as every format may be
+    (tmp_path / "chats.xlsx.gz").write_bytes(gzip.compress((tmp_path / "chats.xlsx").read_bytes()))
+    again, rejects = read_all(reader, tmp_path / "chats.xlsx.gz")
+    assert [(r.session, r.role, r.line) for r in again] == [("x1", "customer", 2), ("x1", "agent", 4)] and not rejects
+
+
+def test_records_csv_field_longer_than_the_csv_module_reads_is_one_reject(tmp_path):
+    # a picture pasted as base64 into a message: over max_text_chars, not an unclosed quote
+    path = tmp_path / "export.csv"
+    path.write_text('session,text\ns1,快递慢\ns2,"' + "图" * 140_000 + '"\ns3,好评\n', encoding="utf-8")
+    records, rejects = read_all(RecordReader(load_chatlog_config()), path)
+    assert [r.text for r in records] == ["快递慢", "好评"]
+    assert [(r.line, r.reason) for r in rejects] == [(3, "text has 140,000 characters, over max_text_chars=5000")]
+
+
+@pytest.mark.parametrize("rows", [10, 100])  # the quote runs to the end, or past the lines a record may have
+def test_records_csv_title_line_opening_with_a_quote_does_not_swallow_the_header(reader, tmp_path, rows):
+    path = tmp_path / "export.csv"
+    body = "".join(f"s{i},快递第{i}天还没到\n" for i in range(rows))
+    path.write_text('"客服聊天记录导出（2023年1月）\nsession_id,text\n' + body, encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert len(records) == rows and records[0].text == "快递第0天还没到" and records[0].line == 3
+    assert [(r.line, r.reason) for r in rejects] == [(1, "a title above the header row, not a message")]
+
+
+def test_records_json_nan_text_is_a_turn_without_text(reader, tmp_path):
+    path = tmp_path / "chats.jsonl"
+    path.write_text('{"session_id": "s1", "text": NaN}\n{"session_id": "s1", "text": "快递慢"}\n', encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [r.text for r in records] == ["", "快递慢"] and not rejects
+
+
+def test_records_json_lines_with_raw_control_characters_in_a_string_are_read(reader, tmp_path):
+    # a tab or a NUL written into a string as it is (not as \t or \u0000) by an exporter
+    path = tmp_path / "chats.jsonl"
+    path.write_text('{"text": "快递\t还没到"}\n{"text": "客服\x00态度差"}\n', encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [r.text for r in records] == ["快递\t还没到", "客服\x00态度差"] and not rejects
 
 
 def test_records_transcript_sessions_and_continuations(reader, tmp_path, monkeypatch):
@@ -230,6 +268,22 @@ def test_records_word_document_is_one_message_a_paragraph_and_another_zip_is_nam
         archive.writestr("chats.csv", "content\n快递慢\n")
     with pytest.raises(InputError, match="backup.txt: looks like a ZIP archive"):
         read_all(reader, tmp_path / "backup.txt")
+
+
+def test_records_a_list_of_reviews_one_of_which_starts_with_a_date_is_no_transcript(reader, tmp_path):
+    path = tmp_path / "reviews.txt"
+    reviews = ["东西不错", "物流太慢了", "2023-01-05 10:12 下单，到现在还没发货：太慢了", "价格太贵，乱收费", "客服态度恶劣", "退款一直不到账"]
+    path.write_text("\n".join(reviews) + "\n", encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [r.text for r in records] == reviews and not rejects
+
+
+@pytest.mark.parametrize("indent", [None, 2], ids=["one-line", "pretty-printed"])
+def test_records_json_array_saved_as_json_lines_is_read_as_an_array(reader, tmp_path, indent):
+    path = tmp_path / "chats.jsonl"
+    path.write_text(json.dumps(JSONL[:2], ensure_ascii=False, indent=indent), encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [r.id for r in records] == ["m1", "m2"] and not rejects
 
 
 def test_records_transcript_speaker_line_patterns_need_time_and_speaker(tmp_path):
