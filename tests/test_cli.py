@@ -31,6 +31,18 @@ def test_cli_normalise_gbk_file_to_stdout(tmp_path):
     assert "big5" in result.stderr and "to Simplified" in result.stderr
 
 
+def test_cli_normalise_refuses_to_write_over_its_inputs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("客服態度很好\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("快遞還沒到\n", encoding="utf-8")
+    for args in (["a.txt", "-o", "a.txt"], ["a.txt", "-o", "."], ["a.txt", "b.txt", "-o", "."], [".", "-o", "."]):
+        result = run("normalise", *args)
+        assert result.exit_code == 2 and "would write over the input" in result.stderr, args
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "客服態度很好\n"  # nothing written
+    assert run("normalise", "a.txt", "b.txt", "-o", "out").exit_code == 0
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "客服态度很好\n"
+
+
 def test_cli_normalise_no_t2s_and_tokens(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("東西不錯但是客服太慢", encoding="utf-8")

@@ -102,8 +102,14 @@ def normalise(
         if output.is_file():
             raise FeedbackNLPError(f"-o {output}: is a file; with several inputs or a folder of inputs, -o names a folder to write them into")
         output.mkdir(parents=True, exist_ok=True)
+    targets = [_output_path(output, name, many, used) for _source, name in sources]
+    inputs_read = {Path(source).resolve(): source for source, _name in sources if source != "-"}
+    for target in targets:
+        if target is not None and target.resolve() in inputs_read:
+            raise FeedbackNLPError(f"-o {output}: would write over the input {inputs_read[target.resolve()]}; "
+                                   "name another file or folder for the output")
     failed = 0
-    for source, name in sources:
+    for (source, name), target in zip(sources, targets):
         if source != "-" and Path(source).suffix.lower() in EXPORT_SUFFIXES:
             _err(f"note: {source} is normalised as plain text, so commas and quotes between Chinese characters "
                  "become full-width and its fields run together; 'classify FILE -o OUTPUT' reads an export field by field")
@@ -124,7 +130,6 @@ def normalise(
             if _state["verbose"]:
                 raise
             continue
-        target = _output_path(output, name, many, used)
         if target is None:
             sys.stdout.write(rendered + "\n")
             sys.stdout.flush()  # keep the text ahead of the report on a shared terminal
