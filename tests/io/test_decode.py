@@ -106,6 +106,8 @@ def _word_document(tmp_path):
     merged = document.add_table(rows=1, cols=3)
     merged.cell(0, 0).merge(merged.cell(0, 1)).text = "回复不及时"
     merged.cell(0, 2).text = "12起"
+    same = document.add_table(rows=1, cols=3)  # this year and last year alike: two figures
+    same.cell(0, 0).text, same.cell(0, 1).text, same.cell(0, 2).text = "一次性解决率", "95%", "95%"
     path = tmp_path / "report.docx"
     document.save(path)
     return path
@@ -116,7 +118,8 @@ def test_decode_word_document_keeps_paragraphs_and_table_rows_in_order(tmp_path)
     decoded = decode_bytes(data, label)
     assert decoded.encoding == "docx"
     assert decoded.text.split("\n") == [
-        "2023年客服中心工作总结", "一、主要工作", "指标 数值", "客服中心接待业务 4803次", "二、存在的问题", "回复不及时 12起"
+        "2023年客服中心工作总结", "一、主要工作", "指标 数值", "客服中心接待业务 4803次", "二、存在的问题", "回复不及时 12起",
+        "一次性解决率 95% 95%",
     ]
     # a forced text encoding does not turn a Word document into garbage
     assert decode_bytes(data, label, encoding="gbk").text == decoded.text
