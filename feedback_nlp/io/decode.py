@@ -245,7 +245,9 @@ def _common_characters() -> frozenset[str]:
     """The most used Chinese characters: GB2312 level 1 (3,755 Simplified) and Big5's frequently
     used characters (5,401 Traditional)."""
     pairs = [(bytes([lead, trail]), "gb2312") for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF)]
-    pairs += [(bytes([lead, trail]), "big5") for lead in range(0xA4, 0xC7) for trail in [*range(0x40, 0x7F), *range(0xA1, 0xFF)]]
+    # Big5's frequently used characters run from A440 to C67E; C6A1 on are kana and symbols
+    pairs += [(bytes([lead, trail]), "big5") for lead in range(0xA4, 0xC7) for trail in [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+              if lead < 0xC6 or trail < 0x7F]
     return frozenset(code.decode(codec, errors="ignore") for code, codec in pairs) - {""}
 
 

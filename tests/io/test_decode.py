@@ -202,7 +202,9 @@ def test_decode_utf16_without_bom_that_also_decodes_otherwise(codec, text):
 @pytest.mark.parametrize(
     "text, codec",
     [("垃圾", "gb18030"), ("醉了", "gb18030"), ("一、硬件", "gb18030"), ("赞赞赞", "gb18030"),
-     ("設施老舊", "big5"), ("好滴~", "big5"), ("我問下我老公", "big5"), ("沒什麼意思。後悔中。", "big5")],
+     ("設施老舊", "big5"), ("好滴~", "big5"), ("我問下我老公", "big5"), ("沒什麼意思。後悔中。", "big5"),
+     # in GB18030 these read as kana beside characters ("ぃ骸種"): Big5's C6A1 on are no common characters
+     ("不滿意", "big5"), ("手機", "big5"), ("什麼", "big5")],
 )
 def test_decode_short_gbk_and_big5(text, codec):
     # a few characters give charset-normalizer too little to go on; both encodings decode most of
