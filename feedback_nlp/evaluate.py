@@ -31,6 +31,9 @@ def cause_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: list[str]) -> 
     # leaves it out (a small labelled file seldom holds every cause) and names it
     present = [i for i in range(len(labels)) if y_true[:, i].any() or y_pred[:, i].any()]
     for avg in ("micro", "macro"):
+        if not present and avg == "macro":  # no item has a cause and none was given: no label to average (null, not NaN)
+            out[avg] = {"precision": None, "recall": None, "f1": None}
+            continue
         ap, ar, af, _ = precision_recall_fscore_support(y_true, y_pred, average=avg, labels=present, zero_division=0)
         out[avg] = {"precision": float(ap), "recall": float(ar), "f1": float(af)}
     out["labels_absent"] = [lab for i, lab in enumerate(labels) if i not in present]
@@ -126,7 +129,8 @@ def write_chart(metrics: dict, path: Path) -> None:
     ax1.set_xlim(0, 1)
     ax1.invert_yaxis()
     ax1.set_xlabel("F1")
-    ax1.set_title(f"Causes: micro-F1 {metrics['causes']['micro']['f1']:.3f}, macro-F1 {metrics['causes']['macro']['f1']:.3f}")
+    macro = metrics["causes"]["macro"]["f1"]
+    ax1.set_title(f"Causes: micro-F1 {metrics['causes']['micro']['f1']:.3f}, macro-F1 {'-' if macro is None else f'{macro:.3f}'}")
     if sent is None:
         ax2.axis("off")
         ax2.set_title("Sentiment: no labelled items")

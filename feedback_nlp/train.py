@@ -192,7 +192,7 @@ def train_with_file(config: TrainConfig, data: Path, alone: bool = False) -> tup
             f"{MIN_EVAL_ITEMS * 10} or more), or drop --data-only to add them to the corpora"
         )
     with tempfile.TemporaryDirectory(prefix="feedback_nlp-corpora-") as tmp:
-        for note in write_training_corpora(own, Path(tmp), corpora_dir, alone):
+        for note in write_training_corpora(own, Path(tmp), corpora_dir, alone, taxonomy.sentiment_ids):
             logger.warning(note)
         clf = train(config.model_copy(update={"corpora_dir": Path(tmp)}))
     clf.metadata["training_data"]["data_file"] = {

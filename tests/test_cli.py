@@ -491,6 +491,13 @@ def test_cli_evaluate_ones_own_labelled_file(tiny_model_dir, tmp_path):
     assert result.exit_code == 2 and "mine.jsonl line 1: unknown cause: 'network_signal'" in result.stderr
 
 
+def test_cli_train_refuses_a_file_as_its_output_before_training(tmp_path):
+    (tmp_path / "afile.txt").write_text("x", encoding="utf-8")
+    result = run("train", "-o", str(tmp_path / "afile.txt"))
+    assert result.exit_code == 2 and "afile.txt: is a file; a model is a folder" in result.stderr
+    assert "training with" not in result.stderr  # refused before any training
+
+
 def test_cli_train_with_ones_own_file(tmp_path):
     from tests.test_train import _own_file, make_small_corpora
 

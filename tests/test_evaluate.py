@@ -209,3 +209,11 @@ def test_cli_evaluate_a_split_whose_records_lack_a_source(tiny_model_dir, tmp_pa
     assert result.exit_code == 0, result.output
     first = json.loads((out / "predictions.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert first["review"] is False
+
+
+def test_evaluate_cause_averages_of_items_without_causes_are_null_not_nan():
+    # nothing to average when no item has a cause and none is given: JSON must stay valid
+    none = np.zeros((2, 3), int)
+    metrics = cause_metrics(none, none, ["a", "b", "c"])
+    assert metrics["macro"] == {"precision": None, "recall": None, "f1": None}
+    assert "NaN" not in json.dumps(metrics) and metrics["complaint_vs_none_accuracy"] == 1.0

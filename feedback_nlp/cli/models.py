@@ -34,6 +34,8 @@ def train(
     if data_only and data is None:
         raise FeedbackNLPError("--data-only trains on the file given with --data; pass --data FILE too")
     cfg = load_train_config(config, overrides)
+    if output.exists() and not output.is_dir():  # found now, not after minutes of training
+        raise FeedbackNLPError(f"-o {output}: is a file; a model is a folder: name a new or existing folder")
     corpora = f"{data} alone" if data_only else f"{cfg.corpora_dir}{f' + {data}' if data else ''}"
     _err(f"training with {config or default_config_dir() / 'train_default.yaml'} (corpora: {corpora}) ...")
     if data is None:
@@ -230,7 +232,8 @@ def info(
         m = metrics.get(split)
         if m:
             sent = m.get("sentiment") or {}
-            line = (f"{split}: causes micro-F1 {m['causes']['micro']['f1']:.3f}, macro-F1 {m['causes']['macro']['f1']:.3f} "
+            macro = m["causes"]["macro"]["f1"]
+            line = (f"{split}: causes micro-F1 {m['causes']['micro']['f1']:.3f}, macro-F1 {'-' if macro is None else f'{macro:.3f}'} "
                     f"({m['causes']['items']} items)")
             if sent:
                 line += f"; sentiment 3-class accuracy {sent['accuracy']:.3f} ({sent['items']} items)"
@@ -284,7 +287,7 @@ def _print_metrics(metrics: dict, split: str) -> None:
         table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"]))
     for avg in ("micro", "macro"):
         m = causes[avg]
-        table.add_row(f"[b]{avg}[/b]", f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", "")
+        table.add_row(f"[b]{avg}[/b]", *("-" if m[k] is None else f"{m[k]:.3f}" for k in ("precision", "recall", "f1")), "")
     console = Console()
     console.print(table)
     if absent:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -205,7 +205,7 @@ def _numbered_rows(path: Path, problems: list | None = None):
     with open(path, "rb") as fh:  # bytes, so that a line that is not UTF-8 is named by its number
         for number, raw in enumerate(fh, start=1):
             try:
-                line = raw.decode("utf-8")
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")  # the mark Notepad and Excel write
             except UnicodeDecodeError as exc:
                 raise InputError(f"{path} line {number}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} of "
                                  "the line); save the file as UTF-8 (e.g. iconv -f gbk -t utf-8 IN > OUT, or an editor's "
@@ -365,7 +365,9 @@ def split_labelled_file(
             leave(group, f"the same text is labelled differently on lines {', '.join(str(r['line']) for r in group)}; "
                          "fix the labels and keep one")
         elif key in known:
-            leave(group, f"already in {known[key]}, which is trained on as it is")
+            held_out = not known[key].endswith("/train.jsonl")  # dev tunes, test scores: neither is trained on
+            leave(group, f"already in {known[key]}, " + ("a held-out split, so it is kept out of training" if held_out
+                                                         else "which is trained on as it is"))
         else:
             kept[key] = group[0]
             leave(group[1:], f"the same text as line {group[0]['line']}")
@@ -404,19 +406,28 @@ def write_corpora_with(target: Path, corpora_dir: Path, splits: dict[tuple[str, 
                 path.symlink_to((Path(corpora_dir) / name / f"{split}.jsonl").resolve())
 
 
-def write_training_corpora(own: LabelledFile, target: Path, corpora_dir: Path, alone: bool = False) -> list[str]:
+# items of each sentiment label one's own training split needs for a sentiment model of its own: the
+# label-noise filter drops some, and a label left without items cannot be learnt
+MIN_SENTIMENT_ITEMS = 30
+
+
+def write_training_corpora(own: LabelledFile, target: Path, corpora_dir: Path, alone: bool = False,
+                           sentiment_ids: tuple[str, ...] = ("neg", "neu", "pos")) -> list[str]:
     """Corpora for training in ``target``: those in ``corpora_dir`` with one's own split added to
     them, or, ``alone``, one's own split only for the causes (and for sentiment when its training
-    split has every sentiment label; else the sentiment corpus of ``corpora_dir`` with one's own
-    labelled records added). Returns notes on what was trained on."""
+    split has at least ``MIN_SENTIMENT_ITEMS`` items of every sentiment label and the other splits
+    some; else the sentiment corpus of ``corpora_dir`` with one's own labelled records added).
+    Returns notes on what was trained on."""
     rated = {split: [r for r in rows if r.get("sentiment")] for split, rows in own.splits.items()}
-    labels_seen = {r["sentiment"] for r in rated["train"]}
-    own_sentiment_alone = alone and len(labels_seen) >= 2 and all(rated[s] for s in SPLITS)
+    counts = Counter(r["sentiment"] for r in rated["train"])
+    few = [label for label in sentiment_ids if counts[label] < MIN_SENTIMENT_ITEMS]
+    own_sentiment_alone = alone and not few and all(rated[s] for s in SPLITS)
     notes = []
     if alone and not own_sentiment_alone:
-        notes.append(f"{own.path}: too few sentiment labels to train a sentiment model on alone (each split needs "
-                     f"some, of at least two labels); the sentiment model is trained on {corpora_dir / 'sentiment'} "
-                     "with them added")
+        why = (f"its training split has {', '.join(f'{counts[label]} {label}' for label in few)}, where the "
+               f"sentiment model needs {MIN_SENTIMENT_ITEMS} of each label" if few else "a split has no sentiment label")
+        notes.append(f"{own.path}: too few sentiment labels to train a sentiment model on alone ({why}); the sentiment "
+                     f"model is trained on {corpora_dir / 'sentiment'} with them added")
     records = {
         "causes": {s: [{"text": r["text"], "causes": r["causes"], "sentiment": r.get("sentiment")} for r in own.splits[s]]
                    for s in SPLITS},

@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
+from ..errors import InputError
 from .linear import MESSAGE, LinearModel, blend_styles
 
 
@@ -105,7 +106,8 @@ class NBLogistic(ClassifierMixin, BaseEstimator):
         for j in range(n_labels):
             pos = Y[:, j] == 1
             if pos.all() or not pos.any():
-                raise ValueError(f"label {str(self.classes_[j])!r} needs positive and negative training examples")
+                raise InputError(f"label {str(self.classes_[j])!r} needs positive and negative training examples; "
+                                 f"{'every' if pos.all() else 'no'} training item has it: label more items")
             if self.nb:
                 p = np.asarray(Xb[pos].sum(axis=0)).ravel() + self.alpha
                 q = np.asarray(Xb[~pos].sum(axis=0)).ravel() + self.alpha

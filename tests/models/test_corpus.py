@@ -1,5 +1,6 @@
 """Checks on the built corpora (corpora/*/{train,dev,test}.jsonl): labels, sizes, and no leakage."""
 
+import json
 from collections import Counter
 
 import pytest
@@ -223,3 +224,37 @@ def test_corpus_records_without_a_source_are_messages(tmp_path):
     assert list(review_mask(load_corpus("causes", tmp_path)["train"])) == [False]  # no source in the split at all
     _sentiment, causes = labelled_datasets([{**rows[0], "source": None}])
     assert causes["source"] == [""]
+
+
+@pytest.mark.parametrize("neutral, alone", [(0, False), (5, False), (30, True)])
+def test_corpus_own_sentiment_model_needs_enough_items_of_every_label(tmp_path, neutral, alone):
+    # a file of neg and pos alone (or a few neu, which the label-noise filter may drop) cannot train
+    # a three-class sentiment model: the shipped sentiment corpus is used, with the file's labels added
+    from pathlib import Path
+
+    from feedback_nlp.models.corpus import LabelledFile, write_training_corpora
+
+    def rows(label, n):
+        return [{"text": f"第{i}条{label}", "causes": [], "sentiment": label} for i in range(n)]
+
+    splits = {"train": rows("neg", 40) + rows("pos", 40) + rows("neu", neutral), "dev": rows("neg", 3), "test": rows("pos", 3)}
+    own = LabelledFile(Path("mine.jsonl"), "0", splits, [])
+    notes = write_training_corpora(own, tmp_path, CORPORA_DIR, alone=True)
+    assert (not notes) is alone
+    if not alone:
+        assert f"its training split has {neutral} neu, where the sentiment model needs 30 of each label" in notes[0]
+    assert (tmp_path / "sentiment" / "train.jsonl").is_symlink() is False
+    trained_on = read_jsonl(tmp_path / "sentiment" / "train.jsonl")
+    assert (len(trained_on) == 80 + neutral) is alone
+
+
+def test_corpus_own_labelled_file_saved_with_a_byte_order_mark_is_read(tmp_path):
+    # UTF-8 as Notepad and Excel save it, with a byte order mark
+    from feedback_nlp.models.corpus import split_labelled_file
+
+    rows = [{"text": f"第{i}个快递等了{i + 3}天还没到", "causes": ["logistics"], "sentiment": "neg"} for i in range(20)]
+    path = tmp_path / "mine.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8-sig")
+    taxonomy = load_taxonomy()
+    own = split_labelled_file(path, taxonomy.cause_ids, taxonomy.sentiment_ids)
+    assert sum(own.counts.values()) == 20 and not own.left_out
