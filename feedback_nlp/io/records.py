@@ -402,7 +402,7 @@ class RecordReader:
         list. A file none of whose first ``TEXTLESS_HELD`` messages has a text field is refused,
         as a CSV file without a text column is: its text is under a name not mapped."""
         mappings: dict[tuple, _Fields] = {}  # rows may differ in their keys
-        held: list[Record] = []  # turns without a text field, until one message has it
+        held: list[Record] | None = []  # turns without a text field, until one message has it (then None)
         for item in self._json_rows(path, label, mappings):
             if held is not None and isinstance(item, Record):
                 if mappings[tuple(item.fields)].columns["text"] is None:
