@@ -46,6 +46,9 @@ SHORT_TEXT_BYTES = 256
 # lines that are not UTF-8 in a file that mostly is are read as GB18030 or Big5 when at least this
 # share of their characters are common characters (or punctuation, or emoji)
 MIXED_MIN_COMMON = 0.8
+# half of a UTF-16 pair (a JSON escape cut in two, or an undecodable byte kept as U+DC80+): no
+# character, and not writable as UTF-8
+SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_UNDECODABLE_SHARE = 0.02
 SAMPLE_LIMIT = 1 << 16  # more replaced bytes than this and the input is refused
 

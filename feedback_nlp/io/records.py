@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..config import ChatlogConfig
 from ..errors import InputError, InputNotFoundError, shorten
 from .csv_rows import MAX_TITLE_ROWS, PhysicalLines, ends_in_quotes, find_header, holds_rows, is_one_row, rows_go_on
-from .decode import BOMS, decode_bytes, decode_line_elsewhere, lines_named
+from .decode import BOMS, SURROGATE, decode_bytes, decode_line_elsewhere, lines_named
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,6 @@ SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt", ".log", ".xlsx
 # 0x80 too: a UTF-16 file cut after an odd byte ends in one)
 _SURROGATE = re.compile("[\udc00-\udcff]")
 # in JSON, half of a character written as two escapes ("\ud83d\ude00"), the other half cut off
-_ANY_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 # what a gzip file cut off or damaged raises while it is read
 DAMAGED_GZIP = (EOFError, zlib.error, gzip.BadGzipFile)
@@ -82,6 +81,15 @@ class Reject:
 
 def _same(text: str) -> str:
     return text
+
+
+def _json_line_reject(exc: json.JSONDecodeError, raw: str, label: str, number: int) -> Reject:
+    """The reject of a line of JSON Lines that does not parse, saying where; where bytes that
+    could not be read broke it, saying that."""
+    reason = f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
+    if _undecodable(raw):
+        reason = f"undecodable bytes; pass --encoding with the file's encoding ({reason})"
+    return Reject(label, number, reason, raw[:500])
 
 
 def _tolerant(canonical: Callable[[str], str]) -> Callable[[str], str]:
@@ -277,7 +285,7 @@ def _mend_surrogates(value: Any) -> Any:
     "\\ud83d\\ude00", were cut apart) replaced by U+FFFD, in keys and strings at any depth, so that it
     can be written as UTF-8."""
     if isinstance(value, str):
-        return _ANY_SURROGATE.sub("\ufffd", value)
+        return SURROGATE.sub("\ufffd", value)
     if isinstance(value, list):
         return [_mend_surrogates(v) for v in value]
     if isinstance(value, dict):
@@ -444,10 +452,7 @@ class RecordReader:
                 try:
                     row = json.loads(raw, strict=False)  # a tab or NUL left raw inside a string, as some exporters do
                 except json.JSONDecodeError as exc:
-                    reason = f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
-                    if _undecodable(raw):  # bytes that could not be read broke the JSON
-                        reason = f"undecodable bytes; pass --encoding with the file's encoding ({reason})"
-                    yield Reject(label, number, reason, raw[:500])
+                    yield _json_line_reject(exc, raw, label, number)
                     continue
                 if _SURROGATE_ESCAPE.search(raw) and not _undecodable(raw):  # undecodable bytes: _record rejects the row
                     row = _mend_surrogates(row)
@@ -464,7 +469,7 @@ class RecordReader:
             try:
                 obj = json.loads(raw, strict=False)
             except json.JSONDecodeError as exc:
-                yield Reject(label, number, f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})", raw[:500])
+                yield _json_line_reject(exc, raw, label, number)
                 continue
             items = obj.get(key) if isinstance(obj, dict) else None
             if not isinstance(items, list):

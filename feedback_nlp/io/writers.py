@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import json
 import math
-import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import numpy as np
 import orjson
 
 from ..errors import InputError
+from .decode import SURROGATE
 
 FORMATS = ("jsonl", "csv", "parquet")
 RESUMABLE = ("jsonl", "csv")  # formats a run can append to after an interruption; Parquet cannot be
@@ -49,9 +49,6 @@ _ORJSON_OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | o
                    | orjson.OPT_SERIALIZE_NUMPY)
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # only inside JSON strings: an escape there is valid JSON
-
-
 def _json_bytes(value: Any) -> bytes:
     """``value`` as UTF-8 JSON; values JSON has no type for are written as their text. orjson
     writes a message row about four times as fast as the json module; what it refuses (an integer
@@ -64,7 +61,8 @@ def _json_bytes(value: Any) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:  # undecodable input bytes in a field kept as it came (a nested value, a key)
-        return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")  # as JSON escapes
+        # a surrogate stands only inside a JSON string, where its escape is valid JSON
+        return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")  # as JSON escapes
 
 
 def _as_orjson_numbers(value: Any) -> Any:

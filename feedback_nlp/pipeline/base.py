@@ -26,6 +26,7 @@ import numpy as np
 
 from ..config import RESOURCES_DIR
 from ..errors import FeedbackNLPError
+from ..io.decode import SURROGATE
 from ..models.base import ModelError, read_metadata
 from ..normalise.encoding import mojibake_flags, repair_mojibake
 from ..normalise.chat import PICTOGRAPH, get_reader
@@ -38,7 +39,6 @@ BATCH_SIZE = 2048
 EVIDENCE_TERMS = 3
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")  # with the extensions beyond U+FFFF
 _WORD_CHAR = re.compile(r"[^\W\d_]")  # a letter or character of any script
-_SURROGATE = re.compile("[\ud800-\udfff]")  # half of a character: an emoji whose JSON escape was cut in two
 NOT_KNOWN = "none of its words, characters or emoji is known to the model; not classified"
 _BACKENDS: dict[str, type[FeedbackClassifier]] = {}  # each backend's name and class, as they are defined
 
@@ -235,7 +235,7 @@ class FeedbackClassifier(abc.ABC):
                     text = text[: lead + MAX_CHARS]
                     after = f" after {lead:,} leading spaces or line breaks" if lead else ""
                     warnings.append(f"text has {len(item) - lead:,} characters{after}; only the first {MAX_CHARS:,} were classified")
-            text, broken = _SURROGATE.subn("\ufffd", text)  # as long as before, so spans still fit the input
+            text, broken = SURROGATE.subn("\ufffd", text)  # as long as before, so spans still fit the input
             if broken:  # they cannot be encoded, by OpenCC or a writer; normalising takes U+FFFD out
                 warnings.append(f"text has {broken} broken character{'s' if broken > 1 else ''} (half of an emoji or "
                                 "the like, e.g. from a cut JSON escape); left out")
