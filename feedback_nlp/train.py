@@ -157,6 +157,24 @@ def check_cause_items(Y: np.ndarray, labels: list[str], folds: int) -> None:
             f"over the folds; label more items of {'them' if short.sum() > 1 else 'it'}, or {lower}")
 
 
+def check_tuning_causes(Y: np.ndarray, labels: list[str], folds: int, linear: bool = True) -> None:
+    """Refuse, before anything is fitted, dev items (rows of ``Y``) that cannot tune a cause's
+    threshold where the thresholds are tuned on dev alone (``folds`` 0, and the transformers
+    backend): a cause no dev item has would get the lowest threshold and be given to nearly
+    every message."""
+    if folds:
+        return
+    missing = [c for c, n in zip(labels, Y.sum(axis=0)) if n == 0]
+    if missing:
+        which = "causes" if len(missing) > 1 else "cause"
+        raise InputError(
+            f"no dev item has the {which} {', '.join(missing)}: the cause probabilities are calibrated and each cause's "
+            f"threshold tuned on the {len(Y)} dev items alone, and a cause they lack would get the lowest threshold and "
+            f"be given to nearly every message; label dev items of {'them' if len(missing) > 1 else 'it'}"
+            + (", or calibrate on the training items too (--set model.causes_calibration_folds=5)" if linear else "")
+        )
+
+
 def train(config: TrainConfig) -> FeedbackClassifier:
     """Fit a classifier as configured; metrics on dev and test end up in its metadata."""
     taxonomy = load_taxonomy(config.taxonomy)
@@ -234,6 +252,7 @@ def _train_linear(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) -> Fee
     # causes the cause items cannot teach are refused before anything is fitted
     Y_c = indicator(c_train["causes"], labels)
     check_cause_items(Y_c, labels, config.model.causes_calibration_folds)
+    check_tuning_causes(indicator(causes_ds["dev"]["causes"], labels), labels, config.model.causes_calibration_folds)
     texts = list(s_train["text"]) + list(c_train["text"])
     logger.info("fitting features on %d texts", len(texts))
     X = featurizer.fit_transform(texts)
@@ -423,6 +442,7 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
 
     c_train, c_dev = capped(causes_ds["train"]), causes_ds["dev"]
     Y_dev = indicator(c_dev["causes"], labels)
+    check_tuning_causes(Y_dev, labels, 0, linear=False)
     causes = fine_tune(
         pretrained, tokenizer, "causes", texts(c_train), indicator(c_train["causes"], labels), texts(c_dev),
         lambda P: _micro_f1(Y_dev, P, configured_thresholds(config.model, Y_dev, P)), labels, settings, device,

@@ -425,3 +425,19 @@ def test_tune_thresholds_shared_takes_one_threshold_by_the_micro_f1_of_all_label
     Y = np.array([[1, 1], [1, 1], [0, 0], [0, 0]])
     assert list(tune_thresholds(Y, P)) == [0.3, 0.1]
     assert list(tune_thresholds(Y, P, shared=True)) == [0.1, 0.1]
+
+
+def test_train_refuses_a_cause_no_dev_item_has_when_thresholds_are_tuned_on_dev_alone(tmp_path):
+    from feedback_nlp.train import check_tuning_causes
+
+    make_small_corpora(tmp_path, per_label=6)
+    _rewrite(tmp_path / "causes" / "dev.jsonl", lambda i, r: {**r, "causes": [c for c in r["causes"] if c != "logistics"]})
+    with pytest.raises(InputError, match=r"no dev item has the cause logistics: .*tuned on the \d+ dev items alone.*"
+                                         r"label dev items of it, or calibrate on the training items too "
+                                         r"\(--set model\.causes_calibration_folds=5\)"):
+        train(load_train_config(overrides=[f"corpora_dir={tmp_path}", *QUICK]))
+    Y = np.zeros((10, 3), np.int8)
+    Y[0, 1] = 1
+    with pytest.raises(InputError, match=r"causes a, c: .*label dev items of them$"):
+        check_tuning_causes(Y, ["a", "b", "c"], 0, linear=False)
+    check_tuning_causes(Y, ["a", "b", "c"], 5)  # the training items calibrate too: checked by check_cause_items
