@@ -305,7 +305,9 @@ def evaluate(clf: FeedbackClassifier, sentiment_split, causes_split) -> dict:
 def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tuple[dict, list[dict], list[dict]]:
     """``evaluate``'s metrics, with each item of the cause split as labelled and as predicted
     (text, causes, predicted, missed, extra, the probability of each cause named, sentiment and
-    predicted sentiment, and where the split has review lines and messages, review), for reading the
+    predicted sentiment, and where the split has review lines and messages, review; causes the
+    model does not know are not "missed" but listed under unknown_to_model, as the metrics leave
+    them out), for reading the
     errors one by one; and each item of the sentiment split
     (text, sentiment, predicted_sentiment, review: whether it is a review line)."""
     texts = causes_split["text"]  # a column of a dataset is built anew at each access
@@ -313,7 +315,7 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
     Y_true = indicator(causes_split["causes"], clf.cause_ids_)
     Y_pred = indicator([[c["id"] for c in p["causes"]] for p in c_pred], clf.cause_ids_)
     causes = cause_metrics(Y_true, Y_pred, clf.cause_ids_)
-    order = {c: i for i, c in enumerate(clf.cause_ids_)}  # a label the model lacks goes last
+    order = {c: i for i, c in enumerate(clf.cause_ids_)}
     scored = [r for r, p in enumerate(c_pred) if p["sentiment"]["label"] is not None]  # not the empty or unreadable ones
     P = np.array([[c_pred[r]["cause_probabilities"].get(c, 0.0) for c in clf.cause_ids_] for r in scored]).reshape(-1, len(clf.cause_ids_))
     causes["calibration"] = calibration_metrics(P, Y_true[scored])
@@ -340,13 +342,19 @@ def evaluate_items(clf: FeedbackClassifier, sentiment_split, causes_split) -> tu
     items = []
     for r, (text, gold, p) in enumerate(zip(texts, causes_split["causes"], c_pred)):
         predicted = [c["id"] for c in p["causes"]]
-        named = sorted(set(gold) | set(predicted), key=lambda c: (order.get(c, len(order)), c))
-        items.append({
+        known = [c for c in gold if c in order]
+        named = sorted(set(known) | set(predicted), key=order.__getitem__)
+        item = {
             "text": text, "causes": list(gold), "predicted": predicted,
-            "missed": [c for c in gold if c not in predicted], "extra": [c for c in predicted if c not in gold],
+            "missed": [c for c in known if c not in predicted], "extra": [c for c in predicted if c not in gold],
             "probabilities": {c: round((p.get("cause_probabilities") or {}).get(c, 0.0), 4) for c in named},
             "sentiment": sentiment_of.get(text), "predicted_sentiment": p["sentiment"]["label"],
-        } | ({"review": bool(c_reviews[r])} if both_styles else {}))
+        }
+        if both_styles:
+            item["review"] = bool(c_reviews[r])
+        if len(known) < len(gold):
+            item["unknown_to_model"] = [c for c in gold if c not in order]
+        items.append(item)
     if not len(sentiment_split):  # one's own file may label causes only
         return {"causes": causes, "sentiment": None}, items, []
     s_results = [p["sentiment"] for p in clf.predict(sentiment_split["text"], explain=False)]

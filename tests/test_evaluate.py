@@ -217,3 +217,22 @@ def test_evaluate_cause_averages_of_items_without_causes_are_null_not_nan():
     metrics = cause_metrics(none, none, ["a", "b", "c"])
     assert metrics["macro"] == {"precision": None, "recall": None, "f1": None}
     assert "NaN" not in json.dumps(metrics) and metrics["complaint_vs_none_accuracy"] == 1.0
+
+
+def test_cli_evaluate_a_cause_the_model_does_not_know_is_not_counted_as_missed(tiny_model_dir, tmp_path):
+    # the corpora's splits may name causes of a larger taxonomy than the model's
+    from tests.test_train import make_small_corpora
+
+    make_small_corpora(tmp_path / "corpora", per_label=3)
+    out = tmp_path / "o"
+    result = _cli("evaluate", "-m", str(tiny_model_dir), "--data", "dev", "--corpora", str(tmp_path / "corpora"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    items = [json.loads(line) for line in (out / "predictions.jsonl").read_text(encoding="utf-8").splitlines()]
+    others = [item for item in items if set(item["causes"]) - {"logistics", "attitude"}]
+    assert others, "the small corpora have causes the tiny model lacks"
+    for item in others:
+        assert item["unknown_to_model"] == [c for c in item["causes"] if c not in ("logistics", "attitude")]
+        assert not set(item["missed"]) - {"logistics", "attitude"} and set(item["probabilities"]) <= {"logistics", "attitude"}
+    assert all("unknown_to_model" not in item for item in items if item not in others)
+    wrong = sum(1 for item in items if item["missed"] or item["extra"])
+    assert f"{wrong} of {len(items)} messages have a cause missed or extra" in " ".join(result.stderr.split())
