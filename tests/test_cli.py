@@ -540,7 +540,8 @@ def test_cli_thresholds_chosen_by_the_user_in_classify_and_evaluate(tiny_model_d
     assert [c["id"] for c in json.loads(result.stdout)["causes"]] == ["logistics"]
     assert "thresholds set: " in result.stderr and "logistics 0" in result.stderr
     for bad, message in (("logistcs=0.3", "logistcs is not a cause of this model"), ("high", "--threshold 'high': write a probability"),
-                         ("2", "a threshold is a probability from 0 to 1")):
+                         ("2", "thresholds: 2.0 for every cause; a threshold is a probability from 0 to 1"),
+                         ("logistics=2", "thresholds: logistics = 2.0; a threshold is a probability from 0 to 1")):
         result = run("classify", "快递太慢了", "--model", str(tiny_model_dir), "--threshold", bad)
         assert result.exit_code == 2 and message in result.stderr, result.stderr
 

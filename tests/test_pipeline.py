@@ -572,6 +572,8 @@ def test_pipeline_with_thresholds_chooses_causes_at_the_thresholds_given(tiny, t
     ({CAUSES[0]: 1.5}, "a threshold is a probability from 0 to 1"),
     ({CAUSES[0]: float("nan")}, "a threshold is a probability from 0 to 1"),
     ({CAUSES[0]: "0.3"}, "a threshold is a probability from 0 to 1"),
+    (1.5, r"^thresholds: 1\.5 for every cause; a threshold is a probability from 0 to 1$"),
+    (float("-inf"), r"^thresholds: -inf for every cause;"),
     ("0.3", "give one number for every cause, or cause ids with numbers"),
 ])
 def test_pipeline_with_thresholds_refuses_what_is_not_a_threshold(tiny, thresholds, message):

@@ -100,7 +100,7 @@ def _thresholds(specs: list[str], model) -> dict[str, float] | None:
         if sep:
             some[cause.strip()] = number
         else:
-            every = dict.fromkeys(causes, number)
+            every = checked_thresholds(causes, number)
     return checked_thresholds(causes, {**every, **some})
 
 

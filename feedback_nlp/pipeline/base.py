@@ -54,6 +54,8 @@ def checked_thresholds(cause_ids: list[str], thresholds: float | Mapping[str, fl
     """``thresholds`` as {cause id: threshold}: one number for every cause, or a mapping for some.
     Unknown causes and values outside [0, 1] are refused, named."""
     if isinstance(thresholds, (int, float, np.floating)) and not isinstance(thresholds, bool):
+        if not 0.0 <= thresholds <= 1.0:
+            raise FeedbackNLPError(f"thresholds: {thresholds} for every cause; a threshold is a probability from 0 to 1")
         thresholds = dict.fromkeys(cause_ids, thresholds)
     if not isinstance(thresholds, Mapping):
         raise FeedbackNLPError(f"thresholds: got {type(thresholds).__name__}; give one number for every cause, "
