@@ -89,7 +89,7 @@ def classify(
     ),
     sessions: Optional[Path] = typer.Option(None, "--sessions", help="Batch mode: also write per-session figures here."),
     rejects: Optional[Path] = typer.Option(None, "--rejects", help="Batch mode: reject file (default: OUTPUT's name + .rejects.jsonl)."),
-    workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", help="Batch mode: worker processes (default: all cores)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Batch mode: worker processes (default: all cores)."),
     resume: bool = typer.Option(False, "--resume", help="Batch mode: continue an interrupted run where it stopped."),
     restart: bool = typer.Option(False, "--restart", help="Batch mode: start an interrupted run again, overwriting its output."),
     redact: bool = typer.Option(False, "--redact", help="Mask phone, ID and bank card numbers, e-mail, orders, addresses in all output."),
@@ -128,9 +128,18 @@ def classify(
     explain = explain is not False  # single messages: evidence unless --no-explain
     if len(inputs) != 1:
         raise FeedbackNLPError("several inputs need -o OUTPUT (batch mode); without it, pass one message or one file")
+    batch_only = {"--format": fmt, "--sessions": sessions, "--rejects": rejects, "--workers": workers, "--resume": resume or None,
+                  "--restart": restart or None, "--chatlog": chatlog, "--text-field": text_field, "--field": field_map or None}
+    named = [option for option, value in batch_only.items() if value is not None]
+    if named:
+        raise FeedbackNLPError(f"{', '.join(named)} {'is' if len(named) == 1 else 'are'} for batch mode: add -o OUTPUT to "
+                               "classify chat-log exports into it; without -o, one message or each line of a text file "
+                               "is classified and printed")
     from ..pipeline import FeedbackClassifier, evidence_entries
 
     numbered = _messages(inputs[0], load_config(None, [f"input.encoding={encoding}"]))
+    if not numbered:
+        raise FeedbackNLPError(f"{inputs[0]}: every line is blank; no message to classify")
     clf = FeedbackClassifier.load(model, device=device, runtime=runtime)
     if thresholds:
         clf = clf.with_thresholds(thresholds)
@@ -213,9 +222,11 @@ def _classify_batch(
     from ..batch import CHUNK_SIZE, input_files
     from ..io.inputs import count_lines
 
+    cores = os.cpu_count() or 1
+    if workers is None:
+        workers = cores
     if workers < 1:
         raise FeedbackNLPError(f"--workers {workers}: use 1 or more worker processes")
-    cores = os.cpu_count() or 1
     if workers > cores:
         _err(f"note: --workers {workers} is more than the {cores} cores here; using {cores}")
         workers = cores
