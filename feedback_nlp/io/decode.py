@@ -1,8 +1,11 @@
 """Bytes in, text out: read a file or buffer and decode it with the right encoding.
 
 Order of evidence: a Word document (.docx: its paragraphs and table rows, in document order); a
-byte-order mark; strict UTF-8 (most files); UTF-16 without a BOM (NUL bytes in every other
-position, or, for Chinese text, the byte order that reads as Chinese); then charset-normalizer, limited to the encodings Chinese text is actually stored in.
+byte-order mark; strict UTF-8 (most files; but a short GBK text can be valid UTF-8 too, as
+Cyrillic letters); UTF-16 without a BOM (NUL bytes in every other position, or, for Chinese text,
+the byte order that reads as Chinese); for little text other than ASCII, the share of common
+characters in the GB18030 and the Big5 reading; then charset-normalizer, limited to the encodings
+Chinese text is actually stored in.
 Text that charset-normalizer refuses (a few damaged bytes) is read in the candidate encoding that
 leaves the fewest bytes undecodable, with low confidence (``FALLBACKS``).
 Binary data and text that no candidate decodes are refused with an error that names the input.
@@ -40,9 +43,11 @@ BOMS = [
 # what text that charset-normalizer refuses is decoded with, in order of preference; cp950 is
 # Windows' Big5, with the euro sign
 FALLBACKS = ["utf_8", "gb18030", "big5", "cp950"]
-# below this many bytes charset-normalizer has too little to go on: GBK and Big5 are told apart by
-# the share of common characters each reading gives
+# below this many bytes other than ASCII (a short text, or an export of ids and times with a few
+# short messages) charset-normalizer has too little to go on: GBK and Big5 are told apart by the
+# share of common characters each reading gives
 SHORT_TEXT_BYTES = 256
+_ASCII_BYTES = bytes(range(0x80))
 # lines that are not UTF-8 in a file that mostly is are read as GB18030 or Big5 when at least this
 # share of their characters are common characters (or punctuation, or emoji)
 MIXED_MIN_COMMON = 0.8
@@ -262,6 +267,11 @@ def _common_share(text: str) -> float:
     return sum(c in common for c in ideographs) / len(ideographs) if ideographs else 0.0
 
 
+# text of ASCII and of the letters from Greek to Thaana (U+0370 to U+07BF) alone: what a short GBK
+# or Big5 text whose bytes happen to be valid UTF-8 reads as (GBK "谢谢" is UTF-8 "лл"). Latin
+# letters with accents are left out, as a European word ("café") reads as Chinese in GBK too.
+_OTHER_SCRIPTS_ONLY = re.compile(r"[\x00-\x7f\u0370-\u07bf]*")
+
 _PUNCTUATION_OR_EMOJI = re.compile(r"[\u3000-\u303f\uff00-\uffef" + _EMOJI + "]")
 
 
@@ -384,6 +394,8 @@ def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") ->
         # CJK text by chance), but then reads with control characters that text does not have
         if _CONTROL.search(text) and (utf16 := _looks_utf16(data)):
             return _decode_with(data, utf16, label, 0.9)
+        if not text.isascii() and _OTHER_SCRIPTS_ONLY.fullmatch(text) and (short := _gb_or_big5(data)) and short[1] == 1.0:
+            return short[0]  # "谢谢" in GBK is valid UTF-8 too, as "лл"
         return Decoded(text, "utf_8", 1.0)
     except UnicodeDecodeError as exc:
         # a file cut in the middle of its last character is still UTF-8
@@ -401,7 +413,7 @@ def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") ->
         raise InputError(f"{label}: an old Office file (.doc/.xls); save it as .docx, .xlsx or text and pass that")
     if _is_binary(data):
         raise _binary_error(data, label)
-    if len(data) < SHORT_TEXT_BYTES and (short := _gb_or_big5(data)):
+    if len(data.translate(None, _ASCII_BYTES)) < SHORT_TEXT_BYTES and (short := _gb_or_big5(data)):
         return short[0]
     match = from_bytes(data, cp_isolation=CANDIDATES).best()
     if match is None:

@@ -213,6 +213,31 @@ def test_decode_short_gbk_and_big5(text, codec):
     assert decoded.encoding == codec and decoded.text == text
 
 
+@pytest.mark.parametrize("message", ["垃圾", "不满意", "多少钱", "太贵了", "谢谢", "快递怎么还没到"])
+def test_decode_export_of_ids_and_times_with_a_few_short_gbk_messages(message):
+    # hundreds of ASCII bytes around one short message: too little Chinese for charset-normalizer,
+    # which took such files for Big5 ("垃圾" as "嶼僵")
+    rows = ["session_id,message_id,time,role,text"]
+    rows += [f"S2023110800{i:04d},M{i:08d},2023-11-08 10:{i:02d}:00,customer,ok" for i in range(8)]
+    rows.insert(3, f"S1,M1,2023-11-08 10:00:00,customer,{message}")
+    data = "\n".join(rows).encode("gbk")
+    assert len(data) > 512
+    decoded = decode_bytes(data, "export.csv")
+    assert decoded.encoding == "gb18030" and decoded.text.splitlines()[3].endswith(f",customer,{message}")
+
+
+@pytest.mark.parametrize("text, codec, expected", [
+    ("谢谢".encode("gbk"), "gb18030", "谢谢"),  # also valid UTF-8: "лл"
+    ("订单123谢谢".encode("gbk"), "gb18030", "订单123谢谢"),
+    ("спасибо".encode("utf-8"), "utf_8", "спасибо"),  # Russian stays Russian: no common characters in GBK
+    ("café".encode("utf-8"), "utf_8", "café"),  # accented Latin letters are not taken for GBK
+    ("Ελλάδα".encode("utf-8"), "utf_8", "Ελλάδα"),
+])
+def test_decode_short_gbk_that_is_valid_utf8_too(text, codec, expected):
+    decoded = decode_bytes(text, "m.txt")
+    assert (decoded.encoding, decoded.text) == (codec, expected)
+
+
 def test_decode_file_that_mixes_encodings_reads_each_line_in_its_own():
     utf8 = "".join(f"第{i}行：客服态度很好，物流也很快\n" for i in range(1, 201)).encode("utf-8")
     gbk = "".join(f"第{i}行：退款一直没到账，电话也打不通\n" for i in range(201, 204)).encode("gbk")
