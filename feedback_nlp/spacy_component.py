@@ -69,16 +69,34 @@ class JiebaTokenizer:
         return self._tokeniser
 
     def __call__(self, text: str) -> Doc:
+        """A Doc of the words of ``text``. A spaCy tokenizer drops nothing (``doc.text`` is the
+        input), so the tokenise settings that drop words act as spaCy's own tokenizer does: without
+        ``keep_whitespace``, a space after a word is that word's trailing space (``token.whitespace_``)
+        rather than a token of its own; with ``drop_stopwords``, stop words are marked
+        ``token.is_stop``."""
         # segment the Simplified form (the dictionaries are Simplified) and cut the original
         # text at the same offsets; t2s maps character to character, so offsets carry over
         simplified = to_simplified(text, "t2s")
         if len(simplified) != len(text):
             simplified = text
-        words, pos = [], 0
+        keep_space = self.config.keep_whitespace
+        stop = self.tokeniser.stopwords_ if self.config.drop_stopwords else ()
+        words: list[str] = []
+        spaces: list[bool] = []
+        pos = 0
         for piece in self.tokeniser.segment(simplified):
-            words.append(text[pos : pos + len(piece)])
+            word = text[pos : pos + len(piece)]
             pos += len(piece)
-        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+            if not keep_space and word[0] == " " and words and not spaces[-1] and not words[-1].isspace():
+                spaces[-1] = True
+                word = word[1:]
+                if not word:
+                    continue
+            if piece in stop:
+                self.vocab[word].is_stop = True
+            words.append(word)
+            spaces.append(False)
+        return Doc(self.vocab, words=words, spaces=spaces)
 
     # spaCy saves the tokenizer with the pipeline: we save our settings (the tokenise config);
     # the shipped dictionary comes from the package, user word lists are copied along on disk

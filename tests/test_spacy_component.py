@@ -17,6 +17,24 @@ def test_spacy_make_nlp_uses_our_dictionary_and_keeps_text():
     assert norms["物業費"] == "物业费"
 
 
+def test_spacy_tokenizer_follows_keep_whitespace_and_drop_stopwords_without_dropping_text(tmp_path):
+    from feedback_nlp.config import TokeniseConfig
+    from feedback_nlp.spacy_component import make_nlp
+
+    text = "客服 態度  很差 app 閃退"
+    plain = make_nlp(TokeniseConfig())(text)
+    assert plain.text == text
+    # a space after a word is its trailing space, as spaCy's own tokenizers do; a second one stays a token
+    assert [(t.text, t.whitespace_) for t in plain][:3] == [("客服", " "), ("態度", " "), (" ", "")]
+    kept = make_nlp(TokeniseConfig(keep_whitespace=True))(text)
+    assert kept.text == text and [t.text for t in kept][:3] == ["客服", " ", "態度"] and not any(t.whitespace_ for t in kept)
+    # drop_stopwords marks the words of the stop-word list (read in their Simplified form) as stop words
+    (tmp_path / "stop.txt").write_text("态度\n", encoding="utf-8")
+    nlp = make_nlp(TokeniseConfig(drop_stopwords=True, stopwords=tmp_path / "stop.txt"))
+    doc = nlp(text)
+    assert doc.text == text and {t.text for t in doc if t.is_stop} >= {"態度"} and not doc[0].is_stop
+
+
 def test_spacy_registered_tokenizer_and_factory():
     import feedback_nlp.spacy_component  # noqa: F401  (registers the tokenizer and the factory)
 
