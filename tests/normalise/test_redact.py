@@ -31,6 +31,7 @@ def redactor():
         ("联系人：王小红", "NAME", "王小红"),
         ("保安刘德华态度恶劣", "NAME", "刘德华"),
         ("物业经理张建国根本不管", "NAME", "张建国"),
+        ("客服周杰说明天处理", "NAME", "周杰"),
     ],
 )
 def test_redact_masks_personal_data(redactor, text, kind, value):
@@ -73,6 +74,12 @@ def test_redact_same_value_same_mask(redactor):
         "6222021234567890129",  # fails the Luhn check: not taken as a card
         "12栋、15栋高层住户反映水压低",  # buildings named alone are no one's address
         "找遍整个房间没找到酒店任何服务电话",  # 何 is a surname, but no name stands here
+        "客服周末不上班",  # words that open with a surname's character, after a staff role
+        "师傅周日说来修",
+        "客服胡说，根本没解决",
+        "经理黄金周不在",
+        "小区12栋1500户都停水了",  # households counted, not a room
+        "3号楼200多人投诉",
         "我上周打过电话，客服电话打不通",
         "本人高度重视，师傅说明天来，前台说不知道",
         "客服小王态度很好",
