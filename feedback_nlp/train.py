@@ -442,6 +442,7 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
 
     c_train, c_dev = capped(causes_ds["train"]), causes_ds["dev"]
     Y_dev = indicator(c_dev["causes"], labels)
+    check_cause_items(indicator(c_train["causes"], labels), labels, 0)
     check_tuning_causes(Y_dev, labels, 0, linear=False)
     causes = fine_tune(
         pretrained, tokenizer, "causes", texts(c_train), indicator(c_train["causes"], labels), texts(c_dev),

@@ -7,6 +7,7 @@ import re
 import shutil
 
 import numpy as np
+import yaml
 import pytest
 
 pytest.importorskip("torch", reason="the transformers backend needs the [transformers] extra")
@@ -17,7 +18,7 @@ from typer.testing import CliRunner  # noqa: E402
 
 from feedback_nlp.batch import classify_files  # noqa: E402
 from feedback_nlp.cli import app  # noqa: E402
-from feedback_nlp.config import load_train_config  # noqa: E402
+from feedback_nlp.config import default_config_dir, load_train_config  # noqa: E402
 from feedback_nlp.errors import FeedbackNLPError  # noqa: E402
 from feedback_nlp.models.base import ModelError  # noqa: E402
 from feedback_nlp.models.corpus import CORPORA_DIR, read_jsonl  # noqa: E402
@@ -58,6 +59,10 @@ def small_corpora(tmp_path_factory):
         causes = tuple(row["causes"])
         return causes if causes in ((c,) for c in CAUSES) or (not causes and row["sentiment"] == "pos") else None
 
+    # a taxonomy of the two causes: every cause of a model needs training and dev items
+    taxonomy = yaml.safe_load((default_config_dir() / "taxonomy.yaml").read_text(encoding="utf-8"))
+    taxonomy["causes"] = [c for c in taxonomy["causes"] if c["id"] in CAUSES]
+    (root / "taxonomy.yaml").write_text(yaml.safe_dump(taxonomy, allow_unicode=True), encoding="utf-8")
     for split, per_class in (("train", 150), ("dev", 40), ("test", 40)):
         _write(root / "causes" / f"{split}.jsonl", _subset(read_jsonl(CORPORA_DIR / "causes" / f"{split}.jsonl"), cause_key, per_class))
         rows = [r for r in read_jsonl(CORPORA_DIR / "sentiment" / f"{split}.jsonl") if len(r["text"]) <= 40]
@@ -81,6 +86,7 @@ def trained(tmp_path_factory, small_corpora, pretrained):
         [
             "backend=transformers",
             f"corpora_dir={small_corpora}",
+            f"taxonomy={small_corpora / 'taxonomy.yaml'}",
             f"transformers.model_name_or_path={pretrained}",
             "transformers.max_length=64",
             "transformers.batch_size=16",
@@ -182,6 +188,7 @@ def _train_config(small_corpora, pretrained_path):
         [
             "backend=transformers",
             f"corpora_dir={small_corpora}",
+            f"taxonomy={small_corpora / 'taxonomy.yaml'}",
             f"transformers.model_name_or_path={pretrained_path}",
             "transformers.max_length=64",
             "transformers.epochs=1",
@@ -200,6 +207,19 @@ def test_pretrained_folder_without_tokenizer_files_is_refused(small_corpora, pre
     assert (copy / "config.json").is_file() and list(copy.glob("*.safetensors"))
     with pytest.raises(FeedbackNLPError, match=rf"{re.escape(str(copy))} holds no tokenizer files \(expected tokenizer\.json"):
         train(_train_config(small_corpora, copy))
+
+
+def test_causes_without_training_or_dev_items_are_refused_before_fine_tuning(small_corpora, pretrained, tmp_path):
+    # the shipped taxonomy has eleven causes more than these corpora: none could be learnt or tuned
+    config = _train_config(small_corpora, pretrained).model_copy(update={"taxonomy": None})
+    with pytest.raises(FeedbackNLPError, match=r"no training item has the cause attitude, response_time"):
+        train(config)
+    shutil.copytree(small_corpora, tmp_path / "corpora")
+    dev = tmp_path / "corpora" / "causes" / "dev.jsonl"
+    _write(dev, [{**r, "causes": []} if r["causes"] == ["system_failure"] else r for r in read_jsonl(dev)])
+    config = _train_config(tmp_path / "corpora", pretrained)
+    with pytest.raises(FeedbackNLPError, match=r"no dev item has the cause system_failure: .*label dev items of it$"):
+        train(config)
 
 
 def test_tokenizer_of_special_tokens_only_is_refused(tmp_path):
