@@ -585,3 +585,17 @@ def test_cli_classify_without_output_refuses_batch_options_and_a_file_with_no_me
     # the options that apply to single messages still do
     result = run("classify", "快递太慢了", "--model", str(tiny_model_dir), "--json", "--redact", "--encoding", "utf-8")
     assert result.exit_code == 0 and json.loads(result.stdout)["text"] == "快递太慢了"
+
+
+def test_cli_classify_batch_output_that_names_a_folder_is_refused_with_a_file_to_give(tiny_model_dir, tmp_path):
+    export = tmp_path / "a.csv"
+    export.write_text("text\n快递太慢了\n", encoding="utf-8")
+    (tmp_path / "existing").mkdir()
+    for output in (f"{tmp_path}/new/", str(tmp_path / "existing")):
+        result = run("classify", str(export), "-o", output, "--model", str(tiny_model_dir), "-w", "1")
+        message = " ".join(result.stderr.split())
+        assert result.exit_code == 2 and f"-o {output}: names a folder" in message, message
+        assert f"e.g. -o {output.rstrip('/')}/messages.jsonl" in message
+    assert not (tmp_path / "new").exists()  # no file named like the folder
+    result = run("classify", str(export), "-o", str(tmp_path / "new" / "messages.jsonl"), "--model", str(tiny_model_dir), "-w", "1")
+    assert result.exit_code == 0 and (tmp_path / "new" / "messages.jsonl").read_text(encoding="utf-8").count("\n") == 1

@@ -55,6 +55,17 @@ def _messages(source: str, cfg: Config) -> List[tuple[Optional[int], str]]:
     return [(n, line) for n, line in enumerate(LINE_END.split(read.text), 1) if line.strip()]
 
 
+def _output_file(value: str) -> Path:
+    """The batch output file named by ``-o``; a folder ("out/", or one that exists) is refused
+    with a file name to give instead (the trailing slash would otherwise be lost, and a file
+    named like the folder written)."""
+    if value.endswith(("/", os.sep)) or os.path.isdir(value):
+        folder = value.rstrip("/" + os.sep) or value
+        raise FeedbackNLPError(f"-o {value}: names a folder; name the output file, e.g. -o {Path(folder) / 'messages.jsonl'} "
+                               "(.jsonl, .csv or .parquet), and its reject and summary files are written beside it")
+    return Path(value)
+
+
 @contextlib.contextmanager
 def _stop_on_sigterm(stopped_by: list[int]):
     """Within the block, SIGTERM (a job scheduler stopping the run, ``kill``) stops the run as
@@ -81,7 +92,7 @@ def classify(
     inputs: List[str] = typer.Argument(
         ..., help="A message; a text file with one message per line; or, with -o, chat-log exports (files or folders)."
     ),
-    output: Optional[Path] = typer.Option(
+    output: Optional[str] = typer.Option(
         None, "--output", "-o", help="Batch mode: write classified messages here (chat-log exports in, one row per message out)."
     ),
     fmt: Optional[str] = typer.Option(
@@ -118,6 +129,7 @@ def classify(
     """
     thresholds = _thresholds(threshold, model)
     if output is not None:
+        output = _output_file(output)
         if text_field:
             field_map = [*field_map, f"text={text_field}"]
         _classify_batch(
