@@ -46,7 +46,8 @@ _DATE = (
 )
 # product and version codes with dotted numbers: V1.1, iOS17.2 (the engine would split the dots)
 _CODE = r"(?<![0-9A-Za-z.])[A-Za-z]+\d+(?:\.\d+)+(?![0-9A-Za-z.])"
-_NUMBER = rf"(?<![0-9A-Za-z.])[-+−]?\d+(?:,\d{{3}})*(?:\.\d+)?(?:{_UNIT})?(?![0-9A-Za-z%])"
+# numbers with a sign and a unit; a dash after a percentage is a range's, not a sign ("30%-40%")
+_NUMBER = rf"(?<![0-9A-Za-z.])(?:(?<![%％])[-+−])?\d+(?:,\d{{3}})*(?:\.\d+)?(?:{_UNIT})?(?![0-9A-Za-z%])"
 
 _SENTENCE_END = re.compile(
     r"(?:[。！？!?；;]+|…+|(?<=[\u4e00-\u9fff])\.(?![\d.]))[”’」』）)】》\"']*"

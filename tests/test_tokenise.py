@@ -40,6 +40,16 @@ def test_tokenise_numbers_keep_unit_and_sign(tok, text, expected):
     assert expected in tok.cut(text)
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("满意度从30%-40%提升", ["30%", "-", "40%"]),  # a range: the dash is no minus sign
+    ("占比３０％－４０％", ["３０％", "－", "４０％"]),
+    ("温度-5℃", ["-5℃"]),
+])
+def test_tokenise_a_percentage_range_keeps_its_second_figure_positive(tok, text, expected):
+    words = tok.cut(text)
+    assert any(words[i : i + len(expected)] == expected for i in range(len(words))), words
+
+
 @pytest.mark.parametrize(
     "text, tokens",
     [
