@@ -185,7 +185,8 @@ def _repair(record: Record) -> str | None:
     if not repair.changed:
         return None
     record.text = repair.text
-    return f"text repaired: it was UTF-8 read as GBK (mojibake); {repair.chars_inferred} characters inferred"
+    lost = f"; {repair.emoji_left_out} emoji left out (a byte lost, and several would fit)" if repair.emoji_left_out else ""
+    return f"text repaired: it was UTF-8 read as GBK (mojibake); {repair.chars_inferred} characters inferred{lost}"
 
 
 def _redacted(row: dict, redactor, keys: tuple[str, ...]) -> dict:

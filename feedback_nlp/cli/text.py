@@ -157,7 +157,9 @@ def _summary(read, norm, target: Optional[Path]) -> str:
     if read.mojibake is not None and read.mojibake.changed:
         parts.append(
             f"mojibake repaired on {_count(len(read.mojibake.lines_repaired), 'line')} "
-            f"({_count(read.mojibake.chars_inferred, 'character')} inferred)"
+            f"({_count(read.mojibake.chars_inferred, 'character')} inferred"
+            + (f", {read.mojibake.emoji_left_out} emoji left out: a byte lost, and several would fit)"
+               if read.mojibake.emoji_left_out else ")")
         )
     for codec, lines in read.other_lines.items():
         parts.append(f"{_count(len(lines), 'line')} in {codec}")

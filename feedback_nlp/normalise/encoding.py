@@ -86,10 +86,13 @@ class _GbkTables:
         # after the character, so those entries keep the byte and are filtered in ``lookup``.
         self.index: dict[tuple, list[tuple[str, int]]] = {}
         self._lookup_memo: dict[tuple, list[str]] = {}
-        for char in sorted(lm.vocab_):  # sorted: ties are broken the same way in every process
+        # the emoji of chat too, which the model has hardly seen: "了👎" at a line's end loses the
+        # emoji's last byte ("浜嗮煈")
+        emoji = (chr(code) for start, end in _PICTOGRAPHS for code in range(start, end + 1))
+        for char in sorted(set(lm.vocab_).union(emoji)):  # sorted: ties are broken the same way in every process
             raw = char.encode("utf-8")
             size = len(raw)
-            if size not in (2, 3):
+            if size not in _MASKS:
                 continue
             for mask in _MASKS[size]:
                 inner_ok = all(
@@ -143,8 +146,11 @@ def _gbk_encodable(char: str) -> bool:
     return True
 
 
-# which byte positions of a 2- or 3-byte UTF-8 character may have been dropped (bit i = byte i)
-_MASKS = {2: (0b01, 0b10), 3: (0b001, 0b010, 0b100, 0b011, 0b110, 0b101)}
+# which byte positions of a 2-, 3- or 4-byte UTF-8 character may have been dropped (bit i = byte i);
+# of a 4-byte character (emoji), one of its last three
+_MASKS = {2: (0b01, 0b10), 3: (0b001, 0b010, 0b100, 0b011, 0b110, 0b101), 4: (0b0010, 0b0100, 0b1000)}
+# the blocks of emoji pictographs (4 bytes in UTF-8)
+_PICTOGRAPHS = ((0x1F300, 0x1F64F), (0x1F680, 0x1F6FF), (0x1F900, 0x1F9FF), (0x1FA70, 0x1FAFF))
 _DROPS = {mask: bin(mask).count("1") for masks in _MASKS.values() for mask in masks}
 
 
@@ -235,7 +241,7 @@ class _Search:
                 # often an accident of the GBK bytes than real text
                 if length != 2 or char in self.lm.vocab_:
                     out.append((char, p + length, 0))
-        for size in (3, 2):
+        for size in (4, 3, 2):
             for mask in _MASKS[size]:
                 out.extend(self._with_drops(p, size, mask))
         return [c for c in out if c[0] != "\ufffd"]
@@ -267,9 +273,10 @@ class _Search:
         drops = _DROPS[mask]
         return [(char, q, drops) for char in chars]
 
-    def run(self) -> tuple[str, list[int], float, dict[int, list[str]]]:
-        """Best reading, offsets of characters with inferred bytes, its log-probability, and for
-        each of those offsets the characters that fit the same kept bytes."""
+    def run(self) -> tuple[str, list[int], float, dict[int, list[str]], int]:
+        """Best reading, offsets of characters with inferred bytes, its log-probability, for
+        each of those offsets the characters that fit the same kept bytes, and how many emoji were
+        left out (one of several would fit)."""
         n, lm, line, words = self.n, self.lm, self.line, self.tables.words
         # states[p]: prev char -> (score, back position, back prev char, char, drops, last chars)
         states: list[dict[str, tuple]] = [dict() for _ in range(n + 1)]
@@ -301,19 +308,29 @@ class _Search:
                         states[q][char] = (total, p, prev, char, drops, recent[-3:])
         final = states[n]
         if not final:
-            return line.chars, [], -math.inf, {}
+            return line.chars, [], -math.inf, {}, 0
         prev, best = max(final.items(), key=lambda kv: kv[1][0] + lm.logp(kv[0], "\n"))
         out: list[tuple[str, int, list[str]]] = []
+        left_out = 0
         p = n
         while p > 0:
             _score, back, back_prev, char, drops, _hist = states[p][prev]
             same = [c for c, q, d in self.candidates(back) if q == p and d > 0] if drops > 0 else []
-            out.append((char, drops, same))
+            # an emoji that lost a byte could be any of several ("👎" or "👍" at a line's end): one
+            # chosen would invent a feeling the writer may not have had, so it is left out
+            if len(same) > 1 and _is_pictograph(char):
+                left_out += 1
+            else:
+                out.append((char, drops, same))
             p, prev = back, back_prev
         out.reverse()
         text = "".join(c for c, _d, _s in out)
         inferred = [i for i, (_c, d, _s) in enumerate(out) if d > 0]
-        return text, inferred, best[0], {i: same for i, (_c, d, same) in enumerate(out) if d > 0 and len(same) > 1}
+        return text, inferred, best[0], {i: same for i, (_c, d, same) in enumerate(out) if d > 0 and len(same) > 1}, left_out
+
+
+def _is_pictograph(char: str) -> bool:
+    return any(start <= ord(char) <= end for start, end in _PICTOGRAPHS)
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -377,6 +394,7 @@ class MojibakeRepair:
     chars_inferred: int = 0  # characters that needed bytes the decoder had dropped
     inferred_offsets: list[int] = field(default_factory=list)  # offsets into ``text``
     lines_unrepaired: list[int] = field(default_factory=list)  # damaged, but with "�" for lost bytes: left as they are
+    emoji_left_out: int = 0  # emoji that lost a byte and could be any of several (👍 or 👎): left out
 
     @property
     def changed(self) -> bool:
@@ -451,6 +469,7 @@ def repair_mojibake(text: str, lm: CharLM | None = None, *, source: str | None =
     inferred_by_line: dict[int, list[int]] = {}
     choices: dict[int, dict[int, list[str]]] = {}  # line -> offset -> characters fitting its bytes
     unrepaired: list[int] = []
+    left_out = 0
     tables = None
     for single_pass in (False, True):
         if single_pass and not inferred_by_line:
@@ -460,7 +479,7 @@ def repair_mojibake(text: str, lm: CharLM | None = None, *, source: str | None =
             if (non_ascii == 1) != single_pass or not _looks_damaged(line):
                 continue
             tables = tables or _get_tables(lm)
-            candidate, inferred, score, alternatives = _Search(_units(line, tables), tables, lm).run()
+            candidate, inferred, score, alternatives, emoji_lost = _Search(_units(line, tables), tables, lm).run()
             gain = score - lm.score(line) - lm.logp(line[-1:], "\n")
             if candidate == line or gain < MIN_GAIN_PER_CHAR * non_ascii:
                 continue
@@ -469,10 +488,11 @@ def repair_mojibake(text: str, lm: CharLM | None = None, *, source: str | None =
                 continue
             fixed[index] = candidate
             inferred_by_line[index] = inferred
+            left_out += emoji_lost
             choices[index] = alternatives
     if any(choices.values()):
         _choose_by_document(lm, fixed, inferred_by_line, choices)
-    result = MojibakeRepair(text="\n".join(fixed), lines_unrepaired=sorted(unrepaired))
+    result = MojibakeRepair(text="\n".join(fixed), lines_unrepaired=sorted(unrepaired), emoji_left_out=left_out)
     offset = 0
     for index, line in enumerate(fixed):
         if index in inferred_by_line:
@@ -520,6 +540,8 @@ class TextRead:
         if self.mojibake is not None and self.mojibake.changed:
             out["mojibake_lines_repaired"] = len(self.mojibake.lines_repaired)
             out["mojibake_chars_inferred"] = self.mojibake.chars_inferred
+            if self.mojibake.emoji_left_out:
+                out["mojibake_emoji_left_out"] = self.mojibake.emoji_left_out
         if self.mojibake is not None and self.mojibake.lines_unrepaired:
             out["mojibake_lines_unrepaired"] = self.mojibake.lines_unrepaired
         return out

@@ -30,6 +30,17 @@ def test_encoding_mojibake_round_trip_inline():
         assert 0 <= offset < len(repaired.text)
 
 
+def test_encoding_an_emoji_that_lost_its_last_byte_is_left_out_not_guessed():
+    # "了👎" at a line's end: the emoji's last byte is dropped, and 👍 fits the kept bytes as well
+    # (the first 😭 of the last line lost its last byte too; the second came through whole)
+    lines = ["客服态度太差了👎", "到底什么时候发货🤬", "好评👍", "退款一直没到账，电话也打不通😭😭"]
+    repaired = repair_mojibake("\n".join(damage(line) for line in lines))
+    assert repaired.text.split("\n") == ["客服态度太差了", "到底什么时候发货", "好评👍", "退款一直没到账，电话也打不通😭"]
+    assert repaired.emoji_left_out == 3 and repaired.lines_repaired == [1, 2, 3, 4]
+    report = read_text(damage("客服态度太差了👎").encode("utf-8"), name="m").report()
+    assert report["mojibake_emoji_left_out"] == 1
+
+
 def test_encoding_a_dropped_byte_is_read_the_way_the_rest_of_the_document_writes():
     # "为" and "上" differ in the byte the decoder dropped; the bigram model alone prefers "度上"
     # (程度上, 角度上); the same report writing "率为96.2%" makes "为" before a figure likelier
