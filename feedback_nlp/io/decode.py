@@ -122,6 +122,8 @@ def _looks_utf16(data: bytes) -> str | None:
         return None
     even_nul = sample[0::2].count(0) / len(sample[0::2])
     odd_nul = sample[1::2].count(0) / len(sample[1::2])
+    if len(sample) < 16 and (chinese := _looks_utf16_chinese(sample)):
+        return chinese  # a few characters: one NUL byte ("一" is U+4E00) is no pattern
     # ASCII-heavy UTF-16 has NUL in every other byte; CJK-heavy text has few NULs anywhere
     if odd_nul > 0.3 and even_nul < 0.05:
         return "utf_16_le"
@@ -249,13 +251,17 @@ def _decode_with(data: bytes, encoding: str, label: str, confidence: float, bom:
 
 
 @functools.cache
-def _common_characters() -> frozenset[str]:
+def _common_characters(codec: str | None = None) -> frozenset[str]:
     """The most used Chinese characters: GB2312 level 1 (3,755 Simplified) and Big5's frequently
-    used characters (5,401 Traditional)."""
-    pairs = [(bytes([lead, trail]), "gb2312") for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF)]
+    used characters (5,401 Traditional); ``codec`` "gb18030" or "big5": those of that encoding
+    alone (Big5 bytes read as GB18030 can give Traditional characters that GBK also holds:
+    "配置強勁" as "環涸檱沫")."""
+    pairs = [] if codec == "big5" else [(bytes([lead, trail]), "gb2312") for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF)]
     # Big5's frequently used characters run from A440 to C67E; C6A1 on are kana and symbols
-    pairs += [(bytes([lead, trail]), "big5") for lead in range(0xA4, 0xC7) for trail in [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
-              if lead < 0xC6 or trail < 0x7F]
+    pairs += [] if codec == "gb18030" else [
+        (bytes([lead, trail]), "big5") for lead in range(0xA4, 0xC7) for trail in [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+        if lead < 0xC6 or trail < 0x7F
+    ]
     return frozenset(code.decode(codec, errors="ignore") for code, codec in pairs) - {""}
 
 
@@ -279,13 +285,13 @@ def _gb_or_big5(data: bytes) -> tuple[Decoded, float] | None:
     """Text that GB18030 or Big5 decode: the reading in which more of the non-ASCII characters
     are common characters, CJK punctuation or emoji, GB18030 where they tie ("垃圾" in GBK bytes
     reads as Big5 "嶼僵", common characters too), and that share. None where neither decodes it."""
-    common = _common_characters()
     readings = []
     for order, codec in enumerate(("gb18030", "big5")):
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
+        common = _common_characters(codec)
         wide = [c for c in text if c > "\x7f"]
         share = sum(c in common or _PUNCTUATION_OR_EMOJI.match(c) is not None for c in wide) / max(len(wide), 1)
         readings.append((-share, order, codec, text))
@@ -408,7 +414,13 @@ def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") ->
         return _decode_by_line(data) or Decoded(lenient.replace("\ufffd", ""), "utf_8", 0.9, undecodable=bad)
     utf16 = _looks_utf16(data)
     if utf16:
-        return _decode_with(data, utf16, label, 0.9)
+        decoded = _decode_with(data, utf16, label, 0.9)
+        # a short GBK or Big5 text whose second bytes are ASCII reads as CJK UTF-16 too ("配置強勁"
+        # as "環涸檱沫"); with no NUL byte to tell, the reading with more common characters wins
+        if len(data) < SHORT_TEXT_BYTES and b"\x00" not in data and (short := _gb_or_big5(data)):
+            if short[1] > _common_share(decoded.text):
+                return short[0]
+        return decoded
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # the OLE container of .doc, .xls, .ppt
         raise InputError(f"{label}: an old Office file (.doc/.xls); save it as .docx, .xlsx or text and pass that")
     if _is_binary(data):

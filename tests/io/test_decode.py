@@ -238,6 +238,17 @@ def test_decode_short_gbk_that_is_valid_utf8_too(text, codec, expected):
     assert (decoded.encoding, decoded.text) == (codec, expected)
 
 
+@pytest.mark.parametrize("text, codec", [
+    ("配置強勁", "big5"),  # its second bytes are ASCII: also CJK UTF-16 ("環涸檱沫")
+    ("🙄🙄🙄", "gb18030"),
+    ("赞一个", "utf-16-le"),  # 一 is U+4E00: one NUL byte, in the place a BE text of ASCII has them
+    ("赞一个", "utf-16-be"),
+])
+def test_decode_a_few_characters_that_read_as_utf16_and_as_gbk_or_big5(text, codec):
+    decoded = decode_bytes(text.encode(codec), "m.txt")
+    assert decoded.text == text and decoded.encoding == codec.replace("-", "_")
+
+
 def test_decode_file_that_mixes_encodings_reads_each_line_in_its_own():
     utf8 = "".join(f"第{i}行：客服态度很好，物流也很快\n" for i in range(1, 201)).encode("utf-8")
     gbk = "".join(f"第{i}行：退款一直没到账，电话也打不通\n" for i in range(201, 204)).encode("gbk")
