@@ -20,6 +20,7 @@ import gzip
 import json
 import logging
 import os
+import re
 import threading
 import time
 import zlib
@@ -539,6 +540,17 @@ def _checkpoint_items(path: Path) -> str:
         return "?"
 
 
+# a count or a length in a reject's reason ("text has 5,024 characters"); a setting's value
+# ("max_text_chars=5000") is kept
+_FIGURE = re.compile(r"(?<![=\d.])\d[\d,]*")
+
+
+def reason_kind(reason: str) -> str:
+    """A reject's reason with its figures left out and its explanation cut off, so that rejects of
+    one kind are counted together: "text has … characters, over max_text_chars=5000"."""
+    return _FIGURE.sub("…", reason.split(" (")[0].split(";")[0])[:80]
+
+
 def _account(result: list[tuple[str, dict]], writer: RowWriter, rejects: RowWriter, summary: Summary) -> None:
     messages = []
     for kind, row in result:
@@ -546,7 +558,7 @@ def _account(result: list[tuple[str, dict]], writer: RowWriter, rejects: RowWrit
         summary.redacted.update(row.pop("_redacted", {}))
         if kind == "reject":
             summary.rejected += 1
-            summary.rejected_by_reason[row["reason"].split(" (")[0].split(";")[0][:60]] += 1
+            summary.rejected_by_reason[reason_kind(row["reason"])] += 1
             rejects.write([row])
             continue
         summary.written += 1

@@ -642,3 +642,17 @@ def test_batch_thresholds_set_for_a_run_are_used_recorded_and_kept_on_resume(tmp
         classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, resume=True)
     resumed = classify_files([tmp_path / "chats.jsonl"], out, model=tiny_model_dir, chunk_size=10, resume=True, thresholds={"attitude": 1.0})
     assert resumed.as_dict()["counts_add_up"] and resumed.causes == summary.causes
+
+
+def test_batch_rejects_of_one_kind_are_counted_together_whatever_their_figures(tmp_path, tiny_model_dir):
+    from feedback_nlp.batch import reason_kind
+
+    rows = ["text"] + ["快递太慢了"] * 3 + ["x" * 5001, "y" * 5020, "z" * 6000]
+    (tmp_path / "chats.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    summary = classify_files([tmp_path / "chats.csv"], tmp_path / "out.jsonl", model=tiny_model_dir)
+    assert summary.rejected == 3 and dict(summary.rejected_by_reason) == {"text has … characters, over max_text_chars=5000": 3}
+    # the reject file keeps each reason whole
+    reasons = [r["reason"] for r in read_jsonl(tmp_path / "out.jsonl.rejects.jsonl")]
+    assert reasons[0] == "text has 5,001 characters, over max_text_chars=5000"
+    assert reason_kind("3 columns where the header has 5") == "… columns where the header has …"
+    assert reason_kind("unclosed quote (the quoted field runs over 6 lines); the lines after it are read again") == "unclosed quote"
