@@ -230,6 +230,7 @@ def test_pipeline_warns_about_a_model_from_a_newer_release(tiny, tmp_path, caplo
         (None, "error", "text is missing (None)"),
         (float("nan"), "error", "text is missing (nan)"),
         (42, "error", "type int"),
+        ("快递慢".encode("gbk"), "error", "text has type bytes; pass a string (decode bytes first: feedback_nlp.read_text(data).text"),
         ("", "warning", "empty text"),
         ("   ", "warning", "empty text"),
         ("the parcel is late", "warning", "no Chinese characters"),

@@ -226,7 +226,9 @@ class FeedbackClassifier(abc.ABC):
                 results[i] = self._empty_result(None, error=f"text is missing ({item}); pass a string")
                 continue
             if not isinstance(item, str):
-                results[i] = self._empty_result(None, error=f"text has type {type(item).__name__}; pass a string")
+                hint = (" (decode bytes first: feedback_nlp.read_text(data).text finds their encoding, GBK and Big5 too)"
+                        if isinstance(item, (bytes, bytearray, memoryview)) else "")
+                results[i] = self._empty_result(None, error=f"text has type {type(item).__name__}; pass a string{hint}")
                 continue
             warnings = []
             text = item
