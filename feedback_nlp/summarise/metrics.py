@@ -36,10 +36,12 @@ _QUALIFIER = "|".join(TARGET_QUALIFIERS + ("约", "近", "超过", "共计", "�
 _NUMBER = re.compile(
     rf"(?<![0-9A-Za-z.\-第])(?<!\d[,，、])(?P<qualifier>{_QUALIFIER})?\s*"
     rf"(?:(?P<low>\d+(?:\.\d+)?)\s*(?:至|到|~|～|-|—|–)\s*)?"  # a range: "提高1至5个百分点", "3-5天"
-    rf"(?P<value>[-+−–]?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?:余|多)?(?P<scale>千|万|亿)?(?:余|多)?(?P<unit>{'|'.join(map(re.escape, UNITS))})"
+    # thousands set apart by commas, or by spaces as some pages print them: "1,200次", "1 200次"
+    rf"(?P<value>[-+−–]?(?:\d{{1,3}}(?:[ \u00a0\u2009\u202f]\d{{3}})+(?![\d,])|\d+(?:,\d{{3}})*)(?:\.\d+)?)\s*(?:余|多)?(?P<scale>千|万|亿)?(?:余|多)?(?P<unit>{'|'.join(map(re.escape, UNITS))})"
     r"(?P<bound>以上|以下|以内|左右)?"
 )
 _MINUS = str.maketrans("−–", "--")
+_DIGIT_GROUPS = re.compile("[, \u00a0\u2009\u202f]")
 _CLAUSE_START = re.compile(r"[，。；;：:！？!?)）\n]|——|其中|以及|并且|同时")
 _CLAUSE_END = re.compile(r"[，。；;：:！？!?()（）\n]")
 _LEAD_WORDS = re.compile(
@@ -212,7 +214,7 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
     cues = [m.start() for m in _TARGET_CUE.finditer(sentence) if not _PLAN_FOLLOWED.search(sentence, 0, m.start())]
     out: list[Metric] = []
     for m in _NUMBER.finditer(sentence):
-        value = float(m.group("value").replace(",", "").translate(_MINUS))
+        value = float(_DIGIT_GROUPS.sub("", m.group("value")).translate(_MINUS))
         unit = (m.group("scale") or "") + m.group("unit")  # "54.9万通": counted in ten thousands
         qualifier = m.group("qualifier") or ""
         if unit in ("个", "份") and sentence.startswith("月", m.end()):
