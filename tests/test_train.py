@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from feedback_nlp.config import load_train_config
+from feedback_nlp.config import load_taxonomy, load_train_config
 from feedback_nlp.errors import InputError
 from feedback_nlp.models.corpus import CORPORA_DIR, SPLITS, read_jsonl, text_key
 from feedback_nlp.pipeline import FeedbackClassifier
@@ -441,3 +441,44 @@ def test_train_refuses_a_cause_no_dev_item_has_when_thresholds_are_tuned_on_dev_
     with pytest.raises(InputError, match=r"causes a, c: .*label dev items of them$"):
         check_tuning_causes(Y, ["a", "b", "c"], 0, linear=False)
     check_tuning_causes(Y, ["a", "b", "c"], 5)  # the training items calibrate too: checked by check_cause_items
+
+
+def test_split_of_ones_own_file_matches_the_corpora_near_copies_and_full_width_forms(tmp_path):
+    from feedback_nlp.models.corpus import split_labelled_file
+
+    base = tmp_path / "corpora"
+    make_small_corpora(base, per_label=6)
+    cause_keys = {text_key(r["text"]) for s in SPLITS for r in read_jsonl(base / "causes" / f"{s}.jsonl")}
+    long_enough = lambda r: len(text_key(r["text"])) >= 20  # noqa: E731  (a suffix of two keeps them near copies)
+    in_test = next(r for r in read_jsonl(base / "causes" / "test.jsonl") if long_enough(r))
+    in_train = next(r for r in read_jsonl(base / "causes" / "train.jsonl") if long_enough(r))
+    rated_only = next(r for r in read_jsonl(base / "sentiment" / "train.jsonl") if text_key(r["text"]) not in cause_keys)
+    rows = [
+        {"text": in_test["text"] + "啊啊", "causes": in_test["causes"]},  # 1: near copy of a test text
+        {"text": in_train["text"] + "啊啊", "causes": in_train["causes"]},  # 2: near copy of a training text
+        {"text": rated_only["text"], "causes": ["environment"], "sentiment": rated_only["label"]},  # 3
+        {"text": "充值100元一直没到账", "causes": ["price_billing"], "sentiment": "neg"},  # 4
+        {"text": "充值１００元一直没到账", "causes": ["price_billing"]},  # 5: the same text, full width, no sentiment
+        {"text": "退款１００元还没到账", "causes": ["refund_return"]},  # 6
+        {"text": "退款３００元还没到账", "causes": ["refund_return", "refund_return"], "sentiment": "neg"},  # 7: another text
+        {"text": "ＯＫ", "causes": [], "sentiment": "neu"},  # 8
+    ]
+    # 9 on: one form message with an order number, sent 400 times
+    rows += [{"text": f"您好，我的订单{1000 + i}显示已签收但是我根本没有收到任何包裹，请尽快核实处理", "causes": ["logistics"]}
+             for i in range(400)]
+    path = tmp_path / "mine.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    own = split_labelled_file(path, tuple(load_taxonomy().cause_ids), ("neg", "neu", "pos"), base)
+    assert sum(own.counts.values()) + len(own.left_out) == len(rows)
+    reasons = {r["line"]: r["reason"] for r in own.left_out}
+    assert reasons == {1: "a near copy of a text in causes/test.jsonl, a held-out split, so it is kept out of training",
+                       5: "the same text as line 4"}
+    where = {r["line"]: split for split, rs in own.splits.items() for r in rs}
+    assert where[2] == "train"  # trained on beside its near copy, never scored
+    (rated,) = [r for rs in own.splits.values() for r in rs if r["line"] == 3]
+    assert "sentiment" not in rated and "sentiment/train.jsonl" in rated["sentiment_left_out"]
+    assert any("1 record is kept for its causes without its sentiment label" in w for w in own.warnings())
+    (merged,) = [r for rs in own.splits.values() for r in rs if r["line"] == 4]
+    assert merged["sentiment"] == "neg"
+    assert 6 in where and 7 in where and 8 in where
+    assert len({where[line] for line in range(9, len(rows) + 1)}) == 1  # every copy of the form in one split

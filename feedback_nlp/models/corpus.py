@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -321,6 +322,11 @@ class LabelledFile:
     def warnings(self) -> list[str]:
         out = [f"{self.path}: {len(self.left_out)} records left out (duplicates, texts labelled two ways, or texts "
                "already in the corpora); see left_out.jsonl beside the split"] if self.left_out else []
+        unrated = sum("sentiment_left_out" in r for rows in self.splits.values() for r in rows)
+        if unrated:
+            out.append(f"{self.path}: {unrated} record{'s are' if unrated > 1 else ' is'} kept for {'their' if unrated > 1 else 'its'} "
+                       f"causes without {'their' if unrated > 1 else 'its'} sentiment label: the text is in the sentiment "
+                       "corpus's training split, which gives its sentiment (sentiment_left_out in the split's files)")
         small = [f"{split} {n}" for split, n in self.counts.items() if split != "train" and n < MIN_EVAL_ITEMS]
         if small:
             out.append(f"{self.path}: few records in {', '.join(small)}; scores on them are rough: label more messages "
@@ -335,60 +341,130 @@ class LabelledFile:
                 fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
 
 
+def match_key(text: str) -> str:
+    """``text_key`` of the text with full-width forms folded (NFKC), as the model reads it: "充值１００元"
+    and "充值100元" are one text. The corpora's splits were built on ``text_key``, which stays as it
+    was so that they can be built again the same; one's own records are matched with this key."""
+    return text_key(unicodedata.normalize("NFKC", text))
+
+
+# digits of a key, for grouping one's own records that differ only in them (a form message with an
+# order number, sent hundreds of times: too many copies for the 4-gram index to pair them)
+_DIGITS = re.compile(r"[0-9]+")
+
+
 def split_labelled_file(
     path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[str, ...], corpora_dir: Path | None = None
 ) -> LabelledFile:
     """Split a JSON Lines file of one's own labelled messages (text, causes, optionally
     sentiment) about 80/10/10 for training, so that no text or near copy of it stands in two
     splits. Every bad record is named before anything else (``check_corpora``'s error). A text
-    written twice is kept once; a text labelled two ways is left out on all its lines; with
-    ``corpora_dir``, a text already in those corpora is left out (it is trained on there)."""
+    written twice is kept once (its labels merged where they agree: causes as a set, a sentiment
+    given on one line only); a text labelled two ways is left out on all its lines.
+
+    With ``corpora_dir``, each text is matched with the corpora's texts, near copies included:
+    one in a held-out split (dev, test) of either corpus is left out, so that it is not trained
+    on; a copy of a cause training text is left out (it is trained on there), and a near copy of
+    one is kept in the training split; a text of the sentiment training split is kept for its
+    causes, without its sentiment label (the corpus has it)."""
     if not path.is_file():
         raise InputError(f"--data {path}: no such file; pass a JSON Lines file of labelled messages "
                          "(text, causes as a list of cause ids, optionally sentiment)")
     rows = _labelled_rows(path, cause_ids, sentiment_ids)
-    known = _corpus_keys(corpora_dir) if corpora_dir is not None else {}
     by_key: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
-        by_key[text_key(row["text"])].append(row)
+        by_key[match_key(row["text"])].append(row)
+    matches = _corpus_matches(list(by_key), corpora_dir) if corpora_dir is not None else {}
     kept: dict[str, dict] = {}
+    to_train: set[str] = set()
     left_out: list[dict] = []
 
     def leave(group: list[dict], reason: str) -> None:
         left_out.extend({"line": r["line"], "text": r["text"], "reason": reason} for r in group)
 
     for key, group in by_key.items():
-        labels = {json.dumps([sorted(r["causes"]), r.get("sentiment")]) for r in group}
+        sentiments = {r.get("sentiment") for r in group} - {None}
         if not key:
             leave(group, "no letter, digit or Chinese character to learn from")
-        elif len(labels) > 1:
+            continue
+        if len({frozenset(r["causes"]) for r in group}) > 1 or len(sentiments) > 1:
             leave(group, f"the same text is labelled differently on lines {', '.join(str(r['line']) for r in group)}; "
                          "fix the labels and keep one")
-        elif key in known:
-            held_out = not known[key].endswith("/train.jsonl")  # dev tunes, test scores: neither is trained on
-            leave(group, f"already in {known[key]}, " + ("a held-out split, so it is kept out of training" if held_out
-                                                         else "which is trained on as it is"))
-        else:
-            kept[key] = group[0]
-            leave(group[1:], f"the same text as line {group[0]['line']}")
-    split_by_key = leak_free_splits(sorted(kept))
+            continue
+        record = next((r for r in group if r.get("sentiment")), group[0])
+        found = matches.get(key, {})
+        held = [where for where, _exact in found.values() if not where.endswith("/train.jsonl")]
+        if held:  # dev tunes, test scores: neither is trained on
+            leave(group, f"{'already in' if found[held[0].split('/')[0]][1] else 'a near copy of a text in'} {held[0]}, "
+                         "a held-out split, so it is kept out of training")
+            continue
+        if "causes" in found:
+            where, exact = found["causes"]
+            if exact:
+                leave(group, f"already in {where}, which is trained on as it is")
+                continue
+            to_train.add(key)  # a near copy of a training text: trained on, never scored
+        if "sentiment" in found and record.get("sentiment"):
+            record = {k: v for k, v in record.items() if k != "sentiment"}
+            record["sentiment_left_out"] = f"the text is in {found['sentiment'][0]}, which gives its sentiment"
+        kept[key] = record
+        leave([r for r in group if r["line"] != record["line"]], f"the same text as line {record['line']}")
+    split_by_key = _own_splits(sorted(kept))
     splits: dict[str, list[dict]] = {split: [] for split in SPLITS}
     for key, row in sorted(kept.items(), key=lambda item: item[1]["line"]):
-        splits[split_by_key[key]].append(row)
+        splits["train" if key in to_train else split_by_key[key]].append(row)
     left_out.sort(key=lambda r: r["line"])
     return LabelledFile(path, hashlib.sha256(path.read_bytes()).hexdigest(), splits, left_out)
 
 
-def _corpus_keys(corpora_dir: Path) -> dict[str, str]:
-    """The key of every text of both corpora, with the file it stands in."""
-    out: dict[str, str] = {}
+def _own_splits(keys: list[str]) -> dict[str, str]:
+    """``leak_free_splits`` of one's own keys, with the keys that differ only in their digits
+    given one split first (``_DIGITS``)."""
+    by_shape: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        by_shape[_DIGITS.sub("0", key)].append(key)
+    firsts = {shape: min(members) for shape, members in by_shape.items()}
+    split_of_first = leak_free_splits(sorted(firsts.values()))
+    return {key: split_of_first[firsts[shape]] for shape, members in by_shape.items() for key in members}
+
+
+def _corpus_matches(keys: list[str], corpora_dir: Path, threshold: float = NEAR_DUPLICATE, max_postings: int = 2000
+                    ) -> dict[str, dict[str, tuple[str, bool]]]:
+    """For each of ``keys`` (``match_key``) that is a text of the corpora or a near copy of one:
+    {corpus name: (the file, exact)}, a held-out file before a training file."""
+    corpus_keys: list[str] = []
+    files: list[str] = []
     for name in ("causes", "sentiment"):
         for split in SPLITS:
             path = corpora_dir / name / f"{split}.jsonl"
             if path.is_file():
                 for _number, row in _numbered_rows(path):
                     if isinstance(row, dict) and isinstance(row.get("text"), str):
-                        out.setdefault(text_key(row["text"]), f"{name}/{split}.jsonl")
+                        corpus_keys.append(match_key(row["text"]))
+                        files.append(f"{name}/{split}.jsonl")
+    exact: dict[str, list[int]] = defaultdict(list)
+    postings: dict[str, list[int]] = defaultdict(list)
+    shingles = [_shingles(k) for k in corpus_keys]
+    for i, (key, sh) in enumerate(zip(corpus_keys, shingles)):
+        exact[key].append(i)
+        for shingle in sh:
+            postings[shingle].append(i)
+    out: dict[str, dict[str, tuple[str, bool]]] = {}
+    for key in keys:
+        if not key:
+            continue
+        found = [(i, True) for i in exact.get(key, ())]
+        own = _shingles(key)
+        counts: dict[int, int] = defaultdict(int)
+        for shingle in own:
+            post = postings.get(shingle, ())
+            if len(post) <= max_postings:
+                for i in post:
+                    counts[i] += 1
+        found += [(i, False) for i, shared in counts.items()
+                  if shared / (len(own) + len(shingles[i]) - shared) >= threshold and corpus_keys[i] != key]
+        for i, is_exact in sorted(found, key=lambda f: (files[f[0]].endswith("/train.jsonl"), not f[1])):
+            out.setdefault(key, {}).setdefault(files[i].split("/")[0], (files[i], is_exact))
     return out
 
 
