@@ -495,8 +495,18 @@ def test_cli_evaluate_ones_own_labelled_file(tiny_model_dir, tmp_path):
 def test_cli_train_refuses_a_file_as_its_output_before_training(tmp_path):
     (tmp_path / "afile.txt").write_text("x", encoding="utf-8")
     result = run("train", "-o", str(tmp_path / "afile.txt"))
-    assert result.exit_code == 2 and "afile.txt: is a file; a model is a folder" in result.stderr
+    assert result.exit_code == 2 and "afile.txt is a file; a model is a folder" in result.stderr
     assert "training with" not in result.stderr  # refused before any training
+    # a file above the folder, or where the split of one's own file goes
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "data").write_text("x", encoding="utf-8")
+    (tmp_path / "mine.jsonl").write_text('{"text": "快递慢", "causes": ["logistics"]}\n', encoding="utf-8")
+    for output, data, message in ((tmp_path / "afile.txt" / "model", [], "afile.txt is a file, not a folder"),
+                                  (tmp_path / "old", ["--data", str(tmp_path / "mine.jsonl")], "old/data is a file")):
+        result = run("train", "-o", str(output), *data)
+        assert result.exit_code == 2 and message in result.stderr and "training with" not in result.stderr, result.stderr
+    result = run("evaluate", "--data", "test", "-o", str(tmp_path / "afile.txt"))
+    assert result.exit_code == 2 and "afile.txt is a file; evaluation results go in a folder" in result.stderr
 
 
 def test_cli_train_with_ones_own_file(tmp_path):
@@ -513,6 +523,14 @@ def test_cli_train_with_ones_own_file(tmp_path):
     assert "causes on the test split of mine.jsonl" in result.stdout
     assert re.search(r"saved to \S+ \(\d+\.\d MB\)", result.stderr)  # the size, which a shipped model keeps small
     assert {p.name for p in (tmp_path / "m" / "data").iterdir()} == {"train.jsonl", "dev.jsonl", "test.jsonl", "left_out.jsonl"}
+    # scoring the model on the file it was trained on, or on its training split, is warned about
+    for data, warning in ((tmp_path / "mine.jsonl", "mine.jsonl is the file"), (tmp_path / "m" / "data" / "train.jsonl", "messages of")):
+        result = run("evaluate", "-m", str(tmp_path / "m"), "--data", str(data), "-o", str(tmp_path / "e"))
+        message = " ".join(result.stderr.split())
+        assert result.exit_code == 0 and "warning: " in message and warning in message, message
+        assert f"{tmp_path / 'm' / 'data' / 'test.jsonl'}" in message
+    result = run("evaluate", "-m", str(tmp_path / "m"), "--data", str(tmp_path / "m" / "data" / "test.jsonl"), "-o", str(tmp_path / "e"))
+    assert result.exit_code == 0 and "warning: " not in result.stderr
 
 
 def test_cli_thresholds_chosen_by_the_user_in_classify_and_evaluate(tiny_model_dir, tmp_path):

@@ -34,8 +34,7 @@ def train(
     if data_only and data is None:
         raise FeedbackNLPError("--data-only trains on the file given with --data; pass --data FILE too")
     cfg = load_train_config(config, overrides)
-    if output.exists() and not output.is_dir():  # found now, not after minutes of training
-        raise FeedbackNLPError(f"-o {output}: is a file; a model is a folder: name a new or existing folder")
+    _check_folder(output, "a model is a folder", *(["data"] if data is not None else []))  # now, not after minutes of training
     corpora = f"{data} alone" if data_only else f"{cfg.corpora_dir}{f' + {data}' if data else ''}"
     _err(f"training with {config or default_config_dir() / 'train_default.yaml'} (corpora: {corpora}) ...")
     if data is None:
@@ -53,6 +52,41 @@ def train(
         _print_metrics(clf.metadata["metrics"]["data_test"], f"the test split of {data.name}")
     size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     _err(f"saved to {output} ({size / 1e6:.1f} MB)")
+
+
+def _check_folder(output: Path, what: str, *inside: str) -> None:
+    """Refuse, before any work, an output folder that cannot be made: ``output`` or a folder
+    named in ``inside`` is a file, or a folder above it is."""
+    for path in (output, *(output / name for name in inside)):
+        if path.exists() and not path.is_dir():
+            raise FeedbackNLPError(f"-o {output}: {path} is a file; {what}: name a new or existing folder")
+    above = next((parent for parent in output.parents if parent.exists()), None)
+    if above is not None and not above.is_dir():
+        raise FeedbackNLPError(f"-o {output}: {above} is a file, not a folder; {what}: name a new or existing folder")
+
+
+def _trained_on_warnings(clf, model_dir: Optional[Path], name: str, data: Path) -> list[str]:
+    """Warnings where one's own labelled file is what the model was trained on: the same file
+    (its hash in the metadata), or texts of the split saved in the model folder's data/train.jsonl."""
+    import hashlib
+
+    from ..models.corpus import match_key, read_jsonl
+
+    trained = (clf.metadata.get("training_data") or {}).get("data_file") or {}
+    held_out = f"{model_dir / 'data' / 'test.jsonl'}" if model_dir is not None else "its held-out test split"
+    if trained.get("sha256") == hashlib.sha256(data.read_bytes()).hexdigest():
+        return [f"{data} is the file {name} was trained on: its training split was learnt and its dev split tuned the "
+                f"thresholds, so figures on the whole file overstate; score the split held out instead: --data {held_out}"]
+    train_split = model_dir / "data" / "train.jsonl" if model_dir is not None else None
+    if train_split is None or not train_split.is_file():
+        return []
+    seen = {match_key(r["text"]) for r in read_jsonl(train_split) if isinstance(r.get("text"), str)}
+    rows = read_jsonl(data)
+    shared = sum(match_key(r["text"]) in seen for r in rows if isinstance(r, dict) and isinstance(r.get("text"), str))
+    if not shared:
+        return []
+    return [f"{shared} of the {len(rows)} messages of {data} are in the split {name} was trained on ({train_split}), so "
+            f"figures on them overstate; score messages it has not seen, such as {held_out}"]
 
 
 @app.command(short_help="Score a model, or compare models, on a corpus split or a labelled file: table, JSON and chart.")
@@ -86,7 +120,12 @@ def evaluate(
     if thresholds:
         classifiers = [clf.with_thresholds(thresholds) for clf in classifiers]
         _err("thresholds set for this evaluation: " + _shown_thresholds(thresholds))
+    _check_folder(output, "evaluation results go in a folder")
     labelled = _labelled_data(classifiers[0], data, corpora)  # read once: every model is scored on the same items
+    if data not in ("dev", "test"):
+        for clf, path, name in zip(classifiers, paths, names):
+            for warning in _trained_on_warnings(clf, path, name, Path(data)):
+                _err(f"warning: {warning}")
     if len(classifiers) == 1:
         _evaluate_one(classifiers[0], names[0], data, labelled, output)
         return
