@@ -197,7 +197,8 @@ def train_with_file(config: TrainConfig, data: Path, alone: bool = False) -> tup
     metadata records the file and the model's scores on its test split ("data_test")."""
     taxonomy = load_taxonomy(config.taxonomy)
     corpora_dir = Path(config.corpora_dir or CORPORA_DIR)
-    own = split_labelled_file(Path(data), taxonomy.cause_ids, taxonomy.sentiment_ids, None if alone else corpora_dir)
+    own = split_labelled_file(Path(data), taxonomy.cause_ids, taxonomy.sentiment_ids, None if alone else corpora_dir,
+                              {c.id: c.name_zh for c in taxonomy.causes})
     for warning in own.warnings():
         logger.warning(warning)
     empty = [split for split in ("dev", "test") if not own.splits[split]]

@@ -213,6 +213,12 @@ def test_train_with_ones_own_file_names_its_bad_records(tmp_path):
     (tmp_path / "mine.jsonl").write_text('{"text": "快递慢", "causes": ["delivery"]}\n{"text": "", "causes": []}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"2 bad records in .*mine.jsonl.*line 1: unknown cause: 'delivery'.*line 2: no text"):
         train_with_file(load_train_config(), tmp_path / "mine.jsonl")
+    # a cause written by its Chinese name or in capitals is named with its id, and the ids are listed
+    (tmp_path / "mine.jsonl").write_text('{"text": "客服不理人", "causes": ["服务态度"]}\n{"text": "快递慢", "causes": ["Logistics "]}\n',
+                                         encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 1: unknown cause: '服务态度' \(write 'attitude'\); .*line 2: unknown cause: "
+                                         r"'Logistics ' \(write 'logistics'\)\. .*cause ids: attitude \(服务态度\), response_time"):
+        train_with_file(load_train_config(), tmp_path / "mine.jsonl")
     # where the corpora it is added to are not there (an installed package carries none), it says so
     (tmp_path / "mine.jsonl").write_text('{"text": "快递慢", "causes": ["logistics"]}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"corpus 'causes': missing .*none.*--set corpora_dir=DIR"):

@@ -223,9 +223,11 @@ def _numbered_rows(path: Path, problems: list | None = None):
             yield number, row
 
 
-def _bad_record(name: str, row, cause_ids: tuple[str, ...] | None, sentiment_ids: tuple[str, ...]) -> list[str]:
+def _bad_record(name: str, row, cause_ids: tuple[str, ...] | None, sentiment_ids: tuple[str, ...],
+                aliases: dict[str, str] | None = None) -> list[str]:
     """Every reason why a corpus record cannot be trained on (none: an empty list); with
-    ``cause_ids`` None, any cause id is taken."""
+    ``cause_ids`` None, any cause id is taken. ``aliases``: what a cause written otherwise
+    (" Logistics", 服务态度) stands for, named beside it."""
     if not isinstance(row, dict):
         return ["not a JSON object"]
     reasons = []
@@ -243,7 +245,9 @@ def _bad_record(name: str, row, cause_ids: tuple[str, ...] | None, sentiment_ids
     else:
         unknown = [c for c in causes if not isinstance(c, str) or (cause_ids is not None and c not in cause_ids)]
         if unknown:
-            reasons.append(f"unknown cause: {', '.join(shorten(repr(c)) for c in unknown)}")
+            hints = {c: (aliases or {}).get(c.strip().lower()) if isinstance(c, str) else None for c in unknown}
+            reasons.append("unknown cause: " + ", ".join(shorten(repr(c)) + (f" (write {hints[c]!r})" if hints[c] else "")
+                                                         for c in unknown))
     sentiment = row.get("sentiment")
     if sentiment is not None and sentiment not in sentiment_ids:
         reasons.append(f"unknown sentiment label: {shorten(repr(sentiment))} (use {', '.join(sentiment_ids)})")
@@ -263,7 +267,8 @@ def labelled_file(path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[s
     return labelled_datasets(_labelled_rows(path, cause_ids, sentiment_ids, advice))
 
 
-def _labelled_rows(path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[str, ...], advice: str = TAXONOMY_ADVICE) -> list[dict]:
+def _labelled_rows(path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[str, ...], advice: str = TAXONOMY_ADVICE,
+                   cause_names: dict[str, str] | None = None) -> list[dict]:
     """The records of a file of labelled messages, each with its ``line``; every bad record is
     named in one error (``_bad_records_error``, ending with ``advice``), as is a file with none.
     A CSV or spreadsheet file is refused before it is read: the file must be JSON Lines."""
@@ -272,8 +277,9 @@ def _labelled_rows(path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[
     if path.suffix.lower() in _NOT_JSONL:
         raise InputError(f"{path}: a {path.suffix.lstrip('.').upper()} file is not read; labelled messages must be {jsonl}")
     problems, rows = [], []
+    aliases = {c: c for c in cause_ids} | {str(n).strip().lower(): c for c, n in (cause_names or {}).items()}
     for number, row in _numbered_rows(path, problems):
-        reasons = _bad_record("causes", row, cause_ids, sentiment_ids)
+        reasons = _bad_record("causes", row, cause_ids, sentiment_ids, aliases)
         if reasons:
             problems.append((path, number, reasons))
         else:
@@ -354,7 +360,8 @@ _DIGITS = re.compile(r"[0-9]+")
 
 
 def split_labelled_file(
-    path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[str, ...], corpora_dir: Path | None = None
+    path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[str, ...], corpora_dir: Path | None = None,
+    cause_names: dict[str, str] | None = None,
 ) -> LabelledFile:
     """Split a JSON Lines file of one's own labelled messages (text, causes, optionally
     sentiment) about 80/10/10 for training, so that no text or near copy of it stands in two
@@ -370,7 +377,10 @@ def split_labelled_file(
     if not path.is_file():
         raise InputError(f"--data {path}: no such file; pass a JSON Lines file of labelled messages "
                          "(text, causes as a list of cause ids, optionally sentiment)")
-    rows = _labelled_rows(path, cause_ids, sentiment_ids)
+    named = ", ".join(f"{c} ({cause_names[c]})" if cause_names and c in cause_names else c for c in cause_ids)
+    advice = (f"label with the taxonomy's cause ids: {named}; for a cause it lacks, add one to a copy of "
+              "configs/taxonomy.yaml and pass it with --set taxonomy=FILE")
+    rows = _labelled_rows(path, cause_ids, sentiment_ids, advice, cause_names)
     by_key: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_key[match_key(row["text"])].append(row)
