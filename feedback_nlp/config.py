@@ -134,6 +134,7 @@ class BoilerplateRule(_Strict):
     kind: Literal["line", "block", "inline"] = "line"
     pattern: str
     item_pattern: str | None = None
+    max_items: int | None = Field(None, gt=0)  # block rules: at most this many items after the heading
     max_line_length: int | None = Field(None, gt=0)
 
     _compiles = field_validator("pattern", "item_pattern")(_check_regex)

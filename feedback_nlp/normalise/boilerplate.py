@@ -3,7 +3,8 @@
 Three kinds of rule (see ``configs/boilerplate.yaml``):
 - ``line``: a line matching ``pattern`` (and no longer than ``max_line_length``, if set) is removed;
 - ``block``: a header line matching ``pattern`` is removed together with the lines after it that
-  match ``item_pattern`` or are blank ("热点内容" followed by "… 浏览:734" items);
+  match ``item_pattern`` (at most ``max_items`` of them) or are blank ("热点内容" followed by
+  "… 浏览:734" items);
 - ``inline``: what ``pattern`` matches is cut out of the line and the rest kept (a site's
   watermark pasted into the middle of a sentence: "实现工范文之家业产值").
 Every removal is returned with its line number, the id of the rule and the text removed.
@@ -36,7 +37,7 @@ class BoilerplateFilter:
             (r.id, re.compile(r.pattern), r.max_line_length) for r in rules.rules if r.kind == "line"
         ]
         self._block_rules = [
-            (r.id, re.compile(r.pattern), re.compile(r.item_pattern or r"^\s*$"))
+            (r.id, re.compile(r.pattern), re.compile(r.item_pattern or r"^\s*$"), r.max_items)
             for r in rules.rules
             if r.kind == "block"
         ]
@@ -70,14 +71,16 @@ class BoilerplateFilter:
                 keep.append(i)
                 i += 1
                 continue
-            block = next(((rid, item) for rid, head, item in self._block_rules if head.search(line)), None)
+            block = next(((rid, item, most) for rid, head, item, most in self._block_rules if head.search(line)), None)
             if block is not None:
-                rule_id, item = block
+                rule_id, item, most = block
                 removed.append(RemovedLine(i + 1, rule_id, line))
                 i += 1
-                while i < n and (not lines[i] or item.search(lines[i])):
+                items = 0
+                while i < n and (not lines[i] or item.search(lines[i]) and (most is None or items < most)):
                     if lines[i]:
                         removed.append(RemovedLine(i + 1, rule_id, lines[i]))
+                        items += 1
                     i += 1
                 continue
             rule_id = self._line_rule(line)

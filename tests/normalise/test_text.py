@@ -178,6 +178,9 @@ COMPLAINTS_WITH_CUE_WORDS = [
     "电话：138-1234-5678",
     "客服很耐心，点赞",
     "驿站取件非要关注公众号再授权手机号，老人家真的不会弄",
+    "买的正版书，封底写着版权所有翻印必究，结果拿到的是盗版，要求退款",
+    "你们App关于页面写着Copyright 2015，这么老的版本还在用？",
+    "商品吊牌上印着©标志，但是质量很差",
 ]
 
 
@@ -206,6 +209,9 @@ def test_text_boilerplate_keeps_complaints_among_boilerplate_lines():
         ("扫描二维码下载APP", "download_notice"),
         ("觉得不错，请点赞↓↓↓", "download_notice"),
         ("如有侵权请联系删除", "copyright"),
+        ("版权所有 © 2008-2021 范文之家", "copyright"),
+        ("Copyright © 2012 xx网 All Rights Reserved", "copyright"),
+        ("版权所有：某某公司，京ICP备12345678号", "copyright"),
         ("免责声明：本站资源来自网络", "copyright"),
         ("上一篇：2012年度服务中心年终工作总结", "page_footer"),
         ("上一页 下一页", "page_footer"),
@@ -285,3 +291,14 @@ def test_nfkc_is_unicodedata_nfkc_on_mixed_strings():
     assert [t for t in texts if nfkc(t) != unicodedata.normalize("NFKC", t)] == []
     messy = "ＡＢＣ１２３，好！！！東西不錯～～ e\u0301 \u1100\u1161\u11a8 ① ㎡ 😀 ﬁ\n" * 50
     assert nfkc(messy) == unicodedata.normalize("NFKC", messy)
+
+
+def test_text_boilerplate_list_heading_takes_only_list_items_after_it():
+    # "猜你喜欢" in a chat log: the turns after it are no list of links
+    turns = ["客户：而且我上周买的空调到现在还没发货", "客户：再不发货我就投诉了", "快递到了，但是箱子破了。"]
+    result = normalise_text("\n".join(["正文", "猜你喜欢", *turns]))
+    assert result.text.split("\n") == ["正文", *turns]
+    # a list of titles, with or without view counters, still goes; at most max_items of them
+    titles = [f"售后服务工作总结范文{i}" for i in range(30)]
+    result = normalise_text("\n".join(["正文", "相关文章", *titles]))
+    assert result.text.split("\n") == ["正文", *titles[20:]]
