@@ -393,7 +393,15 @@ def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") ->
         return _decode_with(data, encoding, label, 1.0)
     for mark, codec in BOMS:
         if data.startswith(mark):
-            return _decode_with(data[len(mark) :], codec, label, 1.0, bom=True)
+            body = data[len(mark) :]
+            if codec == "utf_8":  # UTF-8 (Notepad writes the mark); a pasted GBK or Big5 line is read as such, and named
+                try:
+                    return Decoded(body.decode("utf-8"), codec, 1.0, bom=True)
+                except UnicodeDecodeError:
+                    if by_line := _decode_by_line(body):
+                        by_line.bom = True
+                        return by_line
+            return _decode_with(body, codec, label, 1.0, bom=True)
     try:
         text = data.decode("utf-8")
         # UTF-16 without a BOM is often valid UTF-8 too (ASCII-heavy: every other byte NUL; a short

@@ -268,6 +268,18 @@ def test_decode_file_that_mixes_encodings_reads_each_line_in_its_own():
     assert mostly_gbk.text.endswith("第6行：客服态度很好，物流也很快\n")
 
 
+def test_decode_utf8_with_a_bom_and_a_pasted_gbk_line_reads_that_line_as_gbk():
+    # Notepad writes UTF-8 with a BOM; a line pasted from a GBK export was garbled, or a short file refused
+    utf8 = "".join(f"第{i}行：客服态度很好，物流也很快\n" for i in range(1, 31)).encode("utf-8")
+    gbk = "第31行：退款一直没到账，电话也打不通\n".encode("gbk")
+    decoded = decode_bytes(codecs.BOM_UTF8 + utf8 + gbk, "export.txt")
+    assert decoded.bom and decoded.encoding == "utf_8" and decoded.other_lines == {"gb18030": [31]}
+    assert decoded.text.endswith("第31行：退款一直没到账，电话也打不通\n") and decoded.undecodable == 0
+    short = decode_bytes(codecs.BOM_UTF8 + "你好".encode("utf-8") + b"\n" + "退款没到".encode("gbk"), "m.txt")
+    assert (short.text, short.encoding, short.other_lines) == ("你好\n退款没到", "utf_8", {"gb18030": [2]})
+    assert decode_bytes(codecs.BOM_UTF8 + "你好".encode("utf-8"), "m.txt").text == "你好"
+
+
 def test_decode_damaged_utf8_is_not_read_as_gbk():
     # damaged UTF-8 often decodes as GB18030, but as rare characters: it stays damaged UTF-8
     utf8 = "".join(f"第{i}行：客服态度很好，物流也很快\n" for i in range(1, 201)).encode("utf-8")
