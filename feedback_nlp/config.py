@@ -8,7 +8,6 @@ Environment variables are read in this module only (``FEEDBACK_NLP_CACHE_DIR``).
 
 from __future__ import annotations
 
-import codecs
 import os
 import re
 import shutil
@@ -74,10 +73,12 @@ class InputConfig(_Strict):
     @classmethod
     def _known_encoding(cls, value: str) -> str:
         if value != "auto":
+            from .io.decode import text_codec  # here: the io package reads configs too
+
             try:
-                codecs.lookup(value)
+                text_codec(value)
             except LookupError:
-                raise ValueError(f"{value!r} is not an encoding Python knows; use e.g. gbk, gb18030, big5, utf-8, utf-16, or auto") from None
+                raise ValueError(f"{value!r} is not a text encoding Python knows; use e.g. gbk, gb18030, big5, utf-8, utf-16, or auto") from None
         return value
 
 

@@ -378,6 +378,15 @@ def _decode_best(data: bytes, label: str) -> Decoded:
     return Decoded(text.replace("\ufffd", ""), codec, 0.3, undecodable=bad)
 
 
+def text_codec(name: str) -> codecs.CodecInfo:
+    """The codec of a text encoding's ``name``; LookupError for a name Python does not know or
+    one of its codecs that are no text encodings (hex, base64, rot13; idna, which names hosts)."""
+    info = codecs.lookup(name)
+    if not getattr(info, "_is_text_encoding", True) or info.name in ("idna", "punycode"):
+        raise LookupError(name)
+    return info
+
+
 def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") -> Decoded:
     """Decode ``data``; ``encoding`` is "auto" or a codec name that overrides detection. A Word
     document is read as its text whatever ``encoding`` says (encoding "docx")."""
@@ -387,7 +396,7 @@ def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") ->
         raise _binary_error(data, label)
     if encoding != "auto":
         try:
-            codecs.lookup(encoding)
+            text_codec(encoding)
         except LookupError:
             raise InputError(f"{label}: unknown encoding {shorten(encoding)!r}; use e.g. gb18030, big5, utf-16, utf-8") from None
         return _decode_with(data, encoding, label, 1.0)

@@ -48,6 +48,17 @@ def test_decode_forced_encoding_and_unknown_name():
     assert decode_bytes(TEXT.encode("gbk"), "x", encoding="gbk").text == TEXT
     with pytest.raises(InputError, match="x: unknown encoding 'klingon'"):
         decode_bytes(b"abc", "x", encoding="klingon")
+    for codec in ("hex", "base64", "rot13", "idna"):  # Python's codecs that are no text encodings
+        with pytest.raises(InputError, match=f"x: unknown encoding '{codec}'"):
+            decode_bytes(b"abc", "x", encoding=codec)
+
+
+def test_config_refuses_a_codec_that_is_no_text_encoding():
+    from feedback_nlp.config import load_config
+    from feedback_nlp.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="'hex' is not a text encoding Python knows"):
+        load_config(None, ["input.encoding=hex"])
 
 
 def test_decode_wrong_forced_encoding_is_refused():
