@@ -347,6 +347,22 @@ def test_cli_normalise_a_folder_of_one_file_or_an_existing_output_folder(tmp_pat
     (tmp_path / "there").mkdir()
     assert run("normalise", str(tmp_path / "in" / "a.txt"), "-o", str(tmp_path / "there")).exit_code == 0
     assert (tmp_path / "there" / "a.txt").read_text(encoding="utf-8") == "快递慢\n"
+    # and so does one file into a name ending in a slash: a folder, not a file named like it
+    assert run("normalise", str(tmp_path / "in" / "a.txt"), "-o", f"{tmp_path / 'fresh'}/").exit_code == 0
+    assert (tmp_path / "fresh" / "a.txt").read_text(encoding="utf-8") == "快递慢\n"
+
+
+def test_cli_normalise_verbose_goes_on_past_a_bad_input_and_a_bad_setting_stops_the_run_once(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("快递慢", encoding="utf-8")
+    (tmp_path / "in" / "b.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (tmp_path / "in" / "c.txt").write_text("客服好", encoding="utf-8")
+    result = run("-v", "normalise", str(tmp_path / "in"), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "1 of 3 inputs failed" in result.stderr and "Traceback" in result.stderr
+    assert (tmp_path / "out" / "c.txt").read_text(encoding="utf-8") == "客服好\n"
+    result = run("normalise", str(tmp_path / "in" / "a.txt"), str(tmp_path / "in" / "c.txt"), "--as", "tokens",
+                 "--set", f"tokenise.user_dicts=[{tmp_path / 'none.txt'}]", "-o", str(tmp_path / "out2"))
+    assert result.exit_code == 2 and result.stderr.count("none.txt not found") == 1 and "inputs failed" not in result.stderr
 
 
 def test_cli_classify_folder_without_output_and_bad_workers(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 
 import typer
@@ -107,6 +108,12 @@ def _thresholds(specs: list[str], model) -> dict[str, float] | None:
 def _shown_thresholds(thresholds: dict[str, float]) -> str:
     """"attitude 0.3, logistics 0.5": thresholds a user set, for a line on stderr."""
     return ", ".join(f"{c} {t:g}" for c, t in thresholds.items())
+
+
+def names_folder(value: str) -> bool:
+    """Whether an output path as typed names a folder: one that exists, or a name ending in a
+    slash (which a Path would drop)."""
+    return value.endswith(("/", os.sep)) or os.path.isdir(value)
 
 
 def _count(n: int, noun: str) -> str:

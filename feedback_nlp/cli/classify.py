@@ -17,7 +17,7 @@ import typer
 from ..config import Config, load_config
 from ..errors import FeedbackNLPError
 from ..normalise.encoding import read_text
-from .app import EXPORT_SUFFIXES, THRESHOLD_HELP, _count, _err, _friendly, _shown_thresholds, _thresholds, app
+from .app import EXPORT_SUFFIXES, THRESHOLD_HELP, _count, _err, _friendly, _shown_thresholds, _thresholds, app, names_folder
 
 
 TABLE_ROWS = 5000  # more single messages than this get a note that --json or -o suits them better
@@ -59,7 +59,7 @@ def _output_file(value: str) -> Path:
     """The batch output file named by ``-o``; a folder ("out/", or one that exists) is refused
     with a file name to give instead (the trailing slash would otherwise be lost, and a file
     named like the folder written)."""
-    if value.endswith(("/", os.sep)) or os.path.isdir(value):
+    if names_folder(value):
         folder = value.rstrip("/" + os.sep) or value
         raise FeedbackNLPError(f"-o {value}: names a folder; name the output file, e.g. -o {Path(folder) / 'messages.jsonl'} "
                                "(.jsonl, .csv or .parquet), and its reject and summary files are written beside it")

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from ..config import Config, load_config
-from ..errors import FeedbackNLPError
+from ..errors import ConfigError, FeedbackNLPError, ResourceError
 from ..io.inputs import visible_files
 from ..normalise.encoding import read_text
 from ..normalise.text import normalise_text
 from ..tokenise import get_tokeniser, split_sentences
-from .app import EXPORT_SUFFIXES, _count, _err, _friendly, _state, app
+from .app import EXPORT_SUFFIXES, _count, _err, _friendly, _state, app, names_folder
 
 
 def _expand(inputs: List[str]) -> List[tuple[str, str]]:
@@ -64,8 +65,9 @@ def normalise(
     inputs: List[str] = typer.Argument(
         ..., help="Text files or folders (UTF-8/16, GB18030/GBK, Big5, mojibake); '-' reads stdin."
     ),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", help="Output file (one input file) or folder (several inputs, a folder of inputs, or an existing folder); default: stdout."
+    output_name: Optional[str] = typer.Option(
+        None, "--output", "-o", help="Output file (one input file) or folder (several inputs, a folder of inputs, an existing "
+        "folder, or a name ending in /); default: stdout."
     ),
     t2s: Optional[bool] = typer.Option(
         None, "--t2s/--no-t2s", help="Convert Traditional to Simplified (default from normalise.script)."
@@ -95,8 +97,9 @@ def normalise(
         extra.append(f"input.encoding={encoding}")
     cfg = load_config(config, extra)
     sources = _expand(inputs)
+    output = None if output_name is None else Path(output_name)
     # a folder of inputs, or -o naming a folder, writes one file per input into -o, however many
-    many = len(sources) > 1 or any(i != "-" and Path(i).is_dir() for i in inputs) or (output is not None and output.is_dir())
+    many = len(sources) > 1 or any(i != "-" and Path(i).is_dir() for i in inputs) or (output_name is not None and names_folder(output_name))
     used: set = set()
     if output is not None and many:
         if output.is_file():
@@ -124,11 +127,13 @@ def normalise(
             )
             norm = normalise_text(read.text, cfg.normalise)
             rendered = _render(norm.on_input_lines() if keep_lines else norm.text, mode, cfg)
+        except (ConfigError, ResourceError):
+            raise  # the settings, not this input: one error for the run (exit 2)
         except FeedbackNLPError as exc:
             failed += 1
             _err(f"error: {exc}")
             if _state["verbose"]:
-                raise
+                traceback.print_exc()
             continue
         if target is None:
             sys.stdout.write(rendered + "\n")
