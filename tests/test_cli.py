@@ -408,7 +408,7 @@ def test_cli_paths_that_cannot_be_used_are_one_line_errors(tmp_path, tiny_model_
     result = run("review", "", "-o", str(tmp_path / "review.md"))
     assert result.exit_code == 2 and "an empty path" in result.stderr
     result = run("normalise", str(report), "--encoding", "latin9x")
-    assert result.exit_code == 2 and "'latin9x' is not an encoding" in result.stderr and "input.encoding=latin9x" in result.stderr
+    assert result.exit_code == 2 and "'latin9x' is not a text encoding" in result.stderr and "input.encoding=latin9x" in result.stderr
 
 
 def test_cli_review_does_not_read_its_own_earlier_draft(tmp_path):
