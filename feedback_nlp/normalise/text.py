@@ -40,8 +40,16 @@ _FULLWIDTH[0x3000] = 0x20
 
 # control, zero-width and replacement characters, and unpaired surrogates (half an emoji, from a
 # JSON escape cut in two), which cannot be written out as UTF-8
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffd\u00ad\ud800-\udfff]")
-_ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f]")
+# control and invisible characters, removed; the zero-width joiner only outside an emoji sequence
+# ("👨\u200d👩\u200d👧" is one emoji, a family)
+_EMOJI_PART = "\U0001f000-\U0001faff\u2600-\u27bf"
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffd\u00ad\ud800-\udfff]"
+    rf"|\u200d(?<![{_EMOJI_PART}\ufe0f]\u200d(?=[{_EMOJI_PART}]))"
+)
+# spaces of other widths, tabs, and vertical tabs and form feeds (a page break of pdftotext): a
+# space within a line (``normalise_text`` reads the last two as line breaks)
+_ODD_SPACE = re.compile(r"[\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f]")
 _MULTI_SPACE = re.compile(r" {2,}")
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # the mark is matched first and its context checked after: much faster than a leading lookbehind
@@ -472,7 +480,7 @@ def _clusters(text: str) -> list[tuple[int, int]]:
 def normalise_text(text: str, config: NormaliseConfig | None = None) -> NormalisedText:
     """Normalise ``text`` as configured (defaults: ``configs/default.yaml``)."""
     cfg = config or NormaliseConfig()
-    original = text.replace("\r\n", "\n").replace("\r", "\n")
+    original = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
     changes: dict[str, int] = {}
 
     out, n = _CONTROL.subn("", original)
