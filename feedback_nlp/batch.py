@@ -540,14 +540,14 @@ def _checkpoint_items(path: Path) -> str:
         return "?"
 
 
-# a count or a length in a reject's reason ("text has 5,024 characters"); a setting's value
-# ("max_text_chars=5000") is kept
-_FIGURE = re.compile(r"(?<![=\d.])\d[\d,]*")
+# a length in a reject's reason ("text has 5,024 characters": three digits or more); a setting's
+# value ("max_text_chars=5000") and a small count ("4 columns where the header has 3") are kept
+_FIGURE = re.compile(r"(?<![=\d.,])(?:\d{1,3}(?:,\d{3})+|\d{3,})(?![\d,])")
 
 
 def reason_kind(reason: str) -> str:
-    """A reject's reason with its figures left out and its explanation cut off, so that rejects of
-    one kind are counted together: "text has … characters, over max_text_chars=5000"."""
+    """A reject's reason with its long figures left out and its explanation cut off, so that
+    rejects of one kind are counted together: "text has … characters, over max_text_chars=5000"."""
     return _FIGURE.sub("…", reason.split(" (")[0].split(";")[0])[:80]
 
 

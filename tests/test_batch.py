@@ -654,5 +654,6 @@ def test_batch_rejects_of_one_kind_are_counted_together_whatever_their_figures(t
     # the reject file keeps each reason whole
     reasons = [r["reason"] for r in read_jsonl(tmp_path / "out.jsonl.rejects.jsonl")]
     assert reasons[0] == "text has 5,001 characters, over max_text_chars=5000"
-    assert reason_kind("3 columns where the header has 5") == "… columns where the header has …"
+    assert reason_kind("3 columns where the header has 5") == "3 columns where the header has 5"  # too few, apart from too many
+    assert reason_kind("text has 140,000 characters, over max_text_chars=5000") == "text has … characters, over max_text_chars=5000"
     assert reason_kind("unclosed quote (the quoted field runs over 6 lines); the lines after it are read again") == "unclosed quote"
