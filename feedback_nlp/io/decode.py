@@ -48,6 +48,7 @@ FALLBACKS = ["utf_8", "gb18030", "big5", "cp950"]
 # share of common characters each reading gives
 SHORT_TEXT_BYTES = 256
 _ASCII_BYTES = bytes(range(0x80))
+TIE_CONFIDENCE = 0.3  # a short text that reads as common characters in GB18030 and in Big5 alike
 # lines that are not UTF-8 in a file that mostly is are read as GB18030 or Big5 when at least this
 # share of their characters are common characters (or punctuation, or emoji)
 MIXED_MIN_COMMON = 0.8
@@ -282,23 +283,32 @@ _PUNCTUATION_OR_EMOJI = re.compile(r"[\u3000-\u303f\uff00-\uffef" + _EMOJI + "]"
 
 
 def _gb_or_big5(data: bytes) -> tuple[Decoded, float] | None:
-    """Text that GB18030 or Big5 decode: the reading in which more of the non-ASCII characters
-    are common characters, CJK punctuation or emoji, GB18030 where they tie ("垃圾" in GBK bytes
-    reads as Big5 "嶼僵", common characters too), and that share. None where neither decodes it."""
+    """Text that GB18030 or Big5 (or Big5-HKSCS) decode: the reading in which more of the
+    non-ASCII characters are common characters, CJK punctuation or emoji, GB18030 where they tie
+    ("垃圾" in GBK bytes reads as Big5 "嶼僵", common characters too), and that share. Its
+    confidence grows with its lead over the other reading; a tie gets ``TIE_CONFIDENCE``. None
+    where neither decodes it."""
     readings = []
-    for order, codec in enumerate(("gb18030", "big5")):
+    for order, codec in enumerate(("gb18030", "big5", "big5hkscs")):
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        common = _common_characters(codec)
+        if codec == "big5hkscs" and any(r[2] == "big5" for r in readings):
+            continue  # the same reading: Big5-HKSCS only adds characters (Cantonese 哋, 啲, 係)
+        common = _common_characters("big5" if codec == "big5hkscs" else codec)
         wide = [c for c in text if c > "\x7f"]
         share = sum(c in common or _PUNCTUATION_OR_EMOJI.match(c) is not None for c in wide) / max(len(wide), 1)
         readings.append((-share, order, codec, text))
     if not readings:
         return None
-    share, _, codec, text = min(readings)
-    return Decoded(text, codec, 0.5), -share
+    readings.sort()
+    share, _, codec, text = readings[0]
+    # a tie ("垃圾" reads as common characters both ways) is a guess: below input.min_confidence
+    # (0.5 by default), which warns; a lead makes it likelier
+    margin = -share + (readings[1][0] if len(readings) > 1 else 0.0)
+    confidence = TIE_CONFIDENCE if margin <= 0 else 0.5 + 0.5 * min(margin, 1.0)
+    return Decoded(text, codec, round(confidence, 3)), -share
 
 
 def decode_line_elsewhere(data: bytes, encoding: str) -> tuple[str, str] | None:

@@ -311,3 +311,13 @@ def test_decode_cut_off_word_document_is_named_damaged(tmp_path):
         zf.writestr("data/sheet.bin", bytes(range(256)) * 40)
     with pytest.raises(InputError, match="x.zip: looks like a ZIP archive"):
         decode_bytes(archive.getvalue()[:3000], "x.zip")
+
+
+def test_decode_short_big5_hkscs_and_the_confidence_of_a_tie():
+    cantonese = "你哋啲客服真係好差，等咗成個禮拜"  # characters Big5 lacks: Big5-HKSCS, not GB18030 garbage
+    decoded = decode_bytes(cantonese.encode("big5hkscs"), "m.txt")
+    assert (decoded.text, decoded.encoding) == (cantonese, "big5hkscs") and decoded.confidence >= 0.5
+    # common characters in both readings: a guess, below the default input.min_confidence, which warns
+    for text, codec in (("垃圾", "gbk"), ("謝謝", "big5")):
+        assert decode_bytes(text.encode(codec), "m.txt").confidence < 0.5
+    assert decode_bytes("快递怎么还没到".encode("gbk"), "m.txt").confidence >= 0.5
