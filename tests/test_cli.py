@@ -603,6 +603,13 @@ def test_cli_info_checks_the_files_and_names_what_the_model_is(tiny_model_dir, t
     assert result.exit_code == 2 and name in result.stderr
     result = run("info", "-m", str(tmp_path / "nothing"))
     assert result.exit_code == 2 and "not found" in result.stderr
+    # fields that loading does not read, edited by hand: one line naming the file, not a traceback
+    for edit in ({"training_data": {"items": {"causes/train": "18,829"}}}, {"metrics": {"dev": {"causes": {"items": 3}}}}):
+        edited = tmp_path / f"edited{len(edit)}{sorted(edit)[0]}"
+        shutil.copytree(tiny_model_dir, edited)
+        (edited / "metadata.json").write_text(json.dumps({**meta, **edit}), encoding="utf-8")
+        result = run("info", "-m", str(edited))
+        assert result.exit_code == 2 and "metadata.json: a field of its description cannot be read" in result.stderr, result.output
 
 
 def test_cli_classify_without_output_refuses_batch_options_and_a_file_with_no_message(tiny_model_dir, tmp_path):

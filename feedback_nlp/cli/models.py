@@ -251,6 +251,16 @@ def info(
     if as_json:  # the file as written, once its files are checked
         typer.echo((directory / "metadata.json").read_text(encoding="utf-8"))
         return
+    try:
+        _print_info(directory, model, meta)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:  # fields loading does not need
+        raise FeedbackNLPError(
+            f"{directory}/metadata.json: a field of its description cannot be read ({type(exc).__name__}: {exc}); the file "
+            "was edited after training: restore it from the trained model or retrain (`info --json` prints it as it is)"
+        ) from None
+
+
+def _print_info(directory: Path, model: Optional[Path], meta: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
