@@ -547,6 +547,11 @@ def test_cli_train_with_ones_own_file(tmp_path):
         assert f"{tmp_path / 'm' / 'data' / 'test.jsonl'}" in message
     result = run("evaluate", "-m", str(tmp_path / "m"), "--data", str(tmp_path / "m" / "data" / "test.jsonl"), "-o", str(tmp_path / "e"))
     assert result.exit_code == 0 and "warning: " not in result.stderr
+    # trained again into the same folder on the corpora alone: the old split goes with the old model
+    result = run("train", "--set", f"corpora_dir={tmp_path / 'corpora'}", "--set", "features.min_df=1",
+                 "--set", "model.sentiment_noise_filter=0", "-o", str(tmp_path / "m"))
+    assert result.exit_code == 0 and f"removed {tmp_path / 'm' / 'data'}" in result.stderr
+    assert not (tmp_path / "m" / "data").exists()
 
 
 def test_cli_thresholds_chosen_by_the_user_in_classify_and_evaluate(tiny_model_dir, tmp_path):

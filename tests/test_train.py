@@ -488,3 +488,21 @@ def test_split_of_ones_own_file_matches_the_corpora_near_copies_and_full_width_f
     assert merged["sentiment"] == "neg"
     assert 6 in where and 7 in where and 8 in where
     assert len({where[line] for line in range(9, len(rows) + 1)}) == 1  # every copy of the form in one split
+
+
+def test_a_model_saved_over_another_leaves_none_of_its_parts(small, tmp_path):
+    from tests.conftest import build_tiny_classifier
+
+    _base, clf = small
+    clf.save(tmp_path / "m")
+    before = set(json.loads((tmp_path / "m" / "metadata.json").read_text(encoding="utf-8"))["files"])
+    (tmp_path / "m" / "notes.txt").write_text("mine", encoding="utf-8")  # not the model's: kept
+    tiny = build_tiny_classifier()
+    tiny.save(tmp_path / "m")
+    after = set(json.loads((tmp_path / "m" / "metadata.json").read_text(encoding="utf-8"))["files"])
+    assert before - after, "the styled model has parts the tiny one has not"
+    on_disk = {p.relative_to(tmp_path / "m").as_posix() for p in (tmp_path / "m").rglob("*") if p.is_file()}
+    assert on_disk == after | {"metadata.json", "notes.txt"}
+    assert FeedbackClassifier.load(tmp_path / "m").cause_ids_ == tiny.cause_ids_
+    clf.save(tmp_path / "m")  # and back again
+    assert FeedbackClassifier.load(tmp_path / "m").predict(["快递还没到"], explain=False) == clf.predict(["快递还没到"], explain=False)

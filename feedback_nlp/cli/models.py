@@ -39,6 +39,7 @@ def train(
     _err(f"training with {config or default_config_dir() / 'train_default.yaml'} (corpora: {corpora}) ...")
     if data is None:
         clf = train_model(cfg)
+        _remove_old_split(output)
     else:
         clf, own = train_with_file(cfg, data, alone=data_only)
         own.write(output / "data")
@@ -52,6 +53,18 @@ def train(
         _print_metrics(clf.metadata["metrics"]["data_test"], f"the test split of {data.name}")
     size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     _err(f"saved to {output} ({size / 1e6:.1f} MB)")
+
+
+def _remove_old_split(output: Path) -> None:
+    """The split of one's own file that a model trained before into ``output`` left in its data/
+    folder: a model trained on the corpora alone is not trained on it."""
+    split = [output / "data" / f"{name}.jsonl" for name in ("train", "dev", "test", "left_out")]
+    if (output / "metadata.json").is_file() and any(p.is_file() for p in split):
+        for path in split:
+            path.unlink(missing_ok=True)
+        if not any((output / "data").iterdir()):
+            (output / "data").rmdir()
+        _err(f"removed {output / 'data'}: the split of a labelled file an earlier model there was trained on")
 
 
 def _check_folder(output: Path, what: str, *inside: str) -> None:

@@ -62,12 +62,32 @@ def library_versions(backend: str = "sklearn") -> dict[str, str]:
     return out
 
 
+def clear_previous(directory: Path, keep: Iterable[Path] = ()) -> None:
+    """Remove a model saved in ``directory`` before: the files its ``metadata.json`` lists, but
+    not ``keep``, and the file itself, so that a model saved over another leaves none of its parts
+    (a style model the new one has not) beside it. Files the metadata does not list are left."""
+    path = directory / METADATA
+    try:
+        listed = json.loads(path.read_text(encoding="utf-8")).get("files") or {}
+    except (OSError, ValueError, AttributeError):
+        return  # no model here, or none that can be read: nothing of it is known to remove
+    kept = {Path(p).resolve() for p in keep}
+    root = directory.resolve()
+    for name in listed if isinstance(listed, dict) else ():
+        old = (directory / str(name)).resolve()
+        if old.is_relative_to(root) and old not in kept and old.is_file():
+            old.unlink()
+    path.unlink()
+
+
 def save_objects(
     directory: Path, models: dict[str, LinearModel], data: dict[str, Any], metadata: dict, files: Iterable[Path] = ()
 ) -> None:
     """Write ``models`` as .npz files, ``data`` as JSON files and ``metadata.json`` (with the
     models' settings and the hash of every file, ``files`` already in ``directory`` included)
-    into ``directory``."""
+    into ``directory``, in place of a model saved there before."""
+    files = list(files)
+    clear_previous(directory, files)
     directory.mkdir(parents=True, exist_ok=True)
     paths = list(files)
     for name, model in models.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import NormaliseConfig
-from ..models.base import verify_files, write_metadata
+from ..models.base import clear_previous, verify_files, write_metadata
 from ..normalise.text import normalise_records, records_spans
 from .base import EVIDENCE_TERMS, FeedbackClassifier, _with_span
 
@@ -39,6 +39,7 @@ class TransformersClassifier(FeedbackClassifier):
 
     def save(self, path: str | Path) -> None:
         directory = Path(path)
+        clear_previous(directory)  # a model saved there before: none of its parts left beside this one
         files = self.heads.save(directory)
         write_metadata(directory, files, self._saved_metadata())
 
