@@ -31,7 +31,7 @@ def cause_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: list[str]) -> 
     # leaves it out (a small labelled file seldom holds every cause) and names it
     present = [i for i in range(len(labels)) if y_true[:, i].any() or y_pred[:, i].any()]
     for avg in ("micro", "macro"):
-        if not present and avg == "macro":  # no item has a cause and none was given: no label to average (null, not NaN)
+        if not present:  # no item has a cause and none was given: nothing to score (null, not NaN, nor 0)
             out[avg] = {"precision": None, "recall": None, "f1": None}
             continue
         ap, ar, af, _ = precision_recall_fscore_support(y_true, y_pred, average=avg, labels=present, zero_division=0)
@@ -129,8 +129,8 @@ def write_chart(metrics: dict, path: Path) -> None:
     ax1.set_xlim(0, 1)
     ax1.invert_yaxis()
     ax1.set_xlabel("F1")
-    macro = metrics["causes"]["macro"]["f1"]
-    ax1.set_title(f"Causes: micro-F1 {metrics['causes']['micro']['f1']:.3f}, macro-F1 {'-' if macro is None else f'{macro:.3f}'}")
+    micro, macro = metrics["causes"]["micro"]["f1"], metrics["causes"]["macro"]["f1"]
+    ax1.set_title(f"Causes: micro-F1 {'-' if micro is None else f'{micro:.3f}'}, macro-F1 {'-' if macro is None else f'{macro:.3f}'}")
     if sent is None:
         ax2.axis("off")
         ax2.set_title("Sentiment: no labelled items")
@@ -245,6 +245,8 @@ def compare(
             groups["review_binary_accuracy"] = ([correct(items, True) for items in sentiment_items], _accuracy)
     figures = {}
     for name, (counts, figure) in groups.items():
+        if name.startswith("causes_") and not any(c.any() for c in counts):
+            continue  # no item has a cause and no model gave one: nothing to score
         values = [float(figure(c.sum(axis=0))) for c in counts]
         draws = _resampled(counts, figure, resamples, rng)
         against = []
@@ -292,7 +294,7 @@ def operating_points(clf: FeedbackClassifier, texts: list[str], Y_true: np.ndarr
             for k in ("precision", "recall", "f1"):
                 per_label[c][k].append(round(scores["per_label"][c][k], 4))
         for k in micro:
-            micro[k].append(round(scores["micro"][k], 4))
+            micro[k].append(None if scores["micro"][k] is None else round(scores["micro"][k], 4))
     return {"thresholds": list(thresholds), "per_label": per_label, "micro": micro,
             "model_thresholds": {c: round(float(t), 4) for c, t in zip(clf.cause_ids_, clf.thresholds_)}}
 

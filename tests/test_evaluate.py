@@ -215,8 +215,22 @@ def test_evaluate_cause_averages_of_items_without_causes_are_null_not_nan():
     # nothing to average when no item has a cause and none is given: JSON must stay valid
     none = np.zeros((2, 3), int)
     metrics = cause_metrics(none, none, ["a", "b", "c"])
-    assert metrics["macro"] == {"precision": None, "recall": None, "f1": None}
+    assert metrics["macro"] == metrics["micro"] == {"precision": None, "recall": None, "f1": None}  # not 0: nothing was wrong
     assert "NaN" not in json.dumps(metrics) and metrics["complaint_vs_none_accuracy"] == 1.0
+
+
+def test_cli_evaluate_a_file_whose_messages_have_no_cause_and_get_none(tiny_model_dir, tmp_path):
+    data = tmp_path / "praise.jsonl"
+    rows = [{"text": "谢谢", "causes": [], "sentiment": "pos"}, {"text": "好的", "causes": [], "sentiment": "neu"}]
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    result = _cli("evaluate", "-m", str(tiny_model_dir), "--data", str(data), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))
+    assert all(item["predicted"] == [] for item in map(json.loads, (tmp_path / "out" / "predictions.jsonl").read_text(encoding="utf-8").splitlines()))
+    assert metrics["causes"]["micro"]["f1"] is None and "causes_micro_f1" not in metrics["intervals"]
+    assert metrics["intervals"]["no_cause_kept"]["value"] == 1.0
+    (row,) = [line for line in result.stdout.splitlines() if "micro" in line and "F1" not in line and "threshold" not in line]
+    assert "0.000" not in row and "-" in row
 
 
 def test_cli_evaluate_a_cause_the_model_does_not_know_is_not_counted_as_missed(tiny_model_dir, tmp_path):

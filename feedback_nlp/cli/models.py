@@ -294,8 +294,7 @@ def _print_info(directory: Path, model: Optional[Path], meta: dict) -> None:
         m = metrics.get(split)
         if m:
             sent = m.get("sentiment") or {}
-            macro = m["causes"]["macro"]["f1"]
-            line = (f"{split}: causes micro-F1 {m['causes']['micro']['f1']:.3f}, macro-F1 {'-' if macro is None else f'{macro:.3f}'} "
+            line = (f"{split}: causes micro-F1 {_figure(m['causes']['micro']['f1'])}, macro-F1 {_figure(m['causes']['macro']['f1'])} "
                     f"({m['causes']['items']} items)")
             if sent:
                 line += f"; sentiment 3-class accuracy {sent['accuracy']:.3f} ({sent['items']} items)"
@@ -364,7 +363,7 @@ def _print_metrics(metrics: dict, split: str) -> None:
         points = causes["operating_points"]
         console.print(
             "causes micro-F1 with every threshold at "
-            + ", ".join(f"{t:g}: {f:.3f}" for t, f in zip(points["thresholds"], points["micro"]["f1"]))
+            + ", ".join(f"{t:g}: {_figure(f)}" for t, f in zip(points["thresholds"], points["micro"]["f1"]))
             + "; each cause's precision and recall at these thresholds are in metrics.json (operating_points); "
             "choose others with --threshold"
         )
@@ -377,8 +376,8 @@ def _print_metrics(metrics: dict, split: str) -> None:
     if "by_style" in causes:
         review, message = causes["by_style"]["review"], causes["by_style"]["message"]
         console.print(
-            f"causes micro-F1 of review lines {review['micro']:.3f} ({review['items']} items), "
-            f"of messages {message['micro']:.3f} ({message['items']} items)"
+            f"causes micro-F1 of review lines {_figure(review['micro'])} ({review['items']} items), "
+            f"of messages {_figure(message['micro'])} ({message['items']} items)"
         )
     sent = metrics["sentiment"]
     if sent is None:
