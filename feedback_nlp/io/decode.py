@@ -237,6 +237,8 @@ def _is_binary(data: bytes) -> bool:
 
 def _binary_error(data: bytes, label: str) -> InputError:
     kind = next((name for mark, name in SIGNATURES if data.startswith(mark)), "a binary file")
+    if data[257:262] == b"ustar":
+        kind = "a tar archive"
     return InputError(f"{label}: looks like {kind}, not text; pass a text export (.txt, .csv, .jsonl) or a Word .docx")
 
 
@@ -425,8 +427,11 @@ def decode_bytes(data: bytes, label: str = "<bytes>", encoding: str = "auto") ->
         text = data.decode("utf-8")
         # UTF-16 without a BOM is often valid UTF-8 too (ASCII-heavy: every other byte NUL; a short
         # CJK text by chance), but then reads with control characters that text does not have
-        if _CONTROL.search(text) and (utf16 := _looks_utf16(data)):
-            return _decode_with(data, utf16, label, 0.9)
+        if _CONTROL.search(text):
+            if utf16 := _looks_utf16(data):
+                return _decode_with(data, utf16, label, 0.9)
+            if _is_binary(data):  # a tar archive of text files, a file of NUL bytes: valid UTF-8, but no text
+                raise _binary_error(data, label)
         if not text.isascii() and _OTHER_SCRIPTS_ONLY.fullmatch(text) and (short := _gb_or_big5(data)) and short[1] == 1.0:
             return short[0]  # "谢谢" in GBK is valid UTF-8 too, as "лл"
         return Decoded(text, "utf_8", 1.0)

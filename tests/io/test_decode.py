@@ -321,3 +321,21 @@ def test_decode_short_big5_hkscs_and_the_confidence_of_a_tie():
     for text, codec in (("垃圾", "gbk"), ("謝謝", "big5")):
         assert decode_bytes(text.encode(codec), "m.txt").confidence < 0.5
     assert decode_bytes("快递怎么还没到".encode("gbk"), "m.txt").confidence >= 0.5
+
+
+def test_decode_refuses_text_files_packed_in_a_tar_and_a_file_of_nul_bytes(tmp_path):
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        data = "快递慢\n".encode("utf-8")
+        info = tarfile.TarInfo("m.txt")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    with pytest.raises(InputError, match="t.tar: looks like a tar archive, not text"):
+        decode_bytes(buffer.getvalue(), "t.tar")
+    with pytest.raises(InputError, match="z.bin: looks like a binary file, not text"):
+        decode_bytes(b"\x00" * 4096, "z.bin")
+    # a stray NUL or two in an export is no binary file
+    assert decode_bytes("快递慢\x00\n客服好\n".encode("utf-8") * 50, "e.txt").encoding == "utf_8"
