@@ -53,6 +53,9 @@ def test_cli_normalise_no_t2s_and_tokens(tmp_path):
 def test_cli_normalise_stdin():
     result = run("normalise", "-", "--as", "sentences", input="退款呢？还没到！".encode("utf-8"))
     assert result.exit_code == 0 and result.stdout == "退款呢？\n还没到！\n"
+    # input.max_bytes holds for stdin as for files
+    result = run("normalise", "-", "--set", "input.max_bytes=10", input="快递太慢了太慢了太慢了".encode("utf-8"))
+    assert result.exit_code == 1 and "<stdin>: over the limit of 10 bytes" in result.stderr
 
 
 def test_cli_bad_inputs_are_reported_and_others_processed(tmp_path):

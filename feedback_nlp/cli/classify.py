@@ -50,7 +50,7 @@ def _messages(source: str, cfg: Config) -> List[tuple[Optional[int], str]]:
     if path.suffix.lower() in EXPORT_SUFFIXES:
         _err(f"note: {source} is read line by line, each line one message, header and all fields included; "
              "to classify it as a chat-log export field by field, add -o OUTPUT")
-    raw = sys.stdin.buffer.read() if source == "-" else path
+    raw = sys.stdin.buffer.read(cfg.input.max_bytes + 1) if source == "-" else path  # over the limit: refused, not all read
     read = read_text(raw, encoding=cfg.input.encoding, max_bytes=cfg.input.max_bytes, name="<stdin>" if source == "-" else None)
     return [(n, line) for n, line in enumerate(LINE_END.split(read.text), 1) if line.strip()]
 

@@ -117,7 +117,7 @@ def normalise(
             _err(f"note: {source} is normalised as plain text, so commas and quotes between Chinese characters "
                  "become full-width and its fields run together; 'classify FILE -o OUTPUT' reads an export field by field")
         try:
-            raw = sys.stdin.buffer.read() if source == "-" else Path(source)
+            raw = sys.stdin.buffer.read(cfg.input.max_bytes + 1) if source == "-" else Path(source)
             read = read_text(
                 raw,
                 encoding=cfg.input.encoding,

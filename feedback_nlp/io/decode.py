@@ -91,6 +91,8 @@ def read_bytes(source: str | Path | bytes, *, max_bytes: int | None = None, name
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         label = name or "<bytes>"
+        if max_bytes is not None and len(data) > max_bytes:
+            raise InputError(f"{label}: over the limit of {max_bytes} bytes; raise input.max_bytes in the config or split the input")
     else:
         path = Path(source)
         label = name or str(path)
