@@ -332,6 +332,11 @@ def test_cli_normalise_folder_tree_and_output_paths(tmp_path):
     (tmp_path / "in" / "a.csv").write_text("物业费贵", encoding="utf-8")
     result = run("normalise", str(tmp_path / "in"), "-o", str(tmp_path / "out2"))
     assert sorted(p.name for p in (tmp_path / "out2").glob("*.txt")) == ["a.csv.txt", "a.txt"]
+    # a file named "a" does not take the name of a.txt beside it
+    (tmp_path / "in" / "a").write_text("无后缀", encoding="utf-8")
+    result = run("normalise", str(tmp_path / "in"), "-o", str(tmp_path / "out3"))
+    assert (tmp_path / "out3" / "a.txt").read_text(encoding="utf-8") == "快递慢\n"
+    assert (tmp_path / "out3" / "a_2.txt").read_text(encoding="utf-8") == "无后缀\n"
     # one input into a folder that does not exist yet
     result = run("normalise", str(tmp_path / "in" / "a.txt"), "-o", str(tmp_path / "new" / "deeper" / "x.txt"))
     assert result.exit_code == 0 and (tmp_path / "new" / "deeper" / "x.txt").is_file()

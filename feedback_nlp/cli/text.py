@@ -105,7 +105,11 @@ def normalise(
         if output.is_file():
             raise FeedbackNLPError(f"-o {output}: is a file; with several inputs or a folder of inputs, -o names a folder to write them into")
         output.mkdir(parents=True, exist_ok=True)
-    targets = [_output_path(output, name, many, used) for _source, name in sources]
+    # a .txt input keeps its name; the others ("a", "a.csv") get theirs after, so "a" cannot take "a.txt"
+    order = sorted(range(len(sources)), key=lambda k: not sources[k][1].endswith(".txt"))
+    targets: list[Optional[Path]] = [None] * len(sources)
+    for k in order:
+        targets[k] = _output_path(output, sources[k][1], many, used)
     inputs_read = {Path(source).resolve(): source for source, _name in sources if source != "-"}
     for target in targets:
         if target is not None and target.resolve() in inputs_read:
