@@ -74,9 +74,11 @@ class NormalisedText:
         """``text`` with each line at the number of the ``original`` line it came from, lines
         removed (boilerplate, runs of blank lines) left blank: line numbers match the sources that
         later stages cite."""
-        lines = [""] * (self.original.count("\n") + 1)
+        # a text that ends with a line break has as many lines as breaks ("a\nb\n": two)
+        lines = [""] * (self.original.count("\n") + (not self.original.endswith("\n")))
         for line, source in zip(self.text.split("\n"), self.line_map):
-            lines[source - 1] = line
+            if source <= len(lines):
+                lines[source - 1] = line
         return "\n".join(lines)
 
     def report(self, lines: bool = False) -> dict:

@@ -316,3 +316,9 @@ def test_text_keeps_emoji_sequences_and_breaks_lines_at_vertical_tabs_and_form_f
     assert normalise_records([text])[0] == as_record
     normalised, spans = record_spans(text)
     assert normalised == as_record and len(spans) == len(normalised)
+
+
+def test_text_on_input_lines_has_as_many_lines_as_the_input():
+    for text in ("a\nb\nc\n", "a\nb\nc", "a\n\n\n\nb\n"):
+        lines = normalise_text(text).on_input_lines().split("\n")
+        assert len(lines) == len(text.splitlines()), text
