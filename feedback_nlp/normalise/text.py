@@ -31,17 +31,19 @@ from .boilerplate import RemovedLine, get_filter
 from .chat import get_reader
 from .script import to_simplified
 
-# characters NFKC would change but which carry meaning in Chinese text
-_PROTECTED = "，！？：；（）…" + "".join(chr(c) for c in range(0x2460, 0x249C)) + "㎡㎝㎜㎞㎏℃"
+# characters NFKC would change but which carry meaning in Chinese text: circled numbers, unit
+# signs, and superscripts and fractions, which NFKC would turn into other figures ("30m³" into
+# "30m3", "½" into "1⁄2")
+_PROTECTED = ("，！？：；（）…" + "".join(chr(c) for c in range(0x2460, 0x249C)) + "㎡㎝㎜㎞㎏℃"
+              + "¹²³⁰⁴⁵⁶⁷⁸⁹" + "¼½¾" + "".join(chr(c) for c in range(0x2150, 0x215F)))
 _FULLWIDTH = {
     c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c) not in _PROTECTED
 }
 _FULLWIDTH[0x3000] = 0x20
 
 # control, zero-width and replacement characters, and unpaired surrogates (half an emoji, from a
-# JSON escape cut in two), which cannot be written out as UTF-8
-# control and invisible characters, removed; the zero-width joiner only outside an emoji sequence
-# ("👨\u200d👩\u200d👧" is one emoji, a family)
+# JSON escape cut in two), which cannot be written out as UTF-8: removed; the zero-width joiner
+# only outside an emoji sequence ("👨\u200d👩\u200d👧" is one emoji, a family)
 _EMOJI_PART = "\U0001f000-\U0001faff\u2600-\u27bf"
 _CONTROL = re.compile(
     r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffd\u00ad\ud800-\udfff]"

@@ -322,3 +322,8 @@ def test_text_on_input_lines_has_as_many_lines_as_the_input():
     for text in ("a\nb\nc\n", "a\nb\nc", "a\n\n\n\nb\n"):
         lines = normalise_text(text).on_input_lines().split("\n")
         assert len(lines) == len(text.splitlines()), text
+
+
+def test_text_nfkc_keeps_superscripts_and_fractions_that_are_figures():
+    text = "建筑面积12000m²，用水30m³，满意率½，⅓的客户"
+    assert normalise_text(text).text == text and normalise_records([text])[0] == text
