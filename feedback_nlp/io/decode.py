@@ -199,29 +199,61 @@ def _is_docx(data: bytes, label: str) -> bool:
 def _docx_text(data: bytes, label: str) -> str:
     """One line per paragraph; a table row as one line of its cells, separated by spaces (a merged
     cell once; two cells that only read alike twice, "95% 95%"), so "客服中心接待业务 4803次" keeps
-    its figure and subject together."""
+    its figure and subject together. All the text Word shows is read: inside content controls, a
+    table inside a cell (its rows in the cell's line), tracked insertions and the results of fields;
+    deleted text and field codes are not."""
     import docx  # python-docx: only loaded for Word input
-    from docx.table import Table
 
     try:
-        document = docx.Document(io.BytesIO(data))
-        lines: list[str] = []
-        for block in document.iter_inner_content():
-            if isinstance(block, Table):
-                for row in block.rows:
-                    cells: list[str] = []
-                    last = None  # a merged cell comes once for each column it spans: the same element
-                    for cell in row.cells:
-                        text = " ".join(cell.text.split())
-                        if text and cell._tc is not last:  # two cells of equal text are two figures
-                            cells.append(text)
-                        last = cell._tc
-                    lines.append(" ".join(cells))
-            else:
-                lines.append(block.text)
+        body = docx.Document(io.BytesIO(data)).element.body
+        return "\n".join(_docx_lines(body))
     except Exception as exc:  # a damaged package fails in many ways inside python-docx
         raise InputError(f"{label}: a Word document that cannot be opened ({shorten(str(exc))}); save it again as .docx or as text") from None
-    return "\n".join(lines)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# parts of a paragraph whose text Word does not show: deleted text, the old place of moved text
+_HIDDEN = {_W + "del", _W + "moveFrom"}
+
+
+def _docx_paragraph(element) -> str:
+    """The text of a w:p as Word shows it: its w:t (in runs, hyperlinks, insertions, fields),
+    tabs and line breaks."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        for child in node:
+            tag = child.tag
+            if tag in _HIDDEN:
+                continue
+            if tag == _W + "t":
+                out.append(child.text or "")
+            elif tag == _W + "tab":
+                out.append("\t")
+            elif tag in (_W + "br", _W + "cr"):
+                out.append("\n")
+            else:
+                walk(child)
+
+    walk(element)
+    return "".join(out)
+
+
+def _docx_lines(element) -> list[str]:
+    """The lines of a block container (the body, a cell, a content control), in document order."""
+    lines: list[str] = []
+    for child in element:
+        if child.tag == _W + "p":
+            lines.append(_docx_paragraph(child))
+        elif child.tag == _W + "tbl":
+            for row in child.iter(_W + "tr"):
+                if row.getparent() is not child:
+                    continue  # a nested table's rows: read within their cell
+                cells = [" ".join(" ".join(_docx_lines(cell)).split()) for cell in row if cell.tag == _W + "tc"]
+                lines.append(" ".join(c for c in cells if c))
+        elif child.tag not in _HIDDEN and child.tag != _W + "sectPr":
+            lines.extend(_docx_lines(child))  # a content control (w:sdt/w:sdtContent) and the like
+    return lines
 
 
 # files that are often passed by mistake, named in the error

@@ -339,3 +339,33 @@ def test_decode_refuses_text_files_packed_in_a_tar_and_a_file_of_nul_bytes(tmp_p
         decode_bytes(b"\x00" * 4096, "z.bin")
     # a stray NUL or two in an export is no binary file
     assert decode_bytes("快递慢\x00\n客服好\n".encode("utf-8") * 50, "e.txt").encoding == "utf_8"
+
+
+def test_decode_word_document_reads_all_the_text_word_shows(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("正文第一段")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "外层单元格"
+    inner = table.cell(0, 1).add_table(rows=1, cols=2)  # a table inside a cell
+    inner.cell(0, 0).text, inner.cell(0, 1).text = "嵌套表格里的投诉", "4803次"
+    body = document.element.body
+    for xml in (
+        f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>内容控件里的段落：客户满意度95%</w:t></w:r></w:p></w:sdtContent></w:sdt>',
+        f'<w:p {nsdecls("w")}><w:r><w:t>修订前文字，</w:t></w:r><w:ins w:id="1" w:author="a"><w:r><w:t>插入的文字</w:t></w:r></w:ins>'
+        '<w:del w:id="2" w:author="a"><w:r><w:delText>删掉的文字</w:delText></w:r></w:del><w:r><w:t>，结尾。</w:t></w:r></w:p>',
+        f'<w:p {nsdecls("w")}><w:r><w:t>共有</w:t></w:r><w:fldSimple w:instr="NUMPAGES"><w:r><w:t>12</w:t></w:r></w:fldSimple>'
+        '<w:r><w:t>页</w:t></w:r></w:p>',
+        f'<w:p {nsdecls("w")}><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>第3页</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>',
+    ):
+        body.insert(len(body) - 1, parse_xml(xml))
+    path = tmp_path / "r.docx"
+    document.save(path)
+    data, label = read_bytes(path)
+    assert decode_bytes(data, label).text.split("\n") == [
+        "正文第一段", "外层单元格 嵌套表格里的投诉 4803次", "内容控件里的段落：客户满意度95%", "修订前文字，插入的文字，结尾。", "共有12页", "第3页",
+    ]
