@@ -363,13 +363,19 @@ def decode_line_elsewhere(data: bytes, encoding: str) -> tuple[str, str] | None:
     return found[0].text, found[0].encoding
 
 
+_LINE_ENDS = re.compile(rb"(\r\n|\r|\n)")
+
+
 def _decode_by_line(data: bytes) -> Decoded | None:
     """``data`` read line by line where it mixes UTF-8 with GB18030 or Big5, or None where it does
     not: text in one encoding, or damaged UTF-8 (``decode_line_elsewhere``). Lines of ASCII alone
     belong to every encoding; the encoding of most other lines is the file's. A line that decodes
     in none of them (cut off, damaged) is read in the file's encoding with its undecodable bytes
     counted and dropped."""
-    lines = data.split(b"\n")  # the byte 0x0A is a line feed in all three encodings
+    # the bytes 0x0A and 0x0D are line ends in all three encodings (never part of a character);
+    # a file of old Mac line ends (CR alone) is split as one of LF
+    parts = _LINE_ENDS.split(data)
+    lines, ends = parts[0::2], [end.decode("ascii") for end in parts[1::2]] + [""]
     texts: list[str] = []
     codec_of: dict[int, str] = {}  # each line with other than ASCII, by its encoding
     broken: list[int] = []
@@ -402,7 +408,7 @@ def _decode_by_line(data: bytes) -> Decoded | None:
     for k, codec in codec_of.items():
         if codec != encoding:
             other.setdefault(codec, []).append(k + 1)
-    return Decoded("\n".join(texts), encoding, 0.8, undecodable=bad, other_lines=other)
+    return Decoded("".join(t + end for t, end in zip(texts, ends)), encoding, 0.8, undecodable=bad, other_lines=other)
 
 
 def _decode_best(data: bytes, label: str) -> Decoded:

@@ -369,3 +369,11 @@ def test_decode_word_document_reads_all_the_text_word_shows(tmp_path):
     assert decode_bytes(data, label).text.split("\n") == [
         "正文第一段", "外层单元格 嵌套表格里的投诉 4803次", "内容控件里的段落：客户满意度95%", "修订前文字，插入的文字，结尾。", "共有12页", "第3页",
     ]
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_decode_file_that_mixes_encodings_whatever_its_line_ends(end):
+    utf8 = "".join(f"第{i}行：客服态度很好，物流也很快{end}" for i in range(1, 31)).encode("utf-8")
+    gbk = f"第31行：退款一直没到账，电话也打不通{end}".encode("gbk")
+    decoded = decode_bytes(utf8 + gbk, "export.txt")
+    assert decoded.other_lines == {"gb18030": [31]} and decoded.text.endswith(f"很快{end}第31行：退款一直没到账，电话也打不通{end}")
