@@ -140,7 +140,7 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
     for i, item in enumerate(items):
         if isinstance(item, Reject):
             row = {"file": item.file, "line": item.line, "reason": item.reason, "raw": item.raw}
-            out.append(("reject", _redacted(row, redactor, ("raw",))))
+            out.append(("reject", _redacted(row, redactor, ("raw", "reason"))))
             continue
         row = {
             "id": item.id, "session": item.session, "time": item.time, "role": item.role, "speaker": item.speaker,
@@ -174,7 +174,7 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
         row["_repaired"] = note is not None
         row["_bad_time"] = bad_time
         row["_role_from_wording"] = item.role_from_wording
-        out.append(("message", _redacted(row, redactor, ("text", "speaker", "fields"))))
+        out.append(("message", _redacted(row, redactor, ("id", "session", "text", "speaker", "fields"))))
     return out
 
 
@@ -191,28 +191,43 @@ def _repair(record: Record) -> str | None:
 
 
 def _redacted(row: dict, redactor, keys: tuple[str, ...]) -> dict:
+    """``row`` with the values of ``keys`` masked: strings, numbers that read as personal data (a
+    phone number stored as a number), and the values inside objects and lists of the export's
+    fields, at any depth."""
     if redactor is None:
         return row
     counts: Counter = Counter()
-    for key in keys:
-        value = row.get(key)
+
+    def masked(value):
         if isinstance(value, str):
-            row[key], c = redactor.redact(value)
-            counts += c
-        elif isinstance(value, dict):
-            masked = {}
-            for k, v in value.items():
-                if isinstance(v, str):
-                    v, c = redactor.redact(v)
-                    counts += c
-                masked[k] = v
-            row[key] = masked
+            text, c = redactor.redact(value)
+            counts.update(c)
+            return text
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            text, c = redactor.redact(str(value))
+            if c:  # a number that is personal data becomes its mask; other numbers stay numbers
+                counts.update(c)
+                return text
+            return value
+        if isinstance(value, dict):
+            return {k: masked(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [masked(v) for v in value]
+        return value
+
+    for key in keys:
+        if key in row:
+            row[key] = masked(row[key])
     row["_redacted"] = dict(counts)
     return row
 
 
 # ---- the run --------------------------------------------------------------------------------
-def _items(files: list[Path], reader: RecordReader, summary: Summary) -> Iterator[Record | Reject]:
+def _items(files: list[Path], reader: RecordReader, summary: Summary, mask=None) -> Iterator[Record | Reject]:
+    """The records and rejects of ``files`` in order; a file that cannot be read (from its start or
+    part way) is named in ``summary.files_failed``, its message masked by ``mask`` (with --redact:
+    it may quote a row of the file)."""
+    mask = mask or (lambda message: message)
     for path in files:
         summary.files += 1
         read = 0
@@ -226,8 +241,9 @@ def _items(files: list[Path], reader: RecordReader, summary: Summary) -> Iterato
             summary.files_failed.append(failure)
             logger.error("%s", failure)
         except (InputError, OSError) as exc:
-            summary.files_failed.append(str(exc))
-            logger.error("%s", exc)
+            failure = mask(str(exc))
+            summary.files_failed.append(failure)
+            logger.error("%s", failure)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -433,7 +449,10 @@ def classify_files(
     writer = RowWriter(output, fmt, MESSAGE_COLUMNS + [EVIDENCE_COLUMN] * explain, append=resume, types=MESSAGE_TYPES)
     rejects = RowWriter(rejects_output, "jsonl", ["file", "line", "reason", "raw"], append=resume)
     started = time.perf_counter() - summary.seconds
-    items = _items(files, reader, summary)
+    from .normalise.redact import Redactor
+
+    masker = Redactor() if redact else None
+    items = _items(files, reader, summary, None if masker is None else lambda message: masker.redact(message)[0])
     if done_items:
         items = islice(items, done_items, None)
     chunks = _chunks(items, chunk_size)

@@ -657,3 +657,28 @@ def test_batch_rejects_of_one_kind_are_counted_together_whatever_their_figures(t
     assert reason_kind("3 columns where the header has 5") == "3 columns where the header has 5"  # too few, apart from too many
     assert reason_kind("text has 140,000 characters, over max_text_chars=5000") == "text has … characters, over max_text_chars=5000"
     assert reason_kind("unclosed quote (the quoted field runs over 6 lines); the lines after it are read again") == "unclosed quote"
+
+
+def test_batch_redact_leaves_no_phone_or_id_number_in_any_output(tmp_path, tiny_model_dir):
+    phone, id_card = "13812345678", "110101199003074578"
+    rows = [
+        {"session_id": phone, "msg_id": f"{phone}-1", "time": "2023-06-07 10:00:00", "role": "customer", "text": "快递太慢了"},
+        {"session_id": "s2", "time": "2023-06-07 10:00:00", "role": "customer", "text": "退款一直不到账", "mobile": int(phone),
+         "user": {"name": "王五", "contacts": [{"phone": phone}], "id_card": id_card}, "score": 5},
+    ]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    (tmp_path / "in" / "b.csv").write_text(f"{phone},2023-06-07 10:00:00,顾客,快递太慢了\n", encoding="utf-8")  # no header: refused
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["classify", str(tmp_path / "in"), "-o", str(out / "m.jsonl"), "--sessions", str(out / "s.csv"),
+                                 "--redact", "--explain", "--model", str(tiny_model_dir), "-w", "1"])
+    assert result.exit_code == 1 and "b.csv" in result.stderr  # the file without a header failed, named
+    for path in out.iterdir():
+        text = path.read_text(encoding="utf-8-sig")
+        assert phone not in text and id_card not in text, path.name
+    assert phone not in result.stderr
+    messages = read_jsonl(out / "m.jsonl")
+    assert messages[0]["session"].startswith("[PHONE#") and messages[1]["fields"]["score"] == 5  # other numbers stay numbers
+    assert messages[1]["fields"]["user"]["contacts"][0]["phone"].startswith("[PHONE#")
+    # the same session masked the same way in every row, so sessions still group
+    assert len({m["session"] for m in messages}) == 2
