@@ -5,6 +5,7 @@ customer complained again after an answer, the first response time and the durat
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -43,54 +44,70 @@ def read_rows(path: Path, fmt: str, columns: list[str] | None = SESSION_FIELDS) 
                 yield row
 
 
-def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
-    """Per-session figures from classified message rows (in time order within a session).
+# a complaint, a reply to it, and a complaint again
+_COMPLAINED_AGAIN = re.compile("c.*a.*c")
 
-    Each session keeps a fixed-size state (counts, first and last values, running sums), so
-    memory grows with the number of sessions, not of messages.
-    """
+
+def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
+    """Per-session figures from classified message rows, in time order whatever order the rows
+    come in (consoles often export the newest message first); a session whose rows do not all
+    have a time is taken in file order.
+
+    Each session keeps counts, its first and last values and the times of its complaints and
+    agent replies (a number each), not its messages."""
     sessions: dict[str, dict] = {}
-    for row in rows:
+    for seq, row in enumerate(rows):
         s = sessions.get(row["session"])
         if s is None:
             s = sessions[row["session"]] = {
-                "messages": 0, "customer_messages": 0, "agent_messages": 0, "causes": {},
-                "score_sum": 0.0, "scores": 0, "start": None, "end": None, "t_min": None, "t_max": None,
-                "first_customer": None, "first_agent": None, "complaint_before_agent": False,
-                "agent_answered": False, "complained_again": False,
+                "messages": 0, "customer_messages": 0, "agent_messages": 0, "causes": {}, "score_sum": 0.0,
+                "scores": 0, "untimed": False, "t_min": None, "t_max": None,
+                # (time, seq) and (seq,) orders of the customer's first and last scores
+                "first_score": {}, "last_score": {},
+                "customer_times": None, "events": [],  # (time, seq, "c" complaint or "a" reply)
             }
         s["messages"] += 1
         when = parse_time(row.get("time"))
         if when:
             s["t_min"] = when if s["t_min"] is None else min(s["t_min"], when)
             s["t_max"] = when if s["t_max"] is None else max(s["t_max"], when)
+        else:
+            s["untimed"] = True
+        stamp = when.timestamp() if when else 0.0
         if row["role"] == "customer":
             s["customer_messages"] += 1
             score = row.get("sentiment_score")
             if score is not None:
                 s["score_sum"] += score
                 s["scores"] += 1
-                s["start"] = score if s["start"] is None else s["start"]
-                s["end"] = score
+                for order, key in (("timed", (stamp, seq)), ("filed", (seq,))):
+                    first, last = s["first_score"].get(order), s["last_score"].get(order)
+                    if first is None or key < first[0]:
+                        s["first_score"][order] = (key, score)
+                    if last is None or key > last[0]:
+                        s["last_score"][order] = (key, score)
             for cause in row.get("causes") or []:
                 s["causes"][cause] = s["causes"].get(cause, 0) + 1
-            s["first_customer"] = s["first_customer"] or when
+            if when and (s["customer_times"] is None or when < s["customer_times"]):
+                s["customer_times"] = when  # the first customer message's time
             if row.get("is_complaint"):
-                if s["complaint_before_agent"] and s["agent_answered"]:
-                    s["complained_again"] = True
-                s["complaint_before_agent"] = True
+                s["events"].append((stamp, seq, "c", when))
         elif row["role"] in ("agent", "bot"):
             s["agent_messages"] += row["role"] == "agent"
-            if s["first_customer"] and not s["first_agent"]:
-                s["first_agent"] = when
-            if s["complaint_before_agent"]:
-                s["agent_answered"] = True
+            s["events"].append((stamp, seq, "a", when))
     out = []
     for name, s in sessions.items():
-        start, end = s["start"], s["end"]
+        order = "filed" if s["untimed"] else "timed"
+        start = s["first_score"][order][1] if order in s["first_score"] else None
+        end = s["last_score"][order][1] if order in s["last_score"] else None
         trend = None
         if s["scores"] >= 2:
             trend = "improved" if end - start > 0.3 else "escalated" if start - end > 0.3 else "stable"
+        events = sorted(s["events"], key=(lambda e: e[1]) if s["untimed"] else (lambda e: (e[0], e[1])))
+        kinds = "".join(e[2] for e in events)  # "c" a complaint, "a" a reply
+        first_customer = s["customer_times"]
+        replies = [e[3] for e in s["events"] if e[2] == "a" and e[3] is not None and first_customer and e[3] >= first_customer]
+        first_agent = min(replies) if replies else None
         t_min, t_max = s["t_min"], s["t_max"]
         out.append({
             "session": name,
@@ -102,10 +119,9 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
             "sentiment_start": start,
             "sentiment_end": end,
             "trend": trend,
-            "complained_again": s["complained_again"],
-            "first_response_seconds": (s["first_agent"] - s["first_customer"]).total_seconds()
-            if s["first_agent"] and s["first_customer"] else None,
-            "duration_seconds": (t_max - t_min).total_seconds() if t_min and t_max and t_max > t_min else None,
+            "complained_again": _COMPLAINED_AGAIN.search(kinds) is not None,
+            "first_response_seconds": (first_agent - first_customer).total_seconds() if first_agent and first_customer else None,
+            "duration_seconds": (t_max - t_min).total_seconds() if t_min and t_max else None,
             "first_time": t_min.isoformat(sep=" ") if t_min else None,
             "last_time": t_max.isoformat(sep=" ") if t_max else None,
         })

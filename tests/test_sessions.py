@@ -40,3 +40,29 @@ def test_sessions_written_from_each_message_format(tmp_path, fmt):
     (row,) = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert list(row) == SESSION_COLUMNS and row["first_response_seconds"] == 120.0
     assert not is_sessions_file(messages)  # a file of messages is not a sessions file
+
+
+def test_sessions_figures_are_those_of_time_order_whatever_the_order_of_the_rows():
+    rows = [
+        {"session": "s1", "time": "2023-06-07 10:00:00", "role": "customer", "sentiment_score": -0.9, "is_complaint": True,
+         "causes": ["logistics"]},
+        {"session": "s1", "time": "2023-06-07 10:05:00", "role": "agent", "sentiment_score": None, "is_complaint": None, "causes": []},
+        {"session": "s1", "time": "2023-06-07 10:20:00", "role": "customer", "sentiment_score": 0.9, "is_complaint": False,
+         "causes": []},
+    ]
+    oldest_first = summarise_sessions(rows)
+    newest_first = summarise_sessions(rows[::-1])  # as many consoles export them
+    assert oldest_first == newest_first
+    (s,) = newest_first
+    assert (s["first_response_seconds"], s["duration_seconds"], s["trend"]) == (300.0, 1200.0, "improved")
+    assert (s["sentiment_start"], s["sentiment_end"], s["complained_again"]) == (-0.9, 0.9, False)
+    # a complaint again after the reply, in any order of the rows
+    again = rows[:2] + [{**rows[2], "sentiment_score": -0.8, "is_complaint": True}]
+    assert summarise_sessions(again)[0]["complained_again"] and summarise_sessions(again[::-1])[0]["complained_again"]
+    # times to the minute: two messages at one time last 0 seconds, not an unknown time
+    same = [{**rows[0], "time": "2023/6/7 20:03"}, {**rows[1], "time": "2023/6/7 20:03"}]
+    assert summarise_sessions(same)[0]["duration_seconds"] == 0.0
+    # without times, the file's order is all there is
+    untimed = [{**r, "time": None} for r in rows]
+    (s,) = summarise_sessions(untimed)
+    assert (s["sentiment_start"], s["first_response_seconds"], s["duration_seconds"]) == (-0.9, None, None)
