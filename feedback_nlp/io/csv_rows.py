@@ -17,7 +17,7 @@ DELIMITERS = (",", "\t", ";", "|")  # what separates the columns of a CSV or TSV
 MAX_TITLE_ROWS = 10  # title lines an export may have above its header row
 # a quoted CSV field may hold line breaks, but a record running over this many lines is taken for
 # an unclosed quote: its first line is rejected and the lines after it are read again
-MAX_CSV_RECORD_LINES = 50
+MAX_CSV_RECORD_LINES = 1000
 
 
 def find_header(

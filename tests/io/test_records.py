@@ -713,3 +713,14 @@ def test_records_pickle_whole():
     values.update(line=7, fields={"内容": "快递", "n": 1}, role_from_wording=True)
     record = Record(**values)
     assert pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)) == record
+
+
+def test_records_csv_message_of_many_quoted_lines_is_one_message(reader, tmp_path):
+    import csv as csv_module
+
+    long_message = "\n".join(f"第{i}点：快递太慢，客服态度差" for i in range(1, 61))  # 60 lines, under max_text_chars
+    with open(tmp_path / "e.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv_module.writer(fh)
+        writer.writerows([["session", "role", "text"], ["s1", "customer", long_message], ["s1", "agent", "亲，收到您的反馈"]])
+    records, rejects = read_all(reader, tmp_path / "e.csv")
+    assert not rejects and [r.text for r in records] == [long_message, "亲，收到您的反馈"] and records[1].line == 62
