@@ -503,6 +503,8 @@ class RecordReader:
             raise InputError(f"{label}: holds one JSON object with a text field, not a list of messages; "
                              "write one message object per line (JSON Lines, .jsonl)")
         lists = [k for k, v in obj.items() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+        if not lists:  # a session the customer left without writing: its one list is empty
+            lists = [k for k, v in obj.items() if v == []]
         if len(lists) != 1:
             if text is first:
                 return None

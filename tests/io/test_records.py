@@ -724,3 +724,13 @@ def test_records_csv_message_of_many_quoted_lines_is_one_message(reader, tmp_pat
         writer.writerows([["session", "role", "text"], ["s1", "customer", long_message], ["s1", "agent", "亲，收到您的反馈"]])
     records, rejects = read_all(reader, tmp_path / "e.csv")
     assert not rejects and [r.text for r in records] == [long_message, "亲，收到您的反馈"] and records[1].line == 62
+
+
+def test_records_json_sessions_one_a_line_whose_first_session_is_empty(reader, tmp_path):
+    # a session the customer left without writing: its list of messages is empty
+    sessions = [{"session_id": "s0", "messages": []},
+                {"session_id": "s1", "messages": [{"role": "customer", "text": "快递五天了还没到"}]}]
+    path = tmp_path / "sessions.json"
+    path.write_text("\n".join(json.dumps(s, ensure_ascii=False) for s in sessions) + "\n", encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [(r.line, r.session, r.text) for r in records] == [(1, "s1", "快递五天了还没到")] and not rejects
