@@ -218,7 +218,7 @@ _HIDDEN = {_W + "del", _W + "moveFrom"}
 
 def _docx_paragraph(element) -> str:
     """The text of a w:p as Word shows it: its w:t (in runs, hyperlinks, insertions, fields),
-    tabs and line breaks."""
+    tabs, and line breaks as spaces, so that each paragraph is one line (the review cites 第N段)."""
     out: list[str] = []
 
     def walk(node) -> None:
@@ -231,7 +231,7 @@ def _docx_paragraph(element) -> str:
             elif tag == _W + "tab":
                 out.append("\t")
             elif tag in (_W + "br", _W + "cr"):
-                out.append("\n")
+                out.append(" ")  # a line break inside a paragraph (Shift+Enter): one paragraph, one line
             else:
                 walk(child)
 

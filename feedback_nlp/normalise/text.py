@@ -50,7 +50,7 @@ _CONTROL = re.compile(
     rf"|\u200d(?<![{_EMOJI_PART}\ufe0f]\u200d(?=[{_EMOJI_PART}]))"
 )
 # spaces of other widths, tabs, and vertical tabs and form feeds (a page break of pdftotext): a
-# space within a line (``normalise_text`` reads the last two as line breaks)
+# space, so that the words on either side stay apart and the lines keep their numbers
 _ODD_SPACE = re.compile(r"[\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f]")
 _MULTI_SPACE = re.compile(r" {2,}")
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -484,7 +484,7 @@ def _clusters(text: str) -> list[tuple[int, int]]:
 def normalise_text(text: str, config: NormaliseConfig | None = None) -> NormalisedText:
     """Normalise ``text`` as configured (defaults: ``configs/default.yaml``)."""
     cfg = config or NormaliseConfig()
-    original = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
+    original = text.replace("\r\n", "\n").replace("\r", "\n")
     changes: dict[str, int] = {}
 
     out, n = _CONTROL.subn("", original)

@@ -359,6 +359,8 @@ def test_decode_word_document_reads_all_the_text_word_shows(tmp_path):
         '<w:del w:id="2" w:author="a"><w:r><w:delText>删掉的文字</w:delText></w:r></w:del><w:r><w:t>，结尾。</w:t></w:r></w:p>',
         f'<w:p {nsdecls("w")}><w:r><w:t>共有</w:t></w:r><w:fldSimple w:instr="NUMPAGES"><w:r><w:t>12</w:t></w:r></w:fldSimple>'
         '<w:r><w:t>页</w:t></w:r></w:p>',
+        # a line break inside a paragraph (Shift+Enter): still one paragraph, one line
+        f'<w:p {nsdecls("w")}><w:r><w:t>电梯故障</w:t><w:br/><w:t>已修复</w:t></w:r></w:p>',
         f'<w:p {nsdecls("w")}><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>第3页</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>',
     ):
@@ -367,7 +369,7 @@ def test_decode_word_document_reads_all_the_text_word_shows(tmp_path):
     document.save(path)
     data, label = read_bytes(path)
     assert decode_bytes(data, label).text.split("\n") == [
-        "正文第一段", "外层单元格 嵌套表格里的投诉 4803次", "内容控件里的段落：客户满意度95%", "修订前文字，插入的文字，结尾。", "共有12页", "第3页",
+        "正文第一段", "外层单元格 嵌套表格里的投诉 4803次", "内容控件里的段落：客户满意度95%", "修订前文字，插入的文字，结尾。", "共有12页", "电梯故障 已修复", "第3页",
     ]
 
 

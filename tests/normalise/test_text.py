@@ -308,10 +308,11 @@ def test_text_boilerplate_list_heading_takes_only_list_items_after_it():
     ("家人👨\u200d👩\u200d👧好", "家人👨\u200d👩\u200d👧好", "家人👨\u200d👩\u200d👧好"),  # one emoji: a family
     ("🤦\u200d♂️无语", "🤦\u200d♂️无语", "🤦\u200d♂️无语"),
     ("客服\u200d态度", "客服态度", "客服态度"),  # a joiner outside an emoji is still removed
-    ("Order 12345\x0bPaid", "Order 12345\nPaid", "Order 12345 Paid"),  # a vertical tab breaks the line
-    ("客服电话打不通\x0c退款也没到", "客服电话打不通\n退款也没到", "客服电话打不通 退款也没到"),  # pdftotext's page break
+    # a vertical tab, or pdftotext's page break: a space, and the lines keep their numbers
+    ("Order 12345\x0bPaid", "Order 12345 Paid", "Order 12345 Paid"),
+    ("客服电话打不通\x0c退款也没到\n第二行", "客服电话打不通 退款也没到\n第二行", "客服电话打不通 退款也没到 第二行"),
 ])
-def test_text_keeps_emoji_sequences_and_breaks_lines_at_vertical_tabs_and_form_feeds(text, as_text, as_record):
+def test_text_keeps_emoji_sequences_and_spaces_vertical_tabs_and_form_feeds(text, as_text, as_record):
     assert normalise_text(text).text == as_text
     assert normalise_records([text])[0] == as_record
     normalised, spans = record_spans(text)
