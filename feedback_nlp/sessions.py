@@ -33,7 +33,7 @@ def read_rows(path: Path, fmt: str, columns: list[str] | None = SESSION_FIELDS) 
             for row in csv.DictReader(fh):
                 row["causes"] = json.loads(row["causes"]) if row["causes"] else []
                 row["sentiment_score"] = float(row["sentiment_score"]) if row["sentiment_score"] else None
-                row["is_complaint"] = row["is_complaint"] == "True"
+                row["is_complaint"] = row["is_complaint"].strip().lower() == "true"  # Excel saves TRUE
                 yield row
     else:
         import pyarrow.parquet as pq

@@ -9,6 +9,7 @@ number is computed from the rows.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from itertools import islice
 from pathlib import Path
@@ -44,6 +45,17 @@ def _central(texts: list[str], k: int) -> list[str]:
 
 # how a masked value reads in the review, which people read rather than join on
 MASK_NAMES = {"PHONE": "电话", "ID_CARD": "身份证号", "BANK_CARD": "银行卡号", "EMAIL": "邮箱", "ORDER": "单号", "ADDRESS": "地址", "NAME": "姓名"}
+
+
+# control characters a chat message may hold (a Word line break pasted into a CRM: \x0b), which a
+# Word document cannot hold
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _one_line(text: str) -> str:
+    """A message as one line of printable text, to quote in the draft: its lines joined, control
+    characters left out (a quote of several lines would break the Markdown around it)."""
+    return " ".join(_UNPRINTABLE.sub(" ", text).split())
 
 
 def _readable_masks(text: str) -> str:
@@ -134,7 +146,7 @@ def analyse_chats(path: str | Path, fmt: str | None = None, year: int | None = N
     examples = {}
     for cause, _n in by_cause.most_common(TOP_CAUSES):
         texts = [r.get("text", "") for r in complaints if cause in (r.get("causes") or [])]
-        examples[cause] = [_readable_masks(redactor.redact(t)[0]) for t in _central(texts, EXAMPLES)]
+        examples[cause] = [_readable_masks(redactor.redact(_one_line(t))[0]) for t in _central(texts, EXAMPLES)]
     sessions = summarise_sessions(rows)
     return {
         "source": str(path),

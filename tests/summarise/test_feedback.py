@@ -110,3 +110,23 @@ def test_feedback_names_a_cause_of_ones_own_as_the_model_that_classified_does(tm
     fb = analyse_chats(path)
     causes = next(t for t in _feedback_sentences(fb) if t.startswith("投诉原因分布"))
     assert "网络信号1次" in causes and fb["cause_names"]["network_signal"] == "网络信号"
+
+
+def test_feedback_reads_a_csv_saved_by_excel_and_quotes_a_message_of_several_lines_as_one(tmp_path):
+    import csv
+
+    from feedback_nlp.summarise.render import to_docx, to_markdown
+    from feedback_nlp.summarise.review import Review
+
+    columns = ["session", "time", "role", "text", "causes", "sentiment", "sentiment_score", "is_complaint"]
+    rows = [["s1", "2023-03-01 10:00:00", "customer", "交电费网页卡住扣了两次钱\n# 订单号见截图\x0b- 客服一直不处理", '["price_billing"]',
+             "neg", "-0.9", "TRUE"],  # Excel writes booleans in capitals
+            ["s2", "2023-03-02 10:00:00", "customer", "好的谢谢", "[]", "pos", "0.8", "FALSE"]]
+    with open(tmp_path / "c.csv", "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([columns, *rows])
+    fb = analyse_chats(tmp_path / "c.csv")
+    assert fb["complaints"] == 1 and fb["examples"]["price_billing"] == ["交电费网页卡住扣了两次钱 # 订单号见截图 - 客服一直不处理"]
+    review = Review(year=2023, org=None, sections={}, metrics=[], dropped_articles=[], feedback=fb)
+    assert "\n# 订单号" not in to_markdown(review)
+    to_docx(review, tmp_path / "r.docx")  # a control character would make Word's XML invalid
+    assert (tmp_path / "r.docx").stat().st_size > 0
