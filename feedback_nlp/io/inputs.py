@@ -21,10 +21,11 @@ def _natural_key(path: Path) -> list:
 def visible_files(folder: Path) -> list[Path]:
     """The files inside ``folder`` and its subfolders, in natural order (numbers in names read as
     numbers, so monthly files come in month order), leaving out hidden ones (a name, or a folder
-    on the way, starting with a dot)."""
+    on the way, starting with a dot) and the lock files an office program keeps beside a document
+    it has open ("~$总结.docx")."""
     return [
         p for p in sorted(folder.rglob("*"), key=_natural_key)
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts) and not p.name.startswith("~$")
     ]
 
 

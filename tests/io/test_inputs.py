@@ -22,7 +22,7 @@ def test_inputs_expand_finds_known_files(tmp_path):
 
 
 def test_inputs_visible_files_come_in_natural_order(tmp_path):
-    for name in ("2024年10月.txt", "2024年2月.txt", "2024年1月.txt", "export_10.csv", "export_9.csv", ".hidden.txt"):
+    for name in ("2024年10月.txt", "2024年2月.txt", "2024年1月.txt", "export_10.csv", "export_9.csv", ".hidden.txt", "~$2024年度总结.docx"):  # a lock file of Word
         (tmp_path / name).write_text("x", encoding="utf-8")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.txt").write_text("x", encoding="utf-8")
