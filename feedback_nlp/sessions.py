@@ -24,8 +24,13 @@ def read_rows(path: Path, fmt: str, columns: list[str] | None = SESSION_FIELDS) 
     """Rows of a message output file; from Parquet only ``columns`` (None: all of them)."""
     if fmt == "jsonl":
         with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                yield json.loads(line)
+            for number, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue  # a blank line (an editor's last line break)
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"line {number} is not valid JSON: {exc.msg}") from None
     elif fmt == "csv":
         import csv
 

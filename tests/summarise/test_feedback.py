@@ -130,3 +130,17 @@ def test_feedback_reads_a_csv_saved_by_excel_and_quotes_a_message_of_several_lin
     assert "\n# 订单号" not in to_markdown(review)
     to_docx(review, tmp_path / "r.docx")  # a control character would make Word's XML invalid
     assert (tmp_path / "r.docx").stat().st_size > 0
+
+
+def test_feedback_skips_blank_lines_and_names_a_broken_one(tmp_path):
+    import pytest
+
+    from feedback_nlp.errors import InputError
+
+    row = {"role": "customer", "text": "快递慢", "causes": ["logistics"], "is_complaint": True, "sentiment": "neg", "session": "s1"}
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n\n" + json.dumps(row, ensure_ascii=False) + "\n\n", encoding="utf-8")
+    assert analyse_chats(path)["complaints"] == 2
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n{broken\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 2 is not valid JSON"):
+        analyse_chats(path)
