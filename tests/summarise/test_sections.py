@@ -56,6 +56,10 @@ LABELS = Path(__file__).resolve().parents[1] / "data" / "seed_sections.jsonl"
         ("二、半年工作重点及落实情况", None),  # looks back at the priorities and how they went
         ("上半年工作重点及完成情况", "achievements"),
         ("四、下半年工作重点", "plans"),
+        ("一、年度目标任务完成情况", "achievements"),  # how the targets were met: results
+        ("二、年度计划执行情况", "achievements"),
+        ("指标 年度目标 实际完成 完成率", None),  # a table's header line names no plans
+        ("三、2025年工作目标", "plans"),
     ],
 )
 def test_sections_heading_names_its_section(heading, section):
