@@ -372,16 +372,23 @@ _CHANGE_TO = re.compile(r"\s*[^，。；;,：:！？!?\d]{0,6}?(?:至|到)\s*[-+
 _TARGET_MET = re.compile(r"(?:未能?|没有|超额|如期)?(?:达到|完成|实现|达成)[^，。；;,]{0,12}?目标")
 
 
+_ACTUAL = re.compile(r"实际")
+
+
 def _is_target(sentence: str, cues: list[int], start: int, end: int) -> bool:
     """Whether a target cue ("目标", "力争", "明年"…) stands before the figure, or in its clause
     after it ("满意率95%的目标"); one further on speaks of other figures ("满意度为93.5%，未完成
     年初制定的95%目标": 93.5% is what was reached), and one in a target met or missed speaks of
     its own clause only."""
-    if share := re.search(r"(?:完成|达到|实现)[^，。；;,]{0,12}目标的?$", sentence[:start]):
-        # "完成年度目标的102%": how much of the target was reached ("力争完成…" is still a target)
+    if share := re.search(r"(?:完成|达到|实现)[^，。；;,]{0,12}(?:目标|计划)的?$", sentence[:start]):
+        # "完成年度目标的102%", "完成计划的105%": how much of the target was reached ("力争完成…" is
+        # still a target)
         cues = [c for c in cues if not share.start() <= c < share.end()]
     met = [m.span() for m in _TARGET_MET.finditer(sentence)]
     clause = max([0] + [m.end() for m in _CLAUSE_START.finditer(sentence, 0, start)])
+    if actual := _ACTUAL.search(sentence, clause, start):
+        # "计划受理1000件，实际受理1200件": what was reached, whatever target came before
+        cues = [c for c in cues if c > actual.start()]
     if any(c < start and (c >= clause or not any(a <= c < b for a, b in met)) for c in cues):
         return True
     stop = _CLAUSE_END.search(sentence, end)
