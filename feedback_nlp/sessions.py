@@ -69,7 +69,7 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
                 "scores": 0, "untimed": False, "t_min": None, "t_max": None,
                 # (time, seq) and (seq,) orders of the customer's first and last scores
                 "first_score": {}, "last_score": {},
-                "customer_times": None, "events": [],  # (time, seq, "c" complaint or "a" reply)
+                "first_customer": None, "events": [],  # (timestamp, seq, "c" complaint or "a" reply, time)
             }
         s["messages"] += 1
         when = parse_time(row.get("time"))
@@ -93,8 +93,8 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
                         s["last_score"][order] = (key, score)
             for cause in row.get("causes") or []:
                 s["causes"][cause] = s["causes"].get(cause, 0) + 1
-            if when and (s["customer_times"] is None or when < s["customer_times"]):
-                s["customer_times"] = when  # the first customer message's time
+            if when and (s["first_customer"] is None or when < s["first_customer"]):
+                s["first_customer"] = when  # the first customer message's time
             if row.get("is_complaint"):
                 s["events"].append((stamp, seq, "c", when))
         elif row["role"] in ("agent", "bot"):
@@ -110,7 +110,7 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
             trend = "improved" if end - start > 0.3 else "escalated" if start - end > 0.3 else "stable"
         events = sorted(s["events"], key=(lambda e: e[1]) if s["untimed"] else (lambda e: (e[0], e[1])))
         kinds = "".join(e[2] for e in events)  # "c" a complaint, "a" a reply
-        first_customer = s["customer_times"]
+        first_customer = s["first_customer"]
         replies = [e[3] for e in s["events"] if e[2] == "a" and e[3] is not None and first_customer and e[3] >= first_customer]
         first_agent = min(replies) if replies else None
         t_min, t_max = s["t_min"], s["t_max"]
