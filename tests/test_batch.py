@@ -682,3 +682,15 @@ def test_batch_redact_leaves_no_phone_or_id_number_in_any_output(tmp_path, tiny_
     assert messages[1]["fields"]["user"]["contacts"][0]["phone"].startswith("[PHONE#")
     # the same session masked the same way in every row, so sessions still group
     assert len({m["session"] for m in messages}) == 2
+
+
+def test_batch_stopped_before_its_first_checkpoint_says_to_run_again_not_resume(tmp_path, tiny_model_dir, monkeypatch):
+    make_export(tmp_path / "chats.jsonl")
+    out = tmp_path / "msgs.jsonl"
+    original = interrupt_at_chunk(monkeypatch, 1)
+    result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1"])
+    message = " ".join(result.stderr.split())
+    assert result.exit_code == 130 and "nothing to resume: run the same command again" in message and "--resume" not in message
+    monkeypatch.setattr(batch, "_account", original)
+    result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1"])
+    assert result.exit_code == 3 and out.read_text(encoding="utf-8").count("\n") > 0  # the same command, again: done

@@ -274,6 +274,9 @@ def _classify_batch(
         if output_format(output, fmt) not in RESUMABLE:
             _err(f"{stopped}; {output} holds what was classified so far, but a Parquet output cannot be resumed: "
                  "run the same command with --restart to start again (JSON Lines and CSV outputs can be resumed)")
+        elif not side_file(output, "checkpoint.json").exists():  # stopped before the first chunk was done
+            _err(f"{stopped} before the first {CHUNK_SIZE:,} records were classified, so there is nothing to resume: "
+                 "run the same command again")
         else:
             _err(f"{stopped}; what was classified is kept in {output}: run the same command with --resume to go on "
                  "from the last checkpoint, or with --restart to start again")
