@@ -69,7 +69,7 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
                 "scores": 0, "untimed": False, "t_min": None, "t_max": None,
                 # (time, seq) and (seq,) orders of the customer's first and last scores
                 "first_score": {}, "last_score": {},
-                "first_customer": None, "events": [],  # (timestamp, seq, "c" complaint or "a" reply, time)
+                "first_customer": None, "events": [],  # (timestamp or None, seq, "c" complaint or "a" reply)
             }
         s["messages"] += 1
         when = parse_time(row.get("time"))
@@ -78,14 +78,14 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
             s["t_max"] = when if s["t_max"] is None else max(s["t_max"], when)
         else:
             s["untimed"] = True
-        stamp = when.timestamp() if when else 0.0
+        stamp = when.timestamp() if when else None
         if row["role"] == "customer":
             s["customer_messages"] += 1
             score = row.get("sentiment_score")
             if score is not None:
                 s["score_sum"] += score
                 s["scores"] += 1
-                for order, key in (("timed", (stamp, seq)), ("filed", (seq,))):
+                for order, key in (("timed", (stamp or 0.0, seq)), ("filed", (seq,))):
                     first, last = s["first_score"].get(order), s["last_score"].get(order)
                     if first is None or key < first[0]:
                         s["first_score"][order] = (key, score)
@@ -93,13 +93,13 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
                         s["last_score"][order] = (key, score)
             for cause in row.get("causes") or []:
                 s["causes"][cause] = s["causes"].get(cause, 0) + 1
-            if when and (s["first_customer"] is None or when < s["first_customer"]):
-                s["first_customer"] = when  # the first customer message's time
+            if stamp is not None and (s["first_customer"] is None or stamp < s["first_customer"]):
+                s["first_customer"] = stamp  # the first customer message's time
             if row.get("is_complaint"):
-                s["events"].append((stamp, seq, "c", when))
+                s["events"].append((stamp, seq, "c"))
         elif row["role"] in ("agent", "bot"):
             s["agent_messages"] += row["role"] == "agent"
-            s["events"].append((stamp, seq, "a", when))
+            s["events"].append((stamp, seq, "a"))
     out = []
     for name, s in sessions.items():
         order = "filed" if s["untimed"] else "timed"
@@ -111,8 +111,7 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
         events = sorted(s["events"], key=(lambda e: e[1]) if s["untimed"] else (lambda e: (e[0], e[1])))
         kinds = "".join(e[2] for e in events)  # "c" a complaint, "a" a reply
         first_customer = s["first_customer"]
-        replies = [e[3] for e in s["events"] if e[2] == "a" and e[3] is not None and first_customer and e[3] >= first_customer]
-        first_agent = min(replies) if replies else None
+        replies = [e[0] for e in events if e[2] == "a" and e[0] is not None and first_customer is not None and e[0] >= first_customer]
         t_min, t_max = s["t_min"], s["t_max"]
         out.append({
             "session": name,
@@ -125,7 +124,7 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
             "sentiment_end": end,
             "trend": trend,
             "complained_again": _COMPLAINED_AGAIN.search(kinds) is not None,
-            "first_response_seconds": (first_agent - first_customer).total_seconds() if first_agent and first_customer else None,
+            "first_response_seconds": min(replies) - first_customer if replies else None,
             "duration_seconds": (t_max - t_min).total_seconds() if t_min and t_max else None,
             "first_time": t_min.isoformat(sep=" ") if t_min else None,
             "last_time": t_max.isoformat(sep=" ") if t_max else None,
