@@ -57,6 +57,29 @@ def _shingles(key: str) -> set[str]:
     return {key[i : i + SHINGLE] for i in range(len(key) - SHINGLE + 1)}
 
 
+def _postings(shingles: list[set[str]]) -> dict[str, list[int]]:
+    """The indexes of the texts that hold each 4-gram."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, sh in enumerate(shingles):
+        for s in sh:
+            postings[s].append(i)
+    return postings
+
+
+def _near(own: set[str], shingles: list[set[str]], postings: dict[str, list[int]], threshold: float, max_postings: int,
+          after: int = -1) -> list[int]:
+    """The indexes (above ``after``) of the texts whose 4-gram sets ``own`` is at least
+    ``threshold`` like (Jaccard), found through the 4-grams held by at most ``max_postings`` texts."""
+    counts: dict[int, int] = defaultdict(int)
+    for s in own:
+        post = postings.get(s, ())
+        if len(post) <= max_postings:
+            for j in post:
+                if j > after:
+                    counts[j] += 1
+    return [j for j, shared in counts.items() if shared / (len(own) + len(shingles[j]) - shared) >= threshold]
+
+
 def near_duplicate_pairs(keys: list[str], threshold: float = NEAR_DUPLICATE, max_postings: int = 300) -> list[tuple[int, int]]:
     """Index pairs (i < j) of near-duplicate keys; exact duplicates are included.
 
@@ -64,27 +87,8 @@ def near_duplicate_pairs(keys: list[str], threshold: float = NEAR_DUPLICATE, max
     cannot be what makes two texts near duplicates unless they share rarer ones too).
     """
     shingles = [_shingles(k) for k in keys]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, sh in enumerate(shingles):
-        for s in sh:
-            postings[s].append(i)
-    pairs = []
-    for i, sh in enumerate(shingles):
-        if not keys[i]:
-            continue
-        counts: dict[int, int] = defaultdict(int)
-        for s in sh:
-            post = postings[s]
-            if len(post) > max_postings:
-                continue
-            for j in post:
-                if j > i:
-                    counts[j] += 1
-        for j, shared in counts.items():
-            union = len(sh) + len(shingles[j]) - shared
-            if shared / union >= threshold:
-                pairs.append((i, j))
-    return pairs
+    postings = _postings(shingles)
+    return [(i, j) for i, sh in enumerate(shingles) if keys[i] for j in _near(sh, shingles, postings, threshold, max_postings, i)]
 
 
 def near_duplicate_clusters(keys: list[str]) -> list[list[int]]:
@@ -452,27 +456,17 @@ def _corpus_matches(keys: list[str], corpora_dir: Path, threshold: float = NEAR_
                     if isinstance(row, dict) and isinstance(row.get("text"), str):
                         corpus_keys.append(match_key(row["text"]))
                         files.append(f"{name}/{split}.jsonl")
-    exact: dict[str, list[int]] = defaultdict(list)
-    postings: dict[str, list[int]] = defaultdict(list)
     shingles = [_shingles(k) for k in corpus_keys]
-    for i, (key, sh) in enumerate(zip(corpus_keys, shingles)):
+    postings = _postings(shingles)
+    exact: dict[str, list[int]] = defaultdict(list)  # found even where their 4-grams are too common to index
+    for i, key in enumerate(corpus_keys):
         exact[key].append(i)
-        for shingle in sh:
-            postings[shingle].append(i)
     out: dict[str, dict[str, tuple[str, bool]]] = {}
     for key in keys:
         if not key:
             continue
         found = [(i, True) for i in exact.get(key, ())]
-        own = _shingles(key)
-        counts: dict[int, int] = defaultdict(int)
-        for shingle in own:
-            post = postings.get(shingle, ())
-            if len(post) <= max_postings:
-                for i in post:
-                    counts[i] += 1
-        found += [(i, False) for i, shared in counts.items()
-                  if shared / (len(own) + len(shingles[i]) - shared) >= threshold and corpus_keys[i] != key]
+        found += [(i, False) for i in _near(_shingles(key), shingles, postings, threshold, max_postings) if corpus_keys[i] != key]
         for i, is_exact in sorted(found, key=lambda f: (files[f[0]].endswith("/train.jsonl"), not f[1])):
             out.setdefault(key, {}).setdefault(files[i].split("/")[0], (files[i], is_exact))
     return out
