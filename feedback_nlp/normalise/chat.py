@@ -19,7 +19,8 @@ from ..config import load_chat_codes
 from .script import to_simplified
 
 # pictographs: emoji and dingbats, which chats use as words ("👍", "😡😡" alone is a reply)
-PICTOGRAPH = re.compile(r"[\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]")
+PICTOGRAPH_RANGES = "\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"  # as a character class's
+PICTOGRAPH = re.compile(f"[{PICTOGRAPH_RANGES}]")
 _SPACE_OR_MARKS = re.compile(r"[\s\W_]*")  # emoji are \W too: tested apart
 _BRACKETS = str.maketrans("［］", "[]")  # full-width brackets, for texts not normalised yet
 

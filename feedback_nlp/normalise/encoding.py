@@ -32,6 +32,7 @@ import numpy as np
 
 from ..io.decode import Decoded, decode_bytes, read_bytes
 from .charlm import CharLM
+from .chat import PICTOGRAPH
 from .text import code_points
 
 logger = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ def _gbk_encodable(char: str) -> bool:
 # which byte positions of a 2-, 3- or 4-byte UTF-8 character may have been dropped (bit i = byte i);
 # of a 4-byte character (emoji), one of its last three
 _MASKS = {2: (0b01, 0b10), 3: (0b001, 0b010, 0b100, 0b011, 0b110, 0b101), 4: (0b0010, 0b0100, 0b1000)}
-# the blocks of emoji pictographs (4 bytes in UTF-8)
+# the blocks of emoji pictographs (4 bytes in UTF-8) whose readings with a lost byte are tried
 _PICTOGRAPHS = ((0x1F300, 0x1F64F), (0x1F680, 0x1F6FF), (0x1F900, 0x1F9FF), (0x1FA70, 0x1FAFF))
 _DROPS = {mask: bin(mask).count("1") for masks in _MASKS.values() for mask in masks}
 
@@ -318,7 +319,7 @@ class _Search:
             same = [c for c, q, d in self.candidates(back) if q == p and d > 0] if drops > 0 else []
             # an emoji that lost a byte could be any of several ("👎" or "👍" at a line's end): one
             # chosen would invent a feeling the writer may not have had, so it is left out
-            if len(same) > 1 and _is_pictograph(char):
+            if len(same) > 1 and PICTOGRAPH.fullmatch(char):
                 left_out += 1
             else:
                 out.append((char, drops, same))
@@ -327,10 +328,6 @@ class _Search:
         text = "".join(c for c, _d, _s in out)
         inferred = [i for i, (_c, d, _s) in enumerate(out) if d > 0]
         return text, inferred, best[0], {i: same for i, (_c, d, same) in enumerate(out) if d > 0 and len(same) > 1}, left_out
-
-
-def _is_pictograph(char: str) -> bool:
-    return any(start <= ord(char) <= end for start, end in _PICTOGRAPHS)
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")

@@ -28,7 +28,7 @@ import numpy as np
 
 from ..config import NormaliseConfig
 from .boilerplate import RemovedLine, get_filter
-from .chat import get_reader
+from .chat import PICTOGRAPH_RANGES, get_reader
 from .script import to_simplified
 
 # characters NFKC would change but which carry meaning in Chinese text: circled numbers, unit
@@ -44,10 +44,9 @@ _FULLWIDTH[0x3000] = 0x20
 # control, zero-width and replacement characters, and unpaired surrogates (half an emoji, from a
 # JSON escape cut in two), which cannot be written out as UTF-8: removed; the zero-width joiner
 # only outside an emoji sequence ("👨\u200d👩\u200d👧" is one emoji, a family)
-_EMOJI_PART = "\U0001f000-\U0001faff\u2600-\u27bf"
 _CONTROL = re.compile(
     r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffd\u00ad\ud800-\udfff]"
-    rf"|\u200d(?<![{_EMOJI_PART}\ufe0f]\u200d(?=[{_EMOJI_PART}]))"
+    rf"|\u200d(?<![{PICTOGRAPH_RANGES}\ufe0f]\u200d(?=[{PICTOGRAPH_RANGES}]))"
 )
 # spaces of other widths, tabs, and vertical tabs and form feeds (a page break of pdftotext): a
 # space, so that the words on either side stay apart and the lines keep their numbers
