@@ -78,7 +78,7 @@ def _check_folder(output: Path, what: str, *inside: str) -> None:
         raise FeedbackNLPError(f"-o {output}: {above} is a file, not a folder; {what}: name a new or existing folder")
 
 
-def _trained_on_warnings(clf, model_dir: Optional[Path], name: str, data: Path) -> list[str]:
+def _trained_on_warnings(clf, model_dir: Optional[Path], name: str, data: Path, texts: list[str]) -> list[str]:
     """Warnings where one's own labelled file is what the model was trained on: the same file
     (its hash in the metadata), or texts of the split saved in the model folder's data/train.jsonl."""
     import hashlib
@@ -94,11 +94,10 @@ def _trained_on_warnings(clf, model_dir: Optional[Path], name: str, data: Path) 
     if train_split is None or not train_split.is_file():
         return []
     seen = {match_key(r["text"]) for r in read_jsonl(train_split) if isinstance(r.get("text"), str)}
-    rows = read_jsonl(data)
-    shared = sum(match_key(r["text"]) in seen for r in rows if isinstance(r, dict) and isinstance(r.get("text"), str))
+    shared = sum(match_key(text) in seen for text in texts)
     if not shared:
         return []
-    return [f"{shared} of the {len(rows)} messages of {data} are in the split {name} was trained on ({train_split}), so "
+    return [f"{shared} of the {len(texts)} messages of {data} are in the split {name} was trained on ({train_split}), so "
             f"figures on them overstate; score messages it has not seen, such as {held_out}"]
 
 
@@ -136,8 +135,9 @@ def evaluate(
     _check_folder(output, "evaluation results go in a folder")
     labelled = _labelled_data(classifiers[0], data, corpora)  # read once: every model is scored on the same items
     if data not in ("dev", "test"):
+        texts = list(labelled[1]["text"])  # the file's messages, as read
         for clf, path, name in zip(classifiers, paths, names):
-            for warning in _trained_on_warnings(clf, path, name, Path(data)):
+            for warning in _trained_on_warnings(clf, path, name, Path(data), texts):
                 _err(f"warning: {warning}")
     if len(classifiers) == 1:
         _evaluate_one(classifiers[0], names[0], data, labelled, output)
