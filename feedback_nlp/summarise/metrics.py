@@ -115,9 +115,12 @@ class Metric:
     qualifier: str = ""
     start: int = 0  # offsets of the figure in the sentence
     end: int = 0
+    # the part of its report's period the figure is of, where that differs, as a row of a table of
+    # one row a month names it, with the year: "2025年3月", "2025年一月" (``report_period`` reads it)
+    period: str = ""
 
     def key(self) -> tuple:
-        return (self.subject, self.value, self.unit, self.kind)
+        return (self.subject, self.value, self.unit, self.kind, self.period)
 
 
 def _subject(sentence: str, start: int, after: int = 0) -> str:

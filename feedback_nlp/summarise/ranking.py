@@ -13,6 +13,7 @@ import numpy as np
 from .sections import SECTIONS, SENTENCE_CUES, section_of_heading
 from .similarity import NEAR_REPEAT, overlap_matrix, similarity_matrix
 from .structure import summary_years
+from .tables import table_header
 
 if TYPE_CHECKING:
     from .review import Sentence
@@ -50,8 +51,8 @@ def bare_figures(text: str) -> bool:
 def _candidates(sentences: list[Sentence]) -> list[Sentence]:
     """At most ``MAX_CANDIDATES`` sentences, the best by a cheap prior (earliest first on ties),
     in source order, so drafting from thousands of reports stays fast; lines of bare figures are
-    not quoted."""
-    sentences = [s for s in sentences if not bare_figures(s.text)]
+    not quoted, nor the header lines of tables."""
+    sentences = [s for s in sentences if not bare_figures(s.text) and not table_header(s.text)]
     if len(sentences) <= MAX_CANDIDATES:
         return sentences
     keep = sorted(range(len(sentences)), key=lambda i: (-_prior(sentences[i]), i))[:MAX_CANDIDATES]

@@ -325,7 +325,7 @@ def collect_sentences(
         for unit, (section, confidence) in zip(body, _classify(body, classifier)):
             kind = "target" if unit.section == "plans" else "actual"
             carried = clause_before[1] if clause_before and clause_before[0] == unit.line else None
-            row = table_row_metrics(unit.text, header, kind) if header else None
+            row = table_row_metrics(unit.text, header, kind, title) if header else None
             header = table_header(unit.text) or (header if row is not None else None)
             metrics = row if row is not None else extract_metrics(unit.text, default_kind=kind, carried=carried)
             ends_clause = unit.text.rstrip().endswith(("；", ";")) and metrics
@@ -487,14 +487,15 @@ def draft_review(
     # so are figures of matters other than the service (``NOT_SERVICE_WORDS``)
     for s in service:
         for m in dedupe_metrics(s.metrics):
-            if m.kind == "baseline" or not names_something(m.subject) or (s.file, m.key()[:3]) in seen:
+            fact = (s.file, *m.key()[:3], m.period)
+            if m.kind == "baseline" or not names_something(m.subject) or fact in seen:
                 continue
             if m.kind == "target" and year_summary and short_horizon(s.text, s.title):
                 continue
-            seen.add((s.file, m.key()[:3]))
+            seen.add(fact)
             metrics.append((m, s))
     # one metric's figures side by side, in the order of the periods reported on (本月接待来电 of
     # each month's report, then the year's)
-    metrics.sort(key=lambda item: report_period(item[1].title)[1])
+    metrics.sort(key=lambda item: report_period(item[0].period or item[1].title)[1])
     return Review(year, org, sections, group_by_metric(metrics), dropped, feedback, titles, repaired, years_left_out, unreadable,
                   years_tied)

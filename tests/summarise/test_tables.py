@@ -27,4 +27,56 @@ def test_tables_a_word_table_with_year_columns_and_units_in_the_names():
     }
     for row, expected in rows.items():
         assert [(m.value, m.unit, m.subject, m.kind) for m in table_row_metrics(row, header)] == expected
-    assert table_header("指标 2025年 目标 完成率") is None  # no column of an earlier period
+    assert table_header("工作 重点 措施") is None  # no column of an earlier period, no target, no periods
+
+
+def test_tables_target_actual_and_share_columns():
+    header = table_header("指标 年度目标 实际完成 完成率")
+    assert header == ["指标", "年度目标", "实际完成", "完成率"]
+    found = table_row_metrics("来电接听量 12000次 13560次 113%", header)
+    assert [(m.subject, m.value, m.unit, m.kind) for m in found] == [
+        ("来电接听量", 12000, "次", "target"), ("来电接听量", 13560, "次", "actual"), ("来电接听量完成率", 113, "%", "actual")]
+    # a bare count under a name that says it counts; the spans are the cells'
+    row = "投诉量 300 318 106%"
+    found = table_row_metrics(row, header)
+    assert [(m.subject, m.value, m.unit, m.kind) for m in found][:2] == [("投诉量", 300, "", "target"), ("投诉量", 318, "", "actual")]
+    assert [row[m.start : m.end] for m in found] == ["300", "318", "106%"]
+    assert table_row_metrics("客户满意度 90分 92.5分", header) is None  # a cell short: not a row
+
+
+def test_tables_a_table_of_one_row_a_month():
+    header = table_header("月份 来电量（次） 投诉件数 满意率")
+    assert header is not None
+    title = "客服部2025年度工作总结"
+    rows = {
+        "3月 1210 15 95.5%": [("来电量", 1210, "次", "2025年3月"), ("投诉件数", 15, "", "2025年3月"), ("满意率", 95.5, "%", "2025年3月")],
+        "十二月 980 9 97%": [("来电量", 980, "次", "2025年十二月"), ("投诉件数", 9, "", "2025年十二月"), ("满意率", 97, "%", "2025年十二月")],
+        "2024年12月 900 8 96%": [("来电量", 900, "次", "2024年12月"), ("投诉件数", 8, "", "2024年12月"), ("满意率", 96, "%", "2024年12月")],
+        "合计 13560 160 96.2%": [("来电量", 13560, "次", ""), ("投诉件数", 160, "", ""), ("满意率", 96.2, "%", "")],
+        "月均 1130 13 96.2%": [("月均来电量", 1130, "次", ""), ("月均投诉件数", 13, "", ""), ("月均满意率", 96.2, "%", "")],
+    }
+    for row, expected in rows.items():
+        found = table_row_metrics(row, header, title=title)
+        assert [(m.subject, m.value, m.unit, m.period) for m in found] == expected
+        assert all(m.kind == "actual" for m in found)
+    assert table_row_metrics("备注 以上 数据 来自系统", header, title=title) is None
+
+
+def test_tables_month_rows_in_a_review_keep_their_months(tmp_path):
+    from feedback_nlp.summarise import draft_review
+
+    (tmp_path / "r.txt").write_text(
+        "2025年客服中心年度工作总结\n一、年度指标完成情况\n指标 年度目标 实际完成 完成率\n来电接听量 12000次 13560次 113%\n\n"
+        "二、每月情况\n月份 来电量（次） 满意率\n1月 1100 96%\n2月 980 96%\n合计 2080 96%\n\n"
+        "三、主要成绩\n全年接通率保持在95%以上，投诉处理及时率明显提升。\n", encoding="utf-8")
+    review = draft_review(tmp_path / "r.txt")
+    table = review.to_dict()["key_figures"]
+    rows = [(f["subject"], f["value"], f["kind"], f["period"]) for f in table]
+    assert ("来电接听量", 12000, "target", "2025年度") in rows
+    assert ("来电接听量", 13560, "actual", "2025年度") in rows
+    assert ("来电接听量完成率", 113, "actual", "2025年度") in rows
+    # one value in two months is two facts; the months come before the year's total
+    assert [r for r in rows if r[0] == "满意率"] == [("满意率", 96, "actual", "2025年1月"), ("满意率", 96, "actual", "2025年2月"),
+                                                 ("满意率", 96, "actual", "2025年度")]
+    quoted = [s.text for sentences in review.sections.values() for s in sentences]
+    assert not any(text.startswith(("指标 ", "月份 ")) for text in quoted)  # header lines are not quoted
