@@ -46,8 +46,8 @@ _CLAUSE_START = re.compile(r"[，。；;：:！？!?)）\n]|——|其中|以及
 _CLAUSE_END = re.compile(r"[，。；;：:！？!?()（）\n]")
 _LEAD_WORDS = re.compile(
     r"^(由于|因为|另外?|此外|同时|并且?|而且)?(全[镇县市区乡村](?=\S{2}))?(截至|截止到?|到(?=\d|目前))?\s*(目前为止|目前)?"
-    r"((\d{4}|20[xX_*]{2}|[xX_*]{2,4})年度?)?(\d{1,2}\s*[-—至~]\s*\d{1,2}月份?|\d{1,2}月份?)?(\d{1,2}日)?"
-    r"(底|末|年度|全年|本年度|[上下]半年度?|前三季度|第?[一二三四1-4]季度)?[，, ]*"
+    r"((?:去年|上一?年度?|今年|本年度?)(?!同期)|(\d{4}|20[xX_*]{2}|[xX_*]{2,4})年度?)?(\d{1,2}\s*[-—至~]\s*\d{1,2}月份?|(?:\d{1,2}|十[一二]|[一二三四五六七八九十])月份?)?(\d{1,2}日)?"
+    r"(底|末|年度|全年|本年度|[暨及和]全年|[上下]半年度?|前三季度|第?[一二三四1-4]季度)?[，, ]*"
     r"(我(公司|部门|部|中心|单位|镇)|本(公司|部门|部|中心)|(?:公司|中心|部门)(?=将|要|计划|力争))?(?:共计|共|累计|全年)*(将|要(?!求))?"
     r"(计划(?!完成率)|预计|力争|争取|确保|将|要(?!求))?((完成|实现)了?(?!率))?"
 )
@@ -209,6 +209,31 @@ def _subject_after(sentence: str, end: int) -> str:
     return re.sub(r"^(为|是|属于|涉及|以?内)", "", right[: min(stops, default=len(right))]).strip()
 
 
+# the period a figure's clause opens with, when it is part of a year or an earlier year: "1月份接待
+# 来电1100次", "第一季度投诉量为120件", "去年全年接待来电12000次", "2024年接待来电…"; not a day a
+# total runs to ("截至12月底累计…", "12月底前"), which is of the year so far. A clause that opens
+# with the whole year ("全年", "今年") names the report's own period
+_CLAUSE_PERIOD = re.compile(
+    r"(?:其中|另外|此外|同时|而|但)?[，, ]*(?:全[镇县市区乡村]|[我本](?:公司|部门|部|中心|单位))?(?:"
+    r"(?P<part>(?:(?:19|20)\d\d年度?)?(?:\d{1,2}\s*[-—至~]\s*\d{1,2}月份?|(?:\d{1,2}|十[一二]|[一二三四五六七八九十])月份?"
+    r"|第?[一二三四1-4]季度|前[二三两]季度|[上下]半年度?)(?![份底末初中旬前]|\d{1,2}日|[暨及和]全年))"
+    r"|(?P<year>(?:19|20)\d\d年度?|去年|上一?年度?)(?![底末初]|\d|[一二三四五六七八九十]+月|第|前|[上下]半年)"
+    r"|(?P<whole>全年|今年|本年度?|年度|当年))"
+)
+# a score's scale, not a figure: "得分92分（满分100分）"
+_SCALE = re.compile(r"(?:满分|总分|百分制)(?:为|是)?\s*$")
+
+
+def _clause_period(sentence: str, start: int) -> str | None:
+    """The period the clause of a figure at ``start`` opens with (``_CLAUSE_PERIOD``): the words
+    ("1月份", "去年"), "" for the whole year, None when it names none."""
+    clause = max([0] + [m.end() for m in _CLAUSE_START.finditer(sentence, 0, start)])
+    m = _CLAUSE_PERIOD.match(sentence, clause, start)
+    if m is None:
+        return None
+    return "" if m.group("whole") else (m.group("part") or m.group("year"))
+
+
 def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric | None = None) -> list[Metric]:
     """Figures in one sentence. ``default_kind`` applies when the sentence has no target cue
     (a sentence in a plan section may pass "target"). ``carried``: the last figure of the clause
@@ -216,7 +241,11 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
     opens the sentence."""
     cues = [m.start() for m in _TARGET_CUE.finditer(sentence) if not _PLAN_FOLLOWED.search(sentence, 0, m.start())]
     out: list[Metric] = []
+    period = ""  # what the clauses so far said the figures are of: later clauses keep it unless they name another
     for m in _NUMBER.finditer(sentence):
+        named = _clause_period(sentence, m.start())
+        if named is not None:
+            period = named
         value = float(_DIGIT_GROUPS.sub("", m.group("value")).translate(_MINUS))
         unit = (m.group("scale") or "") + m.group("unit")  # "54.9万通": counted in ten thousands
         qualifier = m.group("qualifier") or ""
@@ -234,6 +263,8 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
         ):
             continue  # "3分之1", "5分制", "2分公司", "3分20秒", "7点40分": not a score
         before = sentence[: m.start()]
+        if _SCALE.search(before):
+            continue
         ends_title = not sentence[m.end() :].strip(" 】）)") and _TITLE_GENRE.search(before)
         if unit == "篇" and (_PAGE_COUNT.search(before) or ends_title) and not _WRITING_VERB.search(before):
             continue  # "工作总结范文5篇" counts the texts on a web page, not work done
@@ -247,22 +278,22 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
         if _COMPARED_WITH.search(sentence, 0, m.start()):
             # "满意率92.7%，较去年的90.3%提高…": last year's value, of the figure before; not listed
             subject = previous.subject if previous else ""
-            out.append(Metric(value, unit, subject, "baseline", sentence[start : m.end()], qualifier, start, m.end()))
+            out.append(Metric(value, unit, subject, "baseline", sentence[start : m.end()], qualifier, start, m.end(), period))
             continue
         if _earlier_year(sentence, m.start()):
             # "2023年完成维修1200单，2022年为1000单": an earlier year's value, of the figure before; not listed
             subject = previous.subject if previous else ""
-            out.append(Metric(value, unit, subject, "baseline", sentence[start : m.end()], qualifier, start, m.end()))
+            out.append(Metric(value, unit, subject, "baseline", sentence[start : m.end()], qualifier, start, m.end(), period))
             continue
         if previous and previous.end <= m.start() and change is None and previous.kind == "baseline" and previous.unit == unit:
             # "由去年的45秒缩短至28秒": the value reached, of the subject named before the change
             kind = "target" if _is_target(sentence, cues, m.start(), m.end()) else default_kind
-            out.append(Metric(value, unit, previous.subject, kind, sentence[start : m.end()], qualifier, start, m.end()))
+            out.append(Metric(value, unit, previous.subject, kind, sentence[start : m.end()], qualifier, start, m.end(), period))
             continue
         if change is not None and _CHANGE_TO.match(sentence, m.end()):
             # "质检覆盖率从10%提升到100%": the figure the change starts from
             subject = _subject(sentence, change.start(), previous.end if previous else 0)
-            out.append(Metric(value, unit, subject, "baseline", sentence[start : m.end()], qualifier, start, m.end()))
+            out.append(Metric(value, unit, subject, "baseline", sentence[start : m.end()], qualifier, start, m.end(), period))
             continue
         kind = "target" if qualifier in TARGET_QUALIFIERS or _is_target(sentence, cues, m.start(), m.end()) else default_kind
         subject = _subject(sentence, m.start(), previous.end if previous else 0)
@@ -301,7 +332,7 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
             # "每季度进行1次集中培训": the thing counted follows; a short lead-in stays with it
             subject = subject + noun if len(subject) <= 6 else noun
         unit = UNIT_NAMES.get(unit, unit)
-        out.append(Metric(value, unit, _tidy(subject), kind, sentence[start : m.end()], qualifier, start, m.end()))
+        out.append(Metric(value, unit, _tidy(subject), kind, sentence[start : m.end()], qualifier, start, m.end(), period))
     return out
 
 

@@ -129,14 +129,34 @@ _NEXT_YEAR_WORDS = re.compile(r"明年|来年|下一?年度?|新的一年|新一
 _LONG_TERM = re.compile(r"长期|长远|远景|今后几年|未来几年|[三五]年规划")
 
 
-def figure_period(kind: str, text: str, heading: str, title: str) -> str:
+_EARLIER_YEAR = frozenset(("去年", "上年", "上年度", "上一年", "上一年度"))
+_NAMED_YEAR = re.compile(r"((?:19|20)\d\d)年度?$")
+
+
+def named_period(named: str, title: str) -> str:
+    """The period a figure's clause or table row names ("1月份", "第一季度", "去年", "2024年"; see
+    ``Metric.period``), as the key-figures table shows it, in the year the report's title sums
+    up or names: "2025年1月", "2025年第一季度", "2024年度"."""
+    years = summary_years(title) or [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", title)][:1]
+    if named in _EARLIER_YEAR:
+        return f"{years[0] - 1}年度" if years else "上年度"
+    if m := _NAMED_YEAR.match(named):
+        return f"{m.group(1)}年度"
+    dated = named if re.match(r"(?:19|20)\d\d年", named) or not years else f"{years[0]}年{named}"
+    return report_period(dated)[0] or named
+
+
+def figure_period(kind: str, text: str, heading: str, title: str, named: str = "") -> str:
     """The period a key figure is of, as the key-figures table shows it: for a target, the year
     it aims at where its sentence says so, else where the heading or lead-in it stands under does
     ("2013年目标：" over "客户综合满意率不低于90%"; "明年" and "新的一年" count from the year the
     report sums up); a target under the plans heading of a year's summary that names no year
     ("三、下一步工作计划", "三、20__年工作计划") is next year's, unless it speaks of the long term or
-    of part of a year ("下半年"); otherwise the period the report covers (``report_period``). A 2012
-    summary's targets for 2013 are not 2012's."""
+    of part of a year ("下半年"); otherwise the period the figure's clause or table row names
+    (``named``: "1月份"; see ``named_period``), else the period the report covers (``report_period``).
+    A 2012 summary's targets for 2013 are not 2012's."""
+    if named and kind != "target":
+        return named_period(named, title)
     if kind == "target":
         summed = summary_years(title)
         for words in (text, heading):

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..config import load_taxonomy
 from ..errors import InputError
 from .metrics import SHOWN_QUALIFIERS, Metric
-from .ranking import figure_period, report_period
+from .ranking import figure_period
 from .review import DRAFT_MARK, TITLES, Review, Sentence
 
 
@@ -61,7 +61,7 @@ PERIOD_COLUMN = "期间"  # the period a figure is of: its report's, or the year
 
 
 def _period(m: Metric, s: Sentence) -> str:
-    return report_period(m.period)[0] if m.period else figure_period(m.kind, s.text, s.heading, s.title)
+    return figure_period(m.kind, s.text, s.heading, s.title, m.period)
 
 
 _BARE_NUMBER = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?$")

@@ -27,7 +27,7 @@ from ..io.inputs import named_paths, visible_files
 from .metrics import Metric, dedupe_metrics, extract_metrics, group_by_metric, names_something
 from .tables import table_header, table_row_metrics
 from .classifier import SectionClassifier
-from .ranking import part_of_a_year, report_period, select_sections, short_horizon, sums_up_a_year
+from .ranking import named_period, part_of_a_year, report_period, select_sections, short_horizon, sums_up_a_year
 from .sections import (
     CLOSING_HEADING,
     looks_ahead,
@@ -325,7 +325,7 @@ def collect_sentences(
         for unit, (section, confidence) in zip(body, _classify(body, classifier)):
             kind = "target" if unit.section == "plans" else "actual"
             carried = clause_before[1] if clause_before and clause_before[0] == unit.line else None
-            row = table_row_metrics(unit.text, header, kind, title) if header else None
+            row = table_row_metrics(unit.text, header, kind) if header else None
             header = table_header(unit.text) or (header if row is not None else None)
             metrics = row if row is not None else extract_metrics(unit.text, default_kind=kind, carried=carried)
             ends_clause = unit.text.rstrip().endswith(("；", ";")) and metrics
@@ -496,6 +496,6 @@ def draft_review(
             metrics.append((m, s))
     # one metric's figures side by side, in the order of the periods reported on (本月接待来电 of
     # each month's report, then the year's)
-    metrics.sort(key=lambda item: report_period(item[0].period or item[1].title)[1])
+    metrics.sort(key=lambda item: report_period(named_period(item[0].period, item[1].title) if item[0].period else item[1].title)[1])
     return Review(year, org, sections, group_by_metric(metrics), dropped, feedback, titles, repaired, years_left_out, unreadable,
                   years_tied)

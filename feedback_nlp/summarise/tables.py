@@ -11,7 +11,6 @@ import re
 from dataclasses import replace
 
 from .metrics import UNIT_NAMES, UNITS, Metric, extract_metrics
-from .structure import summary_years
 
 # a table of figures set out as text, one row a line: "指标名称 本季度 上季度 变动" over
 # "人工接通率 96.1% 95.3% +0.8个百分点", or a Word table read row by row: "指标 2025年 2024年 同比"
@@ -75,20 +74,19 @@ def _cell_metrics(cell: str, name: str, unit: str | None, kind: str) -> list[Met
     return found
 
 
-def table_row_metrics(text: str, header: list[str], default_kind: str = "actual", title: str = "") -> list[Metric] | None:
+def table_row_metrics(text: str, header: list[str], default_kind: str = "actual") -> list[Metric] | None:
     """The figures of a row under ``header`` (None when ``text`` is not such a row): named by the
     row's first cell; a figure in last period's column is a baseline, one in a change column or a
     column of how much of the target was reached is named for it ("人工接通率变动", "来电接听量完成率"),
     one in a target column is a target; a bare number takes the unit its row's name gives ("投诉件数（件）
     318"). In a table of one row a period, a figure is named by its column and is of the row's
-    period (in the year ``title``, the article's, sums up): "3月 1210" under "月份 来电量（次）" is
-    来电量 of 2025年3月; a total row's figures are of the report's period, an average row's are named
-    so ("月均来电量")."""
+    period: "3月 1210" under "月份 来电量（次）" is 来电量 of 3月 (``Metric.period``); a total row's
+    figures are of the report's period, an average row's are named so ("月均来电量")."""
     cells = text.split()
     if len(cells) != len(header):
         return None
     if _PERIOD_HEADER.match(header[0]):
-        return _period_row_metrics(text, cells, header, default_kind, title)
+        return _period_row_metrics(text, cells, header, default_kind)
     if re.search(r"\d", cells[0]):
         return None
     name, unit = _name_and_unit(cells[0])
@@ -111,7 +109,7 @@ def table_row_metrics(text: str, header: list[str], default_kind: str = "actual"
     return out
 
 
-def _period_row_metrics(text: str, cells: list[str], header: list[str], kind: str, title: str) -> list[Metric] | None:
+def _period_row_metrics(text: str, cells: list[str], header: list[str], kind: str) -> list[Metric] | None:
     """``table_row_metrics`` of a row of a table of one row a period."""
     first = cells[0]
     if _TOTAL_ROW.match(first):
@@ -119,8 +117,7 @@ def _period_row_metrics(text: str, cells: list[str], header: list[str], kind: st
     elif _AVERAGE_ROW.match(first):
         period, prefix = "", ("季均" if "季" in header[0] + first else "月均")
     elif _ROW_PERIOD.match(first):
-        years = summary_years(title)
-        period, prefix = (first if "年" in first or not years else f"{years[0]}年{first}"), ""
+        period, prefix = first, ""
     else:
         return None
     out: list[Metric] = []

@@ -365,3 +365,29 @@ def test_metrics_seed_002_durations_and_thresholds_are_not_key_figures():
     assert not rows & {("工作和积累", "2个月"), ("工作", "24小时"), ("对全年违纪的员工", "6次")}
     # the seed's real figures stay
     assert {("办理接房", "8483户"), ("更换下发服务质量跟踪卡", "4000余张"), ("发现处理各类员工违纪", "5823人次")} <= rows
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # the part of a year, or the earlier year, a clause opens with is the figure's period
+        ("1月份接待来电1100次，3月份接待来电1210次。", [("接待来电", 1100, "1月份"), ("接待来电", 1210, "3月份")]),
+        ("第一季度投诉量为120件，第二季度降至98件。", [("投诉量", 120, "第一季度"), ("投诉量", 98, "第二季度")]),
+        ("去年全年接待来电12000次，今年接待13560次。", [("接待来电", 12000, "去年"), ("接待", 13560, "")]),
+        ("上半年满意率为95%，全年满意率96.2%。", [("满意率", 95, "上半年"), ("满意率", 96.2, "")]),
+        ("2025年1-6月受理投诉120件，同比下降10%。", [("受理投诉", 120, "2025年1-6月"), ("受理投诉同比下降", 10, "2025年1-6月")]),
+        ("3月份开展培训2次，参训120人次。", [("开展培训", 2, "3月份"), ("参训", 120, "3月份")]),
+        # a day a total runs to is of the year so far; a month's report run into the year's is the year's
+        ("截至12月底，累计接待来电13560次。", [("接待来电", 13560, "")]),
+        ("12月份暨全年接待来电13560次。", [("接待来电", 13560, "")]),
+        # a comparison with last year's same period names no period of its own
+        ("全镇1-10月份实现工业产值57.99亿元，与去年同期增长24.2%", [("工业产值", 57.99, "1-10月份"), ("工业产值增长", 24.2, "1-10月份")]),
+    ],
+)
+def test_metrics_the_period_a_clause_opens_with(sentence, expected):
+    assert [(m.subject, m.value, m.period) for m in extract_metrics(sentence)] == expected
+
+
+def test_metrics_a_scores_scale_is_no_figure():
+    assert [(m.subject, m.text) for m in extract_metrics("满意度测评得分92分（满分100分）。")] == [("满意度测评得分", "92分")]
+    assert [m.text for m in extract_metrics("考核总分为100分，客服部得分96.5分")] == ["96.5分"]

@@ -336,3 +336,15 @@ def test_review_command_with_nothing_to_draft_names_the_files(tmp_path):
         (folder / f"{name}.txt").write_text("   \n\n", encoding="utf-8")
     result = runner.invoke(app, ["review", str(folder), "-o", str(out)])
     assert result.exit_code == 2 and "in 5 files (a.txt, b.txt, c.txt and 2 more);" in result.stderr
+
+
+def test_render_a_figure_of_a_month_or_of_last_year_in_a_years_summary_says_so(tmp_path):
+    from feedback_nlp import draft_review
+    from feedback_nlp.summarise.render import to_dict
+
+    report = tmp_path / "r.txt"
+    report.write_text("客服中心2025年度工作总结\n一、全年工作\n1月份接待来电1100次，12月份接待来电1350次。\n"
+                      "全年接待来电13560次，去年全年接待来电12000次。\n上半年客户满意率95.1%。\n", encoding="utf-8")
+    figures = [(f["subject"], f["value"], f["period"]) for f in to_dict(draft_review(report))["key_figures"]]
+    assert figures == [("接待来电", 1100, "2025年1月"), ("接待来电", 1350, "2025年12月"), ("接待来电", 13560, "2025年度"),
+                       ("接待来电", 12000, "2024年度"), ("客户满意率", 95.1, "2025年上半年")]
