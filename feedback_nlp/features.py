@@ -7,7 +7,8 @@ so that "不满意" and "满意" are different evidence, plus the terms after th
 With ``double_negation``, a negation right after another cancels it, and the message is read
 without both: "不是不好" as "好", "没有不满意的地方" as "满意的地方", "不是没有问题" as "有问题"
 (the first negation word goes, and the negating character of the second), with the term ``!!``
-before the word that was negated twice, since litotes is weaker praise than the plain word.
+before the word that was negated twice, since litotes is weaker praise than the plain word. A
+negation said again ("没没没收到货") is emphasis, not a double negation.
 ``TextFeaturizer`` turns messages into one sparse matrix: binary word n-grams of the terms,
 binary character n-grams of the normalised text, and binary n-grams of the contrast clause.
 """
@@ -80,8 +81,13 @@ def _terms(
             continue
         if word.isspace() or word in stop:
             continue
-        if double_negation and spans and scope == negation_scope > 0 and _negates(word):
-            # right after a negation word: 不是不好, 没有不满意, 也不是不能用, 不是没有问题
+        if (
+            double_negation and spans and scope == negation_scope > 0 and _negates(word) and word != terms[-1]
+            and not (cancelled and cancelled[-1][0] == spans[-1][0])
+        ):
+            # right after a negation word: 不是不好, 没有不满意, 也不是不能用, 不是没有问题; not a
+            # negation said again ("没没没收到货", "不不不": the same), nor one that a negation
+            # before it cancelled already ("不是不是不好" keeps one 不)
             cancelled += [spans[-1], (start, start + 1)]
         if affirmed and start >= affirmed[0]:
             affirmed = affirmed[1:]

@@ -135,6 +135,23 @@ def test_default_model_double_negation_is_not_read_as_negative(clf, text):
     assert all(text[e["start"] : e["end"]] == e["text"] for e in result["evidence"]["sentiment"] if "start" in e)
 
 
+def test_default_model_a_message_of_two_lines_reads_each_line_as_its_own_clause(clf):
+    # the first line's negation does not reach the second: the attitude complaint is kept, and
+    # the evidence points at the words in the input, across the line break
+    text = "还没发货\n态度太差"
+    result = clf.predict_one(text)
+    assert "attitude" in [c["id"] for c in result["causes"]] and result["sentiment"]["label"] == "neg"
+    joined = clf.predict_one("还没发货，态度太差")
+    assert result["cause_probabilities"] == joined["cause_probabilities"] and result["sentiment"] == joined["sentiment"]
+    assert all(text[e["start"] : e["end"]] == e["text"] for entries in result["evidence"].values() for e in entries if "start" in e)
+
+
+def test_default_model_a_negation_said_again_is_still_a_negation(clf):
+    assert clf.predict_one("没没没收到货")["sentiment"]["label"] == "neg"
+    result = clf.predict_one("不不不")
+    assert result["sentiment"]["label"] is not None and "none of its words" not in (result.get("warning") or "")
+
+
 @pytest.mark.xfail(reason="borderline: double negation '不是不好' reads as positive only by a small margin over neutral "
                    "(0.43 against 0.39), and has read as neutral after other retrainings", strict=False)
 def test_default_model_double_negation_reads_as_positive(clf):

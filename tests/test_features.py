@@ -56,6 +56,25 @@ def test_features_double_negation_leaves_single_and_distant_negations_alone(doub
         assert double.analyse([text])[0].terms == plain.analyse([text])[0].terms
 
 
+def test_features_a_negation_said_again_is_no_double_negation(double):
+    # "不不不" is "no", said three times: it keeps its words, and the model has them
+    (a,) = double.analyse(["不不不"])
+    assert a.text == "不不不" and a.terms == ["不", "不", "不"]
+    # a run of negations cancels in pairs, not all at once: "不是不是不好" keeps one negation
+    (a,) = double.analyse(["不是不是不好"])
+    assert a.text == "不是好" and a.terms.count(AFFIRMED) == 1 and "!好" in a.terms
+
+
+def test_features_a_line_break_ends_a_negations_scope(plain):
+    # as a comma would: the second line is not negated by the first
+    (a,) = plain.analyse(["快递一直没到\n客服态度很好"])
+    (b,) = plain.analyse(["快递一直没到，客服态度很好"])
+    assert a.terms == b.terms and "态度" in a.terms and "!态度" not in a.terms
+    # after a mark that ends the clause already, and at the ends, a line break is a space
+    (a,) = plain.analyse(["\n不满意。\n谢谢\n"])
+    assert a.text == "不满意。 谢谢"
+
+
 def test_features_double_negation_is_saved_with_the_vocabulary(double):
     fitted = TextFeaturizer(double_negation=True, min_df=1).fit(["没有不满意", "不是不好"])
     data = fitted.to_dict()

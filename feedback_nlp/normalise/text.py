@@ -268,14 +268,24 @@ def _record_steps(cfg: NormaliseConfig) -> list:
     return [_CONTROL_REMOVED, _SPACES_PLAIN, *(step for _name, step in _char_steps(cfg)), _SPACES_FOLDED]
 
 
+# a line break inside a message between words ends a clause, as a comma would: "快递一直没到\n客服
+#态度很好" is read "快递一直没到，客服态度很好", so the negation of the first line does not reach
+# into the second; after a mark that ends a clause already, or at either end, it is a space
+_INTERIOR_BREAK = re.compile(r"(?<=[^\s，。！？；、,.!?;…~：:])([ \t\u3000]*)[\r\n](?=\s*\S)")
+
+
 def _one_line(text: str) -> str:
-    return text.replace("\r", " ").replace("\n", " ")
+    """A text on one line, each character in its place (spans hold): see ``_INTERIOR_BREAK``."""
+    if "\n" not in text and "\r" not in text:
+        return text
+    return _INTERIOR_BREAK.sub(r"\1，", text).replace("\r", " ").replace("\n", " ")
 
 
 def normalise_records(texts: list[str], config: NormaliseConfig | None = None) -> list[str]:
     """Normalise many short texts (chat messages) at once: the character-level steps of
     ``normalise_text`` run over all of them joined, which is much faster than one call each.
-    Line breaks inside a text become spaces; no boilerplate removal, no report."""
+    A line break between words inside a text becomes "，" (it ends a clause), any other a space;
+    no boilerplate removal, no report."""
     if not texts:
         return []
     out = "\n".join(map(_one_line, texts))

@@ -106,7 +106,10 @@ def test_text_on_input_lines_keeps_line_numbers():
         ("物業費太貴！！！", [("物", "物"), ("业", "業"), ("费", "費"), ("太", "太"), ("贵", "貴"), ("！", "！！！")]),
         ("[强][强]好", [("👍", "[强]"), ("👍", "[强]"), ("好", "好")]),
         ("买的是Ⅱ代", [("买", "买"), ("的", "的"), ("是", "是"), ("I", "Ⅱ"), ("I", "Ⅱ"), ("代", "代")]),
-        ("  快递\u200b太慢\r\n了!!", [("快", "快"), ("递", "递"), ("太", "太"), ("慢", "慢"), (" ", "\r\n"), ("了", "了"), ("！", "!"), ("!", "!")]),
+        # a line break between words ends a clause: "，"
+        ("  快递\u200b太慢\r\n了!!", [("快", "快"), ("递", "递"), ("太", "太"), ("慢", "慢"), ("，", "\r"), (" ", "\n"), ("了", "了"), ("！", "!"),
+                                      ("!", "!")]),
+        ("好的。\n谢谢\n", [("好", "好"), ("的", "的"), ("。", "。"), (" ", "\n"), ("谢", "谢"), ("谢", "谢")]),
     ],
 )
 def test_record_spans_give_each_character_its_source(text, pieces):
@@ -310,7 +313,7 @@ def test_text_boilerplate_list_heading_takes_only_list_items_after_it():
     ("客服\u200d态度", "客服态度", "客服态度"),  # a joiner outside an emoji is still removed
     # a vertical tab, or pdftotext's page break: a space, and the lines keep their numbers
     ("Order 12345\x0bPaid", "Order 12345 Paid", "Order 12345 Paid"),
-    ("客服电话打不通\x0c退款也没到\n第二行", "客服电话打不通 退款也没到\n第二行", "客服电话打不通 退款也没到 第二行"),
+    ("客服电话打不通\x0c退款也没到\n第二行", "客服电话打不通 退款也没到\n第二行", "客服电话打不通 退款也没到，第二行"),
 ])
 def test_text_keeps_emoji_sequences_and_spaces_vertical_tabs_and_form_feeds(text, as_text, as_record):
     assert normalise_text(text).text == as_text
