@@ -13,17 +13,18 @@ from .io.times import parse_time
 from .io.writers import RowWriter, output_format
 
 SESSION_COLUMNS = [
-    "session", "messages", "customer_messages", "agent_messages", "causes", "sentiment_mean",
+    "session", "file", "messages", "customer_messages", "agent_messages", "causes", "sentiment_mean",
     "sentiment_start", "sentiment_end", "trend", "complained_again", "first_response_seconds",
     "duration_seconds", "first_time", "last_time",
 ]
-SESSION_FIELDS = ["session", "time", "role", "causes", "sentiment_score", "is_complaint"]
+SESSION_FIELDS = ["session", "file", "time", "role", "causes", "sentiment_score", "is_complaint"]
 
 
-def read_rows(path: Path, fmt: str, columns: list[str] | None = SESSION_FIELDS) -> Iterator[dict]:
-    """Rows of a message output file; from Parquet only ``columns`` (None: all of them)."""
+def read_rows(path: Path, fmt: str, columns: list[str] | None = SESSION_FIELDS, encoding: str = "utf-8") -> Iterator[dict]:
+    """Rows of a message output file; from Parquet only ``columns`` (None: all of them); a CSV
+    in ``encoding`` (with or without a BOM, for UTF-8)."""
     if fmt == "jsonl":
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding=encoding) as fh:
             for number, line in enumerate(fh, 1):
                 if not line.strip():
                     continue  # a blank line (an editor's last line break)
@@ -34,7 +35,7 @@ def read_rows(path: Path, fmt: str, columns: list[str] | None = SESSION_FIELDS) 
     elif fmt == "csv":
         import csv
 
-        with open(path, encoding="utf-8-sig", newline="") as fh:
+        with open(path, encoding="utf-8-sig" if encoding in ("utf-8", "utf-8-sig") else encoding, newline="") as fh:
             for row in csv.DictReader(fh):
                 row["causes"] = json.loads(row["causes"]) if row["causes"] else []
                 row["sentiment_score"] = float(row["sentiment_score"]) if row["sentiment_score"] else None
@@ -58,13 +59,19 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
     come in (consoles often export the newest message first); a session whose rows do not all
     have a time is taken in file order.
 
+    A session is a session id within one file: two monthly exports that both number their
+    sessions 1, 2, … hold four sessions, not two that each ran for a month. An agent's message
+    answers the customer; a bot's ("正在为您转接人工客服") does not, for a complaint again after an
+    answer or for the first response time.
+
     Each session keeps counts, its first and last values and the times of its complaints and
     agent replies (a number each), not its messages."""
-    sessions: dict[str, dict] = {}
+    sessions: dict[tuple, dict] = {}
     for seq, row in enumerate(rows):
-        s = sessions.get(row["session"])
+        key = (row.get("file"), row["session"])
+        s = sessions.get(key)
         if s is None:
-            s = sessions[row["session"]] = {
+            s = sessions[key] = {
                 "messages": 0, "customer_messages": 0, "agent_messages": 0, "causes": {}, "score_sum": 0.0,
                 "scores": 0, "untimed": False, "t_min": None, "t_max": None,
                 # (time, seq) and (seq,) orders of the customer's first and last scores
@@ -97,11 +104,11 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
                 s["first_customer"] = stamp  # the first customer message's time
             if row.get("is_complaint"):
                 s["events"].append((stamp, seq, "c"))
-        elif row["role"] in ("agent", "bot"):
-            s["agent_messages"] += row["role"] == "agent"
+        elif row["role"] == "agent":
+            s["agent_messages"] += 1
             s["events"].append((stamp, seq, "a"))
     out = []
-    for name, s in sessions.items():
+    for (file, name), s in sessions.items():
         order = "filed" if s["untimed"] else "timed"
         start = s["first_score"][order][1] if order in s["first_score"] else None
         end = s["last_score"][order][1] if order in s["last_score"] else None
@@ -115,6 +122,7 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
         t_min, t_max = s["t_min"], s["t_max"]
         out.append({
             "session": name,
+            "file": file,
             "messages": s["messages"],
             "customer_messages": s["customer_messages"],
             "agent_messages": s["agent_messages"],

@@ -1,5 +1,6 @@
 """Write the sample chat-log export corpora/samples/chats/export_2023.csv (GBK, as many tools
-export it) and a plain-text transcript of a few of its sessions.
+export it) and a plain-text transcript of five more sessions (sessions of their own: a folder of
+both is classified as one year of chats, and no conversation is in it twice).
 
 Customer turns are messages from the labelled corpora (real review lines and messages written for
 this project), chosen so that every complaint cause occurs; agent turns come from the replies
@@ -36,6 +37,7 @@ REPLIES = [
 ]
 CLOSERS = ["请问还有其他可以帮您的吗？", "感谢您的反馈，祝您生活愉快", "好的，有问题随时联系我们"]
 FOLLOW_UPS = ["好的，谢谢", "行吧，尽快", "上次也是这么说的，到现在都没人管", "嗯嗯，收到", "还要等多久？？", "那我等你们消息"]
+TRANSCRIPT_SESSIONS = 5
 PLANTED = ["我电话138 1234 5678", "地址是杭州市西湖区文三路100号3栋2单元501室", "有事打0571-88886666"]
 
 
@@ -52,7 +54,7 @@ def main() -> None:
 
     rows = []
     start = datetime(2023, 1, 1, 8, 0, 0)
-    for s in range(args.sessions):
+    for s in range(args.sessions + TRANSCRIPT_SESSIONS):  # the export's, then the transcript's
         when = start + timedelta(days=rng.randrange(365), seconds=rng.randrange(12 * 3600))
         sid = f"S{2023_0000 + s}"
         channel, product = rng.choice(CHANNELS), rng.choice(PRODUCTS)
@@ -75,18 +77,19 @@ def main() -> None:
             })
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "export_2023.csv"
+    cut = 5 * args.sessions  # five turns a session
     with open(path, "w", encoding="gbk", errors="replace", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(rows[:cut])
     transcript = OUT / "transcript_sample.txt"
     with open(transcript, "w", encoding="utf-8") as fh:
-        for sid in sorted({r["会话ID"] for r in rows})[:5]:
+        for sid in sorted({r["会话ID"] for r in rows[cut:]}):
             fh.write(f"会话ID: {sid}\n")
-            for r in (r for r in rows if r["会话ID"] == sid):
+            for r in (r for r in rows[cut:] if r["会话ID"] == sid):
                 fh.write(f"{r['时间']} {r['发送人']}: {r['消息内容']}\n")
             fh.write("\n")
-    print(f"wrote {path} ({len(rows)} messages, {args.sessions} sessions) and {transcript}")
+    print(f"wrote {path} ({cut} messages, {args.sessions} sessions) and {transcript} ({TRANSCRIPT_SESSIONS} sessions)")
 
 
 if __name__ == "__main__":

@@ -66,3 +66,23 @@ def test_sessions_figures_are_those_of_time_order_whatever_the_order_of_the_rows
     untimed = [{**r, "time": None} for r in rows]
     (s,) = summarise_sessions(untimed)
     assert (s["sentiment_start"], s["first_response_seconds"], s["duration_seconds"]) == (-0.9, None, None)
+
+
+def test_sessions_are_ids_within_a_file_and_a_bots_message_is_no_answer():
+    def row(file, session, minute, role, complaint):
+        return {"file": file, "session": session, "time": f"2023-01-01 10:{minute:02d}:00", "role": role,
+                "sentiment_score": -0.8 if complaint else (0.6 if role == "customer" else None), "causes": [],
+                "is_complaint": complaint if role == "customer" else None}
+
+    # two monthly exports that both number their sessions 1: two conversations, neither a complaint again
+    rows = [row("jan.csv", "1", 0, "customer", True), row("jan.csv", "1", 1, "agent", False),
+            row("feb.csv", "1", 0, "customer", True), row("feb.csv", "1", 2, "agent", False)]
+    sessions = summarise_sessions(rows)
+    assert [(s["file"], s["session"]) for s in sessions] == [("jan.csv", "1"), ("feb.csv", "1")]
+    assert not any(s["complained_again"] for s in sessions)
+    # a bot's transfer notice is not the answer: complaining again while waiting for the agent is not
+    # "complained again after an answer", and the first response is the agent's
+    rows = [row("a.csv", "s", 0, "customer", True), row("a.csv", "s", 1, "bot", False), row("a.csv", "s", 2, "customer", True),
+            row("a.csv", "s", 4, "agent", False), row("a.csv", "s", 5, "customer", False)]
+    (s,) = summarise_sessions(rows)
+    assert not s["complained_again"] and s["first_response_seconds"] == 240.0 and s["agent_messages"] == 1

@@ -9,10 +9,12 @@ number is computed from the rows.
 from __future__ import annotations
 
 import json
+import random
 import re
 from collections import Counter
 from itertools import islice
 from pathlib import Path
+from typing import Iterator
 
 from ..batch import side_file
 from ..sessions import read_rows, summarise_sessions
@@ -24,16 +26,21 @@ from .similarity import NEAR_REPEAT, overlap_matrix, similarity_matrix
 
 TOP_CAUSES = 3
 EXAMPLES = 3
-SAMPLE = 300  # messages compared per cause when looking for central ones
+SAMPLE = 300  # complaints of a cause, sampled over the whole file, among which the central ones are found
 
 
-def _central(texts: list[str], k: int) -> list[str]:
-    """The ``k`` texts most similar on average to the others (``similarity_matrix``), skipping
-    near-repeats of one already chosen (``overlap_matrix``): the same complaint sent twice, once
-    with a phone number added, is one example, not two."""
-    unique = list(dict.fromkeys(t for t in texts if len(t) >= 6))[:SAMPLE]
-    scores = similarity_matrix(unique).sum(axis=1)
-    overlap = overlap_matrix(unique)
+def _central(rows: list[dict], k: int) -> list[dict]:
+    """The ``k`` messages whose texts are most similar on average to the others
+    (``similarity_matrix``), skipping repeats and near-repeats of one already chosen
+    (``overlap_matrix``): the same complaint sent twice, once with a phone number added, is one
+    example, not two."""
+    first: dict[str, dict] = {}
+    for r in rows:
+        first.setdefault(r["text"], r)
+    unique = list(first.values())
+    texts = [r["text"] for r in unique]
+    scores = similarity_matrix(texts).sum(axis=1)
+    overlap = overlap_matrix(texts)
     chosen: list[int] = []
     for i in sorted(range(len(unique)), key=lambda i: -scores[i]):
         if len(chosen) == k:
@@ -85,87 +92,199 @@ def _not_messages(path: Path, fmt: str, found: str) -> InputError:
                       f"run 'feedback-nlp classify EXPORT -o classified.jsonl' and pass that")
 
 
-def _classified_rows(path: str | Path, fmt: str | None = None, limit: int | None = None) -> tuple[Path, list[dict]]:
-    """The rows of a classified message file (the first ``limit``, when given), refused with a
-    message that says what the file looks like when it is not one."""
+def _chats_format(path: Path, fmt: str | None) -> tuple[str, str]:
+    """The format and the text encoding of a classified message file: by its suffix, but a file
+    that starts as Parquet does is Parquet whatever its name ("classify -o messages_2023 --format
+    parquet"), and a CSV that is not UTF-8 (classify's CSV saved again by Excel on Chinese
+    Windows) is read as GB18030."""
+    if fmt is None and path.suffix.lower() not in (".parquet", ".csv"):
+        with open(path, "rb") as fh:
+            if fh.read(4) == b"PAR1":
+                return "parquet", ""
+    fmt = output_format(path, fmt)
+    if fmt != "csv":
+        return fmt, "utf-8"
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not a character cut at the end of the sample
+            return fmt, "gb18030"
+    return fmt, "utf-8-sig"
+
+
+def _classified_rows(path: str | Path, fmt: str | None = None) -> tuple[Path, Iterator[dict]]:
+    """The rows of a classified message file, one at a time, refused with a message that says what
+    the file looks like when it is not one (a row without the classifier's fields)."""
     path = Path(path)
     if path.is_dir():
         raise InputError(f"--chats {path} is a folder; {_CLASSIFY_HINT}")
     if not path.is_file():
         raise InputNotFoundError(f"--chats {path}: no such file; {_CLASSIFY_HINT}")
-    fmt = output_format(path, fmt)
-    try:
-        rows = list(islice(read_rows(path, fmt, columns=None), limit))
-    except KeyError as exc:  # a CSV without the classifier's columns
-        raise _not_messages(path, fmt, f"has no {exc} column") from None
-    except UnicodeDecodeError:  # classify writes UTF-8; an export straight from a system may be GBK
-        raise _not_messages(path, fmt, "is not UTF-8 text as classify writes it") from None
-    except ValueError as exc:  # not JSON Lines / CSV / Parquet as written by classify
-        raise InputError(f"--chats {path}: cannot be read as classified messages ({exc}); {_CLASSIFY_HINT}") from None
-    for number, row in enumerate(rows, start=1):
-        missing = [k for k in ("role", "causes", "is_complaint", "sentiment") if k not in row]
-        if missing:
-            raise _not_messages(path, fmt, f"row {number} has no {', '.join(missing)} field")
-    return path, rows
+    fmt, encoding = _chats_format(path, fmt)
+
+    def rows() -> Iterator[dict]:
+        try:
+            for number, row in enumerate(read_rows(path, fmt, columns=None, encoding=encoding), start=1):
+                missing = [k for k in ("role", "causes", "is_complaint", "sentiment") if k not in row]
+                if missing:
+                    raise _not_messages(path, fmt, f"row {number} has no {', '.join(missing)} field")
+                yield row
+        except KeyError as exc:  # a CSV without the classifier's columns
+            raise _not_messages(path, fmt, f"has no {exc} column") from None
+        except UnicodeDecodeError:  # classify writes UTF-8; an export straight from a system may be GBK
+            raise _not_messages(path, fmt, "is not UTF-8 text as classify writes it") from None
+        except ValueError as exc:  # not JSON Lines / CSV / Parquet as written by classify
+            raise InputError(f"--chats {path}: cannot be read as classified messages ({exc}); {_CLASSIFY_HINT}") from None
+
+    return path, rows()
 
 
 def check_chats(path: str | Path, fmt: str | None = None) -> None:
     """Refuse a file that is not classified messages, reading only its first rows: a command
     checks its inputs before the long work."""
-    _classified_rows(path, fmt, limit=100)
+    for _row in islice(_classified_rows(path, fmt)[1], 100):
+        pass
+
+
+def _incomplete(path: Path, rows: int) -> str | None:
+    """Why the figures of ``path`` may not cover the run that wrote it: the run stopped before
+    its end (its checkpoint is beside it), or the file holds other messages than its run's summary
+    says it wrote (cut short, or edited); None when neither is seen."""
+    if side_file(path, "checkpoint.json").exists():
+        return (f"the classify run that wrote {path.name} did not finish (its checkpoint is beside it), so the figures "
+                f"cover only the {rows:,} messages written so far: finish it with the same command and --resume")
+    try:
+        summary = json.loads(side_file(path, "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    written = summary.get("written") if isinstance(summary, dict) else None
+    if isinstance(written, int) and written != rows:
+        return (f"{path.name} holds {rows:,} messages, but the classify run that wrote it wrote {written:,} "
+                f"({side_file(path, 'summary.json').name}): check that the file is whole")
+    return None
+
+
+def _months_between(first: str, last: str) -> list[str]:
+    """"2023-11", "2024-02" -> every month from the first to the last, both included."""
+    year, month = map(int, first.split("-"))
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
 
 
 def analyse_chats(path: str | Path, fmt: str | None = None, year: int | None = None) -> dict:
     """Figures for the review's customer-feedback section from a classified message file; with
     ``year``, of the messages of that year (and the undated ones): the others are counted in
-    ``outside_year``."""
+    ``outside_year``. The file is read once, as a stream; a session is a session id within one
+    file (two monthly exports that both number their sessions 1, 2, … hold four sessions).
+
+    Customer turns that were not classified (a picture, a sticker, words the model does not know)
+    are counted apart (``customer_unclassified``), not as messages analysed; the months from the
+    first to the last with customer messages are all listed, 0 for a month without complaints."""
     path, rows = _classified_rows(path, fmt)
-    outside = 0
-    if year is not None:
-        kept = []
+    tally = {"read": 0, "outside": 0, "messages": 0, "customer": 0, "unclassified": 0, "complaints": 0, "undated": 0}
+    by_cause: Counter = Counter()
+    by_month: Counter = Counter()
+    months: set[str] = set()
+    sentiment: Counter = Counter()
+    samples: dict[str, Sample] = {}
+
+    def kept() -> Iterator[dict]:
         for r in rows:
+            tally["read"] += 1
             when = parse_time(r.get("time"))
-            if when is not None and when.year != year:
-                outside += 1
+            if year is not None and when is not None and when.year != year:
+                tally["outside"] += 1
+                continue
+            tally["messages"] += 1
+            yield r
+            if r["role"] != "customer":
+                continue
+            if not r.get("sentiment"):
+                tally["unclassified"] += 1
+                continue
+            tally["customer"] += 1
+            sentiment[r["sentiment"]] += 1
+            if when:
+                months.add(when.strftime("%Y-%m"))
+            if not r.get("is_complaint"):
+                continue
+            tally["complaints"] += 1
+            if when:
+                by_month[when.strftime("%Y-%m")] += 1
             else:
-                kept.append(r)
-        rows = kept
-    customer = [r for r in rows if r["role"] == "customer"]
-    complaints = [r for r in customer if r.get("is_complaint")]
-    by_cause = Counter(c for r in complaints for c in (r.get("causes") or []))
-    by_month = Counter()
-    undated = 0
-    for r in complaints:
-        when = parse_time(r.get("time"))
-        if when:
-            by_month[when.strftime("%Y-%m")] += 1
-        else:
-            undated += 1
-    sentiment = Counter(r.get("sentiment") for r in customer if r.get("sentiment"))
+                tally["undated"] += 1
+            for cause in r.get("causes") or []:
+                by_cause[cause] += 1
+                samples.setdefault(cause, Sample(SAMPLE)).add(r)
+
+    sessions = summarise_sessions(r for r in kept() if r.get("session") not in (None, ""))
     redactor = Redactor()
     examples = {}
     for cause, _n in by_cause.most_common(TOP_CAUSES):
-        texts = [r.get("text", "") for r in complaints if cause in (r.get("causes") or [])]
-        examples[cause] = [_readable_masks(redactor.redact(_one_line(t))[0]) for t in _central(texts, EXAMPLES)]
-    sessions = summarise_sessions(rows)
+        examples[cause] = [_example(r, redactor) for r in _central(samples[cause].rows, EXAMPLES)]
+    customer, complaints = tally["customer"], tally["complaints"]
     return {
         "source": str(path),
-        "messages": len(rows),
-        "customer_messages": len(customer),
-        "complaints": len(complaints),
-        "complaint_share": round(len(complaints) / len(customer), 4) if customer else 0.0,
+        "messages": tally["messages"],
+        "customer_messages": customer,
+        "customer_unclassified": tally["unclassified"],
+        "complaints": complaints,
+        "complaint_share": round(complaints / customer, 4) if customer else 0.0,
         "by_cause": dict(by_cause.most_common()),
-        "by_month": dict(sorted(by_month.items())),
-        "complaints_undated": undated,
+        "by_month": {m: by_month.get(m, 0) for m in _months_between(min(months), max(months))} if months else {},
+        "complaints_undated": tally["undated"],
         "sentiment": dict(sentiment),
         "examples": examples,
-        "sessions": len(sessions),
+        "sessions": len(sessions) if sessions or not tally["messages"] else None,  # None: no session column
         "escalated_sessions": sum(1 for s in sessions if s["trend"] == "escalated"),
         "complained_again_sessions": sum(1 for s in sessions if s["complained_again"]),
         "year": year,
-        "outside_year": outside,
+        "outside_year": tally["outside"],
+        "incomplete": _incomplete(path, tally["read"]),
         "cause_names": _cause_names_of(path),
     }
+
+
+def _example(row: dict, redactor: Redactor) -> dict:
+    """An example message as the review quotes it: one line, personal data masked (in its session
+    id and message id too, which an export may build from a phone number), with where it is in the
+    chats: its export's file and line, its session and id."""
+    def masked(value) -> str:
+        return _readable_masks(redactor.redact(str(value))[0])
+
+    out = {"text": masked(_one_line(row.get("text") or ""))}
+    for key in ("file", "line", "session", "id"):
+        if row.get(key) not in (None, ""):
+            value = row[key]
+            if key == "line" and str(value).isdigit():
+                value = int(value)  # a CSV holds it as text
+            out[key] = masked(value) if key in ("session", "id") else value
+    return out
+
+
+class Sample:
+    """An even sample of at most ``size`` complaints of a cause over the whole file (reservoir
+    sampling, seeded: the same file gives the same sample), so a year of chats in time order gives
+    examples from every part of the year, not from its first weeks."""
+
+    def __init__(self, size: int):
+        self.size, self.seen, self.rows = size, 0, []
+        self._random = random.Random(0)
+
+    def add(self, row: dict) -> None:
+        if len(row.get("text") or "") < 6:
+            return
+        self.seen += 1
+        kept = {k: row.get(k) for k in ("text", "file", "line", "session", "id")}
+        if len(self.rows) < self.size:
+            self.rows.append(kept)
+        elif (k := self._random.randrange(self.seen)) < self.size:
+            self.rows[k] = kept
 
 
 def _cause_names_of(path: Path) -> dict[str, str]:

@@ -42,6 +42,15 @@ def _where(s: Sentence) -> str:
     return f"{name} 第{s.line}段" if name.lower().endswith(".docx") else f"{name}:{s.line}"
 
 
+def example_where(example: dict) -> str:
+    """Where an example message is in the classified chats: its export's file and line, and its
+    session ("export_2023.csv:15，会话S20230007")."""
+    place = f"{Path(example['file']).name}:{example['line']}" if example.get("file") and example.get("line") else \
+        Path(example.get("file") or "").name
+    session = f"会话{example['session']}" if example.get("session") else ""
+    return "，".join(part for part in (place, session) if part)
+
+
 NOTES_HEADING = "待核对："
 
 
@@ -88,8 +97,10 @@ def _figure_rows(review: Review) -> tuple[list[str], list[list[str]]]:
 
 def _feedback_sentences(fb: dict) -> list[str]:
     """Generated sentences: each states numbers computed from the classified messages."""
+    unclassified = fb.get("customer_unclassified") or 0
+    aside = f"（另有{unclassified}条图片、表情等未能分类的客户消息，不计入）" if unclassified else ""
     out = [
-        f"共分析客户消息{fb['customer_messages']}条，其中投诉或负面反馈{fb['complaints']}条，占{fb['complaint_share']:.1%}。"
+        f"共分析客户消息{fb['customer_messages']}条{aside}，其中投诉或负面反馈{fb['complaints']}条，占{fb['complaint_share']:.1%}。"
     ]
     total = sum(fb["by_cause"].values())
     if total:
@@ -101,7 +112,8 @@ def _feedback_sentences(fb: dict) -> list[str]:
         order = [k for k in SENTIMENT_NAMES if k in sent] + sorted(k for k in sent if k not in SENTIMENT_NAMES)
         parts = [f"{SENTIMENT_NAMES.get(k, k)}{sent[k]}条（{sent[k] / total:.1%}）" for k in order]
         out.append("情感分布：" + "，".join(parts) + "。")
-    out.append(f"共{fb['sessions']}个会话，其中情绪恶化{fb['escalated_sessions']}个，客服答复后再次投诉{fb['complained_again_sessions']}个。")
+    if fb.get("sessions") is not None:  # None: the chats have no session column
+        out.append(f"共{fb['sessions']}个会话，其中情绪恶化{fb['escalated_sessions']}个，客服答复后再次投诉{fb['complained_again_sessions']}个。")
     return out
 
 
@@ -152,9 +164,12 @@ def to_markdown(review: Review) -> str:
             if review.feedback["by_month"]:  # the DOCX shows the trend as a chart and a table
                 lines.append(f"- {_month_sentence(review.feedback['by_month'])}")
             lines.append("")
-            for cause, texts in review.feedback["examples"].items():
+            for cause, examples in review.feedback["examples"].items():
                 lines.append(f"**{_cause_name(cause, review.feedback)}** 典型反馈：")
-                lines += [f"> {t}" for t in texts] + [""]
+                for e in examples:
+                    where = example_where(e)
+                    lines += [f"> {e['text']}" + (f" <sub>[{where}]</sub>" if where else ""), ">"]
+                lines[-1] = ""
             continue
         for s in review.sections.get(name, []):
             lines.append(f"- {_as_item(s.text)} <sub>[{_where(s)}]</sub>")
@@ -271,10 +286,12 @@ def to_docx(review: Review, path: Path) -> None:
             months = review.feedback["by_month"]
             if months:
                 _add_month_trend(doc, months)
-            for cause, texts in review.feedback["examples"].items():
+            for cause, examples in review.feedback["examples"].items():
                 doc.add_paragraph(f"{_cause_name(cause, review.feedback)} 典型反馈：")
-                for t in texts:
-                    doc.add_paragraph(t, style="Intense Quote")
+                for e in examples:
+                    para = doc.add_paragraph(e["text"], style="Intense Quote")
+                    if where := example_where(e):
+                        para.add_run(f"  [{where}]").italic = True
             continue
         for s in review.sections.get(name, []):
             para = doc.add_paragraph(_as_item(s.text), style="List Bullet")

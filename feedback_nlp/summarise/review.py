@@ -137,6 +137,8 @@ class Review:
         elif fb is not None and not fb.get("customer_messages"):
             out.append(("the classified chats hold no customer messages, so the customer-feedback section has no "
                         "figures: check --chats", "所附客户对话分类结果中没有客户消息，客户反馈分析没有数据。"))
+        if (fb or {}).get("incomplete"):
+            out.append((fb["incomplete"], "所附客户对话分类结果不完整（分类运行未结束或文件不全），客户反馈分析的数字只覆盖已写入的消息，请核对。"))
         undated = (fb or {}).get("complaints_undated", 0)
         if undated:
             out.append((f"{undated} of {fb['complaints']} complaints in the classified chats have no readable date, so "

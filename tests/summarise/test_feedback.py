@@ -15,20 +15,20 @@ def test_feedback_examples_are_central_and_not_near_repeats():
         "客服说帮我查物流，结果一直没回复",
         "买的东西质量很差",  # far from the others: not central
     ]
-    picked = _central(texts, 3)
+    picked = [r["text"] for r in _central([{"text": t} for t in texts], 3)]
     assert len(picked) == 3
     assert "买的东西质量很差" not in picked
     # of the two near-identical messages at most one is shown
     assert sum(t.startswith("快递三天了还没到") for t in picked) == 1
     # with fewer distinct complaints than asked for, the near-repeat is still left out
-    assert len(_central(texts[:2], 3)) == 1
+    assert len(_central([{"text": t} for t in texts[:2]], 3)) == 1
 
 
 WRONG_CHATS = [
     ("export.jsonl", '{"session": "s1", "role": "customer", "text": "快递还没到"}\n'.encode(), "raw chat export"),
     ("export.csv", "session,role,text\ns1,customer,快递还没到\n".encode(), "raw chat export"),
     ("export_gbk.csv", "会话ID,角色,内容\ns1,客户,快递还没到\n".encode("gbk"),
-     "is not UTF-8 text as classify writes it; this looks like a raw chat export"),
+     "has no 'causes' column; this looks like a raw chat export"),  # read as GB18030, as Excel saves a CSV
     ("sessions.csv", b"session,messages,customer_messages,agent_messages,causes,trend,complained_again\ns1,2,1,1,[],stable,False\n",
      "per-session output of classify"),
     ("out.jsonl.rejects.jsonl", '{"file": "a.csv", "line": 3, "reason": "empty text", "raw": "s1,客户,"}\n'.encode(),
@@ -78,7 +78,7 @@ def test_feedback_examples_read_masked_data_as_words_and_shares_say_what_they_ar
     path = tmp_path / "c.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     fb = analyse_chats(path)
-    shown = " ".join(fb["examples"]["logistics"])
+    shown = " ".join(e["text"] for e in fb["examples"]["logistics"])
     assert "〔电话已隐去〕" in shown and "〔地址已隐去〕" in shown and "13812345678" not in shown and "#" not in shown
     causes = next(t for t in _feedback_sentences(fb) if t.startswith("投诉原因分布"))
     assert "共提及3次" in causes and "（占66.7%）" in causes  # two complaints, three mentions
@@ -125,7 +125,8 @@ def test_feedback_reads_a_csv_saved_by_excel_and_quotes_a_message_of_several_lin
     with open(tmp_path / "c.csv", "w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerows([columns, *rows])
     fb = analyse_chats(tmp_path / "c.csv")
-    assert fb["complaints"] == 1 and fb["examples"]["price_billing"] == ["交电费网页卡住扣了两次钱 # 订单号见截图 - 客服一直不处理"]
+    assert fb["complaints"] == 1
+    assert fb["examples"]["price_billing"] == [{"text": "交电费网页卡住扣了两次钱 # 订单号见截图 - 客服一直不处理", "session": "s1"}]
     review = Review(year=2023, org=None, sections={}, metrics=[], dropped_articles=[], feedback=fb)
     assert "\n# 订单号" not in to_markdown(review)
     to_docx(review, tmp_path / "r.docx")  # a control character would make Word's XML invalid
@@ -144,3 +145,81 @@ def test_feedback_skips_blank_lines_and_names_a_broken_one(tmp_path):
     path.write_text(json.dumps(row, ensure_ascii=False) + "\n{broken\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"line 2 is not valid JSON"):
         analyse_chats(path)
+
+
+def _write_chats(path, rows):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _message(text, month, complaint=True, role="customer", sentiment="neg", session="s1", file="export.csv", line=1):
+    return {"id": f"{session}-{line}", "session": session, "file": file, "line": line, "time": f"2023-{month:02d}-05 10:00:00",
+            "role": role, "text": text, "causes": ["logistics"] if complaint else [], "is_complaint": complaint if role == "customer" else None,
+            "sentiment": sentiment if role == "customer" else None, "sentiment_score": -0.8 if complaint else 0.5}
+
+
+def test_feedback_counts_only_classified_customer_messages_and_lists_months_without_complaints(tmp_path):
+    rows = [_message("快递一个星期了还没到", 1), _message("", 1, complaint=False, sentiment=None),  # a picture
+            _message("谢谢，收到了", 2, complaint=False, sentiment="pos"), _message("物流三天没更新了", 3)]
+    fb = analyse_chats(_write_chats(tmp_path / "c.jsonl", rows))
+    assert (fb["customer_messages"], fb["customer_unclassified"], fb["complaints"], fb["complaint_share"]) == (3, 1, 2, 0.6667)
+    assert sum(fb["sentiment"].values()) == fb["customer_messages"]
+    assert fb["by_month"] == {"2023-01": 1, "2023-02": 0, "2023-03": 1}
+    first = _feedback_sentences(fb)[0]
+    assert first.startswith("共分析客户消息3条（另有1条图片、表情等未能分类的客户消息，不计入）")
+
+
+def test_feedback_says_when_the_classify_run_did_not_finish_or_the_file_is_not_whole(tmp_path):
+    from feedback_nlp.summarise.review import Review
+
+    path = _write_chats(tmp_path / "c.jsonl", [_message("快递一个星期了还没到", 1), _message("物流三天没更新了", 2)])
+    assert analyse_chats(path)["incomplete"] is None
+    (tmp_path / "c.jsonl.checkpoint.json").write_text("{}", encoding="utf-8")
+    fb = analyse_chats(path)
+    assert "did not finish" in fb["incomplete"] and "--resume" in fb["incomplete"]
+    review = Review(year=2023, org=None, sections={}, metrics=[], dropped_articles=[], feedback=fb)
+    assert any("did not finish" in w for w in review.warnings) and any("不完整" in n for n in review.notes)
+    (tmp_path / "c.jsonl.checkpoint.json").unlink()
+    (tmp_path / "c.jsonl.summary.json").write_text(json.dumps({"written": 5}), encoding="utf-8")
+    assert "holds 2 messages, but the classify run that wrote it wrote 5" in analyse_chats(path)["incomplete"]
+
+
+def test_feedback_sessions_of_two_exports_and_chats_without_a_session_column(tmp_path):
+    rows = [_message("快递一个星期了还没到", 1, session="1", file="jan.csv"), _message("快递还没到，太慢了", 2, session="1", file="feb.csv")]
+    fb = analyse_chats(_write_chats(tmp_path / "c.jsonl", rows))
+    assert fb["sessions"] == 2 and fb["complained_again_sessions"] == 0
+    # an analyst's copy without the session column: no session figures, no traceback
+    for r in rows:
+        del r["session"]
+    fb = analyse_chats(_write_chats(tmp_path / "trimmed.jsonl", rows))
+    assert fb["sessions"] is None and fb["complaints"] == 2
+    assert not any(t.startswith("共") and "会话" in t for t in _feedback_sentences(fb))
+
+
+def test_feedback_reads_a_classified_csv_saved_as_gbk_and_parquet_without_a_suffix(tmp_path):
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = ["session", "time", "role", "text", "causes", "sentiment", "sentiment_score", "is_complaint"]
+    rows = [["s1", "2023-03-01 10:00:00", "customer", "快递一个星期了还没到", '["logistics"]', "neg", "-0.9", "TRUE"]]
+    with open(tmp_path / "c.csv", "w", encoding="gb18030", newline="") as fh:
+        csv.writer(fh).writerows([columns, *rows])
+    assert analyse_chats(tmp_path / "c.csv")["by_cause"] == {"logistics": 1}
+    table = pa.table({"session": ["s1"], "time": ["2023-03-01 10:00:00"], "role": ["customer"], "text": ["快递一个星期了还没到"],
+                      "causes": ['["logistics"]'], "sentiment": ["neg"], "sentiment_score": [-0.9], "is_complaint": [True]})
+    pq.write_table(table, tmp_path / "messages_2023")
+    assert analyse_chats(tmp_path / "messages_2023")["by_cause"] == {"logistics": 1}
+
+
+def test_feedback_examples_come_from_the_whole_year_and_say_where_they_are(tmp_path):
+    late = ["快递说好三天送到，现在都第六天了还没到", "快递一个星期了还没到，物流信息也不更新", "下单十天了包裹还在路上，物流太慢了"]
+    broken = ["快递送到的时候箱子都压扁了，里面的东西也坏了", "包裹送到时外箱破损，东西摔坏了", "快递送来箱子破了，商品也压坏了",
+              "收到的包裹被压坏了，快递太不小心了"]
+    rows = [_message(f"{late[i % 3]}（订单尾号{i:04d}）", 1, line=i + 1) for i in range(400)]
+    rows += [_message(f"{broken[i % 4]}（订单尾号{i:04d}）", 2 + i % 11, line=401 + i) for i in range(3600)]
+    fb = analyse_chats(_write_chats(tmp_path / "c.jsonl", rows))
+    examples = fb["examples"]["logistics"]
+    assert any(any(b in e["text"] for b in broken) for e in examples)  # nine tenths of the complaints are of broken parcels
+    assert all(e["file"] == "export.csv" and rows[e["line"] - 1]["text"] == e["text"] for e in examples)
