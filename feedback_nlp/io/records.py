@@ -83,6 +83,13 @@ def _same(text: str) -> str:
     return text
 
 
+def _dig(obj: Any, keys: tuple[str, ...]) -> Any:
+    """``obj[keys[0]][keys[1]]…``; None where a key is missing or a value is not an object."""
+    for key in keys:
+        obj = obj.get(key) if isinstance(obj, dict) else None
+    return obj
+
+
 def _json_line_reject(exc: json.JSONDecodeError, raw: str, label: str, number: int) -> Reject:
     """The reject of a line of JSON Lines that does not parse, saying where; where bytes that
     could not be read broke it, saying that."""
@@ -427,7 +434,7 @@ class RecordReader:
 
     def _json_rows(self, path: Path, label: str, mappings: dict) -> Iterator[Record | Reject]:
         """The records and rejects of ``_jsonl``, turns without a text field among them."""
-        wrapped_ok = format_suffix(path) == ".json"
+        whole_ok = wrapped_ok = format_suffix(path) == ".json"
         first = True
         with self._stream(path, label) as fh:
             for number, line in enumerate(fh, start=1):
@@ -438,14 +445,15 @@ class RecordReader:
                     yield from self._json_array(line + fh.read(), mappings, path, label)
                     return
                 first = False
-                if wrapped_ok and line.lstrip().lstrip("\ufeff").startswith("{"):
-                    wrapped = self._json_wrapper(line, fh, label)
+                if (wrapped_ok or number == 1) and line.lstrip().lstrip("\ufeff").startswith("{"):
+                    wrapped = self._json_wrapper(line, fh, label, whole_ok)
                     if wrapped is not None:
                         key, obj, text = wrapped
-                        logger.info("%s: the messages are the list under %r", label, key)
-                        yield from self._json_items(obj[key], text, mappings, path, label, f"the list {key!r}", self._shared(obj, label))
+                        name = ".".join(key)
+                        logger.info("%s: the messages are the list under %r", label, name)
+                        yield from self._json_items(_dig(obj, key), text, mappings, path, label, f"the list {name!r}", self._shared(obj, label))
                         # one such object on one line: more may follow, one a line (a page or a session each)
-                        yield from self._wrapper_lines(fh, key, number, len(obj[key]), mappings, path, label)
+                        yield from self._wrapper_lines(fh, key, number, len(_dig(obj, key)), mappings, path, label)
                         return
                 wrapped_ok = False
                 raw = line.rstrip("\r\n").lstrip("\ufeff")  # a byte order mark where two exports were joined
@@ -458,7 +466,7 @@ class RecordReader:
                     row = _mend_surrogates(row)
                 yield self._json_record(row, mappings, path, label, number, raw[:500])
 
-    def _wrapper_lines(self, fh, key: str, line: int, done: int, mappings: dict, path: Path, label: str) -> Iterator[Record | Reject]:
+    def _wrapper_lines(self, fh, key: tuple[str, ...], line: int, done: int, mappings: dict, path: Path, label: str) -> Iterator[Record | Reject]:
         """The messages of the objects on the lines after ``line`` that hold their list under
         ``key`` as the first line's does (a session or a page of an export a line), numbered on from
         the ``done`` before them; any other line is rejected, naming the key."""
@@ -471,11 +479,12 @@ class RecordReader:
             except json.JSONDecodeError as exc:
                 yield _json_line_reject(exc, raw, label, number)
                 continue
-            items = obj.get(key) if isinstance(obj, dict) else None
+            items = _dig(obj, key)
+            name = ".".join(key)
             if not isinstance(items, list):
-                yield Reject(label, number, f"expected an object holding its messages under {key!r}, as the first line's does", raw[:500])
+                yield Reject(label, number, f"expected an object holding its messages under {name!r}, as the first line's does", raw[:500])
                 continue
-            yield from self._json_items(items, raw, mappings, path, label, f"the list {key!r} on line {number}",
+            yield from self._json_items(items, raw, mappings, path, label, f"the list {name!r} on line {number}",
                                         self._shared(obj, label), first=done + 1)
             done += len(items)
 
@@ -485,18 +494,27 @@ class RecordReader:
         column = _Fields(self.config, list(obj), label, self.canonical, need_text=False).columns["session"]
         return {column: obj[column]} if column is not None and not isinstance(obj[column], (list, dict)) else {}
 
-    def _json_wrapper(self, first: str, fh, label: str) -> tuple[str, dict, str] | None:
-        """For a .json file that opens with an object: the key of its list of messages, the object
-        and the whole text, where the file is one object without a text field of its own that holds a list
-        of objects under exactly one key; None where its first line is a message of JSON Lines
-        (the lines are then read one by one). A pretty-printed object is read whole into memory."""
+    def _json_wrapper(self, first: str, fh, label: str, whole_ok: bool = True) -> tuple[tuple[str, ...], dict, str] | None:
+        """For a file that opens with an object: the keys of its list of messages, the object and
+        the whole text, where the object holds one list of messages (objects with a text field)
+        under a key or one level down, as API responses do ({"code": 0, "msg": "ok", "data": […]},
+        {"data": {"total": 3000, "list": […]}}); in a .json file (``whole_ok``) also where it is one
+        object without a text field of its own that holds a list of objects under exactly one key.
+        None where its first line is a message of JSON Lines (the lines are then read one by one).
+        A pretty-printed object (.json only) is read whole into memory."""
         try:
             obj, text = json.loads(first), first
         except json.JSONDecodeError:
+            if not whole_ok:
+                return None
             text = first + fh.read()  # "{" alone on the first line: a pretty-printed object
             obj = _whole_json(text, label)
             if not isinstance(obj, dict):
                 raise InputError(f"{label}: expected a JSON object holding a list of messages; convert it to JSON Lines (.jsonl)")
+        if isinstance(obj, dict) and (found := self._message_list(obj, label)) is not None:
+            return found, obj, text
+        if not whole_ok:
+            return None
         if not isinstance(obj, dict) or _Fields(self.config, list(obj), label, self.canonical, need_text=False).columns["text"]:
             if text is first:
                 return None  # one message on the first line of JSON Lines
@@ -511,7 +529,20 @@ class RecordReader:
             found = f"lists of objects under {', '.join(map(repr, lists))}" if lists else "no list of objects"
             raise InputError(f"{label}: a JSON object with {found}; expected one list of messages, e.g. "
                              '{"data": [{"text": …}, …]}, or JSON Lines (.jsonl)')
-        return lists[0], obj, text
+        return (lists[0],), obj, text
+
+    def _message_list(self, obj: dict, label: str) -> tuple[str, ...] | None:
+        """The keys of the one list of messages ``obj`` holds under a key or one level down: a
+        list of objects the first of which has a text field (a message's attachments have none);
+        None where there is no such list, or more than one."""
+        candidates = [((k,), v) for k, v in obj.items()]
+        candidates += [((k, k2), v2) for k, v in obj.items() if isinstance(v, dict) for k2, v2 in v.items()]
+        found = [
+            keys for keys, v in candidates
+            if isinstance(v, list) and v and isinstance(v[0], dict)
+            and _Fields(self.config, list(v[0]), label, self.canonical, need_text=False).columns["text"] is not None
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _json_array(self, text: str, mappings: dict, path: Path, label: str) -> Iterator[Record | Reject]:
         """The objects of a JSON array (on one line or pretty-printed over many), read whole into

@@ -529,6 +529,23 @@ def test_records_json_object_holding_the_list_of_messages(reader, tmp_path, inde
     assert not rejects
 
 
+@pytest.mark.parametrize("name, indent", [("api.json", None), ("api.json", 2), ("api.jsonl", None)])
+def test_records_an_api_response_holding_the_messages_is_read_as_its_messages(reader, tmp_path, name, indent):
+    # {"code": 0, "msg": "ok", "data": [...]}: "msg" names a text field, yet the object is the
+    # response, not a message; the list may also be one level down ({"data": {"total": 3, "list": [...]}})
+    messages = [{"role": "customer", "content": "快递怎么还没到"}, {"role": "agent", "content": "亲，帮您查一下"}, {"role": "customer"}]
+    for body in ({"code": 0, "msg": "ok", "data": messages}, {"code": 0, "message": "success", "data": {"total": 3, "list": messages}}):
+        path = tmp_path / name
+        path.write_text(json.dumps(body, ensure_ascii=False, indent=indent) + "\n", encoding="utf-8")
+        records, rejects = read_all(reader, path)
+        assert [(r.line, r.role, r.text) for r in records] == [(1, "customer", "快递怎么还没到"), (2, "agent", "亲，帮您查一下"), (3, "customer", "")]
+        assert not rejects
+    # a message with a list of attachments is a message
+    path = tmp_path / "m.jsonl"
+    write_jsonl(path, [{"content": "看下图片", "attachments": [{"url": "a.png"}]}, {"content": "快递慢"}])
+    assert [r.text for r in read_all(reader, path)[0]] == ["看下图片", "快递慢"]
+
+
 def test_records_json_lines_whose_text_is_under_a_name_not_mapped_are_refused(reader, tmp_path, monkeypatch):
     # as a CSV file without a text column is: not written as turns without text (pictures), silently
     path = tmp_path / "reviews.jsonl"
