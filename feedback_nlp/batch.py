@@ -72,6 +72,7 @@ class Summary:
     repaired: int = 0  # messages whose mojibake was repaired
     times_not_dates: int = 0  # messages kept whose time field is not a date
     roles_from_wording: int = 0  # messages whose role no field or speaker's name told, only their wording
+    role_values_unknown: Counter = field(default_factory=Counter)  # role-field values that name no role, with their messages
     seconds: float = 0.0
     sessions: int | None = None  # sessions written (None: no session file asked for)
     model: dict = field(default_factory=dict)  # the model that classified: folder, backend, when trained, data hash
@@ -83,6 +84,8 @@ class Summary:
         out["counts_add_up"] = self.read == self.written + self.rejected
         return out
 
+
+UNKNOWN_ROLE_VALUES_KEPT = 50  # distinct role-field values that name no role, counted for the run's summary
 
 # an empty message is a turn all the same (a picture, a file, a sticker): it is written, so that it
 # counts in the session's timings, with this warning, and not classified
@@ -174,6 +177,7 @@ def _process_chunk(items: list[Record | Reject]) -> list[tuple[str, dict]]:
         row["_repaired"] = note is not None
         row["_bad_time"] = bad_time
         row["_role_from_wording"] = item.role_from_wording
+        row["_role_unknown"] = item.role_unknown
         out.append(("message", _redacted(row, redactor, ("id", "session", "text", "speaker", "fields"))))
     return out
 
@@ -584,6 +588,10 @@ def _account(result: list[tuple[str, dict]], writer: RowWriter, rejects: RowWrit
         summary.repaired += row.pop("_repaired", False)
         summary.times_not_dates += row.pop("_bad_time", False)
         summary.roles_from_wording += row.pop("_role_from_wording", False)
+        if (unknown := row.pop("_role_unknown", None)) is not None and (
+            unknown in summary.role_values_unknown or len(summary.role_values_unknown) < UNKNOWN_ROLE_VALUES_KEPT
+        ):
+            summary.role_values_unknown[unknown] += 1
         summary.roles[row["role"]] += 1
         if row["sentiment"] is not None:
             summary.classified += 1

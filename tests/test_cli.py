@@ -653,3 +653,25 @@ def test_cli_classify_batch_output_that_names_a_folder_is_refused_with_a_file_to
     assert not (tmp_path / "new").exists()  # no file named like the folder
     result = run("classify", str(export), "-o", str(tmp_path / "new" / "messages.jsonl"), "--model", str(tiny_model_dir), "-w", "1")
     assert result.exit_code == 0 and (tmp_path / "new" / "messages.jsonl").read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_cli_classify_batch_names_role_values_it_cannot_read_and_takes_them_as_told(tiny_model_dir, tmp_path):
+    import json
+
+    export = tmp_path / "a.csv"
+    export.write_text("会话ID,角色,内容\n1,1,快递五天了还没到\n1,2,非常抱歉，马上帮您催一下\n1,1,好的\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("classify", str(export), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1")
+    message = " ".join(result.stderr.split())
+    assert result.exit_code == 0 and "the role field holds values that name no role: '1' (2), '2' (1)" in message, message
+    assert "--role-value 1=customer --role-value 2=agent" in message
+    assert json.loads((tmp_path / "out.jsonl.summary.json").read_text(encoding="utf-8"))["role_values_unknown"] == {"1": 2, "2": 1}
+    result = run("classify", str(export), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1", "--restart",
+                 "--role-value", "1=customer", "--role-value", "2=agent")
+    assert result.exit_code == 0 and "name no role" not in result.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["role"] for r in rows] == ["customer", "agent", "customer"]
+    result = run("classify", str(export), "-o", str(out), "--model", str(tiny_model_dir), "--role-value", "2=staff")
+    assert result.exit_code == 2 and "ROLE one of customer, agent, bot, system" in " ".join(result.stderr.split())
+    result = run("classify", "快递太慢", "--model", str(tiny_model_dir), "--role-value", "2=agent")
+    assert result.exit_code == 2 and "--role-value is for batch mode" in " ".join(result.stderr.split())

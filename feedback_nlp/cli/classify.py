@@ -109,6 +109,11 @@ def classify(
     field_map: List[str] = typer.Option(
         [], "--field", help="Name an export's field, e.g. --field session=会话编号 (session, message_id, time, role, speaker, text)."
     ),
+    role_values: List[str] = typer.Option(
+        [], "--role-value", metavar="VALUE=ROLE",
+        help="Read a value of the role field as a role, e.g. --role-value 1=customer --role-value 2=agent "
+             "(customer, agent, bot, system; the words each role knows are in configs/chatlog.yaml).",
+    ),
     encoding: str = typer.Option("auto", "--encoding", help="Force the input encoding instead of detecting it."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model directory (default: the shipped model)."),
     device: Optional[str] = typer.Option(None, "--device", help="Transformers models: auto (default), cpu, cuda, cuda:N."),
@@ -134,14 +139,15 @@ def classify(
             field_map = [*field_map, f"text={text_field}"]
         _classify_batch(
             inputs, output, fmt, sessions, rejects, workers, resume, restart, redact, chatlog, field_map, encoding, model, device,
-            runtime, bool(explain), thresholds,  # batch mode: evidence only when asked for
+            runtime, bool(explain), thresholds, role_values,  # batch mode: evidence only when asked for
         )
         return
     explain = explain is not False  # single messages: evidence unless --no-explain
     if len(inputs) != 1:
         raise FeedbackNLPError("several inputs need -o OUTPUT (batch mode); without it, pass one message or one file")
     batch_only = {"--format": fmt, "--sessions": sessions, "--rejects": rejects, "--workers": workers, "--resume": resume or None,
-                  "--restart": restart or None, "--chatlog": chatlog, "--text-field": text_field, "--field": field_map or None}
+                  "--restart": restart or None, "--chatlog": chatlog, "--text-field": text_field, "--field": field_map or None,
+                  "--role-value": role_values or None}
     named = [option for option, value in batch_only.items() if value is not None]
     if named:
         raise FeedbackNLPError(f"{', '.join(named)} {'is' if len(named) == 1 else 'are'} for batch mode: add -o OUTPUT to "
@@ -215,10 +221,11 @@ def _causes_cell(result: dict, thresholds: dict[str, float]) -> str:
 
 def _classify_batch(
     inputs, output, fmt, sessions, rejects, workers, resume, restart, redact, chatlog, field_map, encoding, model, device, runtime,
-    explain, thresholds,
+    explain, thresholds, role_values=(),
 ) -> None:
     from ..batch import classify_files, side_file
     from ..config import load_chatlog_config
+    from ..io.records import ROLES
 
     load_config(None, [f"input.encoding={encoding}"])  # an unknown --encoding is a usage error, not a failed file
     from ..io.writers import output_format
@@ -231,6 +238,16 @@ def _classify_batch(
             raise FeedbackNLPError(f"--field {item!r}: write FIELD=COLUMN, e.g. --field text=消息内容")
         overrides.append(f"fields.{name.strip()}={json.dumps([column.strip()], ensure_ascii=False)}")
     chat_cfg = load_chatlog_config(chatlog, overrides)
+    added: dict[str, list[str]] = {}
+    for item in role_values:
+        value, sep, role = item.partition("=")
+        if not sep or not value.strip() or role.strip() not in ROLES:
+            raise FeedbackNLPError(f"--role-value {item!r}: write VALUE=ROLE, ROLE one of {', '.join(ROLES)}, e.g. --role-value 2=agent")
+        added.setdefault(role.strip(), []).append(value.strip())
+    if added:  # the values named come first: "1" is read as said, whatever a role's own words
+        overrides += [f"roles.{role}={json.dumps([*values, *getattr(chat_cfg.roles, role)], ensure_ascii=False)}"
+                      for role, values in added.items()]
+        chat_cfg = load_chatlog_config(chatlog, overrides)
     from ..batch import CHUNK_SIZE, input_files
     from ..io.inputs import count_lines
 
@@ -306,11 +323,20 @@ def _classify_batch(
         _err(f"warning: {_count(n, 'message')} {'has' if n == 1 else 'have'} a time that is not a date; "
              f"{'it is' if n == 1 else 'they are'} kept, but left out of session timings and the review's monthly "
              f"figures; {'its row says' if n == 1 else 'their rows say'} so in 'warning'")
+    if summary.role_values_unknown:
+        unknown = summary.role_values_unknown.most_common()
+        shown = ", ".join(f"{v!r} ({n:,})" for v, n in unknown[:8]) + (", …" if len(unknown) > 8 else "")
+        _err(f"warning: the role field holds values that name no role: {shown}; those messages' roles came from the "
+             "speaker's name or the wording. Say what each value is: --role-value VALUE=ROLE, e.g. "
+             + " ".join(f"--role-value {v}={role}" for (v, _n), role in zip(unknown[:2], ("customer", "agent")))
+             + " (customer, agent, bot, system)")
     if summary.roles_from_wording:
         _err(f"warning: no role field or speaker's name told the role of {summary.roles_from_wording:,} of "
              f"{summary.written:,} messages, so their wording did (agent phrases such as 很高兴为您服务); an agent's reply "
-             "without such a phrase counts as a customer's message. If the export has a role or speaker column, name "
-             "it: --field role=COLUMN or --field speaker=COLUMN (role values: configs/chatlog.yaml)")
+             "without such a phrase counts as a customer's message. "
+             + ("Name the role of the values above with --role-value." if summary.role_values_unknown else
+                "If the export has a role or speaker column, name it: --field role=COLUMN or --field speaker=COLUMN "
+                "(role values: configs/chatlog.yaml)"))
     if summary.rejected:
         reasons = summary.rejected_by_reason.most_common()
         more = sum(n for _r, n in reasons[5:])

@@ -55,13 +55,38 @@ def expand_inputs(inputs: list[str | Path], skipped: list[Path] | None = None) -
     for path in named_paths(inputs):
         if path.is_dir():
             for p in visible_files(path):
-                if p.suffix.lower() in SUFFIXES or (p.suffix.lower() == ".gz" and format_suffix(p) in SUFFIXES):  # not .tar.gz
+                known = p.suffix.lower() in SUFFIXES or (p.suffix.lower() == ".gz" and format_suffix(p) in SUFFIXES)  # not .tar.gz
+                if known and not _notes_or_log(p):
                     out.append(p)
                 elif skipped is not None:
                     skipped.append(p)
         else:
             out.append(path)
     return out
+
+
+# files an export ships beside its data: notes on it ("README.txt", "导出说明.txt") and the log of
+# the program that wrote it ("2024-03-05 10:00:01 INFO export started")
+_NOTES_NAME = re.compile(r"^(?:readme|read_me|license|licence|changelog|changes|notes?)(?![a-z])|说明|备注", re.IGNORECASE)
+_LOG_LINE = re.compile(rb"(?m)^[^\n]{0,40}?\b(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL)\b")
+
+
+def _notes_or_log(path: Path) -> bool:
+    """Whether a text file found in a folder is notes on the export or a program's log rather
+    than messages: its name says notes (README.txt, 导出说明.txt), or it is a .log file whose first
+    lines carry log levels (INFO, ERROR). A file named on the command line is read whatever it is."""
+    if format_suffix(path) not in (".txt", ".log"):
+        return False
+    if _NOTES_NAME.search(path.name.split(".")[0]):
+        return True
+    if format_suffix(path) != ".log":
+        return False
+    try:
+        with open_binary(path) as fh:
+            head = fh.read(4096)
+    except (OSError, *DAMAGED_GZIP):
+        return False
+    return bool(_LOG_LINE.search(head))
 
 
 def count_lines(paths: list[Path]) -> int:

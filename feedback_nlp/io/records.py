@@ -61,11 +61,12 @@ class Record:
     line: int
     fields: dict[str, Any] = field(default_factory=dict)  # the input's own fields, unchanged
     role_from_wording: bool = False  # no role field or speaker's name told the role: its wording did
+    role_unknown: str | None = None  # the role field's value, where it names no role ("1", "坐席A")
 
     def __reduce__(self):
         # each record goes to a worker process: its fields as a tuple pickle in half the time
         return Record, (self.id, self.session, self.time, self.role, self.speaker, self.text, self.file, self.line,
-                        self.fields, self.role_from_wording)
+                        self.fields, self.role_from_wording, self.role_unknown)
 
 
 @dataclass
@@ -132,6 +133,14 @@ class _Fields:
         if need_text and self.columns["text"] is None:
             raise InputError(f"{label}: {_no_text_field(config, columns, header=True)}")
 
+    @classmethod
+    def own(cls, names: list[str]) -> _Fields:
+        """The fields of rows a reader builds itself (a transcript's time, speaker and text),
+        under their own names, whatever names the config or ``--field`` give an export's columns."""
+        fields = cls.__new__(cls)
+        fields.columns = {name: (name if name in names else None) for name in ("session", "message_id", "time", "role", "speaker", "text")}
+        return fields
+
     def get(self, row: dict, name: str) -> Any:
         column = self.columns[name]
         return None if column is None else row.get(column)
@@ -169,29 +178,37 @@ class _Roles:
         return self.detect_how(role, speaker, text)[0]
 
     def _role_value(self, role: str) -> str | None:
-        """The role a role field's value names, or None; remembered for the first values seen (an
+        """The role a role field's value names, or None: the value itself, else the longest role
+        word in it ("人工客服" an agent, "智能客服" a bot); remembered for the first values seen (an
         export repeats a handful of them, and reading each through ``canonical`` costs more than
         the rest of a record)."""
         found = self._seen.get(role, _NOT_SEEN)
         if found is _NOT_SEEN:
-            found = self.values.get(self.canonical(role.strip()).lower()) if role.strip() else None
+            value = self.canonical(role.strip()).lower() if role.strip() else ""
+            found = self.values.get(value) if value else None
+            if found is None and value and self.in_name is not None and (m := self.in_name.search(value)):
+                found = self.values[m.group().lower()]
             if len(self._seen) < ROLE_VALUES_KEPT:
                 self._seen[role] = found
         return found
 
-    def detect_how(self, role: Any, speaker: Any, text: str) -> tuple[str, bool]:
-        """The role (``detect``), and whether only the wording of the message told it."""
+    def detect_how(self, role: Any, speaker: Any, text: str) -> tuple[str, bool, str | None]:
+        """The role (``detect``), whether only the wording of the message told it, and the role
+        field's value where it names no role (None where it does, or is empty)."""
         canonical = self.canonical
-        if role is not None:
-            found = self._role_value(role if isinstance(role, str) else str(role))
+        unknown = None
+        if role is not None and role != "":
+            value = role if isinstance(role, str) else str(role)
+            found = self._role_value(value)
             if found:
-                return found, False
+                return found, False, None
+            unknown = value.strip() or None
         if speaker and self.in_name is not None:
             m = self.in_name.search(canonical(str(speaker)))
             if m:
-                return self.values[m.group().lower()], False
+                return self.values[m.group().lower()], False, unknown
         opening = canonical(text[:80])
-        return ("agent" if any(p.search(opening) for p in self.agent_text) else "customer"), True
+        return ("agent" if any(p.search(opening) for p in self.agent_text) else "customer"), True, unknown
 
 
 def open_binary(path: Path):
@@ -395,7 +412,7 @@ class RecordReader:
         message_id = fields.get(row, "message_id")
         time = fields.get(row, "time")
         speaker = fields.get(row, "speaker")
-        role, from_wording = self.roles.detect_how(fields.get(row, "role"), speaker, text)
+        role, from_wording, unknown = self.roles.detect_how(fields.get(row, "role"), speaker, text)
         return Record(
             id=str(message_id) if message_id not in (None, "") else f"{label}:{line}",
             session=str(session) if session not in (None, "") else default_session,
@@ -407,6 +424,7 @@ class RecordReader:
             line=line,
             fields=row,
             role_from_wording=from_wording,
+            role_unknown=unknown,
         )
 
     # ---- formats ------------------------------------------------------------------------
@@ -649,6 +667,19 @@ class RecordReader:
                     continue
                 yield self._record(dict(zip(header, row)), fields, label, number, raw, f"{label}#{number}")
 
+    def _tab_table(self, head: list[str]) -> bool:
+        """Whether the first lines of a text file are a table with tabs between its columns, as
+        Excel saves a sheet as text (.txt): its first line a header of two or more columns, one of
+        them a text column, and most lines after it of as many columns."""
+        filled = [line.rstrip("\r\n").lstrip("\ufeff") for line in head if line.strip()]
+        if not filled or "\t" not in filled[0]:
+            return False
+        columns = [c.strip().strip('"') for c in filled[0].split("\t")]
+        if len(columns) < 2 or not self._names_text(columns):
+            return False
+        rows = filled[1:]
+        return not rows or sum(line.count("\t") + 1 == len(columns) for line in rows) >= 0.5 * len(rows)
+
     def _names_text(self, columns: list[str]) -> bool:
         """Whether a row of column names has a text column (a header, not a title above it)."""
         return _Fields(self.config, columns, "", self.canonical, need_text=False).columns["text"] is not None
@@ -707,8 +738,7 @@ class RecordReader:
         line_re = re.compile(self.config.transcript.line_pattern)
         speaker_res = [re.compile(p) for p in self.config.transcript.speaker_line_patterns]
         header_re = re.compile(self.config.transcript.session_header)
-        fields = _Fields(self.config, ["time", "speaker", "text"], label)
-        fields.columns["session"] = "session"  # transcripts name sessions by header or position
+        fields = _Fields.own(["time", "speaker", "text", "session"])  # transcripts name sessions by header or position
         session_no, session_name = 1, None
         pending: dict | None = None
         # whether messages start on a line of their own ("2023-01-05 10:12:01 顾客小王", the text
@@ -716,6 +746,10 @@ class RecordReader:
         speaker_lines = False
         with self._stream(path, label) as fh:
             head = list(islice(fh, PLAIN_PROBE_LINES))
+            if self._tab_table(head):
+                logger.info("%s: a header row of tab-separated columns (as Excel saves text): read as a table", label)
+                yield from self._csv(path, label, "\t")
+                return
             if not _reads_as_transcript(head, (line_re, header_re, *speaker_res)):
                 # no line of a transcript near the top, or a few among plain lines: one message a line
                 yield from self._plain_lines(chain(head, fh), label)
@@ -757,8 +791,7 @@ class RecordReader:
     def _plain_lines(self, lines: Iterable[str], label: str) -> Iterator[Record | Reject]:
         """A text file of messages, one a line (reviews, complaints pasted from a form): each line
         is a message and a session of its own; blank lines are skipped."""
-        fields = _Fields(self.config, ["text"], label)
-        fields.columns["session"] = "session"
+        fields = _Fields.own(["text", "session"])
         for number, line in enumerate(lines, start=1):
             raw = line.rstrip("\r\n").lstrip("\ufeff")
             if raw.strip():

@@ -9,16 +9,23 @@ from typing import Any
 
 _DATE_TIME = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[\sT]*(\d{1,2})\s*[:：时点]\s*(\d{1,2})\s*分?(?:\s*[:：]?\s*(\d{1,2})(?:[.,]\d+)?\s*秒?)?)?"
+    r"(?:[\sT]*(上午|早上|凌晨|中午|下午|晚上|AM|PM|am|pm)?\s*(\d{1,2})\s*[:：时点]\s*(\d{1,2})\s*分?"
+    r"(?:\s*[:：]?\s*(\d{1,2})(?:[.,]\d+)?\s*秒?)?\s*(AM|PM|am|pm)?)?"
 )
-TIME_FORMATS = "2023-06-07 20:03:47, 2023/6/7 20:03, 2023年6月7日 20时03分, ISO 8601"
+_AFTERNOON = frozenset(("下午", "晚上", "PM", "pm"))
+# Unix time in seconds or milliseconds, as API exports write it (1709600700, 1709600700123), from
+# 2000 to 2100: other runs of ten or thirteen digits are no time
+_EPOCH = re.compile(r"(\d{10}|\d{13})(?:\.\d+)?")
+_EPOCH_RANGE = (946684800, 4102444800)
+TIME_FORMATS = "2023-06-07 20:03:47, 2023/6/7 20:03, 2023/6/7 下午8:03, 2023年6月7日 20时03分, ISO 8601, Unix seconds or milliseconds"
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8))
 
 
 def parse_time(value: Any) -> datetime | None:
     """The date and time of a chat export's time field, or None when it is empty or not a real
     date ("2023-13-45", "2023/02/30", "昨天下午"). Reads the forms exports use (``TIME_FORMATS``),
-    with or without zero padding. A time with a zone ("…Z", "…+00:00") is converted to China
+    with or without zero padding, a 12-hour clock with 上午/下午 or AM/PM, and Unix time (seconds
+    or milliseconds since 1970 UTC, as API exports write it). A time with a zone ("…Z", "…+00:00") is converted to China
     Standard Time, the clock that exports without a zone are written in, so one export mixing the
     two stays in order."""
     if value is None:
@@ -29,8 +36,19 @@ def parse_time(value: Any) -> datetime | None:
     found = _DATE_TIME.fullmatch(text)
     try:
         if found:
-            parts = [int(p) if p else 0 for p in found.groups()]
-            return datetime(*parts)
+            year, month, day, half, hour, minute, second, suffix = found.groups()
+            hour = int(hour or 0)
+            half = half or suffix
+            if half in _AFTERNOON and hour < 12 or half == "中午" and hour < 11:
+                hour += 12  # "下午3:05", "3:05 PM", "中午1点"
+            elif half in ("AM", "am", "凌晨") and hour == 12:
+                hour = 0
+            return datetime(int(year), int(month), int(day), hour, int(minute or 0), int(second or 0))
+        if epoch := _EPOCH.fullmatch(text):
+            seconds = float(text) / (1000 if len(epoch.group(1)) == 13 else 1)
+            if not _EPOCH_RANGE[0] <= seconds < _EPOCH_RANGE[1]:
+                return None
+            return datetime.fromtimestamp(seconds, CHINA_STANDARD_TIME).replace(tzinfo=None)
         when = datetime.fromisoformat(text)
         # "9999-12-31T23:59:59Z" is a real date whose China time falls past the last one Python has
         return when.astimezone(CHINA_STANDARD_TIME).replace(tzinfo=None) if when.tzinfo else when

@@ -21,6 +21,21 @@ def test_inputs_expand_finds_known_files(tmp_path):
     assert sorted(p.name for p in skipped) == ["backup.tar.gz", "notes.pdf"]
 
 
+def test_inputs_notes_and_program_logs_beside_the_exports_are_skipped(tmp_path):
+    (tmp_path / "2024-01.csv").write_text("内容\n快递没到\n", encoding="utf-8")
+    (tmp_path / "README.txt").write_text("导出说明：本目录为2024年1月客服聊天记录\n", encoding="utf-8")
+    (tmp_path / "导出说明.txt").write_text("共2条\n", encoding="utf-8")
+    (tmp_path / "export.log").write_text("2024-03-05 10:00:01 INFO export started, table=chat_msg\n", encoding="utf-8")
+    (tmp_path / "chat.log").write_text("2024-03-05 10:00:01 顾客小王: 快递没到\n", encoding="utf-8")  # a transcript named .log
+    (tmp_path / "reviews.txt").write_text("快递没到\n", encoding="utf-8")
+    skipped = []
+    found = expand_inputs([tmp_path], skipped)
+    assert sorted(p.name for p in found) == ["2024-01.csv", "chat.log", "reviews.txt"]
+    assert sorted(p.name for p in skipped) == ["README.txt", "export.log", "导出说明.txt"]
+    # named on the command line, a file is read whatever it is
+    assert expand_inputs([tmp_path / "README.txt"]) == [tmp_path / "README.txt"]
+
+
 def test_inputs_visible_files_come_in_natural_order(tmp_path):
     for name in ("2024年10月.txt", "2024年2月.txt", "2024年1月.txt", "export_10.csv", "export_9.csv", ".hidden.txt", "~$2024年度总结.docx"):  # a lock file of Word
         (tmp_path / name).write_text("x", encoding="utf-8")

@@ -546,6 +546,44 @@ def test_records_an_api_response_holding_the_messages_is_read_as_its_messages(re
     assert [r.text for r in read_all(reader, path)[0]] == ["看下图片", "快递慢"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "gbk"])
+def test_records_a_text_file_excel_saved_with_tabs_is_read_as_a_table(reader, tmp_path, encoding):
+    # Excel's "Unicode Text" and "Text (Tab delimited)": a header row, then rows, tabs between
+    path = tmp_path / "export.txt"
+    rows = ["会话ID\t时间\t角色\t内容", "S1\t2024/3/5 9:05\t客户\t快递五天了还没到", "S1\t2024/3/5 9:06\t客服\t亲，帮您查一下"]
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode(encoding))
+    records, rejects = read_all(reader, path)
+    assert [(r.line, r.session, r.time, r.role, r.text) for r in records] == [
+        (2, "S1", "2024/3/5 9:05", "customer", "快递五天了还没到"), (3, "S1", "2024/3/5 9:06", "agent", "亲，帮您查一下")]
+    assert not rejects
+    # a list of reviews with a tab in one line is still one message a line
+    path.write_text("快递太慢\t差评\n东西不错\n", encoding="utf-8")
+    assert [r.text for r in read_all(reader, path)[0]] == ["快递太慢\t差评", "东西不错"]
+
+
+def test_records_transcripts_are_read_whatever_names_the_exports_columns_are_given(tmp_path):
+    # --text-field or --field given for a CSV in the same folder: the transcript keeps its reading
+    config = load_chatlog_config(None, ['fields.text=["聊天记录"]', 'fields.time=["发送时间"]', 'fields.speaker=["发送人"]'])
+    path = tmp_path / "wechat.txt"
+    path.write_text("2024-03-06 10:12:01 顾客小王: 快递怎么还没到\n2024-03-06 10:13:05 客服小李: 亲，帮您查一下\n", encoding="utf-8")
+    records, rejects = read_all(RecordReader(config), path)
+    assert [(r.time, r.speaker, r.role, r.text) for r in records] == [
+        ("2024-03-06 10:12:01", "顾客小王", "customer", "快递怎么还没到"), ("2024-03-06 10:13:05", "客服小李", "agent", "亲，帮您查一下")]
+    plain = tmp_path / "reviews.txt"
+    plain.write_text("快递太慢\n", encoding="utf-8")
+    assert [r.text for r in read_all(RecordReader(config), plain)[0]] == ["快递太慢"]
+
+
+def test_records_role_values_that_hold_a_role_word_and_values_that_name_none(reader):
+    assert reader.roles.detect_how("人工客服", None, "快递没到")[:2] == ("agent", False)
+    assert reader.roles.detect_how("智能客服", None, "您好")[:2] == ("bot", False)  # the longest word: not an agent
+    assert reader.roles.detect_how("在线访客", None, "亲，在吗")[:2] == ("customer", False)
+    # a code the config does not know: the wording tells, and the value is kept to be reported
+    assert reader.roles.detect_how("2", None, "亲，帮您查一下") == ("agent", True, "2")
+    assert reader.roles.detect_how("1", None, "快递没到") == ("customer", True, "1")
+    assert reader.roles.detect_how("", None, "快递没到") == ("customer", True, None)
+
+
 def test_records_json_lines_whose_text_is_under_a_name_not_mapped_are_refused(reader, tmp_path, monkeypatch):
     # as a CSV file without a text column is: not written as turns without text (pictures), silently
     path = tmp_path / "reviews.jsonl"

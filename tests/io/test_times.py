@@ -20,6 +20,16 @@ from feedback_nlp.io.times import parse_time
         ("昨天下午", None),
         ("9999-12-31T23:59:59Z", None),  # in China time past the last date there is: not a date, no crash
         ("", None),
+        # a 12-hour clock, and Unix time as API exports write it (UTC, converted to China time)
+        ("2024/3/5 下午3:05", (2024, 3, 5, 15, 5, 0)),
+        ("2024/3/5 3:05 PM", (2024, 3, 5, 15, 5, 0)),
+        ("2024年3月5日 晚上9点30分", (2024, 3, 5, 21, 30, 0)),
+        ("2024/3/5 上午9:05", (2024, 3, 5, 9, 5, 0)),
+        ("1709600700", (2024, 3, 5, 9, 5, 0)),
+        ("1709600700123", (2024, 3, 5, 9, 5, 0)),
+        (1709600700123, (2024, 3, 5, 9, 5, 0)),
+        ("9999999999", None),  # ten digits past 2100: an id, not a time
+        ("13812345678", None),  # eleven digits: a phone number
     ],
 )
 def test_times_parse_time_reads_export_forms_and_refuses_impossible_dates(value, expected):
