@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -35,10 +36,16 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError("the spaCy integration needs spaCy; run: pip install 'feedback-nlp[spacy]'") from exc
 
 from .config import NormaliseConfig, TokeniseConfig, bundle_files, format_validation_error, resolve_paths
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .normalise.script import to_simplified
 from .normalise.text import normalise_text
 from .tokenise import get_tokeniser
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# full-width letters, digits and the signs of numbers, as their ASCII forms, one for one: the user
+# dictionary's words ("APP", "4S店") and numbers with units ("93.81%") are ASCII
+_HALF_WIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
+_HALF_WIDTH.update({ord(a): ord(b) for a, b in zip("％＋－．／", "%+-./")})
 
 logger = logging.getLogger(__name__)
 
@@ -74,11 +81,18 @@ class JiebaTokenizer:
         ``keep_whitespace``, a space after a word is that word's trailing space (``token.whitespace_``)
         rather than a token of its own; with ``drop_stopwords``, stop words are marked
         ``token.is_stop``."""
-        # segment the Simplified form (the dictionaries are Simplified) and cut the original
-        # text at the same offsets; t2s maps character to character, so offsets carry over
+        lone = _SURROGATE.search(text)
+        if lone is not None:  # spaCy keeps its strings as UTF-8 and cannot hold one
+            raise InputError(f"the text holds half of a character (a lone surrogate, {lone.group()!r} at offset {lone.start()}), which spaCy "
+                             "cannot hold: normalise it first (feedback_nlp.normalise_text drops it), or read the source "
+                             "with errors='replace'")
+        # segment the Simplified, half-width form (the dictionaries are Simplified and ASCII) and
+        # cut the original text at the same offsets; both map character to character, so offsets
+        # carry over
         simplified = to_simplified(text, "t2s")
         if len(simplified) != len(text):
             simplified = text
+        simplified = simplified.translate(_HALF_WIDTH)  # full-width forms: segmented as their ASCII
         keep_space = self.config.keep_whitespace
         stop = self.tokeniser.stopwords_ if self.config.drop_stopwords else ()
         words: list[str] = []

@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from .config import RESOURCES_DIR, TokeniseConfig, cache_dir
 from .errors import ConfigError, ResourceError
+from .normalise.script import surrogate_runs
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +110,13 @@ class _RJiebaEngine:
         self._jieba.add_word(word, freq, tag)
 
     def cut(self, text: str) -> list[str]:
-        return self._jieba.cut(text, self._hmm)
+        try:
+            return self._jieba.cut(text, self._hmm)
+        except UnicodeEncodeError:  # a lone surrogate: each is a piece of its own, as jieba cuts it
+            out: list[str] = []
+            for run, lone in surrogate_runs(text):
+                out.extend(run if lone else self._jieba.cut(run, self._hmm))
+            return out
 
 
 class _JiebaEngine:

@@ -140,3 +140,16 @@ def test_spacy_tokenizer_bad_setting_in_the_config_is_named():
     tokenizer = {"@tokenizers": "feedback_nlp.jieba_tokenizer.v1", "engine": "pkuseg"}
     with pytest.raises(ConfigError, match=r"jieba_tokenizer.v1': key 'engine'.*got 'pkuseg'.*\[nlp.tokenizer\]"):
         spacy.blank("zh", config={"nlp": {"tokenizer": tokenizer}})
+
+
+def test_spacy_tokenizer_reads_full_width_forms_as_their_ascii_and_names_a_lone_surrogate():
+    from feedback_nlp.errors import InputError
+    from feedback_nlp.spacy_component import make_nlp
+
+    nlp = make_nlp()
+    for text, words in (("ＡＰＰ閃退，４Ｓ店說是ｂｕｇ", ["ＡＰＰ", "閃退", "，", "４Ｓ店", "說", "是", "ｂｕｇ"]),
+                        ("收繳率９３．８１％", ["收繳率", "９３．８１％"])):
+        doc = nlp(text)
+        assert [t.text for t in doc] == words and doc.text == text
+    with pytest.raises(InputError, match=r"lone surrogate, '\\ud83d' at offset 2.*normalise it first"):
+        nlp("好评\ud83d 谢谢")

@@ -155,3 +155,16 @@ def test_tokenise_split_sentences(text, sentences):
     assert [s.text for s in result] == sentences
     for s in result:
         assert text[s.start : s.end] == s.text
+
+
+@pytest.mark.parametrize("engine", ["rjieba", "jieba"])
+def test_tokenise_a_lone_surrogate_is_a_token_of_its_own(engine):
+    # half of an emoji cut in two in a JSON export: a Python string may hold it; both engines cut it alike
+    from feedback_nlp.config import TokeniseConfig
+    from feedback_nlp.normalise.script import to_simplified
+    from feedback_nlp.tokenise import get_tokeniser
+
+    text = "好评\ud83d 谢谢"
+    tokens = get_tokeniser(TokeniseConfig(engine=engine)).tokenise(text)
+    assert [(t.text, t.start, t.end) for t in tokens] == [("好评", 0, 2), ("\ud83d", 2, 3), ("谢谢", 4, 6)]
+    assert to_simplified("好评\ud83d 謝謝") == "好评\ud83d 谢谢"
