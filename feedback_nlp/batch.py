@@ -73,6 +73,7 @@ class Summary:
     times_not_dates: int = 0  # messages kept whose time field is not a date
     roles_from_wording: int = 0  # messages whose role no field or speaker's name told, only their wording
     role_values_unknown: Counter = field(default_factory=Counter)  # role-field values that name no role, with their messages
+    read_as: dict = field(default_factory=dict)  # file (or sheet) -> how it was read: format, encoding, separator, columns
     seconds: float = 0.0
     sessions: int | None = None  # sessions written (None: no session file asked for)
     model: dict = field(default_factory=dict)  # the model that classified: folder, backend, when trained, data hash
@@ -239,6 +240,8 @@ def _items(files: list[Path], reader: RecordReader, summary: Summary, mask=None)
             for item in reader.read(path):
                 read += 1
                 yield item
+            summary.read_as.update({mask(key): how for key, how in reader.read_how.items()})
+            reader.read_how.clear()
         except (EOFError, zlib.error, gzip.BadGzipFile) as exc:  # a .gz cut off or damaged: the error names no file
             failure = (f"{path}: compressed data cut off or damaged after {read:,} records ({exc}); those records are "
                        "kept, the rest of the file could not be read: compress the export again from its source")

@@ -675,3 +675,22 @@ def test_cli_classify_batch_names_role_values_it_cannot_read_and_takes_them_as_t
     assert result.exit_code == 2 and "ROLE one of customer, agent, bot, system" in " ".join(result.stderr.split())
     result = run("classify", "快递太慢", "--model", str(tiny_model_dir), "--role-value", "2=agent")
     assert result.exit_code == 2 and "--role-value is for batch mode" in " ".join(result.stderr.split())
+
+
+def test_cli_classify_batch_says_how_each_export_was_read(tiny_model_dir, tmp_path):
+    import json
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "a.csv").write_bytes("会话ID;时间;角色;内容\n1;2024-03-05 09:05;顾客;快递没到\n".encode("gbk"))
+    (folder / "b.csv").write_bytes("会话ID;时间;角色;内容\n2;2024-03-05 09:07;顾客;太慢了\n".encode("gbk"))
+    (folder / "chat.txt").write_text("2024-03-06 10:12:01 顾客小王: 快递怎么还没到\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("classify", str(folder), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1")
+    message = " ".join(result.stderr.split())
+    assert result.exit_code == 0
+    assert ("read 2 files (a.csv, b.csv) as csv (gb18030, ';'): session=会话ID, time=时间, role=角色, text=内容; "
+            "not found: message id, speaker") in message, message
+    assert "read chat.txt as transcript (utf_8)" in message
+    read_as = json.loads((tmp_path / "out.jsonl.summary.json").read_text(encoding="utf-8"))["read_as"]
+    assert read_as[str(folder / "a.csv")]["columns"]["text"] == "内容" and read_as[str(folder / "chat.txt")]["as"] == "transcript"

@@ -219,6 +219,33 @@ def _causes_cell(result: dict, thresholds: dict[str, float]) -> str:
     return f"- (nearest: {nearest} {probabilities[nearest]:.2f} < {thresholds[nearest]:.2f})"
 
 
+_FIELD_NAMES = {"text": "text", "session": "session", "time": "time", "role": "role", "speaker": "speaker", "message_id": "message id"}
+READINGS_SHOWN = 4
+
+
+def _read_as_lines(read_as: dict[str, dict]) -> list[str]:
+    """How the inputs were read, one line for each way (files read alike share one): "read 12
+    files (a.csv, b.csv, …) as csv (gb18030, ','): text=内容, session=会话ID, time=时间, role=角色;
+    not found: speaker, message id", so a wrong column is seen in the run's output, not in its rows."""
+    ways: dict[str, list[str]] = {}
+    for name, how in read_as.items():
+        columns = how.get("columns") or {}
+        detail = ", ".join(x for x in (how.get("encoding"), repr(how["separator"]) if how.get("separator") else None) if x)
+        line = f"as {how['as']}" + (f" ({detail})" if detail else "")
+        if columns:
+            found = [f"{_FIELD_NAMES[k]}={v}" for k, v in columns.items() if v is not None and k in _FIELD_NAMES]
+            missing = [_FIELD_NAMES[k] for k, v in columns.items() if v is None and k in _FIELD_NAMES]
+            line += ": " + ", ".join(found) + (f"; not found: {', '.join(missing)}" if missing else "")
+        ways.setdefault(line, []).append(Path(name.split("[")[0]).name + (name[len(name.split("[")[0]):] if "[" in name else ""))
+    out = []
+    for line, names in list(ways.items())[:READINGS_SHOWN]:
+        shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+        out.append(f"read {shown if len(names) == 1 else _count(len(names), 'file') + ' (' + shown + ')'} {line}")
+    if len(ways) > READINGS_SHOWN:
+        out.append(f"… and {len(ways) - READINGS_SHOWN} more ways of reading; all in the summary ('read_as')")
+    return out
+
+
 def _classify_batch(
     inputs, output, fmt, sessions, rejects, workers, resume, restart, redact, chatlog, field_map, encoding, model, device, runtime,
     explain, thresholds, role_values=(),
@@ -308,6 +335,8 @@ def _classify_batch(
         f"+ {summary.rejected:,} rejected, in {summary.seconds:.1f} s ({report['messages_per_second'] or 0:,.0f}/s)"
     )
     _err(f"model: {summary.model['path']} ({summary.model['backend']}, trained {summary.model['created']})")
+    for line in _read_as_lines(summary.read_as):
+        _err(line)
     if summary.thresholds:
         _err("thresholds set for this run: " + _shown_thresholds(summary.thresholds))
     if summary.causes:

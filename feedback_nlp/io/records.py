@@ -328,6 +328,9 @@ class RecordReader:
         self.canonical = canonical = _tolerant(canonical)
         self.roles = _Roles(config, canonical)
         self._read_as: dict[str, str] = {}  # the encoding each text file is read in
+        # how each file (or sheet) was read: its format, encoding, separator and the column each field
+        # was found in, to report to whoever ran it (a wrong column is otherwise seen only in the rows)
+        self.read_how: dict[str, dict] = {}
         self._elsewhere: dict[str, dict[str, list[int]]] = {}  # lines read in another one, by encoding
 
     def read(self, path: str | Path) -> Iterator[Record | Reject]:
@@ -371,6 +374,13 @@ class RecordReader:
         fh = _text_stream(path, label, self.encoding)
         self._read_as[label] = fh.encoding
         return fh
+
+    def _note_how(self, label: str, kind: str, fields: _Fields | None = None, **more) -> None:
+        """Keep how ``label`` is read (``read_how``): the first reading noted for it stands."""
+        if label not in self.read_how:
+            columns = {k: v for k, v in fields.columns.items()} if fields is not None else {}
+            encoding = self._read_as.get(label.split("[")[0]) if kind != "xlsx" else None
+            self.read_how[label] = {"as": kind, **({"encoding": encoding} if encoding else {}), **more, "columns": columns}
 
     def _read_elsewhere(self, row: dict, label: str, line: int) -> dict | None:
         """``row`` with each value that has undecodable bytes read in the other encoding its bytes
@@ -608,6 +618,8 @@ class RecordReader:
         fields = mappings.get(keys)
         if fields is None:
             fields = mappings[keys] = _Fields(self.config, list(row), label, self.canonical, need_text=False)
+            if fields.columns["text"] is not None:
+                self._note_how(label, "json", fields)
         if fields.columns["text"] is None and not any(fields.columns.values()) and not any(
             f.columns["text"] is not None and set(k) - {f.columns["text"]} == set(keys) for k, f in mappings.items()
         ):
@@ -631,6 +643,7 @@ class RecordReader:
             for number, title in titles:
                 yield Reject(label, number, "a title above the header row, not a message", title[:500])
             fields = _Fields(self.config, header, label, self.canonical)
+            self._note_how(label, "csv", fields, separator=delimiter)
             reader = csv.reader(lines, delimiter=delimiter)
             while True:
                 try:
@@ -715,6 +728,8 @@ class RecordReader:
                 except InputError as exc:
                     fields = exc
                 sheets.append((sheet, where, at + 1, titles, header, fields))
+                if isinstance(fields, _Fields):
+                    self._note_how(where, "xlsx", fields)
             if not any(isinstance(fields, _Fields) for *_, fields in sheets):
                 # no sheet has a text column: the file cannot be read, as the first sheet with a header says
                 raise next((fields for *_, header, fields in sheets if header), sheets[0][5])
@@ -752,8 +767,10 @@ class RecordReader:
                 return
             if not _reads_as_transcript(head, (line_re, header_re, *speaker_res)):
                 # no line of a transcript near the top, or a few among plain lines: one message a line
+                self._note_how(label, "one message a line")
                 yield from self._plain_lines(chain(head, fh), label)
                 return
+            self._note_how(label, "transcript")
             for number, line in enumerate(chain(head, fh), start=1):
                 raw = line.rstrip("\r\n").lstrip("\ufeff")  # a byte order mark where two exports were joined
                 header = header_re.match(raw)
