@@ -32,21 +32,27 @@ STOPWORDS = RESOURCES_DIR / "stopwords.txt"
 
 # units that stay attached to a number; longer forms first so that "万元" wins over "万"
 UNITS = sorted(
-    """平方米 平方公里 平方 立方米 方 万元 亿元 千元 百元 元 块钱 块 毛 角 分钱 分钟 小时 个月 周 天 秒
+    """平方米 平方公里 平方 立方米 方 万元 亿元 千元 百元 元 人民币 美元 港币 块钱 块 毛 角 分钱 分钟 小时 个月 周 天 秒
     次 起 件 户 套 人次 人 名 位 个 台 辆 份 单 条 项 家 间 栋 幢 层 楼 米 公里 千米 厘米 毫米 公斤 千克
     克 斤 吨 升 毫升 度 倍 岁 % ％ ‰ ㎡ ㎝ ㎜ ㎞ ㎏ ℃ kg km cm mm m GB MB KB TB G M K W kW kWh V Hz
     万 亿 千 百""".split(),
     key=len,
     reverse=True,
 )
-_UNIT = "|".join(re.escape(u) for u in UNITS)
-# dates stay whole: 2012年8月31日, 2012年8月, 12月1日, 2012-08-31 (a bare year is left to the engine)
+# a one-character unit that starts a word with the characters after it is no unit there: "2单元"
+# is building unit 2 (2 + 单元), not 2 orders and 元; "3方面", "6:30起床", "1单间"
+_NOT_A_UNIT_BEFORE = {"单": "元间位号据价", "方": "面式法案向便", "起": "床来码", "间": "隔", "周": "末围边年", "层": "次面",
+                      "人": "员", "度": "假", "天": "气", "台": "湾阶", "米": "饭", "毛": "巾衣病"}
+_UNIT = "|".join(re.escape(u) + (f"(?![{_NOT_A_UNIT_BEFORE[u]}])" if u in _NOT_A_UNIT_BEFORE else "") for u in UNITS)
+# dates stay whole: 2012年8月31日, 2012年8月, 12月1日, 2012-08-31, 2024.3.5, 2024/3/5 (a bare year is
+# left to the engine); so do times of day, 6:30 and 18:05:59
 _DATE = (
     r"(?<!\d)(?:\d{2,4}年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号])(?!\d)"
-    r"|(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?![\d-])"
+    r"|(?<![\d.])\d{4}([-./])\d{1,2}\1\d{1,2}(?![\d.-])"
+    r"|(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])"
 )
-# product and version codes with dotted numbers: V1.1, iOS17.2 (the engine would split the dots)
-_CODE = r"(?<![0-9A-Za-z.])[A-Za-z]+\d+(?:\.\d+)+(?![0-9A-Za-z.])"
+# product and version codes with dotted numbers: V1.1, iOS17.2, 1.2.3 (the engine would split the dots)
+_CODE = r"(?<![0-9A-Za-z.])(?:[A-Za-z]+\d+(?:\.\d+)+|\d+(?:\.\d+){2,})(?![0-9A-Za-z.])"
 # numbers with a sign and a unit; a dash after a percentage is a range's, not a sign ("30%-40%")
 _NUMBER = rf"(?<![0-9A-Za-z.])(?:(?<![%％])[-+−])?\d+(?:,\d{{3}})*(?:\.\d+)?(?:{_UNIT})?(?![0-9A-Za-z%])"
 

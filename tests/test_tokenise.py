@@ -168,3 +168,27 @@ def test_tokenise_a_lone_surrogate_is_a_token_of_its_own(engine):
     tokens = get_tokeniser(TokeniseConfig(engine=engine)).tokenise(text)
     assert [(t.text, t.start, t.end) for t in tokens] == [("好评", 0, 2), ("\ud83d", 2, 3), ("谢谢", 4, 6)]
     assert to_simplified("好评\ud83d 謝謝") == "好评\ud83d 谢谢"
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        # a one-character unit that starts a word with what follows is that word's
+        ("我是3栋2单元的业主", ["2", "单元"]),
+        ("酒店却变成1单间", ["1", "单间"]),
+        ("从3方面入手", ["3", "方面"]),
+        ("07-06-8周末到的", ["8", "周末"]),
+        # a currency, a time of day, dotted and slashed dates and a version stay whole
+        ("退我300人民币", ["300人民币"]),
+        ("一般平时6:30起床", ["6:30", "起床"]),
+        ("日期2024.3.5到期", ["2024.3.5"]),
+        ("2024/3/5下单", ["2024/3/5"]),
+        ("升级到1.2.3版本后闪退", ["1.2.3", "版本"]),
+        # counts keep their units as before
+        ("收到2单，订了3间房，等了3天", ["2单", "3间", "3天"]),
+    ],
+)
+def test_tokenise_units_dates_and_times_do_not_take_the_start_of_the_next_word(text, words):
+    found = [t.text for t in tokenise(text)]
+    assert all(w in found for w in words), found
+    assert "".join(found) == text.replace(" ", "")
