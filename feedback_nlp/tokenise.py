@@ -57,10 +57,12 @@ _CODE = r"(?<![0-9A-Za-z.])(?:[A-Za-z]+\d+(?:\.\d+)+|\d+(?:\.\d+){2,})(?![0-9A-Z
 _NUMBER = rf"(?<![0-9A-Za-z.])(?:(?<![%％])[-+−])?\d+(?:,\d{{3}})*(?:\.\d+)?(?:{_UNIT})?(?![0-9A-Za-z%])"
 
 _SENTENCE_END = re.compile(
-    r"(?:[。！？!?；;]+|…+|(?<=[\u4e00-\u9fff])\.(?![\d.]))[”’」』）)】》\"']*"
+    # an ASCII mark followed by what a web address goes on with ("…/list?id=3&p=2") ends nothing
+    r"(?:[。！？；]+|[!?;]+(?![A-Za-z0-9=&%/#_.-])|…+|(?<=[\u4e00-\u9fff])\.(?![\d.]))[”’」』）)】》\"']*"
     r"|\n+"
-    # a numbered item that starts in the middle of a line: "…工作计划1.做好…"
-    r"|(?<=[\u4e00-\u9fff])(?=\d{1,2}[、.．](?=[\u4e00-\u9fff]))"
+    # a numbered item that starts in the middle of a line: "…工作计划1.做好…"; not an ordinal
+    # ("排名第1、第2")
+    r"|(?<=[\u4e00-\u9fff])(?<!第)(?=\d{1,2}[、.．](?=[\u4e00-\u9fff]))"
 )
 
 

@@ -192,3 +192,11 @@ def test_tokenise_units_dates_and_times_do_not_take_the_start_of_the_next_word(t
     found = [t.text for t in tokenise(text)]
     assert all(w in found for w in words), found
     assert "".join(found) == text.replace(" ", "")
+
+
+def test_split_sentences_keeps_ordinals_and_web_addresses_whole():
+    assert [s.text for s in split_sentences("本季度排名第1、第2名都是我们")] == ["本季度排名第1、第2名都是我们"]
+    assert [s.text for s in split_sentences("详见http://a.com/list?id=3&p=2 谢谢！好的")] == ["详见http://a.com/list?id=3&p=2 谢谢！", "好的"]
+    # as before: ASCII marks between sentences, numbered items mid-line
+    assert [s.text for s in split_sentences("真的吗?太好了!")] == ["真的吗?", "太好了!"]
+    assert [s.text for s in split_sentences("工作计划1.做好服务2.加强培训")] == ["工作计划", "1.做好服务", "2.加强培训"]
