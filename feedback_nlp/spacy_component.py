@@ -204,7 +204,7 @@ class Normaliser:
         for token in doc:
             if not token.is_space:
                 norm = normalise_text(token.text, self.config).text
-                if norm and norm != token.text:
+                if norm:  # set where it is the token's text too: spaCy's own norm folds "！" to "!"
                     token.norm_ = norm
         return doc
 

@@ -15,6 +15,9 @@ def test_spacy_make_nlp_uses_our_dictionary_and_keeps_text():
     assert doc._.feedback_normalised.startswith("物业费收缴率93.81%")
     norms = {t.text: t.norm_ for t in doc}
     assert norms["物業費"] == "物业费"
+    # a token the normaliser leaves as it is keeps its form: spaCy's own norm would fold "！" to "!"
+    doc = nlp("太貴了！…")
+    assert [t.norm_ for t in doc][-2:] == ["！", "…"] and doc._.feedback_normalised.endswith("！…")
 
 
 def test_spacy_tokenizer_follows_keep_whitespace_and_drop_stopwords_without_dropping_text(tmp_path):
