@@ -41,6 +41,7 @@ _NUMBER = re.compile(
     r"(?P<bound>以上|以下|以内|左右)?"
 )
 _MINUS = str.maketrans("−–", "--")
+_RANGE_JOINER = re.compile(r"\s*(?:至|到|~|～|—|–|-)\s*")
 _DIGIT_GROUPS = re.compile("[, \u00a0\u2009\u202f]")
 _CLAUSE_START = re.compile(r"[，。；;：:！？!?)）\n]|——|其中|以及|并且|同时")
 _CLAUSE_END = re.compile(r"[，。；;：:！？!?()（）\n]")
@@ -60,7 +61,7 @@ _WRITING_VERB = re.compile(r"撰写|起草|编写|上报|报送|提交|完成") 
 # the verbs of a change, longest first: "下降15.6%至320件", "降为28秒"
 _CHANGE_VERBS = "提升|提高|上升|回升|恢复|下降|降低|缩短|减少|增加|增长|延长|降|升|增|减"
 _TAIL_WORDS = re.compile(
-    r"(共计|共|累计|合计|(?:(?<=.)(?:未能?|没有))?(?:达到了?|达)|为|是|约|近|超过|至少|力争|争取|低于|高于"
+    r"(共计|共|累计|合计|(?:(?<=.)(?:未能?|没有))?(?:达到了?|达)|为|是|约|近|超过|至少|力争|争取|低于|高于|保持在|稳定在|维持在"
     rf"|(?:{_CHANGE_VERBS})了?[至到为])+$"
 )
 # a subject that only says how the figure relates to the one before it in the sentence: a share
@@ -271,6 +272,11 @@ def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric
         if out and out[-1].end == m.start() and out[-1].unit == unit and m.group("value")[0] in "-+−–":
             # "降低10%-15%": the dash joins a range, it is not a minus sign
             out[-1] = replace(out[-1], value=abs(value), text=sentence[out[-1].start : m.end()], end=m.end())
+            continue
+        if (out and out[-1].unit == unit and out[-1].kind != "baseline" and not qualifier
+                and _RANGE_JOINER.fullmatch(sentence, out[-1].end, m.start("value"))):
+            # "92%~95%", "2天到3天": one range, both ends with the unit, as "3-5个工作日" is
+            out[-1] = replace(out[-1], value=value, text=sentence[out[-1].start : m.end()], end=m.end())
             continue
         start = m.start("low") if m.group("low") else m.start("value")
         change = _CHANGE_FROM.search(sentence, 0, m.start())

@@ -391,3 +391,18 @@ def test_metrics_the_period_a_clause_opens_with(sentence, expected):
 def test_metrics_a_scores_scale_is_no_figure():
     assert [(m.subject, m.text) for m in extract_metrics("满意度测评得分92分（满分100分）。")] == [("满意度测评得分", "92分")]
     assert [m.text for m in extract_metrics("考核总分为100分，客服部得分96.5分")] == ["96.5分"]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a range whose ends both carry the unit is one figure, as "3-5个工作日" is
+        ("客户满意率保持在92%~95%之间。", [("客户满意率", 95, "92%~95%")]),
+        ("维修响应时间缩短到2天到3天。", [("维修响应时间", 3, "2天到3天")]),
+        ("投诉处理时限为3-5个工作日。", [("投诉处理时限", 5, "3-5个工作日")]),
+        # a change from one value to another is not a range
+        ("满意率由90%到95%", [("满意率", 90, "90%"), ("满意率", 95, "95%")]),
+    ],
+)
+def test_metrics_a_range_with_the_unit_at_both_ends_is_one_figure(sentence, expected):
+    assert [(m.subject, m.value, m.text) for m in extract_metrics(sentence)] == expected
