@@ -235,11 +235,95 @@ def _clause_period(sentence: str, start: int) -> str | None:
     return "" if m.group("whole") else (m.group("part") or m.group("year"))
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_TENS = {"十": 10, "百": 100, "千": 1000}
+_CN_DIGIT = "零〇一二两三四五六七八九"
+# units a Chinese numeral may count in: not 分 ("十分满意" is "very satisfied")
+_CN_UNIT = "|".join(map(re.escape, (u for u in UNITS if u != "分")))
+# figures written in Chinese numerals: a count before its unit ("三千余次", "一百二十件", "十二个";
+# a lone 一, 两 or 三 is more often an article than a figure, "开展了一次培训", and so is one before
+# 万 unless an estimate follows, "三万余次" but not "有一万块的月薪放在那里"), a percentage
+# ("百分之九十五点五") and a year ("二〇二四年")
+_CN_FIGURE = re.compile(
+    rf"百分之(?P<percent>[{_CN_DIGIT}十百]+(?:点[{_CN_DIGIT}]+)?)"
+    rf"|(?<![{_CN_DIGIT}])(?P<year>[{_CN_DIGIT}]{{4}})(?=年)"
+    # not part of a name or an estimate: "双十一期间", "第十二次", "几十台", "数十家"
+    rf"|(?<![{_CN_DIGIT}十百千万亿双第几数])(?P<count>[{_CN_DIGIT}十百千]*[十百千][{_CN_DIGIT}十百千]*(?:点[{_CN_DIGIT}]+)?|[{_CN_DIGIT}]{{2,}}(?:点[{_CN_DIGIT}]+)?|[{_CN_DIGIT}](?=[万亿][余多]))"
+    rf"(?P<scale>[万亿])?(?=[余多]?(?:{_CN_UNIT}))"
+)
+
+
+def _chinese_number(words: str) -> float | None:
+    """The value of a Chinese numeral below ten thousand, decimals after 点 included: "一百二十" ->
+    120, "一千零五" -> 1005, "一百二" -> 120 (spoken short for 一百二十), "九十五点五" -> 95.5; None
+    for a run that is no numeral ("三四", a span of three or four)."""
+    whole, _, fraction = words.partition("点")
+    total, digit, unit, pending = 0, 0, None, False
+    for ch in whole:
+        if ch in _CN_DIGITS:
+            if pending and ch not in "零〇":
+                return None  # two digits in a row: "三四个"
+            digit, pending = _CN_DIGITS[ch], ch not in "零〇"
+        else:
+            if not pending and ch != "十":
+                return None  # 百 or 千 with no digit before it
+            total += (digit if pending else 1) * _CN_TENS[ch]  # "十二": one ten
+            digit, unit, pending = 0, _CN_TENS[ch], False
+    if pending and unit in (100, 1000) and whole[-2] in "百千":
+        digit *= unit // 10  # "一百二": the digit after 百 counts tens
+    value = float(total + digit)
+    if fraction:
+        value += float("0." + "".join(str(_CN_DIGITS[ch]) for ch in fraction))
+    return value
+
+
+def _in_arabic(sentence: str) -> tuple[str, list[int], list[int]] | None:
+    """``sentence`` with its figures in Chinese numerals written in Arabic ones (``_CN_FIGURE``),
+    and where each character of that came from in ``sentence`` (its start and its end, one each);
+    None where it holds none."""
+    pieces: list[tuple[int, int, str]] = []
+    for m in _CN_FIGURE.finditer(sentence):
+        if m.group("year"):
+            pieces.append((m.start(), m.end(), "".join(str(_CN_DIGITS[ch]) for ch in m.group("year"))))
+            continue
+        words = m.group("percent") or m.group("count")
+        if (m.group("count") and len(words) < 2 and words != "十" and not m.group("scale")) or (value := _chinese_number(words)) is None:
+            continue
+        shown = f"{value:g}" if value != int(value) else str(int(value))
+        pieces.append((m.start(), m.end(), f"{shown}%" if m.group("percent") else shown + (m.group("scale") or "")))
+    if not pieces:
+        return None
+    text, starts, ends, at = [], [], [], 0
+    for start, end, replacement in pieces:
+        text.append(sentence[at:start])
+        starts += range(at, start)
+        ends += range(at + 1, start + 1)
+        text.append(replacement)
+        starts += [start] * len(replacement)
+        ends += [end] * len(replacement)
+        at = end
+    text.append(sentence[at:])
+    starts += range(at, len(sentence))
+    ends += range(at + 1, len(sentence) + 1)
+    return "".join(text), starts, ends
+
+
 def extract_metrics(sentence: str, default_kind: str = "actual", carried: Metric | None = None) -> list[Metric]:
     """Figures in one sentence. ``default_kind`` applies when the sentence has no target cue
     (a sentence in a plan section may pass "target"). ``carried``: the last figure of the clause
     this sentence goes on from ("入住面积9850.47㎡；占…的82.39%"), for a share or change that
-    opens the sentence."""
+    opens the sentence. Figures in Chinese numerals ("三千余次", "百分之九十五") are read too; each
+    figure's text and offsets are as the sentence writes it."""
+    arabic = _in_arabic(sentence)
+    if arabic is None:
+        return _extract_metrics(sentence, default_kind, carried)
+    text, starts, ends = arabic
+    return [replace(m, start=starts[m.start], end=ends[m.end - 1], text=sentence[starts[m.start] : ends[m.end - 1]])
+            for m in _extract_metrics(text, default_kind, carried)]
+
+
+def _extract_metrics(sentence: str, default_kind: str, carried: Metric | None) -> list[Metric]:
+    """``extract_metrics`` of a sentence whose figures are in Arabic numerals."""
     cues = [m.start() for m in _TARGET_CUE.finditer(sentence) if not _PLAN_FOLLOWED.search(sentence, 0, m.start())]
     out: list[Metric] = []
     period = ""  # what the clauses so far said the figures are of: later clauses keep it unless they name another

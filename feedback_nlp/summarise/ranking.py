@@ -12,7 +12,7 @@ import numpy as np
 
 from .sections import SECTIONS, SENTENCE_CUES, section_of_heading
 from .similarity import NEAR_REPEAT, overlap_matrix, similarity_matrix
-from .structure import summary_years
+from .structure import arabic_years, summary_years
 from .tables import table_header
 
 if TYPE_CHECKING:
@@ -99,6 +99,7 @@ def report_period(title: str) -> tuple[str, float]:
     """The period an article reports on, by its title, as shown beside its key figures ("2025年3月",
     "第三季度", "2025年度"; "" when the title does not say), with a rank that orders periods in
     the year: months, then their quarter, half and whole year."""
+    title = arabic_years(title)
     years = summary_years(title) or [int(m.group(1)) for m in re.finditer(r"(?<!\d)((?:19|20)\d\d)(?!\d)", title)][:1]
     year = f"{years[0]}年" if years else ""
     if m := _MONTHS.search(title):  # "1-11月": a total of months, not the last month's

@@ -212,11 +212,22 @@ def opening_title(text: str) -> str:
     return m.group("title") if m else ""
 
 
+_CHINESE_YEAR = re.compile("[〇零一二三四五六七八九]{4}(?=年)")
+_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def arabic_years(text: str) -> str:
+    """``text`` with years written in Chinese digits in Arabic ones, character for character:
+    "二〇二四年度工作总结" -> "2024年度工作总结"."""
+    return _CHINESE_YEAR.sub(lambda m: m.group().translate(_YEAR_DIGITS), text) if "年" in text else text
+
+
 def summary_years(title: str) -> list[int]:
     """The years a title says it sums up: a year followed by a summary word, not by a plan
     ("2012年度服务中心年终工作总结2013年计划" -> [2012]); two digits are a year of this century;
     four digits without 年 count when 年度, 年终 or 全年 follows ("2021售后服务年度工作总结"), or a
-    quarter ("2025Q3报告")."""
+    quarter ("2025Q3报告"); in Chinese digits too ("二〇二四年度工作总结")."""
+    title = arabic_years(title)
     matches = list(_TITLE_YEAR.finditer(title))
     years = []
     for m, nxt in zip(matches, matches[1:] + [None]):

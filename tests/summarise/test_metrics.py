@@ -406,3 +406,25 @@ def test_metrics_a_scores_scale_is_no_figure():
 )
 def test_metrics_a_range_with_the_unit_at_both_ends_is_one_figure(sentence, expected):
     assert [(m.subject, m.value, m.text) for m in extract_metrics(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("全年接待来电三千余次，满意率达到百分之九十五。", [("接待来电", 3000, "次", "三千余次"), ("满意率", 95, "%", "百分之九十五")]),
+        ("全年受理投诉一百二十件，同比下降百分之五点五。", [("受理投诉", 120, "件", "一百二十件"), ("受理投诉同比下降", 5.5, "%", "百分之五点五")]),
+        ("投资三千万元建设新中心", [("投资", 3000, "万元", "三千万元")]),
+        ("全年接待群众来访三万余人次", [("接待群众来访", 3, "万人次", "三万余人次")]),
+        ("二〇二四年共完成维修一千零五单", [("维修", 1005, "单", "一千零五单")]),
+        # articles, adverbs, names and estimates are no figures
+        ("开展了一次培训，大家十分满意。", []),
+        ("双十一期间售后单积压比较多", []),
+        ("面对几十台不同品牌的设备", []),
+        ("就算是有一万块的月薪放在那里", []),
+        ("我们有三四个人", []),
+    ],
+)
+def test_metrics_figures_in_chinese_numerals(sentence, expected):
+    found = extract_metrics(sentence)
+    assert [(m.subject, m.value, m.unit, m.text) for m in found] == expected
+    assert all(sentence[m.start : m.end] == m.text for m in found)  # offsets in the sentence as written

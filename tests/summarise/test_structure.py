@@ -119,3 +119,11 @@ def test_structure_two_digits_before_nian_are_a_year_unless_they_count_years(tit
     from feedback_nlp.summarise.structure import summary_years
 
     assert summary_years(title) == years
+
+
+def test_structure_a_year_in_chinese_digits_is_the_year_summed_up():
+    from feedback_nlp.summarise.ranking import report_period
+    from feedback_nlp.summarise.structure import summary_years
+
+    assert summary_years("二〇二四年度客服中心工作总结") == [2024]
+    assert report_period("二〇二四年三月工作报告")[0] == "2024年3月"
