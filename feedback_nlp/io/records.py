@@ -294,6 +294,48 @@ def _undecodable(value: Any) -> bool:
     return isinstance(value, str) and _SURROGATE.search(value) is not None
 
 
+_UTF8_NAMES = frozenset(("utf-8", "utf_8", "utf-8-sig", "utf_8_sig", "utf8"))
+# what UTF-8 read in a GB or Big5 encoding, read back, gives where it was Chinese: Chinese characters
+# among CJK and full-width punctuation, ASCII and emoji only
+_CHINESE_ONLY = re.compile("[\x00-\x7f\u2000-\u206f\u2600-\u27bf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+                           "\U0001f000-\U0001faff\ufe0f\u200d]*")
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def _utf8_read_as(value: Any, encoding: str) -> str | None:
+    """A cell of a row pasted in as UTF-8 into a GB18030 or Big5 export, which decoded without an
+    error in the file's encoding ("瀹㈡湇" for "客服"): the cell read as UTF-8, where its bytes are
+    UTF-8 and read so as Chinese; None otherwise (a cell in the file's own encoding)."""
+    if not isinstance(value, str) or value.isascii():
+        return None
+    try:
+        text = value.encode(encoding, "surrogateescape").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    return text if text != value and _HAN.search(text) and _CHINESE_ONLY.fullmatch(text) else None
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]{1,2}")
+
+
+def _pasted_as_utf8(row: dict, encoding: str) -> bool:
+    """Whether a row of a GB18030 or Big5 export was pasted in as UTF-8 and decoded without an
+    error (``_utf8_read_as``): its cells joined read as UTF-8 (one try a row; a row in the file's
+    own encoding fails at its first character)."""
+    try:
+        joined = "".join(row.values())
+    except TypeError:  # a value that is not a string
+        return any(_utf8_read_as(v, encoding) for v in row.values())
+    first = _NON_ASCII.search(joined)
+    if first is None:
+        return False
+    # a quick look first: UTF-8 of Chinese starts with a lead byte E0-EF and two bytes 80-BF
+    head = first.group().encode(encoding, "surrogateescape")
+    if len(head) < 3 or not (0xE0 <= head[0] <= 0xEF and 0x80 <= head[1] <= 0xBF and 0x80 <= head[2] <= 0xBF):
+        return False
+    return _utf8_read_as(joined, encoding) is not None
+
+
 def _undecodable_values(row: dict) -> bool:
     """Whether any value of ``row`` holds bytes that could not be decoded; one search over the
     values joined where all are strings (most rows), else one search a value."""
@@ -385,10 +427,15 @@ class RecordReader:
     def _read_elsewhere(self, row: dict, label: str, line: int) -> dict | None:
         """``row`` with each value that has undecodable bytes read in the other encoding its bytes
         are in (``decode_line_elsewhere``), or None where one is in none."""
-        encoding = self._read_as.get(label, "utf-8")
+        encoding = self._read_as.get(label) or "utf-8"
         out = {}
         for key, value in row.items():
-            if _undecodable(value):
+            if encoding not in _UTF8_NAMES and (text := _utf8_read_as(value, encoding)) is not None:
+                value = text  # UTF-8 that decoded without an error, as mojibake ("瀹㈡湇" for 客服)
+                lines = self._elsewhere.setdefault(label, {}).setdefault("utf_8", [])
+                if not lines or lines[-1] != line:
+                    lines.append(line)
+            elif _undecodable(value):
                 try:
                     data = value.encode(encoding, "surrogateescape")
                 except UnicodeEncodeError:
@@ -405,7 +452,8 @@ class RecordReader:
 
     # ---- building records -----------------------------------------------------------------
     def _record(self, row: dict, fields: _Fields, label: str, line: int, raw: str, default_session: str) -> Record | Reject:
-        if _undecodable_values(row):
+        encoding = self._read_as.get(label) or "utf-8"
+        if _undecodable_values(row) or (encoding not in _UTF8_NAMES and _pasted_as_utf8(row, encoding)):
             mended = self._read_elsewhere(row, label, line)
             if mended is None:
                 return Reject(label, line, "undecodable bytes; pass --encoding with the file's encoding", raw)

@@ -507,6 +507,20 @@ def test_records_lines_pasted_in_from_another_encoding_are_read_in_it(reader, tm
     assert "export.csv: mixes encodings: read as utf_8 except line 42 as gb18030; line 43 as big5" in caplog.text
 
 
+def test_records_rows_pasted_as_utf8_into_a_gbk_export_are_read_whole(reader, tmp_path, caplog):
+    # UTF-8 read as GBK often decodes without an error ("瀹㈡湇" for 客服): every cell of such a row,
+    # the role too, is read as UTF-8, exactly, not left garbled or guessed at by the repair
+    path = tmp_path / "export.csv"
+    gbk = "".join(f"{i},顾客,空调不制冷，第{i}次报修了\n" for i in range(40))
+    path.write_bytes("会话ID,角色,内容\n".encode("gbk") + gbk.encode("gbk") + "41,客服,好的马上处理\n41,顾客,东西坏了要退货\n".encode("utf-8"))
+    with caplog.at_level("WARNING", logger="feedback_nlp.io.records"):
+        records, rejects = read_all(reader, path)
+    assert [(r.role, r.text) for r in records[40:]] == [("agent", "好的马上处理"), ("customer", "东西坏了要退货")]
+    assert records[40].fields["角色"] == "客服" and not rejects
+    assert all(r.text == f"空调不制冷，第{i}次报修了" for i, r in enumerate(records[:40]))
+    assert "export.csv: mixes encodings: read as gb18030 except lines 42, 43 as utf_8" in caplog.text
+
+
 @pytest.mark.parametrize("delimiter", ["\t", ";", "|"], ids=["tab", "semicolon", "bar"])
 def test_records_csv_with_another_delimiter(reader, tmp_path, delimiter):
     # a .csv saved as tab-separated, or with ";" by a European Excel: the header tells
