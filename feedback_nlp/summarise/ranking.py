@@ -147,7 +147,7 @@ def named_period(named: str, title: str) -> str:
     return report_period(dated)[0] or named
 
 
-def figure_period(kind: str, text: str, heading: str, title: str, named: str = "") -> str:
+def figure_period(kind: str, text: str, heading: str, title: str, named: str = "", headings: tuple[str, ...] = ()) -> str:
     """The period a key figure is of, as the key-figures table shows it: for a target, the year
     it aims at where its sentence says so, else where the heading or lead-in it stands under does
     ("2013年目标：" over "客户综合满意率不低于90%"; "明年" and "新的一年" count from the year the
@@ -155,22 +155,25 @@ def figure_period(kind: str, text: str, heading: str, title: str, named: str = "
     ("三、下一步工作计划", "三、20__年工作计划") is next year's, unless it speaks of the long term or
     of part of a year ("下半年"); otherwise the period the figure's clause or table row names
     (``named``: "1月份"; see ``named_period``), else the period the report covers (``report_period``).
-    A 2012 summary's targets for 2013 are not 2012's."""
+    A 2012 summary's targets for 2013 are not 2012's. ``headings``: every heading the sentence stands
+    under, outermost first (``heading`` is the innermost), read from the innermost out: a target
+    under "三、2026年工作计划" › "（一）提升服务品质" is 2026's; the first that names a year, next year
+    or the plans decides."""
     if named and kind != "target":
         return named_period(named, title)
     if kind == "target":
         summed = summary_years(title)
-        for words in (text, heading):
+        for words in (text, *reversed(headings or (heading,))):
             years = [int(y) if len(y) == 4 else 2000 + int(y) for y in _YEAR_NAMED.findall(words)]
             if years:
-                return f"{max(years)}年"
+                # the year the report sums up (its title, as a heading) is the report's own period
+                return report_period(title)[0] if words is not text and max(years) in summed else f"{max(years)}年"
             if summed and _NEXT_YEAR_WORDS.search(words):
                 return f"{summed[0] + 1}年"
-        if (
-            sums_up_a_year(title) and section_of_heading(heading) == "plans"
-            and not any(_SHORT_HORIZON.search(w) or _LONG_TERM.search(w) for w in (text, heading))
-        ):
-            return f"{summed[0] + 1}年"
+            if words is not text and section_of_heading(words) == "plans":
+                if sums_up_a_year(title) and not any(_SHORT_HORIZON.search(w) or _LONG_TERM.search(w) for w in (text, words)):
+                    return f"{summed[0] + 1}年"
+                break
     return report_period(title)[0]
 
 

@@ -70,7 +70,7 @@ PERIOD_COLUMN = "期间"  # the period a figure is of: its report's, or the year
 
 
 def _period(m: Metric, s: Sentence) -> str:
-    return figure_period(m.kind, s.text, s.heading, s.title, m.period)
+    return figure_period(m.kind, s.text, s.heading, s.title, m.period, s.headings)
 
 
 _BARE_NUMBER = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?$")

@@ -72,6 +72,7 @@ class Sentence:
     # line inside the article that names the part of a year reported on, that line ("…2012年上半年工作总结")
     title: str = ""
     heading: str = ""  # the innermost heading or lead-in the sentence stands under
+    headings: tuple[str, ...] = ()  # every heading it stands under, outermost first
     article_title: str = ""  # the article's own title, where ``title`` is a part-year line inside it
 
 
@@ -334,7 +335,7 @@ def collect_sentences(
             clause_before = (unit.line, metrics[-1]) if ends_clause else None
             sentences.append(
                 Sentence(unit.text, section, label, unit.line, article.title, confidence=confidence, metrics=metrics,
-                         title=unit.period or title, heading=unit.heading, article_title=title)
+                         title=unit.period or title, heading=unit.heading, article_title=title, headings=unit.headings)
             )
     return sentences, dropped
 

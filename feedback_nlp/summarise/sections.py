@@ -21,7 +21,8 @@ SECTIONS = ("overview", "achievements", "problems", "plans", "other")
 # words that make a heading name a section by itself, checked in this order
 HEADING_CUES = {
     "problems": ("问题", "不足", "差距", "困难", "教训", "短板", "改进", "薄弱"),
-    "plans": ("计划", "打算", "思路", "目标", "下一步", "明年", "展望", "措施", "安排", "规划", "设想", "工作重点", "下半年", "下一年", "下年度"),
+    "plans": ("计划", "打算", "思路", "目标", "下一步", "明年", "展望", "措施", "安排", "规划", "设想", "工作重点", "重点工作", "工作要点",
+              "下半年", "下一年", "下年度"),
     "overview": ("基本情况", "工作概况", "总体情况", "概况", "概述", "工作回顾", "年度工作总结", "年终工作总结"),
     "achievements": ("成绩", "完成情况", "执行情况", "工作成效", "成效", "亮点", "成果", "业绩", "主要工作", "经验", "收获"),
 }
@@ -46,10 +47,10 @@ SENTENCE_CUES = {
 # words that contain a cue but name no section: "计划生育" is family planning, not a plan;
 # "处理客户问题", "问题件处理" and "客户的问题" are the work of handling customers' problems, not
 # a shortcoming; "改进措施" are measures to be taken, a plan; "领导安排的任务" were assigned, not planned;
-# "一年工作重点及工作情况" looks back at the year's priorities and how they went, and "年度目标任务完成
+# "一年工作重点及工作情况" and "重点工作完成情况" look back at the year's priorities and how they went, and "年度目标任务完成
 #情况" and "计划执行情况" (a table's "年度目标 实际完成") at the targets and how they were met
 _FALSE_CUES = re.compile(
-    r"计划生育|(领导|上级|公司|组织)(交办|安排)|工作重点(?=[^，。；]{0,8}(情况|回顾|成效|落实))"
+    r"计划生育|(领导|上级|公司|组织)(交办|安排)|(?:工作重点|重点工作|工作要点)(?=[^，。；]{0,8}(情况|回顾|成效|落实|完成))"
     r"|(计划|目标)(?=[^，。；]{0,8}(完成|落实|执行|达成|实现))|(处理|解决|解答|答复|回复|受理|排查|协调|帮助)[^，。；]{0,6}问题|问题件?的?(处理|办理|解决|答复|回复|受理)"
     r"|(客户|顾客|用户|业主|住户|旅客|乘客|师生|群众|会员|学员)的?问题|改进(?=措施|方向|计划|建议|意见)"
 )
@@ -143,6 +144,11 @@ class HeadingContext:
     @property
     def text(self) -> str:
         return self.stack[-1][2] if self.stack else ""
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """The texts of the open headings, outermost first."""
+        return tuple(entry[2] for entry in self.stack)
 
     @property
     def inherited(self) -> bool:

@@ -51,6 +51,7 @@ class Unit:
     # the title of a report on part of a year that a line inside the article opened ("机关后勤服务中心
     # 2012年上半年工作总结"): what the sentence's part of the article reports on, as a title would say
     period: str = ""
+    headings: tuple[str, ...] = ()  # the texts of all open headings, outermost first
 
 
 def article_units(article: Article, line_map: list[int]) -> list[Unit]:
@@ -71,7 +72,7 @@ def article_units(article: Article, line_map: list[int]) -> list[Unit]:
             if context.restarted:
                 opened.append((len(out), 0, None))  # a new report: no sibling reaches back past it
             opened.append((len(out), len(context.stack), section_of_heading(line.text)))
-            out.append(Unit(line.text.strip(), source, context.text, section, style))
+            out.append(Unit(line.text.strip(), source, context.text, section, style, headings=context.texts))
             continue
         if REPORT_OPENING.search(line.text):
             context.close_all()
@@ -93,7 +94,7 @@ def article_units(article: Article, line_map: list[int]) -> list[Unit]:
                 out.append(
                     Unit(
                         text, source, context.text, section, inherited=context.inherited and section is not None,
-                        starts_part=new_part, item=bool(lead_style), period=period,
+                        starts_part=new_part, item=bool(lead_style), period=period, headings=context.texts,
                     )
                 )
                 new_part = False

@@ -348,3 +348,17 @@ def test_render_a_figure_of_a_month_or_of_last_year_in_a_years_summary_says_so(t
     figures = [(f["subject"], f["value"], f["period"]) for f in to_dict(draft_review(report))["key_figures"]]
     assert figures == [("接待来电", 1100, "2025年1月"), ("接待来电", 1350, "2025年12月"), ("接待来电", 13560, "2025年度"),
                        ("接待来电", 12000, "2024年度"), ("客户满意率", 95.1, "2025年上半年")]
+
+
+def test_render_targets_under_a_plans_heading_and_its_sub_headings_are_next_years(tmp_path):
+    from feedback_nlp import draft_review
+    from feedback_nlp.summarise.render import to_dict
+
+    (tmp_path / "a.txt").write_text(
+        "客服中心2025年度工作总结\n一、工作概况\n全年业主满意率95.8%，投诉处理及时率99.1%。\n"
+        "二、2026年重点工作\n1、业主满意率达到96%以上。\n三、2026年工作计划\n（一）提升服务品质\n投诉处理及时率保持100%。\n",
+        encoding="utf-8")
+    figures = [(f["subject"], f["value"], f["kind"], f["period"]) for f in to_dict(draft_review(tmp_path / "a.txt"))["key_figures"]]
+    assert ("业主满意率", 95.8, "actual", "2025年度") in figures
+    assert ("业主满意率", 96, "target", "2026年") in figures  # 重点工作 names the plans
+    assert ("投诉处理及时率", 100, "target", "2026年") in figures  # the year of the heading above the sub-heading
