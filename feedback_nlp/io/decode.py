@@ -246,15 +246,30 @@ def _docx_lines(element) -> list[str]:
         if child.tag == _W + "p":
             lines.append(_docx_paragraph(child))
         elif child.tag == _W + "tbl":
+            above: dict[int, str] = {}  # each column's text in the row above, for cells merged down
             for row in child.iter(_W + "tr"):
                 if row.getparent() is not child:
                     continue  # a nested table's rows: read within their cell
-                cells = [" ".join(" ".join(_docx_lines(cell)).split()) for cell in row if cell.tag == _W + "tc"]
-                lines.append(" ".join(c for c in cells if c))
+                cells, column = [], 0
+                for cell in row:
+                    if cell.tag != _W + "tc":
+                        continue
+                    text = " ".join(" ".join(_docx_lines(cell)).split())
+                    merge = cell.find(f"{_W}tcPr/{_W}vMerge")
+                    if merge is not None and merge.get(_W + "val") in (None, "continue"):
+                        text = above.get(column, "")  # the rest of a cell merged down: the text it shows
+                    above[column] = text
+                    span = cell.find(f"{_W}tcPr/{_W}gridSpan")
+                    column += int(span.get(_W + "val", "1")) if span is not None and span.get(_W + "val", "1").isdigit() else 1
+                    cells.append(text)
+                # a blank cell among filled ones keeps its place, so the columns stay under their heading
+                lines.append(" ".join(c or EMPTY_CELL for c in cells) if any(cells) else "")
         elif child.tag not in _HIDDEN and child.tag != _W + "sectPr":
             lines.extend(_docx_lines(child))  # a content control (w:sdt/w:sdtContent) and the like
     return lines
 
+
+EMPTY_CELL = "—"  # how a blank cell of a table row is written in the row's line
 
 # files that are often passed by mistake, named in the error
 SIGNATURES = [(b"%PDF", "a PDF"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),

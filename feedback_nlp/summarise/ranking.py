@@ -39,7 +39,8 @@ def _cue_prior(s: Sentence, section: str | None) -> float:
 
 # a line that only states figures: "· 接通率：94.0%", a table row "人工接通率 96.1% 95.3% +0.8个百分点"
 _NAME_AND_FIGURE = re.compile(r"^[·•●▪◆■\-*\s]*[^\d：:，。；]{1,16}[：:]\s*[-+]?\d[^，。；]{0,16}$")
-_FIGURES_APART = re.compile(r"\d\S*\s+[-+]?\d")
+# figures set apart by spaces, or a figure beside a blank table cell ("线上报修占比 42.5% — —")
+_FIGURES_APART = re.compile(r"\d\S*\s+(?:[-+]?\d|—(?:\s|$))")
 
 
 def bare_figures(text: str) -> bool:

@@ -340,6 +340,21 @@ def collect_sentences(
     return sentences, dropped
 
 
+_RATES = frozenset(("%", "‰", "个百分点", "百分点", "分"))
+
+
+def _same_fact(m: Metric, name: str) -> bool:
+    """Whether ``m``, of the value, unit, kind and period of a figure listed as ``name`` in the same
+    file, restates it: a rate or a score whose name holds the other ("季度业主满意率", "业主满意率"),
+    since two rates of 100% are often two facts; a count of 100 or more whose names share two
+    characters in a row ("来电量", "服务中心全年共接待业主来电")."""
+    a, b = m.subject, name
+    if m.unit in _RATES:
+        return a in b or b in a
+    pairs = {a[i : i + 2] for i in range(len(a) - 1)}
+    return m.value >= 100 and any(b[i : i + 2] in pairs for i in range(len(b) - 1))
+
+
 REPORT_SUFFIXES = (".txt", ".md", ".docx")  # what a folder of reports is read for
 
 
@@ -488,6 +503,7 @@ def draft_review(
     # (in a table, say) is listed once, as first stated; the same value in another file (another
     # month's report) is another fact. Beside a year's summary, next month's targets are left out;
     # so are figures of matters other than the service (``NOT_SERVICE_WORDS``)
+    stated: dict[tuple, list[str]] = {}  # (file, value, unit, kind, period) -> the names it was listed under
     for s in service:
         for m in dedupe_metrics(s.metrics):
             fact = (s.file, *m.key()[:3], m.period)
@@ -495,6 +511,12 @@ def draft_review(
                 continue
             if m.kind == "target" and year_summary and short_horizon(s.text, s.title):
                 continue
+            # the same value restated under another name in the file ("全年共接待业主来电19742次" and
+            # a table's 合计 row under 来电量): one fact, where the names share a word
+            names = stated.setdefault((s.file, m.value, m.unit, m.kind, m.period), [])
+            if any(_same_fact(m, name) for name in names):
+                continue
+            names.append(m.subject)
             seen.add(fact)
             metrics.append((m, s))
     # one metric's figures side by side, in the order of the periods reported on (本月接待来电 of

@@ -18,7 +18,8 @@ from .metrics import UNIT_NAMES, UNITS, Metric, extract_metrics
 # value (not listed), the change, or this period's; a unit may stand in the row's name
 _PAST_COLUMN = re.compile(r"上季度|上月|上年|去年|同期|上期|上周|上半年")
 _CHANGE_COLUMN = re.compile(r"变动|变化|增减|同比|环比|增幅|增长|升降")
-_YEAR_COLUMN = re.compile(r"^((?:19|20)\d\d)年?度?$")
+# a column named by a year, alone or with what of it ("2025年", "2024年上半年", "2025年目标")
+_YEAR_COLUMN = re.compile(r"^((?:19|20)\d\d)(?:年度?(?P<rest>[^\d]{0,6})|年?度?)$")
 # a column of targets ("年度目标", "计划值"), and one of how much of the target was reached
 # ("完成率"), which is named for it: "来电接听量完成率"
 _TARGET_COLUMN = re.compile(r"目标|计划|预算|预期|任务")
@@ -33,15 +34,16 @@ _AVERAGE_ROW = re.compile(r"^(?:月|季)?(?:平均|均值|平均值)$|^[月季]�
 _COUNT_NAME = re.compile(r"(?:量|数)$")
 _UNIT_IN_NAME = re.compile(r"\s*[（(]([^（()）]{1,4})[)）]$")
 _BARE_NUMBER = re.compile(r"^[-+]?\d+(?:,\d{3})*(?:\.\d+)?$")
-_MAX_HEADER_CELL = 8
+_MAX_HEADER_CELL = 12  # "投诉处理及时率（%）"
 
 
 def _past_columns(cells: list[str]) -> list[bool]:
     """Which columns hold last period's values: named so ("上季度"), or a year before the latest
-    year the header names ("2024年" beside "2025年")."""
+    year the header names ("2024年" beside "2025年", "2024年上半年" beside "2025年上半年")."""
     years = [int(m.group(1)) if (m := _YEAR_COLUMN.match(c)) else None for c in cells]
     latest = max((y for y in years if y), default=None)
-    return [bool(_PAST_COLUMN.search(c)) or (y is not None and y < latest) for c, y in zip(cells, years)]
+    # a column that names its year is past by its year alone: "2025年上半年" is this year's first half
+    return [y < latest if y is not None else bool(_PAST_COLUMN.search(c)) for c, y in zip(cells, years)]
 
 
 def table_header(text: str) -> list[str] | None:
@@ -66,6 +68,16 @@ def _name_and_unit(cell: str) -> tuple[str, str]:
     return name, "" if _COUNT_NAME.search(name) else None
 
 
+# the column that names each row's figure, where a column of categories stands before it ("类别
+# 指标 2025年 2024年", the categories merged down the rows)
+_NAME_COLUMN = re.compile(r"^(?:指标|指标名称|项目|项目名称|名称|内容|考核指标|服务指标)$")
+
+
+def _name_column(header: list[str]) -> int:
+    """Where the row names are: the column headed 指标 (or 项目, 名称…) among the first two, else the first."""
+    return next((i for i, c in enumerate(header[:2]) if _NAME_COLUMN.match(c)), 0)
+
+
 def _cell_metrics(cell: str, name: str, unit: str | None, kind: str) -> list[Metric]:
     """The figures of one cell: as a sentence would give them, or a bare number in ``unit``."""
     found = extract_metrics(cell, kind)
@@ -87,13 +99,14 @@ def table_row_metrics(text: str, header: list[str], default_kind: str = "actual"
         return None
     if _PERIOD_HEADER.match(header[0]):
         return _period_row_metrics(text, cells, header, default_kind)
-    if re.search(r"\d", cells[0]):
+    at = _name_column(header)
+    if re.search(r"\d", cells[at]):
         return None
-    name, unit = _name_and_unit(cells[0])
+    name, unit = _name_and_unit(cells[at])
     past = _past_columns(header)
     out: list[Metric] = []
-    offset = len(cells[0])
-    for column, was, cell in zip(header[1:], past[1:], cells[1:]):
+    offset = sum(len(c) + 1 for c in cells[: at + 1]) - 1
+    for column, was, cell in zip(header[at + 1 :], past[at + 1 :], cells[at + 1 :]):
         start = text.index(cell, offset)
         offset = start + len(cell)
         for m in _cell_metrics(cell, name, unit, default_kind):

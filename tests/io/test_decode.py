@@ -379,3 +379,22 @@ def test_decode_file_that_mixes_encodings_whatever_its_line_ends(end):
     gbk = f"第31行：退款一直没到账，电话也打不通{end}".encode("gbk")
     decoded = decode_bytes(utf8 + gbk, "export.txt")
     assert decoded.other_lines == {"gb18030": [31]} and decoded.text.endswith(f"很快{end}第31行：退款一直没到账，电话也打不通{end}")
+
+
+def test_decode_word_table_rows_keep_blank_cells_and_cells_merged_down_in_their_columns(tmp_path):
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=4, cols=4)
+    for row, cells in enumerate([("类别", "指标", "2025年", "2024年"), ("客户服务", "业主满意率", "95.8%", "94.2%"),
+                                 ("", "线上报修占比", "42.5%", ""), ("", "", "", "")]):
+        for column, text in enumerate(cells):
+            table.cell(row, column).text = text
+    table.cell(1, 0).merge(table.cell(2, 0))  # the category merged down two rows
+    path = tmp_path / "t.docx"
+    document.save(path)
+    data, label = read_bytes(path)
+    # the merged cell shows its text in each row it spans; a blank cell keeps its place as "—";
+    # a row without any text is an empty line
+    assert decode_bytes(data, label).text.split("\n") == [
+        "类别 指标 2025年 2024年", "客户服务 业主满意率 95.8% 94.2%", "客户服务 线上报修占比 42.5% —", ""]

@@ -105,3 +105,8 @@ def test_ranking_a_plan_for_the_second_half_is_not_a_plan_for_next_year(text, sh
 )
 def test_ranking_report_period_of_a_span_of_months_is_the_span(title, period):
     assert report_period(title)[0] == period
+
+
+def test_ranking_a_table_row_with_blank_cells_is_bare_figures():
+    assert bare_figures("线上报修占比 42.5% — —") and bare_figures("业主满意率 95.8% 94.2%")
+    assert not bare_figures("全年满意率95.8%，较上年提高1.6个百分点。")

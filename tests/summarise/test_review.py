@@ -483,3 +483,18 @@ def test_review_seed_004_half_year_and_family_planning_lines_do_not_speak_for_th
     rows = {(m.subject, m.value): s for m, s in review.metrics}
     assert not [key for key in rows if key[0] in ("总人口", "已婚育龄妇女", "出生")]
     assert "上半年" in rows["本次培训课时", 150].title
+
+
+def test_review_a_figure_restated_in_a_table_under_another_name_is_listed_once(tmp_path):
+    from feedback_nlp import draft_review
+    from feedback_nlp.summarise.render import to_dict
+
+    (tmp_path / "r.txt").write_text(
+        "客服中心2025年度工作总结\n一、工作概况\n全年共接待业主来电19742次，受理投诉312件，投诉处理及时率100%，回访率100%。\n"
+        "二、每月情况\n月份 来电量（次） 投诉量（件） 及时率（%）\n1月 1480 28 100\n合计 19742 312 100\n", encoding="utf-8")
+    rows = [(f["subject"], f["value"], f["period"]) for f in to_dict(draft_review(tmp_path / "r.txt"))["key_figures"]]
+    assert [r for r in rows if r[1] == 19742] == [("接待业主来电", 19742, "2025年度")]
+    assert [r for r in rows if r[1] == 312] == [("受理投诉", 312, "2025年度")]
+    # two rates of 100% are two facts unless one name holds the other
+    assert ("投诉处理及时率", 100, "2025年度") in rows and ("回访率", 100, "2025年度") in rows
+    assert ("及时率", 100, "2025年1月") in rows

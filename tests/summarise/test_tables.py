@@ -79,3 +79,18 @@ def test_tables_month_rows_in_a_review_keep_their_months(tmp_path):
                                                  ("满意率", 96, "actual", "2025年度")]
     quoted = [s.text for sentences in review.sections.values() for s in sentences]
     assert not any(text.startswith(("指标 ", "月份 ")) for text in quoted)  # header lines are not quoted
+
+
+def test_tables_headers_that_name_a_year_with_a_word_and_long_column_names():
+    header = table_header("指标 2025年目标 实际完成 完成率")
+    found = table_row_metrics("业主满意率 95% 95.8% 100.8%", header)
+    assert [(m.subject, m.value, m.kind) for m in found] == [("业主满意率", 95, "target"), ("业主满意率", 95.8, "actual"),
+                                                              ("业主满意率完成率", 100.8, "actual")]
+    header = table_header("指标 2025年上半年 2024年上半年 同比")
+    found = table_row_metrics("业主满意率 95.3% 94.1% +1.2个百分点", header)
+    assert [(m.subject, m.value, m.kind) for m in found] == [("业主满意率", 95.3, "actual"), ("业主满意率", 94.1, "baseline"),
+                                                              ("业主满意率同比", 1.2, "actual")]
+    header = table_header("月份 来电量（次） 投诉量（件） 投诉处理及时率（%）")
+    found = table_row_metrics("1月 1600 25 100", header)
+    assert [(m.subject, m.value, m.unit, m.period) for m in found] == [("来电量", 1600, "次", "1月"), ("投诉量", 25, "件", "1月"),
+                                                                        ("投诉处理及时率", 100, "%", "1月")]
