@@ -48,6 +48,9 @@ def review(
         for file, title, why in drafted.dropped_articles:
             _err(f"left out ({why}): {Path(file).name}: {title}")
         hint = f"; {_count(len(old_office), 'old Office file')} skipped, save as .docx to include" if old_office else ""
+        for file, lines in drafted.unrepaired.items():
+            hint += (f"; {Path(file).name} has {_count(len(lines), 'line')} of mojibake that could not be repaired (bytes were "
+                     "lost when it was saved): get the file again from where it was written")
         named = ", ".join(p.name for p in files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
         _err(f"error: nothing to draft: no work report content in {_count(len(files), 'file')} ({named}){hint}; nothing "
              "written (check that the inputs are work reports or summaries)")

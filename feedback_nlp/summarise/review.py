@@ -90,6 +90,8 @@ class Review:
     years_left_out: list[int] = field(default_factory=list)  # the other years of the articles left out
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, why) of reports that could not be read
     years_tied: list[int] = field(default_factory=list)  # years as many titles sum up, with no year given
+    # file -> lines that are mojibake which could not be repaired ("�" for lost bytes): left out of the draft
+    unrepaired: dict[str, list[int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """The draft as its JSON output holds it: title, year, every quote of each section with its
@@ -196,6 +198,13 @@ class Review:
                             "wrong, so check the words and figures quoted from them against the source",
                             f"{Path(file).name}第{'、'.join(map(str, hit[:8]))}{'等' if len(hit) > 8 else ''}行由乱码修复而来，"
                             "个别字可能有误，请对照原文核对引用的文字和数字。"))
+        for file, lines in self.unrepaired.items():
+            shown = ", ".join(map(str, lines[:8])) + (", …" if len(lines) > 8 else "")
+            out.append((f"{Path(file).name}: {len(lines)} line{'s' if len(lines) != 1 else ''} ({shown}) are mojibake that "
+                        "could not be repaired (bytes were lost when the file was saved, \"�\" in their place) and are left "
+                        "out of the draft: get the file again from where it was written, in UTF-8",
+                        f"{Path(file).name}第{'、'.join(map(str, lines[:8]))}{'等' if len(lines) > 8 else ''}行是无法修复的乱码"
+                        "（保存时已丢失字节），本稿未引用，请从原处重新获取该文件。"))
         return out
 
 
@@ -303,7 +312,7 @@ NOT_A_REPORT = "not a work report"
 
 
 def collect_sentences(
-    path: str | Path, repaired: dict[str, list[int]] | None = None
+    path: str | Path, repaired: dict[str, list[int]] | None = None, unrepaired: dict[str, list[int]] | None = None
 ) -> tuple[list[Sentence], list[tuple[str, str, str]]]:
     """Sentences of a report with section and source line; and the articles left out.
 
@@ -311,12 +320,17 @@ def collect_sentences(
     is read by the section classifier (cue rules without it) and weighed by the section of the
     heading it stands under (``sections``). Figures under a plans heading count as targets; elsewhere
     a target word says so (a sentence the classifier reads as a plan, with no such word, may be a
-    month's figures set out as bullets)."""
+    month's figures set out as bullets). Lines that are mojibake which could not be repaired are
+    left out (they go to ``unrepaired``, by file): quoted, they would be garbage, and their figures
+    garbage's figures."""
     label = str(path)
     classifier = SectionClassifier.load()
     sentences: list[Sentence] = []
     dropped: list[tuple[str, str, str]] = []
-    for article, units, title in read_article_units(path, repaired):
+    damaged: dict[str, list[int]] = {}
+    for article, units, title in read_article_units(path, repaired, damaged):
+        if damaged.get(label):
+            units = [u for u in units if u.line not in set(damaged[label])]
         body = [u for u in units if not u.style]
         if not body:
             continue
@@ -337,6 +351,8 @@ def collect_sentences(
                 Sentence(unit.text, section, label, unit.line, article.title, confidence=confidence, metrics=metrics,
                          title=unit.period or title, heading=unit.heading, article_title=title, headings=unit.headings)
             )
+    if unrepaired is not None and damaged.get(label):
+        unrepaired[label] = damaged[label]
     return sentences, dropped
 
 
@@ -462,11 +478,12 @@ def draft_review(
     sentences: list[Sentence] = []
     dropped: list[tuple[str, str, str]] = []
     repaired: dict[str, list[int]] = {}
+    unrepaired: dict[str, list[int]] = {}
     unreadable: list[tuple[str, str]] = []
     files = report_files(reports)
     for path in files:
         try:
-            found, left_out = collect_sentences(path, repaired)
+            found, left_out = collect_sentences(path, repaired, unrepaired)
         except InputError as error:  # an image named .txt among a year of reports: the others still count
             if len(files) == 1:
                 raise
@@ -523,4 +540,4 @@ def draft_review(
     # each month's report, then the year's)
     metrics.sort(key=lambda item: report_period(named_period(item[0].period, item[1].title) if item[0].period else item[1].title)[1])
     return Review(year, org, sections, group_by_metric(metrics), dropped, feedback, titles, repaired, years_left_out, unreadable,
-                  years_tied)
+                  years_tied, unrepaired)

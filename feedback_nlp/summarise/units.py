@@ -138,15 +138,18 @@ def _before_problems(units: list[Unit], opened: list[tuple[int, int, str | None]
                 unit.section, unit.inherited = "achievements", True
 
 
-def read_article_units(path: str | Path, repaired: dict[str, list[int]] | None = None):
+def read_article_units(path: str | Path, repaired: dict[str, list[int]] | None = None,
+                       unrepaired: dict[str, list[int]] | None = None):
     """Articles of a report file with their units and title; ``repaired`` gets the file's lines
-    that were repaired as mojibake, when there are any. A Markdown report (.md) is read without its
+    that were repaired as mojibake, when there are any, and ``unrepaired`` those that could not be. A Markdown report (.md) is read without its
     markup, its tables like a Word file's (``structure.plain_markdown``). The title of a file's only
     article is the file's name where that says more of the period covered ("2024年度工作总结.txt"
     over a text that starts at "一、工作概况")."""
     read = read_text(path)
     if repaired is not None and read.mojibake is not None and read.mojibake.changed:
         repaired[str(path)] = list(read.mojibake.lines_repaired)
+    if unrepaired is not None and read.mojibake is not None and read.mojibake.lines_unrepaired:
+        unrepaired[str(path)] = list(read.mojibake.lines_unrepaired)
     norm = normalise_text(plain_markdown(read.text) if Path(path).suffix.lower() == ".md" else read.text)
     articles = split_articles(norm.text, linked_titles(read.text))
     for article in articles:

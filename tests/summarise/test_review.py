@@ -498,3 +498,18 @@ def test_review_a_figure_restated_in_a_table_under_another_name_is_listed_once(t
     # two rates of 100% are two facts unless one name holds the other
     assert ("投诉处理及时率", 100, "2025年度") in rows and ("回访率", 100, "2025年度") in rows
     assert ("及时率", 100, "2025年1月") in rows
+
+
+def test_review_leaves_out_mojibake_that_cannot_be_repaired_and_says_so(tmp_path):
+    from feedback_nlp import draft_review
+
+    good = "客服中心2025年度工作总结\n一、工作概况\n全年共接待业主来电19742次，业主满意率95.8%。\n二、存在的问题\n夜间报修响应较慢。\n"
+    lost = "全年受理投诉312件，投诉处理及时率100%，较去年的0.52%下降。".encode("utf-8").decode("gbk", errors="replace")
+    assert "\ufffd" in lost
+    (tmp_path / "r.txt").write_text(good + lost + "\n", encoding="utf-8")
+    review = draft_review(tmp_path / "r.txt")
+    quoted = [s.text for sentences in review.sections.values() for s in sentences] + [s.text for _m, s in review.metrics]
+    assert not any("\ufffd" in text for text in quoted) and review.unrepaired == {str(tmp_path / "r.txt"): [6]}
+    assert any("r.txt: 1 line (6) are mojibake that could not be repaired" in w for w in review.warnings)
+    assert any("无法修复的乱码" in n for n in review.notes)
+    assert 19742 in [m.value for m, _s in review.metrics]
