@@ -61,7 +61,7 @@ _WRITING_VERB = re.compile(r"撰写|起草|编写|上报|报送|提交|完成") 
 # the verbs of a change, longest first: "下降15.6%至320件", "降为28秒"
 _CHANGE_VERBS = "提升|提高|上升|回升|恢复|下降|降低|缩短|减少|增加|增长|延长|降|升|增|减"
 _TAIL_WORDS = re.compile(
-    r"(共计|共|累计|合计|(?:(?<=.)(?:未能?|没有))?(?:达到了?|达)|为|是|约|近|超过|至少|力争|争取|低于|高于|保持在?|稳定在|维持在"
+    r"(共计|共|累计|合计|(?:(?<=.)(?:未能?|没有))?(?:达到了?|达)|为|是|约|近|超过|至少|力争|争取|低于|高于|保持在?|稳定在|维持在|仅"
     rf"|(?:{_CHANGE_VERBS})了?[至到为])+$"
 )
 # a subject that only says how the figure relates to the one before it in the sentence: a share

@@ -47,6 +47,8 @@ class Line:
     number: int  # 1-based line in the input
     heading_level: int = 0  # 0: body text
     style: str = ""  # the heading's marker style ("cn", "paren_cn", "arabic", ...); "" for body text
+    # lines of a hard-wrapped paragraph joined to this one: where each starts in ``text``, and its number
+    joined: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass

@@ -11,7 +11,9 @@ its section as a weaker sign.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..normalise import normalise_text, read_text
@@ -28,7 +30,7 @@ from .sections import (
     lead_in,
     section_of_heading,
 )
-from .structure import Article, linked_titles, numbered_lead, opening_title, plain_markdown, split_articles, summary_years
+from .structure import Article, Line, linked_titles, numbered_lead, opening_title, plain_markdown, split_articles, summary_years
 
 MIN_SENTENCE_CHARS = 6
 MAX_TITLE_CHARS = 40
@@ -54,14 +56,72 @@ class Unit:
     headings: tuple[str, ...] = ()  # the texts of all open headings, outermost first
 
 
+# how a line of a paragraph ends when the paragraph goes on on the next line: anything but the
+# end of a sentence or a colon before a list
+_ENDS_SENTENCE = re.compile(r"[。！？!?；;：:…」』”）)]\s*$")
+# a line that starts a record of its own (a chat message's time, "[10:12]"), not a paragraph's next line
+_STARTS_RECORD = re.compile(r"\s*(?:\d{4}\s*[-/.年]\s*\d{1,2}|\d{1,2}:\d{2}|[\[【])")
+WRAPPED_SHARE = 0.5  # lines at (near) the longest line's length, of the body lines of 20 characters or more
+MIN_WRAPPED_LINES = 3
+
+
+def _width(text: str) -> int:
+    """The width of a line as a screen shows it: a Chinese or full-width character takes two places."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def unwrapped(lines: list[Line]) -> list[Line]:
+    """``lines`` with the lines of a hard-wrapped text (copied from a PDF or an e-mail, each line
+    cut at one width, mid-word: "全年共接待业" / "主来电19742次") joined into their paragraphs, each
+    joined line numbered as its first. A text is hard-wrapped when half or more of its body lines
+    of 20 characters or more are as long as its longest, in characters or on screen, and three or
+    more of them end without ending a sentence; a line is joined to the one before it when that
+    one is that long, does not end a sentence, and this one is body text (no heading, no list item).
+    Other texts, a paragraph a line, are left as they are."""
+    body = [line for line in lines if not line.style and len(line.text.strip()) >= 20]
+    if len(body) < MIN_WRAPPED_LINES:
+        return lines
+    long_enough = None
+    for measure in (len, _width):
+        sizes = [measure(line.text.strip()) for line in body]
+        near = 0.9 * max(sizes)
+        if sum(size >= near for size in sizes) >= WRAPPED_SHARE * len(sizes):
+            long_enough = (measure, near)
+            break
+    if long_enough is None:
+        return lines
+    measure, near = long_enough
+
+    def goes_on(line: Line) -> bool:
+        text = line.text.strip()
+        return not line.style and measure(text) >= near and not _ENDS_SENTENCE.search(text)
+
+    if sum(goes_on(line) for line in body) < MIN_WRAPPED_LINES:
+        return lines
+    out: list[Line] = []
+    joining = False
+    for line in lines:
+        text = line.text.strip()
+        if joining and text and not line.style and not numbered_lead(text)[0] and not _STARTS_RECORD.match(text):
+            last = out[-1]
+            space = " " if last.text[-1:].isascii() and last.text[-1:].isalnum() and text[:1].isascii() and text[:1].isalnum() else ""
+            head = last.text.rstrip() + space
+            out[-1] = replace(last, text=head + text, joined=(*last.joined, (len(head), line.number)))
+        else:
+            out.append(line)
+        joining = goes_on(out[-1]) if text else False
+    return out
+
+
 def article_units(article: Article, line_map: list[int]) -> list[Unit]:
-    """Headings and sentences of an article in order, each with the section of its heading."""
+    """Headings and sentences of an article in order, each with the section of its heading; the
+    lines of a hard-wrapped text joined into their paragraphs first (``unwrapped``)."""
     context = HeadingContext()
     out: list[Unit] = []
     opened: list[tuple[int, int, str | None]] = []  # headings: (index in out, depth, own section)
     new_part = False  # a new report began since the last sentence
     period = ""  # the part of a year a line inside the article said the report after it is of
-    for line in article.lines:
+    for line in unwrapped(article.lines):
         source = line_map[line.number - 1]
         if named := opening_title(line.text):  # "2012年上半年工作总结"; a year's summary ends the part
             period = named if part_of_a_year(named) and not sums_up_a_year(named) else ""
@@ -85,9 +145,12 @@ def article_units(article: Article, line_map: list[int]) -> list[Unit]:
         item = line.text.rstrip(" 。.！!；;").endswith(lead) and len(lead) > MAX_TRAILING_HEADING_CHARS
         if lead_style and not item and section_of_heading(lead[:MAX_LEAD_CHARS]):
             context.open(lead_style, lead[:MAX_LEAD_CHARS])
-        parts = [s.text for s in split_sentences(line.text)]
+        found = split_sentences(line.text)
+        parts = [p.text for p in found]
         trailing = parts.pop() if len(parts) > 1 and is_plain_heading(parts[-1]) else None
-        for text in parts:
+        for text, start in zip(parts, (p.start for p in found)):
+            # a sentence of a hard-wrapped paragraph cites the line it starts on
+            source = line_map[next((n for at, n in reversed(line.joined) if at <= start), line.number) - 1]
             if len(text) >= MIN_SENTENCE_CHARS:
                 # "针对以上问题，…成立催费小组": what was done about the problems listed is not one of them
                 section = None if context.section == "problems" and ANSWERS_PROBLEMS.search(text) else context.section

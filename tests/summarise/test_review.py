@@ -513,3 +513,24 @@ def test_review_leaves_out_mojibake_that_cannot_be_repaired_and_says_so(tmp_path
     assert any("r.txt: 1 line (6) are mojibake that could not be repaired" in w for w in review.warnings)
     assert any("无法修复的乱码" in n for n in review.notes)
     assert 19742 in [m.value for m, _s in review.metrics]
+
+
+def test_review_joins_the_lines_of_a_hard_wrapped_report_and_cites_where_each_sentence_starts(tmp_path):
+    from feedback_nlp import draft_review
+
+    text = ("客服中心2025年度工作总结\n一、工作概况\n2025年，服务中心在公司领导的正确指导下，围绕“服务提质、\n"
+            "管理增效”的年度目标，扎实做好各项客户服务工作。全年共接待业\n主来电19742次，同比增长6.3%；受理报修5457件，完\n"
+            "成维修5382件，维修及时率98.4%；受理投诉312件，同\n比下降15.6%，投诉处理及时率100%。\n二、存在的问题\n"
+            "部分老旧楼栋管道老化，二季度漏水报修集中，维修一次解决率仅为\n86.5%，低于90%的年度目标。\n")
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    review = draft_review(tmp_path / "r.txt")
+    figures = {(m.subject, m.value): s.line for m, s in review.metrics}
+    assert figures[("接待业主来电", 19742)] == 4 and figures[("维修", 5382)] == 5 and figures[("维修一次解决率", 86.5)] == 9
+    quoted = {s.text: s.line for sentences in review.sections.values() for s in sentences}
+    assert quoted.get("部分老旧楼栋管道老化，二季度漏水报修集中，维修一次解决率仅为86.5%，低于90%的年度目标。") == 9
+    # a chat transcript's lines, each as long as the next and without a full stop, stay apart
+    from feedback_nlp.summarise.structure import Line
+    from feedback_nlp.summarise.units import unwrapped
+
+    chat = [Line(f"2023-03-02 09:1{i}:22 顾客 小王: 你好，我的订单怎么还没发货呢请尽快处理一下{i}", i + 1) for i in range(6)]
+    assert unwrapped(chat) == chat
