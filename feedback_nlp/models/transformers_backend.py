@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -125,21 +126,29 @@ def load_classifier(path: Path, **kwargs):
 
 class Batcher:
     """Tokenises texts into padded batches, similar lengths together: torch tensors on ``device``,
-    or int64 numpy arrays when ``device`` is None (for onnxruntime)."""
+    or int64 numpy arrays when ``device`` is None (for onnxruntime). Safe to share between threads:
+    a fast tokenizer keeps its padding and truncation settings as state that each call sets, so one
+    call at a time goes through it (the models themselves run side by side)."""
 
     def __init__(self, tokenizer, device, max_length: int, batch_size: int):
         self.tokenizer, self.device, self.max_length, self.batch_size = tokenizer, device, max_length, batch_size
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str], **options):
+        """The tokenizer's encoding of ``texts`` with ``options``, one call at a time."""
+        with self._lock:
+            return self.tokenizer(texts, **options)
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         """Tokens per text without truncation (special tokens included)."""
-        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+        return [len(ids) for ids in self.encode(list(texts), add_special_tokens=True)["input_ids"]]
 
     def batches(self, texts: Sequence[str], offsets: bool = False):
         """Yields (positions in ``texts``, tensors on the device, token offsets or None)."""
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(order), self.batch_size):
             positions = order[start : start + self.batch_size]
-            enc = self.tokenizer(
+            enc = self.encode(
                 [texts[i] for i in positions],
                 truncation=True,
                 max_length=self.max_length,

@@ -148,6 +148,21 @@ def test_prediction_handles_bad_items_and_long_text_and_explains(trained):
     assert last["evidence"]["sentiment"]
 
 
+def test_one_classifier_serves_many_threads(trained):
+    # the threads share one tokenizer, whose padding is state each call sets: without a lock some
+    # calls came back ragged ("Unable to create tensor")
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, path = trained
+    clf = FeedbackClassifier.load(path)
+    texts = ["快递五天了还没到", "客服态度很差，爱答不理", "东西很好，非常满意", "请问怎么开发票，什么时候发货，能不能快一点"] * 3
+    expected = clf.predict(texts, explain=True)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda explain: clf.predict(texts, explain=explain), [True, False] * 40))
+    assert all(r == expected for r in results[::2])
+    assert all([x["sentiment"] for x in r] == [x["sentiment"] for x in expected] for r in results[1::2])
+
+
 def test_batch_runner_uses_the_transformers_model(trained, tmp_path):
     _, path = trained
     texts = ["快递一个星期了还没到，物流也不更新", "app一直闪退，登录不上去", "谢谢，东西很好"]
