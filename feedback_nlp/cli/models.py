@@ -258,9 +258,10 @@ def info(
     scores on dev and test."""
     from ..models.base import verify_files
     from ..pipeline import DEFAULT_MODEL_DIR
+    from ..pipeline.transformer import ONNX_FILES
 
     directory = model or DEFAULT_MODEL_DIR
-    meta = verify_files(directory)
+    meta = verify_files(directory, (ONNX_FILES,))  # a model exported to ONNX and served by torch may go without them
     if as_json:  # the file as written, once its files are checked
         typer.echo((directory / "metadata.json").read_text(encoding="utf-8"))
         return
@@ -277,12 +278,16 @@ def _print_info(directory: Path, model: Optional[Path], meta: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    size = sum((directory / name).stat().st_size for name in meta["files"]) + (directory / "metadata.json").stat().st_size
+    present = [name for name in meta["files"] if (directory / name).exists()]
+    size = sum((directory / name).stat().st_size for name in present) + (directory / "metadata.json").stat().st_size
     data = meta.get("training_data") or {}
     versions = ", ".join(f"{k} {v}" for k, v in (meta.get("versions") or {}).items())
     console = Console()
     console.print(f"model: {directory if model else 'shipped default model'} ({meta.get('backend')}, {size / 1e6:.1f} MB, "
-                  f"{len(meta['files'])} files checked against their hashes)")
+                  f"{len(present)} files checked against their hashes)")
+    if len(present) < len(meta["files"]):
+        missing = ", ".join(name for name in meta["files"] if name not in present)
+        console.print(f"not here: {missing} (the ONNX export: --runtime onnx needs it; run export-onnx again to write it)")
     console.print(f"trained {meta.get('created')} with {versions}")
     items = data.get("items", "?")
     if isinstance(items, dict):  # per corpus and split

@@ -243,10 +243,14 @@ def _checked(directory: Path, meta: dict, filename: str) -> Path:
     return path
 
 
-def verify_files(directory: Path) -> dict:
-    """The metadata of a model directory, after checking every file it records against its hash."""
+def verify_files(directory: Path, optional_prefixes: tuple[str, ...] = ()) -> dict:
+    """The metadata of a model directory, after checking every file it records against its hash;
+    a file whose name starts with one of ``optional_prefixes`` (the ONNX files, for a model served
+    by torch) may be missing, and is checked where it is there."""
     meta = read_metadata(directory)
     for name in meta["files"]:
+        if name.startswith(optional_prefixes) and not (directory / name).exists():
+            continue
         _checked(directory, meta, name)
     return meta
 

@@ -6,8 +6,11 @@ from pathlib import Path
 
 from ..config import NormaliseConfig
 from ..models.base import clear_previous, verify_files, write_metadata
+from ..models.transformers_backend import ONNX_DIR
 from ..normalise.text import normalise_records, records_spans
 from .base import EVIDENCE_TERMS, FeedbackClassifier, _with_span
+
+ONNX_FILES = f"{ONNX_DIR}/"  # the prefix of a model's ONNX files in its metadata
 
 
 class TransformersClassifier(FeedbackClassifier):
@@ -29,7 +32,8 @@ class TransformersClassifier(FeedbackClassifier):
     def _load(cls, directory: Path, device: str | None, runtime: str) -> TransformersClassifier:
         from ..models.transformers_backend import OnnxHeads, TransformerHeads
 
-        meta = verify_files(directory)
+        # the ONNX files a model was exported to are needed only to run it with onnxruntime
+        meta = verify_files(directory, () if runtime == "onnx" else (ONNX_FILES,))
         settings = meta.get("config", {}).get("transformers", {})
         max_length, batch_size = int(settings.get("max_length", 128)), int(settings.get("eval_batch_size", 64))
         if runtime == "onnx":
@@ -49,10 +53,12 @@ class TransformersClassifier(FeedbackClassifier):
         from ..models.transformers_backend import export_onnx
 
         directory = Path(path)
-        meta = verify_files(directory)
+        meta = verify_files(directory, (ONNX_FILES,))  # exporting again where the ONNX files were removed
         written = export_onnx(self.heads, directory)
-        recorded = [directory / name for name in meta["files"] if not name.startswith("onnx/")]
-        write_metadata(directory, sorted(set(recorded) | set(written)), self._saved_metadata())
+        recorded = [directory / name for name in meta["files"] if not name.startswith(ONNX_FILES)]
+        # the model is the one trained then: its training time and library versions stay
+        kept = {"created": meta["created"], "versions": meta.get("versions", {})}
+        write_metadata(directory, sorted(set(recorded) | set(written)), {**kept, **self._saved_metadata()})
         return written
 
     def _score(self, texts):

@@ -269,6 +269,18 @@ def test_onnx_export_serves_the_same_probabilities(trained, tmp_path):
         assert [c["id"] for c in a["causes"]] == [c["id"] for c in b["causes"]]
     result = runner.invoke(app, ["classify", "快递还没到", "--model", str(copy), "--runtime", "onnx", "--json"])
     assert result.exit_code == 0 and json.loads(result.output.splitlines()[0])["text"] == "快递还没到"
+    # the export keeps the model's training time; a copy without the ONNX files serves with torch,
+    # says they are not there, and can be exported again
+    before = json.loads((path / "metadata.json").read_text())
+    after = json.loads((copy / "metadata.json").read_text())
+    assert after["created"] == before["created"] and after["versions"] == before["versions"]
+    shutil.rmtree(copy / "onnx")
+    assert FeedbackClassifier.load(copy, device="cpu").predict(texts, explain=False) == torch_out
+    result = runner.invoke(app, ["info", "-m", str(copy)])
+    assert result.exit_code == 0 and "not here: onnx/causes.onnx" in " ".join(result.output.split())
+    result = runner.invoke(app, ["classify", "快递还没到", "--model", str(copy), "--runtime", "onnx"])
+    assert result.exit_code != 0 and "onnx/causes.onnx is missing" in " ".join(result.output.split())
+    assert runner.invoke(app, ["export-onnx", str(copy)]).exit_code == 0 and (copy / "onnx" / "causes.onnx").is_file()
 
 
 def test_exporting_a_linear_model_is_refused_clearly(tiny_model_dir):
