@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import NormaliseConfig
+from ..config import NormaliseConfig, bundle_files, resolve_paths
+from ..features import WORD_LISTS
 from ..models.base import clear_previous, verify_files, write_metadata
 from ..models.transformers_backend import ONNX_DIR
 from ..normalise.text import normalise_records, records_spans
@@ -34,6 +35,9 @@ class TransformersClassifier(FeedbackClassifier):
 
         # the ONNX files a model was exported to are needed only to run it with onnxruntime
         meta = verify_files(directory, () if runtime == "onnx" else (ONNX_FILES,))
+        config = meta.get("config") or {}
+        if config.get("normalise"):  # the files it names are the copies saved with the model
+            meta = {**meta, "config": {**config, **resolve_paths({"normalise": config["normalise"]}, directory)}}
         settings = meta.get("config", {}).get("transformers", {})
         max_length, batch_size = int(settings.get("max_length", 128)), int(settings.get("eval_batch_size", 64))
         if runtime == "onnx":
@@ -42,10 +46,17 @@ class TransformersClassifier(FeedbackClassifier):
         return cls(TransformerHeads.load(directory, max_length, batch_size, device), meta)
 
     def save(self, path: str | Path) -> None:
+        """Save the model; the files its normalise settings name (chat codes, boilerplate rules)
+        are copied into it and named relative to it, so it reads text as it was trained to on any
+        machine, wherever the folder is moved."""
         directory = Path(path)
         clear_previous(directory)  # a model saved there before: none of its parts left beside this one
         files = self.heads.save(directory)
-        write_metadata(directory, files, self._saved_metadata())
+        meta = self._saved_metadata()
+        config = dict(meta.get("config") or {})
+        bundled, copies = bundle_files({"normalise": config.get("normalise") or {}}, directory, WORD_LISTS)
+        meta["config"] = {**config, **bundled} if config.get("normalise") else config
+        write_metadata(directory, files + copies, meta)
 
     def export_onnx(self, path: str | Path) -> list[Path]:
         """Add ONNX files of both models to the saved model directory ``path`` (and their hashes
@@ -58,7 +69,9 @@ class TransformersClassifier(FeedbackClassifier):
         recorded = [directory / name for name in meta["files"] if not name.startswith(ONNX_FILES)]
         # the model is the one trained then: its training time and library versions stay
         kept = {"created": meta["created"], "versions": meta.get("versions", {})}
-        write_metadata(directory, sorted(set(recorded) | set(written)), {**kept, **self._saved_metadata()})
+        # and its settings as saved (file names relative to the folder, not where it was loaded from)
+        saved = {**self._saved_metadata(), "config": meta.get("config", {})}
+        write_metadata(directory, sorted(set(recorded) | set(written)), {**kept, **saved})
         return written
 
     def _score(self, texts):

@@ -3,6 +3,7 @@ corpora with ``tokenizers``, 2 layers) is fine-tuned on a small separable subset
 then saved, reloaded and used through the public API and the batch runner."""
 
 import json
+from pathlib import Path
 import re
 import shutil
 
@@ -178,6 +179,26 @@ def test_batch_runner_uses_the_transformers_model(trained, tmp_path):
         assert row["cause_probabilities"] == pytest.approx(result["cause_probabilities"], abs=1e-4)
     assert rows[0]["causes"] == ["logistics"] and rows[1]["causes"] == ["system_failure"]
     assert set(rows[0]["cause_probabilities"]) == set(json.loads((path / "metadata.json").read_text())["causes"])
+
+
+def test_a_saved_model_carries_the_chat_code_file_it_was_trained_with(trained, tmp_path):
+    # the file a model's normalise settings name is copied into it: the folder can be moved, and
+    # the file trained with removed or edited, and it still reads "[强]" as it was trained to
+    from feedback_nlp.config import default_config_dir
+
+    _, path = trained
+    codes = tmp_path / "my_codes.yaml"
+    shutil.copy(default_config_dir() / "chat_codes.yaml", codes)
+    clf = FeedbackClassifier.load(path)
+    clf.metadata["config"]["normalise"]["chat_codes_file"] = str(codes)
+    clf.save(tmp_path / "model")
+    meta = json.loads((tmp_path / "model" / "metadata.json").read_text())
+    named = meta["config"]["normalise"]["chat_codes_file"]
+    assert not Path(named).is_absolute() and named in meta["files"]
+    expected = FeedbackClassifier.load(tmp_path / "model").predict(["客服[强]"])
+    codes.unlink()
+    shutil.move(tmp_path / "model", tmp_path / "moved")
+    assert FeedbackClassifier.load(tmp_path / "moved").predict(["客服[强]"]) == expected
 
 
 def test_tampered_weights_are_refused(trained, tmp_path):
