@@ -694,3 +694,20 @@ def test_cli_classify_batch_says_how_each_export_was_read(tiny_model_dir, tmp_pa
     assert "read chat.txt as transcript (utf_8)" in message
     read_as = json.loads((tmp_path / "out.jsonl.summary.json").read_text(encoding="utf-8"))["read_as"]
     assert read_as[str(folder / "a.csv")]["columns"]["text"] == "内容" and read_as[str(folder / "chat.txt")]["as"] == "transcript"
+
+
+def test_cli_info_shows_no_f1_for_a_cause_no_test_item_has_and_none_was_given(tiny_model_dir, tmp_path):
+    import shutil
+
+    meta = json.loads((tiny_model_dir / "metadata.json").read_text(encoding="utf-8"))
+    causes = list(meta["thresholds"])
+    per_label = {c: {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0} if c == causes[0] else
+                 {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 2} for c in causes}
+    test = {"causes": {"per_label": per_label, "labels_absent": [causes[0]], "micro": {"f1": 1.0}, "macro": {"f1": 1.0}, "items": 4}}
+    copy = tmp_path / "m"
+    shutil.copytree(tiny_model_dir, copy)
+    (copy / "metadata.json").write_text(json.dumps({**meta, "metrics": {"test": test}}), encoding="utf-8")
+    result = run("info", "-m", str(copy))
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stdout.splitlines() if f" {causes[0]} " in line)
+    assert "0.000" not in row and " - " in row

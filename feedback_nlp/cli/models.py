@@ -278,6 +278,8 @@ def _print_info(directory: Path, model: Optional[Path], meta: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from ..evaluate import cause_f1
+
     present = [name for name in meta["files"] if (directory / name).exists()]
     size = sum((directory / name).stat().st_size for name in present) + (directory / "metadata.json").stat().st_size
     data = meta.get("training_data") or {}
@@ -306,14 +308,16 @@ def _print_info(directory: Path, model: Optional[Path], meta: dict) -> None:
                 if "review_binary_accuracy" in sent:
                     line += f", review lines binary {sent['review_binary_accuracy']:.3f}"
             console.print(line)
-    test = (metrics.get("test") or {}).get("causes", {}).get("per_label", {})
+    test_causes = (metrics.get("test") or {}).get("causes", {})
+    test = test_causes.get("per_label", {})
+    f1 = cause_f1(test_causes) if test else {}  # "-" for a cause no test item has and none was given
     names = meta.get("cause_names") or {}
     table = Table(title="causes")
     for col in ("cause", "name", "threshold", "test F1", "test items"):
         table.add_column(col, justify="left" if col in ("cause", "name") else "right")
     for cause, threshold in (meta.get("thresholds") or {}).items():
         scores = test.get(cause) or {}
-        table.add_row(cause, names.get(cause, ""), f"{threshold:g}", _figure(scores.get("f1")), str(scores.get("support", "-")))
+        table.add_row(cause, names.get(cause, ""), f"{threshold:g}", _figure(f1.get(cause)), str(scores.get("support", "-")))
     console.print(table)
     gates = [f"{name} {meta[key]:g}" for key, name in (("positive_gate", "positive gate"), ("neutral_gate", "neutral gate"),
                                                        ("neutral_bias", "neutral bias")) if meta.get(key) is not None]

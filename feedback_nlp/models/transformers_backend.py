@@ -402,7 +402,7 @@ def fine_tune(
             best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
         else:
             waited += 1
-            if waited > settings.patience:
+            if waited >= settings.patience:  # patience 1: one epoch without a better dev score ends it
                 logger.info("%s: no dev improvement for %d epochs, stopping", head, waited)
                 break
     model.load_state_dict(best_state)

@@ -201,6 +201,20 @@ def test_a_saved_model_carries_the_chat_code_file_it_was_trained_with(trained, t
     assert FeedbackClassifier.load(tmp_path / "moved").predict(["客服[强]"]) == expected
 
 
+def test_training_stops_after_patience_epochs_without_a_better_dev_score(pretrained, caplog):
+    from feedback_nlp.config import TransformersConfig
+    from feedback_nlp.models.transformers_backend import fine_tune, load_tokenizer
+
+    tokenizer = load_tokenizer(pretrained)
+    texts = ["快递还没到", "客服态度很好", "东西坏了", "谢谢"] * 2
+    settings = TransformersConfig(epochs=5, patience=1, batch_size=4, max_length=16, device="cpu")
+    with caplog.at_level("INFO", logger="feedback_nlp.models.transformers_backend"):
+        fine_tune(pretrained, tokenizer, "sentiment", texts, np.array([0, 2, 0, 2] * 2), texts, lambda _p: 0.5,
+                  ["neg", "neu", "pos"], settings, "cpu")
+    epochs = [r.getMessage() for r in caplog.records if " epoch " in r.getMessage()]
+    assert len(epochs) == 2  # the first sets the best score; one more without a better one ends it
+
+
 def test_tampered_weights_are_refused(trained, tmp_path):
     _, path = trained
     copy = tmp_path / "copy"
