@@ -462,7 +462,7 @@ def _train_transformers(config: TrainConfig, taxonomy, sentiment_ds, causes_ds) 
         config,
         taxonomy,
         thresholds,
-        neutral_bias=0.0,
+        neutral_bias=config.model.neutral_bias,  # as set: there is no dev tuning of it for this backend
         positive_gate=config.model.positive_gate,
         neutral_gate=config.model.neutral_gate,
         base_model=str(pretrained),

@@ -93,14 +93,20 @@ def trained(tmp_path_factory, small_corpora, pretrained):
             "transformers.batch_size=16",
             "transformers.learning_rate=0.002",
             "transformers.epochs=7",
-            "transformers.patience=1",
+            "transformers.patience=2",
             "transformers.device=cpu",
+            "model.neutral_bias=0.02",
         ],
     )
     clf = train(cfg)
     path = tmp_path_factory.mktemp("models") / "tf"
     clf.save(path)
     return clf, path
+
+
+def test_the_neutral_bias_set_is_the_models(trained):
+    clf, path = trained
+    assert clf.metadata["neutral_bias"] == 0.02 == json.loads((path / "metadata.json").read_text())["neutral_bias"]
 
 
 def test_fine_tuning_learns_the_separable_subset(trained):
