@@ -148,6 +148,29 @@ def named_period(named: str, title: str) -> str:
     return report_period(dated)[0] or named
 
 
+_NEXT_MONTH = re.compile(r"下个?月")
+_NEXT_QUARTER = re.compile(r"下一?个?季度")
+
+
+def _next_period(text: str, headings: tuple[str, ...], title: str) -> str:
+    """The month or quarter after the one a month's or a quarter's report covers, where a target
+    is for next month ("下月维修及时率力争达到98%") or next quarter; "" otherwise."""
+    period, rank = report_period(title)
+    words = (text, *headings)
+    year = int(m.group(1)) if (m := re.match(r"((?:19|20)\d\d)年", period)) else None
+    if any(_NEXT_MONTH.search(w) for w in words) and (m := re.search(r"(\d{1,2})月$", period)):
+        month = int(m.group(1))
+        if month == 12:
+            return f"{year + 1}年1月" if year else "1月"
+        return f"{year}年{month + 1}月" if year else f"{month + 1}月"
+    if any(_NEXT_QUARTER.search(w) for w in words) and (m := re.search(r"第([一二三四])季度$", period)):
+        quarter = "一二三四".index(m.group(1)) + 1
+        if quarter == 4:
+            return f"{year + 1}年第一季度" if year else "第一季度"
+        return f"{year}年第{'一二三四'[quarter]}季度" if year else f"第{'一二三四'[quarter]}季度"
+    return ""
+
+
 def figure_period(kind: str, text: str, heading: str, title: str, named: str = "", headings: tuple[str, ...] = ()) -> str:
     """The period a key figure is of, as the key-figures table shows it: for a target, the year
     it aims at where its sentence says so, else where the heading or lead-in it stands under does
@@ -162,6 +185,8 @@ def figure_period(kind: str, text: str, heading: str, title: str, named: str = "
     or the plans decides."""
     if named and kind != "target":
         return named_period(named, title)
+    if kind == "target" and (following := _next_period(text, headings or (heading,), title)):
+        return following
     if kind == "target":
         summed = summary_years(title)
         for words in (text, *reversed(headings or (heading,))):
