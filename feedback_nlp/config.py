@@ -175,6 +175,7 @@ class ChatlogFields(_Strict):
     session: tuple[str, ...] = ("session_id", "session")
     message_id: tuple[str, ...] = ("message_id", "id")
     time: tuple[str, ...] = ("time", "timestamp")
+    date: tuple[str, ...] = ("date",)  # a day in a column of its own, beside a time of day
     role: tuple[str, ...] = ("role",)
     speaker: tuple[str, ...] = ("speaker", "sender")
     text: tuple[str, ...] = ("text", "content")

@@ -107,7 +107,7 @@ def classify(
     chatlog: Optional[Path] = typer.Option(None, "--chatlog", help="Field mapping for exports (default: configs/chatlog.yaml)."),
     text_field: Optional[str] = typer.Option(None, "--text-field", help="Name of the message text field in the exports."),
     field_map: List[str] = typer.Option(
-        [], "--field", help="Name an export's field, e.g. --field session=会话编号 (session, message_id, time, role, speaker, text)."
+        [], "--field", help="Name an export's field, e.g. --field session=会话编号 (session, message_id, time, date, role, speaker, text)."
     ),
     role_values: List[str] = typer.Option(
         [], "--role-value", metavar="VALUE=ROLE",
@@ -219,7 +219,8 @@ def _causes_cell(result: dict, thresholds: dict[str, float]) -> str:
     return f"- (nearest: {nearest} {probabilities[nearest]:.2f} < {thresholds[nearest]:.2f})"
 
 
-_FIELD_NAMES = {"text": "text", "session": "session", "time": "time", "role": "role", "speaker": "speaker", "message_id": "message id"}
+_FIELD_NAMES = {"text": "text", "session": "session", "time": "time", "date": "date", "role": "role", "speaker": "speaker",
+                "message_id": "message id"}
 READINGS_SHOWN = 4
 
 
@@ -234,7 +235,7 @@ def _read_as_lines(read_as: dict[str, dict]) -> list[str]:
         line = f"as {how['as']}" + (f" ({detail})" if detail else "")
         if columns:
             found = [f"{_FIELD_NAMES[k]}={v}" for k, v in columns.items() if v is not None and k in _FIELD_NAMES]
-            missing = [_FIELD_NAMES[k] for k, v in columns.items() if v is None and k in _FIELD_NAMES]
+            missing = [_FIELD_NAMES[k] for k, v in columns.items() if v is None and k in _FIELD_NAMES and k != "date"]  # date: rare
             line += ": " + ", ".join(found) + (f"; not found: {', '.join(missing)}" if missing else "")
         ways.setdefault(line, []).append(Path(name.split("[")[0]).name + (name[len(name.split("[")[0]):] if "[" in name else ""))
     out = []

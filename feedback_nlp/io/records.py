@@ -39,6 +39,10 @@ TEXTLESS_HELD = 1000  # messages of JSON without a text field held back before t
 # a text file none of whose first lines is a transcript's is a plain list of messages, one a line
 PLAIN_PROBE_LINES = 50
 ROLES = ("customer", "agent", "bot", "system")
+# the fields of a message an export's columns are mapped to; "date" is a day in a column of its own,
+# beside a "time" column that holds only the time of day ("2024-03-05" and "09:05:00")
+FIELD_NAMES = ("session", "message_id", "time", "date", "role", "speaker", "text")
+_TIME_OF_DAY = re.compile(r"(?:上午|早上|凌晨|中午|下午|晚上|AM|PM|am|pm)?\s*\d{1,2}\s*[:：时点]\s*\d{1,2}\s*分?(?:\s*[:：]?\s*\d{1,2}(?:[.,]\d+)?\s*秒?)?\s*(?:AM|PM|am|pm)?")
 SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt", ".log", ".xlsx"}
 # undecodable bytes, as ``_escape_bytes`` reads them (the "surrogateescape" form, for bytes below
 # 0x80 too: a UTF-16 file cut after an odd byte ends in one)
@@ -127,7 +131,7 @@ class _Fields:
 
         lowered = {key(c): c for c in columns if isinstance(c, str)}
         self.columns = {}
-        for name in ("session", "message_id", "time", "role", "speaker", "text"):
+        for name in FIELD_NAMES:
             options = getattr(config.fields, name)
             self.columns[name] = next((lowered[key(o)] for o in options if key(o) in lowered), None)
         if need_text and self.columns["text"] is None:
@@ -138,7 +142,7 @@ class _Fields:
         """The fields of rows a reader builds itself (a transcript's time, speaker and text),
         under their own names, whatever names the config or ``--field`` give an export's columns."""
         fields = cls.__new__(cls)
-        fields.columns = {name: (name if name in names else None) for name in ("session", "message_id", "time", "role", "speaker", "text")}
+        fields.columns = {name: (name if name in names else None) for name in FIELD_NAMES}
         return fields
 
     def get(self, row: dict, name: str) -> Any:
@@ -469,6 +473,9 @@ class RecordReader:
         session = fields.get(row, "session")
         message_id = fields.get(row, "message_id")
         time = fields.get(row, "time")
+        day = fields.get(row, "date")
+        if day not in (None, ""):  # a date and a time of day in two columns: one time
+            time = day if time in (None, "") else (f"{day} {time}" if _TIME_OF_DAY.fullmatch(str(time).strip()) else time)
         speaker = fields.get(row, "speaker")
         role, from_wording, unknown = self.roles.detect_how(fields.get(row, "role"), speaker, text)
         return Record(

@@ -803,3 +803,12 @@ def test_records_json_sessions_one_a_line_whose_first_session_is_empty(reader, t
     path.write_text("\n".join(json.dumps(s, ensure_ascii=False) for s in sessions) + "\n", encoding="utf-8")
     records, rejects = read_all(reader, path)
     assert [(r.line, r.session, r.text) for r in records] == [(1, "s1", "快递五天了还没到")] and not rejects
+
+
+def test_records_a_date_and_a_time_of_day_in_two_columns_are_one_time(reader, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("会话ID,日期,时间,角色,内容\n1,2024-03-05,09:05:00,顾客,快递没到\n1,2024/3/5,下午3:05,客服,亲，帮您查一下\n"
+                    "2,2024-03-06,,顾客,好的\n2,2024-03-06,2024-03-06 10:00,顾客,谢谢\n", encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [r.time for r in records] == ["2024-03-05 09:05:00", "2024/3/5 下午3:05", "2024-03-06", "2024-03-06 10:00"]
+    assert not rejects
