@@ -235,7 +235,11 @@ def _read_as_lines(read_as: dict[str, dict]) -> list[str]:
         line = f"as {how['as']}" + (f" ({detail})" if detail else "")
         if columns:
             found = [f"{_FIELD_NAMES[k]}={v}" for k, v in columns.items() if v is not None and k in _FIELD_NAMES]
-            missing = [_FIELD_NAMES[k] for k, v in columns.items() if v is None and k in _FIELD_NAMES and k != "date"]  # date: rare
+            sides = how.get("side_columns") or {}
+            missing = [_FIELD_NAMES[k] for k, v in columns.items()
+                       if v is None and k in _FIELD_NAMES and k != "date" and not (sides and k in ("role", "speaker"))]  # date: rare
+            if sides:
+                found.append("role and speaker from the columns " + ", ".join(f"{c} ({r})" for c, r in sides.items()))
             line += ": " + ", ".join(found) + (f"; not found: {', '.join(missing)}" if missing else "")
         ways.setdefault(line, []).append(Path(name.split("[")[0]).name + (name[len(name.split("[")[0]):] if "[" in name else ""))
     out = []

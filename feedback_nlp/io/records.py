@@ -136,6 +136,24 @@ class _Fields:
             self.columns[name] = next((lowered[key(o)] for o in options if key(o) in lowered), None)
         if need_text and self.columns["text"] is None:
             raise InputError(f"{label}: {_no_text_field(config, columns, header=True)}")
+        # an export with a column for each side, the sender's name under the side's ("客户", "客服"),
+        # and no role or speaker column: the filled one tells the role, and holds the speaker
+        self.side_columns: list[tuple[str, str]] = []
+        if self.columns["role"] is None and self.columns["speaker"] is None:
+            words = {key(w): role for role in ROLES for w in getattr(config.roles, role)}
+            taken = set(self.columns.values())
+            self.side_columns = [(c, words[key(c)]) for c in columns if isinstance(c, str) and key(c) in words and c not in taken]
+            if len({role for _c, role in self.side_columns}) < 2:
+                self.side_columns = []  # one side's column alone says nothing of the other's turns
+
+    def side(self, row: dict) -> tuple[str | None, Any]:
+        """The role and the speaker of a row of an export with a column for each side: the first
+        side whose column is filled; (None, None) otherwise."""
+        for column, role in self.side_columns:
+            value = row.get(column)
+            if value not in (None, "") and str(value).strip():
+                return role, value
+        return None, None
 
     @classmethod
     def own(cls, names: list[str]) -> _Fields:
@@ -143,6 +161,7 @@ class _Fields:
         under their own names, whatever names the config or ``--field`` give an export's columns."""
         fields = cls.__new__(cls)
         fields.columns = {name: (name if name in names else None) for name in FIELD_NAMES}
+        fields.side_columns = []
         return fields
 
     def get(self, row: dict, name: str) -> Any:
@@ -426,7 +445,9 @@ class RecordReader:
         if label not in self.read_how:
             columns = {k: v for k, v in fields.columns.items()} if fields is not None else {}
             encoding = self._read_as.get(label.split("[")[0]) if kind != "xlsx" else None
-            self.read_how[label] = {"as": kind, **({"encoding": encoding} if encoding else {}), **more, "columns": columns}
+            sides = {column: role for column, role in fields.side_columns} if fields is not None and fields.side_columns else {}
+            self.read_how[label] = {"as": kind, **({"encoding": encoding} if encoding else {}), **more, "columns": columns,
+                                    **({"side_columns": sides} if sides else {})}
 
     def _read_elsewhere(self, row: dict, label: str, line: int) -> dict | None:
         """``row`` with each value that has undecodable bytes read in the other encoding its bytes
@@ -477,7 +498,10 @@ class RecordReader:
         if day not in (None, ""):  # a date and a time of day in two columns: one time
             time = day if time in (None, "") else (f"{day} {time}" if _TIME_OF_DAY.fullmatch(str(time).strip()) else time)
         speaker = fields.get(row, "speaker")
-        role, from_wording, unknown = self.roles.detect_how(fields.get(row, "role"), speaker, text)
+        role_value = fields.get(row, "role")
+        if fields.side_columns:
+            role_value, speaker = fields.side(row)
+        role, from_wording, unknown = self.roles.detect_how(role_value, speaker, text)
         return Record(
             id=str(message_id) if message_id not in (None, "") else f"{label}:{line}",
             session=str(session) if session not in (None, "") else default_session,

@@ -812,3 +812,13 @@ def test_records_a_date_and_a_time_of_day_in_two_columns_are_one_time(reader, tm
     records, rejects = read_all(reader, path)
     assert [r.time for r in records] == ["2024-03-05 09:05:00", "2024/3/5 下午3:05", "2024-03-06", "2024-03-06 10:00"]
     assert not rejects
+
+
+def test_records_an_export_with_a_column_for_each_side_reads_the_role_from_the_filled_one(reader, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("会话ID,客户,客服,内容\n1,张三,,快递怎么还没到\n1,,小李,好的，帮您查一下\n", encoding="utf-8")
+    records, _ = read_all(reader, path)
+    assert [(r.role, r.speaker, r.role_from_wording) for r in records] == [("customer", "张三", False), ("agent", "小李", False)]
+    # one side's column alone is a name, not a role
+    path.write_text("会话ID,客户,内容\n1,张三,快递怎么还没到\n", encoding="utf-8")
+    assert read_all(reader, path)[0][0].role_from_wording
