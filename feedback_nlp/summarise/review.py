@@ -37,7 +37,7 @@ from .sections import (
     weigh_by_heading,
     weigh_by_tense,
 )
-from .structure import Article, summary_years
+from .structure import Article, arabic_years, summary_years
 from .units import Unit, read_article_units
 
 TITLES = {
@@ -92,6 +92,9 @@ class Review:
     years_tied: list[int] = field(default_factory=list)  # years as many titles sum up, with no year given
     # file -> lines that are mojibake which could not be repaired ("�" for lost bytes): left out of the draft
     unrepaired: dict[str, list[int]] = field(default_factory=dict)
+    # (file, title, year) of articles drawn on whose title names no year and whose text opens with another
+    # year than the review's ("2023年，我部…" in a 2025 review)
+    opening_other_years: list[tuple[str, str, int]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """The draft as its JSON output holds it: title, year, every quote of each section with its
@@ -171,6 +174,10 @@ class Review:
             out.append((f"{Path(file).name}: the article \"{title}\" sums up {', '.join(map(str, years))}, "
                         f"not {self.year}, and the draft draws on it: check --year",
                         f"{Path(file).name}中的《{title}》总结的是{'、'.join(map(str, years))}年，不是{self.year}年，本稿引用了它。"))
+        for file, title, opening in self.opening_other_years:
+            out.append((f"{Path(file).name}: the article \"{title or '(untitled)'}\" names no year in its title and opens with "
+                        f"{opening}年, not {self.year}, and the draft draws on it: check that it is of {self.year}",
+                        f"{Path(file).name}中的《{title or '无标题'}》标题未写年份，正文开头是{opening}年，本稿引用了它，请核对年份。"))
         if (fb or {}).get("outside_year") and fb.get("customer_messages"):
             out.append((f"{fb['outside_year']} messages in the classified chats are dated outside {self.year} and are "
                         "left out of the customer feedback", f"客户对话中有{fb['outside_year']}条消息的日期不在{self.year}年内，"
@@ -374,6 +381,27 @@ def _same_fact(m: Metric, name: str) -> bool:
 REPORT_SUFFIXES = (".txt", ".md", ".docx")  # what a folder of reports is read for
 
 
+_OPENING_YEAR = re.compile(r"^\s*((?:19|20)\d\d)\s*年(?:度|全年)?\s*[，,以来]")
+
+
+def _opening_other_years(sentences: list[Sentence], titles: dict[tuple[str, str], str], year: int | None) -> list[tuple[str, str, int]]:
+    """The articles whose title names no year and whose first sentence opens with a year other
+    than ``year`` ("2023年，我部…"): (file, title, that year)."""
+    if not year:
+        return []
+    first: dict[tuple[str, str], Sentence] = {}
+    for s in sentences:
+        if s.text.strip() != titles.get((s.file, s.article), "").strip():  # the title line is no sentence of the text
+            first.setdefault((s.file, s.article), s)
+    out = []
+    for key, s in first.items():
+        title = titles.get(key, "")
+        m = _OPENING_YEAR.match(arabic_years(s.text))
+        if m and int(m.group(1)) != year and not summary_years(title) and not re.search(r"(?:19|20)\d\d", title):
+            out.append((key[0], title, int(m.group(1))))
+    return out
+
+
 def other_year_articles(titles: dict[tuple[str, str], str], year: int | None) -> dict[tuple[str, str], list[int]]:
     """The articles (keys of ``titles``) whose title sums up other years than ``year``, with those years."""
     return {key: years for key, title in titles.items() if year and (years := summary_years(title)) and year not in years}
@@ -510,6 +538,7 @@ def draft_review(
         dropped += [(file, titles[file, article] or "(untitled)", f"sums up {', '.join(map(str, years))}, not {year}")
                     for (file, article), years in other_years.items()]
         titles = {key: title for key, title in titles.items() if key not in other_years}
+    opening_other = _opening_other_years(sentences, titles, year)
     service = [s for s in sentences if is_service_matter(s)]  # family-planning figures are no service matter
     sections = select_sections(service)
     metrics: list[tuple[Metric, Sentence]] = []
@@ -540,4 +569,4 @@ def draft_review(
     # each month's report, then the year's)
     metrics.sort(key=lambda item: report_period(named_period(item[0].period, item[1].title) if item[0].period else item[1].title)[1])
     return Review(year, org, sections, group_by_metric(metrics), dropped, feedback, titles, repaired, years_left_out, unreadable,
-                  years_tied, unrepaired)
+                  years_tied, unrepaired, opening_other)

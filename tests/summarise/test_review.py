@@ -534,3 +534,16 @@ def test_review_joins_the_lines_of_a_hard_wrapped_report_and_cites_where_each_se
 
     chat = [Line(f"2023-03-02 09:1{i}:22 顾客 小王: 你好，我的订单怎么还没发货呢请尽快处理一下{i}", i + 1) for i in range(6)]
     assert unwrapped(chat) == chat
+
+
+def test_review_warns_of_an_article_without_a_year_in_its_title_that_opens_with_another_year(tmp_path):
+    from feedback_nlp import draft_review
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text("客服中心2025年度工作总结\n一、工作概况\n2025年，全年共接待业主来电19742次。\n", encoding="utf-8")
+    (folder / "b.txt").write_text("售后部工作总结\n一、工作概况\n2023年，全年共处理售后工单4620单，客户满意率93%。\n", encoding="utf-8")
+    review = draft_review(folder)
+    assert any("b.txt: the article \"售后部工作总结\" names no year in its title and opens with 2023年, not 2025" in w
+               for w in review.warnings)
+    assert not any("a.txt" in w for w in review.warnings)
