@@ -148,15 +148,20 @@ def write_sessions(messages: Path, fmt: str, output: Path) -> int:
     return len(sessions)
 
 
+# the columns of session files written by earlier versions, which a run may overwrite as well
+_EARLIER_COLUMNS = ([c for c in SESSION_COLUMNS if c != "file"],)
+
+
 def is_sessions_file(path: Path) -> bool:
-    """Whether ``path`` holds session rows as ``write_sessions`` writes them (or nothing), so that
-    a run may remove or overwrite it."""
+    """Whether ``path`` holds session rows as ``write_sessions`` writes them, or wrote them before
+    (or nothing), so that a run may remove or overwrite it."""
     fmt = output_format(path)
+    known = (SESSION_COLUMNS, *_EARLIER_COLUMNS)
     try:
         if fmt == "parquet":
             import pyarrow.parquet as pq
 
-            return pq.read_schema(path).names == SESSION_COLUMNS
+            return pq.read_schema(path).names in known
         with open(path, encoding="utf-8-sig", errors="replace") as fh:
             first = fh.readline().strip()
     except (OSError, ValueError):
@@ -164,9 +169,9 @@ def is_sessions_file(path: Path) -> bool:
     if not first:
         return True
     if fmt == "csv":
-        return first.split(",") == SESSION_COLUMNS
+        return first.split(",") in known
     try:
         row = json.loads(first)
     except json.JSONDecodeError:
         return False
-    return isinstance(row, dict) and list(row) == SESSION_COLUMNS
+    return isinstance(row, dict) and list(row) in known

@@ -86,3 +86,12 @@ def test_sessions_are_ids_within_a_file_and_a_bots_message_is_no_answer():
             row("a.csv", "s", 4, "agent", False), row("a.csv", "s", 5, "customer", False)]
     (s,) = summarise_sessions(rows)
     assert not s["complained_again"] and s["first_response_seconds"] == 240.0 and s["agent_messages"] == 1
+
+
+def test_sessions_file_written_before_sessions_had_a_file_column_may_be_overwritten(tmp_path):
+    # running the same command again (the sample job) must not stop at the sessions file of an earlier version
+    earlier = [c for c in SESSION_COLUMNS if c != "file"]
+    (tmp_path / "s.csv").write_text("\ufeff" + ",".join(earlier) + "\n", encoding="utf-8")
+    assert is_sessions_file(tmp_path / "s.csv")
+    (tmp_path / "other.csv").write_text("session,messages,note\n", encoding="utf-8")
+    assert not is_sessions_file(tmp_path / "other.csv")

@@ -8,6 +8,7 @@ number is computed from the rows.
 
 from __future__ import annotations
 
+import codecs
 import json
 import random
 import re
@@ -106,11 +107,10 @@ def _chats_format(path: Path, fmt: str | None) -> tuple[str, str]:
         return fmt, "utf-8"
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
-    try:
-        head.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 3:  # not a character cut at the end of the sample
-            return fmt, "gb18030"
+    try:  # an incremental decoder: a character cut at the end of the sample is no error
+        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return fmt, "gb18030"
     return fmt, "utf-8-sig"
 
 

@@ -223,3 +223,19 @@ def test_feedback_examples_come_from_the_whole_year_and_say_where_they_are(tmp_p
     examples = fb["examples"]["logistics"]
     assert any(any(b in e["text"] for b in broken) for e in examples)  # nine tenths of the complaints are of broken parcels
     assert all(e["file"] == "export.csv" and rows[e["line"] - 1]["text"] == e["text"] for e in examples)
+
+
+def test_feedback_reads_a_long_classified_csv_whatever_character_its_first_64_kib_end_in(tmp_path):
+    import codecs
+    import csv
+    import io
+
+    from feedback_nlp.summarise.feedback import _chats_format
+
+    for pad in range(6):  # the sample's end falls in a different place of a three-byte character each time
+        rows = [["session", "time", "role", "text", "causes", "sentiment", "sentiment_score", "is_complaint"]]
+        rows += [["s1", "2023-03-01 10:00:00", "customer", "快递一个星期了还没到" + "啊" * pad, '["logistics"]', "neg", "-0.9", "True"]] * 1200
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        (tmp_path / "c.csv").write_bytes(codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8"))
+        assert _chats_format(tmp_path / "c.csv", None) == ("csv", "utf-8-sig")
