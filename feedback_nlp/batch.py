@@ -322,6 +322,10 @@ def input_files(
             name, _, flag = what.partition(" (")
             raise InputError(f"{item}: is an input and also this run's {name}, which would be overwritten before it is "
                              f"read; choose another {flag.rstrip(')')}")
+    for flag, path in (("--sessions", sessions_output), ("--rejects", rejects_output)):
+        if path is not None and Path(path).is_dir():  # found out only when written, after the whole run
+            name = "sessions.csv" if flag == "--sessions" else "rejects.jsonl"
+            raise InputError(f"{flag} {path}: names a folder; name the file to write, e.g. {flag} {Path(path) / name}")
     if sessions_output is not None and Path(sessions_output).is_file() and not is_sessions_file(Path(sessions_output)):
         raise InputError(f"{sessions_output}: exists and is not a sessions file written by feedback-nlp, and --sessions "
                          "would overwrite it; choose another --sessions")

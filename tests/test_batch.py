@@ -586,6 +586,12 @@ def test_batch_sessions_file_must_be_its_own_and_one_of_feedback_nlp(tmp_path, t
     with pytest.raises(InputError, match="give each its own file"):
         classify_files([tmp_path / "chats.jsonl"], tmp_path / "msgs.jsonl", model=tiny_model_dir,
                        sessions_output=tmp_path / "msgs.jsonl")
+    # a folder is refused before the run, not when the sessions are written at its end
+    (tmp_path / "folder").mkdir()
+    for flag in ("sessions_output", "rejects_output"):
+        with pytest.raises(InputError, match="names a folder; name the file to write"):
+            classify_files([tmp_path / "chats.jsonl"], tmp_path / "msgs.jsonl", model=tiny_model_dir, **{flag: tmp_path / "folder"})
+        assert not (tmp_path / "msgs.jsonl.checkpoint.json").exists()
     # a sessions file the tool wrote is written over, in any of its formats
     for name in ("s.csv", "s.jsonl", "s.parquet"):
         classify_files([tmp_path / "chats.jsonl"], tmp_path / "msgs.jsonl", model=tiny_model_dir, sessions_output=tmp_path / name)
