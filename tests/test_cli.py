@@ -416,7 +416,7 @@ def test_cli_paths_that_cannot_be_used_are_one_line_errors(tmp_path, tiny_model_
     result = run("review", "", "-o", str(tmp_path / "review.md"))
     assert result.exit_code == 2 and "an empty path" in result.stderr
     result = run("normalise", str(report), "--encoding", "latin9x")
-    assert result.exit_code == 2 and "'latin9x' is not a text encoding" in result.stderr and "input.encoding=latin9x" in result.stderr
+    assert result.exit_code == 2 and "--encoding 'latin9x' is not a text encoding" in result.stderr
 
 
 def test_cli_review_does_not_read_its_own_earlier_draft(tmp_path):
@@ -711,3 +711,25 @@ def test_cli_info_shows_no_f1_for_a_cause_no_test_item_has_and_none_was_given(ti
     assert result.exit_code == 0, result.output
     row = next(line for line in result.stdout.splitlines() if f" {causes[0]} " in line)
     assert "0.000" not in row and " - " in row
+
+
+def test_cli_classify_a_mojibake_argument_is_repaired_as_a_file_would_be(tiny_model_dir):
+    garbled = "快递五天了还没到，客服也不回消息".encode("utf-8").decode("gbk", errors="ignore")
+    result = run("classify", garbled, "--model", str(tiny_model_dir), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.splitlines()[0])["text"] == "快递五天了还没到，客服也不回消息"
+    assert "looked like UTF-8 read as GBK (mojibake) and was repaired" in " ".join(result.stderr.split())
+
+
+def test_cli_mistyped_file_names_and_encodings_are_named_as_such(tiny_model_dir, tmp_path):
+    result = run("classify", "msgs.tx", "--model", str(tiny_model_dir))
+    assert result.exit_code == 2 and "msgs.tx: no such file" in result.stderr
+    for command in (["classify", "快递太慢"], ["normalise", "-"]):
+        result = run(*command, "--encoding", "utf8x", input="快递太慢")
+        message = " ".join(result.stderr.split())
+        assert result.exit_code == 2 and "--encoding 'utf8x' is not a text encoding Python knows" in message, message
+        assert "default.yaml" not in message
+    # a file read in an encoding the guess is unsure of says so, as normalise does
+    (tmp_path / "m.txt").write_bytes("搶嫗偺攝憲偑抶偄丅僇僗僞儅乕僒乕價僗偺懳墳傕埆偄".encode("shift_jis", errors="ignore"))
+    result = run("classify", str(tmp_path / "m.txt"), "--model", str(tiny_model_dir), "--no-explain")
+    assert "encoding guess" in result.stderr or "undecodable" in result.stderr, result.stderr

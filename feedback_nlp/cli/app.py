@@ -110,6 +110,27 @@ def _shown_thresholds(thresholds: dict[str, float]) -> str:
     return ", ".join(f"{c} {t:g}" for c, t in thresholds.items())
 
 
+def warn_low_confidence(read, min_confidence: float) -> None:
+    """The warning a command gives when it read a file in an encoding it was not sure of."""
+    if read.confidence < min_confidence:
+        _err(f"warning: {read.source}: encoding guess {read.encoding} has low confidence "
+             f"({read.confidence:.2f}); if the text looks wrong, pass --encoding")
+
+
+def checked_encoding(encoding: str) -> str:
+    """``--encoding`` as given, refused as a usage error naming the option where Python knows no
+    such text encoding (rather than as an error of the config file it is passed on to)."""
+    if encoding != "auto":
+        from ..io.decode import text_codec
+
+        try:
+            text_codec(encoding)
+        except LookupError:
+            raise FeedbackNLPError(f"--encoding {encoding!r} is not a text encoding Python knows; use e.g. gbk, gb18030, "
+                                   "big5, utf-8, utf-16, or auto (the default)") from None
+    return encoding
+
+
 def names_folder(value: str) -> bool:
     """Whether an output path as typed names a folder: one that exists, or a name ending in a
     slash (which a Path would drop)."""

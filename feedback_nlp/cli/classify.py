@@ -16,8 +16,11 @@ import typer
 
 from ..config import Config, load_config
 from ..errors import FeedbackNLPError
-from ..normalise.encoding import read_text
-from .app import EXPORT_SUFFIXES, THRESHOLD_HELP, _count, _err, _friendly, _shown_thresholds, _thresholds, app, names_folder
+from ..normalise.encoding import looks_like_mojibake, read_text, repair_mojibake
+from .app import (
+    EXPORT_SUFFIXES, THRESHOLD_HELP, _count, _err, _friendly, _shown_thresholds, _thresholds, app, checked_encoding, names_folder,
+    warn_low_confidence,
+)
 
 
 TABLE_ROWS = 5000  # more single messages than this get a note that --json or -o suits them better
@@ -25,11 +28,16 @@ FILE_SUFFIXES = (*EXPORT_SUFFIXES, ".txt", ".log", ".xlsx", ".gz")  # an argumen
 LINE_END = re.compile(r"\r\n|\r|\n")
 
 
+# a file name as typed, with a mistake in its suffix ("msgs.tx"): one word of ASCII with a dot suffix
+_FILE_NAME = re.compile(r"[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,4}", re.ASCII)
+
+
 def _looks_like_path(source: str) -> bool:
-    """Whether an argument that is no existing file was meant as one: it ends in a file suffix, or
-    names a folder that exists. A message may hold a "/" (价格/质量都很差, a link) all the same."""
+    """Whether an argument that is no existing file was meant as one: it ends in a file suffix, is
+    a file name of ASCII letters with a dot suffix ("msgs.tx", a suffix mistyped), or names a folder
+    that exists. A message may hold a "/" (价格/质量都很差, a link) all the same."""
     path = Path(source)
-    if path.suffix.lower() in FILE_SUFFIXES:
+    if path.suffix.lower() in FILE_SUFFIXES or _FILE_NAME.fullmatch(source):
         return True
     return ("/" in source or os.sep in source) and os.path.isdir(path.parent)
 
@@ -46,13 +54,28 @@ def _messages(source: str, cfg: Config) -> List[tuple[Optional[int], str]]:
     if source != "-" and not os.path.isfile(source):
         if _looks_like_path(source):
             raise FeedbackNLPError(f"{source}: no such file; pass an existing file or the message text itself")
-        return [(None, source)]
+        return [(None, _argument(source))]
     if path.suffix.lower() in EXPORT_SUFFIXES:
         _err(f"note: {source} is read line by line, each line one message, header and all fields included; "
              "to classify it as a chat-log export field by field, add -o OUTPUT")
     raw = sys.stdin.buffer.read(cfg.input.max_bytes + 1) if source == "-" else path  # over the limit: refused, not all read
     read = read_text(raw, encoding=cfg.input.encoding, max_bytes=cfg.input.max_bytes, name="<stdin>" if source == "-" else None)
+    warn_low_confidence(read, cfg.input.min_confidence)
+    if read.undecodable:
+        _err(f"warning: {read.source}: {_count(read.undecodable, 'undecodable byte')} dropped; if the text looks wrong, "
+             "pass --encoding")
     return [(n, line) for n, line in enumerate(LINE_END.split(read.text), 1) if line.strip()]
+
+
+def _argument(source: str) -> str:
+    """A message given as an argument, its mojibake repaired as a file's would be ("蹇閫掍簲澶╀簡"
+    pasted from a system that read UTF-8 as GBK), with a note saying so."""
+    if looks_like_mojibake(source):
+        repaired = repair_mojibake(source)
+        if repaired.changed:
+            _err("note: the message looked like UTF-8 read as GBK (mojibake) and was repaired before it was classified")
+            return repaired.text
+    return source
 
 
 def _output_file(value: str) -> Path:
@@ -155,7 +178,7 @@ def classify(
                                "is classified and printed")
     from ..pipeline import FeedbackClassifier, evidence_entries
 
-    numbered = _messages(inputs[0], load_config(None, [f"input.encoding={encoding}"]))
+    numbered = _messages(inputs[0], load_config(None, [f"input.encoding={checked_encoding(encoding)}"]))
     if not numbered:
         raise FeedbackNLPError(f"{inputs[0]}: every line is blank; no message to classify")
     clf = FeedbackClassifier.load(model, device=device, runtime=runtime)
@@ -259,7 +282,7 @@ def _classify_batch(
     from ..config import load_chatlog_config
     from ..io.records import ROLES
 
-    load_config(None, [f"input.encoding={encoding}"])  # an unknown --encoding is a usage error, not a failed file
+    load_config(None, [f"input.encoding={checked_encoding(encoding)}"])  # an unknown --encoding is a usage error, not a failed file
     from ..io.writers import output_format
 
     output_format(output, fmt)  # "-o out.csv --format parquet" is refused before anything is read

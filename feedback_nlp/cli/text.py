@@ -16,7 +16,7 @@ from ..io.inputs import visible_files
 from ..normalise.encoding import read_text
 from ..normalise.text import normalise_text
 from ..tokenise import get_tokeniser, split_sentences
-from .app import EXPORT_SUFFIXES, _count, _err, _friendly, _state, app, names_folder
+from .app import EXPORT_SUFFIXES, _count, _err, _friendly, _state, app, checked_encoding, names_folder, warn_low_confidence
 
 
 def _expand(inputs: List[str]) -> List[tuple[str, str]]:
@@ -94,7 +94,7 @@ def normalise(
     if t2s is not None:
         extra.append("normalise.script=" + ("t2s" if t2s else "off"))
     if encoding:
-        extra.append(f"input.encoding={encoding}")
+        extra.append(f"input.encoding={checked_encoding(encoding)}")
     cfg = load_config(config, extra)
     sources = _expand(inputs)
     output = None if output_name is None else Path(output_name)
@@ -146,9 +146,7 @@ def normalise(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(rendered + "\n", encoding="utf-8")
         _err(_summary(read, norm, target))
-        if read.confidence < cfg.input.min_confidence:
-            _err(f"warning: {read.source}: encoding guess {read.encoding} has low confidence "
-                 f"({read.confidence:.2f}); if the text looks wrong, pass --encoding")
+        warn_low_confidence(read, cfg.input.min_confidence)
         if report:
             full = {**read.report(), **norm.report(lines=True)}
             if read.mojibake is not None and read.mojibake.changed:
