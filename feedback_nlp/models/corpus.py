@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import PACKAGE_DIR
-from ..errors import InputError, shorten
+from ..errors import FeedbackNLPError, InputError, shorten
 from ..normalise.script import to_simplified
 from ..normalise.chat import PICTOGRAPH
 
@@ -298,10 +298,21 @@ def _labelled_rows(path: Path, cause_ids: tuple[str, ...], sentiment_ids: tuple[
     return rows
 
 
+def _datasets():
+    """The ``datasets`` package, which training and evaluation read the corpora with; a clear
+    error naming the install where it is not there (it is not part of the base install)."""
+    try:
+        import datasets
+    except ImportError:
+        raise FeedbackNLPError("train and evaluate read the corpora with the 'datasets' package, which the base install "
+                               "leaves out: pip install 'feedback-nlp[train]' (bash scripts/test.sh installs it)") from None
+    return datasets
+
+
 def labelled_datasets(rows: list[dict]):
     """The sentiment and the cause split of labelled messages (text, causes, optionally
     sentiment) as ``datasets.Dataset``s; the sentiment split holds those with a sentiment label."""
-    from datasets import Dataset
+    Dataset = _datasets().Dataset
 
     source = [str(r.get("source") or "") for r in rows]  # none given, or null: not a review line
     causes = Dataset.from_dict({"text": [r["text"] for r in rows], "causes": [r["causes"] for r in rows], "source": source})
@@ -551,8 +562,8 @@ def load_corpus(name: str, corpora_dir: str | Path | None = None, splits: tuple[
     (train/dev/test). Each split is read on its own, so the splits may have different fields; each
     has a ``source`` column: "" where a split's records give none, None where some records of it
     give none (either way the item is a written message, not a review line)."""
-    import datasets
-    from datasets import DatasetDict, load_dataset
+    datasets = _datasets()
+    DatasetDict, load_dataset = datasets.DatasetDict, datasets.load_dataset
 
     datasets.disable_progress_bars()  # a progress bar per split would drown the command's own output
 

@@ -45,7 +45,10 @@ GENRE_CUES: dict[str, re.Pattern] = {
 }
 # a title that calls the article a work summary, report or plan; not one about writing them, nor a
 # student's internship or training report
-TITLE_REPORT = re.compile(r"总结|小结|述职|汇报|工作报告|服务报告|工作计划|工作打算|工作思路|工作要点|月报|年报")
+TITLE_REPORT = re.compile(
+    r"总结|小结|述职|汇报|工作报告|服务报告|工作计划|工作打算|工作思路|工作要点|月报|季报|年报"
+    r"|(?:\d|年度?|月份?|季度?|[Qq][1-4]|半年)报告"  # a report on a period: "2025Q3报告", "3月份报告"
+)
 TITLE_NOT_REPORT = re.compile(r"如何|怎样|怎么|要诀|技巧|误区|写作|写法|实习|实训|心得|体会|感想|读后|学习")
 FEATURES = tuple(GENRE_CUES) + ("log_sentences", "report_title")
 _SPLIT = re.compile(r"(?<=[。！？!?；;])|\n")

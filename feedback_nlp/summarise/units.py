@@ -104,7 +104,8 @@ def unwrapped(lines: list[Line]) -> list[Line]:
         text = line.text.strip()
         if joining and text and not line.style and not numbered_lead(text)[0] and not _STARTS_RECORD.match(text):
             last = out[-1]
-            space = " " if last.text[-1:].isascii() and last.text[-1:].isalnum() and text[:1].isascii() and text[:1].isalnum() else ""
+            # English words cut at the line's end keep a space between them; a number cut in two does not
+            space = " " if last.text[-1:].isascii() and last.text[-1:].isalpha() and text[:1].isascii() and text[:1].isalpha() else ""
             head = last.text.rstrip() + space
             out[-1] = replace(last, text=head + text, joined=(*last.joined, (len(head), line.number)))
         else:

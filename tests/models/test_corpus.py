@@ -258,3 +258,21 @@ def test_corpus_own_labelled_file_saved_with_a_byte_order_mark_is_read(tmp_path)
     taxonomy = load_taxonomy()
     own = split_labelled_file(path, taxonomy.cause_ids, taxonomy.sentiment_ids)
     assert sum(own.counts.values()) == 20 and not own.left_out
+
+
+def test_corpus_without_the_datasets_package_is_a_one_line_error_naming_the_install(monkeypatch):
+    import builtins
+
+    from feedback_nlp.errors import FeedbackNLPError
+    from feedback_nlp.models.corpus import load_corpus
+
+    real_import = builtins.__import__
+
+    def no_datasets(name, *args, **kwargs):
+        if name == "datasets" or name.startswith("datasets."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_datasets)
+    with pytest.raises(FeedbackNLPError, match=r"pip install 'feedback-nlp\[train\]'"):
+        load_corpus("sentiment", splits=("test",))

@@ -295,6 +295,9 @@ def test_sections_genre_features_tell_reports_from_guides():
     assert r[names.index("figure")] > g[names.index("figure")]
     assert g[names.index("advice")] > r[names.index("advice")]
     assert is_report_title("2012年度服务中心年终工作总结") and not is_report_title("写好年终总结的几个要诀")
+    # a report named by its period alone is one; an investigation or an internship report is not a work report
+    assert is_report_title("2025Q3报告") and is_report_title("3月份报告")
+    assert not is_report_title("市场调查报告") and not is_report_title("实习报告")
 
 
 def test_sections_classifier_overfits_and_round_trips(tmp_path):
