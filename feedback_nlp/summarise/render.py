@@ -96,7 +96,11 @@ def _figure_rows(review: Review) -> tuple[list[str], list[list[str]]]:
 
 
 def _feedback_sentences(fb: dict) -> list[str]:
-    """Generated sentences: each states numbers computed from the classified messages."""
+    """Generated sentences: each states numbers computed from the classified messages; where there
+    are none of the review's year, that alone (0 of 0 is no share, and "投诉0条" no finding)."""
+    if not fb.get("customer_messages"):
+        year = f"{fb['year']}年的" if fb.get("year") else ""
+        return [f"所附客户对话中没有{year}已分类客户消息，本节无数据。"]
     unclassified = fb.get("customer_unclassified") or 0
     aside = f"（另有{unclassified}条图片、表情等未能分类的客户消息，不计入）" if unclassified else ""
     out = [

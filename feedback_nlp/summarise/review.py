@@ -37,7 +37,7 @@ from .sections import (
     weigh_by_heading,
     weigh_by_tense,
 )
-from .structure import Article, arabic_years, summary_years
+from .structure import Article, arabic_years, opening_title, summary_years
 from .units import Unit, read_article_units
 
 TITLES = {
@@ -396,9 +396,13 @@ def _opening_other_years(sentences: list[Sentence], titles: dict[tuple[str, str]
     out = []
     for key, s in first.items():
         title = titles.get(key, "")
-        m = _OPENING_YEAR.match(arabic_years(s.text))
-        if m and int(m.group(1)) != year and not summary_years(title) and not re.search(r"(?:19|20)\d\d", title):
-            out.append((key[0], title, int(m.group(1))))
+        text = arabic_years(s.text)
+        m = _OPENING_YEAR.match(text)
+        # or it opens with the title of a report on a period of another year ("…2012年上半年工作总结…")
+        opened = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", opening_title(text))]
+        opening = int(m.group(1)) if m else (opened[0] if opened else None)
+        if opening and opening != year and not summary_years(title) and not re.search(r"(?:19|20)\d\d", title):
+            out.append((key[0], title, opening))
     return out
 
 

@@ -362,3 +362,11 @@ def test_render_targets_under_a_plans_heading_and_its_sub_headings_are_next_year
     assert ("业主满意率", 95.8, "actual", "2025年度") in figures
     assert ("业主满意率", 96, "target", "2026年") in figures  # 重点工作 names the plans
     assert ("投诉处理及时率", 100, "target", "2026年") in figures  # the year of the heading above the sub-heading
+
+
+def test_render_chats_with_no_messages_of_the_year_give_no_zero_figures():
+    from feedback_nlp.summarise.render import _feedback_sentences
+
+    fb = {"customer_messages": 0, "complaints": 0, "complaint_share": 0.0, "by_cause": {}, "sentiment": {}, "sessions": 0,
+          "escalated_sessions": 0, "complained_again_sessions": 0, "year": 2012, "outside_year": 1525}
+    assert _feedback_sentences(fb) == ["所附客户对话中没有2012年的已分类客户消息，本节无数据。"]

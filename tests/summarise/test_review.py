@@ -547,3 +547,7 @@ def test_review_warns_of_an_article_without_a_year_in_its_title_that_opens_with_
     assert any("b.txt: the article \"售后部工作总结\" names no year in its title and opens with 2023年, not 2025" in w
                for w in review.warnings)
     assert not any("a.txt" in w for w in review.warnings)
+    # or opens with the title of a report on part of another year
+    (folder / "b.txt").write_text("后勤服务中心工作总结\n机关后勤服务中心2012年上半年工作总结：上半年共接待客饭1438人次。\n",
+                                  encoding="utf-8")
+    assert any("b.txt" in w and "opens with 2012年, not 2025" in w for w in draft_review(folder).warnings)
