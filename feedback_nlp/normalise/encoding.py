@@ -456,7 +456,8 @@ def repair_mojibake(text: str, lm: CharLM | None = None, *, source: str | None =
 
     A line with a single non-ASCII character cannot be judged on its own ("鍋" is a real
     character and also the damaged form of "做"), so such lines are repaired only in a text
-    where longer lines were found damaged. A damaged line holding "�" (bytes replaced, not
+    where longer lines were found damaged; so are lines that lost so many bytes that the cheap
+    test passes them over. A damaged line holding "�" (bytes replaced, not
     dropped) is left unchanged and listed in ``lines_unrepaired``, with a logged warning naming
     ``source`` where one is given (a file; a caller repairing many messages reports it per message).
     """
@@ -473,7 +474,15 @@ def repair_mojibake(text: str, lm: CharLM | None = None, *, source: str | None =
             break
         for index, line in enumerate(lines):
             non_ascii = sum(1 for c in line if ord(c) >= 0x80)
-            if (non_ascii == 1) != single_pass or not _looks_damaged(line):
+            if single_pass:
+                # in a text found damaged: lines of one non-ASCII character, and lines the cheap test
+                # passed over (so dense in dropped bytes that little reads back: "銆銆2銆佸︿細鎹浣嶆濊");
+                # the search's gain decides
+                if index in inferred_by_line or non_ascii == 0 or (non_ascii == 1 and not _looks_damaged(line)):
+                    continue
+                if non_ascii > 1 and _looks_damaged(line):
+                    continue  # judged in the first pass
+            elif non_ascii == 1 or not _looks_damaged(line):
                 continue
             tables = tables or _get_tables(lm)
             candidate, inferred, score, alternatives, emoji_lost = _Search(_units(line, tables), tables, lm).run()

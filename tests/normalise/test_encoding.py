@@ -152,3 +152,18 @@ def test_encoding_mojibake_flags_of_a_batch_are_those_of_each_text():
     assert len(texts) >= SMALL_BATCH and flags == [looks_like_mojibake(t) for t in texts]
     assert flags[: len(clean)] == [False] * len(clean) and flags[len(clean) : len(clean) + 4] == [True, False, True, True]
     assert mojibake_flags([]) == [] and mojibake_flags(texts[:3]) == flags[:3]
+
+
+def test_mojibake_a_line_that_lost_most_of_its_bytes_is_repaired_in_a_text_found_damaged():
+    # "　　2、学会换位思考" dropped so many bytes that the cheap test passes it over; in a text whose
+    # other lines are plainly damaged, the search decides, and finds it
+    from feedback_nlp.normalise.encoding import _looks_damaged, repair_mojibake
+
+    lines = ["售后服务部年度工作总结", "　　2、学会换位思考", "客服人员要站在客户的角度思考问题"]
+    damaged = [line.encode("utf-8").decode("gbk", errors="ignore") for line in lines]
+    assert not _looks_damaged(damaged[1])
+    repaired = repair_mojibake("\n".join(damaged))
+    assert repaired.text.split("\n") == lines and repaired.lines_repaired == [1, 2, 3]
+    # a clean line beside damaged ones is left as it is
+    mixed = "\n".join([damaged[0], "客服人员要站在客户的角度思考问题", damaged[2]])
+    assert repair_mojibake(mixed).text.split("\n")[1] == "客服人员要站在客户的角度思考问题"
