@@ -102,7 +102,7 @@ def _feedback_sentences(fb: dict) -> list[str]:
         year = f"{fb['year']}年的" if fb.get("year") else ""
         return [f"所附客户对话中没有{year}已分类客户消息，本节无数据。"]
     unclassified = fb.get("customer_unclassified") or 0
-    aside = f"（另有{unclassified}条图片、表情等未能分类的客户消息，不计入）" if unclassified else ""
+    aside = f"（另有{unclassified}条客户消息未能分类，如图片、表情或只有标点，不计入）" if unclassified else ""
     out = [
         f"共分析客户消息{fb['customer_messages']}条{aside}，其中投诉或负面反馈{fb['complaints']}条，占{fb['complaint_share']:.1%}。"
     ]

@@ -166,7 +166,7 @@ def test_feedback_counts_only_classified_customer_messages_and_lists_months_with
     assert sum(fb["sentiment"].values()) == fb["customer_messages"]
     assert fb["by_month"] == {"2023-01": 1, "2023-02": 0, "2023-03": 1}
     first = _feedback_sentences(fb)[0]
-    assert first.startswith("共分析客户消息3条（另有1条图片、表情等未能分类的客户消息，不计入）")
+    assert first.startswith("共分析客户消息3条（另有1条客户消息未能分类，如图片、表情或只有标点，不计入）")
 
 
 def test_feedback_says_when_the_classify_run_did_not_finish_or_the_file_is_not_whole(tmp_path):
