@@ -15,7 +15,7 @@ from typing import Any
 
 UNITS = sorted(
     """平方米 平方公里 立方米 万美元 美元 万美金 美金 万元 亿元 千元 元 块 个百分点 百分点 % ‰ ㎡ 次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单
-    条 项 家 场 期 批 吨 公斤 千克 米 公里 天 小时 分钟 秒 个月 个工作日 工作日 倍 张 本 篇 所 处 部 分 通 笔 席""".split(),
+    条 项 家 场 期 批 具 吨 公斤 千克 米 公里 天 小时 分钟 秒 个月 个工作日 工作日 倍 张 本 篇 所 处 部 分 通 笔 席""".split(),
     key=len,
     reverse=True,
 )
@@ -94,7 +94,7 @@ _NOUN_END = re.compile(
     r"|[^\u4e00-\u9fffA-Za-z]"
 )
 # units that count things, which may stand before the thing counted ("接到4个新项目")
-COUNT_UNITS = frozenset("次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单 条 项 家 场 期 批 张 本 篇 所 处 部".split())
+COUNT_UNITS = frozenset("次 起 件 户 套 间 栋 幢 人次 人 名 位 个 台 辆 份 单 条 项 家 场 期 批 具 张 本 篇 所 处 部".split())
 # what a subject may start with that is not part of it: joiners after the figure before, list numbers
 _LIST_JOINERS = re.compile(
     r"^([、，,和与（(]+|及(?!时)|以及|[（(]?[0-9一二三四五六七八九十]{1,2}(?:[)）、．]|\.(?!\d))|[·•●▪◆■◇○\-*]+\s*|[一二三四五六七八九十]是)"

@@ -428,3 +428,8 @@ def test_metrics_figures_in_chinese_numerals(sentence, expected):
     found = extract_metrics(sentence)
     assert [(m.subject, m.value, m.unit, m.text) for m in found] == expected
     assert all(sentence[m.start : m.end] == m.text for m in found)  # offsets in the sentence as written
+
+
+def test_metrics_fire_extinguishers_are_counted_in_ju():
+    found = extract_metrics("检查灭火器326具、消火栓88处，均完好。")
+    assert [(m.subject, m.value, m.unit) for m in found] == [("检查灭火器", 326, "具"), ("消火栓", 88, "处")]
