@@ -60,9 +60,9 @@ _SENTENCE_END = re.compile(
     # an ASCII mark followed by what a web address goes on with ("…/list?id=3&p=2") ends nothing
     r"(?:[。！？；]+|[!?;]+(?![A-Za-z0-9=&%/#_.-])|…+|(?<=[\u4e00-\u9fff])\.(?![\d.]))[”’」』）)】》\"']*"
     r"|\n+"
-    # a numbered item that starts in the middle of a line: "…工作计划1.做好…"; not an ordinal
-    # ("排名第1、第2")
-    r"|(?<=[\u4e00-\u9fff])(?<!第)(?=\d{1,2}[、.．](?=[\u4e00-\u9fff]))"
+    # a numbered item that starts in the middle of a line: "…工作计划1.做好…", "…19742次 2、受理…" (a
+    # Word list whose items were joined by Shift+Enter); not an ordinal ("排名第1、第2")
+    r"|(?<=[\u4e00-\u9fff%％])(?<!第)[ \t\u3000]*(?=\d{1,2}[、.．](?=[\u4e00-\u9fff]))"
 )
 
 
