@@ -67,14 +67,19 @@ def expand_inputs(inputs: list[str | Path], skipped: list[Path] | None = None) -
 
 # files an export ships beside its data: notes on it ("README.txt", "导出说明.txt") and the log of
 # the program that wrote it ("2024-03-05 10:00:01 INFO export started")
-_NOTES_NAME = re.compile(r"^(?:readme|read_me|license|licence|changelog|changes|notes?)(?![a-z])|说明|备注", re.IGNORECASE)
-_LOG_LINE = re.compile(rb"(?m)^[^\n]{0,40}?\b(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL)\b")
+_NOTES_NAME = re.compile(
+    r"^(?:readme|read_me|license|licence|changelog|changes|notes?)(?![a-z])|^(?:导出|数据|使用|文件|字段|导出数据)?(?:说明|备注)(?:文件|文档)?$",
+    re.IGNORECASE,
+)
+# a program's log line: a time, then a level ("2024-03-05 10:00:01 INFO export started", "[ERROR] …")
+_LOG_LINE = re.compile(rb"^\s*(?:\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T][\d:.,]+\s*)?[\[(]?(?:INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL)\b")
+LOG_SHARE = 0.5  # of a .log file's first lines, that carry a level at their start
 
 
 def _notes_or_log(path: Path) -> bool:
     """Whether a text file found in a folder is notes on the export or a program's log rather
-    than messages: its name says notes (README.txt, 导出说明.txt), or it is a .log file whose first
-    lines carry log levels (INFO, ERROR). A file named on the command line is read whatever it is."""
+    than messages: its name says notes (README.txt, 导出说明.txt, 备注.txt), or it is a .log file half
+    or more of whose first lines start with a time and a log level (INFO, ERROR). A file named on the command line is read whatever it is."""
     if format_suffix(path) not in (".txt", ".log"):
         return False
     if _NOTES_NAME.search(path.name.split(".")[0]):
@@ -86,7 +91,8 @@ def _notes_or_log(path: Path) -> bool:
             head = fh.read(4096)
     except (OSError, *DAMAGED_GZIP):
         return False
-    return bool(_LOG_LINE.search(head))
+    lines = [line for line in head.splitlines()[:20] if line.strip()]
+    return bool(lines) and sum(bool(_LOG_LINE.match(line)) for line in lines) >= LOG_SHARE * len(lines)
 
 
 def count_lines(paths: list[Path]) -> int:

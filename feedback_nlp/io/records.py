@@ -88,6 +88,11 @@ def _same(text: str) -> str:
     return text
 
 
+# what an API response says besides its data: a status text, a status code
+_STATUS_WORDS = frozenset(("成功", "查询成功", "请求成功", "操作成功", "获取成功", "正常"))
+_STATUS_KEYS = frozenset(("code", "errcode", "err_code", "status", "ret", "retcode", "success", "errmsg", "error_code"))
+
+
 def _dig(obj: Any, keys: tuple[str, ...]) -> Any:
     """``obj[keys[0]][keys[1]]…``; None where a key is missing or a value is not an object."""
     for key in keys:
@@ -147,13 +152,12 @@ class _Fields:
                 self.side_columns = []  # one side's column alone says nothing of the other's turns
 
     def side(self, row: dict) -> tuple[str | None, Any]:
-        """The role and the speaker of a row of an export with a column for each side: the first
-        side whose column is filled; (None, None) otherwise."""
-        for column, role in self.side_columns:
-            value = row.get(column)
-            if value not in (None, "") and str(value).strip():
-                return role, value
-        return None, None
+        """The role and the speaker of a row of an export with a column for each side: the side
+        whose column alone is filled; (None, None) otherwise."""
+        filled = [(role, row.get(column)) for column, role in self.side_columns
+                  if row.get(column) not in (None, "") and str(row.get(column)).strip()]
+        # both filled (the two participants' names on every row): the columns tell nothing of the turn
+        return filled[0] if len(filled) == 1 else (None, None)
 
     @classmethod
     def own(cls, names: list[str]) -> _Fields:
@@ -202,15 +206,18 @@ class _Roles:
 
     def _role_value(self, role: str) -> str | None:
         """The role a role field's value names, or None: the value itself, else the longest role
-        word in it ("人工客服" an agent, "智能客服" a bot); remembered for the first values seen (an
+        word it ends with ("人工客服" an agent, "智能客服" a bot); remembered for the first values seen (an
         export repeats a handful of them, and reading each through ``canonical`` costs more than
         the rest of a record)."""
         found = self._seen.get(role, _NOT_SEEN)
         if found is _NOT_SEEN:
             value = self.canonical(role.strip()).lower() if role.strip() else ""
             found = self.values.get(value) if value else None
-            if found is None and value and self.in_name is not None and (m := self.in_name.search(value)):
-                found = self.values[m.group().lower()]
+            if found is None and value:
+                # a role word that ends the value names its head ("人工客服", "在线访客", "customer_service");
+                # one before another word does not ("客户经理" is no customer)
+                ending = max((w for w in self.values if value.endswith(w)), key=len, default=None)
+                found = self.values[ending] if ending else None
             if len(self._seen) < ROLE_VALUES_KEPT:
                 self._seen[role] = found
         return found
@@ -618,7 +625,7 @@ class RecordReader:
             obj = _whole_json(text, label)
             if not isinstance(obj, dict):
                 raise InputError(f"{label}: expected a JSON object holding a list of messages; convert it to JSON Lines (.jsonl)")
-        if isinstance(obj, dict) and (found := self._message_list(obj, label)) is not None:
+        if isinstance(obj, dict) and self._is_response(obj, label) and (found := self._message_list(obj, label)) is not None:
             return found, obj, text
         if not whole_ok:
             return None
@@ -637,6 +644,18 @@ class RecordReader:
             raise InputError(f"{label}: a JSON object with {found}; expected one list of messages, e.g. "
                              '{"data": [{"text": …}, …]}, or JSON Lines (.jsonl)')
         return (lists[0],), obj, text
+
+    def _is_response(self, obj: dict, label: str) -> bool:
+        """Whether an object that holds a list of messages is an API response wrapping them, not a
+        message with replies, quotes or attachments of its own: it has none of a message's fields
+        (session, id, time, role, speaker), and its text field, where it has one, is a status
+        ("ok", "success", "成功"), or it has a status code ("code", "errcode")."""
+        columns = _Fields(self.config, list(obj), label, self.canonical, need_text=False).columns
+        if any(columns[name] for name in ("session", "message_id", "time", "role", "speaker")):
+            return False
+        status = obj.get(columns["text"]) if columns["text"] else None
+        return (status is None or (isinstance(status, str) and (status.isascii() or status in _STATUS_WORDS) and len(status) <= 40)
+                or any(key.lower() in _STATUS_KEYS for key in obj))
 
     def _message_list(self, obj: dict, label: str) -> tuple[str, ...] | None:
         """The keys of the one list of messages ``obj`` holds under a key or one level down: a

@@ -47,7 +47,7 @@ _CLAUSE_START = re.compile(r"[，。；;：:！？!?)）\n]|——|其中|以及
 _CLAUSE_END = re.compile(r"[，。；;：:！？!?()（）\n]")
 _LEAD_WORDS = re.compile(
     r"^(由于|因为|另外?|此外|同时|并且?|而且)?(全[镇县市区乡村](?=\S{2}))?(截至|截止到?|到(?=\d|目前))?\s*(目前为止|目前)?"
-    r"((?:去年|上一?年度?|今年|本年度?)(?!同期)|(\d{4}|20[xX_*]{2}|[xX_*]{2,4})年度?)?(\d{1,2}\s*[-—至~]\s*\d{1,2}月份?|(?:\d{1,2}|十[一二]|[一二三四五六七八九十])月份?)?(\d{1,2}日)?"
+    r"(今年以来|(?:去年|上一?年度?|今年|本年度?)(?!同期|以来)|(\d{4}|20[xX_*]{2}|[xX_*]{2,4})年度?)?(\d{1,2}\s*[-—至~]\s*\d{1,2}月份?|(?:\d{1,2}|十[一二]|[一二三四五六七八九十])月份?)?(\d{1,2}日)?"
     r"(底|末|年度|全年|本年度|[暨及和]全年|[上下]半年度?|前三季度|第?[一二三四1-4]季度)?[，, ]*"
     r"(我(公司|部门|部|中心|单位|镇)|本(公司|部门|部|中心)|(?:公司|中心|部门)(?=将|要|计划|力争))?(?:共计|共|累计|全年)*(将|要(?!求))?"
     r"(计划(?!完成率)|预计|力争|争取|确保|将|要(?!求))?((完成|实现)了?(?!率))?"
@@ -277,12 +277,19 @@ def _chinese_number(words: str) -> float | None:
     return value
 
 
+# set phrases whose numerals count nothing: "一百个放心", "十天半个月", "二十四小时热线" (a service's name)
+_CN_SET_PHRASE = re.compile(r"一百个放心|十天半个?月|二十四小时|三百六十五天|百分之百|一百分|十万火急|千万")
+
+
 def _in_arabic(sentence: str) -> tuple[str, list[int], list[int]] | None:
     """``sentence`` with its figures in Chinese numerals written in Arabic ones (``_CN_FIGURE``),
     and where each character of that came from in ``sentence`` (its start and its end, one each);
     None where it holds none."""
     pieces: list[tuple[int, int, str]] = []
+    phrases = [m.span() for m in _CN_SET_PHRASE.finditer(sentence)]
     for m in _CN_FIGURE.finditer(sentence):
+        if any(a <= m.start() < b for a, b in phrases):
+            continue
         if m.group("year"):
             pieces.append((m.start(), m.end(), "".join(str(_CN_DIGITS[ch]) for ch in m.group("year"))))
             continue

@@ -73,19 +73,22 @@ def _width(text: str) -> int:
 def unwrapped(lines: list[Line]) -> list[Line]:
     """``lines`` with the lines of a hard-wrapped text (copied from a PDF or an e-mail, each line
     cut at one width, mid-word: "全年共接待业" / "主来电19742次") joined into their paragraphs, each
-    joined line numbered as its first. A text is hard-wrapped when half or more of its body lines
-    of 20 characters or more are as long as its longest, in characters or on screen, and three or
-    more of them end without ending a sentence; a line is joined to the one before it when that
+    joined line numbered as its first. A text is hard-wrapped when three or more, and half or more,
+    of its body lines of 20 characters or more are as long as its longest (to a character; on
+    screen, within a place), and three or more of them end without ending a sentence; a line is joined to the one before it when that
     one is that long, does not end a sentence, and this one is body text (no heading, no list item).
     Other texts, a paragraph a line, are left as they are."""
     body = [line for line in lines if not line.style and len(line.text.strip()) >= 20]
     if len(body) < MIN_WRAPPED_LINES:
         return lines
     long_enough = None
-    for measure in (len, _width):
+    # a wrapped line is as long as the width it was cut at, to the character (or, cut by its width on
+    # screen, within a character's place): a list of items of like length is not wrapped
+    for measure, slack in ((len, 1), (_width, 2)):
         sizes = [measure(line.text.strip()) for line in body]
-        near = 0.9 * max(sizes)
-        if sum(size >= near for size in sizes) >= WRAPPED_SHARE * len(sizes):
+        near = max(sizes) - slack
+        at_width = sum(size >= near for size in sizes)
+        if at_width >= MIN_WRAPPED_LINES and at_width >= WRAPPED_SHARE * len(sizes):
             long_enough = (measure, near)
             break
     if long_enough is None:

@@ -109,3 +109,11 @@ def test_inputs_count_lines_counts_the_messages_of_a_transcript(tmp_path):
         assert count_lines([tmp_path / name]) == expected, name
     for name in ("qq.txt", "one_line.log", "speaker_first.txt"):
         assert sum(isinstance(r, Record) for r in reader.read(tmp_path / name)) == count_lines([tmp_path / name])
+
+
+def test_inputs_chat_files_that_mention_notes_or_errors_are_not_skipped(tmp_path):
+    (tmp_path / "售后说明会记录.txt").write_text("2024-03-05 10:00:01 顾客小王: 快递没到\n", encoding="utf-8")
+    (tmp_path / "chat.log").write_text("2024-03-05 10:00:01 顾客小王: 快递没到\nERROR 页面打不开\n2024-03-05 10:01:00 客服: 亲\n",
+                                       encoding="utf-8")
+    skipped = []
+    assert sorted(p.name for p in expand_inputs([tmp_path], skipped)) == ["chat.log", "售后说明会记录.txt"] and not skipped

@@ -822,3 +822,22 @@ def test_records_an_export_with_a_column_for_each_side_reads_the_role_from_the_f
     # one side's column alone is a name, not a role
     path.write_text("会话ID,客户,内容\n1,张三,快递怎么还没到\n", encoding="utf-8")
     assert read_all(reader, path)[0][0].role_from_wording
+
+
+def test_records_messages_with_lists_of_their_own_are_messages_and_ambiguous_role_words_are_not_roles(reader, tmp_path):
+    # a message quoting another, or with replies, is not a response wrapping messages
+    path = tmp_path / "q.jsonl"
+    write_jsonl(path, [{"session_id": "s1", "content": "这个问题还没解决", "quote": [{"content": "之前说三天发货"}]},
+                       {"session_id": "s1", "content": "快点"}])
+    records, rejects = read_all(reader, path)
+    assert [r.text for r in records] == ["这个问题还没解决", "快点"] and not rejects
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"content": "东西坏了怎么办", "replies": [{"content": "亲，请拍照"}]}, ensure_ascii=False), encoding="utf-8")
+    assert [r.text for r in read_all(reader, one)[0]] == ["东西坏了怎么办"]
+    # a role word before another word does not name the role; one that ends the value does
+    assert reader.roles.detect_how("客户经理", None, "好的，帮您查一下")[2] == "客户经理"
+    assert reader.roles.detect_how("customer_service", None, "好的")[:2] == ("agent", False)
+    # both sides' columns filled on every row (the two participants' names): the wording tells
+    path = tmp_path / "both.csv"
+    path.write_text("会话ID,客户,客服,内容\n1,张三,小李,快递怎么还没到\n1,张三,小李,亲，帮您查一下\n", encoding="utf-8")
+    assert [r.role for r in read_all(reader, path)[0]] == ["customer", "agent"]

@@ -433,3 +433,16 @@ def test_metrics_figures_in_chinese_numerals(sentence, expected):
 def test_metrics_fire_extinguishers_are_counted_in_ju():
     found = extract_metrics("检查灭火器326具、消火栓88处，均完好。")
     assert [(m.subject, m.value, m.unit) for m in found] == [("检查灭火器", 326, "具"), ("消火栓", 88, "处")]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("今年以来累计接待来电12000次", [("接待来电", 12000)]),
+        ("坚持一百个放心服务", []),
+        ("开通二十四小时热线，全年接听来电3000次", [("接听来电", 3000)]),
+        ("维修等了十天半个月", []),
+    ],
+)
+def test_metrics_set_phrases_and_since_this_year_are_no_figures_or_names(sentence, expected):
+    assert [(m.subject, m.value) for m in extract_metrics(sentence)] == expected

@@ -551,3 +551,13 @@ def test_review_warns_of_an_article_without_a_year_in_its_title_that_opens_with_
     (folder / "b.txt").write_text("后勤服务中心工作总结\n机关后勤服务中心2012年上半年工作总结：上半年共接待客饭1438人次。\n",
                                   encoding="utf-8")
     assert any("b.txt" in w and "opens with 2012年, not 2025" in w for w in draft_review(folder).warnings)
+
+
+def test_review_a_list_of_items_of_like_length_without_full_stops_is_not_hard_wrapped():
+    from feedback_nlp.summarise.structure import Line
+    from feedback_nlp.summarise.units import unwrapped
+
+    items = ["全年接待客户来电12000次，同比增长5.2%", "客户满意率达到96.5%，同比提升0.7个百分点", "投诉办结率达到99.1%，较上年提高0.8个百分点",
+             "平均通话时长185秒，较上年缩短16秒左右", "高峰时段接通率偏低，部分坐席业务不熟练"]
+    lines = [Line(text, i + 1) for i, text in enumerate(items)]
+    assert unwrapped(lines) == lines
