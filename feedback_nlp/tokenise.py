@@ -57,8 +57,8 @@ _CODE = r"(?<![0-9A-Za-z.])(?:[A-Za-z]+\d+(?:\.\d+)+|\d+(?:\.\d+){2,})(?![0-9A-Z
 _NUMBER = rf"(?<![0-9A-Za-z.])(?:(?<![%％])[-+−])?\d+(?:,\d{{3}})*(?:\.\d+)?(?:{_UNIT})?(?![0-9A-Za-z%])"
 
 _SENTENCE_END = re.compile(
-    # an ASCII mark followed by what a web address goes on with ("…/list?id=3&p=2") ends nothing
-    r"(?:[。！？；]+|[!?;]+(?![A-Za-z0-9=&%/#_.-])|…+|(?<=[\u4e00-\u9fff])\.(?![\d.]))[”’」』）)】》\"']*"
+    # an ASCII mark inside a web address, between what it is made of ("…/list?id=3&p=2"), ends nothing
+    r"(?:[。！？；]+|(?<![A-Za-z0-9/_.\-])[!?;]+|[!?;]+(?![A-Za-z0-9=&%/#_.-])|…+|(?<=[\u4e00-\u9fff])\.(?![\d.]))[”’」』）)】》\"']*"
     r"|\n+"
     # a numbered item that starts in the middle of a line: "…工作计划1.做好…", "…19742次 2、受理…" (a
     # Word list whose items were joined by Shift+Enter); not an ordinal ("排名第1、第2")

@@ -199,6 +199,7 @@ def test_split_sentences_keeps_ordinals_and_web_addresses_whole():
     assert [s.text for s in split_sentences("详见http://a.com/list?id=3&p=2 谢谢！好的")] == ["详见http://a.com/list?id=3&p=2 谢谢！", "好的"]
     # as before: ASCII marks between sentences, numbered items mid-line
     assert [s.text for s in split_sentences("真的吗?太好了!")] == ["真的吗?", "太好了!"]
+    assert [s.text for s in split_sentences("为什么还没发货?3天了")] == ["为什么还没发货?", "3天了"]
     assert [s.text for s in split_sentences("工作计划1.做好服务2.加强培训")] == ["工作计划", "1.做好服务", "2.加强培训"]
     # a Word list whose items were joined by Shift+Enter (a space between them); not a span of two numbers
     assert [s.text for s in split_sentences("1、全年共接待来电19742次 2、受理报修5457件 3、满意率95.8% 4、一次解决率88.6%")] == [
