@@ -166,6 +166,18 @@ def _incomplete(path: Path, rows: int) -> str | None:
     return None
 
 
+MAX_MONTHS_FILLED = 36  # a span of months longer than this (a stray date years away) lists the months seen only
+
+
+def _by_month(complaints: Counter, months: set[str]) -> dict[str, int]:
+    """Complaints by month: every month from the first to the last with customer messages, 0
+    where none complained; over a span longer than ``MAX_MONTHS_FILLED``, the months seen."""
+    if not months:
+        return {}
+    span = _months_between(min(months), max(months))
+    return {m: complaints.get(m, 0) for m in (span if len(span) <= MAX_MONTHS_FILLED else sorted(months))}
+
+
 def _months_between(first: str, last: str) -> list[str]:
     """"2023-11", "2024-02" -> every month from the first to the last, both included."""
     year, month = map(int, first.split("-"))
@@ -236,7 +248,7 @@ def analyse_chats(path: str | Path, fmt: str | None = None, year: int | None = N
         "complaints": complaints,
         "complaint_share": round(complaints / customer, 4) if customer else 0.0,
         "by_cause": dict(by_cause.most_common()),
-        "by_month": {m: by_month.get(m, 0) for m in _months_between(min(months), max(months))} if months else {},
+        "by_month": _by_month(by_month, months),
         "complaints_undated": tally["undated"],
         "sentiment": dict(sentiment),
         "examples": examples,

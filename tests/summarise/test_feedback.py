@@ -239,3 +239,10 @@ def test_feedback_reads_a_long_classified_csv_whatever_character_its_first_64_ki
         csv.writer(buffer).writerows(rows)
         (tmp_path / "c.csv").write_bytes(codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8"))
         assert _chats_format(tmp_path / "c.csv", None) == ("csv", "utf-8-sig")
+
+
+def test_feedback_a_stray_date_years_away_does_not_fill_the_months_between(tmp_path):
+    rows = [_message("快递一个星期了还没到", 1), _message("物流三天没更新了", 3)]
+    rows.append({**_message("快递还没到", 1), "time": "2009-01-05 10:00:00"})
+    fb = analyse_chats(_write_chats(tmp_path / "c.jsonl", rows))
+    assert fb["by_month"] == {"2009-01": 1, "2023-01": 1, "2023-03": 1}
