@@ -31,6 +31,7 @@ from ..config import ChatlogConfig
 from ..errors import InputError, InputNotFoundError, shorten
 from .csv_rows import MAX_TITLE_ROWS, PhysicalLines, ends_in_quotes, find_header, holds_rows, is_one_row, rows_go_on
 from .decode import BOMS, SURROGATE, decode_bytes, decode_line_elsewhere, lines_named
+from .times import TIME_OF_DAY
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,6 @@ ROLES = ("customer", "agent", "bot", "system")
 # the fields of a message an export's columns are mapped to; "date" is a day in a column of its own,
 # beside a "time" column that holds only the time of day ("2024-03-05" and "09:05:00")
 FIELD_NAMES = ("session", "message_id", "time", "date", "role", "speaker", "text")
-_TIME_OF_DAY = re.compile(r"(?:上午|早上|凌晨|中午|下午|晚上|AM|PM|am|pm)?\s*\d{1,2}\s*[:：时点]\s*\d{1,2}\s*分?(?:\s*[:：]?\s*\d{1,2}(?:[.,]\d+)?\s*秒?)?\s*(?:AM|PM|am|pm)?")
 SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".txt", ".log", ".xlsx"}
 # undecodable bytes, as ``_escape_bytes`` reads them (the "surrogateescape" form, for bytes below
 # 0x80 too: a UTF-16 file cut after an odd byte ends in one)
@@ -503,7 +503,7 @@ class RecordReader:
         time = fields.get(row, "time")
         day = fields.get(row, "date")
         if day not in (None, ""):  # a date and a time of day in two columns: one time
-            time = day if time in (None, "") else (f"{day} {time}" if _TIME_OF_DAY.fullmatch(str(time).strip()) else time)
+            time = day if time in (None, "") else (f"{day} {time}" if TIME_OF_DAY.fullmatch(str(time).strip()) else time)
         speaker = fields.get(row, "speaker")
         role_value = fields.get(row, "role")
         if fields.side_columns:

@@ -7,11 +7,12 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-_DATE_TIME = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[\sT]*(上午|早上|凌晨|中午|下午|晚上|AM|PM|am|pm)?\s*(\d{1,2})\s*[:：时点]\s*(\d{1,2})\s*分?"
-    r"(?:\s*[:：]?\s*(\d{1,2})(?:[.,]\d+)?\s*秒?)?\s*(AM|PM|am|pm)?)?"
-)
+# a time of day as exports write it: "20:03", "20时03分15秒", "下午3:05", "3:05 PM" (groups: half of
+# the day, hour, minute, second, AM/PM after)
+_CLOCK = (r"(上午|早上|凌晨|中午|下午|晚上|AM|PM|am|pm)?\s*(\d{1,2})\s*[:：时点]\s*(\d{1,2})\s*分?"
+          r"(?:\s*[:：]?\s*(\d{1,2})(?:[.,]\d+)?\s*秒?)?\s*(AM|PM|am|pm)?")
+TIME_OF_DAY = re.compile(_CLOCK)
+_DATE_TIME = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?" rf"(?:[\sT]*{_CLOCK})?")
 _AFTERNOON = frozenset(("下午", "晚上", "PM", "pm"))
 # Unix time in seconds or milliseconds, as API exports write it (1709600700, 1709600700123), from
 # 2000 to 2100: other runs of ten or thirteen digits are no time
