@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from pathlib import Path
 from typing import Optional
 
@@ -37,11 +36,10 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from .config import NormaliseConfig, TokeniseConfig, bundle_files, format_validation_error, resolve_paths
 from .errors import ConfigError, InputError
-from .normalise.script import to_simplified
+from .normalise.script import LONE_SURROGATES, to_simplified
 from .normalise.text import normalise_text
 from .tokenise import get_tokeniser
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # full-width letters, digits and the signs of numbers, as their ASCII forms, one for one: the user
 # dictionary's words ("APP", "4S店") and numbers with units ("93.81%") are ASCII
 _HALF_WIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
@@ -81,7 +79,7 @@ class JiebaTokenizer:
         ``keep_whitespace``, a space after a word is that word's trailing space (``token.whitespace_``)
         rather than a token of its own; with ``drop_stopwords``, stop words are marked
         ``token.is_stop``."""
-        lone = _SURROGATE.search(text)
+        lone = LONE_SURROGATES.search(text)
         if lone is not None:  # spaCy keeps its strings as UTF-8 and cannot hold one
             raise InputError(f"the text holds half of a character (a lone surrogate, {lone.group()!r} at offset {lone.start()}), which spaCy "
                              "cannot hold: normalise it first (feedback_nlp.normalise_text drops it), or read the source "

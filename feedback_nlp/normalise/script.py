@@ -30,14 +30,14 @@ def _converter(mode: str) -> opencc.OpenCC:
 
 # half of a character written as two (an emoji cut in two in a JSON export): a Python string may
 # hold one, but libraries that take UTF-8 (OpenCC, rjieba) refuse the whole text for it
-_SURROGATES = re.compile("[\ud800-\udfff]+")
+LONE_SURROGATES = re.compile("[\ud800-\udfff]+")
 
 
 def surrogate_runs(text: str) -> Iterator[tuple[str, bool]]:
     """``text`` in runs, each with whether it is lone surrogates: the runs between them can be
     handed to a library that takes UTF-8, the surrogates kept as they are."""
     pos = 0
-    for m in _SURROGATES.finditer(text):
+    for m in LONE_SURROGATES.finditer(text):
         if m.start() > pos:
             yield text[pos : m.start()], False
         yield m.group(), True
