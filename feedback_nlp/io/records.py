@@ -348,32 +348,30 @@ def _utf8_read_as(value: Any, encoding: str) -> str | None:
 _NON_ASCII = re.compile(r"[^\x00-\x7f]{1,2}")
 
 
-def _pasted_as_utf8(row: dict, encoding: str) -> bool:
-    """Whether a row of a GB18030 or Big5 export was pasted in as UTF-8 and decoded without an
-    error (``_utf8_read_as``): its cells joined read as UTF-8 (one try a row; a row in the file's
-    own encoding fails at its first character)."""
+def _undecodable_values(row: dict) -> bool:
+    """Whether any value of ``row`` holds bytes that could not be decoded."""
+    return _read_otherwise(row, "utf-8")  # in a UTF-8 file, that alone reads a cell otherwise
+
+
+def _read_otherwise(row: dict, encoding: str) -> bool:
+    """Whether some cell of ``row`` is in another encoding than the file's: it holds bytes that
+    could not be decoded, or the row (of a GB18030 or Big5 export) was pasted in as UTF-8 and
+    decoded without an error (``_utf8_read_as``). The cells are joined once and searched once
+    (most rows); a row in the file's own encoding fails the UTF-8 test at its first character."""
     try:
         joined = "".join(row.values())
-    except TypeError:  # a value that is not a string
-        return any(_utf8_read_as(v, encoding) for v in row.values())
-    first = _NON_ASCII.search(joined)
-    if first is None:
+    except TypeError:  # a value that is not a string: one test a value
+        return any(_undecodable(v) for v in row.values()) or (
+            encoding not in _UTF8_NAMES and any(_utf8_read_as(v, encoding) for v in row.values()))
+    if _SURROGATE.search(joined) is not None:
+        return True
+    if encoding in _UTF8_NAMES or (first := _NON_ASCII.search(joined)) is None:
         return False
     # a quick look first: UTF-8 of Chinese starts with a lead byte E0-EF and two bytes 80-BF
     head = first.group().encode(encoding, "surrogateescape")
     if len(head) < 3 or not (0xE0 <= head[0] <= 0xEF and 0x80 <= head[1] <= 0xBF and 0x80 <= head[2] <= 0xBF):
         return False
     return _utf8_read_as(joined, encoding) is not None
-
-
-def _undecodable_values(row: dict) -> bool:
-    """Whether any value of ``row`` holds bytes that could not be decoded; one search over the
-    values joined where all are strings (most rows), else one search a value."""
-    try:
-        joined = "".join(row.values())
-    except TypeError:  # a value that is not a string
-        return any(_undecodable(v) for v in row.values())
-    return _SURROGATE.search(joined) is not None
 
 
 def _mend_surrogates(value: Any) -> Any:
@@ -485,7 +483,7 @@ class RecordReader:
     # ---- building records -----------------------------------------------------------------
     def _record(self, row: dict, fields: _Fields, label: str, line: int, raw: str, default_session: str) -> Record | Reject:
         encoding = self._read_as.get(label) or "utf-8"
-        if _undecodable_values(row) or (encoding not in _UTF8_NAMES and _pasted_as_utf8(row, encoding)):
+        if _read_otherwise(row, encoding):
             mended = self._read_elsewhere(row, label, line)
             if mended is None:
                 return Reject(label, line, "undecodable bytes; pass --encoding with the file's encoding", raw)
