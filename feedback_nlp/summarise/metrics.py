@@ -548,6 +548,21 @@ def dedupe_metrics(metrics: list[Metric]) -> list[Metric]:
     return out
 
 
+_RATES = frozenset(("%", "‰", "个百分点", "百分点", "分"))
+
+
+def restates(m: Metric, name: str) -> bool:
+    """Whether ``m``, of the value, unit, kind and period of a figure listed as ``name`` in the same
+    file, restates it: a rate or a score whose name holds the other ("季度业主满意率", "业主满意率"),
+    since two rates of 100% are often two facts; a count of 100 or more whose names share two
+    characters in a row ("来电量", "服务中心全年共接待业主来电")."""
+    a, b = m.subject, name
+    if m.unit in _RATES:
+        return a in b or b in a
+    pairs = {a[i : i + 2] for i in range(len(a) - 1)}
+    return m.value >= 100 and any(b[i : i + 2] in pairs for i in range(len(b) - 1))
+
+
 # words that date a figure within the reports, or sum it up, rather than name what it measures:
 # 本月接待来电, 全月共接待来电, 3月份接待来电 and 全年累计接待来电 are one metric
 _PERIOD_WORDS = re.compile(

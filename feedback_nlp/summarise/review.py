@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..io.inputs import named_paths, visible_files
-from .metrics import Metric, dedupe_metrics, extract_metrics, group_by_metric, names_something
+from .metrics import Metric, dedupe_metrics, extract_metrics, group_by_metric, names_something, restates
 from .tables import table_header, table_row_metrics
 from .classifier import SectionClassifier
 from .ranking import named_period, part_of_a_year, report_period, select_sections, short_horizon, sums_up_a_year
@@ -363,21 +363,6 @@ def collect_sentences(
     return sentences, dropped
 
 
-_RATES = frozenset(("%", "‰", "个百分点", "百分点", "分"))
-
-
-def _same_fact(m: Metric, name: str) -> bool:
-    """Whether ``m``, of the value, unit, kind and period of a figure listed as ``name`` in the same
-    file, restates it: a rate or a score whose name holds the other ("季度业主满意率", "业主满意率"),
-    since two rates of 100% are often two facts; a count of 100 or more whose names share two
-    characters in a row ("来电量", "服务中心全年共接待业主来电")."""
-    a, b = m.subject, name
-    if m.unit in _RATES:
-        return a in b or b in a
-    pairs = {a[i : i + 2] for i in range(len(a) - 1)}
-    return m.value >= 100 and any(b[i : i + 2] in pairs for i in range(len(b) - 1))
-
-
 REPORT_SUFFIXES = (".txt", ".md", ".docx")  # what a folder of reports is read for
 
 
@@ -564,7 +549,7 @@ def draft_review(
             # the same value restated under another name in the file ("全年共接待业主来电19742次" and
             # a table's 合计 row under 来电量): one fact, where the names share a word
             names = stated.setdefault((s.file, m.value, m.unit, m.kind, m.period), [])
-            if any(_same_fact(m, name) for name in names):
+            if any(restates(m, name) for name in names):
                 continue
             names.append(m.subject)
             seen.add(fact)
