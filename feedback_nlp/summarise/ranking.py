@@ -96,12 +96,17 @@ _QUARTER = re.compile(r"第?([一二三四1-4])季度|(?<![A-Za-z])[Qq]([1-4])(?
 _HALF = re.compile(r"([上下])半年")
 
 
+def _title_years(title: str) -> list[int]:
+    """The years a title sums up, else the first year it names (a month's report: "2025年3月客服月报")."""
+    return summary_years(title) or [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", title)][:1]
+
+
 def report_period(title: str) -> tuple[str, float]:
     """The period an article reports on, by its title, as shown beside its key figures ("2025年3月",
     "第三季度", "2025年度"; "" when the title does not say), with a rank that orders periods in
     the year: months, then their quarter, half and whole year."""
     title = arabic_years(title)
-    years = summary_years(title) or [int(m.group(1)) for m in re.finditer(r"(?<!\d)((?:19|20)\d\d)(?!\d)", title)][:1]
+    years = _title_years(title)
     year = f"{years[0]}年" if years else ""
     if m := _MONTHS.search(title):  # "1-11月": a total of months, not the last month's
         first, last = int(m.group(1)), int(m.group(2))
@@ -139,7 +144,7 @@ def named_period(named: str, title: str) -> str:
     """The period a figure's clause or table row names ("1月份", "第一季度", "去年", "2024年"; see
     ``Metric.period``), as the key-figures table shows it, in the year the report's title sums
     up or names: "2025年1月", "2025年第一季度", "2024年度"."""
-    years = summary_years(title) or [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", title)][:1]
+    years = _title_years(title)
     if named in _EARLIER_YEAR:
         return f"{years[0] - 1}年度" if years else "上年度"
     if m := _NAMED_YEAR.match(named):
