@@ -4,9 +4,10 @@
 default): ``rjieba`` (jieba's algorithm in Rust, about 15x faster) when installed, else ``jieba``.
 With HMM off (the default) both give identical segmentation with our dictionaries; a test checks
 this on real pages. Before the engine sees the text, spans it would break are cut out and kept
-whole: dictionary words with digits or symbols ("4S店", "T+1"), full dates ("2012年8月31日"), and
+whole: dictionary words with digits or symbols ("4S店", "T+1"), full dates ("2012年8月31日"),
 numbers with their sign and unit ("93.81%", "-26.95%", "29848.47㎡", "4803次"), which later stages
-read as metrics.
+read as metrics, and emoji made of several code points ("👍🏻", "❤️", "👨‍👩‍👧", "🇨🇳", "1️⃣"), which
+the engine would cut into their pieces, a joiner or a skin tone a token of its own.
 
 The shipped customer-service dictionary and any ``tokenise.user_dicts`` are loaded into every
 instance, so they apply in every worker process (a ``Tokeniser`` pickles as its config and is
@@ -23,6 +24,7 @@ from typing import NamedTuple
 
 from .config import RESOURCES_DIR, TokeniseConfig, cache_dir
 from .errors import ConfigError, ResourceError
+from .normalise.chat import PICTOGRAPH_RANGES
 from .normalise.script import surrogate_runs
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,16 @@ _DATE = (
 # product and version codes with dotted numbers: V1.1, iOS17.2, 1.2.3 (the engine would split the dots)
 _CODE = r"(?<![0-9A-Za-z.])(?:[A-Za-z]+\d+(?:\.\d+)+|\d+(?:\.\d+){2,})(?![0-9A-Za-z.])"
 # numbers with a sign and a unit; a dash after a percentage is a range's, not a sign ("30%-40%")
+# emoji of several code points, each one token: a pictograph with its modifiers (variation
+# selector, skin tone, tags), joined by zero-width joiners to the next; a flag (two regional
+# indicators); a keycap (a digit, # or * with the keycap mark)
+_EMOJI_MODIFIER = "[\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]"
+_EMOJI = (
+    rf"[{PICTOGRAPH_RANGES}]{_EMOJI_MODIFIER}*(?:\u200d[{PICTOGRAPH_RANGES}]{_EMOJI_MODIFIER}*)+"
+    rf"|[{PICTOGRAPH_RANGES}]{_EMOJI_MODIFIER}+"
+    r"|[\U0001f1e6-\U0001f1ff]{2}"
+    r"|[0-9#*]\ufe0f?\u20e3"
+)
 _NUMBER = rf"(?<![0-9A-Za-z.])(?:(?<![%％])[-+−])?\d+(?:,\d{{3}})*(?:\.\d+)?(?:{_UNIT})?(?![0-9A-Za-z%])"
 
 _SENTENCE_END = re.compile(
@@ -176,8 +188,8 @@ def _protected_pattern(words: list[str]) -> re.Pattern:
     # every alternative starts with a letter, a digit or a sign; failing fast elsewhere makes the
     # scan about 9x faster on Chinese text
     starts = "".join(sorted({re.escape(w[0]) for w in words if not re.match(r"[0-9A-Za-z]", w)}))
-    first = rf"(?=[0-9A-Za-z+\-−０-９Ａ-Ｚａ-ｚ＋－{starts}])"
-    return re.compile(first + "(?:" + "|".join(alternatives + [_DATE, _CODE, _NUMBER]) + ")")
+    first = rf"(?=[0-9A-Za-z+\-−０-９Ａ-Ｚａ-ｚ＋－#*{PICTOGRAPH_RANGES}{starts}])"
+    return re.compile(first + "(?:" + "|".join(alternatives + [_EMOJI, _DATE, _CODE, _NUMBER]) + ")")
 
 
 class Tokeniser:

@@ -205,3 +205,26 @@ def test_split_sentences_keeps_ordinals_and_web_addresses_whole():
     assert [s.text for s in split_sentences("1、全年共接待来电19742次 2、受理报修5457件 3、满意率95.8% 4、一次解决率88.6%")] == [
         "1、全年共接待来电19742次", "2、受理报修5457件", "3、满意率95.8%", "4、一次解决率88.6%"]
     assert [s.text for s in split_sentences("满意率提高 2、3个百分点")] == ["满意率提高 2、3个百分点"]
+
+
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        # an emoji of several code points is one token: skin tone, presentation selector, a family
+        # joined by zero-width joiners, a flag, a keycap, a subdivision flag's tags
+        ("好评👍🏻👍🏻", ["好评", "👍🏻", "👍🏻"]),
+        ("❤️❤️谢谢", ["❤️", "❤️", "谢谢"]),
+        ("客服太慢了👨\u200d👩\u200d👧", ["客服", "太慢", "了", "👨\u200d👩\u200d👧"]),
+        ("🇨🇳加油", ["🇨🇳", "加油"]),
+        ("按1️⃣号键", ["按", "1️⃣", "号", "键"]),
+        ("🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f好", ["🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f", "好"]),
+        # single pictographs, and numbers, as before
+        ("😡😡", ["😡", "😡"]),
+        ("等了3天😡", ["等", "了", "3天", "😡"]),
+    ],
+)
+@pytest.mark.parametrize("engine", ["rjieba", "jieba"])
+def test_tokenise_keeps_emoji_sequences_whole(text, tokens, engine):
+    found = get_tokeniser(TokeniseConfig(engine=engine)).tokenise(text)
+    assert [t.text for t in found] == tokens
+    assert all(text[t.start : t.end] == t.text for t in found)
