@@ -270,15 +270,26 @@ def _record_steps(cfg: NormaliseConfig) -> list:
 
 # a line break inside a message between words ends a clause, as a comma would: "快递一直没到\n客服
 #态度很好" is read "快递一直没到，客服态度很好", so the negation of the first line does not reach
-# into the second; after a mark that ends a clause already, or at either end, it is a space
-_INTERIOR_BREAK = re.compile(r"(?<=[^\s，。！？；、,.!?;…~：:])([ \t\u3000]*)[\r\n](?=\s*\S)")
+# into the second; after a mark that ends a clause already, or at either end, it is a space. A
+# break is any Python's str.splitlines knows of the kind chats hold (CR LF, CR, LF, NEL, the
+# Unicode line and paragraph separators), and a run of breaks and blanks is one break: "\r\n",
+# "\n\n" and " \n" read as "\n" does
+_BREAK_CHARS = "\r\n\x85\u2028\u2029"
+_A_BREAK = re.compile(f"[{_BREAK_CHARS}]")
+_INTERIOR_BREAK = re.compile(rf"(?<=[^\s，。！？；、,.!?;…~：:])[^\S{_BREAK_CHARS}]*[{_BREAK_CHARS}]\s*(?=\S)")
+_BREAKS_TO_SPACES = str.maketrans(dict.fromkeys(_BREAK_CHARS, " "))
 
 
 def _one_line(text: str) -> str:
-    """A text on one line, each character in its place (spans hold): see ``_INTERIOR_BREAK``."""
-    if "\n" not in text and "\r" not in text:
+    """A text on one line, each character in its place (spans hold): see ``_INTERIOR_BREAK``. A run
+    of breaks and blanks between words becomes "，" and NULs, which the first step removes."""
+    if not _A_BREAK.search(text):
         return text
-    return _INTERIOR_BREAK.sub(r"\1，", text).replace("\r", " ").replace("\n", " ")
+    return _INTERIOR_BREAK.sub(_comma_run, text).translate(_BREAKS_TO_SPACES)
+
+
+def _comma_run(match: re.Match) -> str:
+    return "，" + "\x00" * (match.end() - match.start() - 1)
 
 
 def normalise_records(texts: list[str], config: NormaliseConfig | None = None) -> list[str]:

@@ -106,8 +106,8 @@ def test_text_on_input_lines_keeps_line_numbers():
         ("物業費太貴！！！", [("物", "物"), ("业", "業"), ("费", "費"), ("太", "太"), ("贵", "貴"), ("！", "！！！")]),
         ("[强][强]好", [("👍", "[强]"), ("👍", "[强]"), ("好", "好")]),
         ("买的是Ⅱ代", [("买", "买"), ("的", "的"), ("是", "是"), ("I", "Ⅱ"), ("I", "Ⅱ"), ("代", "代")]),
-        # a line break between words ends a clause: "，"
-        ("  快递\u200b太慢\r\n了!!", [("快", "快"), ("递", "递"), ("太", "太"), ("慢", "慢"), ("，", "\r"), (" ", "\n"), ("了", "了"), ("！", "!"),
+        # a line break between words ends a clause: "，" (CR LF is one break)
+        ("  快递\u200b太慢\r\n了!!", [("快", "快"), ("递", "递"), ("太", "太"), ("慢", "慢"), ("，", "\r"), ("了", "了"), ("！", "!"),
                                       ("!", "!")]),
         ("好的。\n谢谢\n", [("好", "好"), ("的", "的"), ("。", "。"), (" ", "\n"), ("谢", "谢"), ("谢", "谢")]),
     ],
@@ -116,6 +116,17 @@ def test_record_spans_give_each_character_its_source(text, pieces):
     normalised, spans = record_spans(text)
     assert normalised == normalise_records([text])[0]
     assert [(char, text[start:end]) for char, (start, end) in zip(normalised, spans)] == pieces
+
+
+@pytest.mark.parametrize("brk", ["\r\n", "\r", "\n\n", " \n", "\n \n", "\u3000\r\n", "\x85", "\u2028", "\u2029"])
+def test_records_read_every_kind_of_line_break_between_words_as_one_comma(brk):
+    # a Windows export, a blank line, a JavaScript line separator: the same message as with "\n"
+    text = "还没发货" + brk + "态度太差"
+    assert normalise_records([text, "还没发货\n态度太差"]) == ["还没发货，态度太差"] * 2
+    normalised, spans = record_spans(text)
+    assert normalised == "还没发货，态度太差" and text[slice(*spans[4])] == brk[: spans[4][1] - spans[4][0]]
+    # after a clause's mark, and at the ends, a break is a space, as "\n" is
+    assert normalise_records(["好的。" + brk + "谢谢" + brk]) == ["好的。 谢谢"]
 
 
 def test_record_spans_agree_with_normalise_records_on_messy_texts():
