@@ -2,7 +2,8 @@
 
 ``TextFeaturizer.analyse`` turns messages into their normalised text and *terms* with spans:
 jieba words, where words within a few words after a negation (不, 没有, 别…) are marked ``!word``
-so that "不满意" and "满意" are different evidence, plus the terms after the last contrast word
+so that "不满意" and "满意" are different evidence (the scope ends with its clause: at punctuation,
+a space after the negated words, a contrast word, a conjunction or an emoji), plus the terms after the last contrast word
 (但是, 不过…) again as ``^term``, because the clause after "但是" usually carries the verdict.
 With ``double_negation``, a negation right after another cancels it, and the message is read
 without both: "不是不好" as "好", "没有不满意的地方" as "满意的地方", "不是没有问题" as "有问题"
@@ -15,6 +16,7 @@ binary character n-grams of the normalised text, and binary n-grams of the contr
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain, repeat
@@ -25,17 +27,31 @@ import scipy.sparse as sp
 
 from .config import NormaliseConfig, TokeniseConfig, bundle_files, resolve_paths
 from .errors import ConfigError
+from .normalise.chat import PICTOGRAPH
 from .normalise.text import code_points, normalise_records
 from .tokenise import Tokeniser, get_tokeniser
 
-NEGATIONS = frozenset("不 没 没有 别 未 无 非 不是 不太 不够 不会 不能 不要 不用 并不 从不 毫不 绝不 难以 从没".split())
+NEGATIONS = frozenset(
+    """不 没 没有 别 未 无 非 不是 不太 不够 不会 不能 不要 不用 并不 从不 毫不 绝不 难以 从没 无法 没法 毫无 从来不
+    从来没 从未 不怎么 并非 不肯 未能 没能 不曾 未曾 冇""".split()  # 冇: Cantonese 没有
+)
 AFFIRMED = "!!"  # the term standing for a double negation taken out (不是不好 -> !! 好)
 # words that start with 不 or 没 without negating the rest of the word
-NOT_NEGATING = frozenset("不仅 不但 不管 不论 不过 不断 不久 不然 不如 不禁 不得不 不料 不愧 不免 不时 不止 没事".split())
-CONTRASTS = frozenset("但是 但 可是 不过 然而 就是 只是 可惜 却".split())
+NOT_NEGATING = frozenset(
+    "不仅 不但 不管 不论 不过 不断 不久 不然 不如 不禁 不得不 不料 不愧 不免 不时 不止 没事 不停 不少 不久前 没想到 没关系 没收 不好意思 不客气 不小心".split()
+)
+CONTRASTS = frozenset("但是 但 可是 不过 然而 就是 只是 只不过 可惜 却".split())
+# words that start a new clause without punctuation ("不满意因为太慢"): a negation's scope ends before them
+CONJUNCTIONS = frozenset("因为 所以 而且 并且 然后 而是 另外 况且 何况 于是 因此".split())
 CLAUSE_END = frozenset("，。！？；、,.!?;…~：:\n")
-_END, _NEGATION, _CONTRAST = 1, 2, 3
-_KINDS = {**{w: _CONTRAST for w in CONTRASTS}, **{w: _NEGATION for w in NEGATIONS}, **{w: _END for w in CLAUSE_END}}
+_END, _NEGATION, _CONTRAST, _CONJUNCTION = 1, 2, 3, 4
+_KINDS = {
+    **{w: _CONJUNCTION for w in CONJUNCTIONS},
+    **{w: _CONTRAST for w in CONTRASTS},
+    **{w: _NEGATION for w in NEGATIONS},
+    **{w: _END for w in CLAUSE_END},
+}
+_WORD_CHAR = re.compile(r"[^\W_]")  # a letter, digit or Chinese character: what a negation can negate
 _BASE = 0x110001  # one more than the number of code points: character n-grams as base-_BASE numbers
 MAX_CHAR_NGRAM = 3  # _BASE ** 3 still fits in 64 bits
 SMALL_BATCH_CHARS = 100  # fewer characters than this: character n-grams are looked up one by one
@@ -79,7 +95,21 @@ def _terms(
         if kind == _END:
             scope = 0
             continue
-        if word.isspace() or word in stop:
+        if word.isspace():
+            if scope < negation_scope:  # a space after the negated words ends the clause ("快递没到 客服很好")
+                scope = 0
+            continue
+        if word in stop:
+            continue
+        if kind in (_CONTRAST, _CONJUNCTION):  # a new clause starts: "不满意但是还行", "不满意因为太慢"
+            scope = 0
+        elif scope and not _WORD_CHAR.search(word):
+            # an emoji ends the clause, as punctuation does ("不满意😡"); a bracket, quote or dash
+            # is passed over, negating nothing
+            if PICTOGRAPH.search(word):
+                scope = 0
+            terms.append(word)
+            spans.append((start, end))
             continue
         if (
             double_negation and spans and scope == negation_scope > 0 and _negates(word) and word != terms[-1]

@@ -75,6 +75,47 @@ def test_features_a_line_break_ends_a_negations_scope(plain):
     assert a.text == "不满意。 谢谢"
 
 
+@pytest.mark.parametrize(
+    "text, negated, not_negated",
+    [
+        # a space after the negated words ends the clause, as chats write a comma; "不 满意" still negates
+        ("快递没到 客服态度很好", ["!到"], ["!客服", "!态度"]),
+        ("没问题 谢谢", ["!问题"], ["!谢谢"]),
+        ("不 满意", ["!满意"], []),
+        # a contrast word or a conjunction starts a new clause without punctuation
+        ("不满意但是还行", ["!满意"], ["!但是", "!还"]),
+        ("不满意因为太慢", ["!满意"], ["!因为", "!太慢"]),
+        ("不发货而且态度差", ["!发货"], ["!而且", "!态度差"]),
+        # an emoji ends the clause; a bracket is passed over and negates nothing
+        ("不满意😡😡", ["!满意"], ["!😡"]),
+        ("快递没到😡客服也不理人", ["!到"], ["!😡", "!客服"]),
+        ("不要（急）", ["!急"], ["!（", "!）"]),
+        # negation words that are one word to the tokeniser
+        ("物业无法解决问题", ["!解决问题"], []),
+        ("从来不回消息", ["!回", "!消息"], []),
+        ("未能解决", ["!解决"], []),
+        # "没收到" is not received, not 没收 (confiscate); fixed words whose 不 negates nothing after them
+        ("我还没收到货", ["!收到"], ["没收"]),
+        ("不客气", [], ["!客气"]),
+        ("不小心下错单了", [], ["!小心", "!下"]),
+    ],
+)
+def test_features_negation_scope_ends_where_the_clause_does(plain, text, negated, not_negated):
+    (a,) = plain.analyse([text])
+    assert all(t in a.terms for t in negated), a.terms
+    assert not any(t in a.terms for t in not_negated), a.terms
+    assert all(a.text[s:e] == t.lstrip("!") for t, (s, e) in zip(a.terms, a.spans))
+
+
+def test_features_a_fixed_word_is_no_second_negation(double):
+    # 不停 is "non-stop": "不要不停地打电话" is one negation, of 不停, not a double one
+    (a,) = double.analyse(["不要不停地打电话了"])
+    assert a.text == "不要不停地打电话了" and AFFIRMED not in a.terms and "!不停" in a.terms
+    # "被没收了" is still confiscated
+    (a,) = double.analyse(["东西被没收了"])
+    assert "没收" in a.terms
+
+
 def test_features_double_negation_is_saved_with_the_vocabulary(double):
     fitted = TextFeaturizer(double_negation=True, min_df=1).fit(["没有不满意", "不是不好"])
     data = fitted.to_dict()
