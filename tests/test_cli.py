@@ -636,6 +636,14 @@ def test_cli_classify_without_output_refuses_batch_options_and_a_file_with_no_me
         blank.write_text(content, encoding="utf-8")
         result = run("classify", str(blank), "--model", str(tiny_model_dir))
         assert result.exit_code == 2 and f"{blank}: {message}" in " ".join(result.stderr.split())
+    # a first line that is a text column's name is a header row: noted, not classified
+    blank.write_text("内容\n快递太慢了\n", encoding="utf-8")
+    result = run("classify", str(blank), "--model", str(tiny_model_dir), "--json")
+    assert result.exit_code == 0 and [json.loads(line)["line"] for line in result.stdout.splitlines()] == [2]
+    assert "line 1: '内容' is a header row" in " ".join(result.stderr.split())
+    blank.write_text("内容\n", encoding="utf-8")
+    result = run("classify", str(blank), "--model", str(tiny_model_dir))
+    assert result.exit_code == 2 and "its only line is a header row ('内容')" in " ".join(result.stderr.split())
     # the options that apply to single messages still do
     result = run("classify", "快递太慢了", "--model", str(tiny_model_dir), "--json", "--redact", "--encoding", "utf-8")
     assert result.exit_code == 0 and json.loads(result.stdout)["text"] == "快递太慢了"

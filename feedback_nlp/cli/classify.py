@@ -14,7 +14,7 @@ from typing import List, Optional
 
 import typer
 
-from ..config import Config, load_config
+from ..config import Config, load_chatlog_config, load_config
 from ..errors import FeedbackNLPError
 from ..normalise.encoding import looks_like_mojibake, read_text, repair_mojibake
 from .app import (
@@ -64,7 +64,16 @@ def _messages(source: str, cfg: Config) -> List[tuple[Optional[int], str]]:
     if read.undecodable:
         _err(f"warning: {read.source}: {_count(read.undecodable, 'undecodable byte')} dropped; if the text looks wrong, "
              "pass --encoding")
-    return [(n, line) for n, line in enumerate(LINE_END.split(read.text), 1) if line.strip()]
+    lines = [(n, line) for n, line in enumerate(LINE_END.split(read.text), 1) if line.strip()]
+    if not lines:
+        raise FeedbackNLPError(f"{source}: every line is blank; no message to classify")
+    if lines[0][1].strip().casefold() in {name.casefold() for name in load_chatlog_config().fields.text}:
+        if len(lines) == 1:
+            raise FeedbackNLPError(f"{source}: its only line is a header row ({lines[0][1].strip()!r}); no message to classify")
+        _err(f"note: {read.source} line {lines[0][0]}: {lines[0][1].strip()!r} is a header row (the name of a text column), "
+             "not a message; not classified")
+        lines = lines[1:]
+    return lines
 
 
 def _argument(source: str) -> str:
@@ -179,8 +188,6 @@ def classify(
     from ..pipeline import FeedbackClassifier, evidence_entries
 
     numbered = _messages(inputs[0], load_config(None, [f"input.encoding={checked_encoding(encoding)}"]))
-    if not numbered:
-        raise FeedbackNLPError(f"{inputs[0]}: every line is blank; no message to classify")
     clf = FeedbackClassifier.load(model, device=device, runtime=runtime)
     if thresholds:
         clf = clf.with_thresholds(thresholds)

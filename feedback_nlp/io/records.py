@@ -481,7 +481,10 @@ class RecordReader:
         return out
 
     # ---- building records -----------------------------------------------------------------
-    def _record(self, row: dict, fields: _Fields, label: str, line: int, raw: str, default_session: str) -> Record | Reject:
+    def _record(self, row: dict, fields: _Fields, label: str, line: int, raw: str, default_session: str,
+                role: str | None = None) -> Record | Reject:
+        """The record of ``row``, or why it is rejected; ``role``: the role the file's layout gives
+        every record (None: the role or speaker field tells, else the message's wording)."""
         encoding = self._read_as.get(label) or "utf-8"
         if _read_otherwise(row, encoding):
             mended = self._read_elsewhere(row, label, line)
@@ -506,7 +509,10 @@ class RecordReader:
         role_value = fields.get(row, "role")
         if fields.side_columns:
             role_value, speaker = fields.side(row)
-        role, from_wording, unknown = self.roles.detect_how(role_value, speaker, text)
+        if role is not None:
+            from_wording, unknown = False, None
+        else:
+            role, from_wording, unknown = self.roles.detect_how(role_value, speaker, text)
         return Record(
             id=str(message_id) if message_id not in (None, "") else f"{label}:{line}",
             session=str(session) if session not in (None, "") else default_session,
@@ -903,12 +909,23 @@ class RecordReader:
 
     def _plain_lines(self, lines: Iterable[str], label: str) -> Iterator[Record | Reject]:
         """A text file of messages, one a line (reviews, complaints pasted from a form): each line
-        is a message and a session of its own; blank lines are skipped."""
+        is a customer's message and a session of its own (no wording makes it an agent's: a
+        customer writes "亲，…" too); blank lines are skipped, and a first line that is only the
+        name of a text column ("内容", "text") is rejected as a header row."""
         fields = _Fields.own(["text", "session"])
+        header_names = {name.casefold() for name in self.config.fields.text}
+        first = True
         for number, line in enumerate(lines, start=1):
             raw = line.rstrip("\r\n").lstrip("\ufeff")
-            if raw.strip():
-                yield self._record({"text": raw.strip(), "session": f"{label}#{number}"}, fields, label, number, raw[:500], f"{label}#{number}")
+            text = raw.strip()
+            if not text:
+                continue
+            if first and text.casefold() in header_names:
+                yield Reject(label, number, "a header row (the name of a text column), not a message", raw[:500])
+            else:
+                yield self._record({"text": text, "session": f"{label}#{number}"}, fields, label, number, raw[:500],
+                                   f"{label}#{number}", role="customer")
+            first = False
 
     def _finish(self, pending: dict, fields: _Fields, label: str) -> Record | Reject:
         row = dict(pending["row"])

@@ -239,14 +239,20 @@ def test_records_transcript_layouts_of_chat_exports(reader, tmp_path, text):
 def test_records_plain_text_file_is_one_message_a_line(reader, tmp_path):
     # reviews or complaints pasted one a line: no time, no speaker
     path = tmp_path / "reviews.txt"
-    path.write_text("快递三天了还没到\n\n客服态度太差了\n亲，帮您查一下\n", encoding="utf-8")
+    path.write_text("快递三天了还没到\n\n客服态度太差了\n亲，4号拍的，今天都9号了物流还是已揽件\n", encoding="utf-8")
     records, rejects = read_all(reader, path)
-    assert [(r.line, r.session, r.role, r.text) for r in records] == [
-        (1, f"{path}#1", "customer", "快递三天了还没到"),
-        (3, f"{path}#3", "customer", "客服态度太差了"),
-        (4, f"{path}#4", "agent", "亲，帮您查一下"),  # the wording tells an agent's reply
+    assert [(r.line, r.session, r.role, r.role_from_wording, r.text) for r in records] == [
+        (1, f"{path}#1", "customer", False, "快递三天了还没到"),
+        (3, f"{path}#3", "customer", False, "客服态度太差了"),
+        # each line a customer's message: "亲，…" is how a Taobao customer writes too, not an agent's reply
+        (4, f"{path}#4", "customer", False, "亲，4号拍的，今天都9号了物流还是已揽件"),
     ]
     assert not rejects
+    # a first line that is only a text column's name is a header row, rejected with its reason
+    path.write_text("\ufeff内容\n快递三天了还没到\n内容\n", encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert [(r.line, r.text) for r in records] == [(2, "快递三天了还没到"), (3, "内容")]
+    assert [(r.line, r.reason) for r in rejects] == [(1, "a header row (the name of a text column), not a message")]
     # a transcript with a few lines of preamble is still a transcript
     path.write_text("消息记录（此消息记录为文本格式，不支持重新导入）\n2023-01-05 10:12:01 顾客小王: 快递怎么还没到\n", encoding="utf-8")
     records, rejects = read_all(reader, path)
