@@ -506,3 +506,51 @@ def test_a_model_saved_over_another_leaves_none_of_its_parts(small, tmp_path):
     assert FeedbackClassifier.load(tmp_path / "m").cause_ids_ == tiny.cause_ids_
     clf.save(tmp_path / "m")  # and back again
     assert FeedbackClassifier.load(tmp_path / "m").predict(["快递还没到"], explain=False) == clf.predict(["快递还没到"], explain=False)
+
+
+def test_a_save_that_fails_part_way_leaves_the_model_saved_before(small, tmp_path, monkeypatch):
+    from feedback_nlp.models.linear import LinearModel
+    from tests.conftest import build_tiny_classifier
+
+    _base, clf = small
+    clf.save(tmp_path / "m")
+    listed = sorted((tmp_path / "m").rglob("*"))
+    expected = clf.predict(["快递还没到"], explain=False)
+    calls = []
+
+    def full_disk(self, path):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device", str(path))
+        return original(self, path)
+
+    original = LinearModel.save
+    monkeypatch.setattr(LinearModel, "save", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        build_tiny_classifier().save(tmp_path / "m")
+    monkeypatch.undo()
+    assert sorted((tmp_path / "m").rglob("*")) == listed  # no part written over, no temporary file left
+    assert FeedbackClassifier.load(tmp_path / "m").predict(["快递还没到"], explain=False) == expected
+    # a folder where one of the model's files goes is named before anything is written
+    (tmp_path / "m" / "featurizer.json").unlink()
+    (tmp_path / "m" / "featurizer.json").mkdir()
+    with pytest.raises(IsADirectoryError, match="move the folder away"):
+        build_tiny_classifier().save(tmp_path / "m")
+    assert (tmp_path / "m" / "metadata.json").is_file()
+
+
+def test_train_refuses_an_output_folder_it_cannot_write_before_training(tmp_path, monkeypatch):
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from feedback_nlp.cli import app
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
+    monkeypatch.setattr("feedback_nlp.train.train", lambda *a, **k: pytest.fail("trained before the folder was checked"))
+    result = CliRunner().invoke(app, ["train", "--config", "configs/train_default.yaml", "-o", str(tmp_path / "new" / "m")])
+    assert result.exit_code == 2
+    assert f"cannot write in {tmp_path} (Permission denied)" in " ".join(result.output.split())

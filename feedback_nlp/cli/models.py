@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import List, Optional
 
@@ -76,6 +77,15 @@ def _check_folder(output: Path, what: str, *inside: str) -> None:
     above = next((parent for parent in output.parents if parent.exists()), None)
     if above is not None and not above.is_dir():
         raise FeedbackNLPError(f"-o {output}: {above} is a file, not a folder; {what}: name a new or existing folder")
+    # a file made and removed where the folder is, or would be made: a read-only disk, a folder
+    # without write permission or a path under /proc is refused now, not when the results are saved
+    where = output if output.is_dir() else above
+    if where is not None:
+        try:
+            with tempfile.TemporaryFile(dir=where):
+                pass
+        except OSError as exc:
+            raise FeedbackNLPError(f"-o {output}: cannot write in {where} ({exc.strerror or exc}); name a folder you can write to") from None
 
 
 def _trained_on_warnings(clf, model_dir: Optional[Path], name: str, data: Path, texts: list[str]) -> list[str]:

@@ -17,9 +17,11 @@ than this package knows, or whose scikit-learn major version differs from the in
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
+import os
 import platform
 from datetime import datetime, timezone
 from importlib.metadata import version
@@ -85,20 +87,35 @@ def save_objects(
 ) -> None:
     """Write ``models`` as .npz files, ``data`` as JSON files and ``metadata.json`` (with the
     models' settings and the hash of every file, ``files`` already in ``directory`` included)
-    into ``directory``, in place of a model saved there before."""
+    into ``directory``, in place of a model saved there before. Every file is first written
+    beside its place under a temporary name and moved into it only when all are written, the
+    metadata last: a save that fails part-way (a full disk, a folder where a file goes, an
+    interrupt) leaves the model saved there before as it was."""
     files = list(files)
-    clear_previous(directory, files)
     directory.mkdir(parents=True, exist_ok=True)
-    paths = list(files)
-    for name, model in models.items():
-        path = directory / f"{name}.npz"
-        model.save(path)
-        paths.append(path)
-    for name, value in data.items():
-        path = directory / f"{name}.json"
-        path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-        paths.append(path)
-    write_metadata(directory, paths, {**metadata, "models": {name: model.settings() for name, model in models.items()}})
+    final = [directory / f"{name}.npz" for name in models] + [directory / f"{name}.json" for name in data]
+    for path in (*final, directory / METADATA):
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, f"{os.strerror(errno.EISDIR)} (the model's file goes there; move the folder away)",
+                                    str(path))
+    partial = {path: _partial(path) for path in final}
+    try:
+        for (_name, model), path in zip(models.items(), final):
+            model.save(partial[path])
+        for (_name, value), path in zip(data.items(), final[len(models) :]):
+            partial[path].write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        for path in final:
+            os.replace(partial[path], path)
+    finally:
+        for path in partial.values():
+            path.unlink(missing_ok=True)
+    clear_previous(directory, [*files, *final])  # the earlier model's parts this one has not
+    write_metadata(directory, [*files, *final], {**metadata, "models": {name: model.settings() for name, model in models.items()}})
+
+
+def _partial(path: Path) -> Path:
+    """Where ``path`` is written before it is moved into place."""
+    return path.with_name(f".{path.name}.partial")
 
 
 def write_metadata(directory: Path, files: list[Path], metadata: dict) -> None:
@@ -112,7 +129,9 @@ def write_metadata(directory: Path, files: list[Path], metadata: dict) -> None:
         **metadata,
         "files": {p.relative_to(directory).as_posix(): sha256_file(p) for p in files},
     }
-    (directory / METADATA).write_text(json.dumps(full, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    partial = _partial(directory / METADATA)
+    partial.write_text(json.dumps(full, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(partial, directory / METADATA)
 
 
 class Metadata(BaseModel):
