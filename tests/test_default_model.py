@@ -473,3 +473,11 @@ def test_default_model_neutral_gate_drops_causes_of_neutral_messages(clf):
     result = clf.predict_one(text)
     assert result["sentiment"]["probabilities"]["neu"] >= 0.7
     assert result["causes"] and gated.predict_one(text)["causes"] == []
+
+
+def test_default_model_evidence_shows_no_pull_too_small_to_show(clf):
+    # a word whose pull rounds to 0.000 is no evidence: these texts had one, in a batch and alone
+    texts = ["几点过来不用等位", "骑手大概几分钟到", "4、宽带网很慢。", "最难以忍受的是电话和网络：", "1. 酒店设施比较旧"]
+    for results in (clf.predict(texts * 4), [clf.predict_one(t) for t in texts]):
+        entries = [e for r in results for es in (*r["evidence"]["causes"].values(), r["evidence"]["sentiment"]) for e in es]
+        assert entries and all(e["weight"] > 0 for e in entries)

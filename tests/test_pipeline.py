@@ -309,6 +309,9 @@ def test_pipeline_leading_whitespace_does_not_count_towards_the_length_limit(tin
     assert "text has 2,400 characters after 2,500 leading spaces" in result["warning"]
     for entry in result["evidence"]["causes"]["logistics"]:
         assert entry["start"] >= 2500 and text[entry["start"] : entry["end"]] == entry["text"]
+    # nor does trailing whitespace: a short text padded by its export is whole, and no warning says otherwise
+    assert tiny.predict_one("快递五天了还没到" + " " * 2500)["warning"] is None
+    assert "after 1 leading space or line break;" in tiny.predict_one("\n" + "快递五天了还没到" * 300)["warning"]
 
 
 @pytest.mark.parametrize("texts, hint", [({"快递慢": 1}, "values()"), ({"快递慢"}, "a list")], ids=["dict", "set"])
@@ -346,10 +349,27 @@ def test_pipeline_iter_predict_reads_a_generator_one_batch_at_a_time(tiny):
         tiny.iter_predict({"快递慢": 1})
 
 
-@pytest.mark.parametrize("size", [0, -1, 2.5, "10", True])
+@pytest.mark.parametrize("size", [0, -1, 2.5, "10", True, 2**63])
 def test_pipeline_refuses_a_batch_size_that_would_lose_or_break_the_batch(tiny, size):
     with pytest.raises(ValueError, match="batch_size"):
         tiny.predict(["快递慢", "好评"], batch_size=size)
+
+
+@pytest.mark.parametrize("explain", ["no", "false", None, 2])
+def test_pipeline_refuses_an_explain_that_is_not_true_or_false(tiny, explain):
+    # "false" from a config or a command line would be true, and cost evidence on every text
+    for call in (lambda: tiny.predict(["快递慢"], explain=explain), lambda: tiny.iter_predict(["快递慢"], explain=explain),
+                 lambda: tiny.predict_one("快递慢", explain=explain)):
+        with pytest.raises(TypeError, match=r"explain=.*; pass True or False"):
+            call()
+    assert "evidence" not in tiny.predict_one("快递慢", explain=np.bool_(False))
+    assert "evidence" in tiny.predict_one("快递慢", explain=1)
+
+
+@pytest.mark.parametrize("texts", [None, 5])
+def test_pipeline_says_what_predict_takes_when_given_no_list(tiny, texts):
+    with pytest.raises(TypeError, match=r"predict\(\) takes a list of texts, not (NoneType|int); pass \[text\]"):
+        tiny.predict(texts)
 
 
 def test_pipeline_takes_numpy_integers_as_a_batch_size(tiny):
@@ -447,6 +467,11 @@ def test_pipeline_a_broken_character_does_not_break_the_batch(tiny):
     assert results[2]["sentiment"]["label"] is None and results[2]["error"] is None
     # not classified, and still told why: the broken character as well as the empty rest
     assert "broken character" in results[2]["warning"] and "no words" in results[2]["warning"]
+    # evidence names each word as the input has it, the broken character inside it included
+    text = "快\ud83d递五天了还没到"
+    for batch in ([text], [text] * 20):
+        for entries in tiny.predict(batch)[0]["evidence"]["causes"].values():
+            assert entries and all(text[e["start"] : e["end"]] == e["text"] for e in entries)
 
 
 def test_pipeline_mojibake_with_replaced_bytes_is_warned_about_without_a_log_per_text(tiny, caplog):
@@ -580,6 +605,27 @@ def test_pipeline_with_thresholds_chooses_causes_at_the_thresholds_given(tiny, t
 def test_pipeline_with_thresholds_refuses_what_is_not_a_threshold(tiny, thresholds, message):
     with pytest.raises(FeedbackNLPError, match=message):
         tiny.with_thresholds(thresholds)
+
+
+def test_pipeline_with_thresholds_takes_numpy_numbers(tiny):
+    assert tiny.with_thresholds({CAUSES[0]: np.int64(1)}).threshold_overrides_ == {CAUSES[0]: 1.0}
+    assert tiny.with_thresholds(np.int64(0)).threshold_overrides_ == dict.fromkeys(CAUSES, 0.0)
+    with pytest.raises(FeedbackNLPError, match="a threshold is a probability"):
+        tiny.with_thresholds({CAUSES[0]: np.bool_(True)})
+
+
+def test_pipeline_a_cause_is_chosen_as_its_probability_is_shown(tiny):
+    # at a threshold equal to the probability shown the cause is chosen, whether the unrounded
+    # probability lay a little above it or a little below (rounded up); above it, it is not
+    texts = ["快递慢", "客服态度还行", "还行吧", "快递还可以", "态度一般般，价格也贵", "太慢", "还没到", "客服"]
+    checked = 0
+    for text, result in zip(texts, tiny.predict(texts, explain=False)):
+        for cause, p in result["cause_probabilities"].items():
+            if 0.05 < p < 0.95:
+                at, above = (tiny.with_thresholds({cause: t}).predict_one(text, explain=False) for t in (p, p + 0.0001))
+                assert cause in {c["id"] for c in at["causes"]} and cause not in {c["id"] for c in above["causes"]}
+                checked += 1
+    assert checked >= 6
 
 
 def test_evidence_weights_round_as_round_does():

@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_MODEL_DIR = RESOURCES_DIR / "model"
 MAX_CHARS = 2000  # longer messages are cut (with a warning): the models saw chat-length text
 BATCH_SIZE = 2048
+MAX_BATCH_SIZE = 10_000_000  # a batch's texts and their features are held in memory at once
 EVIDENCE_TERMS = 3
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")  # with the extensions beyond U+FFFF
 _WORD_CHAR = re.compile(r"[^\W\d_]")  # a letter or character of any script
@@ -50,10 +51,13 @@ def _missing(item: Any) -> bool:
     return isinstance(item, (float, np.floating)) and item != item
 
 
+_NUMBER = (int, float, np.integer, np.floating)  # numbers as Python and numpy give them
+
+
 def checked_thresholds(cause_ids: list[str], thresholds: float | Mapping[str, float]) -> dict[str, float]:
     """``thresholds`` as {cause id: threshold}: one number for every cause, or a mapping for some.
     Unknown causes and values outside [0, 1] are refused, named."""
-    if isinstance(thresholds, (int, float, np.floating)) and not isinstance(thresholds, bool):
+    if isinstance(thresholds, _NUMBER) and not isinstance(thresholds, (bool, np.bool_)):
         if not 0.0 <= thresholds <= 1.0:
             raise FeedbackNLPError(f"thresholds: {thresholds} for every cause; a threshold is a probability from 0 to 1")
         thresholds = dict.fromkeys(cause_ids, thresholds)
@@ -66,11 +70,17 @@ def checked_thresholds(cause_ids: list[str], thresholds: float | Mapping[str, fl
                                f"model; its causes are {', '.join(cause_ids)}")
     checked = {}
     for cause, value in thresholds.items():
-        number = value if isinstance(value, (int, float, np.floating)) and not isinstance(value, bool) else None
+        number = value if isinstance(value, _NUMBER) and not isinstance(value, (bool, np.bool_)) else None
         if number is None or not 0.0 <= number <= 1.0:
             raise FeedbackNLPError(f"thresholds: {cause} = {value!r}; a threshold is a probability from 0 to 1")
         checked[cause] = float(number)
     return checked
+
+
+def _check_explain(explain: Any, method: str) -> None:
+    """Refuse an ``explain`` that is not True or False: the string "false" would be true."""
+    if not isinstance(explain, (bool, np.bool_)) and not (isinstance(explain, (int, np.integer)) and explain in (0, 1)):
+        raise TypeError(f"{method}(): explain={explain!r}; pass True or False")
 
 
 def confidence_level(probability: float) -> str:
@@ -181,6 +191,9 @@ class FeedbackClassifier(abc.ABC):
 
     def _iter_checked(self, texts: Iterable[Any], explain: bool, batch_size: int, method: str) -> Iterator[dict]:
         """The results of ``texts`` (lazily), after refusing what cannot be meant as a list of texts."""
+        _check_explain(explain, method)
+        if texts is None or not hasattr(texts, "__iter__"):
+            raise TypeError(f"{method}() takes a list of texts, not {type(texts).__name__}; pass [text], or use predict_one(text)")
         if isinstance(texts, (str, bytes)):
             raise TypeError(f"{method}() takes a list of texts, not one string (it would classify each character); "
                             "pass [text], or use predict_one(text)")
@@ -194,9 +207,9 @@ class FeedbackClassifier(abc.ABC):
             size = operator.index(batch_size)  # an int, or numpy's integers; not 64.0 or "64"
         except TypeError:
             size = 0
-        if isinstance(batch_size, bool) or size < 1:
-            raise ValueError(f"{method}(): batch_size={batch_size!r}; pass a whole number of texts, 1 or more "
-                             f"(default {BATCH_SIZE})")
+        if isinstance(batch_size, bool) or not 1 <= size <= MAX_BATCH_SIZE:
+            raise ValueError(f"{method}(): batch_size={batch_size!r}; pass a whole number of texts from 1 to "
+                             f"{MAX_BATCH_SIZE:,} (default {BATCH_SIZE})")
         return self._iter_batches(iter(texts), explain, size)
 
     def _iter_batches(self, items: Iterator[Any], explain: bool, batch_size: int) -> Iterator[dict]:
@@ -205,6 +218,7 @@ class FeedbackClassifier(abc.ABC):
 
     def predict_one(self, text: Any, explain: bool = True) -> dict:
         """The result dict of one text, as ``predict([text])[0]``."""
+        _check_explain(explain, "predict_one")
         return self._predict_batch([text], explain)[0]
 
     def _predict_batch(self, batch: list[Any], explain: bool) -> list[dict]:
@@ -233,12 +247,14 @@ class FeedbackClassifier(abc.ABC):
             warnings = []
             text = item
             if len(text) > MAX_CHARS:
-                # leading whitespace does not count: the text still starts where the input does
+                # whitespace at either end does not count: the text still starts where the input does
                 lead = len(text) - len(text.lstrip())
-                if len(text) - lead > MAX_CHARS:
+                length = len(text.strip())
+                if length > MAX_CHARS:
                     text = text[: lead + MAX_CHARS]
-                    after = f" after {lead:,} leading spaces or line breaks" if lead else ""
-                    warnings.append(f"text has {len(item) - lead:,} characters{after}; only the first {MAX_CHARS:,} were classified")
+                    blanks = "leading space or line break" if lead == 1 else "leading spaces or line breaks"
+                    after = f" after {lead:,} {blanks}" if lead else ""
+                    warnings.append(f"text has {length:,} characters{after}; only the first {MAX_CHARS:,} were classified")
             text, broken = SURROGATE.subn("\ufffd", text)  # as long as before, so spans still fit the input
             if broken:  # they cannot be encoded, by OpenCC or a writer; normalising takes U+FFFD out
                 warnings.append(f"text has {broken} broken character{'s' if broken > 1 else ''} (half of an emoji or "
@@ -280,7 +296,8 @@ class FeedbackClassifier(abc.ABC):
             unknown = np.zeros(len(texts), bool)
         cause_rounded = np.round(cause_probs, 4).tolist()
         sent_rounded = np.round(sent_probs, 4).tolist()
-        chosen = cause_probs >= self.thresholds_
+        # chosen as shown: a probability that rounds to its threshold reaches it
+        chosen = np.round(cause_probs, 4) >= self.thresholds_
         for label, gate in (("pos", self.positive_gate_), ("neu", self.neutral_gate_)):
             if label in self.sentiment_labels_:
                 chosen &= (sent_probs[:, self.sentiment_labels_.index(label)] < gate)[:, None]
@@ -328,6 +345,11 @@ class FeedbackClassifier(abc.ABC):
                     "causes": {self.cause_ids_[j]: evidence[(row, "causes", j)] for j in chosen_rows[row]},
                     "sentiment": evidence[(row, "sentiment", self.sentiment_labels_.index(label))],
                 }
+                if texts[row] is not batch[i] and len(texts[row]) == len(batch[i]):
+                    # broken characters were classified as U+FFFD: each word as the input has it
+                    for entries in (*result["evidence"]["causes"].values(), result["evidence"]["sentiment"]):
+                        for entry in entries:
+                            entry["text"] = batch[i][entry["start"] : entry["end"]]
             results[i] = result
         return results  # type: ignore[return-value]
 

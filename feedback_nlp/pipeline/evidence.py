@@ -163,7 +163,7 @@ class BatchWords:
         edges = np.searchsorted(owners, np.arange(len(texts) + 1)).tolist()  # each request's entries
         out: list[list[dict]] = [[]] * len(texts)
         for q, lo, hi in zip(order_of, edges[:-1], edges[1:]):
-            out[q] = named[lo:hi]
+            out[q] = [entry for entry in named[lo:hi] if entry["weight"] > 0]  # not a pull too small to show
         return out
 
     def _named(self, texts: np.ndarray, units: np.ndarray, pulls: np.ndarray) -> list[dict]:
@@ -312,6 +312,8 @@ class TextWords:
         best = sorted((-pull, word) for word, pull in enumerate(pulls.tolist()) if pull > 0)[:EVIDENCE_TERMS]
         out = []
         for pull, word in best:
+            if round(-pull, 3) <= 0:
+                continue  # a pull too small to show, as in a batch
             k, n, span = self.words[word]
             start, end = input_span(span, self.text, self.sources, self.plain)
             term = self.terms[k] if n == 1 else " ".join(self.terms[k : k + n])
