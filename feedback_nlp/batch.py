@@ -246,11 +246,14 @@ def _items(files: list[Path], reader: RecordReader, summary: Summary, mask=None)
             failure = (f"{path}: compressed data cut off or damaged after {read:,} records ({exc}); those records are "
                        "kept, the rest of the file could not be read: compress the export again from its source")
             summary.files_failed.append(failure)
-            logger.error("%s", failure)
+            logger.error("%s", failure, extra={FILE_FAILED: True})
         except (InputError, OSError) as exc:
             failure = mask(str(exc))
             summary.files_failed.append(failure)
-            logger.error("%s", failure)
+            logger.error("%s", failure, extra={FILE_FAILED: True})
+
+
+FILE_FAILED = "file_failed"  # marks the log record of a file that could not be read (all in Summary.files_failed)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -259,9 +262,10 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _write_json_atomic(path: Path, data: dict) -> None:
+def _write_json_atomic(path: Path, data: dict, indent: int | None = None) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    # a lone surrogate (a byte that did not decode, named in a message) written as its JSON escape
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=indent), encoding="utf-8", errors="backslashreplace")
     os.replace(tmp, path)
 
 
@@ -500,6 +504,9 @@ def classify_files(
     summary.seconds = time.perf_counter() - started
     if sessions_output is not None:
         summary.sessions = write_sessions(output, fmt, sessions_output)
+    # the summary is written before the checkpoint goes: a run whose report to the terminal fails
+    # (stderr into a pipe that closed) still leaves its counts beside its output
+    _write_json_atomic(side_file(output, "summary.json"), summary.as_dict(), indent=1)
     checkpoint_path.unlink(missing_ok=True)
     return summary
 

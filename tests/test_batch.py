@@ -38,6 +38,9 @@ def test_batch_counts_add_up_and_order_is_kept(tmp_path, tiny_model_dir):
     rejects = read_jsonl(tmp_path / "out" / "msgs.jsonl.rejects.jsonl")
     assert summary.read == n == len(rows) + len(rejects)
     assert summary.as_dict()["counts_add_up"]
+    # the run itself leaves its summary beside the output, whatever becomes of its report
+    saved = json.loads((tmp_path / "out" / "msgs.jsonl.summary.json").read_text(encoding="utf-8"))
+    assert {k: saved[k] for k in ("read", "written", "rejected")} == {k: summary.as_dict()[k] for k in ("read", "written", "rejected")}
     assert rejects[0]["line"] == 6 and "not valid JSON" in rejects[0]["reason"]
     assert [r["line"] for r in rows] == sorted(r["line"] for r in rows)
     customer = [r for r in rows if r["role"] == "customer"]
@@ -700,3 +703,19 @@ def test_batch_stopped_before_its_first_checkpoint_says_to_run_again_not_resume(
     monkeypatch.setattr(batch, "_account", original)
     result = runner.invoke(app, ["classify", str(tmp_path / "chats.jsonl"), "-o", str(out), "--model", str(tiny_model_dir), "-w", "1"])
     assert result.exit_code == 3 and out.read_text(encoding="utf-8").count("\n") > 0  # the same command, again: done
+
+
+def test_batch_cli_names_a_file_it_cannot_read_once_in_its_own_style(tmp_path, tiny_model_dir):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.csv").write_bytes(b"")
+    (folder / "ok.csv").write_text("内容\n快递太慢\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "feedback_nlp", "classify", str(folder), "-o", str(tmp_path / "out.jsonl"),
+                          "--model", str(tiny_model_dir)], capture_output=True, text=True, encoding="utf-8")
+    assert run.returncode == 1
+    lines = [line for line in run.stderr.splitlines() if "empty.csv" in line]
+    assert lines == [f"feedback-nlp: error: {folder / 'empty.csv'}: file is empty; nothing to read"], run.stderr
+    assert "WARNING" not in run.stderr and "ERROR" not in run.stderr

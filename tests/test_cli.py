@@ -644,6 +644,9 @@ def test_cli_classify_without_output_refuses_batch_options_and_a_file_with_no_me
     blank.write_text("内容\n", encoding="utf-8")
     result = run("classify", str(blank), "--model", str(tiny_model_dir))
     assert result.exit_code == 2 and "its only line is a header row ('内容')" in " ".join(result.stderr.split())
+    # standard input is for single messages; a batch run says so, not that "-" is missing
+    result = run("classify", "-", "-o", str(tmp_path / "out.jsonl"), "--model", str(tiny_model_dir))
+    assert result.exit_code == 2 and "-: standard input is read only without -o" in " ".join(result.stderr.split())
     # the options that apply to single messages still do
     result = run("classify", "快递太慢了", "--model", str(tiny_model_dir), "--json", "--redact", "--encoding", "utf-8")
     assert result.exit_code == 0 and json.loads(result.stdout)["text"] == "快递太慢了"

@@ -65,11 +65,26 @@ def _main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     _state["verbose"] = verbose
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_LogFormat(verbose))
+
+
+class _LogFormat(logging.Formatter):
+    """Log lines as the commands' own lines are written ("feedback-nlp: warning: …"); with
+    --verbose, the module that logged too ("feedback-nlp: info feedback_nlp.batch: …")."""
+
+    def __init__(self, verbose: bool):
+        super().__init__()
+        self.verbose = verbose
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.message = record.getMessage()  # as logging.Formatter sets it, for handlers after this one
+        where = f" {record.name}" if self.verbose else ""
+        line = f"feedback-nlp: {record.levelname.lower()}{where}: {record.message}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
 
 
 # chat-log exports, read field by field with ``classify -o``; other commands read them as plain text

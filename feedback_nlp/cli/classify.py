@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import signal
@@ -281,6 +282,25 @@ def _read_as_lines(read_as: dict[str, dict]) -> list[str]:
     return out
 
 
+@contextlib.contextmanager
+def _file_failures_reported_at_the_end():
+    """Leave the log line of each file that could not be read out while a batch runs: the run's
+    report lists them all at its end, one line a file."""
+    from ..batch import FILE_FAILED
+
+    def keep(record: logging.LogRecord) -> bool:
+        return not getattr(record, FILE_FAILED, False)
+
+    handlers = logging.getLogger().handlers
+    for handler in handlers:
+        handler.addFilter(keep)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(keep)
+
+
 def _classify_batch(
     inputs, output, fmt, sessions, rejects, workers, resume, restart, redact, chatlog, field_map, encoding, model, device, runtime,
     explain, thresholds, role_values=(),
@@ -338,7 +358,7 @@ def _classify_batch(
 
     stopped_by: list[int] = []
     try:
-        with _stop_on_sigterm(stopped_by):
+        with _stop_on_sigterm(stopped_by), _file_failures_reported_at_the_end():
             summary = classify_files(
                 inputs, output, fmt=fmt, sessions_output=sessions, rejects_output=rejects, workers=workers, model=model,
                 device=device, runtime=runtime, chatlog=chat_cfg, encoding=encoding, redact=redact, resume=resume,
@@ -409,8 +429,7 @@ def _classify_batch(
              + (f"; and {more:,} more for {_count(others, 'other reason')} (all in the summary)" if more else ""))
     if sessions:
         _err(f"{summary.sessions:,} sessions -> {sessions}")
-    summary_path = side_file(output, "summary.json")
-    summary_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    summary_path = side_file(output, "summary.json")  # written by the run, before this report
     written = "messages with evidence" if explain else "messages"
     _err(f"{written} -> {output}, summary -> {summary_path}")
     if summary.files_skipped:

@@ -40,6 +40,9 @@ def named_paths(items, what: str = "inputs") -> list[Path]:
             raise InputError(f"an empty path was given among the {what}; name a file or a folder")
         path = Path(item)
         if not path.exists():
+            if str(item) == "-":
+                raise InputError("-: standard input is read only without -o (one message a line, printed); for a batch "
+                                 "run into an output file, save it to a file first and name that file")
             raise InputNotFoundError(f"{path}: no such file or folder; check the path")
         paths.append(path)
     if not paths:

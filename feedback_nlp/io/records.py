@@ -174,13 +174,31 @@ class _Fields:
 
 
 def _no_text_field(config: ChatlogConfig, columns: list, header: bool) -> str:
-    """Why no text field was found, and what to do; a file with a header row may lack one."""
-    found = ", ".join(shorten(str(c), 30) for c in columns[:12]) + (", …" if len(columns) > 12 else "")
+    """Why no text field was found, and what to do; a file with a header row may lack one, and
+    one read in the wrong encoding has column names that are no text."""
+    # a byte that did not decode is shown as its value ("\\xbb"), which a terminal and a JSON file can write
+    found = ", ".join(_UNDECODED.sub(_byte_shown, shorten(str(c), 30)) for c in columns[:12]) + (", …" if len(columns) > 12 else "")
+    if header and _GARBLED.search("".join(str(c) for c in columns)):
+        return (f"no text field; its column names do not read as text ({found}): the file is in another encoding "
+                "than the one it was read in; if --encoding was given, leave it out (the encoding is then detected) "
+                "or name the file's own")
     return (
         f"no text field; looked for {', '.join(config.fields.text)} but found {found or 'no columns'}; "
         f"{'if the file has no header row, add one; otherwise ' if header else ''}set fields.text "
         "in configs/chatlog.yaml or pass --text-field"
     )
+
+
+# what a header read in the wrong encoding holds: bytes that did not decode (kept as lone
+# surrogates or U+FFFD), or runs of Latin-1 letters and signs where the bytes of GBK or UTF-8 were
+# read as Latin-1 ("ä¼è¯ID" for 会话ID)
+_GARBLED = re.compile(r"[\ud800-\udfff\ufffd]|[\u0080-\u00ff]{3}")
+_UNDECODED = re.compile(r"[\ud800-\udfff]")
+
+
+def _byte_shown(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 ROLE_VALUES_KEPT = 4096  # distinct role-field values whose role is remembered

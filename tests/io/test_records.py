@@ -343,6 +343,20 @@ def test_records_errors_name_the_input(reader, tmp_path):
         list(reader.read(tmp_path / "wrong.csv"))
 
 
+@pytest.mark.parametrize("written, forced, shown", [
+    ("gbk", "utf-8", r"\xbb"),  # bytes that did not decode, shown as their values
+    ("utf-8", "latin-1", "ä¼"),  # UTF-8 read as Latin-1: "ä¼\x9aè¯\x9dID"
+])
+def test_records_a_header_read_in_the_wrong_encoding_says_so(tmp_path, written, forced, shown):
+    path = tmp_path / "chats.csv"
+    path.write_bytes("会话ID,内容\n1,快递太慢\n".encode(written))
+    with pytest.raises(InputError) as caught:
+        list(RecordReader(load_chatlog_config(), encoding=forced).read(path))
+    message = str(caught.value)
+    assert "its column names do not read as text" in message and "if --encoding was given, leave it out" in message
+    assert shown in message and message.encode("utf-8")  # no lone surrogate: a terminal and a JSON file can take it
+
+
 def test_records_too_long_text_is_rejected(tmp_path):
     reader = RecordReader(load_chatlog_config(overrides=["max_text_chars=10"]))
     path = tmp_path / "c.jsonl"
