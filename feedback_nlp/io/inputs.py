@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import InputError, InputNotFoundError
-from .records import DAMAGED_GZIP, SUFFIXES, format_suffix, open_binary
+from .records import DAMAGED_GZIP, PLAIN_PROBE_LINES, SUFFIXES, format_suffix, open_binary, reads_as_transcript
 
 
 def _natural_key(path: Path) -> list:
@@ -138,20 +138,24 @@ _STAMP_LINE = re.compile(rb"(?m)^[^\n]{0,48}?\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]\d
 
 
 def _transcript_messages(path: Path) -> int:
-    """The messages of a text file: its lines with a time near the start where it has any (a
-    transcript, whose messages often take a line for the time and speaker, one or more for the
-    text and a blank one), else its lines (a plain list, one message a line). UTF-16 files, whose
+    """The messages of a text file: its lines with a time near the start where its first lines
+    read as a transcript's, as the reader decides it (whose messages often take a line for the
+    time and speaker, one or more for the text and a blank one), else its lines (a plain list,
+    one message a line, a few of which may quote a date and time). UTF-16 files, whose
     digits are not single bytes, count by lines."""
     lines = stamps = 0
+    transcript = None
     with open_binary(path) as fh:
         rest = b""
         for block in iter(lambda: fh.read1(1 << 20), b""):
+            if transcript is None:  # as the reader decides it: a few dated lines among reviews make no transcript
+                transcript = reads_as_transcript(block.split(b"\n")[:PLAIN_PROBE_LINES], _STAMP_LINE.match)
             lines += block.count(b"\n")
             cut = block.rfind(b"\n") + 1  # whole lines only: a time cut by the block's end is seen once
             stamps += len(_STAMP_LINE.findall(rest + block[:cut]))
             rest = block[cut:] if cut else (rest + block)[-4096:]  # a line that long is no message's header
         stamps += len(_STAMP_LINE.findall(rest))
-    return stamps or lines
+    return stamps if transcript and stamps else lines
 
 
 def _sheet_rows(path: Path) -> int:

@@ -287,12 +287,12 @@ def _format_of(path: Path) -> str:
     return "transcript"
 
 
-def _reads_as_transcript(head: list[str], patterns: tuple[re.Pattern, ...]) -> bool:
-    """Whether the first lines of a text file are a transcript: a quarter or more of them open a
-    message or a session, or one does below a few lines of title; a list of reviews one of which
-    starts with a date ("2023-01-05 10:12 下单，到现在还没发货") is not one."""
+def reads_as_transcript(head: list, opens: Callable[[Any], bool]) -> bool:
+    """Whether the first lines of a text file (str or bytes) are a transcript: a quarter or more
+    of them open a message or a session (``opens``), or one does below a few lines of title; a
+    list of reviews one of which starts with a date ("2023-01-05 10:12 下单，到现在还没发货") is not one."""
     filled = [i for i, line in enumerate(head) if line.strip()]
-    opening = [i for i in filled if any(r.match(head[i]) for r in patterns)]
+    opening = [i for i in filled if opens(head[i])]
     if not opening:
         return False
     return len(opening) >= 0.25 * len(filled) or not any(i > opening[0] for i in filled if i not in opening)
@@ -885,7 +885,8 @@ class RecordReader:
                 logger.info("%s: a header row of tab-separated columns (as Excel saves text): read as a table", label)
                 yield from self._csv(path, label, "\t")
                 return
-            if not _reads_as_transcript(head, (line_re, header_re, *speaker_res)):
+            patterns = (line_re, header_re, *speaker_res)
+            if not reads_as_transcript(head, lambda line: any(r.match(line) for r in patterns)):
                 # no line of a transcript near the top, or a few among plain lines: one message a line
                 self._note_how(label, "one message a line")
                 yield from self._plain_lines(chain(head, fh), label)

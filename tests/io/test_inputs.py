@@ -104,10 +104,13 @@ def test_inputs_count_lines_counts_the_messages_of_a_transcript(tmp_path):
     speaker_first = "".join(f"客服小李 2023-01-05 10:{i % 60:02d}:01\n您好\n\n" for i in range(50))
     (tmp_path / "speaker_first.txt").write_text(speaker_first, encoding="utf-8")
     (tmp_path / "plain.txt").write_text("物流太慢\n\n客服态度差\n发票怎么开\n", encoding="utf-8")
+    # a list of reviews, a few of which quote a date and time, is a list: every line counts
+    reviews = "".join("物流太慢，客服态度差\n" if i % 300 else "2009-5-3 17:25 下的单，到现在没发货\n" for i in range(2000))
+    (tmp_path / "reviews.txt").write_text(reviews, encoding="utf-8")
     reader = RecordReader(load_chatlog_config())
-    for name, expected in (("qq.txt", 300), ("one_line.log", 120), ("speaker_first.txt", 50), ("plain.txt", 4)):
+    for name, expected in (("qq.txt", 300), ("one_line.log", 120), ("speaker_first.txt", 50), ("plain.txt", 4), ("reviews.txt", 2000)):
         assert count_lines([tmp_path / name]) == expected, name
-    for name in ("qq.txt", "one_line.log", "speaker_first.txt"):
+    for name in ("qq.txt", "one_line.log", "speaker_first.txt", "reviews.txt"):
         assert sum(isinstance(r, Record) for r in reader.read(tmp_path / name)) == count_lines([tmp_path / name])
 
 
