@@ -256,6 +256,8 @@ def test_pipeline_bad_items_do_not_break_the_batch(tiny, item, field, message):
                             or "not classified" in message or item == "the parcel is late" or "mojibake" in message)
     assert (results[1]["sentiment"]["label"] is None) is unclassified
     assert not unclassified or (results[1]["is_complaint"] is False and results[1]["causes"] == [])
+    # and no probabilities, of causes as of sentiment: 0.0 would count in an average over messages
+    assert (results[1]["cause_probabilities"] == {} == results[1]["sentiment"]["probabilities"]) is unclassified
 
 
 def test_pipeline_a_long_text_keeps_every_warning(tiny):

@@ -387,7 +387,7 @@ def _classify_batch(
     rejects_path = rejects or side_file(output, "rejects.jsonl")
     _err(
         f"{_count(summary.read, 'record')} read = {summary.written:,} written ({_count(summary.classified, 'customer message')} classified) "
-        f"+ {summary.rejected:,} rejected, in {summary.seconds:.1f} s ({report['messages_per_second'] or 0:,.0f}/s)"
+        f"+ {summary.rejected:,} rejected, in {summary.seconds:.1f} s with the model's loading ({report['messages_per_second'] or 0:,.0f} records/s)"
     )
     _err(f"model: {summary.model['path']} ({summary.model['backend']}, trained {summary.model['created']})")
     for line in _read_as_lines(summary.read_as):

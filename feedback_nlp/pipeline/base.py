@@ -371,7 +371,7 @@ class FeedbackClassifier(abc.ABC):
         # nothing was classified: no sentiment, so that counting labels does not count these as neutral
         return {
             "causes": [],
-            "cause_probabilities": {c: 0.0 for c in self.cause_ids_},
+            "cause_probabilities": {},  # none: not 0.0, which an average over messages would count
             "is_complaint": False,
             "sentiment": {"label": None, "score": None, "confidence": None, "probabilities": {}},
             "warning": warning,
