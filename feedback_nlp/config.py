@@ -414,13 +414,14 @@ def load_train_config(path: str | os.PathLike | None = None, overrides: list[str
     data = _read_yaml(cfg_path)
     if not isinstance(data, dict):
         raise ConfigError(f"{cfg_path}: top level must be a mapping of sections")
+    # paths are resolved where they are text; anything else is left for the schema to name
     for key in ("corpora_dir", "taxonomy"):
-        if data.get(key):
+        if data.get(key) and isinstance(data[key], str):
             data[key] = os.path.normpath(cfg_path.parent / data[key])
     # user dictionaries, stop words, boilerplate rules ...: absolute, as a model keeps them
     data = resolve_paths(data, cfg_path.absolute().parent)
     section = data.get("transformers")
-    if isinstance(section, dict) and section.get("model_name_or_path"):
+    if isinstance(section, dict) and isinstance(section.get("model_name_or_path"), str) and section["model_name_or_path"]:
         section["model_name_or_path"] = str(cfg_path.parent / Path(section["model_name_or_path"]).expanduser())
     data = _apply_overrides(data, overrides)
     return _validate(TrainConfig, data, str(cfg_path), overrides)
@@ -495,7 +496,10 @@ def resolve_paths(data: dict, base: Path) -> dict:
     """Make the relative paths in a config mapping absolute, relative to ``base`` (absolute paths
     stay as they are)."""
     def absolute(_setting: str, _key: str, value):
-        return [str(base / p) for p in value] if isinstance(value, (list, tuple)) else str(base / value)
+        # only text is a path: a number or a mapping is left as it is, for the schema to name
+        if isinstance(value, (list, tuple)):
+            return [str(base / p) if isinstance(p, str) else p for p in value]
+        return str(base / value) if isinstance(value, str) else value
 
     return _map_files(data, absolute)
 

@@ -168,3 +168,20 @@ def test_train_config_relative_paths_follow_the_file(tmp_path, monkeypatch):
     assert cfg.normalise.chat_codes_file == tmp_path / "cfg" / "codes.yaml"
     # an override is a path as given on the command line
     assert load_train_config("cfg/train.yaml", ["tokenise.user_dicts=[mine.txt]"]).tokenise.user_dicts == (Path("mine.txt"),)
+
+
+@pytest.mark.parametrize("yaml_text, key", [
+    ("corpora_dir: 5\n", "corpora_dir"),
+    ("corpora_dir: [a, b]\n", "corpora_dir"),
+    ("taxonomy: {a: 1}\n", "taxonomy"),
+    ("tokenise:\n  user_dicts: 5\n", "tokenise.user_dicts"),
+    ("tokenise:\n  user_dicts: [5]\n", "tokenise.user_dicts.0"),
+    ("transformers:\n  model_name_or_path: 3\n", "transformers.model_name_or_path"),
+])
+def test_train_config_a_path_that_is_no_text_is_named_not_a_crash(tmp_path, yaml_text, key):
+    from feedback_nlp.config import load_train_config
+
+    path = tmp_path / "train.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"train.yaml: key '{key}'"):
+        load_train_config(path)
