@@ -94,6 +94,33 @@ def test_pipeline_refuses_changed_model_file(tiny, tmp_path):
         FeedbackClassifier.load(tmp_path / "m")
 
 
+@pytest.mark.parametrize("part, edit", [
+    ("featurizer.json", lambda path: path.write_text("{}", encoding="utf-8")),
+    ("featurizer.json", lambda path: path.write_text("[]", encoding="utf-8")),
+    ("causes.npz", lambda path: _rewrite_npz(path, calibration=np.ones((len(CAUSES), 1)))),
+    ("causes.npz", lambda path: _rewrite_npz(path, idf=np.ones(3, np.float32))),
+])
+def test_pipeline_names_a_damaged_part_whose_hash_was_written_again(tiny, tmp_path, part, edit):
+    # edited, and its hash in metadata.json with it: refused as a damaged part, not a traceback later
+    from feedback_nlp.models.base import sha256_file
+
+    tiny.save(tmp_path / "m")
+    edit(tmp_path / "m" / part)
+    meta_path = tmp_path / "m" / "metadata.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["files"][part] = sha256_file(tmp_path / "m" / part)
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match=rf"{part}: not a .*(retrain|restore)"):
+        FeedbackClassifier.load(tmp_path / "m")
+
+
+def _rewrite_npz(path, **arrays):
+    with np.load(path) as data:
+        kept = {name: data[name] for name in data.files}
+    with open(path, "wb") as fh:
+        np.savez(fh, **{**kept, **arrays})
+
+
 def test_pipeline_refuses_foreign_or_missing_directories(tmp_path):
     with pytest.raises(ModelError, match="not found"):
         FeedbackClassifier.load(tmp_path / "nope")

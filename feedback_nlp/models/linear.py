@@ -179,8 +179,13 @@ class LinearModel:
             multilabel=bool(settings["multilabel"]),
             scale=arrays.get("coef_scale"),
         )
-        if model.coef_.shape[0] != len(model.classes_) or model.intercept_.shape != (len(model.classes_),):
-            raise ValueError(f"array shapes {model.coef_.shape} do not match {len(model.classes_)} labels")
+        k = len(model.classes_)
+        if model.coef_.ndim != 2 or model.coef_.shape[0] != k or model.intercept_.shape != (k,):
+            raise ValueError(f"array shapes {model.coef_.shape} do not match {k} labels")
+        if model.calibration_.shape != (k, 2):
+            raise ValueError(f"calibration of shape {model.calibration_.shape} for {k} labels (expected ({k}, 2))")
+        if model.idf_ is not None and model.idf_.shape != (model.coef_.shape[1],):
+            raise ValueError(f"{model.idf_.shape[0] if model.idf_.ndim else 0} idf weights for {model.coef_.shape[1]} features")
         return model
 
 

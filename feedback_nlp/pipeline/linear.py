@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import FeedbackNLPError
 from ..features import Analysis, TextFeaturizer
 from ..models.base import ModelError, load_objects, save_objects
 from ..models.linear import MESSAGE, LinearModel, blend_styles, covers, style_names, style_probabilities, style_weights
@@ -96,7 +97,15 @@ class LinearClassifier(FeedbackClassifier):
     @classmethod
     def _load_dir(cls, directory: Path) -> LinearClassifier:
         objects, meta = load_objects(directory, ["causes", "sentiment"], ["featurizer"], optional_prefixes=("causes_", "sentiment_", STYLE))
-        featurizer = TextFeaturizer.from_dict(objects.pop("featurizer"), base=directory)
+        try:
+            featurizer = TextFeaturizer.from_dict(objects.pop("featurizer"), base=directory)
+        except FeedbackNLPError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            # its hash matched: the file was written so, or edited and the hash with it
+            raise ModelError(f"{directory / 'featurizer.json'}: not a featurizer this version can read "
+                             f"({type(exc).__name__}: {exc}); restore the model directory or retrain with "
+                             "'feedback-nlp train'") from None
         for name in objects:
             if objects[name].coef_.shape[1] != featurizer.n_features_:
                 raise ModelError(
