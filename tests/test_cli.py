@@ -607,6 +607,10 @@ def test_cli_info_checks_the_files_and_names_what_the_model_is(tiny_model_dir, t
         assert f"{cause} " in out and f" {threshold:g} " in out
     result = run("info", "-m", str(tiny_model_dir), "--json")
     assert result.exit_code == 0 and json.loads(result.stdout) == meta
+    # the folder may be given as export-onnx takes it, without -m
+    assert run("info", str(tiny_model_dir), "--json").stdout == result.stdout
+    result = run("info", str(tiny_model_dir), "-m", str(tmp_path))
+    assert result.exit_code == 2 and "two model directories given" in result.stderr
     # a changed file is refused, named, as loading refuses it
     copy = tmp_path / "m"
     shutil.copytree(tiny_model_dir, copy)

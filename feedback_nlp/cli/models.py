@@ -259,6 +259,7 @@ def _print_comparison(result: dict, metrics: list[dict], split: str) -> None:
 @app.command(short_help="What a model directory holds: backend, when and on what it was trained, thresholds, scores.")
 @_friendly
 def info(
+    directory_arg: Optional[Path] = typer.Argument(None, metavar="[DIR]", help="Model directory (or give it with -m)."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model directory (default: the shipped model)."),
     as_json: bool = typer.Option(False, "--json", help="Print the model's metadata.json as it is."),
 ) -> None:
@@ -270,6 +271,9 @@ def info(
     from ..pipeline import DEFAULT_MODEL_DIR
     from ..pipeline.transformer import ONNX_FILES
 
+    if directory_arg is not None and model is not None and directory_arg != model:
+        raise FeedbackNLPError(f"info: two model directories given ({directory_arg} and -m {model}); give one")
+    model = model or directory_arg
     directory = model or DEFAULT_MODEL_DIR
     meta = verify_files(directory, (ONNX_FILES,))  # a model exported to ONNX and served by torch may go without them
     if as_json:  # the file as written, once its files are checked
