@@ -470,7 +470,10 @@ def _read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        what = " ".join(str(part) for part in (getattr(exc, "problem", None), getattr(exc, "context", None)) if part) or str(exc)
+        raise ConfigError(f"config file {path} is not valid YAML{where}: {what}") from None
 
 
 # settings that name files, by section: resolved relative to the file that names them, and copied

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import ModelConfig, TrainConfig, load_taxonomy
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .evaluate import evaluate, indicator
 from .features import TextFeaturizer
 from .models.corpus import (
@@ -175,9 +175,18 @@ def check_tuning_causes(Y: np.ndarray, labels: list[str], folds: int, linear: bo
         )
 
 
+def _taxonomy(config: TrainConfig):
+    """The taxonomy the config names; where it cannot be read, the message says which setting named it."""
+    try:
+        return load_taxonomy(config.taxonomy)
+    except ConfigError as exc:
+        raise ConfigError(f"taxonomy: {exc} (the file the training config's key 'taxonomy' names, relative to the "
+                          "config's folder, or --set taxonomy=FILE, relative to where the command runs)") from None
+
+
 def train(config: TrainConfig) -> FeedbackClassifier:
     """Fit a classifier as configured; metrics on dev and test end up in its metadata."""
-    taxonomy = load_taxonomy(config.taxonomy)
+    taxonomy = _taxonomy(config)
     corpora_dir = Path(config.corpora_dir or CORPORA_DIR)
     # every bad record named before the fitting, not one crash after it
     for warning in check_corpora(corpora_dir, taxonomy.cause_ids, taxonomy.sentiment_ids):
@@ -195,7 +204,7 @@ def train_with_file(config: TrainConfig, data: Path, alone: bool = False) -> tup
     """Fit a classifier on one's own labelled file (``split_labelled_file``) added to the
     configured corpora, or, ``alone``, on the file alone (``write_training_corpora``); the
     metadata records the file and the model's scores on its test split ("data_test")."""
-    taxonomy = load_taxonomy(config.taxonomy)
+    taxonomy = _taxonomy(config)
     corpora_dir = Path(config.corpora_dir or CORPORA_DIR)
     own = split_labelled_file(Path(data), taxonomy.cause_ids, taxonomy.sentiment_ids, None if alone else corpora_dir,
                               {c.id: c.name_zh for c in taxonomy.causes})

@@ -185,3 +185,21 @@ def test_train_config_a_path_that_is_no_text_is_named_not_a_crash(tmp_path, yaml
     path.write_text(yaml_text, encoding="utf-8")
     with pytest.raises(ConfigError, match=rf"train.yaml: key '{key}'"):
         load_train_config(path)
+
+
+def test_config_yaml_error_names_the_line_of_the_file(tmp_path):
+    from feedback_nlp.config import load_train_config
+
+    path = tmp_path / "train.yaml"
+    path.write_text("model:\n  causes_c: 1\n\tbad: 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"train.yaml is not valid YAML at line 3, column 1: found character '\\t'"):
+        load_train_config(path)
+
+
+def test_train_names_the_setting_of_a_taxonomy_it_cannot_find(tmp_path):
+    from feedback_nlp.config import load_train_config
+    from feedback_nlp.train import train
+
+    config = load_train_config(None, [f"taxonomy={tmp_path / 'nope.yaml'}"])
+    with pytest.raises(ConfigError, match=r"^taxonomy: config file .*nope.yaml not found.*key 'taxonomy'.*--set taxonomy=FILE"):
+        train(config)

@@ -248,7 +248,8 @@ def read_metadata(directory: Path) -> dict:
 def _checked(directory: Path, meta: dict, filename: str) -> Path:
     path = directory / filename
     if not path.is_file():
-        raise ModelError(f"{directory}: {filename} is missing; the model directory is incomplete")
+        raise ModelError(f"{directory}: {filename} is missing; the model directory is incomplete: copy the whole "
+                         "directory again from where the model was trained, or retrain with 'feedback-nlp train'")
     if filename not in meta["files"]:
         raise ModelError(
             f"{directory}: {filename} is not listed under 'files' in {METADATA}, so it cannot be checked; "
@@ -257,7 +258,7 @@ def _checked(directory: Path, meta: dict, filename: str) -> Path:
     if meta["files"][filename] != sha256_file(path):
         raise ModelError(
             f"{path}: contents do not match the hash in {METADATA}; the file was changed after "
-            "training, so it is not loaded"
+            "training, so it is not loaded: restore it from where the model was trained, or retrain with 'feedback-nlp train'"
         )
     return path
 

@@ -212,9 +212,11 @@ def _numbered_rows(path: Path, problems: list | None = None):
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")  # the mark Notepad and Excel write
             except UnicodeDecodeError as exc:
+                wide = raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw  # UTF-16, as Excel's "Unicode text" saves
+                source = "utf-16" if wide else "gbk"
                 raise InputError(f"{path} line {number}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} of "
-                                 "the line); save the file as UTF-8 (e.g. iconv -f gbk -t utf-8 IN > OUT, or an editor's "
-                                 "save with encoding UTF-8)") from None
+                                 f"the line{'; it looks like UTF-16' if wide else ''}); save the file as UTF-8 (e.g. iconv -f "
+                                 f"{source} -t utf-8 IN > OUT, or an editor's save with encoding UTF-8)") from None
             if not line.strip():
                 continue
             try:
@@ -232,6 +234,8 @@ def _bad_record(name: str, row, cause_ids: tuple[str, ...] | None, sentiment_ids
     """Every reason why a corpus record cannot be trained on (none: an empty list); with
     ``cause_ids`` None, any cause id is taken. ``aliases``: what a cause written otherwise
     (" Logistics", 服务态度) stands for, named beside it."""
+    if isinstance(row, list):
+        return ["a JSON array, not one object: a labelled file is JSON Lines, one object a line (text, causes, sentiment)"]
     if not isinstance(row, dict):
         return ["not a JSON object"]
     reasons = []
@@ -552,7 +556,8 @@ def _check_present(name: str, base: Path, splits: tuple[str, ...] = SPLITS) -> N
     if missing:
         raise InputError(
             f"corpus {name!r}: missing {', '.join(missing)}; point corpora_dir at a folder holding sentiment/ and "
-            "causes/, each with train/dev/test.jsonl (--set corpora_dir=DIR, or in your own copy of the config), "
+            "causes/, each with train/dev/test.jsonl (train: --set corpora_dir=DIR or your own copy of the config; "
+            "evaluate: --corpora DIR), "
             "or, in a source checkout, build the shipped corpora with scripts/build_corpora.py"
         )
 

@@ -176,6 +176,14 @@ def test_corpus_file_not_utf8_is_named_with_its_line(tmp_path):
     (tmp_path / "corpora" / "sentiment" / "dev.jsonl").write_bytes('{"text": "客服态度很好", "label": "pos"}\n'.encode("gbk"))
     with pytest.raises(InputError, match=r"sentiment/dev\.jsonl line 1: not UTF-8 text .*save the file as UTF-8"):
         check_corpora(tmp_path / "corpora", tax.cause_ids, tax.sentiment_ids)
+    # Excel's "Unicode text" is UTF-16: the advice names it, not GBK
+    path.write_bytes('{"text": "快递慢", "causes": ["logistics"]}\n'.encode("utf-16"))
+    with pytest.raises(InputError, match=r"line 1: .*it looks like UTF-16\).*iconv -f utf-16 -t utf-8"):
+        labelled_file(path, tax.cause_ids, tax.sentiment_ids)
+    # a JSON array is named as one, with what a labelled file is instead
+    path.write_text('[{"text": "快递慢", "causes": ["logistics"]}]\n', encoding="utf-8")
+    with pytest.raises(InputError, match="line 1: a JSON array, not one object: a labelled file is JSON Lines"):
+        labelled_file(path, tax.cause_ids, tax.sentiment_ids)
 
 
 def test_corpus_labelled_file_must_be_json_lines(tmp_path):
