@@ -12,7 +12,9 @@ A model is a directory:
   by ``save_pretrained``, weights in safetensors (never pickle).
 
 Loading refuses a directory whose files do not match their recorded hashes, whose format is newer
-than this package knows, or whose scikit-learn major version differs from the installed one.
+than this package knows, or whose metadata does not hold what loading needs (a threshold typed as
+text, a label removed). Loading a linear model needs numpy alone, so library versions only warn: a
+model written by a newer feedback_nlp, or with another numpy major version.
 """
 
 from __future__ import annotations
@@ -143,7 +145,7 @@ class Metadata(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     format: str
-    format_version: Annotated[int, Field(strict=True)]  # "99" typed as text is no version
+    format_version: Annotated[int, Field(strict=True, ge=1)]  # "99" typed as text is no version, nor is 0
     backend: str | None = None
     versions: dict[str, str] = {}
     files: dict[str, str]
@@ -151,11 +153,12 @@ class Metadata(BaseModel):
     causes: list[str] | None = None
     cause_names: dict[str, str] | None = None  # the Chinese name of each cause
     sentiment_labels: list[str] | None = None
-    thresholds: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = None
+    # numbers as JSON writes them (strict: "0.3" typed as text is named, not read as 0.3)
+    thresholds: dict[str, Annotated[float, Field(strict=True, ge=0, le=1)]] | None = None
     # a complaint classifier's decision settings; required with its causes (checked below)
-    neutral_bias: Annotated[float, Field(ge=-1, le=1)] | None = None
-    positive_gate: Annotated[float, Field(gt=0, le=1.01)] | None = None
-    neutral_gate: Annotated[float, Field(gt=0, le=1.01)] | None = None
+    neutral_bias: Annotated[float, Field(strict=True, ge=-1, le=1)] | None = None
+    positive_gate: Annotated[float, Field(strict=True, gt=0, le=1.01)] | None = None
+    neutral_gate: Annotated[float, Field(strict=True, gt=0, le=1.01)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Metadata:
