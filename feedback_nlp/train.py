@@ -16,7 +16,6 @@ model's metadata.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import tempfile
@@ -35,6 +34,7 @@ from .models.corpus import (
     SPLITS,
     LabelledFile,
     check_corpora,
+    data_fingerprint,
     labelled_datasets,
     load_corpus,
     review_mask,
@@ -49,18 +49,6 @@ logger = logging.getLogger(__name__)
 
 THRESHOLD_GRID = np.round(np.arange(0.1, 0.91, 0.025), 3)
 STYLE_C = 3.0  # inverse regularisation of the style model (it tells the two apart 98% right on dev)
-
-
-def data_fingerprint(corpora_dir: Path) -> dict:
-    """SHA-256 over the split files, and their line counts."""
-    digest = hashlib.sha256()
-    counts = {}
-    for name in ("sentiment", "causes"):
-        for split in SPLITS:
-            data = (corpora_dir / name / f"{split}.jsonl").read_bytes()
-            digest.update(data)
-            counts[f"{name}/{split}"] = data.count(b"\n")
-    return {"sha256": digest.hexdigest(), "items": counts}
 
 
 def tune_thresholds(Y: np.ndarray, P: np.ndarray, tolerance: float = 0.0, shared: bool = False, share: float = 0.0) -> np.ndarray:

@@ -748,3 +748,23 @@ def test_cli_mistyped_file_names_and_encodings_are_named_as_such(tiny_model_dir,
     (tmp_path / "m.txt").write_bytes("搶嫗偺攝憲偑抶偄丅僇僗僞儅乕僒乕價僗偺懳墳傕埆偄".encode("shift_jis", errors="ignore"))
     result = run("classify", str(tmp_path / "m.txt"), "--model", str(tiny_model_dir), "--no-explain")
     assert "encoding guess" in result.stderr or "undecodable" in result.stderr, result.stderr
+
+
+def test_cli_evaluate_warns_of_messages_the_shipped_model_was_trained_on(tmp_path):
+    from feedback_nlp.models.corpus import CORPORA_DIR
+
+    lines = (CORPORA_DIR / "causes" / "train.jsonl").read_text(encoding="utf-8").splitlines()[:12]
+    held_out = (CORPORA_DIR / "causes" / "test.jsonl").read_text(encoding="utf-8").splitlines()[:12]
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text("\n".join(lines[:3] + held_out) + "\n", encoding="utf-8")
+    result = run("evaluate", "--data", str(mine), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    err = " ".join(result.stderr.split())
+    assert "warning: 3 of the 15 messages of" in err and "train or dev splits of the corpora" in err
+    mine.write_text("\n".join(held_out) + "\n", encoding="utf-8")
+    result = run("evaluate", "--data", str(mine), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0 and "warning" not in result.stderr
+    # a message written twice is scored twice: said, so that the figures are read knowing it
+    mine.write_text("\n".join(held_out + held_out[:2]) + "\n", encoding="utf-8")
+    result = run("evaluate", "--data", str(mine), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0 and "warning: 2 messages of" in result.stderr and "are copies of another" in result.stderr

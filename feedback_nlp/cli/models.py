@@ -10,7 +10,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import FeedbackNLPError
-from .app import THRESHOLD_HELP, _err, _friendly, _shown_thresholds, _thresholds, app
+from .app import THRESHOLD_HELP, _count, _err, _friendly, _shown_thresholds, _thresholds, app
 
 
 @app.command(short_help="Train the cause and sentiment models into a model directory.")
@@ -88,27 +88,39 @@ def _check_folder(output: Path, what: str, *inside: str) -> None:
             raise FeedbackNLPError(f"-o {output}: cannot write in {where} ({exc.strerror or exc}); name a folder you can write to") from None
 
 
-def _trained_on_warnings(clf, model_dir: Optional[Path], name: str, data: Path, texts: list[str]) -> list[str]:
+def _trained_on_warnings(clf, model_dir: Optional[Path], name: str, data: Path, texts: list[str],
+                         corpora: Optional[Path] = None) -> list[str]:
     """Warnings where one's own labelled file is what the model was trained on: the same file
-    (its hash in the metadata), or texts of the split saved in the model folder's data/train.jsonl."""
+    (its hash in the metadata), texts of the split saved in the model folder's data/train.jsonl,
+    or texts of the train and dev splits of the corpora it was trained on (the shipped corpora for
+    the shipped model: ``corpora``, or the repository's, when they are those the metadata records)."""
     import hashlib
 
-    from ..models.corpus import match_key, read_jsonl
+    from ..models.corpus import CORPORA_DIR, match_key, read_jsonl, trained_on_corpora
 
     trained = (clf.metadata.get("training_data") or {}).get("data_file") or {}
     held_out = f"{model_dir / 'data' / 'test.jsonl'}" if model_dir is not None else "its held-out test split"
     if trained.get("sha256") == hashlib.sha256(data.read_bytes()).hexdigest():
         return [f"{data} is the file {name} was trained on: its training split was learnt and its dev split tuned the "
                 f"thresholds, so figures on the whole file overstate; score the split held out instead: --data {held_out}"]
+    warnings = []
     train_split = model_dir / "data" / "train.jsonl" if model_dir is not None else None
-    if train_split is None or not train_split.is_file():
-        return []
-    seen = {match_key(r["text"]) for r in read_jsonl(train_split) if isinstance(r.get("text"), str)}
-    shared = sum(match_key(text) in seen for text in texts)
-    if not shared:
-        return []
-    return [f"{shared} of the {len(texts)} messages of {data} are in the split {name} was trained on ({train_split}), so "
-            f"figures on them overstate; score messages it has not seen, such as {held_out}"]
+    if train_split is not None and train_split.is_file():
+        seen = {match_key(r["text"]) for r in read_jsonl(train_split) if isinstance(r.get("text"), str)}
+        shared = sum(match_key(text) in seen for text in texts)
+        if shared:
+            warnings.append(f"{shared} of the {len(texts)} messages of {data} are in the split {name} was trained on "
+                            f"({train_split}), so figures on them overstate; score messages it has not seen, such as {held_out}")
+    folder = Path(corpora or CORPORA_DIR)
+    if trained_on_corpora(clf.metadata, folder):
+        seen = {match_key(r["text"]) for corpus in ("causes", "sentiment") for split in ("train", "dev")
+                for r in read_jsonl(folder / corpus / f"{split}.jsonl") if isinstance(r.get("text"), str)}
+        shared = sum(match_key(text) in seen for text in texts)
+        if shared:
+            warnings.append(f"{shared} of the {len(texts)} messages of {data} are in the train or dev splits of the corpora "
+                            f"{name} was trained on ({folder}): learnt, or used to tune its thresholds, so figures on them "
+                            "overstate; leave them out, or score the held-out split: --data test")
+    return warnings
 
 
 @app.command(short_help="Score a model, or compare models, on a corpus split or a labelled file: table, JSON and chart.")
@@ -146,8 +158,15 @@ def evaluate(
     labelled = _labelled_data(classifiers[0], data, corpora)  # read once: every model is scored on the same items
     if data not in ("dev", "test"):
         texts = list(labelled[1]["text"])  # the file's messages, as read
+        from ..models.corpus import match_key
+
+        copies = len(texts) - len({match_key(text) for text in texts})
+        if copies:
+            _err(f"warning: {_count(copies, 'message')} of {data} {'is a copy' if copies == 1 else 'are copies'} of another "
+                 "(the same text, spaces and punctuation aside): each copy is scored and counted as an item of its own, "
+                 "in the figures and their intervals; remove the copies to score each message once")
         for clf, path, name in zip(classifiers, paths, names):
-            for warning in _trained_on_warnings(clf, path, name, Path(data), texts):
+            for warning in _trained_on_warnings(clf, path, name, Path(data), texts, corpora):
                 _err(f"warning: {warning}")
     if len(classifiers) == 1:
         _evaluate_one(classifiers[0], names[0], data, labelled, output)

@@ -135,6 +135,29 @@ def leak_free_splits(keys: list[str]) -> dict[str, str]:
     return out
 
 
+def data_fingerprint(corpora_dir: Path) -> dict:
+    """SHA-256 over the split files, and their line counts: what a trained model's metadata
+    records of the corpora it was trained on."""
+    digest = hashlib.sha256()
+    counts = {}
+    for name in ("sentiment", "causes"):
+        for split in SPLITS:
+            data = (corpora_dir / name / f"{split}.jsonl").read_bytes()
+            digest.update(data)
+            counts[f"{name}/{split}"] = data.count(b"\n")
+    return {"sha256": digest.hexdigest(), "items": counts}
+
+
+def trained_on_corpora(metadata: dict, corpora_dir: Path) -> bool:
+    """Whether ``corpora_dir`` holds the corpora a model (its ``metadata``) was trained on, file
+    for file."""
+    recorded = (metadata.get("training_data") or {}).get("sha256")
+    try:
+        return recorded is not None and data_fingerprint(corpora_dir)["sha256"] == recorded
+    except OSError:
+        return False
+
+
 def read_jsonl(path: Path) -> list[dict]:
     """Rows of a JSON Lines file; a broken line raises an error naming the file and line."""
     return [row for _number, row in _numbered_rows(path)]
