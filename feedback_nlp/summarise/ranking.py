@@ -252,9 +252,18 @@ def _pick(
     for i in sorted(range(len(sentences)), key=lambda k: -sentences[k].score):
         if len(chosen) >= limit:
             break
-        if not repeats[i] and all(sim[i, j] < redundancy and overlap[i, j] < NEAR_REPEAT for j in chosen):
+        if not repeats[i] and all(
+            (sim[i, j] < redundancy and overlap[i, j] < NEAR_REPEAT) or _new_figures(sentences[i], sentences[j]) for j in chosen
+        ):
             chosen.append(i)
     return [sentences[i] for i in sorted(chosen)]
+
+
+def _new_figures(sentence: Sentence, kept: Sentence) -> bool:
+    """Whether ``sentence`` states a figure ``kept`` does not: then it is no repeat of it, however
+    alike the words ("2025年投诉率控制在1%以内" beside "2024年投诉率控制在1.5%以内")."""
+    own = {(m.value, m.unit, m.period) for m in sentence.metrics}
+    return bool(own - {(m.value, m.unit, m.period) for m in kept.metrics})
 
 
 def rank(sentences: list[Sentence], limit: int, redundancy: float = 0.7, section: str | None = None) -> list[Sentence]:

@@ -19,6 +19,16 @@ def test_review_rank_limits_orders_and_skips_repeats():
     assert not ({1, 2} <= {s.line for s in picked})
 
 
+def test_review_rank_keeps_a_near_repeat_that_states_another_figure():
+    # next year's target beside this year's in the same words: two figures, both kept
+    from feedback_nlp.summarise.metrics import extract_metrics
+
+    texts = ["全年投诉率控制在1.5%以内，客户满意度达到95%。", "全年投诉率控制在1%以内，客户满意度达到96%。",
+             "全年投诉率控制在1.5%以内，客户满意度达到95%！"]
+    sentences = [Sentence(t, "plans", "r.txt", i + 1, "", metrics=extract_metrics(t, "target")) for i, t in enumerate(texts)]
+    assert {s.line for s in rank(sentences, limit=3)} in ({1, 2}, {2, 3})  # the third restates the first's figures
+
+
 def test_rank_prefers_sentences_that_state_their_section_over_list_lead_ins():
     def sentence(text, line):
         return Sentence(text, "problems", "r.txt", line, "a")
