@@ -63,7 +63,9 @@ def _candidates(sentences: list[Sentence]) -> list[Sentence]:
 # a year of reports often holds monthly ones and a year-end summary: the summary speaks for the year
 _PART_OF_A_YEAR = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]+月|季度|半年|(?<![A-Za-z])[Qq][1-4](?!\d)")
 # a plan for next month, week, quarter or half ("下月满意率力争回升至96%", "下半年力争…") is not a plan for next year
-_SHORT_HORIZON = re.compile(r"下个?月|下周|下季度|下个?半年|本月|\d{1,2}月(底|份|末)|第?[一二三四1-4]季度")
+# a month or a quarter named in a year-end report's plans ("3月底前完成系统升级", "第一季度完成坐席
+#扩容") is a dated step of next year's plan, not a short horizon: only these words are
+_SHORT_HORIZON = re.compile(r"下个?月|下周|下季度|下个?半年|本月")
 # ... unless it speaks of a year as a whole ("2026年第一季度" is a quarter; "年度培训计划" in a
 # quarter's plan is this year's)
 _NEXT_YEAR = re.compile(r"明年|来年|下一?年|新的一年|新一年|(19|20)\d\d年(?!度?第?[一二三四1-4]季度|\d{1,2}月|[一二三四五六七八九十]+月)")

@@ -99,6 +99,10 @@ def test_ranking_target_period_under_a_plans_heading(text, heading, title, perio
         ("下季度力争物业费收缴率达到90%。", True),
         ("明年下半年完成坐席扩容。", False),
         ("2026年力争物业费收缴率达到90%。", False),
+        # a month or quarter named in a year-end report's plans is a dated step of next year's plan
+        ("3月底前完成客服系统升级，接通率达到95%。", False),
+        ("第一季度完成坐席扩容。", False),
+        ("下个月完成坐席扩容。", True),
     ],
 )
 def test_ranking_a_plan_for_the_second_half_is_not_a_plan_for_next_year(text, short):
