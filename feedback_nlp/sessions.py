@@ -56,8 +56,11 @@ _COMPLAINED_AGAIN = re.compile("c.*a.*c")
 
 def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
     """Per-session figures from classified message rows, in time order whatever order the rows
-    come in (consoles often export the newest message first); a session whose rows do not all
-    have a time is taken in file order.
+    come in (consoles often export the newest message first); a session where a message that
+    counts (a customer's scored message or complaint, an agent's reply) has no time is taken in
+    file order. A picture or sticker without a time changes nothing. Where the first reply after
+    the customer's first message has no time, the first response time is not known (None), rather
+    than a later reply's.
 
     A session is a session id within one file: two monthly exports that both number their
     sessions 1, 2, … hold four sessions, not two that each ran for a month. An agent's message
@@ -77,15 +80,20 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
                 # (time, seq) and (seq,) orders of the customer's first and last scores
                 "first_score": {}, "last_score": {},
                 "first_customer": None, "events": [],  # (timestamp or None, seq, "c" complaint or "a" reply)
+                "opening": None,  # (seq, timestamp or None) of the customer's first message in file order
             }
         s["messages"] += 1
         when = parse_time(row.get("time"))
+        counts = row["role"] == "agent" or row["role"] == "customer" and (
+            row.get("sentiment_score") is not None or bool(row.get("is_complaint")))
         if when:
             s["t_min"] = when if s["t_min"] is None else min(s["t_min"], when)
             s["t_max"] = when if s["t_max"] is None else max(s["t_max"], when)
-        else:
+        elif counts:
             s["untimed"] = True
         stamp = when.timestamp() if when else None
+        if row["role"] == "customer" and s["opening"] is None:
+            s["opening"] = (seq, stamp)
         if row["role"] == "customer":
             s["customer_messages"] += 1
             score = row.get("sentiment_score")
@@ -118,7 +126,13 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
         events = sorted(s["events"], key=(lambda e: e[1]) if s["untimed"] else (lambda e: (e[0], e[1])))
         kinds = "".join(e[2] for e in events)  # "c" a complaint, "a" a reply
         first_customer = s["first_customer"]
-        replies = [e[0] for e in events if e[2] == "a" and e[0] is not None and first_customer is not None and e[0] >= first_customer]
+        if s["untimed"]:  # in file order: the first reply after the customer's first message, if it has a time
+            opening = s["opening"]
+            reply = next((e for e in events if e[2] == "a" and opening is not None and e[1] > opening[0]), None)
+            first_customer = opening[1] if opening is not None else None
+            replies = [reply[0]] if reply is not None and None not in (reply[0], first_customer) and reply[0] >= first_customer else []
+        else:
+            replies = [e[0] for e in events if e[2] == "a" and first_customer is not None and e[0] >= first_customer]
         t_min, t_max = s["t_min"], s["t_max"]
         out.append({
             "session": name,

@@ -66,6 +66,19 @@ def test_sessions_figures_are_those_of_time_order_whatever_the_order_of_the_rows
     untimed = [{**r, "time": None} for r in rows]
     (s,) = summarise_sessions(untimed)
     assert (s["sentiment_start"], s["first_response_seconds"], s["duration_seconds"]) == (-0.9, None, None)
+    # a picture without a time (not classified) leaves a newest-first session in time order
+    picture = {"session": "s1", "time": "", "role": "customer", "sentiment_score": None, "is_complaint": False, "causes": []}
+    (s,) = summarise_sessions([picture, *rows[::-1]])
+    figures = ("sentiment_start", "sentiment_end", "trend", "first_response_seconds", "duration_seconds", "complained_again")
+    assert [s[k] for k in figures] == [oldest_first[0][k] for k in figures] and s["messages"] == 4
+    # a first reply without a time: the first response time is not known, not a later reply's
+    later = {"session": "s1", "time": "2023-06-07 10:15:00", "role": "agent", "sentiment_score": None, "is_complaint": None, "causes": []}
+    (s,) = summarise_sessions([rows[0], {**rows[1], "time": "昨天下午"}, later, rows[2]])
+    assert s["first_response_seconds"] is None and s["sentiment_start"] == -0.9 and s["trend"] == "improved"
+    (s,) = summarise_sessions([rows[0], {**rows[1], "time": ""}, {**rows[2], "time": ""}, later])
+    assert s["first_response_seconds"] is None
+    (s,) = summarise_sessions([rows[0], {**rows[2], "time": ""}, later])  # the first reply has a time: it counts
+    assert s["first_response_seconds"] == 900.0
 
 
 def test_sessions_are_ids_within_a_file_and_a_bots_message_is_no_answer():

@@ -134,7 +134,7 @@ _OBJECT_START = re.compile(rb"[ \t]*\{")
 _NOT_TRANSCRIPTS = {".jsonl", ".ndjson", ".json", ".csv", ".tsv"}
 # a line with a message's time near its start ("2023-01-05 10:12:01 顾客小王: …", "[2023/1/5 10:12]
 # 客服", or the speaker first, "顾客小王 2023-01-05 10:12:01"): one a message in a transcript
-_STAMP_LINE = re.compile(rb"(?m)^[^\n]{0,48}?\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]\d{1,2}:\d{2}")
+_STAMP_LINE = re.compile(rb"(?m)^[^\n]{0,48}?\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T][^\d\n]{0,7}?\d{1,2}:\d{2}")  # 上午/下午 in any encoding
 
 
 def _transcript_messages(path: Path) -> int:

@@ -40,11 +40,13 @@ def parse_time(value: Any) -> datetime | None:
             year, month, day, half, hour, minute, second, suffix = found.groups()
             hour = int(hour or 0)
             half = half or suffix
+            next_day = half == "晚上" and hour == 12  # "晚上12点" is the midnight that ends the day
             if half in _AFTERNOON and hour < 12 or half == "中午" and hour < 11:
                 hour += 12  # "下午3:05", "3:05 PM", "中午1点"
-            elif half in ("AM", "am", "凌晨") and hour == 12:
-                hour = 0
-            return datetime(int(year), int(month), int(day), hour, int(minute or 0), int(second or 0))
+            elif half in ("AM", "am", "凌晨", "上午", "早上") and hour == 12 or next_day:
+                hour = 0  # "上午12:59" is 00:59, as a Chinese-locale Windows or Excel writes it
+            when = datetime(int(year), int(month), int(day), hour, int(minute or 0), int(second or 0))
+            return when + timedelta(days=1) if next_day else when
         if epoch := _EPOCH.fullmatch(text):
             seconds = float(text) / (1000 if len(epoch.group(1)) == 13 else 1)
             if not _EPOCH_RANGE[0] <= seconds < _EPOCH_RANGE[1]:

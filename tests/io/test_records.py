@@ -236,6 +236,19 @@ def test_records_transcript_layouts_of_chat_exports(reader, tmp_path, text):
     assert records[1].time == "2023-01-05 10:13:00" and not rejects
 
 
+@pytest.mark.parametrize("first, second", [("下午3:05", "下午3:06"), ("3:05 PM", "3:06 PM")])
+def test_records_transcript_with_a_12_hour_clock(reader, tmp_path, first, second):
+    # 上午/下午 before the hour or AM/PM after it, as a CSV's time is read: each line a message
+    from feedback_nlp.io.times import parse_time
+
+    path = tmp_path / "chat.txt"
+    path.write_text(f"2023-06-07 {first} 顾客小张: 东西坏了\n2023-06-07 {second} 客服小李：您好\n"
+                    "2023-06-07 10:12:01 PMO经理: 好的\n", encoding="utf-8")
+    records, rejects = read_all(reader, path)
+    assert not rejects and [(r.speaker, r.text) for r in records] == [("顾客小张", "东西坏了"), ("客服小李", "您好"), ("PMO经理", "好的")]
+    assert [parse_time(r.time).hour for r in records] == [15, 15, 10]
+
+
 def test_records_plain_text_file_is_one_message_a_line(reader, tmp_path):
     # reviews or complaints pasted one a line: no time, no speaker
     path = tmp_path / "reviews.txt"
