@@ -246,14 +246,11 @@ def _items(files: list[Path], reader: RecordReader, summary: Summary, mask=None)
             failure = (f"{path}: compressed data cut off or damaged after {read:,} records ({exc}); those records are "
                        "kept, the rest of the file could not be read: compress the export again from its source")
             summary.files_failed.append(failure)
-            logger.error("%s", failure, extra={FILE_FAILED: True})
+            logger.error("%s", failure)
         except (InputError, OSError) as exc:
             failure = mask(str(exc))
             summary.files_failed.append(failure)
-            logger.error("%s", failure, extra={FILE_FAILED: True})
-
-
-FILE_FAILED = "file_failed"  # marks the log record of a file that could not be read (all in Summary.files_failed)
+            logger.error("%s", failure)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

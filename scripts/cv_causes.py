@@ -177,7 +177,7 @@ def main() -> None:
         # every item's cause and sentiment probabilities, and whether the gates (praise, nothing known) leave it without
         # causes whatever the thresholds, so that other rules can be tried on the saved file
         for r, p, open_ in zip(held, clf.predict(texts, explain=False), clf.with_thresholds(0.0).predict(texts, explain=False)):
-            scores[r["id"]] = {"probabilities": [p["cause_probabilities"][c] for c in labels], "gated": not open_["causes"],
+            scores[r["id"]] = {"probabilities": [p["cause_probabilities"].get(c, 0.0) for c in labels], "gated": not open_["causes"],
                                "sentiment": p["sentiment"]["probabilities"]}
         calibrated_on = ([r["id"] for r in fitted] if config.model.causes_calibration_folds else []) + [r["id"] for r in dev]
         calibration.append({"ids": calibrated_on, "probabilities": np.round(P, 4).tolist()})

@@ -705,7 +705,7 @@ def test_batch_stopped_before_its_first_checkpoint_says_to_run_again_not_resume(
     assert result.exit_code == 3 and out.read_text(encoding="utf-8").count("\n") > 0  # the same command, again: done
 
 
-def test_batch_cli_names_a_file_it_cannot_read_once_in_its_own_style(tmp_path, tiny_model_dir):
+def test_batch_cli_names_a_file_it_cannot_read_in_its_own_style(tmp_path, tiny_model_dir):
     import subprocess
     import sys
 
@@ -717,5 +717,7 @@ def test_batch_cli_names_a_file_it_cannot_read_once_in_its_own_style(tmp_path, t
                           "--model", str(tiny_model_dir)], capture_output=True, text=True, encoding="utf-8")
     assert run.returncode == 1
     lines = [line for line in run.stderr.splitlines() if "empty.csv" in line]
-    assert lines == [f"feedback-nlp: error: {folder / 'empty.csv'}: file is empty; nothing to read"], run.stderr
+    # named with its reason as the run meets it (so that a run stopped later still names it), and
+    # again in the report at the end, in the same words
+    assert lines == [f"feedback-nlp: error: {folder / 'empty.csv'}: file is empty; nothing to read"] * 2, run.stderr
     assert "WARNING" not in run.stderr and "ERROR" not in run.stderr

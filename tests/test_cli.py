@@ -768,3 +768,19 @@ def test_cli_evaluate_warns_of_messages_the_shipped_model_was_trained_on(tmp_pat
     mine.write_text("\n".join(held_out + held_out[:2]) + "\n", encoding="utf-8")
     result = run("evaluate", "--data", str(mine), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0 and "warning: 2 messages of" in result.stderr and "are copies of another" in result.stderr
+
+
+def test_cli_leaves_the_format_of_log_handlers_it_did_not_make():
+    # an application or pytest that runs a command keeps its own log format
+    import io
+    import logging
+
+    handler = logging.StreamHandler(io.StringIO())
+    own = logging.Formatter("%(levelname)s %(name)s: %(message)s")
+    handler.setFormatter(own)
+    logging.getLogger().addHandler(handler)
+    try:
+        assert run("info", "--json").exit_code == 0
+        assert handler.formatter is own
+    finally:
+        logging.getLogger().removeHandler(handler)

@@ -659,6 +659,8 @@ def test_pipeline_a_cause_is_chosen_as_its_probability_is_shown(tiny):
                 assert cause in {c["id"] for c in at["causes"]} and cause not in {c["id"] for c in above["causes"]}
                 checked += 1
     assert checked >= 6
+    # a threshold of 1 switches its cause off, a probability that rounds to 1 included
+    assert not any(r["causes"] for r in tiny.with_thresholds(1.0).predict(texts + [t for t, _, _ in DATA], explain=False))
 
 
 def test_evidence_weights_round_as_round_does():

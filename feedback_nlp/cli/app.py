@@ -65,14 +65,18 @@ def _main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     _state["verbose"] = verbose
+    root = logging.getLogger()
+    before = list(root.handlers)  # a host's own handlers (pytest's, an application's) keep their format
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
-    for handler in logging.getLogger().handlers:
-        handler.setFormatter(_LogFormat(verbose))
+    for handler in root.handlers:
+        if handler not in before:
+            handler.setFormatter(_LogFormat(verbose))
 
 
 class _LogFormat(logging.Formatter):
     """Log lines as the commands' own lines are written ("feedback-nlp: warning: …"); with
-    --verbose, the module that logged too ("feedback-nlp: info feedback_nlp.batch: …")."""
+    --verbose, the module that logged too ("feedback-nlp: info feedback_nlp.batch: …"). Set on
+    the handler the command makes, not on handlers that were there before it."""
 
     def __init__(self, verbose: bool):
         super().__init__()
@@ -84,6 +88,8 @@ class _LogFormat(logging.Formatter):
         line = f"feedback-nlp: {record.levelname.lower()}{where}: {record.message}"
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
+        if record.stack_info:
+            line += "\n" + self.formatStack(record.stack_info)
         return line
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import re
 import signal
@@ -282,25 +281,6 @@ def _read_as_lines(read_as: dict[str, dict]) -> list[str]:
     return out
 
 
-@contextlib.contextmanager
-def _file_failures_reported_at_the_end():
-    """Leave the log line of each file that could not be read out while a batch runs: the run's
-    report lists them all at its end, one line a file."""
-    from ..batch import FILE_FAILED
-
-    def keep(record: logging.LogRecord) -> bool:
-        return not getattr(record, FILE_FAILED, False)
-
-    handlers = logging.getLogger().handlers
-    for handler in handlers:
-        handler.addFilter(keep)
-    try:
-        yield
-    finally:
-        for handler in handlers:
-            handler.removeFilter(keep)
-
-
 def _classify_batch(
     inputs, output, fmt, sessions, rejects, workers, resume, restart, redact, chatlog, field_map, encoding, model, device, runtime,
     explain, thresholds, role_values=(),
@@ -358,7 +338,7 @@ def _classify_batch(
 
     stopped_by: list[int] = []
     try:
-        with _stop_on_sigterm(stopped_by), _file_failures_reported_at_the_end():
+        with _stop_on_sigterm(stopped_by):
             summary = classify_files(
                 inputs, output, fmt=fmt, sessions_output=sessions, rejects_output=rejects, workers=workers, model=model,
                 device=device, runtime=runtime, chatlog=chat_cfg, encoding=encoding, redact=redact, resume=resume,
@@ -437,6 +417,7 @@ def _classify_batch(
         one = len(summary.files_skipped) == 1
         _err(f"skipped {_count(len(summary.files_skipped), 'file')} in the input folders that "
              f"{'is not a chat export' if one else 'are not chat exports'}: {names}")
+    # each was logged as the run met it too, so that a run stopped before this report names it
     for failure in summary.files_failed:
         _err(f"error: {failure}")
     if summary.files_failed:

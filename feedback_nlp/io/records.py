@@ -178,7 +178,7 @@ def _no_text_field(config: ChatlogConfig, columns: list, header: bool) -> str:
     one read in the wrong encoding has column names that are no text."""
     # a byte that did not decode is shown as its value ("\\xbb"), which a terminal and a JSON file can write
     found = ", ".join(_UNDECODED.sub(_byte_shown, shorten(str(c), 30)) for c in columns[:12]) + (", …" if len(columns) > 12 else "")
-    if header and _GARBLED.search("".join(str(c) for c in columns)):
+    if header and _GARBLED.search("\n".join(str(c) for c in columns)):
         return (f"no text field; its column names do not read as text ({found}): the file is in another encoding "
                 "than the one it was read in; if --encoding was given, leave it out (the encoding is then detected) "
                 "or name the file's own")
@@ -190,9 +190,11 @@ def _no_text_field(config: ChatlogConfig, columns: list, header: bool) -> str:
 
 
 # what a header read in the wrong encoding holds: bytes that did not decode (kept as lone
-# surrogates or U+FFFD), or runs of Latin-1 letters and signs where the bytes of GBK or UTF-8 were
-# read as Latin-1 ("ä¼è¯ID" for 会话ID)
-_GARBLED = re.compile(r"[\ud800-\udfff\ufffd]|[\u0080-\u00ff]{3}")
+# surrogates or U+FFFD); control characters of Latin-1 (0x80-0x9f), which no header holds; the
+# lead byte of a Chinese character in UTF-8 read as Latin-1 before a continuation byte ("ä¼è¯ID"
+# for 会话ID); or four Latin-1 letters in a row, as GBK read as Latin-1 gives ("ÄÚÈÝ" for 内容)
+# and no real name does (accented names, "Descrição", "温度°C", a no-break space, are no sign)
+_GARBLED = re.compile(r"[\ud800-\udfff\ufffd\u0080-\u009f]|[\u00e4-\u00e9][\u0080-\u00bf]|[\u00c0-\u00ff]{4}")
 _UNDECODED = re.compile(r"[\ud800-\udfff]")
 
 

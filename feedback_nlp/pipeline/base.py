@@ -296,8 +296,9 @@ class FeedbackClassifier(abc.ABC):
             unknown = np.zeros(len(texts), bool)
         cause_rounded = np.round(cause_probs, 4).tolist()
         sent_rounded = np.round(sent_probs, 4).tolist()
-        # chosen as shown: a probability that rounds to its threshold reaches it
-        chosen = np.round(cause_probs, 4) >= self.thresholds_
+        # chosen as shown: a probability that rounds to its threshold reaches it; a threshold of 1
+        # switches its cause off, as it did before the rounding
+        chosen = (np.round(cause_probs, 4) >= self.thresholds_) & (self.thresholds_ < 1.0)
         for label, gate in (("pos", self.positive_gate_), ("neu", self.neutral_gate_)):
             if label in self.sentiment_labels_:
                 chosen &= (sent_probs[:, self.sentiment_labels_.index(label)] < gate)[:, None]

@@ -370,6 +370,15 @@ def test_records_a_header_read_in_the_wrong_encoding_says_so(tmp_path, written, 
     assert shown in message and message.encode("utf-8")  # no lone surrogate: a terminal and a JSON file can take it
 
 
+@pytest.mark.parametrize("header", ["编号,评论\u00a0\u00a0\u00a0,评分", "Descrição,Preço,Nº", "Année,Été", "温度°C,价格¥"])
+def test_records_a_header_with_accents_or_signs_is_no_wrong_encoding(tmp_path, header):
+    # no text column among names that read as text: the names looked for are listed, as before
+    path = tmp_path / "chats.csv"
+    path.write_text(header + "\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no text field; looked for"):
+        list(RecordReader(load_chatlog_config()).read(path))
+
+
 def test_records_too_long_text_is_rejected(tmp_path):
     reader = RecordReader(load_chatlog_config(overrides=["max_text_chars=10"]))
     path = tmp_path / "c.jsonl"
