@@ -3,7 +3,8 @@
 ``TextFeaturizer.analyse`` turns messages into their normalised text and *terms* with spans:
 jieba words, where words within a few words after a negation (不, 没有, 别…) are marked ``!word``
 so that "不满意" and "满意" are different evidence (the scope ends with its clause: at punctuation,
-a space after the negated words, a contrast word, a conjunction or an emoji), plus the terms after the last contrast word
+an emoji, and after the negated words at a contrast word, a conjunction or a space before a run of
+Chinese characters; particles and pronouns use none of it), plus the terms after the last contrast word
 (但是, 不过…) again as ``^term``, because the clause after "但是" usually carries the verdict.
 With ``double_negation``, a negation right after another cancels it, and the message is read
 without both: "不是不好" as "好", "没有不满意的地方" as "满意的地方", "不是没有问题" as "有问题"
@@ -52,6 +53,9 @@ _KINDS = {
     **{w: _END for w in CLAUSE_END},
 }
 _WORD_CHAR = re.compile(r"[^\W_]")  # a letter, digit or Chinese character: what a negation can negate
+# particles and personal pronouns inside a negation's scope negate nothing and use none of it:
+# "没人给我处理" negates 处理 as "没人处理" does
+PASSED_OVER = frozenset("了 的 啊 呀 吧 呢 嘛 哦 啦 我 你 您 他 她 它 我们 你们 他们 咱 咱们 人家".split())
 _BASE = 0x110001  # one more than the number of code points: character n-grams as base-_BASE numbers
 MAX_CHAR_NGRAM = 3  # _BASE ** 3 still fits in 64 bits
 SMALL_BATCH_CHARS = 100  # fewer characters than this: character n-grams are looked up one by one
@@ -96,14 +100,16 @@ def _terms(
             scope = 0
             continue
         if word.isspace():
-            if scope < negation_scope:  # a space after the negated words ends the clause ("快递没到 客服很好")
+            if scope < negation_scope and _clause_after(norm, start, end):  # "快递没到 客服态度很好"
                 scope = 0
             continue
         if word in stop:
             continue
-        if kind in (_CONTRAST, _CONJUNCTION):  # a new clause starts: "不满意但是还行", "不满意因为太慢"
+        if kind in (_CONTRAST, _CONJUNCTION) and scope < negation_scope:
+            # a new clause starts after the negated words: "不满意但是还行", "不满意因为太慢"; right
+            # after the negation the word is what it negates ("不是因为价格贵")
             scope = 0
-        elif scope and not _WORD_CHAR.search(word):
+        elif scope and (word in PASSED_OVER or not _WORD_CHAR.search(word)):
             # an emoji ends the clause, as punctuation does ("不满意😡"); a bracket, quote or dash
             # is passed over, negating nothing
             if PICTOGRAPH.search(word):
@@ -142,6 +148,19 @@ def _terms(
     if tail_start is None:
         return Analysis(norm, terms, spans, [])
     return Analysis(norm, terms, spans, terms[tail_start:], tail_offset)
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_RUN = re.compile(f"[{_HAN}]{{3,}}")
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+
+
+def _clause_after(text: str, start: int, end: int) -> bool:
+    """Whether the space ``text[start:end]`` stands between clauses, as a comma would: a Chinese
+    character before it and a run of three or more after it ("快递没到 客服态度很好"). Words spaced
+    one or two characters apart ("不 太 满意") and spaces beside Latin words ("没有 5G 信号") are
+    not clause ends."""
+    return start > 0 and _HAN_CHAR.match(text, start - 1) is not None and _HAN_RUN.match(text, end) is not None
 
 
 def _tail_grams(tail: list[str]) -> list[str]:

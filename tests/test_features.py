@@ -80,12 +80,19 @@ def test_features_a_line_break_ends_a_negations_scope(plain):
     [
         # a space after the negated words ends the clause, as chats write a comma; "不 满意" still negates
         ("快递没到 客服态度很好", ["!到"], ["!客服", "!态度"]),
-        ("没问题 谢谢", ["!问题"], ["!谢谢"]),
+        ("没问题 谢谢你们了", ["!问题"], ["!谢谢"]),
+        # not between words spaced one or two characters apart, nor beside a Latin word
         ("不 满意", ["!满意"], []),
+        ("不 是 很 满意", ["!满意"], []),
+        ("手机没有 5G 信号", ["!信号"], []),
         # a contrast word or a conjunction starts a new clause without punctuation
         ("不满意但是还行", ["!满意"], ["!但是", "!还"]),
         ("不满意因为太慢", ["!满意"], ["!因为", "!太慢"]),
         ("不发货而且态度差", ["!发货"], ["!而且", "!态度差"]),
+        # right after the negation a conjunction is what it negates: the reason is denied
+        ("不是因为价格贵，是物流太慢", ["!因为", "!价格", "!贵"], []),
+        # particles and pronouns use none of the scope
+        ("没人给我处理", ["!处理"], ["!我"]),
         # an emoji ends the clause; a bracket is passed over and negates nothing
         ("不满意😡😡", ["!满意"], ["!😡"]),
         ("快递没到😡客服也不理人", ["!到"], ["!😡", "!客服"]),

@@ -54,7 +54,9 @@ _ODD_SPACE = re.compile(r"[\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f
 _MULTI_SPACE = re.compile(r" {2,}")
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # the mark is matched first and its context checked after: much faster than a leading lookbehind
-_ASCII_PUNCT = re.compile(rf"[,!?:;](?:(?<=[{_HAN}].)|(?=[{_HAN}]))|\((?=[{_HAN}])|\)(?<=[{_HAN}].)")
+# a run of one mark after or before a Chinese character is a run of its Chinese form ("好用!!!" is
+# "好用！！！", which folds as typed full-width marks do)
+_ASCII_PUNCT = re.compile(rf"([,!?:;])(?:(?<=[{_HAN}].)\1*|\1*(?=[{_HAN}]))|\((?=[{_HAN}])|\)(?<=[{_HAN}].)")
 _TO_CHINESE = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
 # every repeat starts with two of these marks: the lookahead lets the engine pass over the rest of
 # the text fast (four times faster on chat messages)
@@ -233,7 +235,7 @@ class Substitution:
         return out, _pieces_spans(spans, *pieces)
 
 
-_TO_CHINESE_FORMS = Substitution(_ASCII_PUNCT, lambda m: _TO_CHINESE[m.group()])
+_TO_CHINESE_FORMS = Substitution(_ASCII_PUNCT, lambda m: _TO_CHINESE[m.group()[0]] * len(m.group()))
 _REPEATS_FOLDED = Substitution(_REPEATS, lambda m: "…" if m.group(1) else m.group(2))
 
 

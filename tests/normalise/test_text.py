@@ -107,8 +107,7 @@ def test_text_on_input_lines_keeps_line_numbers():
         ("[强][强]好", [("👍", "[强]"), ("👍", "[强]"), ("好", "好")]),
         ("买的是Ⅱ代", [("买", "买"), ("的", "的"), ("是", "是"), ("I", "Ⅱ"), ("I", "Ⅱ"), ("代", "代")]),
         # a line break between words ends a clause: "，" (CR LF is one break)
-        ("  快递\u200b太慢\r\n了!!", [("快", "快"), ("递", "递"), ("太", "太"), ("慢", "慢"), ("，", "\r"), ("了", "了"), ("！", "!"),
-                                      ("!", "!")]),
+        ("  快递\u200b太慢\r\n了!!", [("快", "快"), ("递", "递"), ("太", "太"), ("慢", "慢"), ("，", "\r"), ("了", "了"), ("！", "!!")]),
         ("好的。\n谢谢\n", [("好", "好"), ("的", "的"), ("。", "。"), (" ", "\n"), ("谢", "谢"), ("谢", "谢")]),
     ],
 )
@@ -127,6 +126,11 @@ def test_records_read_every_kind_of_line_break_between_words_as_one_comma(brk):
     assert normalised == "还没发货，态度太差" and text[slice(*spans[4])] == brk[: spans[4][1] - spans[4][0]]
     # after a clause's mark, and at the ends, a break is a space, as "\n" is
     assert normalise_records(["好的。" + brk + "谢谢" + brk]) == ["好的。 谢谢"]
+
+
+@pytest.mark.parametrize("typed, full", [("不好用!!!", "不好用！！！"), ("我不满意,,,", "我不满意，，，"), ("真的吗??", "真的吗？？")])
+def test_records_a_run_of_ascii_marks_by_chinese_folds_as_its_full_width_run(typed, full):
+    assert normalise_records([typed]) == normalise_records([full]) == [full[: len(full.rstrip(full[-1])) + 1]]
 
 
 def test_record_spans_agree_with_normalise_records_on_messy_texts():
