@@ -29,7 +29,7 @@ import scipy.sparse as sp
 from .config import NormaliseConfig, TokeniseConfig, bundle_files, resolve_paths
 from .errors import ConfigError
 from .normalise.chat import PICTOGRAPH
-from .normalise.text import code_points, normalise_records
+from .normalise.text import _HAN, code_points, normalise_records
 from .tokenise import Tokeniser, get_tokeniser
 
 NEGATIONS = frozenset(
@@ -150,7 +150,6 @@ def _terms(
     return Analysis(norm, terms, spans, terms[tail_start:], tail_offset)
 
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RUN = re.compile(f"[{_HAN}]{{3,}}")
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 

@@ -31,7 +31,6 @@ from .models.corpus import (
     CORPORA_DIR,
     MIN_EVAL_ITEMS,
     REVIEW_SOURCE,
-    SPLITS,
     LabelledFile,
     check_corpora,
     data_fingerprint,
