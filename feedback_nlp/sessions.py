@@ -127,12 +127,12 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
         kinds = "".join(e[2] for e in events)  # "c" a complaint, "a" a reply
         first_customer = s["first_customer"]
         if s["untimed"]:  # in file order: the first reply after the customer's first message, if it has a time
-            opening = s["opening"]
-            reply = next((e for e in events if e[2] == "a" and opening is not None and e[1] > opening[0]), None)
-            first_customer = opening[1] if opening is not None else None
-            replies = [reply[0]] if reply is not None and None not in (reply[0], first_customer) and reply[0] >= first_customer else []
+            opening = s["opening"] or (None, None)
+            first_customer = opening[1]
+            reply = next((e[0] for e in events if e[2] == "a" and opening[0] is not None and e[1] > opening[0]), None)
         else:
-            replies = [e[0] for e in events if e[2] == "a" and first_customer is not None and e[0] >= first_customer]
+            reply = next((e[0] for e in events if e[2] == "a" and first_customer is not None and e[0] >= first_customer), None)
+        waited = reply - first_customer if None not in (reply, first_customer) else None
         t_min, t_max = s["t_min"], s["t_max"]
         out.append({
             "session": name,
@@ -146,7 +146,7 @@ def summarise_sessions(rows: Iterable[dict]) -> list[dict]:
             "sentiment_end": end,
             "trend": trend,
             "complained_again": _COMPLAINED_AGAIN.search(kinds) is not None,
-            "first_response_seconds": min(replies) - first_customer if replies else None,
+            "first_response_seconds": waited if waited is None or waited >= 0 else None,
             "duration_seconds": (t_max - t_min).total_seconds() if t_min and t_max else None,
             "first_time": t_min.isoformat(sep=" ") if t_min else None,
             "last_time": t_max.isoformat(sep=" ") if t_max else None,

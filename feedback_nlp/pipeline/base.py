@@ -51,13 +51,15 @@ def _missing(item: Any) -> bool:
     return isinstance(item, (float, np.floating)) and item != item
 
 
-_NUMBER = (int, float, np.integer, np.floating)  # numbers as Python and numpy give them
+def _is_number(value: Any) -> bool:
+    """A number as Python or numpy gives it; not a bool, which is an int to Python."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 def checked_thresholds(cause_ids: list[str], thresholds: float | Mapping[str, float]) -> dict[str, float]:
     """``thresholds`` as {cause id: threshold}: one number for every cause, or a mapping for some.
     Unknown causes and values outside [0, 1] are refused, named."""
-    if isinstance(thresholds, _NUMBER) and not isinstance(thresholds, (bool, np.bool_)):
+    if _is_number(thresholds):
         if not 0.0 <= thresholds <= 1.0:
             raise FeedbackNLPError(f"thresholds: {thresholds} for every cause; a threshold is a probability from 0 to 1")
         thresholds = dict.fromkeys(cause_ids, thresholds)
@@ -70,7 +72,7 @@ def checked_thresholds(cause_ids: list[str], thresholds: float | Mapping[str, fl
                                f"model; its causes are {', '.join(cause_ids)}")
     checked = {}
     for cause, value in thresholds.items():
-        number = value if isinstance(value, _NUMBER) and not isinstance(value, (bool, np.bool_)) else None
+        number = value if _is_number(value) else None
         if number is None or not 0.0 <= number <= 1.0:
             raise FeedbackNLPError(f"thresholds: {cause} = {value!r}; a threshold is a probability from 0 to 1")
         checked[cause] = float(number)
